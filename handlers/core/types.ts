@@ -1,0 +1,152 @@
+/** Domain types shared by the rules, the tasks and the command line. No AWS import here. */
+
+export type CredentialKind = 'console-password' | 'access-key-1' | 'access-key-2';
+
+/** Values the credential report uses in place of a date or a boolean. */
+export type ReportMarker = 'N/A' | 'no_information' | 'not_supported';
+export type ReportDate = Date | ReportMarker;
+export type ReportBool = boolean | 'not_supported';
+
+/** One typed row of the IAM credential report. */
+export interface ReportRow {
+  /** 1-based line number in the CSV (the header is line 1). */
+  line: number;
+  user: string;
+  arn: string;
+  isRoot: boolean;
+  userCreationTime: ReportDate;
+  passwordEnabled: ReportBool;
+  passwordLastUsed: ReportDate;
+  passwordLastChanged: ReportDate;
+  accessKeys: [ReportAccessKey, ReportAccessKey];
+}
+
+export interface ReportAccessKey {
+  active: boolean;
+  lastRotated: ReportDate;
+  lastUsedDate: ReportDate;
+}
+
+export interface CredentialReport {
+  /** When AWS generated the report (from GetCredentialReport), if known. */
+  generatedAt: string | null;
+  rows: ReportRow[];
+}
+
+export type FindingReason = 'unused' | 'never-used';
+
+/** The `analyze --json` contract of DESIGN.md. */
+export interface Finding {
+  userName: string;
+  credential: CredentialKind;
+  lastUsed: string | null;
+  daysUnused: number;
+  reason: FindingReason;
+}
+
+export type SkipReason = 'root' | 'exempt' | 'exempt-tag' | 'not-selected';
+
+export interface Skipped {
+  userName: string;
+  reason: SkipReason;
+}
+
+export interface Analysis {
+  asOf: string;
+  thresholdDays: number;
+  findings: Finding[];
+  skipped: Skipped[];
+}
+
+/** One credential the run proposes to disable. `id` is stable within a run. */
+export interface PlanItem {
+  id: string;
+  userName: string;
+  credential: CredentialKind;
+  /** Resolved from ListAccessKeys for access keys; absent for console passwords. */
+  accessKeyId?: string;
+  lastUsed: string | null;
+  daysUnused: number;
+  reason: FindingReason;
+}
+
+/** The whole plan, stored as a blob; the state machine carries only its key and batch keys. */
+export interface Plan {
+  executionId: string;
+  accountId: string;
+  asOf: string;
+  reportGeneratedAt: string | null;
+  thresholdDays: number;
+  dryRun: boolean;
+  analysis: Analysis;
+  items: PlanItem[];
+  /** Findings that could not be turned into an action (e.g. a key the report shows but IAM no longer has). */
+  unresolved: { userName: string; credential: CredentialKind; why: string }[];
+}
+
+export interface BatchRef {
+  index: number;
+  key: string;
+  size: number;
+}
+
+export type LedgerAction = 'delete-login-profile' | 'deactivate-access-key';
+
+/**
+ * Write-ahead ledger entry, one per (execution, plan item). Created as `intended` with the
+ * prior state before the change is made; moved to `changed` after it; `restored` by backout.
+ */
+export interface LedgerEntry {
+  executionId: string;
+  itemId: string;
+  userName: string;
+  credential: CredentialKind;
+  accessKeyId?: string;
+  action: LedgerAction;
+  status: 'intended' | 'changed' | 'skipped' | 'restored';
+  before: string;
+  after?: string;
+  skipReason?: 'used-since-report' | 'not-approved' | 'already-disabled' | 'gone' | 'exempt-tag';
+  /** Live last use seen at re-check, when it caused a skip. */
+  liveLastUsed?: string | null;
+  /** For restored console passwords: where the new password is kept (never the password). */
+  secretRef?: string;
+  recordedAt: string;
+  changedAt?: string;
+  restoredAt?: string;
+  /** Execution that restored it (itself, or a later backout-mode execution). */
+  restoredBy?: string;
+}
+
+export type Decision = 'approved' | 'rejected';
+
+export interface DecisionRecord {
+  decision: Decision;
+  approver: string;
+  decidedAt: string;
+  sourceIp: string;
+  userAgent: string;
+  /** Plan item ids approved (all, or a subset); empty when rejected. */
+  selection: string[];
+  reason?: string;
+}
+
+export interface ApproverLink {
+  approver: string;
+  /** SHA-256 of the link secret; the secret itself is only in the mail. */
+  secretHash: string;
+}
+
+export interface ApprovalRecord {
+  approvalId: string;
+  executionId: string;
+  planKey: string;
+  accountId: string;
+  /** Step Functions task token: stored server-side only, never mailed, logged or shown. */
+  taskToken: string;
+  approvers: ApproverLink[];
+  createdAt: string;
+  expiresAt: string;
+  status: 'pending' | Decision;
+  decision?: DecisionRecord;
+}

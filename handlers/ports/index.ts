@@ -1,0 +1,36 @@
+import type { BlobPort } from './blobs.js';
+import type { IamPort } from './iam.js';
+import type { MailPort } from './mail.js';
+import type { SecretsPort } from './secrets.js';
+import type { StorePort } from './store.js';
+import type { TaskCallbackPort } from './task-callbacks.js';
+
+export type { BlobPort, IamPort, MailPort, SecretsPort, StorePort, TaskCallbackPort };
+
+/** Settings the tasks read; from Lambda environment variables in AWS, from the demo's options locally. */
+export interface Settings {
+  accountId: string;
+  approverEmails: string[];
+  senderEmail: string;
+  /** Public base URL of the approval page, e.g. https://abc.execute-api.eu-west-1.amazonaws.com/prod */
+  approvalBaseUrl: string;
+  approvalTimeoutSeconds: number;
+  thresholdDays: number;
+  maxCredentials: number;
+  batchSize: number;
+  exemptUsers: string[];
+  exemptTagKey: string;
+}
+
+/** Everything a task may need, built once per process (AWS) or per run (local). */
+export interface Ports {
+  iam: IamPort;
+  store: StorePort;
+  blobs: BlobPort;
+  mail: MailPort;
+  secrets: SecretsPort;
+  callbacks: TaskCallbackPort;
+  settings: Settings;
+  /** The clock; tests and the demo's --now pin it. */
+  now: () => Date;
+}
