@@ -106,7 +106,13 @@ export interface LedgerEntry {
   status: 'intended' | 'changed' | 'skipped' | 'restored';
   before: string;
   after?: string;
-  skipReason?: 'used-since-report' | 'not-approved' | 'already-disabled' | 'gone' | 'exempt-tag';
+  skipReason?:
+    | 'used-since-report'
+    | 'not-approved'
+    | 'already-disabled'
+    | 'gone'
+    | 'exempt-tag'
+    | 'not-changed';
   /** Live last use seen at re-check, when it caused a skip. */
   liveLastUsed?: string | null;
   /** For restored console passwords: where the new password is kept (never the password). */

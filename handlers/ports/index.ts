@@ -20,6 +20,8 @@ export interface Settings {
   batchSize: number;
   exemptUsers: string[];
   exemptTagKey: string;
+  /** Secrets Manager name prefix for console passwords restored by backout, e.g. `credsweep/restored/`. */
+  passwordSecretPrefix: string;
 }
 
 /** Everything a task may need, built once per process (AWS) or per run (local). */

@@ -8,7 +8,10 @@ export interface StorePort {
    * Records the decision only if the approval is still pending (a conditional write).
    * Returns the stored record after the call: when it was already decided, the earlier decision.
    */
-  decideApproval(approvalId: string, decision: DecisionRecord): Promise<{ applied: boolean; approval: ApprovalRecord }>;
+  decideApproval(
+    approvalId: string,
+    decision: DecisionRecord,
+  ): Promise<{ applied: boolean; approval: ApprovalRecord }>;
 
   /** Creates the entry unless one exists for (executionId, itemId); returns the stored entry. */
   recordIntent(entry: LedgerEntry): Promise<LedgerEntry>;

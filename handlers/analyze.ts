@@ -1,0 +1,13 @@
+import { awsPorts } from './aws/ports.js';
+import { analyzeRun } from './core/analyze-run.js';
+import { analyzeEvent } from './core/events.js';
+import { parseWith } from './core/validate.js';
+import type { Ports } from './ports/index.js';
+
+/** Report -> findings -> stored plan and batch references (small payload at any account size). */
+export async function analyze(event: unknown, ports: Ports) {
+  const { executionId, request } = parseWith(analyzeEvent, event, 'Analyze event');
+  return analyzeRun(ports, executionId, request);
+}
+
+export const handler = (event: unknown) => analyze(event, awsPorts());

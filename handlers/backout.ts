@@ -1,0 +1,19 @@
+import { awsPorts } from './aws/ports.js';
+import { backoutRun } from './core/backout.js';
+import { backoutEvent } from './core/events.js';
+import { parseWith } from './core/validate.js';
+import type { Ports } from './ports/index.js';
+
+/** Restores what the ledger says was changed: this execution's, or (mode=backout) an earlier one's. */
+export async function backout(event: unknown, ports: Ports) {
+  const { executionId, request } = parseWith(backoutEvent, event, 'Backout event');
+  const source = request.mode === 'backout' && request.backoutOf ? request.backoutOf : executionId;
+  return backoutRun(ports, {
+    executionId,
+    sourceExecutionId: source,
+    ...(request.mode === 'backout' && request.users ? { users: request.users } : {}),
+    passwordSecretPrefix: ports.settings.passwordSecretPrefix,
+  });
+}
+
+export const handler = (event: unknown) => backout(event, awsPorts());

@@ -1,0 +1,115 @@
+/**
+ * Backout: restores exactly what the ledger says an execution changed, nothing else.
+ * Access key -> Active. Console -> CreateLoginProfile with a generated password and
+ * PasswordResetRequired=true; the password goes to the secrets port first, never to a log or mail.
+ */
+import type { Ports } from '../ports/index.js';
+import { CredsweepError } from './errors.js';
+import { generatePassword } from './password.js';
+import type { LedgerEntry } from './types.js';
+
+export interface BackoutTask {
+  /** The execution running the backout. */
+  executionId: string;
+  /** The execution whose changes are restored (itself, or an earlier one in backout mode). */
+  sourceExecutionId: string;
+  users?: string[];
+  passwordSecretPrefix: string;
+}
+
+export interface BackoutResult {
+  sourceExecutionId: string;
+  restored: number;
+  notChanged: number;
+  failed: number;
+}
+
+const nameOf = (executionId: string) => executionId.split(':').pop() ?? executionId;
+
+export const passwordSecretName = (prefix: string, sourceExecutionId: string, userName: string) =>
+  `${prefix}${nameOf(sourceExecutionId)}/${userName}`;
+
+/** Whether the change an `intended` entry announced actually happened (it may have crashed before). */
+async function changeHappened(ports: Ports, entry: LedgerEntry): Promise<boolean> {
+  if (entry.action === 'delete-login-profile')
+    return (await ports.iam.getLoginProfile(entry.userName)) === null;
+  const key = (await ports.iam.listAccessKeys(entry.userName)).find(
+    (k) => k.accessKeyId === entry.accessKeyId,
+  );
+  return key?.status === 'Inactive';
+}
+
+async function restore(ports: Ports, task: BackoutTask, entry: LedgerEntry): Promise<LedgerEntry> {
+  const restoredAt = ports.now().toISOString();
+  const done = { ...entry, status: 'restored' as const, restoredAt, restoredBy: task.executionId };
+  if (entry.action === 'deactivate-access-key') {
+    const key = (await ports.iam.listAccessKeys(entry.userName)).find(
+      (k) => k.accessKeyId === entry.accessKeyId,
+    );
+    if (!key)
+      throw new CredsweepError(
+        'NoSuchEntity',
+        `access key ${entry.accessKeyId} of ${entry.userName} no longer exists`,
+      );
+    if (key.status !== 'Active') await ports.iam.updateAccessKey(entry.userName, key.accessKeyId, 'Active');
+    return { ...done, after: 'Active' };
+  }
+  const secretName = passwordSecretName(task.passwordSecretPrefix, task.sourceExecutionId, entry.userName);
+  if ((await ports.iam.getLoginProfile(entry.userName)) === null) {
+    const password = generatePassword();
+    const secretRef = await ports.secrets.putSecret(
+      secretName,
+      password,
+      `credsweep restored console password of ${entry.userName} (backout of ${nameOf(task.sourceExecutionId)}); reset required at first sign-in`,
+    );
+    await ports.iam.createLoginProfile(entry.userName, password, true).catch((err: Error) => {
+      if (err.name !== 'EntityAlreadyExists') throw err;
+    });
+    return { ...done, after: 'login profile restored, reset required', secretRef };
+  }
+  return { ...done, after: 'login profile present', secretRef: entry.secretRef ?? secretName };
+}
+
+export async function backoutRun(ports: Ports, task: BackoutTask): Promise<BackoutResult> {
+  const entries = await ports.store.listLedger(task.sourceExecutionId);
+  const wanted = entries.filter(
+    (e) =>
+      (e.status === 'changed' || e.status === 'intended') && (!task.users || task.users.includes(e.userName)),
+  );
+  const result: BackoutResult = {
+    sourceExecutionId: task.sourceExecutionId,
+    restored: 0,
+    notChanged: 0,
+    failed: 0,
+  };
+  const failures: string[] = [];
+  for (const entry of wanted) {
+    try {
+      if (entry.status === 'intended' && !(await changeHappened(ports, entry))) {
+        await ports.store.updateLedger({
+          ...entry,
+          status: 'skipped',
+          skipReason: 'not-changed',
+          after: entry.before,
+        });
+        result.notChanged += 1;
+        continue;
+      }
+      await ports.store.updateLedger(await restore(ports, task, entry));
+      result.restored += 1;
+    } catch (err) {
+      if ((err as Error).name === 'Throttling') throw err;
+      result.failed += 1;
+      failures.push(
+        `${entry.userName} ${entry.credential}: ${(err as Error).name}: ${(err as Error).message}`,
+      );
+    }
+  }
+  if (failures.length > 0) {
+    throw new CredsweepError(
+      'BackoutIncomplete',
+      `${failures.length} of ${wanted.length} changes could not be restored (the rest were): ${failures.join('; ')}`,
+    );
+  }
+  return result;
+}

@@ -1,0 +1,162 @@
+/**
+ * The two mutating tasks. For each credential of the batch: re-check live use, record the prior
+ * state in the ledger (write-ahead), change it, record the outcome. Re-running a task changes
+ * nothing twice: the ledger entry for (execution, credential) is created once and a change is only
+ * made while that entry says `intended`.
+ */
+import type { Ports } from '../ports/index.js';
+import { InputError } from './errors.js';
+import { readBatch } from './plan.js';
+import { isStale } from './staleness.js';
+import type { BatchRef, LedgerEntry, PlanItem } from './types.js';
+
+export interface BatchTask {
+  executionId: string;
+  approvalId: string;
+  thresholdDays: number;
+  batch: BatchRef;
+}
+
+export interface BatchResult {
+  changed: number;
+  skipped: number;
+}
+
+type Candidate = Omit<
+  LedgerEntry,
+  'executionId' | 'itemId' | 'userName' | 'credential' | 'recordedAt' | 'action'
+>;
+
+async function approvedSelection(ports: Ports, approvalId: string): Promise<Set<string>> {
+  const approval = await ports.store.getApproval(approvalId);
+  if (approval?.status !== 'approved' || !approval.decision) {
+    throw new InputError(`Approval ${approvalId} is not approved; refusing to change anything.`);
+  }
+  return new Set(approval.decision.selection);
+}
+
+/**
+ * Records the candidate (or finds the entry an earlier attempt recorded) and runs `change` only while
+ * the stored entry is `intended`. So a retry after a crash between the change and its outcome
+ * completes the change (which tolerates being already done) instead of skipping it.
+ */
+async function applyItem(
+  ports: Ports,
+  task: BatchTask,
+  item: PlanItem,
+  action: LedgerEntry['action'],
+  candidate: Candidate,
+  change: () => Promise<string>,
+): Promise<'changed' | 'skipped'> {
+  const entry = await ports.store.recordIntent({
+    executionId: task.executionId,
+    itemId: item.id,
+    userName: item.userName,
+    credential: item.credential,
+    ...(item.accessKeyId ? { accessKeyId: item.accessKeyId } : {}),
+    action,
+    recordedAt: ports.now().toISOString(),
+    ...candidate,
+  });
+  if (entry.status !== 'intended') return entry.status === 'skipped' ? 'skipped' : 'changed';
+  const after = await change();
+  await ports.store.updateLedger({
+    ...entry,
+    status: 'changed',
+    after,
+    changedAt: ports.now().toISOString(),
+  });
+  return 'changed';
+}
+
+const usedSince = (lastUsed: string | null, now: Date, days: number) =>
+  lastUsed !== null && !isStale(new Date(lastUsed), now, days);
+
+async function runBatch(
+  ports: Ports,
+  task: BatchTask,
+  filter: (item: PlanItem) => boolean,
+  handle: (item: PlanItem) => Promise<'changed' | 'skipped'>,
+): Promise<BatchResult> {
+  const items = (await readBatch(ports.blobs, task.batch.key)).filter(filter);
+  const result: BatchResult = { changed: 0, skipped: 0 };
+  for (const item of items) result[await handle(item)] += 1;
+  return result;
+}
+
+export async function disableConsoleAccess(ports: Ports, task: BatchTask): Promise<BatchResult> {
+  const selection = await approvedSelection(ports, task.approvalId);
+  const { iam, settings } = ports;
+  return runBatch(
+    ports,
+    task,
+    (item) => item.credential === 'console-password',
+    async (item) => {
+      const candidate = await (async (): Promise<Candidate> => {
+        if (!selection.has(item.id)) return skipped('not-approved');
+        const user = await iam.getUser(item.userName).catch(nullIfMissing);
+        if (!user) return skipped('gone');
+        if (user.tags[settings.exemptTagKey]?.toLowerCase() === 'true') return skipped('exempt-tag');
+        if (usedSince(user.passwordLastUsed, ports.now(), task.thresholdDays)) {
+          return { ...skipped('used-since-report'), liveLastUsed: user.passwordLastUsed };
+        }
+        const profile = await iam.getLoginProfile(item.userName);
+        if (!profile) return { ...skipped('already-disabled'), before: 'no login profile' };
+        return {
+          status: 'intended',
+          before: `login profile created ${profile.createdAt}, reset required ${profile.passwordResetRequired}`,
+        };
+      })();
+      return applyItem(ports, task, item, 'delete-login-profile', candidate, async () => {
+        await iam.deleteLoginProfile(item.userName).catch(ignore('NoSuchEntity'));
+        return 'no login profile';
+      });
+    },
+  );
+}
+
+export async function deactivateAccessKeys(ports: Ports, task: BatchTask): Promise<BatchResult> {
+  const selection = await approvedSelection(ports, task.approvalId);
+  const { iam, settings } = ports;
+  return runBatch(
+    ports,
+    task,
+    (item) => item.accessKeyId !== undefined,
+    async (item) => {
+      const keyId = item.accessKeyId ?? '';
+      const candidate = await (async (): Promise<Candidate> => {
+        if (!selection.has(item.id)) return skipped('not-approved');
+        const user = await iam.getUser(item.userName).catch(nullIfMissing);
+        if (!user) return skipped('gone');
+        if (user.tags[settings.exemptTagKey]?.toLowerCase() === 'true') return skipped('exempt-tag');
+        const key = (await iam.listAccessKeys(item.userName)).find((k) => k.accessKeyId === keyId);
+        if (!key) return skipped('gone');
+        const lastUsed = await iam.getAccessKeyLastUsed(keyId);
+        if (usedSince(lastUsed, ports.now(), task.thresholdDays)) {
+          return { ...skipped('used-since-report'), before: key.status, liveLastUsed: lastUsed };
+        }
+        if (key.status !== 'Active') return { ...skipped('already-disabled'), before: key.status };
+        return { status: 'intended', before: 'Active' };
+      })();
+      return applyItem(ports, task, item, 'deactivate-access-key', candidate, async () => {
+        await iam.updateAccessKey(item.userName, keyId, 'Inactive');
+        return 'Inactive';
+      });
+    },
+  );
+}
+
+const skipped = (skipReason: LedgerEntry['skipReason']): Candidate => ({
+  status: 'skipped',
+  before: 'unchanged',
+  skipReason,
+});
+
+function nullIfMissing(err: Error): null {
+  if (err.name === 'NoSuchEntity') return null;
+  throw err;
+}
+
+const ignore = (name: string) => (err: Error) => {
+  if (err.name !== name) throw err;
+};

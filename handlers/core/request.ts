@@ -1,0 +1,26 @@
+/** The execution input: what an admin, the schedule or `credsweep start/backout` may ask for. */
+import { z } from 'zod';
+
+/** IAM's user name pattern. */
+export const userNameSchema = z.string().regex(/^[\w+=,.@-]{1,64}$/, 'not a valid IAM user name');
+
+export const runRequestSchema = z
+  .object({
+    mode: z.enum(['remediate', 'backout']).default('remediate'),
+    days: z.number().int().min(1).max(3650).optional(),
+    users: z.array(userNameSchema).min(1).optional(),
+    exemptUsers: z.array(userNameSchema).optional(),
+    dryRun: z.boolean().optional(),
+    maxCredentials: z.number().int().min(0).optional(),
+    /** With mode=backout: the execution (ARN or name) whose changes to restore. */
+    backoutOf: z.string().min(1).optional(),
+    /** Who started it, for the record (the CLI fills in the caller identity). */
+    startedBy: z.string().max(256).optional(),
+  })
+  .strict()
+  .refine((r) => r.mode !== 'backout' || r.backoutOf !== undefined, {
+    message: 'mode "backout" needs backoutOf: the execution to restore',
+    path: ['backoutOf'],
+  });
+
+export type RunRequest = z.infer<typeof runRequestSchema>;

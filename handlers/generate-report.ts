@@ -1,0 +1,13 @@
+import { awsPorts } from './aws/ports.js';
+import { generateReportEvent } from './core/events.js';
+import { parseWith } from './core/validate.js';
+import type { Ports } from './ports/index.js';
+
+/** Starts (or polls) the credential report; the state machine loops until COMPLETE, bounded. */
+export async function generateReport(event: unknown, ports: Ports) {
+  const { attempt } = parseWith(generateReportEvent, event, 'GenerateReport event');
+  const state = await ports.iam.generateCredentialReport();
+  return { state, attempt: attempt + 1 };
+}
+
+export const handler = (event: unknown) => generateReport(event, awsPorts());
