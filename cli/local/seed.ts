@@ -1,0 +1,129 @@
+/**
+ * The seed format of DESIGN.md ("Contracts the command line keeps"): the sandbox account's state,
+ * read by `credsweep demo --seed FILE` and written by `--state-out FILE`.
+ *
+ * Dates are ISO 8601 with a zone (`Z` or `+hh:mm`); parsing normalizes them to
+ * `Date.prototype.toISOString()` form so that a parsed seed compares equal to the sandbox's `toSeed()`.
+ */
+import { z } from 'zod';
+
+/** IAM's user name pattern. */
+export const USER_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
+/** IAM's access key id constraints (AWS issues `AKIA` + 16 characters). */
+export const ACCESS_KEY_ID_PATTERN = /^\w{16,128}$/;
+
+const isoDate = z.iso
+  .datetime({ offset: true, error: 'expected an ISO 8601 date with a zone, e.g. 2024-01-15T10:20:30Z' })
+  .transform((value) => new Date(value).toISOString());
+
+const accessKeySchema = z.strictObject({
+  accessKeyId: z
+    .string({ error: 'expected a string' })
+    .regex(ACCESS_KEY_ID_PATTERN, { error: 'expected an access key id: 16 to 128 letters, digits or _' }),
+  status: z.enum(['Active', 'Inactive'], { error: 'expected Active or Inactive' }),
+  createdAt: isoDate,
+  lastUsed: isoDate.nullable(),
+});
+
+const loginProfileSchema = z.strictObject({
+  createdAt: isoDate,
+  passwordLastUsed: isoDate.nullable(),
+  passwordResetRequired: z.boolean({ error: 'expected true or false' }),
+});
+
+const userSchema = z.strictObject({
+  userName: z
+    .string({ error: 'expected a string' })
+    .regex(USER_NAME_PATTERN, { error: 'expected 1 to 64 characters of letters, digits and +=,.@_-' }),
+  createdAt: isoDate,
+  tags: z.record(z.string(), z.string({ error: 'expected a string' })).optional(),
+  loginProfile: loginProfileSchema.nullable(),
+  accessKeys: z
+    .array(accessKeySchema)
+    .max(2, { error: 'expected at most 2 access keys (IAM allows 2 per user)' }),
+});
+
+export const seedSchema = z
+  .strictObject({
+    accountId: z.string({ error: 'expected a string' }).regex(/^\d{12}$/, { error: 'expected 12 digits' }),
+    users: z.array(userSchema),
+  })
+  .superRefine((seed, ctx) => {
+    // IAM user names are unique regardless of case ("ADMIN" and "admin" cannot both exist).
+    const userIndex = new Map<string, number>();
+    const keyIndex = new Map<string, string>();
+    seed.users.forEach((user, u) => {
+      const folded = user.userName.toLowerCase();
+      const first = userIndex.get(folded);
+      if (first === undefined) {
+        userIndex.set(folded, u);
+      } else {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['users', u, 'userName'],
+          message: `duplicate user name ${user.userName} (already users[${first}]; IAM names ignore case)`,
+        });
+      }
+      user.accessKeys.forEach((key, k) => {
+        const here = `users[${u}].accessKeys[${k}]`;
+        const firstKey = keyIndex.get(key.accessKeyId);
+        if (firstKey === undefined) {
+          keyIndex.set(key.accessKeyId, here);
+        } else {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['users', u, 'accessKeys', k, 'accessKeyId'],
+            message: `duplicate access key id ${key.accessKeyId} (already ${firstKey})`,
+          });
+        }
+      });
+    });
+  });
+
+export type Seed = z.output<typeof seedSchema>;
+export type SeedUser = Seed['users'][number];
+export type SeedAccessKey = SeedUser['accessKeys'][number];
+export type SeedLoginProfile = NonNullable<SeedUser['loginProfile']>;
+
+/** A seed that does not validate; `issues` holds one `path: problem` line per problem. */
+export class SeedError extends Error {
+  constructor(
+    readonly source: string,
+    readonly issues: string[],
+  ) {
+    super(`${source}: invalid seed\n${issues.map((issue) => `  ${issue}`).join('\n')}`);
+    this.name = 'SeedError';
+  }
+}
+
+/** `users[3].accessKeys[0].status` from zod's `['users', 3, 'accessKeys', 0, 'status']`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else if (typeof part === 'string' && /^[A-Za-z_$][\w$]*$/.test(part)) out += out ? `.${part}` : part;
+    else out += `[${JSON.stringify(String(part))}]`;
+  }
+  return out || '(root)';
+}
+
+/** Validate an already-parsed value as a seed; `source` names where it came from in errors. */
+export function validateSeed(value: unknown, source: string): Seed {
+  const result = seedSchema.safeParse(value);
+  if (result.success) return result.data;
+  throw new SeedError(
+    source,
+    result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`),
+  );
+}
+
+/** Parse seed JSON text; errors name `source` (usually the file) and the path of each bad field. */
+export function parseSeed(text: string, source: string): Seed {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new SeedError(source, [`not valid JSON: ${err instanceof Error ? err.message : String(err)}`]);
+  }
+  return validateSeed(value, source);
+}
