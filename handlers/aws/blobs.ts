@@ -1,0 +1,45 @@
+/**
+ * BlobPort over S3: plans, batches and evidence in one bucket, encrypted at rest (SSE-S3).
+ * A missing object is an error named NoSuchKey. S3 answers a missing key with AccessDenied unless
+ * the role may list the bucket, so the function's role needs s3:ListBucket (CDK `grantRead` gives it).
+ */
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { BlobPort } from '../ports/blobs.js';
+
+export class S3Blobs implements BlobPort {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  async put(key: string, body: string, contentType: string): Promise<void> {
+    await this.s3.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: body,
+        ContentType: contentType,
+        ServerSideEncryption: 'AES256',
+      }),
+    );
+  }
+
+  async get(key: string): Promise<string> {
+    try {
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      if (!out.Body) throw noSuchKey(this.bucket, key);
+      return await out.Body.transformToString('utf-8');
+    } catch (err) {
+      if (err instanceof Error && (err.name === 'NoSuchKey' || err.name === 'NotFound')) {
+        throw noSuchKey(this.bucket, key, err);
+      }
+      throw err;
+    }
+  }
+}
+
+function noSuchKey(bucket: string, key: string, cause?: unknown): Error {
+  const err = new Error(`No object s3://${bucket}/${key}`, cause === undefined ? undefined : { cause });
+  err.name = 'NoSuchKey';
+  return err;
+}

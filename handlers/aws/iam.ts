@@ -1,0 +1,202 @@
+/**
+ * IamPort over the AWS SDK v3 IAM client.
+ *
+ * Error names. IAM speaks the awsQuery protocol: on the wire an error has a short code such as
+ * `NoSuchEntity`, but SDK v3 raises modelled errors as classes named after the shape
+ * (`NoSuchEntityException`, `CredentialReportNotPresentException`, ...), keeping the wire code in
+ * `err.Code`. Unmodelled errors (`Throttling`, `AccessDenied`) already carry the wire code as `name`.
+ * The port promises the short codes (the local sandbox throws them too, and the state machine's
+ * Retry matches `Throttling`), so every SDK error leaves this class renamed to its wire code:
+ *
+ * | SDK v3 name                             | `err.name` seen by callers      |
+ * |-----------------------------------------|---------------------------------|
+ * | NoSuchEntityException                   | NoSuchEntity                    |
+ * | EntityAlreadyExistsException            | EntityAlreadyExists             |
+ * | LimitExceededException                  | LimitExceeded                   |
+ * | CredentialReportNotPresentException     | ReportNotPresent                |
+ * | CredentialReportExpiredException        | ReportExpired                   |
+ * | CredentialReportNotReadyException       | ReportInProgress                |
+ * | ReportGenerationLimitExceededException  | ReportGenerationLimitExceeded   |
+ * | Throttling / ThrottlingException        | Throttling                      |
+ * | AccessDenied / AccessDeniedException    | AccessDenied                    |
+ * | any other `XxxException` with a `Code`  | that `Code` (e.g. InvalidInput) |
+ *
+ * The renamed error keeps the message and holds the SDK error as `cause` (with `$metadata`).
+ * Errors that are not from the service (network, timeouts) pass through unchanged.
+ */
+import {
+  CreateLoginProfileCommand,
+  DeleteLoginProfileCommand,
+  GenerateCredentialReportCommand,
+  GetAccessKeyLastUsedCommand,
+  GetCredentialReportCommand,
+  GetLoginProfileCommand,
+  GetUserCommand,
+  type IAMClient,
+  ListAccessKeysCommand,
+  UpdateAccessKeyCommand,
+} from '@aws-sdk/client-iam';
+import type { AccessKeyInfo, IamPort, LoginProfileInfo, ReportState, UserInfo } from '../ports/iam.js';
+
+/** SDK v3 error names and their wire codes, for errors that carry no `Code` (e.g. built in tests). */
+const SHORT_NAMES: Readonly<Record<string, string>> = {
+  NoSuchEntityException: 'NoSuchEntity',
+  EntityAlreadyExistsException: 'EntityAlreadyExists',
+  LimitExceededException: 'LimitExceeded',
+  CredentialReportNotPresentException: 'ReportNotPresent',
+  CredentialReportExpiredException: 'ReportExpired',
+  CredentialReportNotReadyException: 'ReportInProgress',
+  ReportGenerationLimitExceededException: 'ReportGenerationLimitExceeded',
+  ServiceFailureException: 'ServiceFailure',
+  InvalidInputException: 'InvalidInput',
+  PasswordPolicyViolationException: 'PasswordPolicyViolation',
+  EntityTemporarilyUnmodifiableException: 'EntityTemporarilyUnmodifiable',
+  ConcurrentModificationException: 'ConcurrentModification',
+  UnmodifiableEntityException: 'UnmodifiableEntity',
+  ThrottlingException: 'Throttling',
+  AccessDeniedException: 'AccessDenied',
+};
+
+/** The short IAM error code of an SDK error, or undefined when it is not an IAM service error. */
+export function iamErrorCode(err: unknown): string | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const mapped = SHORT_NAMES[err.name];
+  if (mapped) return mapped;
+  const code = (err as { Code?: unknown }).Code;
+  if (typeof code === 'string' && code.length > 0) return code;
+  return undefined;
+}
+
+/** Renames an SDK error to its short IAM code (see the table above); other values pass through. */
+export function normaliseIamError(err: unknown): unknown {
+  const code = iamErrorCode(err);
+  if (!code || !(err instanceof Error) || err.name === code) return err;
+  const renamed = new Error(err.message, { cause: err });
+  renamed.name = code;
+  return renamed;
+}
+
+const REPORT_STATES: readonly ReportState[] = ['STARTED', 'INPROGRESS', 'COMPLETE'];
+
+function iso(date: Date | undefined, what: string): string {
+  if (!date) throw new Error(`IAM returned no ${what}`);
+  return date.toISOString();
+}
+
+export class AwsIam implements IamPort {
+  constructor(private readonly client: IAMClient) {}
+
+  /** Sends one command, renaming service errors to their short IAM codes. */
+  private async call<T>(send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (err) {
+      throw normaliseIamError(err);
+    }
+  }
+
+  async generateCredentialReport(): Promise<ReportState> {
+    const out = await this.call(() => this.client.send(new GenerateCredentialReportCommand({})));
+    const state = REPORT_STATES.find((s) => s === out.State);
+    if (!state) throw new Error(`GenerateCredentialReport returned an unknown State: ${String(out.State)}`);
+    return state;
+  }
+
+  async getCredentialReport(): Promise<{ content: string; generatedAt: string }> {
+    const out = await this.call(() => this.client.send(new GetCredentialReportCommand({})));
+    if (!out.Content) throw new Error('GetCredentialReport returned no Content');
+    return {
+      content: new TextDecoder('utf-8').decode(out.Content),
+      generatedAt: iso(out.GeneratedTime, 'GeneratedTime for the credential report'),
+    };
+  }
+
+  async getUser(userName: string): Promise<UserInfo> {
+    const out = await this.call(() => this.client.send(new GetUserCommand({ UserName: userName })));
+    const user = out.User;
+    if (!user) throw new Error(`GetUser returned no User for ${userName}`);
+    const tags: Record<string, string> = {};
+    for (const tag of user.Tags ?? []) {
+      if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
+    }
+    return {
+      userName: user.UserName ?? userName,
+      createdAt: iso(user.CreateDate, `CreateDate for user ${userName}`),
+      passwordLastUsed: user.PasswordLastUsed ? user.PasswordLastUsed.toISOString() : null,
+      tags,
+    };
+  }
+
+  /** All the user's keys, following Marker while IsTruncated. `Expired` keys count as Inactive. */
+  async listAccessKeys(userName: string): Promise<AccessKeyInfo[]> {
+    const keys: AccessKeyInfo[] = [];
+    let marker: string | undefined;
+    do {
+      const out = await this.call(() =>
+        this.client.send(new ListAccessKeysCommand({ UserName: userName, Marker: marker })),
+      );
+      for (const key of out.AccessKeyMetadata ?? []) {
+        if (!key.AccessKeyId) continue;
+        keys.push({
+          accessKeyId: key.AccessKeyId,
+          status: key.Status === 'Active' ? 'Active' : 'Inactive',
+          createdAt: iso(key.CreateDate, `CreateDate for access key ${key.AccessKeyId}`),
+        });
+      }
+      marker = out.IsTruncated ? out.Marker : undefined;
+    } while (marker);
+    return keys;
+  }
+
+  async getAccessKeyLastUsed(accessKeyId: string): Promise<string | null> {
+    const out = await this.call(() =>
+      this.client.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId })),
+    );
+    const used = out.AccessKeyLastUsed?.LastUsedDate;
+    return used ? used.toISOString() : null;
+  }
+
+  async getLoginProfile(userName: string): Promise<LoginProfileInfo | null> {
+    try {
+      const out = await this.call(() => this.client.send(new GetLoginProfileCommand({ UserName: userName })));
+      const profile = out.LoginProfile;
+      if (!profile) return null;
+      return {
+        createdAt: iso(profile.CreateDate, `CreateDate for the login profile of ${userName}`),
+        passwordResetRequired: profile.PasswordResetRequired ?? false,
+      };
+    } catch (err) {
+      if (err instanceof Error && err.name === 'NoSuchEntity') return null;
+      throw err;
+    }
+  }
+
+  async deleteLoginProfile(userName: string): Promise<void> {
+    await this.call(() => this.client.send(new DeleteLoginProfileCommand({ UserName: userName })));
+  }
+
+  /** The password goes to IAM only; it is never logged here. */
+  async createLoginProfile(
+    userName: string,
+    password: string,
+    passwordResetRequired: boolean,
+  ): Promise<void> {
+    await this.call(() =>
+      this.client.send(
+        new CreateLoginProfileCommand({
+          UserName: userName,
+          Password: password,
+          PasswordResetRequired: passwordResetRequired,
+        }),
+      ),
+    );
+  }
+
+  async updateAccessKey(userName: string, accessKeyId: string, status: 'Active' | 'Inactive'): Promise<void> {
+    await this.call(() =>
+      this.client.send(
+        new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId, Status: status }),
+      ),
+    );
+  }
+}

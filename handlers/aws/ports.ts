@@ -1,0 +1,160 @@
+/**
+ * The AWS implementation of `Ports`, built once per container from the Lambda environment.
+ *
+ * Environment variables (set by the CDK stack on every function; validated here with zod, and a
+ * bad or missing one fails the first invocation with a message listing each problem):
+ *
+ * | variable                  | required | default              | meaning                                              |
+ * |---------------------------|----------|----------------------|------------------------------------------------------|
+ * | TABLE_NAME                | yes      |                      | DynamoDB table (pk, sk strings; TTL attribute `ttl`) |
+ * | BUCKET_NAME               | yes      |                      | S3 bucket for plans, batches and evidence            |
+ * | SIGNING_KEY_SECRET_ARN    | yes      |                      | Secrets Manager ARN of the approval-link signing key |
+ * | PASSWORD_SECRET_PREFIX    | no       | `credsweep/restored/`| name prefix of restored-password secrets (Settings) |
+ * | ACCOUNT_ID                | yes      |                      | the 12-digit account being swept                     |
+ * | APPROVER_EMAILS           | yes      |                      | comma-separated approver addresses (at least one)    |
+ * | SENDER_EMAIL              | yes      |                      | SES-verified From address                            |
+ * | APPROVAL_BASE_URL         | yes      |                      | https base URL of the approval API (no trailing `/`) |
+ * | APPROVAL_TIMEOUT_SECONDS  | yes      |                      | approval window, whole seconds >= 1                  |
+ * | THRESHOLD_DAYS            | no       | 30                   | days unused before a credential is stale             |
+ * | MAX_CREDENTIALS           | no       | 50                   | blast-radius limit per run                           |
+ * | BATCH_SIZE                | no       | 25                   | plan items per Map iteration                         |
+ * | EXEMPT_USERS              | no       | (none)               | comma-separated user names never touched             |
+ * | EXEMPT_TAG_KEY            | no       | `credsweep:exempt`   | tag key that exempts a user when its value is `true` |
+ *
+ * An empty value counts as unset. AWS_REGION (set by Lambda) is read by the SDK itself.
+ */
+import { z } from 'zod';
+import type { Ports, Settings } from '../ports/index.js';
+import { S3Blobs } from './blobs.js';
+import {
+  dynamoDocumentClient,
+  iamClient,
+  s3Client,
+  secretsManagerClient,
+  sesClient,
+  sfnClient,
+} from './clients.js';
+import { AwsIam } from './iam.js';
+import { SesMail } from './mail.js';
+import { AwsSecrets } from './secrets.js';
+import { DynamoStore } from './store.js';
+import { SfnTaskCallbacks } from './task-callbacks.js';
+
+const blankToUndefined = (value: unknown): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/** A string variable; an absent or blank one "is required". */
+const text = () =>
+  z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') }).trim();
+
+const variable = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema);
+
+const wholeNumber = (min: number) =>
+  text()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`));
+
+const commaList = (value: string): string[] =>
+  value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
+
+const email = z.email({ error: (issue) => `${JSON.stringify(issue.input)} is not an email address` });
+
+export const awsEnvSchema = z.object({
+  TABLE_NAME: variable(text().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name')),
+  BUCKET_NAME: variable(text().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')),
+  SIGNING_KEY_SECRET_ARN: variable(
+    text().regex(
+      /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/,
+      'must be a Secrets Manager secret ARN',
+    ),
+  ),
+  PASSWORD_SECRET_PREFIX: variable(
+    text()
+      .regex(/^[A-Za-z0-9/_+=.@-]+$/, 'may hold only letters, digits and /_+=.@-')
+      .default('credsweep/restored/'),
+  ),
+  ACCOUNT_ID: variable(text().regex(/^\d{12}$/, 'must be a 12-digit AWS account id')),
+  APPROVER_EMAILS: variable(
+    text().transform(commaList).pipe(z.array(email).min(1, 'must name at least one address')),
+  ),
+  SENDER_EMAIL: variable(text().pipe(email)),
+  APPROVAL_BASE_URL: variable(
+    text()
+      .pipe(z.url({ protocol: /^https$/, error: 'must be an https:// URL' }))
+      .transform((url) => url.replace(/\/+$/, '')),
+  ),
+  APPROVAL_TIMEOUT_SECONDS: variable(wholeNumber(1)),
+  THRESHOLD_DAYS: variable(wholeNumber(1).default(30)),
+  MAX_CREDENTIALS: variable(wholeNumber(1).default(50)),
+  BATCH_SIZE: variable(wholeNumber(1).default(25)),
+  EXEMPT_USERS: variable(text().transform(commaList).default([])),
+  EXEMPT_TAG_KEY: variable(text().default('credsweep:exempt')),
+});
+
+export type AwsEnv = z.output<typeof awsEnvSchema>;
+
+/** Raised when the Lambda environment does not validate; the message lists every problem. */
+export class InvalidEnvironment extends Error {
+  constructor(readonly problems: string[]) {
+    super(`credsweep: the Lambda environment is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'InvalidEnvironment';
+  }
+}
+
+/** Validates the environment; throws InvalidEnvironment naming each missing or invalid variable. */
+export function parseAwsEnv(env: Record<string, string | undefined>): AwsEnv {
+  const result = awsEnvSchema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const [name, ...rest] = issue.path;
+    const index = rest[0];
+    const where = typeof index === 'number' ? `${String(name)} (entry ${index + 1})` : String(name);
+    return `${where}: ${issue.message}`;
+  });
+  throw new InvalidEnvironment(problems);
+}
+
+export function settingsFromEnv(env: AwsEnv): Settings {
+  return {
+    accountId: env.ACCOUNT_ID,
+    approverEmails: env.APPROVER_EMAILS,
+    senderEmail: env.SENDER_EMAIL,
+    approvalBaseUrl: env.APPROVAL_BASE_URL,
+    approvalTimeoutSeconds: env.APPROVAL_TIMEOUT_SECONDS,
+    thresholdDays: env.THRESHOLD_DAYS,
+    maxCredentials: env.MAX_CREDENTIALS,
+    batchSize: env.BATCH_SIZE,
+    exemptUsers: env.EXEMPT_USERS,
+    exemptTagKey: env.EXEMPT_TAG_KEY,
+    passwordSecretPrefix: env.PASSWORD_SECRET_PREFIX,
+  };
+}
+
+/** Ports over the shared (memoized) SDK clients for a validated environment. */
+export function buildAwsPorts(env: AwsEnv): Ports {
+  return {
+    iam: new AwsIam(iamClient()),
+    store: new DynamoStore(dynamoDocumentClient(), env.TABLE_NAME),
+    blobs: new S3Blobs(s3Client(), env.BUCKET_NAME),
+    mail: new SesMail(sesClient(), env.SENDER_EMAIL),
+    secrets: new AwsSecrets(secretsManagerClient(), env.SIGNING_KEY_SECRET_ARN),
+    callbacks: new SfnTaskCallbacks(sfnClient()),
+    settings: settingsFromEnv(env),
+    now: () => new Date(),
+  };
+}
+
+let ports: Ports | undefined;
+
+/**
+ * The ports of this container, built on first call from `process.env` and reused afterwards.
+ * An invalid environment throws on every call (nothing is cached), so the error stays visible.
+ */
+export function awsPorts(): Ports {
+  ports ??= buildAwsPorts(parseAwsEnv(process.env));
+  return ports;
+}

@@ -1,0 +1,184 @@
+/**
+ * StorePort over one DynamoDB table (DocumentClient), keys `pk` (string) and `sk` (string).
+ *
+ * | item     | pk                      | sk               | other attributes                       |
+ * |----------|-------------------------|------------------|----------------------------------------|
+ * | approval | `APPROVAL#<approvalId>` | `APPROVAL`       | the ApprovalRecord, `ttl`              |
+ * | ledger   | `LEDGER#<executionId>`  | `ITEM#<itemId>`  | the LedgerEntry                        |
+ *
+ * `ttl` (epoch seconds) is the approval's expiresAt plus 30 days; enable TTL on that attribute so
+ * old approvals (which hold a task token) disappear. Ledger entries are evidence and never expire.
+ * Reads are strongly consistent: a conditional write that lost is followed by a read of the winner.
+ * Approvals hold the Step Functions task token: it is stored here and never logged.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { ApprovalRecord, DecisionRecord, LedgerEntry } from '../core/types.js';
+import type { StorePort } from '../ports/store.js';
+
+/** How long an approval item outlives its expiry before DynamoDB TTL removes it. */
+export const APPROVAL_RETENTION_SECONDS = 30 * 24 * 60 * 60;
+
+const APPROVAL_SK = 'APPROVAL';
+const ITEM_PREFIX = 'ITEM#';
+
+export const approvalKey = (approvalId: string) => ({ pk: `APPROVAL#${approvalId}`, sk: APPROVAL_SK });
+export const ledgerKey = (executionId: string, itemId: string) => ({
+  pk: `LEDGER#${executionId}`,
+  sk: `${ITEM_PREFIX}${itemId}`,
+});
+
+/** The approval's `ttl` attribute: expiresAt + 30 days, in epoch seconds. */
+export function approvalTtl(expiresAt: string): number {
+  const ms = Date.parse(expiresAt);
+  if (Number.isNaN(ms)) throw new Error(`Approval expiresAt is not a date: ${expiresAt}`);
+  return Math.floor(ms / 1000) + APPROVAL_RETENTION_SECONDS;
+}
+
+function isConditionalCheckFailed(err: unknown): boolean {
+  return (
+    err instanceof ConditionalCheckFailedException ||
+    (err instanceof Error && err.name === 'ConditionalCheckFailedException')
+  );
+}
+
+/** Drops the table's own attributes, leaving the record the port speaks. */
+function withoutKeys<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, ttl: _ttl, ...record } = item;
+  return record as T;
+}
+
+function notFound(message: string): Error {
+  const err = new Error(message);
+  err.name = 'NotFound';
+  return err;
+}
+
+export class DynamoStore implements StorePort {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async putApproval(approval: ApprovalRecord): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...approval, ...approvalKey(approval.approvalId), ttl: approvalTtl(approval.expiresAt) },
+      }),
+    );
+  }
+
+  async getApproval(approvalId: string): Promise<ApprovalRecord | null> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: approvalKey(approvalId), ConsistentRead: true }),
+    );
+    return out.Item ? withoutKeys<ApprovalRecord>(out.Item) : null;
+  }
+
+  /**
+   * Sets status and decision only while the approval is pending. When another decision won (or
+   * the approval does not exist), reads the stored record: `applied: false` with the earlier
+   * decision, or an error named NotFound (as the local store).
+   */
+  async decideApproval(
+    approvalId: string,
+    decision: DecisionRecord,
+  ): Promise<{ applied: boolean; approval: ApprovalRecord }> {
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: approvalKey(approvalId),
+          UpdateExpression: 'SET #status = :status, #decision = :decision',
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status', '#decision': 'decision' },
+          ExpressionAttributeValues: {
+            ':status': decision.decision,
+            ':decision': decision,
+            ':pending': 'pending',
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      if (!out.Attributes) throw new Error(`UpdateItem returned no attributes for approval ${approvalId}`);
+      return { applied: true, approval: withoutKeys<ApprovalRecord>(out.Attributes) };
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+      const existing = await this.getApproval(approvalId);
+      if (!existing) throw notFound(`No approval ${approvalId}`);
+      return { applied: false, approval: existing };
+    }
+  }
+
+  /** Put-if-absent on (executionId, itemId); a retried task gets back the entry first recorded. */
+  async recordIntent(entry: LedgerEntry): Promise<LedgerEntry> {
+    const key = ledgerKey(entry.executionId, entry.itemId);
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...entry, ...key },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return entry;
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+      const out = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+      );
+      if (!out.Item) {
+        throw new Error(`Ledger entry ${entry.itemId} of ${entry.executionId} exists but could not be read`);
+      }
+      return withoutKeys<LedgerEntry>(out.Item);
+    }
+  }
+
+  /**
+   * Replaces the entry. The write is conditional on the entry existing, so the write-ahead rule
+   * holds: an outcome cannot be recorded for an intent that was never recorded (NotFound).
+   */
+  async updateLedger(entry: LedgerEntry): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...entry, ...ledgerKey(entry.executionId, entry.itemId) },
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+      throw notFound(
+        `No ledger entry ${entry.itemId} of ${entry.executionId} to update; record the intent first`,
+      );
+    }
+  }
+
+  /** Every entry of the execution, in itemId order, following LastEvaluatedKey. */
+  async listLedger(executionId: string): Promise<LedgerEntry[]> {
+    const entries: LedgerEntry[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :item)',
+          ExpressionAttributeValues: { ':pk': `LEDGER#${executionId}`, ':item': ITEM_PREFIX },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) entries.push(withoutKeys<LedgerEntry>(item));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return entries;
+  }
+}
