@@ -1,0 +1,271 @@
+/**
+ * The deployment's configuration, read from CDK context and validated with zod.
+ *
+ * Every key can be passed on the command line (`npx cdk deploy -c approverEmails=a@x.com,b@x.com`)
+ * or set in the `context` block of cdk.json. Command-line values arrive as strings, cdk.json values
+ * as JSON, so numbers may be given as `30` or `"30"` and lists as a JSON array or a comma-separated
+ * string. A missing or invalid key fails synthesis with one line per problem, each naming its key.
+ *
+ * | key                   | default            | meaning                                                        |
+ * |-----------------------|--------------------|----------------------------------------------------------------|
+ * | approverEmails        | (required)         | who is asked to approve each run (list)                        |
+ * | senderEmail           | (required)         | SES-verified From address of approval and report mail          |
+ * | thresholdDays         | 30                 | days unused before a credential is stale                       |
+ * | approvalTimeoutHours  | 72                 | approval window; no decision by then ends the run unchanged    |
+ * | maxCredentials        | 50                 | blast-radius guard: a larger plan fails before approval        |
+ * | batchSize             | 25                 | plan items per Map iteration                                   |
+ * | mapMaxConcurrency     | 2                  | batches changed in parallel (IAM's write rate is low)          |
+ * | schedule              | off                | EventBridge Scheduler `rate(...)` or `cron(...)` for periodic runs |
+ * | exemptUsers           | (none)             | IAM user names never touched (list)                            |
+ * | exemptTagKey          | credsweep:exempt   | users tagged `<key>=true` are never touched (IAM also denies)  |
+ * | logRetentionDays      | 365                | retention of every log group and of the S3 access logs         |
+ * | alarmEmail            | (none)             | subscribed to the failed-run alarm topic when set              |
+ */
+import { z } from 'zod';
+
+/** The validated configuration the stack is built from. */
+export interface CredsweepConfig {
+  readonly approverEmails: string[];
+  readonly senderEmail: string;
+  readonly thresholdDays: number;
+  readonly approvalTimeoutHours: number;
+  readonly maxCredentials: number;
+  readonly batchSize: number;
+  readonly mapMaxConcurrency: number;
+  /** An EventBridge Scheduler expression, or null when periodic runs are off. */
+  readonly schedule: string | null;
+  readonly exemptUsers: string[];
+  readonly exemptTagKey: string;
+  readonly logRetentionDays: number;
+  readonly alarmEmail: string | null;
+}
+
+/** The CDK context keys credsweep reads, in documentation order. */
+export const CONFIG_KEYS = [
+  'approverEmails',
+  'senderEmail',
+  'thresholdDays',
+  'approvalTimeoutHours',
+  'maxCredentials',
+  'batchSize',
+  'mapMaxConcurrency',
+  'schedule',
+  'exemptUsers',
+  'exemptTagKey',
+  'logRetentionDays',
+  'alarmEmail',
+] as const satisfies readonly (keyof CredsweepConfig)[];
+
+export type ConfigKey = (typeof CONFIG_KEYS)[number];
+
+/** The retention periods CloudWatch Logs accepts (days), without "never expire". */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Raised when the context does not validate; `problems` has one line per problem, each naming its key. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      [
+        'Invalid credsweep configuration (CDK context):',
+        ...problems.map((p) => `  - ${p}`),
+        'Pass a key with `npx cdk <command> -c key=value` or set it in the "context" block of cdk.json; docs/deploy.md lists every key.',
+      ].join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+const isBlank = (value: unknown) =>
+  value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+
+const shown = (value: unknown) => JSON.stringify(value) ?? String(value);
+
+/** Splits "a, b,c" (or takes a JSON array as is); blank entries are dropped. */
+function toList(value: unknown): unknown {
+  if (isBlank(value)) return undefined;
+  if (typeof value === 'string') {
+    return value
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part.length > 0);
+  }
+  return value;
+}
+
+function toNumber(value: unknown): unknown {
+  if (isBlank(value)) return undefined;
+  if (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)) return Number(value);
+  return value;
+}
+
+const toText = (value: unknown): unknown => (isBlank(value) ? undefined : value);
+
+const emailPattern = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
+
+const required = (key: ConfigKey, how: string) => `${key} is required: ${how}`;
+
+function email(key: ConfigKey, how: string) {
+  return z.preprocess(
+    toText,
+    z
+      .string({
+        error: (issue) => (issue.input === undefined ? required(key, how) : `${key} must be a string`),
+      })
+      .trim()
+      .regex(emailPattern, { error: (issue) => `${key} ${shown(issue.input)} is not an email address` }),
+  );
+}
+
+function emailList(key: ConfigKey, how: string) {
+  return z.preprocess(
+    toList,
+    z
+      .array(
+        z.string({ error: (issue) => `${key} entries must be strings (got ${shown(issue.input)})` }).trim(),
+        {
+          error: (issue) =>
+            issue.input === undefined
+              ? required(key, how)
+              : `${key} must be a list or a comma-separated string`,
+        },
+      )
+      .min(1, { error: required(key, how) })
+      .superRefine((list, ctx) => {
+        for (const [index, entry] of list.entries()) {
+          if (!emailPattern.test(entry)) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `${key} entry ${index + 1} ${shown(entry)} is not an email address`,
+            });
+          }
+        }
+      }),
+  );
+}
+
+function wholeNumber(key: ConfigKey, fallback: number, min: number, max: number) {
+  const message = (input: unknown) =>
+    `${key} must be a whole number from ${min} to ${max} (got ${shown(input)})`;
+  return z.preprocess(
+    toNumber,
+    z
+      .number({ error: (issue) => message(issue.input) })
+      .int({ error: (issue) => message(issue.input) })
+      .min(min, { error: (issue) => message(issue.input) })
+      .max(max, { error: (issue) => message(issue.input) })
+      .default(fallback),
+  );
+}
+
+const ratePattern = /^rate\(\s*[1-9]\d*\s+(minute|minutes|hour|hours|day|days)\s*\)$/;
+const cronPattern = /^cron\(\s*\S+(\s+\S+){5}\s*\)$/;
+
+const scheduleSchema = z.preprocess(
+  toText,
+  z
+    .string({ error: (issue) => `schedule must be a string (got ${shown(issue.input)})` })
+    .trim()
+    .default('off')
+    .refine((value) => value === 'off' || ratePattern.test(value) || cronPattern.test(value), {
+      error: (issue) =>
+        `schedule must be "off", an EventBridge Scheduler rate such as "rate(7 days)", or a six-field cron such as "cron(0 6 ? * MON *)" (got ${shown(issue.input)})`,
+    })
+    .transform((value) => (value === 'off' ? null : value)),
+);
+
+const iamUserName = /^[\w+=,.@-]{1,64}$/;
+
+const exemptUsersSchema = z.preprocess(
+  toList,
+  z
+    .array(
+      z.string({ error: (issue) => `exemptUsers entries must be strings (got ${shown(issue.input)})` }),
+      {
+        error: 'exemptUsers must be a list or a comma-separated string of IAM user names',
+      },
+    )
+    .default([])
+    .superRefine((list, ctx) => {
+      for (const [index, entry] of list.entries()) {
+        if (!iamUserName.test(entry)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `exemptUsers entry ${index + 1} ${shown(entry)} is not an IAM user name`,
+          });
+        }
+      }
+    }),
+);
+
+const exemptTagKeySchema = z.preprocess(
+  toText,
+  z
+    .string({ error: (issue) => `exemptTagKey must be a string (got ${shown(issue.input)})` })
+    .trim()
+    .regex(/^[\p{L}\p{Z}\p{N}_.:/=+@-]{1,128}$/u, {
+      error: (issue) => `exemptTagKey ${shown(issue.input)} is not an IAM tag key`,
+    })
+    .default('credsweep:exempt'),
+);
+
+const logRetentionSchema = z.preprocess(
+  toNumber,
+  z
+    .number({ error: (issue) => `logRetentionDays must be a number (got ${shown(issue.input)})` })
+    .default(365)
+    .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+      error: (issue) =>
+        `logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')} (got ${shown(issue.input)})`,
+    }),
+);
+
+const configSchema = z.object({
+  approverEmails: emailList(
+    'approverEmails',
+    'pass -c approverEmails=a@x.com (comma-separated for several approvers)',
+  ),
+  senderEmail: email(
+    'senderEmail',
+    'pass -c senderEmail=credsweep@x.com (an address or domain verified in SES)',
+  ),
+  thresholdDays: wholeNumber('thresholdDays', 30, 1, 3650),
+  approvalTimeoutHours: wholeNumber('approvalTimeoutHours', 72, 1, 720),
+  maxCredentials: wholeNumber('maxCredentials', 50, 1, 15000),
+  batchSize: wholeNumber('batchSize', 25, 1, 100),
+  mapMaxConcurrency: wholeNumber('mapMaxConcurrency', 2, 1, 10),
+  schedule: scheduleSchema,
+  exemptUsers: exemptUsersSchema,
+  exemptTagKey: exemptTagKeySchema,
+  logRetentionDays: logRetentionSchema,
+  alarmEmail: z
+    .preprocess(
+      toText,
+      z
+        .string({ error: (issue) => `alarmEmail must be a string (got ${shown(issue.input)})` })
+        .trim()
+        .regex(emailPattern, { error: (issue) => `alarmEmail ${shown(issue.input)} is not an email address` })
+        .optional(),
+    )
+    .transform((value) => value ?? null),
+});
+
+/** Validates raw context values (keyed by context key); throws ConfigError naming each bad key. */
+export function parseConfig(raw: Partial<Record<ConfigKey, unknown>>): CredsweepConfig {
+  const result = configSchema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((issue) => issue.message));
+}
+
+/** Anything with CDK's `tryGetContext`, such as `app.node`. */
+export interface ContextSource {
+  tryGetContext(key: string): unknown;
+}
+
+/** Reads every credsweep key from CDK context and validates it. */
+export function configFromContext(source: ContextSource): CredsweepConfig {
+  const raw: Partial<Record<ConfigKey, unknown>> = {};
+  for (const key of CONFIG_KEYS) raw[key] = source.tryGetContext(key);
+  return parseConfig(raw);
+}

@@ -1,0 +1,166 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import {
+  type IGrantable,
+  type IPrincipal,
+  PolicyStatement,
+  Role,
+  ServicePrincipal,
+} from 'aws-cdk-lib/aws-iam';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** The repository root and the handlers directory, found from this file, never from the working directory. */
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const HANDLERS_DIR = fileURLToPath(new URL('../../handlers/', import.meta.url));
+
+/** IAM actions that accept only `Resource: '*'`, with why the function needs them. */
+export interface AccountLevelActions {
+  /** Actions such as `iam:GenerateCredentialReport`, which have no resource-level permissions. */
+  readonly actions: string[];
+  /** Why the function calls them; recorded with the cdk-nag acknowledgement. */
+  readonly reason: string;
+}
+
+export interface CredsweepFunctionProps {
+  /** The handler file under `handlers/`, such as `analyze.ts`; it must export `handler`. */
+  readonly entry: string;
+  /** What the function does, shown in the Lambda console. */
+  readonly description: string;
+  /**
+   * Keep it below the TimeoutSeconds of the state that invokes it, so the Lambda error (not a
+   * States.Timeout) is what the state machine sees.
+   * @default Duration.seconds(30)
+   */
+  readonly timeout?: Duration;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /**
+   * Environment variables; POWERTOOLS_SERVICE_NAME and NODE_OPTIONS (source maps) are added.
+   * @default - none besides the two above
+   */
+  readonly environment?: Record<string, string>;
+  /** @default Runtime.NODEJS_22_X */
+  readonly runtime?: Runtime;
+  /** @default Architecture.ARM_64 */
+  readonly architecture?: Architecture;
+  /** Retention of the function's own log group. @default RetentionDays.ONE_YEAR */
+  readonly logRetention?: RetentionDays;
+  /** @default Tracing.ACTIVE */
+  readonly tracing?: Tracing;
+  /**
+   * Account-level actions the function may call on `Resource: '*'` (read-only ones only).
+   * @default - none
+   */
+  readonly accountLevelActions?: AccountLevelActions;
+}
+
+/**
+ * One credsweep Lambda function with the production defaults: Node.js 22 on arm64, its own log
+ * group with retention (no log-retention custom resource), JSON logs, X-Ray active tracing, source
+ * maps, and an esbuild bundle built locally from devDependencies (never in Docker). The function
+ * gets its own role with no managed policy: it may write to its log group and send traces, and
+ * the stack grants each further action explicitly.
+ */
+export class CredsweepFunction extends Construct implements IGrantable {
+  readonly fn: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: CredsweepFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `credsweep ${id}: ${props.description}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    const runtime = props.runtime ?? Runtime.NODEJS_22_X;
+    const tracing = props.tracing ?? Tracing.ACTIVE;
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: `${HANDLERS_DIR}${props.entry}`,
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+      description: props.description,
+      runtime,
+      architecture: props.architecture ?? Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(30),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      tracing,
+      environment: {
+        ...props.environment,
+        POWERTOOLS_SERVICE_NAME: 'credsweep',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        // Some dependencies are CommonJS and call require(); give the ES module bundle one.
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        minify: true,
+        // Error names are what Step Functions Retry/Catch match on; keep them through minification.
+        keepNames: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // Ship the @aws-sdk versions pinned in package-lock.json (the ones the tests ran against),
+        // not whatever SDK the runtime happens to carry.
+        bundleAwsSDK: true,
+      },
+    });
+
+    // X-Ray's PutTraceSegments/PutTelemetryRecords (added by active tracing) have no resource-level
+    // permissions; so do the account-level actions below.
+    const wildcardReasons: string[] = [];
+    if (tracing === Tracing.ACTIVE) {
+      wildcardReasons.push(
+        'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) support only Resource "*".',
+      );
+    }
+    if (props.accountLevelActions) {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: props.accountLevelActions.actions, resources: ['*'] }),
+      );
+      wildcardReasons.push(
+        `${props.accountLevelActions.actions.join(', ')} support only Resource "*": ${props.accountLevelActions.reason}`,
+      );
+    }
+    if (wildcardReasons.length > 0) {
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: wildcardReasons.join(' '),
+      });
+    }
+
+    if (runtime === Runtime.NODEJS_22_X) {
+      Validations.of(this.fn).acknowledge({
+        id: 'AwsSolutions-L1',
+        reason:
+          'nodejs22.x is a supported Lambda runtime chosen on purpose: the code is developed and tested on Node 20/22 (DESIGN.md); moving to a newer runtime is a reviewed change of the `runtime` default here.',
+      });
+    }
+  }
+
+  get grantPrincipal(): IPrincipal {
+    return this.role;
+  }
+
+  /** Adds a statement to the function's own role policy. */
+  addToRolePolicy(statement: PolicyStatement): void {
+    this.role.addToPrincipalPolicy(statement);
+  }
+}
