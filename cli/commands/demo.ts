@@ -1,0 +1,164 @@
+/** `credsweep demo`: the real workflow, locally, against the sandbox account (DESIGN.md contract). */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type ApprovalMode, runDemo } from '../local/demo-run.js';
+import type { EventLog, FailAt } from '../local/engine.js';
+import { SAMPLE_EXEMPT_USERS, sampleSeed } from '../local/sample-account.js';
+import { parseSeed } from '../local/seed.js';
+import { parseIsoDate, parseList, parsePositiveInt, parseRate } from './options.js';
+
+interface DemoFlags {
+  seed?: string;
+  now?: Date;
+  days?: number;
+  maxCredentials?: number;
+  autoApprove?: boolean;
+  autoReject?: boolean;
+  failAt?: FailAt;
+  stateOut?: string;
+  json?: boolean;
+  home: string;
+  exempt?: string[];
+  users?: string[];
+  dryRun?: boolean;
+  approvalTimeout: number;
+  port?: number;
+  throttle?: number;
+  rngSeed?: number;
+  deny?: string[];
+}
+
+function progress(event: EventLog): string | null {
+  const where = (name: string, index?: number) => (index === undefined ? name : `  [batch ${index}] ${name}`);
+  switch (event.type) {
+    case 'StateEntered':
+      return `→ ${where(event.state.name, event.index)}`;
+    case 'StateRetried':
+      return `↻ ${where(event.state.name, event.index)} retried (attempt ${event.retry.attempt})`;
+    case 'StateFailed':
+      return `✗ ${where(event.state.name, event.index)}: ${event.Error}`;
+    case 'StateCaught':
+      return `  caught by ${event.state.name}, going to ${event.catch.catcher.Next}`;
+    default:
+      return null;
+  }
+}
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('Run the real workflow locally against a sandbox account (no AWS needed)')
+    .option('--seed <file>', 'sandbox account in the seed format (default: the built-in sample account)')
+    .option('--now <iso>', 'the current time for the run (default: now)', parseIsoDate)
+    .option('--days <n>', 'unused for this many days or more is stale (default 30)', parsePositiveInt)
+    .option(
+      '--max-credentials <n>',
+      'blast-radius guard: fail before approval above this (default 50)',
+      parsePositiveInt,
+    )
+    .addOption(
+      new Option(
+        '--auto-approve',
+        'approve all through the approval page, without waiting for a click',
+      ).conflicts('autoReject'),
+    )
+    .option('--auto-reject', 'reject through the approval page')
+    .addOption(
+      new Option('--fail-at <step>', 'make a task fail after its first change').choices([
+        'disable-console',
+        'deactivate-keys',
+        'verify',
+      ]),
+    )
+    .option('--state-out <file>', 'write the sandbox account after the run, in the seed format')
+    .option('--json', 'print one JSON object (the DESIGN.md contract) and nothing else on stdout')
+    .option('--home <dir>', 'where local runs keep their store, evidence, outbox and secrets', '.credsweep')
+    .option('--exempt <users>', 'user names never touched (comma list)', parseList)
+    .option('--users <users>', 'only these users (comma list)', parseList)
+    .option('--dry-run', 'analyze and report only; no approval is asked, nothing changes')
+    .option('--approval-timeout <seconds>', 'approval window', parsePositiveInt, 3600)
+    .option('--port <n>', 'port of the approval page on 127.0.0.1 (default: any free port)', parsePort)
+    .option('--throttle <rate>', 'fraction of IAM calls answered with Throttling (0..1)', parseRate)
+    .option('--rng-seed <n>', 'seed for --throttle, for a reproducible run', parsePositiveInt)
+    .option('--deny <users>', 'AccessDenied on changes to these users (comma list)', parseList)
+    .action(async (flags: DemoFlags) => {
+      const now = flags.now ?? new Date();
+      const seed = flags.seed ? parseSeed(readFileSync(flags.seed, 'utf8'), flags.seed) : sampleSeed(now);
+      const exemptUsers = flags.exempt ?? (flags.seed ? [] : [...SAMPLE_EXEMPT_USERS]);
+      const approval: ApprovalMode = flags.autoApprove
+        ? 'auto-approve'
+        : flags.autoReject
+          ? 'auto-reject'
+          : 'manual';
+      const say = (line: string) => {
+        if (!flags.json) console.log(line);
+      };
+      say(
+        `credsweep demo: account ${seed.accountId} (${seed.users.length} users${flags.seed ? `, ${flags.seed}` : ', built-in sample'}), ` +
+          `threshold ${flags.days ?? 30} days, as of ${now.toISOString()}`,
+      );
+      const result = await runDemo({
+        seed,
+        now,
+        home: flags.home,
+        approval,
+        exemptUsers,
+        approvalTimeoutSeconds: flags.approvalTimeout,
+        ...(flags.days !== undefined ? { days: flags.days } : {}),
+        ...(flags.maxCredentials !== undefined ? { maxCredentials: flags.maxCredentials } : {}),
+        ...(flags.users ? { users: flags.users } : {}),
+        ...(flags.dryRun ? { dryRun: true } : {}),
+        ...(flags.failAt ? { failAt: flags.failAt } : {}),
+        ...(flags.port !== undefined ? { port: flags.port } : {}),
+        ...(flags.throttle !== undefined ? { throttleRate: flags.throttle } : {}),
+        ...(flags.rngSeed !== undefined ? { rngSeed: flags.rngSeed } : {}),
+        ...(flags.deny ? { denyUsers: flags.deny } : {}),
+        onEvent: (event) => {
+          const line = progress(event);
+          if (line) say(line);
+        },
+        onApprovalLink: (url, approver) => {
+          if (approval !== 'manual') return say(`  approval mail to ${approver} is in ${flags.home}/outbox`);
+          say('');
+          say(`Approval requested from ${approver}. Open this link to review and decide:`);
+          say(`  ${url}`);
+          say(
+            `Waiting for a decision (the window closes in ${flags.approvalTimeout} s; Ctrl-C to abandon)...`,
+          );
+          say('');
+        },
+      });
+      const { sandbox, ...summary } = result;
+      if (flags.stateOut) writeFileSync(flags.stateOut, `${JSON.stringify(sandbox.toSeed(), null, 2)}\n`);
+      if (flags.json) {
+        const { error: _error, ...contract } = summary;
+        console.log(JSON.stringify({ ...contract, ...(summary.error ? { error: summary.error } : {}) }));
+      } else {
+        say('');
+        say(
+          `Result: ${summary.status} (${summary.outcome})${summary.error ? ` - ${summary.error.Error}: ${summary.error.Cause}` : ''}`,
+        );
+        for (const c of summary.changes) {
+          say(
+            `  ${c.userName}  ${c.credential}${c.accessKeyId ? ` ${c.accessKeyId}` : ''}: ${c.before} -> ${c.after ?? '?'} [${c.status}]`,
+          );
+        }
+        for (const s of summary.skippedAtRecheck) {
+          say(`  skipped ${s.userName} ${s.credential}: used since the report (${s.liveLastUsed})`);
+        }
+        say(
+          `State transitions: ${summary.transitions}; largest state payload: ${summary.maxPayloadBytes} bytes`,
+        );
+        say(`Evidence: ${summary.evidenceDir}`);
+        if (flags.stateOut) say(`Sandbox account after the run: ${flags.stateOut}`);
+      }
+      process.exitCode = summary.status === 'SUCCEEDED' ? 0 : 3;
+    });
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('expected a port number 0-65535');
+  return n;
+}

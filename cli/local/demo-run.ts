@@ -1,0 +1,203 @@
+/**
+ * One local run of the real workflow against the sandbox account: the same ASL, the same handlers,
+ * local ports. Used by `credsweep demo`, by `npm start` and by the end-to-end tests.
+ */
+import { join } from 'node:path';
+import type { Evidence } from '../../handlers/core/evidence.js';
+import { evidenceKey } from '../../handlers/core/evidence.js';
+import { runPrefix } from '../../handlers/core/plan.js';
+import type { LedgerEntry } from '../../handlers/core/types.js';
+import type { Ports, Settings } from '../../handlers/ports/index.js';
+import { startApprovalServer } from './approval-server.js';
+import { actAsApprover } from './auto-approver.js';
+import { type EventLog, type FailAt, runLocal } from './engine.js';
+import { FileBlobs, FileSecrets, FileStore, LocalTaskCallbacks, Outbox } from './local-ports.js';
+import { SandboxAccount } from './sandbox-account.js';
+import type { Seed } from './seed.js';
+
+export type ApprovalMode = 'auto-approve' | 'auto-reject' | 'manual' | 'none';
+
+export interface DemoOptions {
+  seed: Seed;
+  now: Date;
+  /** Directory the local run keeps its store, blobs (evidence), outbox and secrets in. */
+  home: string;
+  approval: ApprovalMode;
+  days?: number;
+  maxCredentials?: number;
+  users?: string[];
+  exemptUsers?: string[];
+  dryRun?: boolean;
+  failAt?: FailAt;
+  approvalTimeoutSeconds?: number;
+  throttleRate?: number;
+  rngSeed?: number;
+  denyUsers?: string[];
+  reportNeverCompletes?: boolean;
+  executionName?: string;
+  port?: number;
+  onEvent?: (event: EventLog) => void;
+  /** Called with each approver's link once the approval mail is in the outbox. */
+  onApprovalLink?: (url: string, approver: string) => void;
+  /** Lets a test act in the sandbox while the run waits for approval (e.g. use a credential). */
+  beforeDecision?: (sandbox: SandboxAccount) => void | Promise<void>;
+}
+
+export interface DemoChange {
+  userName: string;
+  credential: LedgerEntry['credential'];
+  accessKeyId: string | null;
+  action: LedgerEntry['action'];
+  before: string;
+  after: string | null;
+  status: LedgerEntry['status'];
+}
+
+export interface DemoResult {
+  status: 'SUCCEEDED' | 'FAILED';
+  outcome: string;
+  executionName: string;
+  error: { Error: string; Cause: string } | null;
+  changes: DemoChange[];
+  skippedAtRecheck: {
+    userName: string;
+    credential: string;
+    accessKeyId: string | null;
+    liveLastUsed: string | null;
+  }[];
+  transitions: number;
+  maxPayloadBytes: number;
+  evidenceDir: string;
+}
+
+const LINK = /https?:\/\/127\.0\.0\.1:\d+\/approvals\/[^\s"<>]+/;
+
+export function demoExecutionName(now: Date): string {
+  return `demo-${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+export async function runDemo(opts: DemoOptions): Promise<DemoResult & { sandbox: SandboxAccount }> {
+  const started = Date.now();
+  const clock = () => new Date(opts.now.getTime() + (Date.now() - started));
+  const sandbox = new SandboxAccount(opts.seed, {
+    now: clock,
+    ...(opts.throttleRate !== undefined ? { throttleRate: opts.throttleRate } : {}),
+    ...(opts.rngSeed !== undefined ? { rngSeed: opts.rngSeed } : {}),
+    ...(opts.denyUsers ? { denyUsers: opts.denyUsers } : {}),
+    ...(opts.reportNeverCompletes ? { reportNeverCompletes: true } : {}),
+  });
+  const approvalTimeoutSeconds = opts.approvalTimeoutSeconds ?? 3600;
+  const settings: Settings = {
+    accountId: opts.seed.accountId,
+    approverEmails: ['security-approver@example.com'],
+    senderEmail: 'credsweep@example.com',
+    approvalBaseUrl: 'http://127.0.0.1',
+    approvalTimeoutSeconds,
+    thresholdDays: 30,
+    maxCredentials: 50,
+    batchSize: 25,
+    exemptUsers: opts.exemptUsers ?? [],
+    exemptTagKey: 'credsweep:exempt',
+    passwordSecretPrefix: 'credsweep/restored/',
+  };
+  const links: { url: string; approver: string }[] = [];
+  let linkArrived: () => void = () => undefined;
+  const firstLink = new Promise<void>((resolve) => {
+    linkArrived = resolve;
+  });
+  const outbox = new Outbox(join(opts.home, 'outbox'), (message) => {
+    const url = LINK.exec(message.text)?.[0];
+    if (!url) return;
+    for (const approver of message.to) {
+      links.push({ url, approver });
+      opts.onApprovalLink?.(url, approver);
+    }
+    linkArrived();
+  });
+  const callbacks = new LocalTaskCallbacks();
+  const ports: Ports = {
+    iam: sandbox,
+    store: new FileStore(join(opts.home, 'store')),
+    blobs: new FileBlobs(opts.home),
+    mail: outbox,
+    secrets: new FileSecrets(join(opts.home, 'secrets')),
+    callbacks,
+    settings,
+    now: clock,
+  };
+  const server = await startApprovalServer(ports, { port: opts.port ?? 0 });
+  settings.approvalBaseUrl = server.url;
+  const executionName = opts.executionName ?? demoExecutionName(opts.now);
+
+  const approver =
+    opts.approval === 'auto-approve' || opts.approval === 'auto-reject'
+      ? firstLink.then(async () => {
+          await opts.beforeDecision?.(sandbox);
+          const link = links[0];
+          if (link) await actAsApprover(link.url, opts.approval === 'auto-approve' ? 'approve' : 'reject');
+        })
+      : opts.beforeDecision
+        ? firstLink.then(() => opts.beforeDecision?.(sandbox))
+        : Promise.resolve();
+
+  try {
+    const input: Record<string, unknown> = {
+      ...(opts.days !== undefined ? { days: opts.days } : {}),
+      ...(opts.maxCredentials !== undefined ? { maxCredentials: opts.maxCredentials } : {}),
+      ...(opts.users ? { users: opts.users } : {}),
+      ...(opts.dryRun ? { dryRun: true } : {}),
+      startedBy: 'credsweep demo',
+    };
+    const result = await runLocal({
+      ports,
+      callbacks,
+      executionName,
+      input,
+      approvalTimeoutSeconds,
+      ...(opts.failAt ? { failAt: opts.failAt } : {}),
+      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+    });
+    await approver.catch((err: Error) => {
+      if (result.status === 'SUCCEEDED') throw err;
+    });
+    const evidence = await ports.blobs
+      .get(evidenceKey(result.executionId))
+      .then((text) => JSON.parse(text) as Evidence)
+      .catch(() => null);
+    const ledger = await ports.store.listLedger(result.executionId);
+    return {
+      status: result.status,
+      outcome: evidence?.outcome ?? 'failed',
+      executionName,
+      error: result.error,
+      changes: ledger
+        .filter((e) => e.status === 'changed' || e.status === 'restored')
+        .map((e) => ({
+          userName: e.userName,
+          credential: e.credential,
+          accessKeyId: e.accessKeyId ?? null,
+          action: e.action,
+          before: e.before,
+          after: e.after ?? null,
+          status: e.status,
+        })),
+      skippedAtRecheck: ledger
+        .filter((e) => e.skipReason === 'used-since-report')
+        .map((e) => ({
+          userName: e.userName,
+          credential: e.credential,
+          accessKeyId: e.accessKeyId ?? null,
+          liveLastUsed: e.liveLastUsed ?? null,
+        })),
+      transitions: result.transitions,
+      maxPayloadBytes: result.maxPayloadBytes,
+      evidenceDir: join(opts.home, runPrefix(result.executionId)),
+      sandbox,
+    };
+  } finally {
+    await server.close();
+  }
+}

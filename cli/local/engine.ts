@@ -1,0 +1,197 @@
+/**
+ * The local engine: runs statemachine/remediation.asl.json in aws-local-stepfunctions, with each
+ * Task state bound to the same handler function the Lambda runs, over local ports.
+ */
+import { randomBytes } from 'node:crypto';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { analyze } from '../../handlers/analyze.js';
+import { backout } from '../../handlers/backout.js';
+import { deactivateKeys } from '../../handlers/deactivate-keys.js';
+import { disableConsole } from '../../handlers/disable-console.js';
+import { generateReport } from '../../handlers/generate-report.js';
+import type { Ports } from '../../handlers/ports/index.js';
+import { report } from '../../handlers/report.js';
+import { requestApproval } from '../../handlers/request-approval.js';
+import { verify } from '../../handlers/verify.js';
+import { localSubstitutions, resolveAsl } from './asl.js';
+import type { LocalTaskCallbacks } from './local-ports.js';
+import './polyfills.js';
+
+/** The engine's execution events (the package does not export their type). */
+export type EventLog =
+  ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
+
+export type FailAt = 'disable-console' | 'deactivate-keys' | 'verify';
+
+export interface EngineOptions {
+  ports: Ports;
+  callbacks: LocalTaskCallbacks;
+  executionName: string;
+  input: Record<string, unknown>;
+  /** How long RequestApproval waits for a decision before States.Timeout. */
+  approvalTimeoutSeconds: number;
+  mapMaxConcurrency?: number;
+  reportPollMaxAttempts?: number;
+  /** Makes the named task fail right after its first change (or first check, for verify). */
+  failAt?: FailAt;
+  onEvent?: (event: EventLog) => void;
+}
+
+export interface EngineResult {
+  status: 'SUCCEEDED' | 'FAILED';
+  executionId: string;
+  output: Record<string, unknown> | null;
+  error: { Error: string; Cause: string } | null;
+  /** State transitions, counted as Step Functions bills them: each state entered, Map iterations included. */
+  transitions: number;
+  /** The largest state input or output seen, in bytes of JSON (Step Functions' limit is 262,144). */
+  maxPayloadBytes: number;
+  events: EventLog[];
+}
+
+const FAIL_AT_STATE: Record<
+  FailAt,
+  { state: string; method: 'deleteLoginProfile' | 'updateAccessKey' | 'getLoginProfile' | 'listAccessKeys' }[]
+> = {
+  'disable-console': [{ state: 'DisableConsoleAccess', method: 'deleteLoginProfile' }],
+  'deactivate-keys': [{ state: 'DeactivateAccessKeys', method: 'updateAccessKey' }],
+  verify: [
+    { state: 'Verify', method: 'getLoginProfile' },
+    { state: 'Verify', method: 'listAccessKeys' },
+  ],
+};
+
+/** Ports whose IAM throws InjectedFailure right after the first call of `method` succeeded. */
+function failingAfterFirst(ports: Ports, methods: string[]): Ports {
+  let tripped = false;
+  const iam = new Proxy(ports.iam, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function' || !methods.includes(String(prop))) return value;
+      return async (...args: unknown[]) => {
+        const result = await value.apply(target, args);
+        if (!tripped) {
+          tripped = true;
+          const error = new Error(`injected failure after the first ${String(prop)} (--fail-at)`);
+          error.name = 'InjectedFailure';
+          throw error;
+        }
+        return result;
+      };
+    },
+  });
+  return { ...ports, iam };
+}
+
+type Handler = (event: unknown, ports: Ports) => Promise<unknown>;
+
+export async function runLocal(opts: EngineOptions): Promise<EngineResult> {
+  const { ports, callbacks } = opts;
+  const accountId = ports.settings.accountId;
+  const definition = resolveAsl(localSubstitutions(accountId, opts));
+  const executionId = `arn:aws:states:us-east-1:${accountId}:execution:credsweep-remediation:${opts.executionName}`;
+  const taskToken = randomBytes(48).toString('base64url');
+
+  const failing = opts.failAt ? FAIL_AT_STATE[opts.failAt] : [];
+  const portsFor = (state: string) => {
+    const methods = failing.filter((f) => f.state === state).map((f) => f.method);
+    return methods.length > 0 ? failingAfterFirst(ports, methods) : ports;
+  };
+  // Each failing state gets one set of ports, so "after the first change" counts across its batches.
+  const statePorts = new Map<string, Ports>();
+  const bind = (state: string, handler: Handler) => (input: unknown) => {
+    if (!statePorts.has(state)) statePorts.set(state, portsFor(state));
+    return handler(input, statePorts.get(state) ?? ports) as Promise<never>;
+  };
+
+  const approvalTimeoutMs = opts.approvalTimeoutSeconds * 1000;
+  const waitForApproval = async (input: unknown) => {
+    const payload = (input as { Payload: { taskToken: string } }).Payload;
+    const decision = callbacks.wait(payload.taskToken);
+    const timer = setTimeout(() => callbacks.close(payload.taskToken), approvalTimeoutMs);
+    try {
+      await requestApproval(payload, ports);
+      return (await decision) as never;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const machine = new StateMachine(definition as never, {
+    validationOptions: { checkArn: true, checkPaths: true },
+  });
+  const retryNames = [
+    'GenerateReport',
+    'Analyze',
+    'RequestApproval',
+    'DisableConsoleAccess',
+    'DeactivateAccessKeys',
+    'Verify',
+    'Report',
+    'ReportUnchanged',
+    'Backout',
+    'ReportBackout',
+  ];
+  const execution = machine.run(opts.input as never, {
+    overrides: {
+      taskResourceLocalHandlers: {
+        GenerateReport: bind('GenerateReport', generateReport),
+        Analyze: bind('Analyze', analyze),
+        RequestApproval: waitForApproval,
+        DisableConsoleAccess: bind('DisableConsoleAccess', disableConsole),
+        DeactivateAccessKeys: bind('DeactivateAccessKeys', deactivateKeys),
+        Verify: bind('Verify', verify),
+        Backout: bind('Backout', backout),
+        Report: bind('Report', report),
+        ReportUnchanged: bind('ReportUnchanged', report),
+        ReportBackout: bind('ReportBackout', report),
+      },
+      // Same states and order as in AWS; only the waiting is shortened for a local run.
+      waitTimeOverrides: { WaitForReport: 5 },
+      retryIntervalOverrides: Object.fromEntries(retryNames.map((n) => [n, 5])),
+    },
+    context: {
+      Execution: {
+        Id: executionId,
+        Name: opts.executionName,
+        StartTime: ports.now().toISOString(),
+        Input: opts.input,
+        RoleArn: `arn:aws:iam::${accountId}:role/credsweep-local`,
+      },
+      StateMachine: {
+        Id: executionId.replace(':execution:', ':stateMachine:').replace(/:[^:]+$/, ''),
+        Name: 'credsweep-remediation',
+      },
+      Task: { Token: taskToken },
+    } as never,
+    noThrowOnAbort: true,
+  });
+
+  const events: EventLog[] = [];
+  let transitions = 0;
+  let maxPayloadBytes = Buffer.byteLength(JSON.stringify(opts.input));
+  let error: EngineResult['error'] = null;
+  let output: EngineResult['output'] = null;
+  for await (const event of execution.eventLogs) {
+    events.push(event);
+    opts.onEvent?.(event);
+    if (event.type === 'StateEntered') transitions += 1;
+    if (event.type === 'StateEntered' || event.type === 'StateExited') {
+      const data = event.type === 'StateEntered' ? event.state.input : event.state.output;
+      maxPayloadBytes = Math.max(maxPayloadBytes, Buffer.byteLength(JSON.stringify(data ?? null)));
+    }
+    if (event.type === 'ExecutionFailed') error = { Error: event.Error, Cause: String(event.Cause ?? '') };
+    if (event.type === 'ExecutionSucceeded') output = event.output as Record<string, unknown>;
+  }
+  await execution.result.catch(() => undefined);
+  callbacks.close(taskToken);
+  return {
+    status: error ? 'FAILED' : 'SUCCEEDED',
+    executionId,
+    output,
+    error,
+    transitions,
+    maxPayloadBytes,
+    events,
+  };
+}

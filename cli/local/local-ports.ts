@@ -1,0 +1,167 @@
+/**
+ * Local implementations of the ports, behind the same interfaces as the AWS adapters:
+ * JSON files for the store, files for blobs (the run directory), an outbox directory for mail,
+ * private files for secrets, and in-process waiters for task callbacks.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CredsweepError } from '../../handlers/core/errors.js';
+import type { ApprovalRecord, DecisionRecord, LedgerEntry } from '../../handlers/core/types.js';
+import type {
+  BlobPort,
+  MailPort,
+  SecretsPort,
+  StorePort,
+  TaskCallbackPort,
+} from '../../handlers/ports/index.js';
+import type { MailMessage } from '../../handlers/ports/mail.js';
+import { listJson, readJson, safeName, writeFileAtomic } from './files.js';
+
+export class FileStore implements StorePort {
+  constructor(private readonly dir: string) {}
+
+  private approvalPath = (id: string) => join(this.dir, 'approvals', `${safeName(id)}.json`);
+  private ledgerDir = (executionId: string) =>
+    join(this.dir, 'ledger', safeName(executionId.split(':').pop() ?? executionId));
+
+  async putApproval(approval: ApprovalRecord): Promise<void> {
+    writeFileAtomic(this.approvalPath(approval.approvalId), JSON.stringify(approval, null, 2), 0o600);
+  }
+
+  async getApproval(approvalId: string): Promise<ApprovalRecord | null> {
+    return readJson<ApprovalRecord>(this.approvalPath(approvalId));
+  }
+
+  async decideApproval(approvalId: string, decision: DecisionRecord) {
+    const approval = await this.getApproval(approvalId);
+    if (!approval) throw new CredsweepError('NotFound', `no approval ${approvalId}`);
+    if (approval.status !== 'pending') return { applied: false, approval };
+    const decided: ApprovalRecord = { ...approval, status: decision.decision, decision };
+    await this.putApproval(decided);
+    return { applied: true, approval: decided };
+  }
+
+  async recordIntent(entry: LedgerEntry): Promise<LedgerEntry> {
+    const path = join(this.ledgerDir(entry.executionId), `${safeName(entry.itemId)}.json`);
+    const existing = readJson<LedgerEntry>(path);
+    if (existing) return existing;
+    writeFileAtomic(path, JSON.stringify(entry, null, 2));
+    return entry;
+  }
+
+  async updateLedger(entry: LedgerEntry): Promise<void> {
+    writeFileAtomic(
+      join(this.ledgerDir(entry.executionId), `${safeName(entry.itemId)}.json`),
+      JSON.stringify(entry, null, 2),
+    );
+  }
+
+  async listLedger(executionId: string): Promise<LedgerEntry[]> {
+    return listJson<LedgerEntry>(this.ledgerDir(executionId));
+  }
+}
+
+/** Blobs are files under the local home, so `runs/<name>/evidence.json` is a path a person can open. */
+export class FileBlobs implements BlobPort {
+  constructor(private readonly dir: string) {}
+
+  async put(key: string, body: string): Promise<void> {
+    writeFileAtomic(join(this.dir, key), body);
+  }
+
+  async get(key: string): Promise<string> {
+    try {
+      return readFileSync(join(this.dir, key), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new CredsweepError('NoSuchKey', `no blob ${key}`);
+      throw err;
+    }
+  }
+}
+
+/** Mail goes to files in the outbox: the message as JSON, and its HTML for a browser. */
+export class Outbox implements MailPort {
+  private count = 0;
+  constructor(
+    readonly dir: string,
+    private readonly onSend?: (message: MailMessage, file: string) => void,
+  ) {}
+
+  async send(message: MailMessage): Promise<void> {
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const base = join(this.dir, `${stamp}-${String(++this.count).padStart(3, '0')}`);
+    writeFileAtomic(`${base}.json`, JSON.stringify(message, null, 2));
+    writeFileAtomic(`${base}.html`, message.html);
+    this.onSend?.(message, `${base}.json`);
+  }
+
+  messages(): MailMessage[] {
+    return listJson<MailMessage>(this.dir);
+  }
+}
+
+/** Secrets are files readable only by their owner (0600); the signing key is made once per home. */
+export class FileSecrets implements SecretsPort {
+  constructor(private readonly dir: string) {}
+
+  async putSecret(name: string, value: string): Promise<string> {
+    const path = join(this.dir, `${safeName(name)}.secret`);
+    writeFileAtomic(path, value, 0o600);
+    return path;
+  }
+
+  async getSigningKey(): Promise<string> {
+    const path = join(this.dir, 'signing-key.secret');
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      const key = randomBytes(32).toString('base64url');
+      writeFileAtomic(path, key, 0o600);
+      return key;
+    }
+  }
+}
+
+interface Waiter {
+  resolve: (output: unknown) => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * The local stand-in for SendTaskSuccess/SendTaskFailure: the engine registers a waiter for the
+ * task token of a `.waitForTaskToken` task; the approval handler answers it through this port.
+ */
+export class LocalTaskCallbacks implements TaskCallbackPort {
+  private readonly waiters = new Map<string, Waiter>();
+  private readonly closed = new Set<string>();
+
+  wait(taskToken: string): Promise<unknown> {
+    return new Promise((resolve, reject) => this.waiters.set(taskToken, { resolve, reject }));
+  }
+
+  /** The task timed out or the run ended: later answers get TaskTimedOut, as in AWS. */
+  close(taskToken: string): void {
+    this.waiters.delete(taskToken);
+    this.closed.add(taskToken);
+  }
+
+  private take(taskToken: string): Waiter {
+    const waiter = this.waiters.get(taskToken);
+    if (waiter) {
+      this.close(taskToken);
+      return waiter;
+    }
+    if (this.closed.has(taskToken)) throw new CredsweepError('TaskTimedOut', 'Task Timed Out');
+    throw new CredsweepError('TaskDoesNotExist', 'Task does not exist anymore');
+  }
+
+  async sendSuccess(taskToken: string, output: unknown): Promise<void> {
+    this.take(taskToken).resolve(output);
+  }
+
+  async sendFailure(taskToken: string, error: string, cause: string): Promise<void> {
+    this.take(taskToken).reject(new CredsweepError(error, cause));
+  }
+}

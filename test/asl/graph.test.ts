@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type AslDefinition,
+  type AslState,
+  localSubstitutions,
+  placeholders,
+  resolveAsl,
+} from '../../cli/local/asl.js';
+
+const asl = resolveAsl(localSubstitutions('123456789012', { approvalTimeoutSeconds: 259200 }));
+const states = asl.States;
+
+/** Every state a state can go to next, with the edge that leads there. */
+function edges(name: string, state: AslState): { to: string; via: string }[] {
+  const out: { to: string; via: string }[] = [];
+  if (state.Next) out.push({ to: state.Next, via: `${name}.Next` });
+  if (state.Default) out.push({ to: state.Default, via: `${name}.Default` });
+  state.Choices?.forEach((c, i) => {
+    out.push({ to: c.Next, via: `${name}.Choices[${i}]` });
+  });
+  state.Catch?.forEach((c, i) => {
+    out.push({ to: c.Next, via: `${name}.Catch[${i}]` });
+  });
+  return out;
+}
+
+function reachable(def: AslDefinition, skipEdge?: string): Set<string> {
+  const seen = new Set<string>();
+  const queue = [def.StartAt];
+  while (queue.length > 0) {
+    const name = queue.shift() ?? '';
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const state = def.States[name];
+    if (!state) throw new Error(`transition to missing state ${name}`);
+    for (const e of edges(name, state)) if (e.via !== skipEdge) queue.push(e.to);
+  }
+  return seen;
+}
+
+const iamTasks = [
+  'GenerateReport',
+  'Analyze',
+  'Verify',
+  'Backout',
+  'ApplyBatches/DisableConsoleAccess',
+  'ApplyBatches/DeactivateAccessKeys',
+];
+
+function stateAt(path: string): AslState {
+  const [outer, inner] = path.split('/');
+  const state = states[outer ?? ''];
+  if (!state) throw new Error(`no state ${path}`);
+  if (!inner) return state;
+  const nested = state.ItemProcessor?.States[inner];
+  if (!nested) throw new Error(`no state ${path}`);
+  return nested;
+}
+
+describe('the workflow graph (statemachine/remediation.asl.json)', () => {
+  it('has a value for every ${...} placeholder and every transition lands on a state', () => {
+    expect(placeholders()).toContain('ApprovalTimeoutSeconds');
+    const all = reachable(asl);
+    expect([...all].sort()).toEqual(Object.keys(states).sort());
+  });
+
+  it('reaches the mutating Map only through the approved branch of Decision?', () => {
+    const decision = states['Decision?'];
+    const approved = decision?.Choices?.findIndex((c) => c.Next === 'ApplyBatches') ?? -1;
+    expect(approved).toBeGreaterThanOrEqual(0);
+    expect(decision?.Choices?.[approved]).toMatchObject({
+      Variable: '$.approval.decision',
+      StringEquals: 'approved',
+    });
+    expect(reachable(asl)).toContain('ApplyBatches');
+    expect(reachable(asl, `Decision?.Choices[${approved}]`)).not.toContain('ApplyBatches');
+    expect(reachable(asl, `Decision?.Choices[${approved}]`)).not.toContain('Verify');
+  });
+
+  it('asks for approval with a task token and an explicit approval window', () => {
+    const request = states.RequestApproval;
+    expect(request?.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(request?.TimeoutSeconds).toBe(259200);
+    expect(
+      (request?.Parameters as { Payload: Record<string, string> } | undefined)?.Payload['taskToken.$'],
+    ).toBe('$$.Task.Token');
+    const timeout = request?.Catch?.find((c) => c.ErrorEquals.includes('States.Timeout'));
+    expect(timeout && reachable({ StartAt: timeout.Next, States: states })).toContain('Backout');
+  });
+
+  it.each(iamTasks)('%s retries IAM throttling with backoff and jitter', (path) => {
+    const retry = stateAt(path).Retry ?? [];
+    const throttling = retry.find(
+      (r) => r.ErrorEquals.includes('Throttling') || r.ErrorEquals.includes('States.ALL'),
+    );
+    expect(throttling).toMatchObject({ BackoffRate: 2, JitterStrategy: 'FULL' });
+  });
+
+  it.each(['ApplyBatches', 'Verify'])(
+    '%s, after approval, catches every error into Backout keeping $.error',
+    (name) => {
+      const all = states[name]?.Catch?.find((c) => c.ErrorEquals.includes('States.ALL'));
+      expect(all).toMatchObject({ ResultPath: '$.error' });
+      expect(reachable({ StartAt: all?.Next ?? '', States: states })).toContain('Backout');
+    },
+  );
+
+  it('ends rejection, timeout and backout as failed executions, so the status tells the truth', () => {
+    const failStates = Object.entries(states)
+      .filter(([, s]) => s.Type === 'Fail')
+      .map(([n]) => n);
+    expect(failStates).toEqual(
+      expect.arrayContaining(['RejectedByApprover', 'ApprovalExpired', 'BackedOut']),
+    );
+    const fromBackout = reachable({ StartAt: 'Backout', States: states });
+    expect(fromBackout).not.toContain('Remediated');
+    expect(fromBackout).not.toContain('ApplyBatches');
+  });
+
+  it('keeps the Map payload small: items are batch references, not credentials', () => {
+    const map = states.ApplyBatches;
+    expect(map?.ItemsPath).toBe('$.plan.batches');
+    expect(map?.ResultPath).toBeNull();
+  });
+});
