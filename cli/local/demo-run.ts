@@ -2,6 +2,7 @@
  * One local run of the real workflow against the sandbox account: the same ASL, the same handlers,
  * local ports. Used by `credsweep demo`, by `npm start` and by the end-to-end tests.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Evidence } from '../../handlers/core/evidence.js';
 import { evidenceKey } from '../../handlers/core/evidence.js';
@@ -10,10 +11,52 @@ import type { LedgerEntry } from '../../handlers/core/types.js';
 import type { Ports, Settings } from '../../handlers/ports/index.js';
 import { startApprovalServer } from './approval-server.js';
 import { actAsApprover } from './auto-approver.js';
-import { type EventLog, type FailAt, runLocal } from './engine.js';
+import { type EngineResult, type EventLog, type FailAt, runLocal } from './engine.js';
+import { saveExecution, toHistoryEvent } from './executions.js';
+import { writeFileAtomic } from './files.js';
 import { FileBlobs, FileSecrets, FileStore, LocalTaskCallbacks, Outbox } from './local-ports.js';
 import { SandboxAccount } from './sandbox-account.js';
-import type { Seed } from './seed.js';
+import { parseSeed, type Seed } from './seed.js';
+
+/** The local account: every local run (demo, backout) starts from it and leaves its state in it. */
+export const sandboxFile = (home: string) => join(home, 'sandbox.json');
+
+export function loadLocalAccount(home: string): Seed {
+  const path = sandboxFile(home);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new Error(
+      `no local account in ${home}: run \`credsweep demo\` first (it keeps the account in ${path})`,
+    );
+  }
+  return parseSeed(text, path);
+}
+
+function keep(
+  home: string,
+  sandbox: SandboxAccount,
+  input: Record<string, unknown>,
+  startedAt: Date,
+  result: EngineResult,
+  name: string,
+) {
+  writeFileAtomic(sandboxFile(home), `${JSON.stringify(sandbox.toSeed(), null, 2)}\n`);
+  saveExecution(home, {
+    executionArn: result.executionId,
+    name,
+    stateMachineArn: result.executionId.replace(':execution:', ':stateMachine:').replace(/:[^:]+$/, ''),
+    status: result.status,
+    startDate: startedAt.toISOString(),
+    stopDate: new Date().toISOString(),
+    input,
+    output: result.output,
+    error: result.error?.Error ?? null,
+    cause: result.error?.Cause ?? null,
+    events: result.events.map(toHistoryEvent),
+  });
+}
 
 export type ApprovalMode = 'auto-approve' | 'auto-reject' | 'manual' | 'none';
 
@@ -35,6 +78,8 @@ export interface DemoOptions {
   denyUsers?: string[];
   reportNeverCompletes?: boolean;
   executionName?: string;
+  /** Run in backout mode: restore what that earlier execution (ARN or name) changed. */
+  backoutOf?: string;
   port?: number;
   onEvent?: (event: EventLog) => void;
   /** Called with each approver's link once the approval mail is in the outbox. */
@@ -144,13 +189,21 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { sandbox
         : Promise.resolve();
 
   try {
-    const input: Record<string, unknown> = {
-      ...(opts.days !== undefined ? { days: opts.days } : {}),
-      ...(opts.maxCredentials !== undefined ? { maxCredentials: opts.maxCredentials } : {}),
-      ...(opts.users ? { users: opts.users } : {}),
-      ...(opts.dryRun ? { dryRun: true } : {}),
-      startedBy: 'credsweep demo',
-    };
+    const input: Record<string, unknown> = opts.backoutOf
+      ? {
+          mode: 'backout',
+          backoutOf: opts.backoutOf,
+          ...(opts.users ? { users: opts.users } : {}),
+          startedBy: 'credsweep backout --local',
+        }
+      : {
+          ...(opts.days !== undefined ? { days: opts.days } : {}),
+          ...(opts.maxCredentials !== undefined ? { maxCredentials: opts.maxCredentials } : {}),
+          ...(opts.users ? { users: opts.users } : {}),
+          ...(opts.dryRun ? { dryRun: true } : {}),
+          startedBy: 'credsweep demo',
+        };
+    const startedAt = new Date();
     const result = await runLocal({
       ports,
       callbacks,
@@ -160,6 +213,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { sandbox
       ...(opts.failAt ? { failAt: opts.failAt } : {}),
       ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
     });
+    keep(opts.home, sandbox, input, startedAt, result, executionName);
     await approver.catch((err: Error) => {
       if (result.status === 'SUCCEEDED') throw err;
     });

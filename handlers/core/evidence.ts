@@ -1,5 +1,6 @@
 /** The per-run evidence a compliance reviewer files: what the report said, who approved, what changed. */
 import type { Ports } from '../ports/index.js';
+import { approvalIdFor } from './approval-links.js';
 import { planKey as planKeyOf, readPlan, runPrefix } from './plan.js';
 import type { RunRequest } from './request.js';
 import type { ApprovalRecord, LedgerEntry, Plan } from './types.js';
@@ -71,7 +72,7 @@ export function causeMessage(cause: string): string {
 
 export async function collectEvidence(ports: Ports, task: ReportTask): Promise<Evidence> {
   const plan = await optional(() => readPlan(ports.blobs, planKeyOf(task.executionId)));
-  const approval = task.approvalId ? await ports.store.getApproval(task.approvalId) : null;
+  const approval = await ports.store.getApproval(task.approvalId ?? approvalIdFor(task.executionId));
   const ledger = await ports.store.listLedger(task.executionId);
   const verification = await optional(async () =>
     JSON.parse(await ports.blobs.get(verificationKey(task.executionId))),
