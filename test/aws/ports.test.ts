@@ -1,0 +1,240 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_RETRY, IAM_RETRY } from '../../handlers/aws/clients.js';
+import { InvalidEnvironment, parseAwsEnv, settingsFromEnv } from '../../handlers/aws/ports.js';
+
+const VALID = {
+  TABLE_NAME: 'credsweep-table',
+  BUCKET_NAME: 'credsweep-evidence-123456789012',
+  SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:credsweep/signing-key-AbCdEf',
+  ACCOUNT_ID: '123456789012',
+  APPROVER_EMAILS: 'sec1@example.com, sec2@example.com',
+  SENDER_EMAIL: 'credsweep@example.com',
+  APPROVAL_BASE_URL: 'https://abc123.execute-api.eu-west-1.amazonaws.com/prod/',
+  APPROVAL_TIMEOUT_SECONDS: '86400',
+};
+
+/** The problems InvalidEnvironment lists for `env`. */
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    parseAwsEnv(env);
+  } catch (err) {
+    if (err instanceof InvalidEnvironment) return err.problems;
+    throw err;
+  }
+  throw new Error('expected the environment to be invalid');
+}
+
+describe('parseAwsEnv', () => {
+  it('reads a complete environment and applies the defaults', () => {
+    // Act
+    const env = parseAwsEnv(VALID);
+
+    // Assess
+    expect(env).toEqual({
+      TABLE_NAME: 'credsweep-table',
+      BUCKET_NAME: 'credsweep-evidence-123456789012',
+      SIGNING_KEY_SECRET_ARN: VALID.SIGNING_KEY_SECRET_ARN,
+      PASSWORD_SECRET_PREFIX: 'credsweep/restored/',
+      ACCOUNT_ID: '123456789012',
+      APPROVER_EMAILS: ['sec1@example.com', 'sec2@example.com'],
+      SENDER_EMAIL: 'credsweep@example.com',
+      APPROVAL_BASE_URL: 'https://abc123.execute-api.eu-west-1.amazonaws.com/prod',
+      APPROVAL_TIMEOUT_SECONDS: 86_400,
+      THRESHOLD_DAYS: 30,
+      MAX_CREDENTIALS: 50,
+      BATCH_SIZE: 25,
+      EXEMPT_USERS: [],
+      EXEMPT_TAG_KEY: 'credsweep:exempt',
+    });
+  });
+
+  it('reads the optional variables when set, and treats blank ones as unset', () => {
+    // Act
+    const env = parseAwsEnv({
+      ...VALID,
+      PASSWORD_SECRET_PREFIX: 'audit/restored/',
+      THRESHOLD_DAYS: '90',
+      MAX_CREDENTIALS: '10',
+      BATCH_SIZE: ' 5 ',
+      EXEMPT_USERS: 'break-glass, ci-deployer,',
+      EXEMPT_TAG_KEY: '',
+    });
+
+    // Assess
+    expect(env).toMatchObject({
+      PASSWORD_SECRET_PREFIX: 'audit/restored/',
+      THRESHOLD_DAYS: 90,
+      MAX_CREDENTIALS: 10,
+      BATCH_SIZE: 5,
+      EXEMPT_USERS: ['break-glass', 'ci-deployer'],
+      EXEMPT_TAG_KEY: 'credsweep:exempt',
+    });
+  });
+
+  it('lists every missing required variable', () => {
+    // Act
+    const problems = problemsOf({});
+
+    // Assess
+    expect(problems).toEqual([
+      'TABLE_NAME: is required',
+      'BUCKET_NAME: is required',
+      'SIGNING_KEY_SECRET_ARN: is required',
+      'ACCOUNT_ID: is required',
+      'APPROVER_EMAILS: is required',
+      'SENDER_EMAIL: is required',
+      'APPROVAL_BASE_URL: is required',
+      'APPROVAL_TIMEOUT_SECONDS: is required',
+    ]);
+  });
+
+  it('names each invalid value and why', () => {
+    // Act
+    const problems = problemsOf({
+      ...VALID,
+      TABLE_NAME: 'no spaces allowed',
+      BUCKET_NAME: 'Upper_Case',
+      SIGNING_KEY_SECRET_ARN: 'credsweep/signing-key',
+      PASSWORD_SECRET_PREFIX: 'bad prefix!',
+      ACCOUNT_ID: '12345',
+      APPROVER_EMAILS: 'sec1@example.com,bob',
+      SENDER_EMAIL: 'not-an-email',
+      APPROVAL_BASE_URL: 'http://abc123.execute-api.eu-west-1.amazonaws.com/prod',
+      APPROVAL_TIMEOUT_SECONDS: 'one day',
+      THRESHOLD_DAYS: '0',
+      MAX_CREDENTIALS: '2.5',
+      BATCH_SIZE: '-1',
+    });
+
+    // Assess
+    expect(problems).toEqual([
+      'TABLE_NAME: must be a DynamoDB table name',
+      'BUCKET_NAME: must be an S3 bucket name',
+      'SIGNING_KEY_SECRET_ARN: must be a Secrets Manager secret ARN',
+      'PASSWORD_SECRET_PREFIX: may hold only letters, digits and /_+=.@-',
+      'ACCOUNT_ID: must be a 12-digit AWS account id',
+      'APPROVER_EMAILS (entry 2): "bob" is not an email address',
+      'SENDER_EMAIL: "not-an-email" is not an email address',
+      'APPROVAL_BASE_URL: must be an https:// URL',
+      'APPROVAL_TIMEOUT_SECONDS: must be a whole number',
+      'THRESHOLD_DAYS: must be at least 1',
+      'MAX_CREDENTIALS: must be a whole number',
+      'BATCH_SIZE: must be a whole number',
+    ]);
+  });
+
+  it('requires at least one approver', () => {
+    // Act
+    const problems = problemsOf({ ...VALID, APPROVER_EMAILS: ' , ' });
+
+    // Assess
+    expect(problems).toEqual(['APPROVER_EMAILS: must name at least one address']);
+  });
+
+  it('puts the whole list in the error message', () => {
+    // Act
+    const parsing = () => parseAwsEnv({ ...VALID, TABLE_NAME: undefined, ACCOUNT_ID: 'x' });
+
+    // Assess
+    expect(parsing).toThrow(
+      'credsweep: the Lambda environment is invalid:\n' +
+        '  - TABLE_NAME: is required\n' +
+        '  - ACCOUNT_ID: must be a 12-digit AWS account id',
+    );
+  });
+});
+
+describe('settingsFromEnv', () => {
+  it('maps the environment to the Settings the tasks read', () => {
+    // Act
+    const settings = settingsFromEnv(parseAwsEnv({ ...VALID, EXEMPT_USERS: 'break-glass' }));
+
+    // Assess
+    expect(settings).toEqual({
+      accountId: '123456789012',
+      approverEmails: ['sec1@example.com', 'sec2@example.com'],
+      senderEmail: 'credsweep@example.com',
+      approvalBaseUrl: 'https://abc123.execute-api.eu-west-1.amazonaws.com/prod',
+      approvalTimeoutSeconds: 86_400,
+      thresholdDays: 30,
+      maxCredentials: 50,
+      batchSize: 25,
+      exemptUsers: ['break-glass'],
+      exemptTagKey: 'credsweep:exempt',
+      passwordSecretPrefix: 'credsweep/restored/',
+    });
+  });
+});
+
+describe('awsPorts', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.resetModules();
+  });
+
+  /** A fresh copy of the module, so its memo starts empty. */
+  async function freshPortsModule() {
+    vi.resetModules();
+    return import('../../handlers/aws/ports.js');
+  }
+
+  it('builds the ports once and returns the same object afterwards', async () => {
+    // Prepare
+    for (const [name, value] of Object.entries(VALID)) vi.stubEnv(name, value);
+    vi.stubEnv('AWS_REGION', 'eu-west-1');
+    const { awsPorts } = await freshPortsModule();
+
+    // Act
+    const first = awsPorts();
+    const second = awsPorts();
+
+    // Assess
+    expect(second).toBe(first);
+    expect(first.settings.accountId).toBe('123456789012');
+    expect(first.now()).toBeInstanceOf(Date);
+    expect(Math.abs(first.now().getTime() - Date.now())).toBeLessThan(5_000);
+  });
+
+  it('throws InvalidEnvironment on every call while the environment is invalid', async () => {
+    // Prepare
+    for (const [name, value] of Object.entries(VALID)) vi.stubEnv(name, value);
+    vi.stubEnv('TABLE_NAME', '');
+    const { awsPorts } = await freshPortsModule();
+
+    // Act
+    const calling = () => awsPorts();
+
+    // Assess
+    expect(calling).toThrow('TABLE_NAME: is required');
+    expect(calling).toThrow('TABLE_NAME: is required');
+  });
+});
+
+describe('clients', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('builds each client once, with throttling retries (adaptive for IAM)', async () => {
+    // Prepare
+    vi.stubEnv('AWS_REGION', 'eu-west-1');
+    vi.resetModules();
+    const clients = await import('../../handlers/aws/clients.js');
+
+    // Act
+    const iam = clients.iamClient();
+    const doc = clients.dynamoDocumentClient();
+
+    // Assess
+    expect(clients.iamClient()).toBe(iam);
+    expect(clients.dynamoDocumentClient()).toBe(doc);
+    expect(clients.s3Client()).toBe(clients.s3Client());
+    expect(clients.sesClient()).toBe(clients.sesClient());
+    expect(clients.secretsManagerClient()).toBe(clients.secretsManagerClient());
+    expect(clients.sfnClient()).toBe(clients.sfnClient());
+    expect(await iam.config.maxAttempts()).toBe(IAM_RETRY.maxAttempts);
+    expect(await iam.config.retryStrategy()).toMatchObject({ mode: 'adaptive' });
+    expect(await clients.s3Client().config.maxAttempts()).toBe(DEFAULT_RETRY.maxAttempts);
+    expect(doc.config.translateConfig?.marshallOptions?.removeUndefinedValues).toBe(true);
+  });
+});

@@ -1,0 +1,347 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { approvalTtl, DynamoStore } from '../../handlers/aws/store.js';
+import type { ApprovalRecord, DecisionRecord, LedgerEntry } from '../../handlers/core/types.js';
+
+const TABLE = 'credsweep-table';
+const EXECUTION = 'arn:aws:states:eu-west-1:123456789012:execution:credsweep:run-1';
+const docMock = mockClient(DynamoDBDocumentClient);
+const meta = { $metadata: {} };
+
+const approval: ApprovalRecord = {
+  approvalId: 'apr-1',
+  executionId: EXECUTION,
+  planKey: 'runs/run-1/plan.json',
+  accountId: '123456789012',
+  taskToken: 'token-secret',
+  approvers: [{ approver: 'sec@example.com', secretHash: 'abc123' }],
+  createdAt: '2025-03-01T10:00:00.000Z',
+  expiresAt: '2025-03-02T10:00:00.000Z',
+  status: 'pending',
+};
+
+const decision: DecisionRecord = {
+  decision: 'approved',
+  approver: 'sec@example.com',
+  decidedAt: '2025-03-01T11:00:00.000Z',
+  sourceIp: '203.0.113.7',
+  userAgent: 'Mozilla/5.0',
+  selection: ['item-1'],
+};
+
+function ledgerEntry(itemId: string, overrides: Partial<LedgerEntry> = {}): LedgerEntry {
+  return {
+    executionId: EXECUTION,
+    itemId,
+    userName: 'alice',
+    credential: 'access-key-1',
+    accessKeyId: 'AKIAONE',
+    action: 'deactivate-access-key',
+    status: 'intended',
+    before: 'Active',
+    recordedAt: '2025-03-01T12:00:00.000Z',
+    ...overrides,
+  };
+}
+
+const conditionFailed = () =>
+  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+
+/** Runs `act` and returns what it threw. */
+async function thrown(act: () => Promise<unknown>): Promise<Error> {
+  try {
+    await act();
+  } catch (err) {
+    if (err instanceof Error) return err;
+    throw new Error(`threw a non-Error: ${String(err)}`);
+  }
+  throw new Error('expected the call to throw');
+}
+
+describe('DynamoStore', () => {
+  let store: DynamoStore;
+
+  beforeEach(() => {
+    docMock.reset();
+    store = new DynamoStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })), TABLE);
+  });
+
+  afterEach(() => {
+    docMock.reset();
+  });
+
+  describe('approvals', () => {
+    it('puts the approval under APPROVAL#<id> with a ttl 30 days after expiry', async () => {
+      // Prepare
+      docMock.on(PutCommand).resolves({ ...meta });
+
+      // Act
+      await store.putApproval(approval);
+
+      // Assess
+      const expectedTtl = Date.parse('2025-03-02T10:00:00.000Z') / 1000 + 30 * 86_400;
+      expect(approvalTtl(approval.expiresAt)).toBe(expectedTtl);
+      expect(docMock).toHaveReceivedCommandExactlyOnceWith(PutCommand, {
+        TableName: TABLE,
+        Item: { ...approval, pk: 'APPROVAL#apr-1', sk: 'APPROVAL', ttl: expectedTtl },
+      });
+    });
+
+    it('refuses an approval whose expiresAt is not a date', async () => {
+      // Act
+      const err = await thrown(() => store.putApproval({ ...approval, expiresAt: 'tomorrow' }));
+
+      // Assess
+      expect(err.message).toContain('tomorrow');
+      expect(docMock).not.toHaveReceivedCommand(PutCommand);
+    });
+
+    it('reads an approval consistently and strips the table attributes', async () => {
+      // Prepare
+      docMock
+        .on(GetCommand)
+        .resolves({ Item: { ...approval, pk: 'APPROVAL#apr-1', sk: 'APPROVAL', ttl: 1 }, ...meta });
+
+      // Act
+      const found = await store.getApproval('apr-1');
+
+      // Assess
+      expect(docMock).toHaveReceivedCommandExactlyOnceWith(GetCommand, {
+        TableName: TABLE,
+        Key: { pk: 'APPROVAL#apr-1', sk: 'APPROVAL' },
+        ConsistentRead: true,
+      });
+      expect(found).toEqual(approval);
+    });
+
+    it('returns null for an unknown approval', async () => {
+      // Prepare
+      docMock.on(GetCommand).resolves({ ...meta });
+
+      // Act
+      const found = await store.getApproval('nope');
+
+      // Assess
+      expect(found).toBeNull();
+    });
+
+    it('records a decision with a conditional update while pending', async () => {
+      // Prepare
+      const decided = { ...approval, status: 'approved', decision };
+      docMock.on(UpdateCommand).resolves({
+        Attributes: { ...decided, pk: 'APPROVAL#apr-1', sk: 'APPROVAL', ttl: 1 },
+        ...meta,
+      });
+
+      // Act
+      const result = await store.decideApproval('apr-1', decision);
+
+      // Assess
+      expect(docMock).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
+        TableName: TABLE,
+        Key: { pk: 'APPROVAL#apr-1', sk: 'APPROVAL' },
+        UpdateExpression: 'SET #status = :status, #decision = :decision',
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status', '#decision': 'decision' },
+        ExpressionAttributeValues: { ':status': 'approved', ':decision': decision, ':pending': 'pending' },
+        ReturnValues: 'ALL_NEW',
+      });
+      expect(result).toEqual({ applied: true, approval: decided });
+    });
+
+    it('returns the earlier decision, not applied, when the approval was already decided', async () => {
+      // Prepare
+      const earlier: ApprovalRecord = {
+        ...approval,
+        status: 'rejected',
+        decision: {
+          ...decision,
+          decision: 'rejected',
+          approver: 'other@example.com',
+          selection: [],
+          reason: 'no',
+        },
+      };
+      docMock
+        .on(UpdateCommand)
+        .rejects(conditionFailed())
+        .on(GetCommand)
+        .resolves({ Item: { ...earlier, pk: 'APPROVAL#apr-1', sk: 'APPROVAL', ttl: 1 }, ...meta });
+
+      // Act
+      const result = await store.decideApproval('apr-1', decision);
+
+      // Assess
+      expect(result).toEqual({ applied: false, approval: earlier });
+      expect(docMock).toHaveReceivedCommandExactlyOnceWith(GetCommand, {
+        TableName: TABLE,
+        Key: { pk: 'APPROVAL#apr-1', sk: 'APPROVAL' },
+        ConsistentRead: true,
+      });
+    });
+
+    it('throws NotFound when deciding an approval that does not exist', async () => {
+      // Prepare
+      docMock
+        .on(UpdateCommand)
+        .rejects(conditionFailed())
+        .on(GetCommand)
+        .resolves({ ...meta });
+
+      // Act
+      const err = await thrown(() => store.decideApproval('ghost', decision));
+
+      // Assess
+      expect(err.name).toBe('NotFound');
+      expect(err.message).toContain('ghost');
+    });
+
+    it('lets other DynamoDB errors of the decision through', async () => {
+      // Prepare
+      const throttled = Object.assign(new Error('slow down'), {
+        name: 'ProvisionedThroughputExceededException',
+      });
+      docMock.on(UpdateCommand).rejects(throttled);
+
+      // Act
+      const err = await thrown(() => store.decideApproval('apr-1', decision));
+
+      // Assess
+      expect(err.name).toBe('ProvisionedThroughputExceededException');
+      expect(docMock).not.toHaveReceivedCommand(GetCommand);
+    });
+  });
+
+  describe('ledger', () => {
+    it('records an intent with a put-if-absent', async () => {
+      // Prepare
+      const entry = ledgerEntry('item-1');
+      docMock.on(PutCommand).resolves({ ...meta });
+
+      // Act
+      const stored = await store.recordIntent(entry);
+
+      // Assess
+      expect(stored).toEqual(entry);
+      expect(docMock).toHaveReceivedCommandExactlyOnceWith(PutCommand, {
+        TableName: TABLE,
+        Item: { ...entry, pk: `LEDGER#${EXECUTION}`, sk: 'ITEM#item-1' },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      });
+    });
+
+    it('returns the first intent when the same item is recorded again', async () => {
+      // Prepare
+      const first = ledgerEntry('item-1', { recordedAt: '2025-03-01T12:00:00.000Z' });
+      const retry = ledgerEntry('item-1', { recordedAt: '2025-03-01T12:05:00.000Z', before: 'Inactive' });
+      docMock
+        .on(PutCommand)
+        .resolvesOnce({ ...meta })
+        .rejects(conditionFailed())
+        .on(GetCommand)
+        .resolves({ Item: { ...first, pk: `LEDGER#${EXECUTION}`, sk: 'ITEM#item-1' }, ...meta });
+
+      // Act
+      const one = await store.recordIntent(first);
+      const two = await store.recordIntent(retry);
+
+      // Assess
+      expect(one).toEqual(first);
+      expect(two).toEqual(first);
+      expect(docMock).toHaveReceivedCommandTimes(PutCommand, 2);
+      expect(docMock).toHaveReceivedCommandExactlyOnceWith(GetCommand, {
+        TableName: TABLE,
+        Key: { pk: `LEDGER#${EXECUTION}`, sk: 'ITEM#item-1' },
+        ConsistentRead: true,
+      });
+    });
+
+    it('replaces an existing entry on update, on condition that it exists', async () => {
+      // Prepare
+      const changed = ledgerEntry('item-1', {
+        status: 'changed',
+        after: 'Inactive',
+        changedAt: '2025-03-01T12:01:00.000Z',
+      });
+      docMock.on(PutCommand).resolves({ ...meta });
+
+      // Act
+      await store.updateLedger(changed);
+
+      // Assess
+      expect(docMock).toHaveReceivedCommandExactlyOnceWith(PutCommand, {
+        TableName: TABLE,
+        Item: { ...changed, pk: `LEDGER#${EXECUTION}`, sk: 'ITEM#item-1' },
+        ConditionExpression: 'attribute_exists(pk)',
+      });
+    });
+
+    it('refuses to record an outcome for an intent that was never recorded', async () => {
+      // Prepare
+      docMock.on(PutCommand).rejects(conditionFailed());
+
+      // Act
+      const err = await thrown(() => store.updateLedger(ledgerEntry('item-9', { status: 'changed' })));
+
+      // Assess
+      expect(err.name).toBe('NotFound');
+      expect(err.message).toContain('item-9');
+    });
+
+    it('lists every entry of an execution across pages', async () => {
+      // Prepare
+      const a = ledgerEntry('item-1');
+      const b = ledgerEntry('item-2', { credential: 'console-password', action: 'delete-login-profile' });
+      const c = ledgerEntry('item-3', { status: 'skipped', skipReason: 'used-since-report' });
+      const page2Key = { pk: `LEDGER#${EXECUTION}`, sk: 'ITEM#item-2' };
+      docMock
+        .on(QueryCommand)
+        .resolvesOnce({
+          Items: [
+            { ...a, pk: `LEDGER#${EXECUTION}`, sk: 'ITEM#item-1' },
+            { ...b, pk: `LEDGER#${EXECUTION}`, sk: 'ITEM#item-2' },
+          ],
+          LastEvaluatedKey: page2Key,
+          ...meta,
+        })
+        .resolvesOnce({ Items: [{ ...c, pk: `LEDGER#${EXECUTION}`, sk: 'ITEM#item-3' }], ...meta });
+
+      // Act
+      const entries = await store.listLedger(EXECUTION);
+
+      // Assess
+      expect(entries).toEqual([a, b, c]);
+      const inputs = docMock.commandCalls(QueryCommand).map((call) => call.args[0].input);
+      const query = {
+        TableName: TABLE,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :item)',
+        ExpressionAttributeValues: { ':pk': `LEDGER#${EXECUTION}`, ':item': 'ITEM#' },
+        ConsistentRead: true,
+      };
+      expect(inputs).toEqual([
+        { ...query, ExclusiveStartKey: undefined },
+        { ...query, ExclusiveStartKey: page2Key },
+      ]);
+    });
+
+    it('lists nothing for an execution without entries', async () => {
+      // Prepare
+      docMock.on(QueryCommand).resolves({ Items: [], ...meta });
+
+      // Act
+      const entries = await store.listLedger(EXECUTION);
+
+      // Assess
+      expect(entries).toEqual([]);
+      expect(docMock).toHaveReceivedCommandOnce(QueryCommand);
+    });
+  });
+});
