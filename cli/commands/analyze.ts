@@ -1,0 +1,264 @@
+/**
+ * `credsweep analyze --report FILE [--now ISO] [--days N] [--exempt a,b] [--json]`: the auditor's
+ * test plan, offline. Reads a credential report (CSV or aws-cli JSON) and prints the credentials
+ * unused for N days or more; `--json` prints the contract of DESIGN.md and nothing else on stdout.
+ */
+import { readFileSync } from 'node:fs';
+import { type Command, InvalidArgumentError } from 'commander';
+import { parseIsoInstant } from '../../handlers/core/credential-report.js';
+import { InputError, ReportFormatError } from '../../handlers/core/errors.js';
+import { readReportInput } from '../../handlers/core/report-input.js';
+import {
+  analyzeReport,
+  daysBetween,
+  rowCredentials,
+  usersNotInReport,
+} from '../../handlers/core/staleness.js';
+import type { Analysis, CredentialReport, ReportDate, ReportRow } from '../../handlers/core/types.js';
+
+export const DEFAULT_DAYS = 30;
+
+interface AnalyzeCliOptions {
+  report: string;
+  now?: Date;
+  days: number;
+  exempt: string[];
+  json?: boolean;
+}
+
+export function registerAnalyze(program: Command): void {
+  program
+    .command('analyze')
+    .description(
+      'list console passwords and access keys unused for N days or more in an IAM credential report',
+    )
+    .requiredOption(
+      '--report <file>',
+      'the credential report: the CSV from the console\'s "Download Report", or the JSON printed by ' +
+        '`aws iam get-credential-report`; "-" reads standard input',
+    )
+    .option(
+      '--now <iso>',
+      'evaluate as of this date or instant, e.g. 2026-11-26 or 2026-11-26T00:00:00Z (default: now)',
+      parseNow,
+    )
+    .option(
+      '--days <n>',
+      'threshold in whole days: unused this long or longer is stale',
+      parseDays,
+      DEFAULT_DAYS,
+    )
+    .option(
+      '--exempt <users>',
+      'comma-separated user names never reported (repeatable; write \\, for a comma inside a name)',
+      collectExempt,
+      [],
+    )
+    .option('--json', 'print one JSON object {asOf, thresholdDays, findings, skipped} instead of a table')
+    .action((options: AnalyzeCliOptions) => {
+      runAnalyze(options);
+    });
+}
+
+function runAnalyze(options: AnalyzeCliOptions): void {
+  const now = options.now ?? new Date();
+  const report = loadReport(options.report);
+  const analysis = analyzeReport(report, { now, days: options.days, exemptUsers: options.exempt });
+
+  const unknown = usersNotInReport(report, options.exempt);
+  if (unknown.length > 0) {
+    console.error(`credsweep: warning: --exempt names no user of the report: ${unknown.join(', ')}`);
+  }
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(toContract(analysis), null, 2)}\n`);
+  } else {
+    process.stdout.write(formatAnalysis(analysis, report, options.report, now));
+  }
+}
+
+function loadReport(file: string): CredentialReport {
+  let text: string;
+  try {
+    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (err as Error).message;
+    throw new InputError(`cannot read the report ${JSON.stringify(file)}: ${why}`);
+  }
+  try {
+    return readReportInput(text);
+  } catch (err) {
+    if (err instanceof ReportFormatError) {
+      const source = file === '-' ? 'standard input' : file;
+      throw new ReportFormatError(`${source}: ${err.message}`, err.line, err.column, err.userName);
+    }
+    throw err;
+  }
+}
+
+/** Exactly the fields of the JSON contract, in its order, whatever else Analysis may carry. */
+function toContract(analysis: Analysis): Analysis {
+  return {
+    asOf: analysis.asOf,
+    thresholdDays: analysis.thresholdDays,
+    findings: analysis.findings.map(({ userName, credential, lastUsed, daysUnused, reason }) => ({
+      userName,
+      credential,
+      lastUsed,
+      daysUnused,
+      reason,
+    })),
+    skipped: analysis.skipped.map(({ userName, reason }) => ({ userName, reason })),
+  };
+}
+
+function parseNow(value: string): Date {
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(value)
+    ? parseIsoInstant(`${value}T00:00:00Z`)
+    : parseIsoInstant(value);
+  if (date === null) {
+    throw new InvalidArgumentError(
+      'Expected an ISO 8601 date (midnight UTC) or an instant with a UTC offset, e.g. 2026-11-26 or 2026-11-26T00:00:00Z.',
+    );
+  }
+  return date;
+}
+
+function parseDays(value: string): number {
+  const days = /^\d{1,6}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(days >= 1)) throw new InvalidArgumentError('Expected a whole number of days, 1 or more.');
+  return days;
+}
+
+/** Splits on commas not escaped as `\,` (IAM user names may contain commas), trims, drops empties. */
+function collectExempt(value: string, previous: string[]): string[] {
+  const names = value
+    .split(/(?<!\\),/)
+    .map((name) => name.replaceAll('\\,', ',').trim())
+    .filter((name) => name !== '');
+  return [...previous, ...names];
+}
+
+const REASONS = {
+  unused: (days: number) => `not used for ${days}+ days`,
+  'never-used': (days: number) => `never used, created ${days}+ days ago`,
+} as const;
+
+function formatAnalysis(analysis: Analysis, report: CredentialReport, file: string, now: Date): string {
+  const { findings, skipped, thresholdDays } = analysis;
+  const out: string[] = [];
+  const generated = report.generatedAt === null ? '' : `, generated ${report.generatedAt}`;
+  out.push(`Credential report: ${file === '-' ? 'standard input' : file}${generated}`);
+  out.push(
+    `As of ${analysis.asOf}, threshold ${thresholdDays} days (unused that long or longer is stale).`,
+    '',
+  );
+
+  if (findings.length === 0) {
+    out.push(`No console password or access key has gone unused for ${thresholdDays} days or more.`);
+  } else {
+    out.push(
+      ...table(
+        ['USER', 'CREDENTIAL', 'LAST USED (UTC)', 'DAYS UNUSED', 'WHY'],
+        findings.map((f) => [
+          f.userName,
+          f.credential,
+          f.lastUsed === null ? 'never' : f.lastUsed.slice(0, 10),
+          String(f.daysUnused),
+          REASONS[f.reason](thresholdDays),
+        ]),
+        [3],
+      ),
+    );
+  }
+
+  const passwords = findings.filter((f) => f.credential === 'console-password').length;
+  const users = new Set(findings.map((f) => f.userName)).size;
+  out.push(
+    '',
+    `${plural(findings.length, 'stale credential')} (${plural(passwords, 'console password')}, ` +
+      `${plural(findings.length - passwords, 'access key')}) of ${plural(users, 'user')}; ` +
+      `${plural(report.rows.length, 'row')} in the report.`,
+  );
+
+  if (skipped.length > 0) {
+    out.push('', `Skipped ${plural(skipped.length, 'user')}:`);
+    out.push(
+      ...table(
+        ['USER', 'WHY'],
+        skipped.map((s) => [s.userName, SKIP_REASONS[s.reason]]),
+        [],
+      ).map(indent),
+    );
+  }
+
+  const root = report.rows.find((row) => row.isRoot);
+  if (root !== undefined) out.push('', ...rootSection(root, now, thresholdDays));
+  return `${out.join('\n')}\n`;
+}
+
+const SKIP_REASONS = {
+  root: 'root user: never changed by credsweep (manual steps below)',
+  exempt: 'exempt (--exempt)',
+  'exempt-tag': 'exempt (tag credsweep:exempt=true)',
+  'not-selected': 'not among the selected users',
+} as const;
+
+function rootSection(root: ReportRow, now: Date, days: number): string[] {
+  const keyLines = rowCredentials(root, now, days)
+    .filter((c) => c.credential !== 'console-password')
+    .map((c, i) => {
+      const label = `access key ${i + 1}`;
+      if (!c.enabled) return `  ${label}: not active`;
+      const stale = c.assessment?.stale ? `, unused ${days}+ days` : '';
+      return `  ${label}: ACTIVE, ${describeUse(root.accessKeys[i]?.lastUsedDate ?? 'N/A', now)}${stale}`;
+    });
+  return [
+    `Root user (${root.user}): credsweep never changes it. In this report:`,
+    `  console password: ${describeUse(root.passwordLastUsed, now)}`,
+    ...keyLines,
+    'Do this by hand (root access keys cannot be deactivated by automation):',
+    '  1. Sign in to the AWS Management Console as the root user (the account email address).',
+    '  2. Open the account menu (top right) > Security credentials.',
+    '  3. Under "Access keys", deactivate every root access key, check nothing breaks, then delete it.',
+    '  4. Under "Multi-factor authentication (MFA)", assign an MFA device if none is listed.',
+  ];
+}
+
+function describeUse(lastUsed: ReportDate, now: Date): string {
+  if (!(lastUsed instanceof Date))
+    return lastUsed === 'no_information' ? 'no last use recorded' : 'never used';
+  const days = daysBetween(lastUsed, now);
+  return `last used ${lastUsed.toISOString().slice(0, 10)} (${plural(days, 'day')} ago)`;
+}
+
+/** Left-aligned columns separated by two spaces; columns listed in `right` are right-aligned. */
+function table(header: string[], rows: string[][], right: number[]): string[] {
+  const widths = header.map((title, i) =>
+    Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => {
+        const width = widths[i] ?? 0;
+        return right.includes(i) ? cell.padStart(width) : cell.padEnd(width);
+      })
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+function indent(line: string): string {
+  return `  ${line}`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,384 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../../bin/credsweep.mjs', import.meta.url));
+const SAMPLE_CSV = fileURLToPath(new URL('../../samples/credential-report.csv', import.meta.url));
+const SAMPLE_JSON = fileURLToPath(new URL('../../samples/credential-report.json', import.meta.url));
+/** The instant docs/analyze.md uses with the sample report. */
+const NOW = '2026-11-26T00:00:00Z';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real command line (`node bin/credsweep.mjs ...`), optionally feeding standard input. */
+function credsweep(args: string[], stdin?: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [BIN, ...args], (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin?.end(stdin ?? '');
+  });
+}
+
+let dir: string;
+
+function file(name: string, content: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'credsweep-analyze-'));
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const SAMPLE_FINDINGS = [
+  {
+    userName: 'bob',
+    credential: 'console-password',
+    lastUsed: '2026-08-14T07:30:00.000Z',
+    daysUnused: 103,
+    reason: 'unused',
+  },
+  {
+    userName: 'break-glass',
+    credential: 'console-password',
+    lastUsed: '2026-03-01T02:00:00.000Z',
+    daysUnused: 269,
+    reason: 'unused',
+  },
+  {
+    userName: 'carol@example.com',
+    credential: 'console-password',
+    lastUsed: null,
+    daysUnused: 85,
+    reason: 'never-used',
+  },
+  {
+    userName: 'ci-deploy',
+    credential: 'access-key-2',
+    lastUsed: null,
+    daysUnused: 176,
+    reason: 'never-used',
+  },
+  {
+    userName: 'frank-ops',
+    credential: 'console-password',
+    lastUsed: null,
+    daysUnused: 4552,
+    reason: 'never-used',
+  },
+  {
+    userName: 'grace',
+    credential: 'console-password',
+    lastUsed: '2026-10-27T00:00:00.000Z',
+    daysUnused: 30,
+    reason: 'unused',
+  },
+  {
+    userName: 'legacy-batch',
+    credential: 'access-key-1',
+    lastUsed: '2026-10-15T08:00:00.000Z',
+    daysUnused: 41,
+    reason: 'unused',
+  },
+  {
+    userName: 'svc+reports=etl,prod',
+    credential: 'access-key-2',
+    lastUsed: '2026-09-30T04:00:00.000Z',
+    daysUnused: 56,
+    reason: 'unused',
+  },
+];
+
+describe('credsweep analyze --json', () => {
+  it('prints the contract for the sample report', async () => {
+    // Act
+    const run = await credsweep(['analyze', '--report', SAMPLE_CSV, '--now', NOW, '--json']);
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({
+      asOf: '2026-11-26T00:00:00.000Z',
+      thresholdDays: 30,
+      findings: SAMPLE_FINDINGS,
+      skipped: [{ userName: '<root_account>', reason: 'root' }],
+    });
+  });
+
+  it('prints exactly the contract keys, in order', async () => {
+    // Act
+    const run = await credsweep(['analyze', '--report', SAMPLE_CSV, '--now', NOW, '--json']);
+
+    // Assess
+    const out = JSON.parse(run.stdout);
+    expect(Object.keys(out)).toEqual(['asOf', 'thresholdDays', 'findings', 'skipped']);
+    expect(Object.keys(out.findings[0])).toEqual([
+      'userName',
+      'credential',
+      'lastUsed',
+      'daysUnused',
+      'reason',
+    ]);
+    expect(Object.keys(out.skipped[0])).toEqual(['userName', 'reason']);
+  });
+
+  it('reads the JSON that aws iam get-credential-report prints', async () => {
+    // Act
+    const run = await credsweep(['analyze', '--report', SAMPLE_JSON, '--now', NOW, '--json']);
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).findings).toEqual(SAMPLE_FINDINGS);
+  });
+
+  it('reads standard input for --report -', async () => {
+    // Act
+    const run = await credsweep(
+      ['analyze', '--report', '-', '--now', NOW, '--json'],
+      readFileSync(SAMPLE_CSV, 'utf8'),
+    );
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).findings).toEqual(SAMPLE_FINDINGS);
+  });
+
+  it('skips exempt users, with \\, for a comma inside a name', async () => {
+    // Act
+    const run = await credsweep([
+      'analyze',
+      '--report',
+      SAMPLE_CSV,
+      '--now',
+      NOW,
+      '--exempt',
+      'break-glass,svc+reports=etl\\,prod',
+      '--json',
+    ]);
+
+    // Assess
+    const out = JSON.parse(run.stdout);
+    expect(run.stderr).toBe('');
+    expect(out.findings.map((f: { userName: string }) => f.userName)).not.toContain('break-glass');
+    expect(out.findings.map((f: { userName: string }) => f.userName)).not.toContain('svc+reports=etl,prod');
+    expect(out.skipped).toEqual([
+      { userName: '<root_account>', reason: 'root' },
+      { userName: 'break-glass', reason: 'exempt' },
+      { userName: 'svc+reports=etl,prod', reason: 'exempt' },
+    ]);
+  });
+
+  it('warns on stderr about exempt names that match no user, keeping stdout the contract', async () => {
+    // Act
+    const run = await credsweep([
+      'analyze',
+      '--report',
+      SAMPLE_CSV,
+      '--now',
+      NOW,
+      '--exempt',
+      'svc,grace',
+      '--json',
+    ]);
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('credsweep: warning: --exempt names no user of the report: svc\n');
+    expect(JSON.parse(run.stdout).skipped).toEqual([
+      { userName: '<root_account>', reason: 'root' },
+      { userName: 'grace', reason: 'exempt' },
+    ]);
+  });
+
+  it('applies --days, and a date-only --now means midnight UTC', async () => {
+    // Act
+    const run = await credsweep([
+      'analyze',
+      '--report',
+      SAMPLE_CSV,
+      '--now',
+      '2026-11-26',
+      '--days',
+      '100',
+      '--json',
+    ]);
+
+    // Assess
+    const out = JSON.parse(run.stdout);
+    expect(out.asOf).toBe('2026-11-26T00:00:00.000Z');
+    expect(out.thresholdDays).toBe(100);
+    expect(
+      out.findings.map((f: { userName: string; credential: string }) => `${f.userName} ${f.credential}`),
+    ).toEqual([
+      'bob console-password',
+      'break-glass console-password',
+      'ci-deploy access-key-2',
+      'frank-ops console-password',
+    ]);
+  });
+
+  it('accepts a header-only report with a byte order mark and CRLF line ends', async () => {
+    // Prepare
+    const header = readFileSync(SAMPLE_CSV, 'utf8').split('\n')[0];
+    const report = file('header-only.csv', `\uFEFF${header}\r\n`);
+
+    // Act
+    const run = await credsweep(['analyze', '--report', report, '--now', NOW, '--json']);
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({
+      asOf: '2026-11-26T00:00:00.000Z',
+      thresholdDays: 30,
+      findings: [],
+      skipped: [],
+    });
+  });
+});
+
+describe('credsweep analyze (table)', () => {
+  it('prints the findings as a table, the counts, and the manual steps for root', async () => {
+    // Act
+    const run = await credsweep(['analyze', '--report', SAMPLE_CSV, '--now', NOW, '--exempt', 'break-glass']);
+
+    // Assess
+    const lines = run.stdout.split('\n');
+    expect(run.code).toBe(0);
+    expect(lines).toContain('USER                  CREDENTIAL        LAST USED (UTC)  DAYS UNUSED  WHY');
+    expect(lines).toContain(
+      'grace                 console-password  2026-10-27                30  not used for 30+ days',
+    );
+    expect(lines).toContain(
+      'carol@example.com     console-password  never                     85  never used, created 30+ days ago',
+    );
+    expect(lines).toContain(
+      '7 stale credentials (4 console passwords, 3 access keys) of 7 users; 14 rows in the report.',
+    );
+    expect(lines).toContain('  break-glass     exempt (--exempt)');
+    expect(lines).toContain('  access key 1: ACTIVE, last used 2025-06-11 (532 days ago), unused 30+ days');
+    expect(lines).toContain('Do this by hand (root access keys cannot be deactivated by automation):');
+    expect(lines).toContain('  2. Open the account menu (top right) > Security credentials.');
+    expect(lines).toContain(
+      '  4. Under "Multi-factor authentication (MFA)", assign an MFA device if none is listed.',
+    );
+  });
+
+  it('says so when nothing is stale', async () => {
+    // Act
+    const run = await credsweep(['analyze', '--report', SAMPLE_CSV, '--now', NOW, '--days', '10000']);
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('No console password or access key has gone unused for 10000 days or more.');
+  });
+});
+
+describe('credsweep analyze: errors', () => {
+  it('names the file, line, column and user of a malformed date, exit 1, no stack trace', async () => {
+    // Prepare
+    const report = file(
+      'bad-date.csv',
+      readFileSync(SAMPLE_CSV, 'utf8').replace('2026-08-14T07:30:00+00:00', 'yesterday'),
+    );
+
+    // Act
+    const run = await credsweep(['analyze', '--report', report, '--json']);
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      `credsweep: ${report}: line 4, column password_last_used, user "bob": "yesterday" is not a date\n`,
+    );
+  });
+
+  it('names a missing column', async () => {
+    // Prepare
+    const report = file(
+      'no-key2-date.csv',
+      readFileSync(SAMPLE_CSV, 'utf8').replace('access_key_2_last_used_date', 'access_key_2_last_used'),
+    );
+
+    // Act
+    const run = await credsweep(['analyze', '--report', report]);
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      `credsweep: ${report}: line 1: the credential report header lacks the required column access_key_2_last_used_date\n`,
+    );
+  });
+
+  it('rejects an empty file, saying what was expected', async () => {
+    // Prepare
+    const report = file('empty.csv', '');
+
+    // Act
+    const run = await credsweep(['analyze', '--report', report]);
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /^credsweep: .*empty\.csv: the report is empty: expected the credential report CSV/,
+    );
+  });
+
+  it('rejects a file that cannot be read', async () => {
+    // Prepare
+    const missing = join(dir, 'missing.csv');
+
+    // Act
+    const run = await credsweep(['analyze', '--report', missing]);
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(`credsweep: cannot read the report ${JSON.stringify(missing)}: no such file\n`);
+  });
+
+  it.each([
+    [
+      ['--days', '0'],
+      "option '--days <n>' argument '0' is invalid. Expected a whole number of days, 1 or more.",
+    ],
+    [
+      ['--days', '7.5'],
+      "option '--days <n>' argument '7.5' is invalid. Expected a whole number of days, 1 or more.",
+    ],
+    [
+      ['--now', '2026-11-26T00:00:00'],
+      "option '--now <iso>' argument '2026-11-26T00:00:00' is invalid. Expected an ISO 8601 date (midnight UTC) " +
+        'or an instant with a UTC offset, e.g. 2026-11-26 or 2026-11-26T00:00:00Z.',
+    ],
+  ])('rejects %j as a usage error, exit 2', async (args, message) => {
+    // Act
+    const run = await credsweep(['analyze', '--report', SAMPLE_CSV, ...args]);
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.split('\n')[0]).toBe(`credsweep: ${message}`);
+  });
+
+  it('requires --report, exit 2', async () => {
+    // Act
+    const run = await credsweep(['analyze', '--json']);
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stderr.split('\n')[0]).toBe("credsweep: required option '--report <file>' not specified");
+  });
+});
