@@ -1,0 +1,277 @@
+/**
+ * The approval email: one model, rendered as plain text and as HTML. Every value that comes from the
+ * plan, the settings or the account (user names, ids, dates, the link) is treated as hostile: control
+ * and bidirectional-override characters are replaced, and in HTML every field goes through
+ * `escapeHtml`. The mail carries the approver's link; never the task token.
+ */
+import type { CredentialKind, Plan, PlanItem } from './types.js';
+
+/** The email lists at most this many credentials; the page always lists all of them. */
+export const EMAIL_MAX_ROWS = 100;
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '`': '&#96;',
+};
+
+/** Control characters (except TAB, LF, CR) and bidirectional marks/overrides, which can disguise text. */
+function isUnsafe(code: number): boolean {
+  return (
+    (code <= 0x1f && code !== 0x09 && code !== 0x0a && code !== 0x0d) ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x200e ||
+    code === 0x200f ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  );
+}
+
+const LINE_BREAKS = /[\t\r\n]+/g;
+
+/** Text with unsafe characters replaced by U+FFFD; `multiline` keeps line breaks. */
+export function clean(value: unknown, multiline = false): string {
+  let text = '';
+  for (const char of String(value ?? '')) text += isUnsafe(char.codePointAt(0) ?? 0) ? '\uFFFD' : char;
+  return multiline ? text.replace(/\r\n?/g, '\n') : text.replace(LINE_BREAKS, ' ');
+}
+
+/** HTML-escapes a value for element content and quoted attributes (after `clean`). */
+export function escapeHtml(value: unknown, multiline = false): string {
+  return clean(value, multiline).replace(/[&<>"'`]/g, (c) => HTML_ESCAPES[c] ?? c);
+}
+
+/** `2025-06-01 14:30 UTC`, or the cleaned input when it is not a date. */
+export function formatUtc(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return clean(iso);
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** `2025-06-01`, `never` for null, or the cleaned input when it is not a date. */
+export function formatDay(iso: string | null): string {
+  if (iso === null) return 'never';
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? clean(iso) : new Date(ms).toISOString().slice(0, 10);
+}
+
+const CREDENTIAL_LABELS: Record<CredentialKind, string> = {
+  'console-password': 'console password',
+  'access-key-1': 'access key 1',
+  'access-key-2': 'access key 2',
+};
+
+export function credentialLabel(item: Pick<PlanItem, 'credential' | 'accessKeyId'>): string {
+  const label = CREDENTIAL_LABELS[item.credential] ?? clean(item.credential);
+  return item.accessKeyId ? `${label} (${clean(item.accessKeyId)})` : label;
+}
+
+export function reasonLabel(item: Pick<PlanItem, 'reason'>, thresholdDays: number): string {
+  return item.reason === 'never-used'
+    ? 'never used since it was created'
+    : `unused for ${thresholdDays}+ days`;
+}
+
+/** One row of the table shown in the email and on the page; plain (unescaped) text. */
+export interface CredentialRow {
+  id: string;
+  user: string;
+  credential: string;
+  lastUsed: string;
+  daysUnused: string;
+  why: string;
+}
+
+export function credentialRows(plan: Pick<Plan, 'items' | 'thresholdDays'>): CredentialRow[] {
+  return plan.items.map((item) => ({
+    id: item.id,
+    user: clean(item.userName),
+    credential: credentialLabel(item),
+    lastUsed: formatDay(item.lastUsed),
+    daysUnused: String(item.daysUnused),
+    why: reasonLabel(item, plan.thresholdDays),
+  }));
+}
+
+export const TABLE_HEADINGS = ['User', 'Credential', 'Last used', 'Days unused', 'Why'] as const;
+
+const rowCells = (row: CredentialRow): string[] => [
+  row.user,
+  row.credential,
+  row.lastUsed,
+  row.daysUnused,
+  row.why,
+];
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** `credsweep: approve disabling 7 unused credentials in 123456789012` */
+export function approvalSubject(plan: Pick<Plan, 'items' | 'accountId'>): string {
+  return clean(
+    `credsweep: approve disabling ${plural(plan.items.length, 'unused credential')} in ${plan.accountId}`,
+  );
+}
+
+/** The command that reverses the run's changes. */
+export const backoutCommand = (executionId: string) => `credsweep backout ${clean(executionId)}`;
+
+export interface ApprovalEmailInput {
+  plan: Plan;
+  /** The address this mail goes to; its link works for this approver only. */
+  approver: string;
+  /** The approver's own link (holds the link secret, never the task token). */
+  link: string;
+  /** When the approval window closes (ISO). */
+  expiresAt: string;
+}
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Everything the email says, as plain text; the two renderers below only lay it out. */
+function emailModel(input: ApprovalEmailInput) {
+  const { plan } = input;
+  const rows = credentialRows(plan);
+  const count = plan.items.length;
+  return {
+    subject: approvalSubject(plan),
+    intro:
+      `credsweep asks you to approve disabling ${plural(count, 'IAM credential')} in AWS account ` +
+      `${clean(plan.accountId)} that ${count === 1 ? 'has' : 'have'} not been used for ` +
+      `${plan.thresholdDays} days or more (the threshold of this run).`,
+    rows: rows.slice(0, EMAIL_MAX_ROWS),
+    more:
+      rows.length > EMAIL_MAX_ROWS
+        ? `… and ${rows.length - EMAIL_MAX_ROWS} more, all listed on the approval page.`
+        : null,
+    unresolved:
+      plan.unresolved.length > 0
+        ? `${plural(plan.unresolved.length, 'other finding')} could not be turned into an action and ` +
+          `${plan.unresolved.length === 1 ? 'is' : 'are'} not part of this request (see the run's evidence report).`
+        : null,
+    link: clean(input.link),
+    linkNote:
+      `This link is for ${clean(input.approver)} only; do not forward it. Opening it changes nothing: ` +
+      'the page shows the list, and you decide there with a button. You can untick credentials to ' +
+      'approve only some of them, or reject with a reason.',
+    outcomes: [
+      [
+        'Approve',
+        'the credentials you leave ticked are disabled: console passwords are removed and access keys ' +
+          'set to Inactive. Each one is checked again just before the change (anything used since the ' +
+          'report is skipped), recorded before it is made, and verified afterwards. Unticked ones are ' +
+          'left as they are and recorded as not approved.',
+      ],
+      ['Reject', 'nothing is changed; your reason is recorded.'],
+      [
+        'No answer',
+        `the request expires at ${formatUtc(input.expiresAt)} and nothing is changed. The first ` +
+          'approver to decide decides for everyone.',
+      ],
+    ] as const,
+    backout:
+      'Every change can be reversed. An admin runs the command below: access keys become Active again, ' +
+      'and console access is restored with a new password that must be changed at the next sign-in.',
+    backoutCommand: backoutCommand(plan.executionId),
+    footer:
+      `Execution ${clean(plan.executionId)}. Plan as of ${formatUtc(plan.asOf)}` +
+      (plan.reportGeneratedAt ? `, credential report of ${formatUtc(plan.reportGeneratedAt)}.` : '.'),
+  };
+}
+
+function textTable(rows: CredentialRow[]): string {
+  const lines = [[...TABLE_HEADINGS], ...rows.map(rowCells)];
+  const widths = TABLE_HEADINGS.map((_, col) =>
+    Math.min(40, Math.max(...lines.map((l) => (l[col] ?? '').length))),
+  );
+  return lines
+    .map((cells) =>
+      cells
+        .map((cell, col) => (col === cells.length - 1 ? cell : cell.padEnd(widths[col] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+function renderText(model: ReturnType<typeof emailModel>): string {
+  return [
+    model.intro,
+    '',
+    textTable(model.rows),
+    ...(model.more ? [model.more] : []),
+    ...(model.unresolved ? ['', model.unresolved] : []),
+    '',
+    'Review and decide:',
+    model.link,
+    '',
+    model.linkNote,
+    '',
+    'What happens next',
+    ...model.outcomes.map(([what, then]) => `- ${what}: ${then}`),
+    '',
+    'Backing out',
+    model.backout,
+    `  ${model.backoutCommand}`,
+    '',
+    model.footer,
+    '',
+  ].join('\n');
+}
+
+const CELL = 'padding:4px 10px;border-bottom:1px solid #d0d7de;text-align:left;vertical-align:top';
+
+function renderHtml(model: ReturnType<typeof emailModel>): string {
+  const e = escapeHtml;
+  const head = TABLE_HEADINGS.map((h) => `<th style="${CELL};background:#f6f8fa">${e(h)}</th>`).join('');
+  const body = model.rows
+    .map(
+      (row) =>
+        `<tr>${rowCells(row)
+          .map((cell) => `<td style="${CELL}">${e(cell)}</td>`)
+          .join('')}</tr>`,
+    )
+    .join('\n');
+  const link = /^https?:\/\//i.test(model.link)
+    ? `<a href="${e(model.link)}" style="display:inline-block;padding:8px 14px;background:#1f6feb;color:#ffffff;text-decoration:none;border-radius:6px">Review and decide</a>`
+    : '';
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${e(model.subject)}</title></head>
+<body style="font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;font-size:14px;line-height:1.45;color:#1f2328;max-width:860px;margin:0 auto;padding:16px">
+<p>${e(model.intro)}</p>
+<table style="border-collapse:collapse;margin:12px 0">
+<thead><tr>${head}</tr></thead>
+<tbody>
+${body}
+</tbody>
+</table>
+${model.more ? `<p>${e(model.more)}</p>` : ''}
+${model.unresolved ? `<p>${e(model.unresolved)}</p>` : ''}
+<p>${link}</p>
+<p style="word-break:break-all;font-size:12px;color:#59636e">${e(model.link)}</p>
+<p>${e(model.linkNote)}</p>
+<h3 style="margin:18px 0 6px">What happens next</h3>
+<ul>
+${model.outcomes.map(([what, then]) => `<li><strong>${e(what)}</strong>: ${e(then)}</li>`).join('\n')}
+</ul>
+<h3 style="margin:18px 0 6px">Backing out</h3>
+<p>${e(model.backout)}</p>
+<pre style="background:#f6f8fa;padding:8px;white-space:pre-wrap;word-break:break-all">${e(model.backoutCommand)}</pre>
+<p style="font-size:12px;color:#59636e">${e(model.footer)}</p>
+</body>
+</html>
+`;
+}
+
+/** The approval email for one approver: subject, plain text and HTML from the same model. */
+export function renderApprovalEmail(input: ApprovalEmailInput): RenderedEmail {
+  const model = emailModel(input);
+  return { subject: model.subject, text: renderText(model), html: renderHtml(model) };
+}

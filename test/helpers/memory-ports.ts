@@ -1,0 +1,324 @@
+/**
+ * In-memory ports for tests: a store with the conditional decide of the real ones, blobs, a mailbox
+ * that keeps every message, a fixed signing key and task callbacks that record each call. A shared
+ * `journal` lists the writes in order (e.g. `putApproval <id>` before `mail <to>`).
+ */
+import type { ApprovalApiEvent } from '../../handlers/approval-api.js';
+import { CredsweepError } from '../../handlers/core/errors.js';
+import type {
+  ApprovalRecord,
+  DecisionRecord,
+  LedgerEntry,
+  Plan,
+  PlanItem,
+} from '../../handlers/core/types.js';
+import type {
+  BlobPort,
+  IamPort,
+  MailPort,
+  Ports,
+  SecretsPort,
+  Settings,
+  StorePort,
+  TaskCallbackPort,
+} from '../../handlers/ports/index.js';
+import type { MailMessage } from '../../handlers/ports/mail.js';
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+export class MemoryStore implements StorePort {
+  readonly approvals = new Map<string, ApprovalRecord>();
+  readonly ledger = new Map<string, LedgerEntry>();
+  decideCalls = 0;
+
+  constructor(private readonly journal: string[]) {}
+
+  async putApproval(approval: ApprovalRecord): Promise<void> {
+    this.journal.push(`putApproval ${approval.approvalId}`);
+    this.approvals.set(approval.approvalId, copy(approval));
+  }
+
+  async getApproval(approvalId: string): Promise<ApprovalRecord | null> {
+    const found = this.approvals.get(approvalId);
+    return found ? copy(found) : null;
+  }
+
+  async decideApproval(approvalId: string, decision: DecisionRecord) {
+    this.decideCalls++;
+    const approval = this.approvals.get(approvalId);
+    if (!approval) throw new CredsweepError('NotFound', `No approval ${approvalId}`);
+    if (approval.status !== 'pending') return { applied: false, approval: copy(approval) };
+    const decided: ApprovalRecord = { ...approval, status: decision.decision, decision: copy(decision) };
+    this.approvals.set(approvalId, decided);
+    this.journal.push(`decideApproval ${approvalId}`);
+    return { applied: true, approval: copy(decided) };
+  }
+
+  async recordIntent(entry: LedgerEntry): Promise<LedgerEntry> {
+    const key = `${entry.executionId}|${entry.itemId}`;
+    const existing = this.ledger.get(key);
+    if (existing) return copy(existing);
+    this.ledger.set(key, copy(entry));
+    return entry;
+  }
+
+  async updateLedger(entry: LedgerEntry): Promise<void> {
+    const key = `${entry.executionId}|${entry.itemId}`;
+    if (!this.ledger.has(key)) throw new CredsweepError('NotFound', `No ledger entry ${key}`);
+    this.ledger.set(key, copy(entry));
+  }
+
+  async listLedger(executionId: string): Promise<LedgerEntry[]> {
+    return [...this.ledger.values()].filter((entry) => entry.executionId === executionId).map(copy);
+  }
+}
+
+export class MemoryBlobs implements BlobPort {
+  readonly blobs = new Map<string, string>();
+
+  async put(key: string, body: string, _contentType?: string): Promise<void> {
+    this.blobs.set(key, body);
+  }
+
+  async get(key: string): Promise<string> {
+    const body = this.blobs.get(key);
+    if (body === undefined) throw new CredsweepError('NoSuchKey', `No blob ${key}`);
+    return body;
+  }
+}
+
+export class MemoryMail implements MailPort {
+  readonly sent: MailMessage[] = [];
+  /** When set, `send` throws it (after the messages before it were kept). */
+  failWith: Error | null = null;
+
+  constructor(private readonly journal: string[]) {}
+
+  async send(message: MailMessage): Promise<void> {
+    if (this.failWith) throw this.failWith;
+    this.journal.push(`mail ${message.to.join(',')}`);
+    this.sent.push(copy(message));
+  }
+}
+
+export class MemorySecrets implements SecretsPort {
+  readonly secrets = new Map<string, string>();
+
+  constructor(readonly signingKey = 'test-signing-key-0123456789abcdef') {}
+
+  async putSecret(name: string, value: string): Promise<string> {
+    this.secrets.set(name, value);
+    return `memory://secrets/${name}`;
+  }
+
+  async getSigningKey(): Promise<string> {
+    return this.signingKey;
+  }
+}
+
+export interface CallbackCall {
+  kind: 'success' | 'failure';
+  taskToken: string;
+  output?: unknown;
+  error?: string;
+  cause?: string;
+}
+
+/** Records every call; tokens in `closed` answer TaskTimedOut, as Step Functions does. */
+export class RecordingCallbacks implements TaskCallbackPort {
+  readonly calls: CallbackCall[] = [];
+  readonly closed = new Set<string>();
+  /** When set, every call throws an error of this name. */
+  failWith: string | null = null;
+
+  private check(taskToken: string): void {
+    if (this.failWith) throw new CredsweepError(this.failWith, 'callback failed');
+    if (this.closed.has(taskToken)) throw new CredsweepError('TaskTimedOut', 'Task Timed Out');
+  }
+
+  async sendSuccess(taskToken: string, output: unknown): Promise<void> {
+    this.check(taskToken);
+    this.calls.push({ kind: 'success', taskToken, output: copy(output) });
+  }
+
+  async sendFailure(taskToken: string, error: string, cause: string): Promise<void> {
+    this.check(taskToken);
+    this.calls.push({ kind: 'failure', taskToken, error, cause });
+  }
+}
+
+const unusedIam = new Proxy({} as IamPort, {
+  get(_target, name) {
+    return () => Promise.reject(new Error(`IamPort.${String(name)} is not used by this test`));
+  },
+});
+
+export interface MemoryPorts extends Ports {
+  store: MemoryStore;
+  blobs: MemoryBlobs;
+  mail: MemoryMail;
+  secrets: MemorySecrets;
+  callbacks: RecordingCallbacks;
+  journal: string[];
+  /** Moves the clock. */
+  setNow(date: Date | string): void;
+}
+
+export function memoryPorts(
+  overrides: Partial<Settings> = {},
+  now = '2025-06-01T12:00:00.000Z',
+): MemoryPorts {
+  const journal: string[] = [];
+  let clock = new Date(now);
+  return {
+    iam: unusedIam,
+    store: new MemoryStore(journal),
+    blobs: new MemoryBlobs(),
+    mail: new MemoryMail(journal),
+    secrets: new MemorySecrets(),
+    callbacks: new RecordingCallbacks(),
+    settings: {
+      accountId: '123456789012',
+      approverEmails: ['alice.sec@example.com', 'bob.sec@example.com'],
+      senderEmail: 'credsweep@example.com',
+      approvalBaseUrl: 'https://approve.example.com/prod',
+      approvalTimeoutSeconds: 86_400,
+      thresholdDays: 30,
+      maxCredentials: 50,
+      batchSize: 25,
+      exemptUsers: [],
+      exemptTagKey: 'credsweep:exempt',
+      passwordSecretPrefix: 'credsweep/restored/',
+      ...overrides,
+    },
+    now: () => new Date(clock),
+    journal,
+    setNow(date) {
+      clock = new Date(date);
+    },
+  };
+}
+
+export const EXECUTION_ID = 'arn:aws:states:eu-west-1:123456789012:execution:credsweep:run-2025-06-01';
+export const PLAN_KEY = 'runs/run-2025-06-01/plan.json';
+
+/** A plan of `items` (default: four credentials of three users), as Analyze stores it. */
+export function samplePlan(items?: PlanItem[]): Plan {
+  const planItems: PlanItem[] = items ?? [
+    {
+      id: 'carol/console-password',
+      userName: 'carol',
+      credential: 'console-password',
+      lastUsed: '2025-03-02T09:15:00Z',
+      daysUnused: 91,
+      reason: 'unused',
+    },
+    {
+      id: 'carol/AKIAIOSFODNN7CAROL01',
+      userName: 'carol',
+      credential: 'access-key-1',
+      accessKeyId: 'AKIAIOSFODNN7CAROL01',
+      lastUsed: '2025-04-20T00:00:00Z',
+      daysUnused: 42,
+      reason: 'unused',
+    },
+    {
+      id: 'ci+deploy@build/AKIAIOSFODNN7CIDEP01',
+      userName: 'ci+deploy@build',
+      credential: 'access-key-2',
+      accessKeyId: 'AKIAIOSFODNN7CIDEP01',
+      lastUsed: null,
+      daysUnused: 120,
+      reason: 'never-used',
+    },
+    {
+      id: 'dave.ops/console-password',
+      userName: 'dave.ops',
+      credential: 'console-password',
+      lastUsed: '2025-04-01T17:40:00Z',
+      daysUnused: 61,
+      reason: 'unused',
+    },
+  ];
+  return {
+    executionId: EXECUTION_ID,
+    accountId: '123456789012',
+    asOf: '2025-06-01T11:58:00.000Z',
+    reportGeneratedAt: '2025-06-01T11:57:30.000Z',
+    thresholdDays: 30,
+    dryRun: false,
+    analysis: {
+      asOf: '2025-06-01T11:58:00.000Z',
+      thresholdDays: 30,
+      findings: planItems.map((item) => ({
+        userName: item.userName,
+        credential: item.credential,
+        lastUsed: item.lastUsed,
+        daysUnused: item.daysUnused,
+        reason: item.reason,
+      })),
+      skipped: [],
+    },
+    items: planItems,
+    unresolved: [],
+  };
+}
+
+/** Stores `plan` under PLAN_KEY. */
+export async function putPlan(ports: MemoryPorts, plan: Plan = samplePlan()): Promise<Plan> {
+  await ports.blobs.put(PLAN_KEY, JSON.stringify(plan), 'application/json');
+  return plan;
+}
+
+/** The links in a mail's text (one per approval mail). */
+export function linksIn(message: MailMessage): string[] {
+  return [...message.text.matchAll(/https?:\/\/\S+\/approvals\/[0-9a-f-]+\?k=[A-Za-z0-9_-]+/g)].map(
+    (m) => m[0],
+  );
+}
+
+export interface EventOptions {
+  /** Form fields, sent as application/x-www-form-urlencoded. */
+  form?: [string, string][];
+  headers?: Record<string, string>;
+  sourceIp?: string;
+}
+
+/**
+ * The API Gateway REST proxy event for a request to `url` (a mailed link): the stage (`/prod`) is
+ * dropped from the path, as API Gateway does.
+ */
+export function apiEvent(method: string, url: string, opts: EventOptions = {}): ApprovalApiEvent {
+  const parsed = new URL(url);
+  const path = parsed.pathname.replace(/^\/prod(?=\/)/, '');
+  const single: Record<string, string> = {};
+  const multi: Record<string, string[]> = {};
+  for (const [name, value] of parsed.searchParams) {
+    single[name] = value;
+    multi[name] = [...(multi[name] ?? []), value];
+  }
+  const id = /^\/approvals\/([^/]+)$/.exec(path)?.[1];
+  const body = opts.form ? new URLSearchParams(opts.form).toString() : null;
+  return {
+    httpMethod: method,
+    path,
+    pathParameters: id ? { id } : null,
+    queryStringParameters: parsed.searchParams.size > 0 ? single : null,
+    multiValueQueryStringParameters: parsed.searchParams.size > 0 ? multi : null,
+    headers: {
+      'User-Agent': 'Mozilla/5.0 (test)',
+      ...(opts.form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
+      ...opts.headers,
+    },
+    body,
+    isBase64Encoded: false,
+    requestContext: { identity: { sourceIp: opts.sourceIp ?? '203.0.113.7' } },
+  };
+}
+
+/** The value of the hidden csrf field of a rendered form page. */
+export function csrfIn(html: string): string {
+  const match = /name="csrf" value="([^"]+)"/.exec(html);
+  if (!match?.[1]) throw new Error('no csrf field in the page');
+  return match[1];
+}
