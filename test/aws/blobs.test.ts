@@ -121,15 +121,13 @@ describe('S3Blobs', () => {
 
   it('lets other S3 errors through with their names', async () => {
     // Prepare
-    s3Mock
-      .on(GetObjectCommand)
-      .rejects(
-        new S3ServiceException({
-          name: 'AccessDenied',
-          $fault: 'client',
-          $metadata: { httpStatusCode: 403 },
-        }),
-      );
+    s3Mock.on(GetObjectCommand).rejects(
+      new S3ServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
 
     // Act
     const err = await thrown(() => blobs.get('runs/run-1/plan.json'));
