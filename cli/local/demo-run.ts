@@ -16,6 +16,7 @@ import { saveExecution, toHistoryEvent } from './executions.js';
 import { writeFileAtomic } from './files.js';
 import { FileBlobs, FileSecrets, FileStore, LocalTaskCallbacks, Outbox } from './local-ports.js';
 import { SandboxAccount } from './sandbox-account.js';
+import { withSdkRetry } from './sdk-retry.js';
 import { parseSeed, type Seed } from './seed.js';
 
 /** The local account: every local run (demo, backout) starts from it and leaves its state in it. */
@@ -164,7 +165,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { sandbox
   });
   const callbacks = new LocalTaskCallbacks();
   const ports: Ports = {
-    iam: sandbox,
+    iam: withSdkRetry(sandbox),
     store: new FileStore(join(opts.home, 'store')),
     blobs: new FileBlobs(opts.home),
     mail: outbox,
