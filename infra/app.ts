@@ -1,0 +1,36 @@
+/**
+ * The CDK app: `npx cdk synth|deploy -c approverEmails=a@x.com -c senderEmail=b@x.com`.
+ *
+ * The stack is environment-agnostic unless the CLI knows the target account and Region
+ * (CDK_DEFAULT_ACCOUNT/CDK_DEFAULT_REGION, set from your AWS profile): synthesis needs no AWS
+ * credentials and no network, and the template resolves account and Region at deploy time.
+ * Every resource is checked with the cdk-nag AwsSolutions pack during synthesis; an
+ * unacknowledged finding fails the synth.
+ */
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ConfigError, configFromContext } from './config.js';
+import { CredsweepStack } from './stack.js';
+
+const app = new App();
+
+let config: ReturnType<typeof configFromContext>;
+try {
+  config = configFromContext(app.node);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(err.message);
+  process.exit(1);
+}
+
+const account = process.env.CDK_DEFAULT_ACCOUNT;
+const region = process.env.CDK_DEFAULT_REGION;
+const stack = new CredsweepStack(app, 'Credsweep', {
+  description:
+    'credsweep: finds IAM credentials unused for N days and disables them after email approval (CIS 1.12).',
+  config,
+  ...(account && region ? { env: { account, region } } : {}),
+});
+Tags.of(stack).add('app', 'credsweep');
+
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
