@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { CredsweepError } from '../handlers/core/errors.js';
 import { registerAnalyze } from './commands/analyze.js';
+import { registerDemo } from './commands/demo.js';
 
 const EXIT_FAILURE = 1;
 const EXIT_USAGE = 2;
@@ -25,6 +26,7 @@ const program = new Command('credsweep')
   .showHelpAfterError('(add --help for usage)');
 
 registerAnalyze(program);
+registerDemo(program);
 
 // Subcommands added with addCommand() do not inherit the settings above; give them to all.
 for (const command of program.commands) command.copyInheritedSettings(program);

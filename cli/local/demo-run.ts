@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CredsweepError } from '../../handlers/core/errors.js';
 import type { Evidence } from '../../handlers/core/evidence.js';
 import { evidenceKey } from '../../handlers/core/evidence.js';
 import { runPrefix } from '../../handlers/core/plan.js';
@@ -28,7 +29,8 @@ export function loadLocalAccount(home: string): Seed {
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new Error(
+    throw new CredsweepError(
+      'NoLocalAccount',
       `no local account in ${home}: run \`credsweep demo\` first (it keeps the account in ${path})`,
     );
   }

@@ -6,6 +6,7 @@
  * `Date.prototype.toISOString()` form so that a parsed seed compares equal to the sandbox's `toSeed()`.
  */
 import { z } from 'zod';
+import { CredsweepError } from '../../handlers/core/errors.js';
 
 /** IAM's user name pattern. */
 export const USER_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
@@ -86,13 +87,12 @@ export type SeedAccessKey = SeedUser['accessKeys'][number];
 export type SeedLoginProfile = NonNullable<SeedUser['loginProfile']>;
 
 /** A seed that does not validate; `issues` holds one `path: problem` line per problem. */
-export class SeedError extends Error {
+export class SeedError extends CredsweepError {
   constructor(
     readonly source: string,
     readonly issues: string[],
   ) {
-    super(`${source}: invalid seed\n${issues.map((issue) => `  ${issue}`).join('\n')}`);
-    this.name = 'SeedError';
+    super('SeedError', `${source}: invalid seed\n${issues.map((issue) => `  ${issue}`).join('\n')}`);
   }
 }
 
