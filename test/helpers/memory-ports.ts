@@ -284,6 +284,16 @@ export interface EventOptions {
   sourceIp?: string;
 }
 
+/** `headers` plus each default whose name (in any case) is not among them. */
+function withDefaults(
+  headers: Record<string, string>,
+  defaults: Record<string, string>,
+): Record<string, string> {
+  const given = new Set(Object.keys(headers).map((name) => name.toLowerCase()));
+  const missing = Object.entries(defaults).filter(([name]) => !given.has(name.toLowerCase()));
+  return { ...Object.fromEntries(missing), ...headers };
+}
+
 /**
  * The API Gateway REST proxy event for a request to `url` (a mailed link): the stage (`/prod`) is
  * dropped from the path, as API Gateway does.
@@ -305,11 +315,10 @@ export function apiEvent(method: string, url: string, opts: EventOptions = {}): 
     pathParameters: id ? { id } : null,
     queryStringParameters: parsed.searchParams.size > 0 ? single : null,
     multiValueQueryStringParameters: parsed.searchParams.size > 0 ? multi : null,
-    headers: {
+    headers: withDefaults(opts.headers ?? {}, {
       'User-Agent': 'Mozilla/5.0 (test)',
       ...(opts.form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
-      ...opts.headers,
-    },
+    }),
     body,
     isBase64Encoded: false,
     requestContext: { identity: { sourceIp: opts.sourceIp ?? '203.0.113.7' } },

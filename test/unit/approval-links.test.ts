@@ -58,7 +58,7 @@ describe('link secrets', () => {
     expect(hashLinkSecret(secret)).toBe(createHash('sha256').update(secret).digest('hex'));
   });
 
-  it('make the link `${base}/approvals/${id}?k=${secret}` without a double slash', () => {
+  it('make the link base/approvals/id?k=secret without a double slash', () => {
     const id = approvalIdFor(EXECUTION);
 
     expect(approvalLink('https://x.example.com/prod/', id, 'abc_-')).toBe(

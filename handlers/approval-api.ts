@@ -1,0 +1,283 @@
+/**
+ * The approval page over HTTP: API Gateway (REST API, Lambda proxy integration) in AWS, and the
+ * local server (cli/local/approval-server.ts) on 127.0.0.1, with the same event shape.
+ *
+ * GET  /approvals/{id}?k=<link secret>  shows the page; it never decides anything.
+ * POST /approvals/{id}?k=<link secret>  decides: the conditional store write first (only while
+ *      pending), then SendTaskSuccess with the decision, for approvals and rejections alike.
+ * Anything else is 404. The link secret and the task token are never logged or shown.
+ */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { logger } from './aws/logger.js';
+import { awsPorts } from './aws/ports.js';
+import {
+  type ClientInfo,
+  callbackOutput,
+  decidePost,
+  parseFormBody,
+  statusOf,
+  viewApproval,
+} from './core/approval-decision.js';
+import { APPROVAL_ID_PATTERN, findApprover, formToken } from './core/approval-links.js';
+import {
+  type HttpResponse,
+  htmlResponse,
+  renderAlreadyDecidedPage,
+  renderDecidedPage,
+  renderErrorPage,
+  renderExpiredPage,
+  renderForbiddenPage,
+  renderFormPage,
+  renderNotDeliveredPage,
+  renderNotFoundPage,
+  renderWindowClosedPage,
+} from './core/approval-page.js';
+import { readPlan } from './core/plan.js';
+import type { Ports } from './ports/index.js';
+
+/** The parts of an API Gateway proxy event the approval API reads. */
+export type ApprovalApiEvent = Pick<
+  APIGatewayProxyEvent,
+  'httpMethod' | 'path' | 'pathParameters' | 'queryStringParameters' | 'headers' | 'body' | 'isBase64Encoded'
+> &
+  Partial<Pick<APIGatewayProxyEvent, 'multiValueQueryStringParameters' | 'multiValueHeaders'>> & {
+    requestContext: { identity: { sourceIp: string | null; userAgent?: string | null } };
+  };
+
+export type ApprovalApiResponse = HttpResponse;
+
+/** Where the API reports what it did: names, ids and outcomes only, never secrets. */
+export interface ApprovalLog {
+  info(message: string, attributes: Record<string, unknown>): void;
+  warn(message: string, attributes: Record<string, unknown>): void;
+  error(message: string, attributes: Record<string, unknown>): void;
+}
+
+export interface ApprovalApiOptions {
+  log?: ApprovalLog;
+}
+
+const silent: ApprovalLog = { info() {}, warn() {}, error() {} };
+
+/** Errors of SendTaskSuccess that mean the task no longer waits (timed out, ended, or unknown). */
+const TASK_GONE = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
+
+const MAX_BODY_CHARS = 2 * 1024 * 1024;
+
+const stringMap = z.record(z.string(), z.string().nullish()).nullish();
+const listMap = z.record(z.string(), z.array(z.string()).nullish()).nullish();
+
+const eventSchema = z.object({
+  httpMethod: z.string().max(16),
+  path: z.string().max(2048),
+  pathParameters: stringMap,
+  queryStringParameters: stringMap,
+  multiValueQueryStringParameters: listMap,
+  headers: stringMap,
+  multiValueHeaders: listMap,
+  body: z.string().max(MAX_BODY_CHARS).nullish(),
+  isBase64Encoded: z.boolean().nullish(),
+  requestContext: z
+    .object({
+      identity: z.object({ sourceIp: z.string().nullish(), userAgent: z.string().nullish() }).nullish(),
+    })
+    .nullish(),
+});
+
+type ParsedEvent = z.output<typeof eventSchema>;
+
+const ROUTE = /^\/approvals\/([^/]+)$/;
+
+/** The approval id of a request to /approvals/{id}, or null for any other path. */
+function routeId(event: ParsedEvent): string | null {
+  if (!ROUTE.test(event.path)) return null;
+  const fromParams = event.pathParameters?.id;
+  if (typeof fromParams === 'string') return fromParams;
+  const match = ROUTE.exec(event.path)?.[1];
+  if (match === undefined) return null;
+  try {
+    return decodeURIComponent(match);
+  } catch {
+    return null;
+  }
+}
+
+/** The one value of query parameter `k`; undefined when absent or repeated. */
+function linkSecret(event: ParsedEvent): string | undefined {
+  const all = event.multiValueQueryStringParameters?.k;
+  if (all && all.length !== 1) return undefined;
+  return event.queryStringParameters?.k ?? undefined;
+}
+
+function header(event: ParsedEvent, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === wanted && typeof value === 'string') return value;
+  }
+  for (const [key, values] of Object.entries(event.multiValueHeaders ?? {})) {
+    if (key.toLowerCase() === wanted && values && values.length > 0) return values.join(', ');
+  }
+  return undefined;
+}
+
+function clientInfo(event: ParsedEvent): ClientInfo {
+  const fetchSite = header(event, 'sec-fetch-site');
+  return {
+    sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
+    userAgent: header(event, 'user-agent') ?? event.requestContext?.identity?.userAgent ?? 'unknown',
+    ...(fetchSite !== undefined ? { fetchSite } : {}),
+  };
+}
+
+function formBody(event: ParsedEvent): string {
+  const type = header(event, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded' || !event.body) return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+const notFound = () => htmlResponse(404, renderNotFoundPage());
+
+const errorName = (err: unknown) => (err instanceof Error ? err.name : typeof err);
+
+async function handle(event: ParsedEvent, ports: Ports, log: ApprovalLog): Promise<HttpResponse> {
+  const method = event.httpMethod.toUpperCase();
+  const approvalId = routeId(event);
+  if (
+    (method !== 'GET' && method !== 'POST') ||
+    approvalId === null ||
+    !APPROVAL_ID_PATTERN.test(approvalId)
+  ) {
+    return notFound();
+  }
+  const secret = linkSecret(event);
+  const record = await ports.store.getApproval(approvalId);
+  const approver = findApprover(record, secret);
+  if (!record || !approver) {
+    log.warn('Approval request refused', { approvalId, method, status: 404 });
+    return notFound();
+  }
+  const now = ports.now();
+
+  if (method === 'GET') {
+    const view = viewApproval(record, secret, now);
+    switch (view.kind) {
+      case 'not-found':
+        return notFound();
+      case 'already-decided':
+        return htmlResponse(statusOf(view), renderAlreadyDecidedPage(view.approval));
+      case 'expired':
+        return htmlResponse(statusOf(view), renderExpiredPage(view.expiresAt));
+      case 'form': {
+        const plan = await readPlan(ports.blobs, record.planKey);
+        const csrfToken = formToken(
+          await ports.secrets.getSigningKey(),
+          approvalId,
+          view.approver.secretHash,
+        );
+        return htmlResponse(200, renderFormPage({ plan, record, approver: view.approver, csrfToken }));
+      }
+    }
+  }
+
+  const signingKey = await ports.secrets.getSigningKey();
+  const plan = await readPlan(ports.blobs, record.planKey);
+  const csrfToken = formToken(signingKey, approvalId, approver.secretHash);
+
+  const client = clientInfo(event);
+  const outcome = decidePost({
+    record,
+    secret,
+    signingKey,
+    planItemIds: plan.items.map((item) => item.id),
+    form: parseFormBody(formBody(event)),
+    client,
+    now,
+  });
+  const refused = {
+    approvalId,
+    method,
+    status: statusOf(outcome),
+    outcome: outcome.kind,
+    sourceIp: client.sourceIp,
+  };
+  switch (outcome.kind) {
+    case 'not-found':
+      return notFound();
+    case 'forbidden':
+      log.warn('Approval request refused', refused);
+      return htmlResponse(403, renderForbiddenPage());
+    case 'already-decided':
+      log.warn('Approval request refused', refused);
+      return htmlResponse(409, renderAlreadyDecidedPage(outcome.approval));
+    case 'expired':
+      log.warn('Approval request refused', refused);
+      return htmlResponse(410, renderExpiredPage(outcome.expiresAt));
+    case 'invalid':
+      return htmlResponse(
+        400,
+        renderFormPage({
+          plan,
+          record,
+          approver: outcome.approver,
+          csrfToken,
+          error: outcome.error,
+          selected: outcome.selected,
+          reason: outcome.reason,
+        }),
+      );
+    case 'decided':
+      break;
+  }
+
+  const { applied, approval } = await ports.store.decideApproval(approvalId, outcome.decision);
+  if (!applied) {
+    log.warn('Approval request refused', { ...refused, status: 409, outcome: 'already-decided' });
+    return htmlResponse(409, renderAlreadyDecidedPage(approval));
+  }
+  const decision = outcome.decision;
+  const output = callbackOutput(approvalId, decision, plan.items.length);
+  const recorded = {
+    approvalId,
+    executionId: record.executionId,
+    decision: decision.decision,
+    approver: decision.approver,
+    approvedCount: output.approvedCount,
+    notApprovedCount: output.notApprovedCount,
+    sourceIp: decision.sourceIp,
+  };
+  try {
+    await ports.callbacks.sendSuccess(approval.taskToken, output);
+  } catch (err) {
+    const name = errorName(err);
+    if (TASK_GONE.has(name)) {
+      log.warn('Decision recorded after the workflow stopped waiting', { ...recorded, error: name });
+      return htmlResponse(410, renderWindowClosedPage(decision));
+    }
+    log.error('Decision recorded but not delivered to the workflow', { ...recorded, error: name });
+    return htmlResponse(502, renderNotDeliveredPage(approvalId, decision));
+  }
+  log.info('Approval decided', recorded);
+  return htmlResponse(200, renderDecidedPage(plan, decision));
+}
+
+/** Answers one request; never throws (an unexpected failure is a 500 page that names no cause). */
+export async function approvalApi(
+  event: ApprovalApiEvent,
+  ports: Ports,
+  options: ApprovalApiOptions = {},
+): Promise<ApprovalApiResponse> {
+  const log = options.log ?? silent;
+  const parsed = eventSchema.safeParse(event);
+  if (!parsed.success) return notFound();
+  try {
+    return await handle(parsed.data, ports, log);
+  } catch (err) {
+    log.error('Approval request failed', { error: errorName(err) });
+    return htmlResponse(500, renderErrorPage());
+  }
+}
+
+/** Lambda entry point behind API Gateway. */
+export const handler = (event: APIGatewayProxyEvent): Promise<ApprovalApiResponse> =>
+  approvalApi(event, awsPorts(), { log: logger });

@@ -1,0 +1,103 @@
+/**
+ * RequestApproval (`.waitForTaskToken`): records the approval request with the task token kept
+ * server-side, then mails each approver their own link. The workflow waits until the approval API
+ * answers the token (or the task times out).
+ *
+ * Idempotency: the approval id is derived from the execution id (approvalIdFor). When an approval
+ * for this execution already exists, the invocation is a retry and mails nothing:
+ * - pending and not expired: no new links and no second mail; if the token differs (a Step
+ *   Functions retry gets a new token), the stored token is replaced so the links already mailed
+ *   answer the task that is waiting now;
+ * - decided: the decision was made for an earlier attempt and the approver was told the window had
+ *   closed, so it is not replayed: the task fails with ApprovalAlreadyDecided (nothing is changed);
+ * - pending but expired (a stale record under the same execution id): replaced by a new request.
+ */
+import { z } from 'zod';
+import { logger } from './aws/logger.js';
+import { awsPorts } from './aws/ports.js';
+import { renderApprovalEmail } from './core/approval-email.js';
+import { approvalIdFor, issueLinks } from './core/approval-links.js';
+import { CredsweepError, InputError } from './core/errors.js';
+import { readPlan } from './core/plan.js';
+import type { ApprovalRecord } from './core/types.js';
+import type { Ports } from './ports/index.js';
+
+const eventSchema = z.object({
+  taskToken: z.string().min(1).max(8192),
+  executionId: z.string().min(1).max(2048),
+  planKey: z.string().min(1).max(1024),
+});
+
+export interface RequestApprovalResult {
+  approvalId: string;
+  /** How many approvers the request went to. */
+  approvers: number;
+  /** false when this invocation was a retry that found the request already made (no mail sent). */
+  created: boolean;
+}
+
+/** The validation problems by field name only: the event holds the task token. */
+function invalidEvent(error: z.ZodError): InputError {
+  const fields = [...new Set(error.issues.map((issue) => issue.path.join('.') || '(event)'))];
+  return new InputError(`RequestApproval event is invalid: ${fields.join(', ')} missing or malformed`);
+}
+
+export async function requestApproval(event: unknown, ports: Ports): Promise<RequestApprovalResult> {
+  const parsed = eventSchema.safeParse(event);
+  if (!parsed.success) throw invalidEvent(parsed.error);
+  const { taskToken, executionId, planKey } = parsed.data;
+  const { settings } = ports;
+  const approvalId = approvalIdFor(executionId);
+  const now = ports.now();
+
+  const existing = await ports.store.getApproval(approvalId);
+  if (existing && existing.status !== 'pending') {
+    throw new CredsweepError(
+      'ApprovalAlreadyDecided',
+      `Approval ${approvalId} of this execution was decided before this attempt; nothing was changed. Start a new run.`,
+    );
+  }
+  if (existing && Date.parse(existing.expiresAt) > now.getTime()) {
+    if (existing.taskToken !== taskToken) await ports.store.putApproval({ ...existing, taskToken });
+    return { approvalId, approvers: existing.approvers.length, created: false };
+  }
+
+  const approvers = [...new Set(settings.approverEmails)];
+  if (approvers.length === 0) {
+    throw new CredsweepError('NoApprovers', 'No approver email address is configured; nobody could approve.');
+  }
+  const plan = await readPlan(ports.blobs, planKey);
+  const links = issueLinks(settings.approvalBaseUrl, approvalId, approvers);
+  const record: ApprovalRecord = {
+    approvalId,
+    executionId,
+    planKey,
+    accountId: plan.accountId,
+    taskToken,
+    approvers: links.map(({ link }) => link),
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + settings.approvalTimeoutSeconds * 1000).toISOString(),
+    status: 'pending',
+  };
+  await ports.store.putApproval(record);
+
+  for (const { link, url } of links) {
+    const mail = renderApprovalEmail({
+      plan,
+      approver: link.approver,
+      link: url,
+      expiresAt: record.expiresAt,
+    });
+    await ports.mail.send({ to: [link.approver], ...mail });
+  }
+  return { approvalId, approvers: links.length, created: true };
+}
+
+/** Lambda entry point. Logs ids and counts only: never the event (it holds the task token). */
+export const handler = async (event: unknown): Promise<RequestApprovalResult> => {
+  const result = await requestApproval(event, awsPorts());
+  logger.info(result.created ? 'Approval requested' : 'Approval already requested; nothing mailed', {
+    ...result,
+  });
+  return result;
+};
