@@ -3,9 +3,9 @@
  * test plan, offline. Reads a credential report (CSV or aws-cli JSON) and prints the credentials
  * unused for N days or more; `--json` prints the contract of DESIGN.md and nothing else on stdout.
  */
+
 import { readFileSync } from 'node:fs';
-import { type Command, InvalidArgumentError } from 'commander';
-import { parseIsoInstant } from '../../handlers/core/credential-report.js';
+import type { Command } from 'commander';
 import { InputError, ReportFormatError } from '../../handlers/core/errors.js';
 import { readReportInput } from '../../handlers/core/report-input.js';
 import {
@@ -15,6 +15,7 @@ import {
   usersNotInReport,
 } from '../../handlers/core/staleness.js';
 import type { Analysis, CredentialReport, ReportDate, ReportRow } from '../../handlers/core/types.js';
+import { collectUsers, parseIsoDate, parsePositiveInt } from './options.js';
 
 export const DEFAULT_DAYS = 30;
 
@@ -40,18 +41,18 @@ export function registerAnalyze(program: Command): void {
     .option(
       '--now <iso>',
       'evaluate as of this date or instant, e.g. 2026-11-26 or 2026-11-26T00:00:00Z (default: now)',
-      parseNow,
+      parseIsoDate,
     )
     .option(
       '--days <n>',
       'threshold in whole days: unused this long or longer is stale',
-      parseDays,
+      parsePositiveInt,
       DEFAULT_DAYS,
     )
     .option(
       '--exempt <users>',
       'comma-separated user names never reported (repeatable; write \\, for a comma inside a name)',
-      collectExempt,
+      collectUsers,
       [],
     )
     .option('--json', 'print one JSON object {asOf, thresholdDays, findings, skipped} instead of a table')
@@ -117,33 +118,6 @@ function toContract(analysis: Analysis): Analysis {
     })),
     skipped: analysis.skipped.map(({ userName, reason }) => ({ userName, reason })),
   };
-}
-
-function parseNow(value: string): Date {
-  const date = /^\d{4}-\d{2}-\d{2}$/.test(value)
-    ? parseIsoInstant(`${value}T00:00:00Z`)
-    : parseIsoInstant(value);
-  if (date === null) {
-    throw new InvalidArgumentError(
-      'Expected an ISO 8601 date (midnight UTC) or an instant with a UTC offset, e.g. 2026-11-26 or 2026-11-26T00:00:00Z.',
-    );
-  }
-  return date;
-}
-
-function parseDays(value: string): number {
-  const days = /^\d{1,6}$/.test(value) ? Number(value) : Number.NaN;
-  if (!(days >= 1)) throw new InvalidArgumentError('Expected a whole number of days, 1 or more.');
-  return days;
-}
-
-/** Splits on commas not escaped as `\,` (IAM user names may contain commas), trims, drops empties. */
-function collectExempt(value: string, previous: string[]): string[] {
-  const names = value
-    .split(/(?<!\\),/)
-    .map((name) => name.replaceAll('\\,', ',').trim())
-    .filter((name) => name !== '');
-  return [...previous, ...names];
 }
 
 const REASONS = {

@@ -5,7 +5,7 @@ import { type ApprovalMode, runDemo } from '../local/demo-run.js';
 import type { EventLog, FailAt } from '../local/engine.js';
 import { SAMPLE_EXEMPT_USERS, sampleSeed } from '../local/sample-account.js';
 import { parseSeed } from '../local/seed.js';
-import { parseIsoDate, parseList, parsePositiveInt, parseRate } from './options.js';
+import { collectUsers, parseIsoDate, parsePositiveInt, parseRate } from './options.js';
 
 interface DemoFlags {
   seed?: string;
@@ -73,14 +73,18 @@ export function registerDemo(program: Command): void {
     .option('--state-out <file>', 'write the sandbox account after the run, in the seed format')
     .option('--json', 'print one JSON object (the DESIGN.md contract) and nothing else on stdout')
     .option('--home <dir>', 'where local runs keep their store, evidence, outbox and secrets', '.credsweep')
-    .option('--exempt <users>', 'user names never touched (comma list)', parseList)
-    .option('--users <users>', 'only these users (comma list)', parseList)
+    .option(
+      '--exempt <users>',
+      'user names never touched (comma list, repeatable; \\, for a comma in a name)',
+      collectUsers,
+    )
+    .option('--users <users>', 'only these users (comma list)', collectUsers)
     .option('--dry-run', 'analyze and report only; no approval is asked, nothing changes')
     .option('--approval-timeout <seconds>', 'approval window', parsePositiveInt, 3600)
     .option('--port <n>', 'port of the approval page on 127.0.0.1 (default: any free port)', parsePort)
     .option('--throttle <rate>', 'fraction of IAM calls answered with Throttling (0..1)', parseRate)
     .option('--rng-seed <n>', 'seed for --throttle, for a reproducible run', parsePositiveInt)
-    .option('--deny <users>', 'AccessDenied on changes to these users (comma list)', parseList)
+    .option('--deny <users>', 'AccessDenied on changes to these users (comma list)', collectUsers)
     .action(async (flags: DemoFlags) => {
       const now = flags.now ?? new Date();
       const seed = flags.seed ? parseSeed(readFileSync(flags.seed, 'utf8'), flags.seed) : sampleSeed(now);

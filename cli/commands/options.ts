@@ -1,34 +1,42 @@
 /** Option parsers shared by the commands: each names what it expected. */
 import { InvalidArgumentError } from 'commander';
+import { parseIsoInstant } from '../../handlers/core/credential-report.js';
 
 export function parsePositiveInt(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
-    throw new InvalidArgumentError(`expected a whole number of 1 or more, got "${value}"`);
-  }
+  const n = /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(n >= 1)) throw new InvalidArgumentError('Expected a whole number, 1 or more.');
   return n;
 }
 
+/** A date (midnight UTC) or an instant with a UTC offset; a time without an offset is refused. */
 export function parseIsoDate(value: string): Date {
-  const date = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {
-    throw new InvalidArgumentError(`expected an ISO 8601 date such as 2026-11-26T00:00:00Z, got "${value}"`);
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(value)
+    ? parseIsoInstant(`${value}T00:00:00Z`)
+    : parseIsoInstant(value);
+  if (date === null) {
+    throw new InvalidArgumentError(
+      'Expected an ISO 8601 date (midnight UTC) or an instant with a UTC offset, e.g. 2026-11-26 or 2026-11-26T00:00:00Z.',
+    );
   }
   return date;
 }
 
-export function parseList(value: string): string[] {
-  const items = value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-  if (items.length === 0) throw new InvalidArgumentError('expected a comma-separated list');
-  return items;
+/**
+ * Collects user names from a repeatable option: splits on commas not escaped as `\,` (IAM user
+ * names may contain commas), trims, drops empties.
+ */
+export function collectUsers(value: string, previous: string[] = []): string[] {
+  const names = value
+    .split(/(?<!\\),/)
+    .map((name) => name.replaceAll('\\,', ',').trim())
+    .filter((name) => name !== '');
+  return [...previous, ...names];
 }
 
 export function parseRate(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !(n >= 0 && n <= 1))
-    throw new InvalidArgumentError(`expected a fraction from 0 to 1, got "${value}"`);
+  if (value.trim() === '' || !(n >= 0 && n <= 1)) {
+    throw new InvalidArgumentError('Expected a fraction from 0 to 1.');
+  }
   return n;
 }

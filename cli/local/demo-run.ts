@@ -75,11 +75,13 @@ export interface DemoOptions {
   exemptUsers?: string[];
   dryRun?: boolean;
   failAt?: FailAt;
+  crashOnceAt?: FailAt;
   approvalTimeoutSeconds?: number;
   throttleRate?: number;
   rngSeed?: number;
   denyUsers?: string[];
   reportNeverCompletes?: boolean;
+  reportPollsUntilComplete?: number;
   executionName?: string;
   /** Run in backout mode: restore what that earlier execution (ARN or name) changed. */
   backoutOf?: string;
@@ -136,6 +138,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { sandbox
     ...(opts.rngSeed !== undefined ? { rngSeed: opts.rngSeed } : {}),
     ...(opts.denyUsers ? { denyUsers: opts.denyUsers } : {}),
     ...(opts.reportNeverCompletes ? { reportNeverCompletes: true } : {}),
+    ...(opts.reportPollsUntilComplete !== undefined
+      ? { reportPollsUntilComplete: opts.reportPollsUntilComplete }
+      : {}),
   });
   const approvalTimeoutSeconds = opts.approvalTimeoutSeconds ?? 3600;
   const settings: Settings = {
@@ -214,6 +219,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { sandbox
       input,
       approvalTimeoutSeconds,
       ...(opts.failAt ? { failAt: opts.failAt } : {}),
+      ...(opts.crashOnceAt ? { crashOnceAt: opts.crashOnceAt } : {}),
       ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
     });
     keep(opts.home, sandbox, input, startedAt, result, executionName);

@@ -34,6 +34,8 @@ export interface EngineOptions {
   reportPollMaxAttempts?: number;
   /** Makes the named task fail right after its first change (or first check, for verify). */
   failAt?: FailAt;
+  /** Makes the named task crash once after its first change with a retryable Lambda error. */
+  crashOnceAt?: FailAt;
   onEvent?: (event: EventLog) => void;
 }
 
@@ -61,8 +63,12 @@ const FAIL_AT_STATE: Record<
   ],
 };
 
-/** Ports whose IAM throws InjectedFailure right after the first call of `method` succeeded. */
-function failingAfterFirst(ports: Ports, methods: string[]): Ports {
+/**
+ * Ports whose IAM throws right after the first call of one of `methods` succeeded (once): the
+ * change is made, the task dies before recording its outcome. `InjectedFailure` is not retried by
+ * the ASL (so the run backs out); `Lambda.ServiceException` is (so the task runs again).
+ */
+function failingAfterFirst(ports: Ports, methods: string[], errorName: string): Ports {
   let tripped = false;
   const iam = new Proxy(ports.iam, {
     get(target, prop, receiver) {
@@ -72,8 +78,8 @@ function failingAfterFirst(ports: Ports, methods: string[]): Ports {
         const result = await value.apply(target, args);
         if (!tripped) {
           tripped = true;
-          const error = new Error(`injected failure after the first ${String(prop)} (--fail-at)`);
-          error.name = 'InjectedFailure';
+          const error = new Error(`injected failure after the first ${String(prop)}`);
+          error.name = errorName;
           throw error;
         }
         return result;
@@ -92,10 +98,22 @@ export async function runLocal(opts: EngineOptions): Promise<EngineResult> {
   const executionId = `arn:aws:states:us-east-1:${accountId}:execution:credsweep-remediation:${opts.executionName}`;
   const taskToken = randomBytes(48).toString('base64url');
 
-  const failing = opts.failAt ? FAIL_AT_STATE[opts.failAt] : [];
+  const faults = [
+    ...(opts.failAt ? FAIL_AT_STATE[opts.failAt].map((f) => ({ ...f, error: 'InjectedFailure' })) : []),
+    ...(opts.crashOnceAt
+      ? FAIL_AT_STATE[opts.crashOnceAt].map((f) => ({ ...f, error: 'Lambda.ServiceException' }))
+      : []),
+  ];
   const portsFor = (state: string) => {
-    const methods = failing.filter((f) => f.state === state).map((f) => f.method);
-    return methods.length > 0 ? failingAfterFirst(ports, methods) : ports;
+    const mine = faults.filter((f) => f.state === state);
+    const first = mine[0];
+    return first
+      ? failingAfterFirst(
+          ports,
+          mine.map((f) => f.method),
+          first.error,
+        )
+      : ports;
   };
   // Each failing state gets one set of ports, so "after the first change" counts across its batches.
   const statePorts = new Map<string, Ports>();

@@ -47,7 +47,9 @@ export interface CredentialAssessment {
 }
 
 /**
- * Applies the rule to one enabled/active credential. Returns null when there is no date to age it
+ * Applies the rule to one enabled/active credential: the age is from the later of its last use and
+ * its creation (IAM keeps a user's password_last_used across a password reset, so a password set
+ * yesterday on a user idle for a year is one day old, not a year). Returns null when there is no date to age it
  * from (never used and creation unknown): such a credential is never reported stale.
  */
 export function assessCredential(
@@ -55,7 +57,13 @@ export function assessCredential(
   now: Date,
   days: number,
 ): CredentialAssessment | null {
-  const since = evidence.lastUsed ?? evidence.createdAt;
+  // A credential created (a password reset, a restored login profile) after its last recorded use
+  // has not been used since it was created: its age counts from creation.
+  const { lastUsed, createdAt } = evidence;
+  const since =
+    lastUsed && createdAt
+      ? new Date(Math.max(lastUsed.getTime(), createdAt.getTime()))
+      : (lastUsed ?? createdAt);
   if (since === null) return null;
   return {
     stale: isStale(since, now, days),

@@ -350,14 +350,8 @@ describe('credsweep analyze: errors', () => {
   });
 
   it.each([
-    [
-      ['--days', '0'],
-      "option '--days <n>' argument '0' is invalid. Expected a whole number of days, 1 or more.",
-    ],
-    [
-      ['--days', '7.5'],
-      "option '--days <n>' argument '7.5' is invalid. Expected a whole number of days, 1 or more.",
-    ],
+    [['--days', '0'], "option '--days <n>' argument '0' is invalid. Expected a whole number, 1 or more."],
+    [['--days', '7.5'], "option '--days <n>' argument '7.5' is invalid. Expected a whole number, 1 or more."],
     [
       ['--now', '2026-11-26T00:00:00'],
       "option '--now <iso>' argument '2026-11-26T00:00:00' is invalid. Expected an ISO 8601 date (midnight UTC) " +

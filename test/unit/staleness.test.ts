@@ -90,6 +90,23 @@ describe('assessCredential', () => {
     });
   });
 
+  it('ages a password reset after its last use from the reset (e.g. one restored by backout)', () => {
+    // Act
+    const assessment = assessCredential(
+      { lastUsed: new Date('2026-06-01T00:00:00Z'), createdAt: new Date('2026-11-20T00:00:00Z') },
+      NOW,
+      DAYS,
+    );
+
+    // Assess
+    expect(assessment).toEqual({
+      stale: false,
+      lastUsed: '2026-06-01T00:00:00.000Z',
+      daysUnused: 6,
+      reason: 'unused',
+    });
+  });
+
   it('ages a never-used credential from its creation', () => {
     // Act
     const assessment = assessCredential(
