@@ -1,0 +1,123 @@
+/**
+ * Reliability under faults (docs/reliability.md lists each with its result): every fault is
+ * injected into the sandbox account or the local engine, and the real workflow runs end to end.
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type DemoOptions, runDemo } from '../../cli/local/demo-run.js';
+import { SAMPLE_EXEMPT_USERS, sampleSeed } from '../../cli/local/sample-account.js';
+import type { Seed } from '../../cli/local/seed.js';
+import type { Evidence } from '../../handlers/core/evidence.js';
+import { NOW } from '../helpers/seeds.js';
+
+const sample = () => sampleSeed(NOW);
+const home = () => mkdtempSync(join(tmpdir(), 'credsweep-faults-'));
+const demo = (overrides: Partial<DemoOptions> = {}) =>
+  runDemo({
+    seed: sample(),
+    now: NOW,
+    home: home(),
+    approval: 'auto-approve',
+    exemptUsers: [...SAMPLE_EXEMPT_USERS],
+    ...overrides,
+  });
+const evidenceOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'evidence.json'), 'utf8')) as Evidence;
+const user = (seed: Seed, name: string) => seed.users.find((u) => u.userName === name);
+
+describe('faults', () => {
+  it('throttling on 30% of IAM calls: the same final state as without throttling', async () => {
+    const calm = await demo();
+    const throttled = await demo({ throttleRate: 0.3, rngSeed: 7 });
+    expect(throttled).toMatchObject({ status: 'SUCCEEDED', outcome: 'remediated' });
+    expect(throttled.sandbox.toSeed()).toEqual(calm.sandbox.toSeed());
+    expect(throttled.changes).toEqual(calm.changes);
+  });
+
+  it('AccessDenied in the middle of a batch: backout restores every change and the run fails with the cause', async () => {
+    const result = await demo({ denyUsers: ['frank.li'] });
+    expect(result).toMatchObject({ status: 'FAILED', outcome: 'backed-out' });
+    expect(result.error?.Error).toBe('AccessDenied');
+    expect(result.error?.Cause).toMatch(/not authorized to perform: iam:\w+ on resource: user frank.li/);
+    expect(result.changes.length).toBeGreaterThan(0);
+    expect(result.changes.every((c) => c.status === 'restored')).toBe(true);
+    const after = result.sandbox.toSeed();
+    for (const original of sample().users) {
+      const now = user(after, original.userName);
+      expect(now?.accessKeys, original.userName).toEqual(original.accessKeys);
+      expect(now?.loginProfile === null, original.userName).toBe(original.loginProfile === null);
+    }
+  });
+
+  it.each(['disable-console', 'deactivate-keys'] as const)(
+    '%s crashing after its change and retried: no double change, ledger consistent',
+    async (crashOnceAt) => {
+      const calm = await demo();
+      const crashed = await demo({ crashOnceAt });
+      expect(crashed).toMatchObject({ status: 'SUCCEEDED', outcome: 'remediated' });
+      expect(crashed.sandbox.toSeed()).toEqual(calm.sandbox.toSeed());
+      expect(crashed.changes).toEqual(calm.changes);
+      const keys = crashed.changes.filter((c) => c.action === 'deactivate-access-key');
+      expect(keys.every((c) => c.before === 'Active' && c.after === 'Inactive')).toBe(true);
+    },
+  );
+
+  it('a report still in progress: the poll waits and the run goes on', async () => {
+    const result = await demo({ reportPollsUntilComplete: 3 });
+    expect(result).toMatchObject({ status: 'SUCCEEDED', outcome: 'remediated' });
+    expect(result.sandbox.calls().GenerateCredentialReport).toBe(4);
+  });
+
+  it('a report that never completes: bounded, clear failure, nothing asked or changed', async () => {
+    const h = home();
+    const result = await runDemo({
+      seed: sample(),
+      now: NOW,
+      home: h,
+      approval: 'auto-approve',
+      reportNeverCompletes: true,
+    });
+    expect(result).toMatchObject({ status: 'FAILED', changes: [] });
+    expect(result.error).toMatchObject({ Error: 'CredentialReportNotReady' });
+    expect(result.sandbox.calls().GenerateCredentialReport).toBe(10);
+    expect(existsSync(join(h, 'outbox'))).toBe(false);
+    expect(result.sandbox.toSeed()).toEqual(sample());
+  });
+
+  it('root is never touched, and reported', async () => {
+    const result = await demo();
+    const evidence = evidenceOf(result.evidenceDir);
+    expect(evidence.skipped).toContainEqual({ userName: '<root_account>', reason: 'root' });
+    expect(result.changes.some((c) => c.userName === '<root_account>')).toBe(false);
+  });
+
+  it('a user tagged credsweep:exempt=true is never touched, and reported', async () => {
+    const result = await demo();
+    expect(user(result.sandbox.toSeed(), 'legacy-reporting')).toEqual(user(sample(), 'legacy-reporting'));
+    expect(evidenceOf(result.evidenceDir).skipped).toContainEqual({
+      userName: 'legacy-reporting',
+      reason: 'exempt-tag',
+    });
+  });
+
+  it('a console password restored by backout is not disabled again by the next run', async () => {
+    const h = home();
+    const first = await runDemo({
+      seed: sample(),
+      now: NOW,
+      home: h,
+      approval: 'auto-approve',
+      failAt: 'verify',
+    });
+    expect(first.outcome).toBe('backed-out');
+    const second = await runDemo({
+      seed: first.sandbox.toSeed(),
+      now: NOW,
+      home: h,
+      approval: 'auto-approve',
+      exemptUsers: [...SAMPLE_EXEMPT_USERS],
+    });
+    expect(second.changes.some((c) => c.credential === 'console-password')).toBe(false);
+  });
+});
