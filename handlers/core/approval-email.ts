@@ -234,7 +234,10 @@ function renderHtml(model: ReturnType<typeof emailModel>): string {
     .map(
       (row) =>
         `<tr>${rowCells(row)
-          .map((cell) => `<td style="${CELL}">${e(cell)}</td>`)
+          .map(
+            (cell, col) =>
+              `<td style="${CELL}${col === 2 || col === 3 ? ';white-space:nowrap' : ''}">${e(cell)}</td>`,
+          )
           .join('')}</tr>`,
     )
     .join('\n');
