@@ -177,7 +177,7 @@ export function decidePost(input: PostInput): PostOutcome {
   const selection = input.planItemIds.filter((id) => ticked.has(id));
 
   if (action === 'reject' && reason.length === 0) {
-    return invalid('Give a reason to reject: it is recorded and sent to the admins.');
+    return invalid('Give a reason to reject: it is recorded with the run.');
   }
   if (action === 'approve' && selection.length === 0) {
     return invalid('Tick at least one credential to approve, or reject with a reason.');
