@@ -5,6 +5,7 @@ import {
   Aws,
   CfnOutput,
   Duration,
+  Fn,
   RemovalPolicy,
   Stack,
   type StackProps,
@@ -382,8 +383,14 @@ export class CredsweepStack extends Stack {
 
     // --- The workflow ---------------------------------------------------------------------------
 
+    // Step Functions delivers logs through a CloudWatch Logs resource policy; names under
+    // /aws/vendedlogs/ keep that policy small. The stack id's UUID makes the name unique per
+    // deployment, so a retained group from a deleted stack never blocks a new deployment.
     const workflowLogs = new LogGroup(this, 'WorkflowLogs', {
-      logGroupName: `/aws/vendedlogs/states/${this.stackName}-remediation`,
+      logGroupName: Fn.join('', [
+        '/aws/vendedlogs/states/credsweep-',
+        Fn.select(2, Fn.split('/', Aws.STACK_ID)),
+      ]),
       retention: logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -3,8 +3,10 @@
  * substitution resolved, least privilege per function, and the settings a reviewer checks.
  * The main stack is built once, with bundling (so every handler entry is proven to bundle).
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { awsEnvSchema } from '../../handlers/aws/ports.js';
@@ -275,13 +277,31 @@ describe('credsweep stack', () => {
       }
     });
 
-    it('are bundled locally into one ES module each that exports handler', () => {
-      for (const [id, fn] of Object.entries(functions())) {
+    it('are bundled locally into one ES module each that loads in Node and exports handler', () => {
+      const bundles = Object.entries(functions()).map(([id, fn]) => {
         const key = prop<{ S3Key: string }>(fn, 'Code').S3Key;
         const bundle = join(built.app.outdir, `asset.${key.replace(/\.zip$/, '')}`, 'index.mjs');
         expect(existsSync(bundle), `${id}: ${bundle}`).toBe(true);
-        expect(readFileSync(bundle, 'utf8')).toMatch(/export\s*\{[^}]*\bas handler\b[^}]*\}/);
-      }
+        return bundle;
+      });
+      // Load them in a plain Node process, as Lambda does (not through the test runner's transform).
+      const probe = spawnSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          'for (const f of process.argv.slice(1)) console.log(typeof (await import(f)).handler, f)',
+          ...bundles.map((b) => pathToFileURL(b).href),
+        ],
+        { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
+      );
+      expect(probe.stderr).toBe('');
+      expect(
+        probe.stdout
+          .trim()
+          .split('\n')
+          .map((line) => line.split(' ')[0]),
+      ).toEqual(bundles.map(() => 'function'));
     });
 
     it('time out before the state that invokes them does', () => {
