@@ -1,6 +1,10 @@
-/** The Report task: writes the evidence and mails a summary to the approvers. */
+/**
+ * The Report task: writes the run's evidence (evidence.json, findings.csv, report.html next to each
+ * other under `runs/<execution name>/`) and mails a summary to the approvers.
+ */
 import type { Ports } from '../ports/index.js';
 import { collectEvidence, type Evidence, type ReportTask, writeEvidence } from './evidence.js';
+import { escapeHtml } from './evidence-html.js';
 
 export interface ReportResult {
   outcome: ReportTask['outcome'];
@@ -10,28 +14,24 @@ export interface ReportResult {
   skippedAtRecheck: number;
 }
 
-const escapeHtml = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
-
 export function summaryMail(e: Evidence): { subject: string; text: string; html: string } {
-  const disabled = e.changes.filter((c) => c.status === 'changed').length;
-  const restored = e.changes.filter((c) => c.status === 'restored').length;
-  const run = e.executionId.split(':').pop() ?? e.executionId;
-  const subject = `credsweep ${run}: ${e.outcome} (${disabled} disabled, ${restored} restored) in ${e.accountId}`;
+  const c = e.counts;
+  const run = e.execution.name;
+  const subject = `credsweep ${run}: ${e.outcome} (${c.disabled} disabled, ${c.restored} restored) in ${e.execution.accountId}`;
   const lines = [
-    `Run ${run} in account ${e.accountId} ended: ${e.outcome}.`,
-    `Findings: ${e.findings.length}. Disabled and still disabled: ${disabled}. Restored by backout: ${restored}.`,
-    `Skipped because used since the report: ${e.skippedAtRecheck.length}. Not approved: ${e.notApproved.length}.`,
+    `Run ${run} in account ${e.execution.accountId} ended: ${e.outcome}.`,
+    e.summary,
+    `Findings: ${c.findings}. Disabled and still disabled: ${c.disabled}. Restored by backout: ${c.restored}.`,
+    `Skipped because used since the report: ${c.skippedAtRecheck}. Not approved: ${c.notApproved}.`,
     ...(e.error ? [`Cause: ${e.error.Error}: ${e.error.Cause}`] : []),
     ...e.changes.map(
-      (c) =>
-        `- ${c.userName} ${c.credential}${c.accessKeyId ? ` ${c.accessKeyId}` : ''}: ${c.before} -> ${c.after ?? ''} (${c.status})`,
+      (r) =>
+        `- ${r.userName} ${r.credential}${r.accessKeyId ? ` ${r.accessKeyId}` : ''}: ${r.before ?? ''} -> ${r.after ?? ''}` +
+        (r.restored ? ` -> restored: ${r.restored.state}` : ''),
     ),
     '',
-    `Evidence: ${e.executionId}. Back out with: credsweep backout ${run}`,
+    `Evidence (evidence.json, findings.csv, report.html): credsweep evidence ${run}`,
+    ...(c.disabled > 0 ? [`Back out with: credsweep backout ${run}`] : []),
   ];
   const text = lines.join('\n');
   const html = `<!doctype html><html><body><pre style="font-family:monospace">${escapeHtml(text)}</pre></body></html>`;
@@ -47,8 +47,8 @@ export async function reportRun(ports: Ports, task: ReportTask): Promise<ReportR
   return {
     outcome: task.outcome,
     evidenceKey,
-    changed: evidence.changes.filter((c) => c.status === 'changed').length,
-    restored: evidence.changes.filter((c) => c.status === 'restored').length,
-    skippedAtRecheck: evidence.skippedAtRecheck.length,
+    changed: evidence.counts.disabled,
+    restored: evidence.counts.restored,
+    skippedAtRecheck: evidence.counts.skippedAtRecheck,
   };
 }
