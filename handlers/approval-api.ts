@@ -8,9 +8,13 @@
  * Anything else is 404. The link secret and the task token are never logged or shown.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
+import { s3BlobsPort } from './aws/blobs.js';
 import { logger } from './aws/logger.js';
 import { awsPorts } from './aws/ports.js';
+import { awsSecretsPort } from './aws/secrets.js';
+import { dynamoStorePort } from './aws/store.js';
+import { sfnCallbacksPort } from './aws/task-callbacks.js';
 import {
   type ClientInfo,
   callbackOutput,
@@ -279,5 +283,13 @@ export async function approvalApi(
 }
 
 /** Lambda entry point behind API Gateway. */
+/** The ports this function uses; its role allows exactly these services. */
+const PORTS = {
+  store: dynamoStorePort,
+  blobs: s3BlobsPort,
+  secrets: awsSecretsPort,
+  callbacks: sfnCallbacksPort,
+};
+
 export const handler = (event: APIGatewayProxyEvent): Promise<ApprovalApiResponse> =>
-  approvalApi(event, awsPorts(), { log: logger });
+  approvalApi(event, awsPorts(PORTS), { log: logger });

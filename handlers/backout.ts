@@ -1,4 +1,7 @@
+import { awsIamPort } from './aws/iam.js';
 import { awsPorts } from './aws/ports.js';
+import { awsSecretsPort } from './aws/secrets.js';
+import { dynamoStorePort } from './aws/store.js';
 import { backoutRun } from './core/backout.js';
 import { backoutEvent } from './core/events.js';
 import { parseWith } from './core/validate.js';
@@ -16,4 +19,7 @@ export async function backout(event: unknown, ports: Ports) {
   });
 }
 
-export const handler = (event: unknown) => backout(event, awsPorts());
+/** The ports this function uses; its role allows exactly these services. */
+const PORTS = { iam: awsIamPort, store: dynamoStorePort, secrets: awsSecretsPort };
+
+export const handler = (event: unknown) => backout(event, awsPorts(PORTS));

@@ -1,3 +1,4 @@
+import { awsIamPort } from './aws/iam.js';
 import { awsPorts } from './aws/ports.js';
 import { generateReportEvent } from './core/events.js';
 import { parseWith } from './core/validate.js';
@@ -10,4 +11,7 @@ export async function generateReport(event: unknown, ports: Ports) {
   return { state, attempt: attempt + 1 };
 }
 
-export const handler = (event: unknown) => generateReport(event, awsPorts());
+/** The ports this function uses; its role allows exactly these services. */
+const PORTS = { iam: awsIamPort };
+
+export const handler = (event: unknown) => generateReport(event, awsPorts(PORTS));

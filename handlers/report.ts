@@ -1,4 +1,7 @@
+import { s3BlobsPort } from './aws/blobs.js';
+import { sesMailPort } from './aws/mail.js';
 import { awsPorts } from './aws/ports.js';
+import { dynamoStorePort } from './aws/store.js';
 import { reportEvent } from './core/events.js';
 import { reportRun } from './core/report-run.js';
 import { parseWith } from './core/validate.js';
@@ -10,4 +13,7 @@ export async function report(event: unknown, ports: Ports) {
   return reportRun(ports, task);
 }
 
-export const handler = (event: unknown) => report(event, awsPorts());
+/** The ports this function uses; its role allows exactly these services. */
+const PORTS = { store: dynamoStorePort, blobs: s3BlobsPort, mail: sesMailPort };
+
+export const handler = (event: unknown) => report(event, awsPorts(PORTS));

@@ -12,9 +12,12 @@
  *   closed, so it is not replayed: the task fails with ApprovalAlreadyDecided (nothing is changed);
  * - pending but expired (a stale record under the same execution id): replaced by a new request.
  */
-import { z } from 'zod';
+import * as z from 'zod';
+import { s3BlobsPort } from './aws/blobs.js';
 import { logger } from './aws/logger.js';
+import { sesMailPort } from './aws/mail.js';
 import { awsPorts } from './aws/ports.js';
+import { dynamoStorePort } from './aws/store.js';
 import { renderApprovalEmail } from './core/approval-email.js';
 import { approvalIdFor, issueLinks } from './core/approval-links.js';
 import { CredsweepError, InputError } from './core/errors.js';
@@ -94,8 +97,11 @@ export async function requestApproval(event: unknown, ports: Ports): Promise<Req
 }
 
 /** Lambda entry point. Logs ids and counts only: never the event (it holds the task token). */
+/** The ports this function uses; its role allows exactly these services. */
+const PORTS = { store: dynamoStorePort, blobs: s3BlobsPort, mail: sesMailPort };
+
 export const handler = async (event: unknown): Promise<RequestApprovalResult> => {
-  const result = await requestApproval(event, awsPorts());
+  const result = await requestApproval(event, awsPorts(PORTS));
   logger.info(result.created ? 'Approval requested' : 'Approval already requested; nothing mailed', {
     ...result,
   });

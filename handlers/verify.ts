@@ -1,4 +1,7 @@
+import { s3BlobsPort } from './aws/blobs.js';
+import { awsIamPort } from './aws/iam.js';
 import { awsPorts } from './aws/ports.js';
+import { dynamoStorePort } from './aws/store.js';
 import { verifyEvent } from './core/events.js';
 import { parseWith } from './core/validate.js';
 import { verifyRun } from './core/verify.js';
@@ -10,4 +13,7 @@ export async function verify(event: unknown, ports: Ports) {
   return verifyRun(ports, executionId);
 }
 
-export const handler = (event: unknown) => verify(event, awsPorts());
+/** The ports this function uses; its role allows exactly these services. */
+const PORTS = { iam: awsIamPort, store: dynamoStorePort, blobs: s3BlobsPort };
+
+export const handler = (event: unknown) => verify(event, awsPorts(PORTS));

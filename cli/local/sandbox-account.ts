@@ -24,6 +24,7 @@ export const IAM_OPERATIONS = [
   'DeleteLoginProfile',
   'CreateLoginProfile',
   'UpdateAccessKey',
+  'ListUsers',
 ] as const;
 export type IamOperation = (typeof IAM_OPERATIONS)[number];
 
@@ -212,6 +213,18 @@ export class SandboxAccount implements IamPort {
       );
     }
     return { content: this.report.content, generatedAt: this.report.generatedAt.toISOString() };
+  }
+
+  /**
+   * ListUsers, one page (IAM returns at most 1,000 per page). Not part of the IamPort: credsweep
+   * reads the credential report instead; the benchmark's per-user-scan baseline uses it.
+   */
+  async listUsers(marker?: string, maxItems = 1000): Promise<{ userNames: string[]; marker?: string }> {
+    this.enter('ListUsers');
+    const start = marker ? Number(marker) : 0;
+    const page = this.users.slice(start, start + maxItems).map((u) => u.userName);
+    const next = start + maxItems;
+    return next < this.users.length ? { userNames: page, marker: String(next) } : { userNames: page };
   }
 
   async getUser(userName: string): Promise<UserInfo> {

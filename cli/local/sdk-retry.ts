@@ -3,7 +3,7 @@
  * done for the sandbox: a throttled call is retried with exponential backoff and full jitter, up to
  * the same number of attempts. The state machine's task Retry covers what is left, as in AWS.
  */
-import { IAM_RETRY } from '../../handlers/aws/clients.js';
+import { IAM_RETRY } from '../../handlers/aws/retry.js';
 import type { IamPort } from '../../handlers/ports/iam.js';
 
 const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'RequestLimitExceeded']);

@@ -3,8 +3,10 @@
  * A missing object is an error named NoSuchKey. S3 answers a missing key with AccessDenied unless
  * the role may list the bucket, so the function's role needs s3:ListBucket (CDK `grantRead` gives it).
  */
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { BlobPort } from '../ports/blobs.js';
+import type { AwsEnv } from './ports.js';
+import { DEFAULT_RETRY, memoize } from './retry.js';
 
 export class S3Blobs implements BlobPort {
   constructor(
@@ -43,3 +45,8 @@ function noSuchKey(bucket: string, key: string, cause?: unknown): Error {
   err.name = 'NoSuchKey';
   return err;
 }
+
+export const s3Client = memoize(() => new S3Client({ ...DEFAULT_RETRY }));
+
+/** The blob port (the plans and evidence bucket) of a Lambda that uses it. */
+export const s3BlobsPort = (env: AwsEnv): BlobPort => new S3Blobs(s3Client(), env.BUCKET_NAME);

@@ -32,11 +32,12 @@ import {
   GetCredentialReportCommand,
   GetLoginProfileCommand,
   GetUserCommand,
-  type IAMClient,
+  IAMClient,
   ListAccessKeysCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import type { AccessKeyInfo, IamPort, LoginProfileInfo, ReportState, UserInfo } from '../ports/iam.js';
+import { IAM_RETRY, memoize } from './retry.js';
 
 /** SDK v3 error names and their wire codes, for errors that carry no `Code` (e.g. built in tests). */
 const SHORT_NAMES: Readonly<Record<string, string>> = {
@@ -200,3 +201,8 @@ export class AwsIam implements IamPort {
     );
   }
 }
+
+export const iamClient = memoize(() => new IAMClient({ ...IAM_RETRY }));
+
+/** The IAM port of a Lambda that uses it. */
+export const awsIamPort = (): IamPort => new AwsIam(iamClient());

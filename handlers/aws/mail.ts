@@ -1,6 +1,8 @@
 /** MailPort over SES v2: one SendEmail per message, simple content with a text and an HTML part. */
-import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { MailMessage, MailPort } from '../ports/mail.js';
+import type { AwsEnv } from './ports.js';
+import { DEFAULT_RETRY, memoize } from './retry.js';
 
 const CHARSET = 'UTF-8';
 
@@ -30,3 +32,8 @@ export class SesMail implements MailPort {
     );
   }
 }
+
+export const sesClient = memoize(() => new SESv2Client({ ...DEFAULT_RETRY }));
+
+/** The mail port (SES, from the configured sender) of a Lambda that uses it. */
+export const sesMailPort = (env: AwsEnv): MailPort => new SesMail(sesClient(), env.SENDER_EMAIL);

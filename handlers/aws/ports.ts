@@ -23,22 +23,18 @@
  *
  * An empty value counts as unset. AWS_REGION (set by Lambda) is read by the SDK itself.
  */
-import { z } from 'zod';
-import type { Ports, Settings } from '../ports/index.js';
-import { S3Blobs } from './blobs.js';
-import {
-  dynamoDocumentClient,
-  iamClient,
-  s3Client,
-  secretsManagerClient,
-  sesClient,
-  sfnClient,
-} from './clients.js';
-import { AwsIam } from './iam.js';
-import { SesMail } from './mail.js';
-import { AwsSecrets } from './secrets.js';
-import { DynamoStore } from './store.js';
-import { SfnTaskCallbacks } from './task-callbacks.js';
+import * as z from 'zod';
+import { CredsweepError } from '../core/errors.js';
+import type {
+  BlobPort,
+  IamPort,
+  MailPort,
+  Ports,
+  SecretsPort,
+  Settings,
+  StorePort,
+  TaskCallbackPort,
+} from '../ports/index.js';
 
 const blankToUndefined = (value: unknown): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
@@ -134,15 +130,44 @@ export function settingsFromEnv(env: AwsEnv): Settings {
   };
 }
 
-/** Ports over the shared (memoized) SDK clients for a validated environment. */
-export function buildAwsPorts(env: AwsEnv): Ports {
+/**
+ * How a Lambda builds each port it uses. Each function names only its own ports (see its entry file
+ * in handlers/), so its bundle carries only those SDK clients, the way its role carries only those
+ * permissions; a port it was not given fails loudly if anything tries to use it.
+ */
+export interface PortFactories {
+  iam?: (env: AwsEnv) => IamPort;
+  store?: (env: AwsEnv) => StorePort;
+  blobs?: (env: AwsEnv) => BlobPort;
+  mail?: (env: AwsEnv) => MailPort;
+  secrets?: (env: AwsEnv) => SecretsPort;
+  callbacks?: (env: AwsEnv) => TaskCallbackPort;
+}
+
+/** A port this function was not given: any use is a deployment bug, named as such. */
+function unavailable<T extends object>(name: string): T {
+  return new Proxy({} as T, {
+    get(_target, prop) {
+      if (prop === 'then') return undefined;
+      return () => {
+        throw new CredsweepError(
+          'PortNotAvailable',
+          `this Lambda function was built without the ${name} port (called ${name}.${String(prop)})`,
+        );
+      };
+    },
+  });
+}
+
+/** Ports for a validated environment, from the factories this function uses. */
+export function buildAwsPorts(env: AwsEnv, factories: PortFactories): Ports {
   return {
-    iam: new AwsIam(iamClient()),
-    store: new DynamoStore(dynamoDocumentClient(), env.TABLE_NAME),
-    blobs: new S3Blobs(s3Client(), env.BUCKET_NAME),
-    mail: new SesMail(sesClient(), env.SENDER_EMAIL),
-    secrets: new AwsSecrets(secretsManagerClient(), env.SIGNING_KEY_SECRET_ARN),
-    callbacks: new SfnTaskCallbacks(sfnClient()),
+    iam: factories.iam?.(env) ?? unavailable<IamPort>('iam'),
+    store: factories.store?.(env) ?? unavailable<StorePort>('store'),
+    blobs: factories.blobs?.(env) ?? unavailable<BlobPort>('blobs'),
+    mail: factories.mail?.(env) ?? unavailable<MailPort>('mail'),
+    secrets: factories.secrets?.(env) ?? unavailable<SecretsPort>('secrets'),
+    callbacks: factories.callbacks?.(env) ?? unavailable<TaskCallbackPort>('callbacks'),
     settings: settingsFromEnv(env),
     now: () => new Date(),
   };
@@ -151,10 +176,11 @@ export function buildAwsPorts(env: AwsEnv): Ports {
 let ports: Ports | undefined;
 
 /**
- * The ports of this container, built on first call from `process.env` and reused afterwards.
- * An invalid environment throws on every call (nothing is cached), so the error stays visible.
+ * The ports of this container, built on first call from `process.env` and reused afterwards (one
+ * Lambda function, one set of factories). An invalid environment throws on every call (nothing is
+ * cached), so the error stays visible.
  */
-export function awsPorts(): Ports {
-  ports ??= buildAwsPorts(parseAwsEnv(process.env));
+export function awsPorts(factories: PortFactories): Ports {
+  ports ??= buildAwsPorts(parseAwsEnv(process.env), factories);
   return ports;
 }

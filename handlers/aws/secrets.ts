@@ -14,10 +14,12 @@ import {
   CreateSecretCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
-  type SecretsManagerClient,
+  SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import type { SecretsPort } from '../ports/secrets.js';
 import { logger } from './logger.js';
+import type { AwsEnv } from './ports.js';
+import { DEFAULT_RETRY, memoize } from './retry.js';
 
 const MAX_NAME_LENGTH = 512;
 
@@ -76,3 +78,9 @@ export class AwsSecrets implements SecretsPort {
     return out.SecretString;
   }
 }
+
+export const secretsManagerClient = memoize(() => new SecretsManagerClient({ ...DEFAULT_RETRY }));
+
+/** The secrets port (restored passwords, the link-signing key) of a Lambda that uses it. */
+export const awsSecretsPort = (env: AwsEnv): SecretsPort =>
+  new AwsSecrets(secretsManagerClient(), env.SIGNING_KEY_SECRET_ARN);

@@ -11,9 +11,9 @@
  * Reads are strongly consistent: a conditional write that lost is followed by a read of the winner.
  * Approvals hold the Step Functions task token: it is stored here and never logged.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  type DynamoDBDocumentClient,
+  DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -21,6 +21,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { ApprovalRecord, DecisionRecord, LedgerEntry } from '../core/types.js';
 import type { StorePort } from '../ports/store.js';
+import type { AwsEnv } from './ports.js';
+import { DEFAULT_RETRY, memoize } from './retry.js';
 
 /** How long an approval item outlives its expiry before DynamoDB TTL removes it. */
 export const APPROVAL_RETENTION_SECONDS = 30 * 24 * 60 * 60;
@@ -182,3 +184,14 @@ export class DynamoStore implements StorePort {
     return entries;
   }
 }
+
+/** DocumentClient over DynamoDB; undefined attributes (optional fields) are dropped, not rejected. */
+export const dynamoDocumentClient = memoize(() =>
+  DynamoDBDocumentClient.from(new DynamoDBClient({ ...DEFAULT_RETRY }), {
+    marshallOptions: { removeUndefinedValues: true },
+  }),
+);
+
+/** The store port (approvals and the ledger) of a Lambda that uses it. */
+export const dynamoStorePort = (env: AwsEnv): StorePort =>
+  new DynamoStore(dynamoDocumentClient(), env.TABLE_NAME);

@@ -3,8 +3,9 @@
  * The task token is a credential for the execution: it is sent to Step Functions and never logged.
  * Errors keep Step Functions' names (TaskTimedOut, TaskDoesNotExist, InvalidToken, InvalidOutput).
  */
-import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { TaskCallbackPort } from '../ports/task-callbacks.js';
+import { DEFAULT_RETRY, memoize } from './retry.js';
 
 /** Step Functions' limits on SendTaskFailure's error and cause (characters). */
 export const MAX_ERROR_LENGTH = 256;
@@ -29,3 +30,8 @@ export class SfnTaskCallbacks implements TaskCallbackPort {
     );
   }
 }
+
+export const sfnClient = memoize(() => new SFNClient({ ...DEFAULT_RETRY }));
+
+/** The task-callback port (SendTaskSuccess/Failure) of the approval API. */
+export const sfnCallbacksPort = (): TaskCallbackPort => new SfnTaskCallbacks(sfnClient());

@@ -12,7 +12,7 @@
  * 5. (POST) a form that does not validate → invalid (400, the form again with the error);
  * 6. otherwise: GET shows the form, POST yields the DecisionRecord.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkFormToken, findApprover } from './approval-links.js';
 import type { ApprovalRecord, ApproverLink, DecisionRecord } from './types.js';
 

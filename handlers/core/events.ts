@@ -1,5 +1,5 @@
 /** zod schemas of every task's event: what the state machine passes in (see the ASL Parameters). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { runRequestSchema } from './request.js';
 
 const executionId = z.string().min(1);

@@ -1,5 +1,5 @@
 /** The execution input: what an admin, the schedule or `credsweep start/backout` may ask for. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** IAM's user name pattern. */
 export const userNameSchema = z.string().regex(/^[\w+=,.@-]{1,64}$/, 'not a valid IAM user name');

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { InputError } from './errors.js';
 
 /** Validates data crossing a boundary; the error names each bad field and what was expected. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_RETRY, IAM_RETRY } from '../../handlers/aws/clients.js';
 import { InvalidEnvironment, parseAwsEnv, settingsFromEnv } from '../../handlers/aws/ports.js';
+import { DEFAULT_RETRY, IAM_RETRY } from '../../handlers/aws/retry.js';
 
 const VALID = {
   TABLE_NAME: 'credsweep-table',
@@ -183,10 +183,11 @@ describe('awsPorts', () => {
     for (const [name, value] of Object.entries(VALID)) vi.stubEnv(name, value);
     vi.stubEnv('AWS_REGION', 'eu-west-1');
     const { awsPorts } = await freshPortsModule();
+    const { awsIamPort } = await import('../../handlers/aws/iam.js');
 
     // Act
-    const first = awsPorts();
-    const second = awsPorts();
+    const first = awsPorts({ iam: awsIamPort });
+    const second = awsPorts({ iam: awsIamPort });
 
     // Assess
     expect(second).toBe(first);
@@ -202,7 +203,7 @@ describe('awsPorts', () => {
     const { awsPorts } = await freshPortsModule();
 
     // Act
-    const calling = () => awsPorts();
+    const calling = () => awsPorts({});
 
     // Assess
     expect(calling).toThrow('TABLE_NAME: is required');
@@ -219,22 +220,41 @@ describe('clients', () => {
     // Prepare
     vi.stubEnv('AWS_REGION', 'eu-west-1');
     vi.resetModules();
-    const clients = await import('../../handlers/aws/clients.js');
+    const { iamClient } = await import('../../handlers/aws/iam.js');
+    const { dynamoDocumentClient } = await import('../../handlers/aws/store.js');
+    const { s3Client } = await import('../../handlers/aws/blobs.js');
+    const { sesClient } = await import('../../handlers/aws/mail.js');
+    const { secretsManagerClient } = await import('../../handlers/aws/secrets.js');
+    const { sfnClient } = await import('../../handlers/aws/task-callbacks.js');
 
     // Act
-    const iam = clients.iamClient();
-    const doc = clients.dynamoDocumentClient();
+    const iam = iamClient();
+    const doc = dynamoDocumentClient();
 
     // Assess
-    expect(clients.iamClient()).toBe(iam);
-    expect(clients.dynamoDocumentClient()).toBe(doc);
-    expect(clients.s3Client()).toBe(clients.s3Client());
-    expect(clients.sesClient()).toBe(clients.sesClient());
-    expect(clients.secretsManagerClient()).toBe(clients.secretsManagerClient());
-    expect(clients.sfnClient()).toBe(clients.sfnClient());
+    expect(iamClient()).toBe(iam);
+    expect(dynamoDocumentClient()).toBe(doc);
+    expect(s3Client()).toBe(s3Client());
+    expect(sesClient()).toBe(sesClient());
+    expect(secretsManagerClient()).toBe(secretsManagerClient());
+    expect(sfnClient()).toBe(sfnClient());
     expect(await iam.config.maxAttempts()).toBe(IAM_RETRY.maxAttempts);
     expect(await iam.config.retryStrategy()).toMatchObject({ mode: 'adaptive' });
-    expect(await clients.s3Client().config.maxAttempts()).toBe(DEFAULT_RETRY.maxAttempts);
+    expect(await s3Client().config.maxAttempts()).toBe(DEFAULT_RETRY.maxAttempts);
     expect(doc.config.translateConfig?.marshallOptions?.removeUndefinedValues).toBe(true);
+  });
+});
+
+describe('ports a function was not given', () => {
+  it('fail loudly, naming the port, instead of reaching a service the role does not allow', async () => {
+    // Prepare
+    const { buildAwsPorts } = await import('../../handlers/aws/ports.js');
+    const ports = buildAwsPorts(parseAwsEnv(VALID), {});
+
+    // Act
+    const sending = () => ports.mail.send({ to: ['a@example.com'], subject: 's', text: 't', html: 'h' });
+
+    // Assess
+    expect(sending).toThrow('this Lambda function was built without the mail port (called mail.send)');
   });
 });

@@ -555,6 +555,7 @@ describe('SandboxAccount calls', () => {
     await sandbox.createLoginProfile('alice', 'x-Password-1', true);
     await sandbox.updateAccessKey('alice', KEY_OLD, 'Inactive');
     await sandbox.updateAccessKey('alice', KEY_OLD, 'Active');
+    await sandbox.listUsers();
 
     expect(sandbox.calls()).toEqual({
       GenerateCredentialReport: 2,
@@ -566,10 +567,21 @@ describe('SandboxAccount calls', () => {
       DeleteLoginProfile: 1,
       CreateLoginProfile: 1,
       UpdateAccessKey: 2,
+      ListUsers: 1,
     });
 
     sandbox.resetCalls();
     expect(Object.values(sandbox.calls()).every((n) => n === 0)).toBe(true);
+  });
+
+  it('lists users in pages of at most 1,000, as ListUsers does', async () => {
+    const { sandbox } = account();
+    const first = await sandbox.listUsers(undefined, 1);
+    expect(first.userNames).toHaveLength(1);
+    expect(first.marker).toBeDefined();
+    const all = await sandbox.listUsers();
+    expect(all.marker).toBeUndefined();
+    expect(all.userNames.length).toBeGreaterThan(1);
   });
 });
 
