@@ -118,6 +118,9 @@ export async function disableConsoleAccess(ports: Ports, task: BatchTask): Promi
 export async function deactivateAccessKeys(ports: Ports, task: BatchTask): Promise<BatchResult> {
   const selection = await approvedSelection(ports, task.approvalId);
   const { iam, settings } = ports;
+  // A batch keeps a user's credentials together: read the user and its keys once per user.
+  const getUser = perUser((name) => iam.getUser(name).catch(nullIfMissing));
+  const listKeys = perUser((name) => iam.listAccessKeys(name));
   return runBatch(
     ports,
     task,
@@ -126,10 +129,10 @@ export async function deactivateAccessKeys(ports: Ports, task: BatchTask): Promi
       const keyId = item.accessKeyId ?? '';
       const candidate = await (async (): Promise<Candidate> => {
         if (!selection.has(item.id)) return skipped('not-approved');
-        const user = await iam.getUser(item.userName).catch(nullIfMissing);
+        const user = await getUser(item.userName);
         if (!user) return skipped('gone');
         if (user.tags[settings.exemptTagKey]?.toLowerCase() === 'true') return skipped('exempt-tag');
-        const key = (await iam.listAccessKeys(item.userName)).find((k) => k.accessKeyId === keyId);
+        const key = (await listKeys(item.userName)).find((k) => k.accessKeyId === keyId);
         if (!key) return skipped('gone');
         const lastUsed = await iam.getAccessKeyLastUsed(keyId);
         if (usedSince(lastUsed, ports.now(), task.thresholdDays)) {
@@ -144,6 +147,19 @@ export async function deactivateAccessKeys(ports: Ports, task: BatchTask): Promi
       });
     },
   );
+}
+
+/** Memoizes a per-user read for the length of one task invocation. */
+export function perUser<T>(load: (userName: string) => Promise<T>): (userName: string) => Promise<T> {
+  const cache = new Map<string, Promise<T>>();
+  return (userName) => {
+    let value = cache.get(userName);
+    if (!value) {
+      value = load(userName);
+      cache.set(userName, value);
+    }
+    return value;
+  };
 }
 
 const skipped = (skipReason: LedgerEntry['skipReason']): Candidate => ({

@@ -1,7 +1,9 @@
 /** Verify: every change the ledger records is read back from live IAM state. */
+import type { AccessKeyInfo } from '../ports/iam.js';
 import type { Ports } from '../ports/index.js';
 import { VerificationFailed } from './errors.js';
 import { runPrefix } from './plan.js';
+import { perUser } from './remediate.js';
 import type { LedgerEntry } from './types.js';
 
 export interface VerificationCheck {
@@ -22,8 +24,14 @@ export interface VerificationResult {
 
 export const verificationKey = (executionId: string) => `${runPrefix(executionId)}/verification.json`;
 
+type ListKeys = (userName: string) => Promise<AccessKeyInfo[]>;
+
 /** Reads live state (GetLoginProfile, ListAccessKeys), never the report or PasswordLastUsed. */
-export async function checkEntry(ports: Ports, entry: LedgerEntry): Promise<VerificationCheck> {
+export async function checkEntry(
+  ports: Ports,
+  entry: LedgerEntry,
+  listKeys: ListKeys = (name) => ports.iam.listAccessKeys(name),
+): Promise<VerificationCheck> {
   const base = {
     itemId: entry.itemId,
     userName: entry.userName,
@@ -35,7 +43,7 @@ export async function checkEntry(ports: Ports, entry: LedgerEntry): Promise<Veri
     const actual = profile ? 'login profile present' : 'no login profile';
     return { ...base, expected: 'no login profile', actual, ok: profile === null };
   }
-  const keys = await ports.iam.listAccessKeys(entry.userName);
+  const keys = await listKeys(entry.userName);
   const key = keys.find((k) => k.accessKeyId === entry.accessKeyId);
   const actual = key ? key.status : 'key not found';
   return { ...base, expected: 'Inactive', actual, ok: key?.status === 'Inactive' };
@@ -44,7 +52,8 @@ export async function checkEntry(ports: Ports, entry: LedgerEntry): Promise<Veri
 export async function verifyRun(ports: Ports, executionId: string): Promise<VerificationResult> {
   const entries = (await ports.store.listLedger(executionId)).filter((e) => e.status === 'changed');
   const checks: VerificationCheck[] = [];
-  for (const entry of entries) checks.push(await checkEntry(ports, entry));
+  const listKeys = perUser((name) => ports.iam.listAccessKeys(name));
+  for (const entry of entries) checks.push(await checkEntry(ports, entry, listKeys));
   const key = verificationKey(executionId);
   await ports.blobs.put(
     key,
