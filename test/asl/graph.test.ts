@@ -58,7 +58,7 @@ function stateAt(path: string): AslState {
 }
 
 describe('the workflow graph (statemachine/remediation.asl.json)', () => {
-  it('has a value for every ${...} placeholder and every transition lands on a state', () => {
+  it('has a value for every placeholder and every transition lands on a state', () => {
     expect(placeholders()).toContain('ApprovalTimeoutSeconds');
     const all = reachable(asl);
     expect([...all].sort()).toEqual(Object.keys(states).sort());
