@@ -400,6 +400,17 @@ describe('parseIsoInstant', () => {
     expect(date?.toISOString()).toBe('2024-01-15T08:20:30.000Z');
   });
 
+  it('agrees with Date.parse on offsets either side of UTC and on fractional seconds', () => {
+    for (const text of [
+      '2024-01-15T10:20:30-05:30',
+      '2024-12-31T23:59:59+14:00',
+      '2024-01-01T00:00:00.5Z',
+      '2024-06-30T12:00:00.123456+01:00',
+    ]) {
+      expect(parseIsoInstant(text)?.getTime(), text).toBe(Date.parse(text));
+    }
+  });
+
   it('accepts February 29 of a leap year only', () => {
     // Act
     const leap = parseIsoInstant('2024-02-29T00:00:00Z');
