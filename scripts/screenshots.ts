@@ -6,12 +6,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { startApprovalServer } from '../cli/local/approval-server.js';
 import { requestApproval } from '../handlers/request-approval.js';
+import { CHROMIUM, launchChromium } from '../test/helpers/chromium.js';
 import { EXECUTION_ID, linksIn, memoryPorts, PLAN_KEY, putPlan } from '../test/helpers/memory-ports.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'images');
 
 async function main(): Promise<void> {
@@ -30,18 +29,7 @@ async function main(): Promise<void> {
   const link = mail ? linksIn(mail)[0] : undefined;
   if (!mail || !link) throw new Error('requestApproval sent no mail with a link');
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
 

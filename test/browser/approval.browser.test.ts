@@ -3,13 +3,13 @@
  * the page served by the local approval server over in-memory ports. Skipped (with a message) only
  * when /usr/bin/chromium is not installed; `.ci/run` installs it.
  */
-import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ApprovalServer, startApprovalServer } from '../../cli/local/approval-server.js';
 import { approvalIdFor } from '../../handlers/core/approval-links.js';
 import type { Plan } from '../../handlers/core/types.js';
 import { requestApproval } from '../../handlers/request-approval.js';
+import { chromiumAvailable, launchChromium } from '../helpers/chromium.js';
 import {
   EXECUTION_ID,
   linksIn,
@@ -19,21 +19,7 @@ import {
   putPlan,
 } from '../helpers/memory-ports.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-const available = existsSync(CHROMIUM);
-if (!available) {
-  console.warn(`Skipping the browser tests: ${CHROMIUM} is not installed (apt-get install -y chromium).`);
-}
+const available = chromiumAvailable('the approval page browser tests');
 
 const TOKEN = 'browser-test-task-token';
 const APPROVAL_ID = approvalIdFor(EXECUTION_ID);
@@ -48,7 +34,7 @@ describe.skipIf(!available)('approval page in headless Chromium', () => {
   let problems: string[];
 
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

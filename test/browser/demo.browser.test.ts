@@ -3,21 +3,17 @@
  * taken from the mail in the local outbox, a person's clicks in headless Chromium, and the sandbox
  * account checked afterwards.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../cli/local/demo-run.js';
 import { SAMPLE_EXEMPT_USERS, sampleSeed } from '../../cli/local/sample-account.js';
+import { chromiumAvailable, launchChromium } from '../helpers/chromium.js';
 import { NOW } from '../helpers/seeds.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available)
-  console.warn(
-    `Skipping the demo browser tests: ${CHROMIUM} is not installed (apt-get install -y chromium).`,
-  );
+const available = chromiumAvailable('the demo browser tests');
 
 /** The approval link in the newest mail of the outbox, as a person would copy it. */
 function linkFromOutbox(home: string): string {
@@ -36,18 +32,7 @@ function linkFromOutbox(home: string): string {
 describe.skipIf(!available)('credsweep demo, approved in a browser', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
