@@ -7,7 +7,13 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { CredsweepError } from '../handlers/core/errors.js';
 import { registerAnalyze } from './commands/analyze.js';
+import { registerBackout } from './commands/backout.js';
 import { registerDemo } from './commands/demo.js';
+import { registerEvidence } from './commands/evidence.js';
+import { registerHistory } from './commands/history.js';
+import { registerShow } from './commands/show.js';
+import { registerStart } from './commands/start.js';
+import { registerStatus } from './commands/status.js';
 
 const EXIT_FAILURE = 1;
 const EXIT_USAGE = 2;
@@ -27,6 +33,12 @@ const program = new Command('credsweep')
 
 registerAnalyze(program);
 registerDemo(program);
+registerStart(program);
+registerStatus(program);
+registerHistory(program);
+registerShow(program);
+registerBackout(program);
+registerEvidence(program);
 
 // Subcommands added with addCommand() do not inherit the settings above; give them to all.
 for (const command of program.commands) command.copyInheritedSettings(program);

@@ -40,3 +40,22 @@ export function parseRate(value: string): number {
   }
   return n;
 }
+
+/** Comma-separated IAM user names; `\,` stands for a comma inside a name (IAM allows `+=,.@_-`). */
+export function parseNameList(value: string): string[] {
+  const names = value
+    .split(/(?<!\\),/)
+    .map((name) => name.replaceAll('\\,', ',').trim())
+    .filter((name) => name.length > 0);
+  if (names.length === 0) throw new InvalidArgumentError('expected a comma-separated list of user names');
+  return names;
+}
+
+/** A number of seconds greater than 0; fractions allowed. */
+export function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0)) {
+    throw new InvalidArgumentError(`expected a number of seconds greater than 0, got "${value}"`);
+  }
+  return n;
+}

@@ -1,0 +1,83 @@
+/**
+ * Which state machine (and evidence bucket) the command talks to: `--state-machine ARN` (and
+ * `--bucket NAME`), or the outputs `StateMachineArn` and `BucketName` of the CloudFormation stack
+ * (`--stack NAME`, default `Credsweep`, as infra/app.ts names it).
+ */
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { InputError } from '../../handlers/core/errors.js';
+import { cloudFormationClient } from './clients.js';
+import { AwsCallError, aws } from './errors.js';
+
+export const DEFAULT_STACK = 'Credsweep';
+export const STATE_MACHINE_OUTPUT = 'StateMachineArn';
+export const BUCKET_OUTPUT = 'BucketName';
+
+export const STATE_MACHINE_ARN = /^arn:aws[\w-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[\w-]{1,80}$/;
+export const EXECUTION_ARN = /^arn:aws[\w-]*:states:[a-z0-9-]+:\d{12}:execution:[\w-]{1,80}:[\w-]{1,80}$/;
+/** Step Functions execution names: 1 to 80 letters, digits, `-` or `_`. */
+export const EXECUTION_NAME = /^[\w-]{1,80}$/;
+
+export interface TargetOptions {
+  stack?: string;
+  stateMachine?: string;
+  bucket?: string;
+}
+
+export interface Target {
+  stateMachineArn: string;
+  /** null when --state-machine was given without --bucket and the bucket was not needed. */
+  bucketName: string | null;
+  /** The stack the outputs came from, if any. */
+  stackName: string | null;
+}
+
+export async function stackOutputs(stackName: string): Promise<Record<string, string>> {
+  const out = await aws({ action: 'cloudformation:DescribeStacks', stack: stackName }, () =>
+    cloudFormationClient().send(new DescribeStacksCommand({ StackName: stackName })),
+  );
+  const stack = out.Stacks?.[0];
+  if (!stack) {
+    throw new AwsCallError(`no CloudFormation stack ${JSON.stringify(stackName)}`, 'ValidationError');
+  }
+  return Object.fromEntries(
+    (stack.Outputs ?? []).flatMap((o) =>
+      o.OutputKey && o.OutputValue ? [[o.OutputKey, o.OutputValue]] : [],
+    ),
+  );
+}
+
+/** Resolves the target; reads the stack only when --state-machine (or --bucket, if needed) is missing. */
+export async function resolveTarget(opts: TargetOptions, needBucket = false): Promise<Target> {
+  if (opts.stateMachine !== undefined && !STATE_MACHINE_ARN.test(opts.stateMachine)) {
+    throw new InputError(
+      `--state-machine expects a state machine ARN (arn:aws:states:<region>:<account>:stateMachine:<name>), got ${JSON.stringify(opts.stateMachine)}`,
+    );
+  }
+  if (opts.stateMachine && (opts.bucket || !needBucket)) {
+    return { stateMachineArn: opts.stateMachine, bucketName: opts.bucket ?? null, stackName: null };
+  }
+  const stackName = opts.stack ?? DEFAULT_STACK;
+  const outputs = await stackOutputs(stackName);
+  const stateMachineArn = opts.stateMachine ?? outputs[STATE_MACHINE_OUTPUT];
+  const bucketName = opts.bucket ?? outputs[BUCKET_OUTPUT] ?? null;
+  if (!stateMachineArn) {
+    throw new InputError(
+      `stack ${stackName} has no ${STATE_MACHINE_OUTPUT} output; is it the credsweep stack? Pass --state-machine ARN.`,
+    );
+  }
+  if (needBucket && !bucketName) {
+    throw new InputError(`stack ${stackName} has no ${BUCKET_OUTPUT} output; pass --bucket NAME.`);
+  }
+  return { stateMachineArn, bucketName, stackName };
+}
+
+/** The ARN of an execution given by name (or already as an ARN) in a state machine. */
+export function executionArnOf(stateMachineArn: string, nameOrArn: string): string {
+  if (EXECUTION_ARN.test(nameOrArn)) return nameOrArn;
+  if (!EXECUTION_NAME.test(nameOrArn)) {
+    throw new InputError(
+      `${JSON.stringify(nameOrArn)} is neither an execution name (1-80 letters, digits, - or _) nor an execution ARN`,
+    );
+  }
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${nameOrArn}`;
+}

@@ -1,0 +1,155 @@
+/**
+ * `credsweep backout <execution> [--users a,b]`: a new execution of the same workflow in backout
+ * mode, which restores exactly what that run's ledger says it changed (keys to Active, console
+ * passwords re-created with a reset required). `--local` runs it over the local account.
+ */
+import type { Command } from 'commander';
+import { InputError } from '../../handlers/core/errors.js';
+import { callerArn, startExecution } from '../aws/executions.js';
+import { resolveTarget } from '../aws/target.js';
+import { awsRuns, localRuns } from '../runs.js';
+import type { RunView } from '../timeline.js';
+import {
+  addSourceOptions,
+  describeRun,
+  EXIT_RUN_FAILED,
+  executionName,
+  followAws,
+  isFailure,
+  localUser,
+  printJson,
+  runJson,
+  type SourceFlags,
+  validateRequest,
+} from './common.js';
+import { parseNameList, parseSeconds } from './options.js';
+import { runLocally } from './start.js';
+
+interface BackoutFlags extends SourceFlags {
+  users?: string[];
+  wait?: boolean;
+  poll: number;
+}
+
+export function registerBackout(program: Command): void {
+  const command = program
+    .command('backout')
+    .description("restore what a run changed, from that run's ledger (a new execution in backout mode)")
+    .argument('<execution>', 'the run to back out: its name or execution ARN')
+    .option(
+      '--users <names>',
+      'only restore these users (comma list; \\, for a comma in a name)',
+      parseNameList,
+    )
+    .option('--wait', 'follow the backout until it ends')
+    .option('--poll <seconds>', 'seconds between progress checks with --wait', parseSeconds, 5);
+  addSourceOptions(command).action(async (ref: string, flags: BackoutFlags) => {
+    process.exitCode = await backout(ref, flags);
+  });
+}
+
+/** A backout's name: `backout-<source name>-<4 random>`, within Step Functions' 80 characters. */
+const backoutName = (source: string) => executionName(`backout-${source}`, null);
+
+/** Refuses what cannot be backed out: a run still going, or a backout itself. */
+function checkSource(source: RunView): void {
+  const name = source.execution.name;
+  if (source.execution.status === 'RUNNING') {
+    throw new InputError(
+      `${name} is still running; a run backs itself out on rejection, timeout or failure. ` +
+        'Wait for it to end (credsweep status), or stop it first (aws stepfunctions stop-execution).',
+    );
+  }
+  if (source.mode === 'backout') {
+    throw new InputError(
+      `${name} is itself a backout (of ${source.backoutOf ?? '?'}); back out the original run instead, or start a new run.`,
+    );
+  }
+}
+
+async function backout(ref: string, flags: BackoutFlags): Promise<number> {
+  const say = (line: string) => {
+    if (!flags.json) console.log(line);
+  };
+  if (flags.local) {
+    const source = await localRuns(flags.home).view(ref);
+    checkSource(source);
+    validateRequest({
+      mode: 'backout',
+      backoutOf: source.execution.executionArn,
+      ...(flags.users ? { users: flags.users } : {}),
+    });
+    say(
+      `Backing out ${source.execution.name}${flags.users ? ` (users ${flags.users.join(', ')})` : ''} locally`,
+    );
+    const { view, evidenceDir } = await runLocally({
+      home: flags.home,
+      ...(flags.json ? { json: true } : {}),
+      approval: 'none',
+      executionName: backoutName(source.execution.name),
+      backoutOf: source.execution.executionArn,
+      ...(flags.users ? { users: flags.users } : {}),
+    });
+    return report(flags, { backoutOf: source.execution.executionArn, ...startedOf(view) }, view, evidenceDir);
+  }
+
+  const target = await resolveTarget({
+    ...(flags.stack !== undefined ? { stack: flags.stack } : {}),
+    ...(flags.stateMachine !== undefined ? { stateMachine: flags.stateMachine } : {}),
+  });
+  const source = await awsRuns(target).view(ref);
+  checkSource(source);
+  // Always the full ARN: the ledger is keyed by execution ARN.
+  const input = validateRequest({
+    mode: 'backout',
+    backoutOf: source.execution.executionArn,
+    ...(flags.users ? { users: flags.users } : {}),
+    startedBy: (await callerArn()) ?? localUser(),
+  });
+  const name = backoutName(source.execution.name);
+  const started = await startExecution(target.stateMachineArn, name, input);
+  const result = {
+    ...started,
+    name,
+    stateMachineArn: target.stateMachineArn,
+    input,
+    backoutOf: input.backoutOf,
+  };
+  say(
+    `Started ${name}, restoring what ${source.execution.name} changed${flags.users ? ` for ${flags.users.join(', ')}` : ''}`,
+  );
+  say(`  ${started.executionArn}`);
+  if (!flags.wait) {
+    say(`Follow it with: credsweep status ${name}`);
+    if (flags.json) printJson(result);
+    return 0;
+  }
+  const view = await followAws(started.executionArn, target.stateMachineArn, flags.poll, say);
+  return report(flags, result, view, null);
+}
+
+function startedOf(view: RunView) {
+  const e = view.execution;
+  return {
+    executionArn: e.executionArn,
+    name: e.name,
+    stateMachineArn: e.stateMachineArn,
+    startDate: e.startDate,
+    input: e.input,
+  };
+}
+
+function report(
+  flags: BackoutFlags,
+  started: Record<string, unknown>,
+  view: RunView,
+  evidenceAt: string | null,
+) {
+  if (flags.json) {
+    printJson({ ...started, run: runJson(view, evidenceAt) });
+  } else {
+    console.log('');
+    for (const line of describeRun(view, evidenceAt)) console.log(line);
+  }
+  return isFailure(view) ? EXIT_RUN_FAILED : 0;
+}

@@ -1,0 +1,319 @@
+/**
+ * What the run commands (start, status, history, show, backout, evidence) share: the options that
+ * choose AWS or a local home, the one-JSON-object output, human formatting, and the progress printer
+ * that follows a run (AWS by polling, local from the engine's events) through the one timeline model.
+ */
+import { randomBytes } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { type Command, Option } from 'commander';
+import { InputError } from '../../handlers/core/errors.js';
+import { runRequestSchema } from '../../handlers/core/request.js';
+import { describeExecution, HistoryFollower } from '../aws/executions.js';
+import { resolveTarget } from '../aws/target.js';
+import { awsRuns, localRuns, type RunSource } from '../runs.js';
+import { fromAwsHistory, type RunView, type TimelineEvent, viewRun } from '../timeline.js';
+
+export const DEFAULT_HOME = '.credsweep';
+/** Exit code of a run that ended FAILED, ABORTED or TIMED_OUT (as `credsweep demo`). */
+export const EXIT_RUN_FAILED = 3;
+
+export interface SourceFlags {
+  stack?: string;
+  stateMachine?: string;
+  bucket?: string;
+  local?: boolean;
+  home: string;
+  json?: boolean;
+}
+
+/** --stack, --state-machine, [--bucket], --local, --home, --json. */
+export function addSourceOptions(command: Command, opts: { bucket?: boolean } = {}): Command {
+  command
+    .addOption(
+      new Option(
+        '--stack <name>',
+        'CloudFormation stack whose outputs name the state machine (default Credsweep)',
+      ),
+    )
+    .addOption(
+      new Option('--state-machine <arn>', 'the state machine ARN (instead of reading the stack outputs)'),
+    );
+  if (opts.bucket) {
+    command.addOption(
+      new Option('--bucket <name>', 'the evidence bucket (default: the stack output BucketName)'),
+    );
+  }
+  return command
+    .addOption(
+      new Option('--local', 'use the runs a local home keeps (credsweep demo) instead of AWS').conflicts([
+        'stack',
+        'stateMachine',
+        ...(opts.bucket ? ['bucket'] : []),
+      ]),
+    )
+    .option('--home <dir>', 'local home of --local runs', DEFAULT_HOME)
+    .option('--json', 'print one JSON object on stdout and nothing else');
+}
+
+export async function runSource(flags: SourceFlags, needBucket = false): Promise<RunSource> {
+  if (flags.local) return localRuns(flags.home);
+  return awsRuns(
+    await resolveTarget(
+      {
+        ...(flags.stack !== undefined ? { stack: flags.stack } : {}),
+        ...(flags.stateMachine !== undefined ? { stateMachine: flags.stateMachine } : {}),
+        ...(flags.bucket !== undefined ? { bucket: flags.bucket } : {}),
+      },
+      needBucket,
+    ),
+  );
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+const NAME_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * A readable, unique execution name (Step Functions allows 80 of [A-Za-z0-9_-]): `run-20261126T1200Z-k3x9`,
+ * or without the time `backout-<source name>-k3x9` when the prefix already says when.
+ */
+export function executionName(prefix: string, now: Date | null): string {
+  const random = Array.from(randomBytes(4), (b) => NAME_ALPHABET[b % NAME_ALPHABET.length]).join('');
+  const stamp = now
+    ? `-${now
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\d{2}\.\d+Z$/, 'Z')}`
+    : '';
+  return `${prefix.slice(0, 80 - stamp.length - 5)}${stamp}-${random}`;
+}
+
+/** Who is starting the run when STS cannot say: the local user name. */
+export function localUser(): string {
+  try {
+    return process.env.USER ?? userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Validates an execution input with the workflow's own schema; the message names each bad field. */
+export function validateRequest(input: Record<string, unknown>) {
+  const parsed = runRequestSchema.safeParse(input);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => {
+      const path = i.path.join('.');
+      const value = i.path.reduce<unknown>(
+        (v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : v),
+        input,
+      );
+      return `${path}: ${i.message}${typeof value === 'string' ? ` (${JSON.stringify(value)})` : ''}`;
+    });
+    throw new InputError(`invalid run input: ${issues.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+// --- Formatting ------------------------------------------------------------------------------------
+
+const ISO = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(\.\d+)?Z$/;
+
+export function when(iso: string | null | undefined): string {
+  if (!iso) return '-';
+  const m = ISO.exec(iso);
+  return m ? `${m[1]} ${m[2]} UTC` : iso;
+}
+
+export function clock(iso: string): string {
+  const m = ISO.exec(iso);
+  return m ? `${m[2]}${(m[3] ?? '.000').slice(0, 4).padEnd(4, '0')}` : iso;
+}
+
+export function duration(ms: number | null): string {
+  if (ms === null) return '';
+  if (ms < 1000) return `${ms}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const s = Math.round(ms / 1000);
+  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** `arn:aws:sts::123456789012:assumed-role/Admin/alice` reads as `assumed-role/Admin/alice`. */
+export function shortPrincipal(who: string | null): string {
+  if (!who) return '-';
+  const m = /^arn:aws[\w-]*:(?:sts|iam)::\d{12}:(.+)$/.exec(who);
+  return m?.[1] ?? who;
+}
+
+export const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** Left-aligned columns, two spaces apart; `right` lists right-aligned columns. */
+export function table(header: string[], rows: string[][], right: number[] = []): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (right.includes(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+/** The status line of a run: `FAILED (backed-out)`, `RUNNING (awaiting-approval)`. */
+export function statusText(view: RunView): string {
+  const s = view.execution.status;
+  return view.outcome.toLowerCase() === s.toLowerCase() ? s : `${s} (${view.outcome})`;
+}
+
+/** A run in a few labelled lines: `status` prints this, `show` starts with it. */
+export function describeRun(view: RunView, evidenceAt: string | null): string[] {
+  const e = view.execution;
+  const c = view.counts;
+  const lines: [string, string][] = [];
+  lines.push(['execution', e.executionArn]);
+  lines.push(['started', `${when(e.startDate)} by ${view.startedBy ?? 'unknown'}`]);
+  if (e.stopDate) {
+    lines.push([
+      'ended',
+      `${when(e.stopDate)} (${duration(new Date(e.stopDate).getTime() - new Date(e.startDate).getTime())})`,
+    ]);
+  }
+  lines.push(['request', requestText(view)]);
+  if (e.status === 'RUNNING') {
+    lines.push([
+      'now',
+      view.waitingForApproval
+        ? 'RequestApproval: waiting for an approver to open the mailed link and decide'
+        : view.currentStates.join(' > ') || 'starting',
+    ]);
+  }
+  if (c.findings !== null) {
+    lines.push([
+      'findings',
+      `${plural(c.findings, 'stale credential')}, ${c.proposed ?? 0} proposed, ${plural(c.skippedUsers ?? 0, 'user')} skipped` +
+        (view.thresholdDays !== null ? ` (unused ${view.thresholdDays}+ days)` : '') +
+        (view.dryRun ? '; dry run' : ''),
+    ]);
+  }
+  if (view.approval) {
+    const a = view.approval;
+    lines.push([
+      'approval',
+      `${a.decision} by ${a.approver ?? '?'} at ${when(a.decidedAt)}` +
+        (a.decision === 'approved'
+          ? ` (${a.approvedCount ?? '?'} approved, ${a.notApprovedCount ?? 0} not)`
+          : ''),
+    ]);
+  }
+  if (c.changed !== null || c.restored !== null) {
+    const parts = view.mode === 'backout' ? [] : [`${c.changed ?? 0} disabled`];
+    if (c.skippedAtRecheck) parts.push(`${c.skippedAtRecheck} skipped (used since the report)`);
+    else if (c.skippedInBatches) parts.push(`${c.skippedInBatches} skipped`);
+    if (c.restored) parts.push(`${c.restored} restored`);
+    if (c.batches !== null && e.status === 'RUNNING')
+      parts.push(`batch ${c.batchesDone} of ${c.batches} done`);
+    lines.push(['changes', parts.join(', ')]);
+  }
+  if (c.verified !== null) {
+    lines.push(['verified', `${c.verified} of ${c.verified + (c.verificationFailed ?? 0)} as expected`]);
+  }
+  if (view.backoutOf) lines.push(['backout of', view.backoutOf]);
+  if (view.error) lines.push(['error', `${view.error.error}: ${view.error.cause}`]);
+  if (evidenceAt && e.status !== 'RUNNING')
+    lines.push(['evidence', `${evidenceAt} (credsweep evidence ${e.name})`]);
+  const width = Math.max(...lines.map(([k]) => k.length));
+  return [`${e.name}  ${statusText(view)}`, ...lines.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)];
+}
+
+function requestText(view: RunView): string {
+  const r = view.request ?? {};
+  const parts = [String(r.mode ?? 'remediate')];
+  if (typeof r.days === 'number') parts.push(`days ${r.days}`);
+  if (Array.isArray(r.users)) parts.push(`users ${r.users.join(', ')}`);
+  else if (r.mode !== 'backout') parts.push('all users');
+  if (Array.isArray(r.exemptUsers) && r.exemptUsers.length > 0)
+    parts.push(`exempt ${r.exemptUsers.join(', ')}`);
+  if (r.dryRun === true) parts.push('dry run');
+  if (typeof r.maxCredentials === 'number') parts.push(`max credentials ${r.maxCredentials}`);
+  return parts.join('; ');
+}
+
+/** What `--json` prints for a run: the view without the (large) state documents of its steps. */
+export function runJson(view: RunView, evidenceAt: string | null) {
+  const { steps: _steps, execution, ...rest } = view;
+  const { input: _input, output: _output, ...record } = execution;
+  return { ...record, ...rest, evidence: evidenceAt };
+}
+
+// --- Following a run -------------------------------------------------------------------------------
+
+/** Prints a line for each new timeline event worth a line: states entered, retries, failures, batches. */
+export class ProgressPrinter {
+  private printed = 0;
+
+  constructor(private readonly say: (line: string) => void) {}
+
+  /** Takes the whole event list so far (append-only) and prints what is new. */
+  update(events: TimelineEvent[]): void {
+    for (const e of events.slice(this.printed)) this.line(e);
+    this.printed = events.length;
+  }
+
+  private line(e: TimelineEvent): void {
+    const where = e.index === null ? (e.state ?? '') : `  [batch ${e.index}] ${e.state}`;
+    switch (e.type) {
+      case 'StateEntered':
+        this.say(`→ ${where}`);
+        return;
+      case 'StateRetried':
+        this.say(`↻ ${where} retried`);
+        return;
+      case 'StateFailed':
+        this.say(`✗ ${where}: ${e.error ?? ''}${e.cause ? `: ${e.cause}` : ''}`);
+        return;
+      case 'MapIterationFailed':
+        this.say(`✗ batch ${e.index} failed`);
+        return;
+      default:
+        return;
+    }
+  }
+}
+
+const sleep = (seconds: number) => new Promise((r) => setTimeout(r, seconds * 1000));
+
+/**
+ * Follows an AWS execution until it stops or waits for approval: DescribeExecution and the new
+ * history events every `pollSeconds`, printing progress. Returns the last view.
+ */
+export async function followAws(
+  executionArn: string,
+  stateMachineArn: string,
+  pollSeconds: number,
+  say: (line: string) => void,
+): Promise<RunView> {
+  const follower = new HistoryFollower(executionArn);
+  const printer = new ProgressPrinter(say);
+  let lastCounts = '';
+  for (;;) {
+    const record = await describeExecution(executionArn, stateMachineArn);
+    const events = fromAwsHistory(await follower.poll());
+    printer.update(events);
+    const view = viewRun(record, events);
+    const c = view.counts;
+    const counts =
+      c.batches !== null && c.changed !== null
+        ? `  changes so far: ${c.changed} disabled, ${c.skippedInBatches ?? 0} skipped; batch ${c.batchesDone} of ${c.batches} done`
+        : '';
+    if (counts && counts !== lastCounts && record.status === 'RUNNING') say(counts);
+    lastCounts = counts;
+    if (record.status !== 'RUNNING') return view;
+    if (view.waitingForApproval) return view;
+    await sleep(pollSeconds);
+  }
+}
+
+export function isFailure(view: RunView): boolean {
+  return ['FAILED', 'ABORTED', 'TIMED_OUT'].includes(view.execution.status);
+}

@@ -1,0 +1,232 @@
+/**
+ * `credsweep show <execution>`: the run's timeline from its whole history (each state, when, how
+ * long, retries, errors, what it produced), then from its evidence the approval record, each change
+ * with its before and after state, what was skipped, and the verification.
+ */
+import type { Command } from 'commander';
+import { z } from 'zod';
+import type { CredentialRecord, Evidence } from '../../handlers/core/evidence.js';
+import { readEvidence } from '../runs.js';
+import type { Step } from '../timeline.js';
+import {
+  addSourceOptions,
+  clock,
+  describeRun,
+  duration,
+  plural,
+  printJson,
+  runJson,
+  runSource,
+  type SourceFlags,
+  table,
+  when,
+} from './common.js';
+
+const n = z.number();
+const stepOutput = z.looseObject({
+  report: z.looseObject({ state: z.string() }).optional().catch(undefined),
+  plan: z
+    .looseObject({ findings: n, total: n, skipped: n, thresholdDays: n, batches: z.array(z.unknown()) })
+    .partial()
+    .optional()
+    .catch(undefined),
+  approval: z
+    .looseObject({ decision: z.string(), approver: z.string(), approvedCount: n, notApprovedCount: n })
+    .partial()
+    .optional()
+    .catch(undefined),
+  console: z.looseObject({ changed: n, skipped: n }).optional().catch(undefined),
+  keys: z.looseObject({ changed: n, skipped: n }).optional().catch(undefined),
+  verification: z.looseObject({ checked: n, failed: n }).optional().catch(undefined),
+  backout: z.looseObject({ restored: n, notChanged: n, failed: n }).partial().optional().catch(undefined),
+  evidence: z
+    .looseObject({ outcome: z.string(), changed: n, restored: n })
+    .partial()
+    .optional()
+    .catch(undefined),
+});
+
+/** What a step produced, in a few words, read from its output. */
+export function stepDetail(step: Step): string {
+  if (step.status === 'failed' && step.error) {
+    return `FAILED ${step.error.error}${step.error.cause ? `: ${step.error.cause}` : ''}`;
+  }
+  if (step.status === 'stopped') return 'stopped with the execution';
+  const out = stepOutput.safeParse(step.output);
+  if (!out.success) return '';
+  const o = out.data;
+  const retries = step.retries === 0 ? '' : ` (${step.retries} ${step.retries === 1 ? 'retry' : 'retries'})`;
+  const text = (() => {
+    switch (step.state) {
+      case 'GenerateReport':
+        return o.report ? `credential report ${o.report.state}` : '';
+      case 'Analyze':
+        return o.plan
+          ? `${plural(o.plan.findings ?? 0, 'finding')}, ${o.plan.total ?? 0} proposed, ${plural(o.plan.skipped ?? 0, 'user')} skipped, threshold ${o.plan.thresholdDays ?? '?'} days`
+          : '';
+      case 'RequestApproval':
+        return o.approval
+          ? `${o.approval.decision} by ${o.approval.approver ?? '?'}` +
+              (o.approval.decision === 'approved'
+                ? ` (${o.approval.approvedCount ?? '?'} approved, ${o.approval.notApprovedCount ?? 0} not)`
+                : '')
+          : '';
+      case 'DisableConsoleAccess':
+        return o.console
+          ? `${plural(o.console.changed, 'console password')} removed, ${o.console.skipped} skipped`
+          : '';
+      case 'DeactivateAccessKeys':
+        return o.keys ? `${plural(o.keys.changed, 'access key')} deactivated, ${o.keys.skipped} skipped` : '';
+      case 'ApplyBatches':
+        return o.plan?.batches
+          ? `${o.plan.batches.length} ${o.plan.batches.length === 1 ? 'batch' : 'batches'}`
+          : '';
+      case 'Verify':
+        return o.verification
+          ? `${o.verification.checked - o.verification.failed} of ${o.verification.checked} verified`
+          : '';
+      case 'Backout':
+        return o.backout
+          ? `${o.backout.restored ?? 0} restored, ${o.backout.notChanged ?? 0} found unchanged, ${o.backout.failed ?? 0} failed`
+          : '';
+      case 'Report':
+      case 'ReportUnchanged':
+      case 'ReportBackout':
+        return o.evidence ? `evidence written: ${o.evidence.outcome}` : '';
+      default:
+        return '';
+    }
+  })();
+  return `${text}${retries}`;
+}
+
+export function timelineLines(steps: Step[]): string[] {
+  const rows = steps.map((s) => [
+    clock(s.enteredAt),
+    s.index === null ? s.state : `  [batch ${s.index}] ${s.state}`,
+    s.status === 'running' ? 'running' : duration(s.durationMs),
+    stepDetail(s),
+  ]);
+  return table(['ENTERED (UTC)', 'STATE', 'TOOK', 'RESULT'], rows, [2]);
+}
+
+function credentialText(c: { credential: string; accessKeyId: string | null }) {
+  return c.accessKeyId ? `${c.credential} ${c.accessKeyId}` : c.credential;
+}
+
+function changeRow(c: CredentialRecord): string[] {
+  return [
+    c.userName,
+    credentialText(c),
+    c.before ?? '',
+    c.after ?? '',
+    c.restored ? c.restored.state : '',
+    c.verification ? (c.verification.ok ? 'yes' : `NO (${c.verification.actual})`) : '',
+  ];
+}
+
+export function evidenceLines(e: Evidence): string[] {
+  const out: string[] = [];
+  const a = e.approval;
+  if (a) {
+    out.push('', 'Approval');
+    out.push(
+      `  asked      ${a.approvers.join(', ')} at ${when(a.requestedAt)}; window closes ${when(a.expiresAt)}`,
+    );
+    if (a.decision) {
+      const d = a.decision;
+      out.push(`  decision   ${d.decision} by ${d.approver} at ${when(d.decidedAt)} from ${d.sourceIp}`);
+      if (d.decision === 'approved') out.push(`  approved   ${d.selection.length} of ${e.counts.proposed}`);
+      if (d.reason) out.push(`  reason     ${d.reason}`);
+    } else {
+      out.push('  decision   none');
+    }
+  }
+  out.push('', `Changes (${e.changes.length})`);
+  if (e.changes.length === 0) out.push('  none');
+  else
+    out.push(
+      ...table(
+        ['USER', 'CREDENTIAL', 'BEFORE', 'AFTER', 'RESTORED TO', 'VERIFIED'],
+        e.changes.map(changeRow),
+      ).map((l) => `  ${l}`),
+    );
+  if (e.unchanged.length > 0) {
+    out.push('', `Not changed (${e.unchanged.length})`);
+    out.push(
+      ...table(
+        ['USER', 'CREDENTIAL', 'RESULT'],
+        e.unchanged.map((c) => [
+          c.userName,
+          credentialText(c),
+          c.result === 'skipped' && c.skipReason
+            ? `skipped: ${c.skipReason}${c.liveLastUsed ? ` (used ${when(c.liveLastUsed)})` : ''}`
+            : c.result,
+        ]),
+      ).map((l) => `  ${l}`),
+    );
+  }
+  if (e.verification) {
+    out.push(
+      '',
+      `Verification at ${when(e.verification.verifiedAt)}: ${e.verification.checked - e.verification.failed} of ${e.verification.checked} as expected`,
+    );
+    for (const c of e.verification.checks.filter((k) => !k.ok)) {
+      out.push(
+        `  ${c.userName} ${credentialText({ credential: c.credential, accessKeyId: c.accessKeyId ?? null })}: expected ${c.expected}, found ${c.actual}`,
+      );
+    }
+  }
+  if (e.backout) {
+    const b = e.backout;
+    out.push(
+      '',
+      `Backout (${b.trigger}) of ${b.sourceExecutionId.split(':').pop()}: ${plural(b.restored, 'credential')} restored` +
+        (b.users ? ` (users ${b.users.join(', ')})` : '') +
+        (b.error ? `; FAILED ${b.error.Error}: ${b.error.Cause}` : ''),
+    );
+  }
+  return out;
+}
+
+export function registerShow(program: Command): void {
+  const command = program
+    .command('show')
+    .description('a run in detail: its timeline, the approval, each change before and after, verification')
+    .argument('<execution>', 'the run: its name or execution ARN');
+  addSourceOptions(command, { bucket: true }).action(async (ref: string, flags: SourceFlags) => {
+    const source = await runSource(flags);
+    const view = await source.view(ref);
+    const evidenceAt = source.evidenceLocation(view);
+    let evidence: Evidence | null = null;
+    let missing = '';
+    if (view.execution.status === 'RUNNING') {
+      missing = 'the evidence is written when the run ends';
+    } else if (evidenceAt === null) {
+      missing = 'the evidence bucket is unknown: add --bucket NAME (or use --stack) to include each change';
+    } else {
+      evidence = await readEvidence(source, view);
+      if (!evidence) missing = `no evidence.json in ${evidenceAt}`;
+    }
+    if (flags.json) {
+      printJson({
+        run: runJson(view, evidenceAt),
+        steps: view.steps.map(({ input: _i, output: _o, ...s }) => ({
+          ...s,
+          detail: stepDetail({ ...s, input: _i, output: _o }),
+        })),
+        evidence,
+      });
+      return;
+    }
+    const lines = [
+      ...describeRun(view, evidenceAt),
+      '',
+      'Timeline',
+      ...timelineLines(view.steps).map((l) => `  ${l}`),
+    ];
+    if (evidence) lines.push(...evidenceLines(evidence));
+    else lines.push('', `(${missing})`);
+    for (const line of lines) console.log(line);
+  });
+}

@@ -1,0 +1,243 @@
+/**
+ * `credsweep start`: starts a remediation run (StartExecution) with a readable name and an input the
+ * workflow's own schema validates; `--wait` follows it until it ends or waits for approval.
+ * `--local` runs the same workflow in this process over the local account `credsweep demo` keeps.
+ */
+import { type Command, Option } from 'commander';
+import { InputError } from '../../handlers/core/errors.js';
+import type { RunRequest } from '../../handlers/core/request.js';
+import { callerArn, startExecution } from '../aws/executions.js';
+import { EXECUTION_NAME, resolveTarget } from '../aws/target.js';
+import { type ApprovalMode, loadLocalAccount, runDemo } from '../local/demo-run.js';
+import { toHistoryEvent } from '../local/executions.js';
+import { SAMPLE_ACCOUNT_ID, SAMPLE_EXEMPT_USERS } from '../local/sample-account.js';
+import { localRuns } from '../runs.js';
+import { fromLocalEvents, type RunView, type TimelineEvent } from '../timeline.js';
+import {
+  addSourceOptions,
+  describeRun,
+  EXIT_RUN_FAILED,
+  executionName,
+  followAws,
+  isFailure,
+  localUser,
+  ProgressPrinter,
+  printJson,
+  runJson,
+  type SourceFlags,
+  validateRequest,
+} from './common.js';
+import { parseNameList, parsePositiveInt, parseSeconds } from './options.js';
+
+interface StartFlags extends SourceFlags {
+  days?: number;
+  users?: string[];
+  exempt?: string[];
+  dryRun?: boolean;
+  maxCredentials?: number;
+  name?: string;
+  wait?: boolean;
+  poll: number;
+  autoApprove?: boolean;
+  autoReject?: boolean;
+}
+
+export function registerStart(program: Command): void {
+  const command = program
+    .command('start')
+    .description('start a run: find stale credentials, ask for approval, disable what is approved')
+    .option(
+      '--days <n>',
+      'unused for this many days or more is stale (default: the deployed threshold)',
+      parsePositiveInt,
+    )
+    .option('--users <names>', 'only these users (comma list; \\, for a comma in a name)', parseNameList)
+    .option('--exempt <names>', 'also never touch these users in this run (comma list)', parseNameList)
+    .option('--dry-run', 'analyze and report only: no approval is asked and nothing changes')
+    .option(
+      '--max-credentials <n>',
+      'blast-radius guard: fail before approval above this many (default: the deployed limit)',
+      parsePositiveInt,
+    )
+    .option('--name <name>', 'execution name (default run-<UTC time>-<4 random>)')
+    .option('--wait', 'follow the run until it ends or waits for approval')
+    .option('--poll <seconds>', 'seconds between progress checks with --wait', parseSeconds, 5)
+    .addOption(
+      new Option('--auto-approve', 'with --local: approve all through the approval page').conflicts(
+        'autoReject',
+      ),
+    )
+    .addOption(new Option('--auto-reject', 'with --local: reject through the approval page'));
+  addSourceOptions(command).action(async (flags: StartFlags) => {
+    process.exitCode = flags.local ? await startLocal(flags) : await startAws(flags);
+  });
+}
+
+function requestOf(flags: StartFlags, startedBy: string): Record<string, unknown> {
+  return {
+    mode: 'remediate',
+    ...(flags.days !== undefined ? { days: flags.days } : {}),
+    ...(flags.users ? { users: flags.users } : {}),
+    ...(flags.exempt ? { exemptUsers: flags.exempt } : {}),
+    ...(flags.dryRun ? { dryRun: true } : {}),
+    ...(flags.maxCredentials !== undefined ? { maxCredentials: flags.maxCredentials } : {}),
+    startedBy,
+  };
+}
+
+function checkName(name: string): string {
+  if (!EXECUTION_NAME.test(name)) {
+    throw new InputError(
+      `--name must be 1 to 80 letters, digits, - or _ (Step Functions' rule), got ${JSON.stringify(name)}`,
+    );
+  }
+  return name;
+}
+
+async function startAws(flags: StartFlags): Promise<number> {
+  if (flags.autoApprove || flags.autoReject) {
+    throw new InputError('--auto-approve and --auto-reject are for --local runs; in AWS an approver decides');
+  }
+  const say = (line: string) => {
+    if (!flags.json) console.log(line);
+  };
+  validateRequest(requestOf(flags, 'check'));
+  const name = checkName(flags.name ?? executionName('run', new Date()));
+  const target = await resolveTarget({
+    ...(flags.stack !== undefined ? { stack: flags.stack } : {}),
+    ...(flags.stateMachine !== undefined ? { stateMachine: flags.stateMachine } : {}),
+  });
+  const input: RunRequest = validateRequest(requestOf(flags, (await callerArn()) ?? localUser()));
+  const started = await startExecution(target.stateMachineArn, name, input);
+  const result = { ...started, name, stateMachineArn: target.stateMachineArn, input };
+  say(`Started ${name}`);
+  say(`  ${started.executionArn}`);
+  say(`  by ${input.startedBy}`);
+  if (!flags.wait) {
+    say(`Follow it with: credsweep status ${name}   (or credsweep show ${name})`);
+    if (flags.json) printJson(result);
+    return 0;
+  }
+  const view = await followAws(started.executionArn, target.stateMachineArn, flags.poll, say);
+  return finish(flags, result, view, null);
+}
+
+function finish(
+  flags: StartFlags | { json?: boolean },
+  started: Record<string, unknown>,
+  view: RunView,
+  evidenceAt: string | null,
+): number {
+  if (flags.json) {
+    printJson({ ...started, run: runJson(view, evidenceAt) });
+  } else {
+    console.log('');
+    for (const line of describeRun(view, evidenceAt)) console.log(line);
+    if (view.waitingForApproval) {
+      console.log('');
+      console.log(`Waiting for approval. Follow it with: credsweep status ${view.execution.name}`);
+    }
+  }
+  return isFailure(view) ? EXIT_RUN_FAILED : 0;
+}
+
+/** The local account `credsweep demo` kept, as an InputError that says what to do when there is none. */
+export function localAccount(home: string) {
+  try {
+    return loadLocalAccount(home);
+  } catch (err) {
+    throw new InputError((err as Error).message);
+  }
+}
+
+export interface LocalRunOptions {
+  home: string;
+  json?: boolean;
+  approval: ApprovalMode;
+  executionName: string;
+  days?: number;
+  users?: string[];
+  exemptUsers?: string[];
+  dryRun?: boolean;
+  maxCredentials?: number;
+  backoutOf?: string;
+}
+
+/** Runs the workflow locally in this process, printing the same progress as `--wait` does in AWS. */
+export async function runLocally(opts: LocalRunOptions): Promise<{ view: RunView; evidenceDir: string }> {
+  const seed = localAccount(opts.home);
+  const say = (line: string) => {
+    if (!opts.json) console.log(line);
+  };
+  const printer = new ProgressPrinter(say);
+  const events: TimelineEvent[] = [];
+  const result = await runDemo({
+    seed,
+    now: new Date(),
+    home: opts.home,
+    approval: opts.approval,
+    executionName: opts.executionName,
+    ...(opts.days !== undefined ? { days: opts.days } : {}),
+    ...(opts.users ? { users: opts.users } : {}),
+    ...(opts.exemptUsers ? { exemptUsers: opts.exemptUsers } : {}),
+    ...(opts.dryRun ? { dryRun: true } : {}),
+    ...(opts.maxCredentials !== undefined ? { maxCredentials: opts.maxCredentials } : {}),
+    ...(opts.backoutOf ? { backoutOf: opts.backoutOf } : {}),
+    onEvent: (event) => {
+      events.push(...fromLocalEvents([toHistoryEvent(event)]));
+      printer.update(events);
+    },
+    onApprovalLink: (url, approver) => {
+      if (opts.approval !== 'manual') return say(`  approval mail to ${approver} is in ${opts.home}/outbox`);
+      say('');
+      say(`Approval requested from ${approver}. Open this link to review and decide:`);
+      say(`  ${url}`);
+      say(
+        'The link is served by this process: keep it running until you have decided (Ctrl-C abandons the run).',
+      );
+      say('');
+    },
+  });
+  const source = localRuns(opts.home);
+  return { view: await source.view(result.executionName), evidenceDir: `${result.evidenceDir}/` };
+}
+
+async function startLocal(flags: StartFlags): Promise<number> {
+  const name = checkName(flags.name ?? executionName('run', new Date()));
+  const seed = localAccount(flags.home);
+  // The built-in sample account is always run with its exemption list, as `credsweep demo` runs it.
+  const exemptUsers = [
+    ...(seed.accountId === SAMPLE_ACCOUNT_ID ? SAMPLE_EXEMPT_USERS : []),
+    ...(flags.exempt ?? []),
+  ];
+  validateRequest(requestOf(flags, localUser()));
+  const approval: ApprovalMode = flags.autoApprove
+    ? 'auto-approve'
+    : flags.autoReject
+      ? 'auto-reject'
+      : 'manual';
+  const { view, evidenceDir } = await runLocally({
+    home: flags.home,
+    ...(flags.json ? { json: true } : {}),
+    approval,
+    executionName: name,
+    exemptUsers,
+    ...(flags.days !== undefined ? { days: flags.days } : {}),
+    ...(flags.users ? { users: flags.users } : {}),
+    ...(flags.dryRun ? { dryRun: true } : {}),
+    ...(flags.maxCredentials !== undefined ? { maxCredentials: flags.maxCredentials } : {}),
+  });
+  const e = view.execution;
+  return finish(
+    flags,
+    {
+      executionArn: e.executionArn,
+      name,
+      stateMachineArn: e.stateMachineArn,
+      startDate: e.startDate,
+      input: e.input,
+    },
+    view,
+    evidenceDir,
+  );
+}
