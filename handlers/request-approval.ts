@@ -5,12 +5,15 @@
  *
  * Idempotency: the approval id is derived from the execution id (approvalIdFor). When an approval
  * for this execution already exists, the invocation is a retry and mails nothing:
- * - pending and not expired: no new links and no second mail; if the token differs (a Step
+ * - pending, mailed and not expired: no new links and no second mail; if the token differs (a Step
  *   Functions retry gets a new token), the stored token is replaced so the links already mailed
  *   answer the task that is waiting now;
  * - decided: the decision was made for an earlier attempt and the approver was told the window had
  *   closed, so it is not replayed: the task fails with ApprovalAlreadyDecided (nothing is changed);
- * - pending but expired (a stale record under the same execution id): replaced by a new request.
+ * - pending but expired (a stale record under the same execution id): replaced by a new request;
+ * - pending but never fully mailed (the attempt died between storing the record and the last mail,
+ *   `mailedAt` unset): replaced by a new request with new links, so nobody holds a dead link and
+ *   every approver gets one that works.
  */
 import * as z from 'zod';
 import { s3BlobsPort } from './aws/blobs.js';
@@ -60,7 +63,7 @@ export async function requestApproval(event: unknown, ports: Ports): Promise<Req
       `Approval ${approvalId} of this execution was decided before this attempt; nothing was changed. Start a new run.`,
     );
   }
-  if (existing && Date.parse(existing.expiresAt) > now.getTime()) {
+  if (existing?.mailedAt && Date.parse(existing.expiresAt) > now.getTime()) {
     if (existing.taskToken !== taskToken) await ports.store.putApproval({ ...existing, taskToken });
     return { approvalId, approvers: existing.approvers.length, created: false };
   }
@@ -93,6 +96,7 @@ export async function requestApproval(event: unknown, ports: Ports): Promise<Req
     });
     await ports.mail.send({ to: [link.approver], ...mail });
   }
+  await ports.store.markMailed(approvalId, ports.now().toISOString());
   return { approvalId, approvers: links.length, created: true };
 }
 

@@ -42,6 +42,11 @@ export class FileStore implements StorePort {
     return { applied: true, approval: decided };
   }
 
+  async markMailed(approvalId: string, mailedAt: string): Promise<void> {
+    const approval = await this.getApproval(approvalId);
+    if (approval?.status === 'pending') await this.putApproval({ ...approval, mailedAt });
+  }
+
   async recordIntent(entry: LedgerEntry): Promise<LedgerEntry> {
     const path = join(this.ledgerDir(entry.executionId), `${safeName(entry.itemId)}.json`);
     const existing = readJson<LedgerEntry>(path);

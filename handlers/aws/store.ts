@@ -119,6 +119,24 @@ export class DynamoStore implements StorePort {
     }
   }
 
+  async markMailed(approvalId: string, mailedAt: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: approvalKey(approvalId),
+          UpdateExpression: 'SET #mailedAt = :mailedAt',
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status', '#mailedAt': 'mailedAt' },
+          ExpressionAttributeValues: { ':mailedAt': mailedAt, ':pending': 'pending' },
+        }),
+      );
+    } catch (err) {
+      // Already decided: the mail evidently reached someone; nothing to record.
+      if (!isConditionalCheckFailed(err)) throw err;
+    }
+  }
+
   /** Put-if-absent on (executionId, itemId); a retried task gets back the entry first recorded. */
   async recordIntent(entry: LedgerEntry): Promise<LedgerEntry> {
     const key = ledgerKey(entry.executionId, entry.itemId);

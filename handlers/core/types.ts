@@ -154,5 +154,7 @@ export interface ApprovalRecord {
   createdAt: string;
   expiresAt: string;
   status: 'pending' | Decision;
+  /** Set once every approver's mail went out; a retry before that re-issues the links and mails. */
+  mailedAt?: string;
   decision?: DecisionRecord;
 }

@@ -12,6 +12,8 @@ export interface StorePort {
     approvalId: string,
     decision: DecisionRecord,
   ): Promise<{ applied: boolean; approval: ApprovalRecord }>;
+  /** Records that every approver was mailed, only while the approval is pending (never undoes a decision). */
+  markMailed(approvalId: string, mailedAt: string): Promise<void>;
 
   /** Creates the entry unless one exists for (executionId, itemId); returns the stored entry. */
   recordIntent(entry: LedgerEntry): Promise<LedgerEntry>;

@@ -157,6 +157,26 @@ describe('DynamoStore', () => {
       expect(result).toEqual({ applied: true, approval: decided });
     });
 
+    it('marks an approval mailed only while it is pending, and ignores one already decided', async () => {
+      // Prepare
+      docMock.on(UpdateCommand).rejectsOnce(conditionFailed()).resolves(meta);
+
+      // Act
+      await store.markMailed('apr-1', '2025-06-01T12:00:05.000Z');
+      await store.markMailed('apr-1', '2025-06-01T12:00:06.000Z');
+
+      // Assess
+      expect(docMock).toHaveReceivedCommandWith(UpdateCommand, {
+        TableName: TABLE,
+        Key: { pk: 'APPROVAL#apr-1', sk: 'APPROVAL' },
+        UpdateExpression: 'SET #mailedAt = :mailedAt',
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status', '#mailedAt': 'mailedAt' },
+        ExpressionAttributeValues: { ':mailedAt': '2025-06-01T12:00:06.000Z', ':pending': 'pending' },
+      });
+      expect(docMock).toHaveReceivedCommandTimes(UpdateCommand, 2);
+    });
+
     it('returns the earlier decision, not applied, when the approval was already decided', async () => {
       // Prepare
       const earlier: ApprovalRecord = {

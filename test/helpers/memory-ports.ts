@@ -54,6 +54,13 @@ export class MemoryStore implements StorePort {
     return { applied: true, approval: copy(decided) };
   }
 
+  async markMailed(approvalId: string, mailedAt: string): Promise<void> {
+    const approval = this.approvals.get(approvalId);
+    if (approval?.status !== 'pending') return;
+    this.approvals.set(approvalId, { ...approval, mailedAt });
+    this.journal.push(`markMailed ${approvalId}`);
+  }
+
   async recordIntent(entry: LedgerEntry): Promise<LedgerEntry> {
     const key = `${entry.executionId}|${entry.itemId}`;
     const existing = this.ledger.get(key);

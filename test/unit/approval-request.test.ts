@@ -32,6 +32,7 @@ describe('requestApproval', () => {
       `putApproval ${APPROVAL_ID}`,
       'mail alice.sec@example.com',
       'mail bob.sec@example.com',
+      `markMailed ${APPROVAL_ID}`,
     ]);
     const record = await ports.store.getApproval(APPROVAL_ID);
     expect(record).toMatchObject({
@@ -185,6 +186,23 @@ describe('requestApproval', () => {
 
     await expect(requestApproval(EVENT, ports)).rejects.toMatchObject({ name: 'MessageRejected' });
     expect(ports.journal).toEqual([`putApproval ${APPROVAL_ID}`]);
+  });
+
+  it('on a retry after a failed mail, issues new links and mails every approver, so no link is dead', async () => {
+    const failure = new Error('Throttled');
+    failure.name = 'TooManyRequestsException';
+    ports.mail.failWith = failure;
+    await expect(requestApproval(EVENT, ports)).rejects.toMatchObject({ name: 'TooManyRequestsException' });
+    const firstHashes = (await ports.store.getApproval(APPROVAL_ID))?.approvers.map((a) => a.secretHash);
+    ports.mail.failWith = null;
+
+    const retry = await requestApproval(EVENT, ports);
+
+    expect(retry).toMatchObject({ approvalId: APPROVAL_ID, created: true });
+    const stored = await ports.store.getApproval(APPROVAL_ID);
+    expect(stored?.mailedAt).toBeDefined();
+    expect(stored?.approvers.map((a) => a.secretHash)).not.toEqual(firstHashes);
+    expect(ports.mail.sent.map((m) => m.to[0]).sort()).toEqual([...ports.settings.approverEmails].sort());
   });
 
   it('fails with NoSuchKey when the plan is missing, before writing anything', async () => {
