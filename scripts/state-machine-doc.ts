@@ -1,0 +1,219 @@
+/**
+ * Generates docs/state-machine.md from statemachine/remediation.asl.json: a Mermaid flowchart of
+ * every state and transition (Next, Choice rules, Default, Catch, the Map's iteration) and a table
+ * of each state's resource, timeout, retries and catches. `npm run docs:state-machine` writes it;
+ * test/docs/state-machine-doc.test.ts fails when the committed file is not what this generates.
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type AslDefinition, type AslState, readAslTemplate } from '../cli/local/asl.js';
+
+export const DOC_PATH = fileURLToPath(new URL('../docs/state-machine.md', import.meta.url));
+
+/** Parses the template with every `${Name}` kept as the text `${Name}` (as a string where it was a number). */
+export function parseTemplate(template: string): AslDefinition {
+  const quoted = template.replace(/(?<!")\$\{(\w+)\}(?!")/g, '"${$1}"');
+  return JSON.parse(quoted) as AslDefinition;
+}
+
+interface ChoiceRule {
+  Variable?: string;
+  Next?: string;
+  And?: ChoiceRule[];
+  Or?: ChoiceRule[];
+  Not?: ChoiceRule;
+  [operator: string]: unknown;
+}
+
+const OPERATORS: Record<string, string> = {
+  StringEquals: '==',
+  NumericEquals: '==',
+  BooleanEquals: '==',
+  TimestampEquals: '==',
+  NumericGreaterThan: '>',
+  NumericGreaterThanEquals: '>=',
+  NumericLessThan: '<',
+  NumericLessThanEquals: '<=',
+  StringGreaterThan: '>',
+  StringLessThan: '<',
+  StringMatches: 'matches',
+};
+
+export function condition(rule: ChoiceRule): string {
+  if (rule.And) return rule.And.map(condition).join(' and ');
+  if (rule.Or) return `(${rule.Or.map(condition).join(' or ')})`;
+  if (rule.Not) return `not (${condition(rule.Not)})`;
+  const op = Object.keys(rule).find((k) => k !== 'Variable' && k !== 'Next');
+  if (!op) return rule.Variable ?? '?';
+  const value = rule[op];
+  if (op === 'IsPresent') return `${rule.Variable} ${value ? 'is present' : 'is absent'}`;
+  if (op === 'IsNull') return `${rule.Variable} ${value ? 'is null' : 'is not null'}`;
+  // A substitution reads as written in the template: ${Name}, not "${Name}".
+  const shown = typeof value === 'string' && /^\$\{\w+\}$/.test(value) ? value : JSON.stringify(value);
+  return `${rule.Variable} ${OPERATORS[op] ?? op} ${shown}`;
+}
+
+/** Mermaid node ids: letters, digits and `_` only. */
+const nodeId = (name: string) => name.replace(/\?/g, '_q').replace(/[^A-Za-z0-9_]/g, '_');
+
+/** Text inside a quoted Mermaid label. */
+const label = (text: string) =>
+  text.replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;').replace(/\|/g, '#124;');
+
+function node(name: string, state: AslState): string {
+  const id = nodeId(name);
+  const text =
+    state.Type === 'Task' && String(state.Resource ?? '').includes('waitForTaskToken')
+      ? `${label(name)}<br/>waits for a decision`
+      : label(name);
+  switch (state.Type) {
+    case 'Choice':
+      return `${id}{"${text}"}:::choice`;
+    case 'Pass':
+      return `${id}("${text}"):::pass`;
+    case 'Wait':
+      return `${id}{{"${text}"}}:::wait`;
+    case 'Succeed':
+      return `${id}(["${text}"]):::succeed`;
+    case 'Fail':
+      return `${id}(["${text}"]):::fail`;
+    default:
+      return `${id}["${text}"]:::task`;
+  }
+}
+
+function edges(name: string, state: AslState): string[] {
+  const from = nodeId(name);
+  const out: string[] = [];
+  if (state.Next) out.push(`${from} --> ${nodeId(state.Next)}`);
+  for (const rule of (state.Choices ?? []) as ChoiceRule[]) {
+    if (rule.Next) out.push(`${from} -->|"${label(condition(rule))}"| ${nodeId(rule.Next)}`);
+  }
+  if (state.Default) out.push(`${from} -->|default| ${nodeId(state.Default)}`);
+  for (const c of state.Catch ?? []) {
+    out.push(`${from} -.->|"catch ${label(c.ErrorEquals.join(', '))}"| ${nodeId(c.Next)}`);
+  }
+  return out;
+}
+
+function flowchart(def: AslDefinition): string[] {
+  const lines = ['flowchart TD', `  start((" ")) --> ${nodeId(def.StartAt)}`];
+  const links: string[] = [];
+  for (const [name, state] of Object.entries(def.States)) {
+    const inner = state.ItemProcessor ?? state.Iterator;
+    if (state.Type === 'Map' && inner) {
+      const concurrency = state.MaxConcurrency !== undefined ? `, ${state.MaxConcurrency} at a time` : '';
+      const title = `${name} (Map): one iteration per batch${concurrency}`;
+      lines.push(`  subgraph ${nodeId(name)}["${label(title)}"]`);
+      lines.push('    direction TB');
+      for (const [innerName, innerState] of Object.entries(inner.States)) {
+        lines.push(`    ${node(innerName, innerState)}`);
+        links.push(...edges(innerName, innerState));
+      }
+      lines.push('  end');
+    } else {
+      lines.push(`  ${node(name, state)}`);
+    }
+    links.push(...edges(name, state));
+  }
+  lines.push(...links.map((l) => `  ${l}`));
+  lines.push(
+    '  classDef task fill:#e8f0fe,stroke:#1a56db,color:#111',
+    '  classDef choice fill:#fff8e1,stroke:#b7791f,color:#111',
+    '  classDef pass fill:#f3f4f6,stroke:#6b7280,color:#111',
+    '  classDef wait fill:#f3f4f6,stroke:#6b7280,color:#111',
+    '  classDef succeed fill:#e6f4ea,stroke:#137333,color:#111',
+    '  classDef fail fill:#fce8e6,stroke:#b3261e,color:#111',
+  );
+  return lines;
+}
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function retryText(state: AslState): string {
+  return (state.Retry ?? [])
+    .map((r) => {
+      const rule = r as {
+        ErrorEquals: string[];
+        IntervalSeconds?: unknown;
+        MaxAttempts?: unknown;
+        BackoffRate?: unknown;
+        MaxDelaySeconds?: unknown;
+        JitterStrategy?: unknown;
+      };
+      const cap = rule.MaxDelaySeconds !== undefined ? `, at most ${rule.MaxDelaySeconds} s apart` : '';
+      return (
+        `${rule.ErrorEquals.join(', ')}: ${rule.MaxAttempts ?? 3} retries from ${rule.IntervalSeconds ?? 1} s, ` +
+        `backoff ${rule.BackoffRate ?? 2}${cap}${rule.JitterStrategy === 'FULL' ? ', full jitter' : ''}`
+      );
+    })
+    .join('; ');
+}
+
+function rows(def: AslDefinition, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const [name, state] of Object.entries(def.States)) {
+    const resource =
+      typeof state.Resource === 'string'
+        ? String(state.Resource).includes('waitForTaskToken')
+          ? `${String((state.Parameters as { FunctionName?: unknown } | undefined)?.FunctionName ?? '')} (callback: waitForTaskToken)`
+          : state.Resource
+        : '';
+    const catches = (state.Catch ?? []).map((c) => `${c.ErrorEquals.join(', ')} → ${c.Next}`).join('; ');
+    const next =
+      state.Type === 'Fail'
+        ? `fails the execution${state.Error ? ` (${String(state.Error)})` : state.ErrorPath ? ` (error from ${String(state.ErrorPath)})` : ''}`
+        : state.Type === 'Succeed'
+          ? 'ends the execution'
+          : (state.Next ?? (state.End ? 'end of iteration' : 'by rule'));
+    const limit =
+      state.Type === 'Wait'
+        ? `waits ${String(state.Seconds ?? state.SecondsPath ?? '')} s`
+        : String(state.TimeoutSeconds ?? '');
+    out.push(
+      `| ${cell(`${prefix}${name}`)} | ${state.Type} | ${cell(String(resource))} | ${cell(limit)} | ${cell(retryText(state))} | ${cell(catches)} | ${cell(String(next))} | ${cell(String(state.Comment ?? ''))} |`,
+    );
+    const inner = state.ItemProcessor ?? state.Iterator;
+    if (inner) out.push(...rows(inner, `${name} › `));
+  }
+  return out;
+}
+
+export function renderStateMachineDoc(template: string = readAslTemplate()): string {
+  const def = parseTemplate(template);
+  const placeholders = [...new Set([...template.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]))].sort();
+  return [
+    '<!-- Generated by scripts/state-machine-doc.ts from statemachine/remediation.asl.json. Do not edit: run `npm run docs:state-machine`. -->',
+    '# The state machine',
+    '',
+    `${String(def.Comment ?? '')}`,
+    '',
+    'This page is generated from [`statemachine/remediation.asl.json`](../statemachine/remediation.asl.json), the one',
+    'definition that CDK deploys, the local engine runs and the tests walk. Solid arrows are transitions',
+    '(`Next`, Choice rules, `default`); dashed arrows are `Catch` routes. Values written `${Name}` are',
+    'DefinitionSubstitutions filled in at deploy time (see [deploy.md](deploy.md)).',
+    '',
+    '```mermaid',
+    ...flowchart(def),
+    '```',
+    '',
+    '## States',
+    '',
+    '| State | Type | Resource | Time limit (s) | Retry | Catch | Next | Comment |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows(def),
+    '',
+    '## Substitutions',
+    '',
+    ...placeholders.map((p) => `- \`\${${p}}\``),
+    '',
+  ].join('\n');
+}
+
+const invokedDirectly =
+  process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  writeFileSync(DOC_PATH, renderStateMachineDoc());
+  console.log(`wrote ${DOC_PATH}`);
+}
