@@ -13,7 +13,7 @@ export const DOC_PATH = fileURLToPath(new URL('../docs/state-machine.md', import
 
 /** Parses the template with every `${Name}` kept as the text `${Name}` (as a string where it was a number). */
 export function parseTemplate(template: string): AslDefinition {
-  const quoted = template.replace(/(?<!")\$\{(\w+)\}(?!")/g, '"${$1}"');
+  const quoted = template.replace(/(?<!")\$\{(\w+)\}(?!")/g, (_, name: string) => `"\${${name}}"`);
   return JSON.parse(quoted) as AslDefinition;
 }
 
@@ -191,7 +191,7 @@ export function renderStateMachineDoc(template: string = readAslTemplate()): str
     '',
     'This page is generated from [`statemachine/remediation.asl.json`](../statemachine/remediation.asl.json), the one',
     'definition that CDK deploys, the local engine runs and the tests walk. Solid arrows are transitions',
-    '(`Next`, Choice rules, `default`); dashed arrows are `Catch` routes. Values written `${Name}` are',
+    `(\`Next\`, Choice rules, \`default\`); dashed arrows are \`Catch\` routes. Values written \`\${Name}\` are`,
     'DefinitionSubstitutions filled in at deploy time (see [deploy.md](deploy.md)).',
     '',
     '```mermaid',

@@ -46,8 +46,8 @@ describe('docs/state-machine.md', () => {
       }),
     ).toBe('$.request.mode is present and $.request.mode == "backout"');
     expect(
-      condition({ Variable: '$.report.attempt', NumericGreaterThanEquals: '${ReportPollMaxAttempts}' }),
-    ).toBe('$.report.attempt >= ${ReportPollMaxAttempts}');
+      condition({ Variable: '$.report.attempt', NumericGreaterThanEquals: `\${ReportPollMaxAttempts}` }),
+    ).toBe(`$.report.attempt >= \${ReportPollMaxAttempts}`);
     expect(condition({ Not: { Variable: '$.x', BooleanEquals: true } })).toBe('not ($.x == true)');
   });
 });
