@@ -1,7 +1,7 @@
 /**
  * The AWS clients of the command line, each built once. Step Functions and S3 are the handlers'
- * memoized clients (handlers/aws/task-callbacks.ts, handlers/aws/blobs.ts); CloudFormation (stack outputs) and STS (who is calling)
- * are only used here. Region and credentials come from the usual chain: AWS_PROFILE / AWS_REGION,
+ * memoized clients (handlers/aws/task-callbacks.ts, handlers/aws/blobs.ts); CloudFormation (stack
+ * outputs) and STS (who is calling) are only used here. Region and credentials come from the usual chain: AWS_PROFILE / AWS_REGION,
  * ~/.aws/config, SSO, environment variables.
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
@@ -10,6 +10,12 @@ import { DEFAULT_RETRY, memoize } from '../../handlers/aws/retry.js';
 
 export { s3Client } from '../../handlers/aws/blobs.js';
 export { sfnClient } from '../../handlers/aws/task-callbacks.js';
+
+// The SDK warns on every Node 20 process that SDK versions published after January 2027 will need
+// Node 22. This package pins its SDK versions and supports Node 20 locally (DESIGN.md), so on every
+// command the warning is noise; it is checked when a client is built (below, lazily), so this is
+// early enough. Set the variable to "false" to see it again.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 export const cloudFormationClient = memoize(() => new CloudFormationClient({ ...DEFAULT_RETRY }));
 
