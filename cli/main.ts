@@ -43,6 +43,12 @@ registerEvidence(program);
 // Subcommands added with addCommand() do not inherit the settings above; give them to all.
 for (const command of program.commands) command.copyInheritedSettings(program);
 
+// `credsweep history | head`: the reader closed the pipe; stop quietly instead of crashing on EPIPE.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(process.exitCode ?? 0);
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
