@@ -228,6 +228,73 @@ describe('credsweep start', () => {
     expect(calls.every((c) => c.reverseOrder === true)).toBe(true);
   });
 
+  it('--wait reads only the new events on each poll and prints the changes as batches finish', async () => {
+    const name = 'run-20261126T1200Z-poll';
+    const arn = executionArn(name);
+    const full = backedOutHistory(name);
+    // First poll: the run is inside the Map, batch 0 done; second poll: it has ended.
+    const firstBatchDone = full.findIndex((e) => e.type === 'MapIterationSucceeded') + 1;
+    let shown = full.slice(0, firstBatchDone);
+    sfn.on(StartExecutionCommand).resolves({ ...meta, executionArn: arn, startDate: new Date() });
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolvesOnce({
+        ...meta,
+        executionArn: arn,
+        stateMachineArn: STATE_MACHINE_ARN,
+        name,
+        status: 'RUNNING',
+        startDate: new Date(),
+        input: '{}',
+      })
+      .callsFake(() => {
+        shown = full;
+        return {
+          ...meta,
+          executionArn: arn,
+          stateMachineArn: STATE_MACHINE_ARN,
+          name,
+          status: 'FAILED',
+          startDate: new Date(),
+          stopDate: new Date(),
+          error: 'AccessDenied',
+          cause: 'denied',
+          input: '{}',
+        };
+      });
+    sfn.on(GetExecutionHistoryCommand).callsFake((input) => {
+      const newest = [...shown].reverse();
+      const start = input.nextToken ? Number(input.nextToken) : 0;
+      const page = newest.slice(start, start + 20);
+      return {
+        ...meta,
+        events: page,
+        ...(start + 20 < newest.length ? { nextToken: String(start + 20) } : {}),
+      };
+    });
+
+    const run = await runCli([
+      'start',
+      '--state-machine',
+      STATE_MACHINE_ARN,
+      '--name',
+      name,
+      '--wait',
+      '--poll',
+      '0.01',
+    ]);
+
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain('  changes so far: 2 disabled, 0 skipped; batch 1 of 2 done\n');
+    expect(run.stdout).toContain('✗   [batch 1] DeactivateAccessKeys: AccessDenied: User: ');
+    expect(run.stdout).toContain('→ Backout\n→ ReportBackout\n→ Outcome?\n→ BackedOut\n');
+    expect(run.stdout.match(/→ Start\n/g)).toHaveLength(1);
+    // Poll 1 pages back to the first event; poll 2 stops at the first page holding a known event.
+    const pages = sfn.commandCalls(GetExecutionHistoryCommand).map((c) => c.args[0].input.nextToken ?? '0');
+    const firstPoll = Math.ceil(firstBatchDone / 20);
+    expect(pages).toHaveLength(firstPoll + Math.ceil((full.length - firstBatchDone + 1) / 20));
+  });
+
   it('--wait on a run that ends FAILED prints the outcome and exits 3', async () => {
     const name = 'run-20261126T1200Z-fail';
     sfn
