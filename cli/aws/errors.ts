@@ -86,7 +86,8 @@ export function explainAwsError(err: unknown, ctx: AwsCallContext): Error {
   if (DENIED.has(name)) {
     const d = deniedDetails(message);
     const action = d.action ?? ctx.action;
-    const resource = d.resource ?? ctx.key ?? ctx.stateMachineArn ?? ctx.stack;
+    const object = ctx.bucket ? `s3://${ctx.bucket}/${ctx.key ?? ''}` : undefined;
+    const resource = d.resource ?? object ?? ctx.stateMachineArn ?? ctx.stack;
     return fail(
       `access denied: AWS refused ${action}${resource ? ` on ${resource}` : ''}` +
         `${d.principal ? ` to ${d.principal}` : ''}. Ask for ${action} in your role's policy ` +

@@ -205,8 +205,12 @@ export function registerShow(program: Command): void {
     } else if (evidenceAt === null) {
       missing = 'the evidence bucket is unknown: add --bucket NAME (or use --stack) to include each change';
     } else {
-      evidence = await readEvidence(source, view);
-      if (!evidence) missing = `no evidence.json in ${evidenceAt}`;
+      // The timeline is worth showing even when the evidence cannot be read (e.g. no s3:GetObject).
+      evidence = await readEvidence(source, view).catch((err: Error) => {
+        missing = `evidence not read: ${err.message}`;
+        return null;
+      });
+      if (!evidence && !missing) missing = `no evidence.json in ${evidenceAt}`;
     }
     if (flags.json) {
       printJson({

@@ -427,6 +427,21 @@ describe('credsweep show', () => {
   });
 });
 
+describe('credsweep show without access to the evidence', () => {
+  it('still prints the timeline, and says why the changes are missing', async () => {
+    const name = 'r-denied';
+    describeAs(name, 'FAILED', { error: 'AccessDenied', cause: 'denied' });
+    serveHistory(executionArn(name), backedOutHistory(name), 1000);
+    s3.on(GetObjectCommand).rejects(awsError('AccessDenied', 'Access Denied'));
+    const run = await runCli(['show', name]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Timeline');
+    expect(run.stdout).toContain(
+      `(evidence not read: access denied: AWS refused s3:GetObject on s3://${BUCKET}/runs/${name}/evidence.json.`,
+    );
+  });
+});
+
 describe('credsweep status', () => {
   it('says where a running run is', async () => {
     describeAs('r-wait', 'RUNNING');
