@@ -380,6 +380,7 @@ const OUTCOMES: readonly string[] = [
   'timed-out',
   'backed-out',
   'backout-failed',
+  'failed',
 ] satisfies Outcome[];
 
 /** The workflow's Fail states and the outcome each stands for (statemachine/remediation.asl.json). */
@@ -389,7 +390,6 @@ const FAIL_STATES: Record<string, RunOutcome> = {
   BackedOut: 'backed-out',
   BackoutFailed: 'backout-failed',
   AnalysisFailed: 'failed',
-  ReportNotReady: 'failed',
 };
 const ERROR_OUTCOMES: Record<string, RunOutcome> = {
   Rejected: 'rejected',

@@ -4,13 +4,17 @@ import { awsSecretsPort } from './aws/secrets.js';
 import { dynamoStorePort } from './aws/store.js';
 import { backoutRun } from './core/backout.js';
 import { backoutEvent } from './core/events.js';
+import { executionArnOf } from './core/request.js';
 import { parseWith } from './core/validate.js';
 import type { Ports } from './ports/index.js';
 
 /** Restores what the ledger says was changed: this execution's, or (mode=backout) an earlier one's. */
 export async function backout(event: unknown, ports: Ports) {
   const { executionId, request } = parseWith(backoutEvent, event, 'Backout event');
-  const source = request.mode === 'backout' && request.backoutOf ? request.backoutOf : executionId;
+  const source =
+    request.mode === 'backout' && request.backoutOf
+      ? executionArnOf(request.backoutOf, executionId)
+      : executionId;
   return backoutRun(ports, {
     executionId,
     sourceExecutionId: source,

@@ -183,6 +183,7 @@ export async function runLocally(opts: LocalRunOptions): Promise<{ view: RunView
     ...(opts.dryRun ? { dryRun: true } : {}),
     ...(opts.maxCredentials !== undefined ? { maxCredentials: opts.maxCredentials } : {}),
     ...(opts.backoutOf ? { backoutOf: opts.backoutOf } : {}),
+    startedBy: localUser(),
     onEvent: (event) => {
       events.push(...fromLocalEvents([toHistoryEvent(event)]));
       printer.update(events);

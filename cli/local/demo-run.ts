@@ -85,6 +85,8 @@ export interface DemoOptions {
   executionName?: string;
   /** Run in backout mode: restore what that earlier execution (ARN or name) changed. */
   backoutOf?: string;
+  /** Who started the run, for the record (default: the command that ran it). */
+  startedBy?: string;
   port?: number;
   onEvent?: (event: EventLog) => void;
   /** Called with each approver's link once the approval mail is in the outbox. */
@@ -202,14 +204,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { sandbox
           mode: 'backout',
           backoutOf: opts.backoutOf,
           ...(opts.users ? { users: opts.users } : {}),
-          startedBy: 'credsweep backout --local',
+          startedBy: opts.startedBy ?? 'credsweep backout --local',
         }
       : {
           ...(opts.days !== undefined ? { days: opts.days } : {}),
           ...(opts.maxCredentials !== undefined ? { maxCredentials: opts.maxCredentials } : {}),
           ...(opts.users ? { users: opts.users } : {}),
           ...(opts.dryRun ? { dryRun: true } : {}),
-          startedBy: 'credsweep demo',
+          startedBy: opts.startedBy ?? 'credsweep demo',
         };
     const startedAt = new Date();
     const result = await runLocal({

@@ -13,7 +13,7 @@ import type { Ports } from '../../handlers/ports/index.js';
 import { report } from '../../handlers/report.js';
 import { requestApproval } from '../../handlers/request-approval.js';
 import { verify } from '../../handlers/verify.js';
-import { localSubstitutions, resolveAsl } from './asl.js';
+import { type AslDefinition, localSubstitutions, resolveAsl } from './asl.js';
 import type { LocalTaskCallbacks } from './local-ports.js';
 import './polyfills.js';
 
@@ -91,6 +91,32 @@ function failingAfterFirst(ports: Ports, methods: string[], errorName: string): 
 
 type Handler = (event: unknown, ports: Ports) => Promise<unknown>;
 
+/** The Lambda functions of the stack, by the name their local ARN ends with (see localSubstitutions). */
+const HANDLERS: Record<string, Handler> = {
+  'generate-report': generateReport,
+  analyze,
+  'disable-console': disableConsole,
+  'deactivate-keys': deactivateKeys,
+  verify,
+  backout,
+  report,
+};
+
+/** Each Task state (Map iterations included) and the function it invokes. */
+function taskFunctions(definition: AslDefinition): [string, string][] {
+  const found: [string, string][] = [];
+  for (const [name, state] of Object.entries(definition.States)) {
+    const nested = state.ItemProcessor ?? state.Iterator;
+    if (nested) found.push(...taskFunctions(nested));
+    if (state.Type !== 'Task') continue;
+    const arn = String(
+      (state.Parameters as { FunctionName?: string } | undefined)?.FunctionName ?? state.Resource,
+    );
+    found.push([name, arn.split(':function:credsweep-').pop() ?? arn]);
+  }
+  return found;
+}
+
 export async function runLocal(opts: EngineOptions): Promise<EngineResult> {
   const { ports, callbacks } = opts;
   const accountId = ports.settings.accountId;
@@ -138,35 +164,23 @@ export async function runLocal(opts: EngineOptions): Promise<EngineResult> {
   const machine = new StateMachine(definition as never, {
     validationOptions: { checkArn: true, checkPaths: true },
   });
-  const retryNames = [
-    'GenerateReport',
-    'Analyze',
-    'RequestApproval',
-    'DisableConsoleAccess',
-    'DeactivateAccessKeys',
-    'Verify',
-    'Report',
-    'ReportUnchanged',
-    'Backout',
-    'ReportBackout',
-  ];
+  // Every Task state is bound by the function its Resource names, as Lambda would run it.
+  const handlers: Record<string, (input: unknown) => Promise<never>> = {};
+  for (const [state, functionName] of taskFunctions(definition)) {
+    if (functionName === 'request-approval') {
+      handlers[state] = waitForApproval;
+      continue;
+    }
+    const handler = HANDLERS[functionName];
+    if (!handler) throw new Error(`no local handler for function ${functionName} (state ${state})`);
+    handlers[state] = bind(state, handler);
+  }
   const execution = machine.run(opts.input as never, {
     overrides: {
-      taskResourceLocalHandlers: {
-        GenerateReport: bind('GenerateReport', generateReport),
-        Analyze: bind('Analyze', analyze),
-        RequestApproval: waitForApproval,
-        DisableConsoleAccess: bind('DisableConsoleAccess', disableConsole),
-        DeactivateAccessKeys: bind('DeactivateAccessKeys', deactivateKeys),
-        Verify: bind('Verify', verify),
-        Backout: bind('Backout', backout),
-        Report: bind('Report', report),
-        ReportUnchanged: bind('ReportUnchanged', report),
-        ReportBackout: bind('ReportBackout', report),
-      },
+      taskResourceLocalHandlers: handlers,
       // Same states and order as in AWS; only the waiting is shortened for a local run.
       waitTimeOverrides: { WaitForReport: 5 },
-      retryIntervalOverrides: Object.fromEntries(retryNames.map((n) => [n, 5])),
+      retryIntervalOverrides: Object.fromEntries(Object.keys(handlers).map((n) => [n, 5])),
     },
     context: {
       Execution: {

@@ -33,6 +33,7 @@ export const reportEvent = z.object({
     'timed-out',
     'backed-out',
     'backout-failed',
+    'failed',
   ]),
   request: runRequestSchema.optional(),
   planKey: z.string().optional(),

@@ -31,6 +31,7 @@ const OUTCOME_TEXT: Record<Evidence['outcome'], string> = {
   'timed-out': 'Approval timed out',
   'backed-out': 'Backed out',
   'backout-failed': 'Backout failed',
+  failed: 'Stopped before approval',
 };
 
 const SKIP_TEXT: Record<string, string> = {

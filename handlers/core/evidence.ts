@@ -9,7 +9,7 @@ import { approvalIdFor } from './approval-links.js';
 import { renderFindingsCsv } from './evidence-csv.js';
 import { renderReportHtml } from './evidence-html.js';
 import { planKey as planKeyOf, readPlan, runPrefix } from './plan.js';
-import type { RunRequest } from './request.js';
+import { executionArnOf, type RunRequest } from './request.js';
 import type {
   ApprovalRecord,
   CredentialKind,
@@ -29,7 +29,9 @@ export type Outcome =
   | 'rejected'
   | 'timed-out'
   | 'backed-out'
-  | 'backout-failed';
+  | 'backout-failed'
+  /** Stopped before anyone was asked (blast-radius guard, report never ready, analysis error). */
+  | 'failed';
 
 export interface ErrorInfo {
   Error: string;
@@ -413,6 +415,8 @@ export function summarize(e: Omit<Evidence, 'summary'>): string {
       return e.execution.mode === 'backout'
         ? `Backout of ${nameOf(e.backout?.sourceExecutionId ?? '?')}: ${plural(c.restored, 'credential')} restored.`
         : `${e.error ? `${e.error.Error}: ` : ''}the run was backed out; ${plural(c.restored, 'credential')} restored, ${c.disabled} still disabled.`;
+    case 'failed':
+      return `Stopped before approval (${e.error?.Error ?? 'error'}: ${e.error?.Cause ?? 'no cause given'}); nobody was asked and nothing was changed.`;
     case 'backout-failed':
       return (
         `Backout could not finish (${e.backout?.error?.Error ?? 'error'}): ${plural(c.restored, 'credential')} restored, ` +
@@ -434,7 +438,10 @@ export async function collectEvidence(ports: Ports, task: ReportTask): Promise<E
       },
   );
   const mode = task.request?.mode ?? 'remediate';
-  const sourceId = mode === 'backout' ? (task.request?.backoutOf ?? task.executionId) : task.executionId;
+  const sourceId =
+    mode === 'backout' && task.request?.backoutOf
+      ? executionArnOf(task.request.backoutOf, task.executionId)
+      : task.executionId;
   const restoredHere =
     sourceId !== task.executionId
       ? (await ports.store.listLedger(sourceId)).filter((e) => e.restoredBy === task.executionId)

@@ -24,3 +24,12 @@ export const runRequestSchema = z
   });
 
 export type RunRequest = z.infer<typeof runRequestSchema>;
+
+/**
+ * The execution ARN of `nameOrArn`: an ARN as it is, a bare name as an execution of the same state
+ * machine as `currentExecutionId` (the ledger is keyed by ARN; admins type names).
+ */
+export function executionArnOf(nameOrArn: string, currentExecutionId: string): string {
+  if (nameOrArn.startsWith('arn:')) return nameOrArn;
+  return currentExecutionId.replace(/:[^:]*$/, `:${nameOrArn}`);
+}

@@ -2,7 +2,7 @@
  * The real ASL in the local engine, the real handlers, the sandbox account: every path of the
  * workflow end to end, as `credsweep demo` runs it.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -140,5 +140,10 @@ describe('credsweep demo on the sample account', () => {
     expect(result.error?.Error).toBe('BlastRadiusExceeded');
     expect(result.error?.Cause).toMatch(/would disable \d+ credentials, more than the limit of 3/);
     expect(result.sandbox.toSeed()).toEqual(sample());
+    // The stop is on record: the plan it refused, and why.
+    const evidence = JSON.parse(readFileSync(join(result.evidenceDir, 'evidence.json'), 'utf8'));
+    expect(evidence).toMatchObject({ outcome: 'failed', error: { Error: 'BlastRadiusExceeded' } });
+    expect(evidence.summary).toMatch(/^Stopped before approval \(BlastRadiusExceeded/);
+    expect(evidence.findings.length).toBeGreaterThan(3);
   });
 });

@@ -2,7 +2,7 @@
  * Reliability under faults (docs/reliability.md lists each with its result): every fault is
  * injected into the sandbox account or the local engine, and the real workflow runs end to end.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -81,7 +81,10 @@ describe('faults', () => {
     expect(result).toMatchObject({ status: 'FAILED', changes: [] });
     expect(result.error).toMatchObject({ Error: 'CredentialReportNotReady' });
     expect(result.sandbox.calls().GenerateCredentialReport).toBe(10);
-    expect(existsSync(join(h, 'outbox'))).toBe(false);
+    const mails = readdirSync(join(h, 'outbox')).filter((n) => n.endsWith('.json'));
+    const texts = mails.map((n) => readFileSync(join(h, 'outbox', n), 'utf8'));
+    expect(texts.some((t) => t.includes('/approvals/'))).toBe(false);
+    expect(texts.join('\n')).toContain('CredentialReportNotReady');
     expect(result.sandbox.toSeed()).toEqual(sample());
   });
 
