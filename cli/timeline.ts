@@ -8,7 +8,7 @@
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
-import type { Outcome } from '../handlers/core/evidence.js';
+import { OUTCOMES, type Outcome } from '../handlers/core/outcomes.js';
 import type { LocalExecution, LocalHistoryEvent } from './local/executions.js';
 
 export type ExecutionStatus =
@@ -372,16 +372,7 @@ const anyObject = z.record(z.string(), z.unknown());
 
 export type RunOutcome = Outcome | 'running' | 'awaiting-approval' | 'failed' | 'aborted' | 'succeeded';
 
-const OUTCOMES: readonly string[] = [
-  'remediated',
-  'nothing-to-do',
-  'dry-run',
-  'rejected',
-  'timed-out',
-  'backed-out',
-  'backout-failed',
-  'failed',
-] satisfies Outcome[];
+const KNOWN_OUTCOMES: readonly string[] = OUTCOMES;
 
 /** The workflow's Fail states and the outcome each stands for (statemachine/remediation.asl.json). */
 const FAIL_STATES: Record<string, RunOutcome> = {
@@ -460,7 +451,7 @@ function latestDocument(events: TimelineEvent[], record: ExecutionRecord): State
 
 function outcomeOf(record: ExecutionRecord, doc: StateDocument | null, steps: Step[], waiting: boolean) {
   const reported = doc?.evidence?.outcome;
-  if (reported && OUTCOMES.includes(reported)) return reported as Outcome;
+  if (reported && KNOWN_OUTCOMES.includes(reported)) return reported as Outcome;
   switch (record.status) {
     case 'RUNNING':
     case 'PENDING_REDRIVE':

@@ -1,5 +1,6 @@
 /** zod schemas of every task's event: what the state machine passes in (see the ASL Parameters). */
 import * as z from 'zod';
+import { OUTCOMES } from './outcomes.js';
 import { runRequestSchema } from './request.js';
 
 const executionId = z.string().min(1);
@@ -25,16 +26,7 @@ export const backoutEvent = z.object({ executionId, request: runRequestSchema })
 
 export const reportEvent = z.object({
   executionId,
-  outcome: z.enum([
-    'remediated',
-    'nothing-to-do',
-    'dry-run',
-    'rejected',
-    'timed-out',
-    'backed-out',
-    'backout-failed',
-    'failed',
-  ]),
+  outcome: z.enum(OUTCOMES),
   request: runRequestSchema.optional(),
   planKey: z.string().optional(),
   approvalId: z.string().optional(),

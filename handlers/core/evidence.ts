@@ -8,6 +8,7 @@ import type { Ports } from '../ports/index.js';
 import { approvalIdFor } from './approval-links.js';
 import { renderFindingsCsv } from './evidence-csv.js';
 import { renderReportHtml } from './evidence-html.js';
+import type { Outcome } from './outcomes.js';
 import { planKey as planKeyOf, readPlan, runPrefix } from './plan.js';
 import { executionArnOf, type RunRequest } from './request.js';
 import type {
@@ -22,16 +23,7 @@ import type {
 } from './types.js';
 import { type VerificationCheck, verificationKey } from './verify.js';
 
-export type Outcome =
-  | 'remediated'
-  | 'nothing-to-do'
-  | 'dry-run'
-  | 'rejected'
-  | 'timed-out'
-  | 'backed-out'
-  | 'backout-failed'
-  /** Stopped before anyone was asked (blast-radius guard, report never ready, analysis error). */
-  | 'failed';
+export type { Outcome };
 
 export interface ErrorInfo {
   Error: string;
@@ -298,6 +290,19 @@ function fromLedger(
   };
 }
 
+/** The fields of a credential nothing was done to. */
+const UNCHANGED = {
+  action: null,
+  skipReason: null,
+  before: null,
+  after: null,
+  recordedAt: null,
+  changedAt: null,
+  liveLastUsed: null,
+  restored: null,
+  verification: null,
+} as const;
+
 /** A plan item with no ledger entry: what the decision (or its absence) did to it. */
 function unhandled(outcome: Outcome, approval: ApprovalEvidence | null, item: PlanItem): CredentialResult {
   if (outcome === 'dry-run') return 'proposed';
@@ -335,16 +340,8 @@ export function credentialRecords(
       accessKeyId: item.accessKeyId ?? null,
       finding,
       approved: approvedOf(item.id),
-      action: null,
       result: unhandled(outcome, approval, item),
-      skipReason: null,
-      before: null,
-      after: null,
-      recordedAt: null,
-      changedAt: null,
-      liveLastUsed: null,
-      restored: null,
-      verification: null,
+      ...UNCHANGED,
     });
   }
   // Ledger entries without a plan item: a backout-mode run restores another run's entries.
@@ -364,16 +361,8 @@ export function credentialRecords(
         ? { lastUsed: finding.lastUsed, daysUnused: finding.daysUnused, reason: finding.reason }
         : null,
       approved: null,
-      action: null,
       result: 'unresolved',
-      skipReason: null,
-      before: null,
-      after: null,
-      recordedAt: null,
-      changedAt: null,
-      liveLastUsed: null,
-      restored: null,
-      verification: null,
+      ...UNCHANGED,
     });
   }
   return records;

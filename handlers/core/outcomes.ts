@@ -1,0 +1,14 @@
+/** How a run ends; every Report state passes one of these. */
+export const OUTCOMES = [
+  'remediated',
+  'nothing-to-do',
+  'dry-run',
+  'rejected',
+  'timed-out',
+  'backed-out',
+  'backout-failed',
+  /** Stopped before anyone was asked (blast-radius guard, report never ready, analysis error). */
+  'failed',
+] as const;
+
+export type Outcome = (typeof OUTCOMES)[number];
