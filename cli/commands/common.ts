@@ -11,7 +11,8 @@ import { runRequestSchema } from '../../handlers/core/request.js';
 import { describeExecution, HistoryFollower } from '../aws/executions.js';
 import { resolveTarget } from '../aws/target.js';
 import { awsRuns, localRuns, type RunSource } from '../runs.js';
-import { fromAwsHistory, type RunView, type TimelineEvent, viewRun } from '../timeline.js';
+import { stepDetail } from '../step-detail.js';
+import { buildSteps, fromAwsHistory, type RunView, type TimelineEvent, viewRun } from '../timeline.js';
 
 export const DEFAULT_HOME = '.credsweep';
 /** Exit code of a run that ended FAILED, ABORTED or TIMED_OUT (as `credsweep demo`). */
@@ -249,14 +250,43 @@ export function runJson(view: RunView, evidenceAt: string | null) {
 // --- Following a run -------------------------------------------------------------------------------
 
 /** Prints a line for each new timeline event worth a line: states entered, retries, failures, batches. */
+/** What a local run prints when the approval mail is out: the link to open, or where the mail went. */
+export function approvalLinkPrinter(say: (line: string) => void, manual: boolean, home: string) {
+  return (url: string, approver: string) => {
+    if (!manual) return say(`  approval mail to ${approver} is in ${home}/outbox`);
+    say('');
+    say(`Approval requested from ${approver}. Open this link to review and decide:`);
+    say(`  ${url}`);
+    say(
+      'The link is served by this process: keep it running until you have decided (Ctrl-C abandons the run).',
+    );
+    say('');
+  };
+}
+
 export class ProgressPrinter {
   private printed = 0;
 
   constructor(private readonly say: (line: string) => void) {}
 
-  /** Takes the whole event list so far (append-only) and prints what is new. */
+  /**
+   * Takes the whole event list so far (append-only) and prints what is new: each state as it is
+   * entered, and, as it is left, what it produced and how long it took (states with something to say).
+   */
   update(events: TimelineEvent[]): void {
-    for (const e of events.slice(this.printed)) this.line(e);
+    for (let i = this.printed; i < events.length; i++) {
+      const e = events[i];
+      if (e?.type !== 'StateExited') {
+        if (e) this.line(e);
+        continue;
+      }
+      const step = buildSteps(events.slice(0, i + 1)).findLast(
+        (s) => s.state === e.state && s.index === e.index,
+      );
+      const detail = step ? stepDetail(step) : '';
+      const where = e.index === null ? '' : `[batch ${e.index}] `;
+      if (step && detail) this.say(`  ✓ ${where}${step.state}: ${detail} (${duration(step.durationMs)})`);
+    }
     this.printed = events.length;
   }
 

@@ -2,9 +2,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type ApprovalMode, runDemo } from '../local/demo-run.js';
-import type { EventLog, FailAt } from '../local/engine.js';
+import type { FailAt } from '../local/engine.js';
+import { toHistoryEvent } from '../local/executions.js';
 import { SAMPLE_EXEMPT_USERS, sampleSeed } from '../local/sample-account.js';
 import { parseSeed } from '../local/seed.js';
+import { fromLocalEvents, type TimelineEvent } from '../timeline.js';
+import { approvalLinkPrinter, ProgressPrinter } from './common.js';
 import { collectUsers, parseIsoDate, parsePositiveInt, parseRate } from './options.js';
 
 interface DemoFlags {
@@ -26,22 +29,6 @@ interface DemoFlags {
   throttle?: number;
   rngSeed?: number;
   deny?: string[];
-}
-
-function progress(event: EventLog): string | null {
-  const where = (name: string, index?: number) => (index === undefined ? name : `  [batch ${index}] ${name}`);
-  switch (event.type) {
-    case 'StateEntered':
-      return `→ ${where(event.state.name, event.index)}`;
-    case 'StateRetried':
-      return `↻ ${where(event.state.name, event.index)} retried (attempt ${event.retry.attempt})`;
-    case 'StateFailed':
-      return `✗ ${where(event.state.name, event.index)}: ${event.Error}`;
-    case 'StateCaught':
-      return `  caught by ${event.state.name}, going to ${event.catch.catcher.Next}`;
-    default:
-      return null;
-  }
 }
 
 export function registerDemo(program: Command): void {
@@ -101,6 +88,8 @@ export function registerDemo(program: Command): void {
         `credsweep demo: account ${seed.accountId} (${seed.users.length} users${flags.seed ? `, ${flags.seed}` : ', built-in sample'}), ` +
           `threshold ${flags.days ?? 30} days, as of ${now.toISOString()}`,
       );
+      const printer = new ProgressPrinter(say);
+      const events: TimelineEvent[] = [];
       const result = await runDemo({
         seed,
         now,
@@ -118,19 +107,10 @@ export function registerDemo(program: Command): void {
         ...(flags.rngSeed !== undefined ? { rngSeed: flags.rngSeed } : {}),
         ...(flags.deny ? { denyUsers: flags.deny } : {}),
         onEvent: (event) => {
-          const line = progress(event);
-          if (line) say(line);
+          events.push(...fromLocalEvents([toHistoryEvent(event)]));
+          printer.update(events);
         },
-        onApprovalLink: (url, approver) => {
-          if (approval !== 'manual') return say(`  approval mail to ${approver} is in ${flags.home}/outbox`);
-          say('');
-          say(`Approval requested from ${approver}. Open this link to review and decide:`);
-          say(`  ${url}`);
-          say(
-            `Waiting for a decision (the window closes in ${flags.approvalTimeout} s; Ctrl-C to abandon)...`,
-          );
-          say('');
-        },
+        onApprovalLink: approvalLinkPrinter(say, approval === 'manual', flags.home),
       });
       const { sandbox, ...summary } = result;
       if (flags.stateOut) writeFileSync(flags.stateOut, `${JSON.stringify(sandbox.toSeed(), null, 2)}\n`);

@@ -15,6 +15,7 @@ import { localRuns } from '../runs.js';
 import { fromLocalEvents, type RunView, type TimelineEvent } from '../timeline.js';
 import {
   addSourceOptions,
+  approvalLinkPrinter,
   describeRun,
   EXIT_RUN_FAILED,
   executionName,
@@ -188,16 +189,7 @@ export async function runLocally(opts: LocalRunOptions): Promise<{ view: RunView
       events.push(...fromLocalEvents([toHistoryEvent(event)]));
       printer.update(events);
     },
-    onApprovalLink: (url, approver) => {
-      if (opts.approval !== 'manual') return say(`  approval mail to ${approver} is in ${opts.home}/outbox`);
-      say('');
-      say(`Approval requested from ${approver}. Open this link to review and decide:`);
-      say(`  ${url}`);
-      say(
-        'The link is served by this process: keep it running until you have decided (Ctrl-C abandons the run).',
-      );
-      say('');
-    },
+    onApprovalLink: approvalLinkPrinter(say, opts.approval === 'manual', opts.home),
   });
   const source = localRuns(opts.home);
   return { view: await source.view(result.executionName), evidenceDir: `${result.evidenceDir}/` };
