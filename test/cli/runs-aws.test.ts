@@ -219,7 +219,9 @@ describe('credsweep start', () => {
     ]);
 
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('→ Start\n→ Analyze\n→ RequestApproval\n');
+    expect(run.stdout).toContain(
+      '→ Start\n→ Analyze\n  ✓ Analyze: 3 findings, 3 proposed, 2 users skipped, threshold 45 days (700ms)\n→ RequestApproval\n',
+    );
     expect(run.stdout).toContain(`${name}  RUNNING (awaiting-approval)`);
     expect(run.stdout).toMatch(/ now\s+RequestApproval: waiting for an approver/);
     expect(run.stdout).toContain(`Waiting for approval. Follow it with: credsweep status ${name}`);
@@ -287,7 +289,10 @@ describe('credsweep start', () => {
     expect(run.code).toBe(3);
     expect(run.stdout).toContain('  changes so far: 2 disabled, 0 skipped; batch 1 of 2 done\n');
     expect(run.stdout).toContain('✗   [batch 1] DeactivateAccessKeys: AccessDenied: User: ');
-    expect(run.stdout).toContain('→ Backout\n→ ReportBackout\n→ Outcome?\n→ BackedOut\n');
+    expect(run.stdout).toContain(
+      '→ Backout\n  ✓ Backout: 2 restored, 0 found unchanged, 0 failed (700ms)\n' +
+        '→ ReportBackout\n  ✓ ReportBackout: evidence written: backed-out (700ms)\n→ Outcome?\n→ BackedOut\n',
+    );
     expect(run.stdout.match(/→ Start\n/g)).toHaveLength(1);
     // Poll 1 pages back to the first event; poll 2 stops at the first page holding a known event.
     const pages = sfn.commandCalls(GetExecutionHistoryCommand).map((c) => c.args[0].input.nextToken ?? '0');
