@@ -117,6 +117,19 @@ describe('the workflow graph (statemachine/remediation.asl.json)', () => {
     expect(fromBackout).not.toContain('ApplyBatches');
   });
 
+  it('ends a run as succeeded after a backout only when an admin asked for that backout (mode "backout")', () => {
+    const outcome = states['Outcome?'];
+    const toCompleted = outcome?.Choices?.find((c) => c.Next === 'BackoutCompleted');
+    expect(toCompleted).toEqual({
+      And: [
+        { Variable: '$.request.mode', IsPresent: true },
+        { Variable: '$.request.mode', StringEquals: 'backout' },
+      ],
+      Next: 'BackoutCompleted',
+    });
+    expect(outcome?.Default).toBe('BackedOut');
+  });
+
   it('keeps the Map payload small: items are batch references, not credentials', () => {
     const map = states.ApplyBatches;
     expect(map?.ItemsPath).toBe('$.plan.batches');
