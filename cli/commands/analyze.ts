@@ -4,9 +4,8 @@
  * unused for N days or more; `--json` prints the contract of DESIGN.md and nothing else on stdout.
  */
 
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { InputError, ReportFormatError } from '../../handlers/core/errors.js';
+import { ReportFormatError } from '../../handlers/core/errors.js';
 import { readReportInput } from '../../handlers/core/report-input.js';
 import {
   analyzeReport,
@@ -15,7 +14,7 @@ import {
   usersNotInReport,
 } from '../../handlers/core/staleness.js';
 import type { Analysis, CredentialReport, ReportDate, ReportRow } from '../../handlers/core/types.js';
-import { collectUsers, parseIsoDate, parsePositiveInt } from './options.js';
+import { collectUsers, parseIsoDate, parsePositiveInt, readUserFile } from './options.js';
 
 export const DEFAULT_DAYS = 30;
 
@@ -78,21 +77,7 @@ function runAnalyze(options: AnalyzeCliOptions): void {
 }
 
 function loadReport(file: string): CredentialReport {
-  let text: string;
-  try {
-    text = readFileSync(file === '-' ? 0 : file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'it is a directory'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : (err as Error).message;
-    throw new InputError(`cannot read the report ${JSON.stringify(file)}: ${why}`);
-  }
+  const text = readUserFile(file, 'report');
   try {
     return readReportInput(text);
   } catch (err) {

@@ -1,5 +1,5 @@
 /** `credsweep demo`: the real workflow, locally, against the sandbox account (DESIGN.md contract). */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type ApprovalMode, runDemo } from '../local/demo-run.js';
 import type { FailAt } from '../local/engine.js';
@@ -8,7 +8,7 @@ import { SAMPLE_EXEMPT_USERS, sampleSeed } from '../local/sample-account.js';
 import { parseSeed } from '../local/seed.js';
 import { fromLocalEvents, type TimelineEvent } from '../timeline.js';
 import { approvalLinkPrinter, ProgressPrinter } from './common.js';
-import { collectUsers, parseIsoDate, parsePositiveInt, parseRate } from './options.js';
+import { collectUsers, parseIsoDate, parsePositiveInt, parseRate, readUserFile } from './options.js';
 
 interface DemoFlags {
   seed?: string;
@@ -74,7 +74,7 @@ export function registerDemo(program: Command): void {
     .option('--deny <users>', 'AccessDenied on changes to these users (comma list)', collectUsers)
     .action(async (flags: DemoFlags) => {
       const now = flags.now ?? new Date();
-      const seed = flags.seed ? parseSeed(readFileSync(flags.seed, 'utf8'), flags.seed) : sampleSeed(now);
+      const seed = flags.seed ? parseSeed(readUserFile(flags.seed, 'seed'), flags.seed) : sampleSeed(now);
       const exemptUsers = flags.exempt ?? (flags.seed ? [] : [...SAMPLE_EXEMPT_USERS]);
       const approval: ApprovalMode = flags.autoApprove
         ? 'auto-approve'

@@ -1,6 +1,8 @@
 /** Option parsers shared by the commands: each names what it expected. */
+import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 import { parseIsoInstant } from '../../handlers/core/credential-report.js';
+import { InputError } from '../../handlers/core/errors.js';
 
 export function parsePositiveInt(value: string): number {
   const n = /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
@@ -58,4 +60,22 @@ export function parseSeconds(value: string): number {
     throw new InvalidArgumentError(`expected a number of seconds greater than 0, got "${value}"`);
   }
   return n;
+}
+
+/** Reads a file a user named (`-` is standard input); a failure says which file and why, in words. */
+export function readUserFile(file: string, what: string): string {
+  try {
+    return readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (err as Error).message;
+    throw new InputError(`cannot read the ${what} ${JSON.stringify(file)}: ${why}`);
+  }
 }

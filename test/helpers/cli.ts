@@ -1,10 +1,11 @@
 /**
- * Runs the run commands (start, status, history, show, backout, evidence) in this process, the way
+ * Runs the run commands (start, status, history, show, backout, evidence, demo) in this process, the way
  * cli/main.ts wires them, and captures what they print and the exit code. A child process costs about
  * a second on the test machines; this costs milliseconds.
  */
 import { Command, CommanderError } from 'commander';
 import { registerBackout } from '../../cli/commands/backout.js';
+import { registerDemo } from '../../cli/commands/demo.js';
 import { registerEvidence } from '../../cli/commands/evidence.js';
 import { registerHistory } from '../../cli/commands/history.js';
 import { registerShow } from '../../cli/commands/show.js';
@@ -35,6 +36,7 @@ export async function runCli(args: string[]): Promise<CliRun> {
   registerShow(program);
   registerBackout(program);
   registerEvidence(program);
+  registerDemo(program);
   for (const command of program.commands) command.copyInheritedSettings(program);
 
   const originalLog = console.log;
