@@ -78,6 +78,12 @@ export interface SandboxAccountOptions {
   throttleRate?: number;
   /** Seed of the PRNG that picks throttled calls: the same seed and calls give the same failures. Default 1. */
   rngSeed?: number;
+  /**
+   * The tag key the deployed role's policy protects: DeleteLoginProfile, CreateLoginProfile and
+   * UpdateAccessKey on a user tagged `<key>=true` (any case) fail with AccessDenied, as the explicit
+   * Deny in infra/stack.ts makes them. Default `credsweep:exempt`; null models no such policy.
+   */
+  exemptTagKey?: string | null;
   /** Users for whom DeleteLoginProfile, CreateLoginProfile and UpdateAccessKey fail with AccessDenied. */
   denyUsers?: string[];
 }
@@ -150,6 +156,7 @@ export class SandboxAccount implements IamPort {
   private readonly throttleRate: number;
   private readonly random: () => number;
   private readonly denied: ReadonlySet<string>;
+  private readonly exemptTagKey: string | null;
   private counts: Record<IamOperation, number> = SandboxAccount.zeroCounts();
   private report: Report | null = null;
   private job: (Report & { pollsLeft: number }) | null = null;
@@ -170,6 +177,7 @@ export class SandboxAccount implements IamPort {
     this.throttleRate = rate;
     this.random = mulberry32(options.rngSeed ?? 1);
     this.denied = new Set(options.denyUsers ?? []);
+    this.exemptTagKey = options.exemptTagKey === undefined ? 'credsweep:exempt' : options.exemptTagKey;
     this.users = valid.users.map((user) => SandboxAccount.fromSeedUser(user));
     for (const user of this.users) this.byName.set(user.userName, user);
   }
@@ -354,6 +362,13 @@ export class SandboxAccount implements IamPort {
     key.lastUsed = at.toISOString();
   }
 
+  /** Someone tagged a user (TagUser, outside credsweep). Not counted: credsweep never tags. */
+  tagUser(userName: string, key: string, value: string): void {
+    const user = this.byName.get(userName);
+    if (!user) throw new Error(`tagUser: no user ${userName} in the sandbox`);
+    user.tags = { ...user.tags, [key]: value };
+  }
+
   // ---- internals ----
 
   private enter(operation: IamOperation): void {
@@ -364,10 +379,13 @@ export class SandboxAccount implements IamPort {
   }
 
   private authorize(action: string, userName: string): void {
-    if (this.denied.has(userName)) {
+    const denied = `User: arn:aws:sts::${this.accountId}:${SANDBOX_SESSION} is not authorized to perform: ${action} on resource: user ${userName}`;
+    if (this.denied.has(userName)) throw new SandboxIamError('AccessDenied', denied);
+    const tag = this.exemptTagKey ? this.byName.get(userName)?.tags?.[this.exemptTagKey] : undefined;
+    if (tag?.toLowerCase() === 'true') {
       throw new SandboxIamError(
         'AccessDenied',
-        `User: arn:aws:sts::${this.accountId}:${SANDBOX_SESSION} is not authorized to perform: ${action} on resource: user ${userName}`,
+        `${denied} with an explicit deny in an identity-based policy`,
       );
     }
   }

@@ -104,6 +104,20 @@ describe('faults', () => {
     });
   });
 
+  it('a user tagged exempt while the approval waits is skipped at change time, not backed out', async () => {
+    const result = await demo({
+      beforeDecision: (sandbox) => sandbox.tagUser('frank.li', 'credsweep:exempt', 'true'),
+    });
+    expect(result).toMatchObject({ status: 'SUCCEEDED', outcome: 'remediated' });
+    expect(user(result.sandbox.toSeed(), 'frank.li')?.loginProfile).not.toBeNull();
+    expect(result.changes.some((c) => c.userName === 'frank.li')).toBe(false);
+    const { unchanged } = evidenceOf(result.evidenceDir);
+    expect(unchanged.filter((c) => c.userName === 'frank.li').map((c) => c.skipReason)).toEqual([
+      'exempt-tag',
+      'exempt-tag',
+    ]);
+  });
+
   it('a console password restored by backout is not disabled again by the next run', async () => {
     const h = home();
     const first = await runDemo({

@@ -487,6 +487,26 @@ describe('SandboxAccount denyUsers', () => {
   });
 });
 
+describe('SandboxAccount exempt-tag policy', () => {
+  it('denies changes to a user tagged credsweep:exempt=true (any case), as the deployed Deny does', async () => {
+    const { sandbox } = account();
+    sandbox.tagUser('alice', 'credsweep:exempt', 'TRUE');
+
+    await expect(sandbox.updateAccessKey('alice', KEY_OLD, 'Inactive')).rejects.toMatchObject({
+      name: 'AccessDenied',
+      message: expect.stringContaining('iam:UpdateAccessKey on resource: user alice with an explicit deny'),
+    });
+    await expect(sandbox.getUser('alice')).resolves.toMatchObject({ tags: { 'credsweep:exempt': 'TRUE' } });
+  });
+
+  it('models no such policy when exemptTagKey is null', async () => {
+    const { sandbox } = account({ exemptTagKey: null });
+    sandbox.tagUser('alice', 'credsweep:exempt', 'true');
+
+    await expect(sandbox.updateAccessKey('alice', KEY_OLD, 'Inactive')).resolves.toBeUndefined();
+  });
+});
+
 describe('SandboxAccount throttling', () => {
   async function pattern(options: Partial<SandboxAccountOptions>, n = 200): Promise<string> {
     const { sandbox } = account(options);
