@@ -82,6 +82,8 @@ export interface DemoOptions {
   denyUsers?: string[];
   reportNeverCompletes?: boolean;
   reportPollsUntilComplete?: number;
+  /** IAM's eventual consistency: reads of a just-changed user see the old state this many times. */
+  readLag?: number;
   executionName?: string;
   /** Run in backout mode: restore what that earlier execution (ARN or name) changed. */
   backoutOf?: string;
@@ -140,6 +142,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { sandbox
     ...(opts.rngSeed !== undefined ? { rngSeed: opts.rngSeed } : {}),
     ...(opts.denyUsers ? { denyUsers: opts.denyUsers } : {}),
     ...(opts.reportNeverCompletes ? { reportNeverCompletes: true } : {}),
+    ...(opts.readLag !== undefined ? { readLag: opts.readLag } : {}),
     ...(opts.reportPollsUntilComplete !== undefined
       ? { reportPollsUntilComplete: opts.reportPollsUntilComplete }
       : {}),

@@ -84,6 +84,11 @@ export interface SandboxAccountOptions {
    * Deny in infra/stack.ts makes them. Default `credsweep:exempt`; null models no such policy.
    */
   exemptTagKey?: string | null;
+  /**
+   * IAM is eventually consistent: after a change to a user's login profile or keys, this many
+   * GetLoginProfile/ListAccessKeys reads of that user still see the state before it. Default 0.
+   */
+  readLag?: number;
   /** Users for whom DeleteLoginProfile, CreateLoginProfile and UpdateAccessKey fail with AccessDenied. */
   denyUsers?: string[];
 }
@@ -157,6 +162,12 @@ export class SandboxAccount implements IamPort {
   private readonly random: () => number;
   private readonly denied: ReadonlySet<string>;
   private readonly exemptTagKey: string | null;
+  private readonly readLag: number;
+  /** What lagging reads still see of a changed user, and for how many more reads. */
+  private readonly lagging = new Map<
+    string,
+    { reads: number; loginProfile: UserState['loginProfile']; keys: KeyState[] }
+  >();
   private counts: Record<IamOperation, number> = SandboxAccount.zeroCounts();
   private report: Report | null = null;
   private job: (Report & { pollsLeft: number }) | null = null;
@@ -178,6 +189,7 @@ export class SandboxAccount implements IamPort {
     this.random = mulberry32(options.rngSeed ?? 1);
     this.denied = new Set(options.denyUsers ?? []);
     this.exemptTagKey = options.exemptTagKey === undefined ? 'credsweep:exempt' : options.exemptTagKey;
+    this.readLag = options.readLag ?? 0;
     this.users = valid.users.map((user) => SandboxAccount.fromSeedUser(user));
     for (const user of this.users) this.byName.set(user.userName, user);
   }
@@ -248,7 +260,7 @@ export class SandboxAccount implements IamPort {
 
   async listAccessKeys(userName: string): Promise<AccessKeyInfo[]> {
     this.enter('ListAccessKeys');
-    return this.user(userName).accessKeys.map((key) => ({
+    return this.seen(userName).keys.map((key) => ({
       accessKeyId: key.accessKeyId,
       status: key.status,
       createdAt: key.createdAt,
@@ -266,7 +278,7 @@ export class SandboxAccount implements IamPort {
 
   async getLoginProfile(userName: string): Promise<LoginProfileInfo | null> {
     this.enter('GetLoginProfile');
-    const profile = this.user(userName).loginProfile;
+    const profile = this.seen(userName).loginProfile;
     return profile
       ? { createdAt: profile.createdAt, passwordResetRequired: profile.passwordResetRequired }
       : null;
@@ -279,6 +291,7 @@ export class SandboxAccount implements IamPort {
     if (!user.loginProfile) {
       throw new SandboxIamError('NoSuchEntity', `Login Profile for User ${userName} cannot be found.`);
     }
+    this.beginLag(user);
     user.loginProfile = null;
   }
 
@@ -297,14 +310,17 @@ export class SandboxAccount implements IamPort {
       throw new SandboxIamError('PasswordPolicyViolation', 'The password must be 1 to 128 characters long.');
     }
     // The password itself is not kept: only the fact that one was set.
+    this.beginLag(user);
     user.loginProfile = { createdAt: this.now().toISOString(), passwordResetRequired, setBySandbox: true };
   }
 
   async updateAccessKey(userName: string, accessKeyId: string, status: 'Active' | 'Inactive'): Promise<void> {
     this.enter('UpdateAccessKey');
     this.authorize('iam:UpdateAccessKey', userName);
-    const key = this.user(userName).accessKeys.find((k) => k.accessKeyId === accessKeyId);
+    const user = this.user(userName);
+    const key = user.accessKeys.find((k) => k.accessKeyId === accessKeyId);
     if (!key) throw SandboxAccount.noSuchKey(accessKeyId);
+    this.beginLag(user);
     key.status = status;
   }
 
@@ -388,6 +404,26 @@ export class SandboxAccount implements IamPort {
         `${denied} with an explicit deny in an identity-based policy`,
       );
     }
+  }
+
+  /** Remembers the state before a change, for `readLag` reads. */
+  private beginLag(user: UserState): void {
+    if (this.readLag === 0 || this.lagging.has(user.userName)) return;
+    this.lagging.set(user.userName, {
+      reads: this.readLag,
+      loginProfile: user.loginProfile ? { ...user.loginProfile } : null,
+      keys: user.accessKeys.map((k) => ({ ...k })),
+    });
+  }
+
+  /** What a read of the user's login profile and keys sees: the state before a recent change, for a while. */
+  private seen(userName: string): { loginProfile: UserState['loginProfile']; keys: KeyState[] } {
+    const user = this.user(userName);
+    const lag = this.lagging.get(userName);
+    if (!lag) return { loginProfile: user.loginProfile, keys: user.accessKeys };
+    lag.reads -= 1;
+    if (lag.reads <= 0) this.lagging.delete(userName);
+    return lag;
   }
 
   private user(userName: string): UserState {

@@ -63,6 +63,14 @@ describe('faults', () => {
     },
   );
 
+  it('IAM reads lagging behind a change (eventual consistency): Verify reads again, the run is not backed out', async () => {
+    const calm = await demo();
+    const lagging = await demo({ readLag: 1 });
+    expect(lagging).toMatchObject({ status: 'SUCCEEDED', outcome: 'remediated' });
+    expect(lagging.changes).toEqual(calm.changes);
+    expect(lagging.sandbox.toSeed()).toEqual(calm.sandbox.toSeed());
+  });
+
   it('a report still in progress: the poll waits and the run goes on', async () => {
     const result = await demo({ reportPollsUntilComplete: 3 });
     expect(result).toMatchObject({ status: 'SUCCEEDED', outcome: 'remediated' });
