@@ -160,6 +160,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { sandbox
     exemptUsers: opts.exemptUsers ?? [],
     exemptTagKey: 'credsweep:exempt',
     passwordSecretPrefix: 'credsweep/restored/',
+    // The sandbox's read lag counts reads, not seconds: re-reading needs no real wait.
+    rereadDelaysMs: [2, 4, 8],
   };
   const links: { url: string; approver: string }[] = [];
   let linkArrived: () => void = () => undefined;

@@ -29,45 +29,51 @@ const nameOf = (executionId: string) => executionId.split(':').pop() ?? executio
 export const passwordSecretName = (prefix: string, sourceExecutionId: string, userName: string) =>
   `${prefix}${nameOf(sourceExecutionId)}/${userName}`;
 
-/** Whether the change an `intended` entry announced actually happened (it may have crashed before). */
-async function changeHappened(ports: Ports, entry: LedgerEntry): Promise<boolean> {
-  if (entry.action === 'delete-login-profile')
-    return (await ports.iam.getLoginProfile(entry.userName)) === null;
-  const key = (await ports.iam.listAccessKeys(entry.userName)).find(
-    (k) => k.accessKeyId === entry.accessKeyId,
-  );
-  return key?.status === 'Inactive';
+const DEFAULT_REREAD_DELAYS_MS = [1000, 2000, 4000];
+
+/**
+ * Whether a credential still looks as it was before the change. IAM is eventually consistent: a
+ * read just after a change may still show the old state, so an "unchanged" answer is read again
+ * after each delay; a "changed" answer cannot be stale and is final.
+ */
+async function looksUnchanged(ports: Ports, entry: LedgerEntry): Promise<boolean> {
+  const read = async () => {
+    if (entry.action === 'delete-login-profile')
+      return (await ports.iam.getLoginProfile(entry.userName)) !== null;
+    const keys = await ports.iam.listAccessKeys(entry.userName);
+    return keys.find((k) => k.accessKeyId === entry.accessKeyId)?.status === 'Active';
+  };
+  for (const delay of [0, ...(ports.settings.rereadDelaysMs ?? DEFAULT_REREAD_DELAYS_MS)]) {
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    if (!(await read())) return false;
+  }
+  return true;
 }
 
 async function restore(ports: Ports, task: BackoutTask, entry: LedgerEntry): Promise<LedgerEntry> {
   const restoredAt = ports.now().toISOString();
   const done = { ...entry, status: 'restored' as const, restoredAt, restoredBy: task.executionId };
   if (entry.action === 'deactivate-access-key') {
-    const key = (await ports.iam.listAccessKeys(entry.userName)).find(
-      (k) => k.accessKeyId === entry.accessKeyId,
-    );
-    if (!key)
-      throw new CredsweepError(
-        'NoSuchEntity',
-        `access key ${entry.accessKeyId} of ${entry.userName} no longer exists`,
-      );
-    if (key.status !== 'Active') await ports.iam.updateAccessKey(entry.userName, key.accessKeyId, 'Active');
+    // Setting Active is what the ledger recorded as the prior state, and is idempotent: no read needed.
+    await ports.iam.updateAccessKey(entry.userName, entry.accessKeyId ?? '', 'Active');
     return { ...done, after: 'Active' };
   }
   const secretName = passwordSecretName(task.passwordSecretPrefix, task.sourceExecutionId, entry.userName);
-  if ((await ports.iam.getLoginProfile(entry.userName)) === null) {
-    const password = generatePassword();
-    const secretRef = await ports.secrets.putSecret(
-      secretName,
-      password,
-      `credsweep restored console password of ${entry.userName} (backout of ${nameOf(task.sourceExecutionId)}); reset required at first sign-in`,
-    );
-    await ports.iam.createLoginProfile(entry.userName, password, true).catch((err: Error) => {
-      if (err.name !== 'EntityAlreadyExists') throw err;
-    });
-    return { ...done, after: 'login profile restored, reset required', secretRef };
+  if (await looksUnchanged(ports, entry)) {
+    // Present although the ledger says it was deleted: an earlier attempt of this backout restored it
+    // (its password is in the secret of this name), or someone re-created it.
+    return { ...done, after: 'login profile present', secretRef: entry.secretRef ?? secretName };
   }
-  return { ...done, after: 'login profile present', secretRef: entry.secretRef ?? secretName };
+  const password = generatePassword();
+  const secretRef = await ports.secrets.putSecret(
+    secretName,
+    password,
+    `credsweep restored console password of ${entry.userName} (backout of ${nameOf(task.sourceExecutionId)}); reset required at first sign-in`,
+  );
+  await ports.iam.createLoginProfile(entry.userName, password, true).catch((err: Error) => {
+    if (err.name !== 'EntityAlreadyExists') throw err;
+  });
+  return { ...done, after: 'login profile restored, reset required', secretRef };
 }
 
 export async function backoutRun(ports: Ports, task: BackoutTask): Promise<BackoutResult> {
@@ -85,7 +91,7 @@ export async function backoutRun(ports: Ports, task: BackoutTask): Promise<Backo
   const failures: string[] = [];
   for (const entry of wanted) {
     try {
-      if (entry.status === 'intended' && !(await changeHappened(ports, entry))) {
+      if (entry.status === 'intended' && (await looksUnchanged(ports, entry))) {
         await ports.store.updateLedger({
           ...entry,
           status: 'skipped',

@@ -22,6 +22,11 @@ export interface Settings {
   exemptTagKey: string;
   /** Secrets Manager name prefix for console passwords restored by backout, e.g. `credsweep/restored/`. */
   passwordSecretPrefix: string;
+  /**
+   * Waits before reading IAM again when a read may be stale (IAM is eventually consistent).
+   * @default [1000, 2000, 4000] (the local sandbox uses a few milliseconds)
+   */
+  rereadDelaysMs?: number[];
 }
 
 /** Everything a task may need, built once per process (AWS) or per run (local). */

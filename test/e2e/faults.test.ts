@@ -71,6 +71,20 @@ describe('faults', () => {
     expect(lagging.sandbox.toSeed()).toEqual(calm.sandbox.toSeed());
   });
 
+  it('IAM reads lagging behind a change while backing out: every change is still restored', async () => {
+    const result = await demo({ readLag: 2, failAt: 'verify' });
+    expect(result).toMatchObject({ status: 'FAILED', outcome: 'backed-out' });
+    expect(result.changes.length).toBe(8);
+    expect(result.changes.every((c) => c.status === 'restored')).toBe(true);
+    const after = result.sandbox.toSeed();
+    for (const original of sample().users) {
+      expect(user(after, original.userName)?.accessKeys, original.userName).toEqual(original.accessKeys);
+      expect(user(after, original.userName)?.loginProfile === null, original.userName).toBe(
+        original.loginProfile === null,
+      );
+    }
+  });
+
   it('a report still in progress: the poll waits and the run goes on', async () => {
     const result = await demo({ reportPollsUntilComplete: 3 });
     expect(result).toMatchObject({ status: 'SUCCEEDED', outcome: 'remediated' });

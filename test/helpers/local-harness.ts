@@ -46,6 +46,7 @@ export function harness(
     exemptUsers: [],
     exemptTagKey: 'credsweep:exempt',
     passwordSecretPrefix: 'credsweep/restored/',
+    rereadDelaysMs: [1, 1, 1],
     ...overrides,
   };
   const ports: Ports = {
