@@ -9,8 +9,7 @@ import type { Ports } from './ports/index.js';
 
 /** Writes the run's evidence and mails the summary. */
 export async function report(event: unknown, ports: Ports) {
-  const { planKey: _planKey, ...task } = parseWith(reportEvent, event, 'Report event');
-  return reportRun(ports, task);
+  return reportRun(ports, parseWith(reportEvent, event, 'Report event'));
 }
 
 /** The ports this function uses; its role allows exactly these services. */

@@ -28,7 +28,6 @@ export const reportEvent = z.object({
   executionId,
   outcome: z.enum(OUTCOMES),
   request: runRequestSchema.optional(),
-  planKey: z.string().optional(),
   approvalId: z.string().optional(),
   error: errorInfo,
   backoutError: errorInfo,
