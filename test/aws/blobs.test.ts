@@ -9,6 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { S3Blobs } from '../../handlers/aws/blobs.js';
+import { thrown } from '../helpers/thrown.js';
 
 const BUCKET = 'credsweep-evidence';
 const s3Mock = mockClient(S3Client);
@@ -22,17 +23,6 @@ function body(text: string) {
     transformToString: async (encoding?: string) => new TextDecoder(encoding ?? 'utf-8').decode(bytes),
     transformToWebStream: () => new Blob([bytes]).stream(),
   });
-}
-
-/** Runs `act` and returns what it threw. */
-async function thrown(act: () => Promise<unknown>): Promise<Error> {
-  try {
-    await act();
-  } catch (err) {
-    if (err instanceof Error) return err;
-    throw new Error(`threw a non-Error: ${String(err)}`);
-  }
-  throw new Error('expected the call to throw');
 }
 
 describe('S3Blobs', () => {

@@ -20,23 +20,13 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AwsIam, iamErrorCode, normaliseIamError } from '../../handlers/aws/iam.js';
+import { thrown } from '../helpers/thrown.js';
 
 const iamMock = mockClient(IAMClient);
 const meta = { $metadata: {} };
 
 function serviceError(name: string, message = `${name} happened`) {
   return new IAMServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: 400 }, message });
-}
-
-/** Runs `act` and returns what it threw. */
-async function thrown(act: () => Promise<unknown>): Promise<Error> {
-  try {
-    await act();
-  } catch (err) {
-    if (err instanceof Error) return err;
-    throw new Error(`threw a non-Error: ${String(err)}`);
-  }
-  throw new Error('expected the call to throw');
 }
 
 describe('AwsIam', () => {

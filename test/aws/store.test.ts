@@ -10,6 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { approvalTtl, DynamoStore } from '../../handlers/aws/store.js';
 import type { ApprovalRecord, DecisionRecord, LedgerEntry } from '../../handlers/core/types.js';
+import { thrown } from '../helpers/thrown.js';
 
 const TABLE = 'credsweep-table';
 const EXECUTION = 'arn:aws:states:eu-west-1:123456789012:execution:credsweep:run-1';
@@ -54,17 +55,6 @@ function ledgerEntry(itemId: string, overrides: Partial<LedgerEntry> = {}): Ledg
 
 const conditionFailed = () =>
   new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
-
-/** Runs `act` and returns what it threw. */
-async function thrown(act: () => Promise<unknown>): Promise<Error> {
-  try {
-    await act();
-  } catch (err) {
-    if (err instanceof Error) return err;
-    throw new Error(`threw a non-Error: ${String(err)}`);
-  }
-  throw new Error('expected the call to throw');
-}
 
 describe('DynamoStore', () => {
   let store: DynamoStore;

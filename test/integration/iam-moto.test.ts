@@ -19,6 +19,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsIam } from '../../handlers/aws/iam.js';
+import { thrown } from '../helpers/thrown.js';
 
 const CSV_HEADER =
   'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,' +
@@ -119,17 +120,6 @@ function stopMoto(child: ChildProcess | undefined): Promise<void> {
       resolve();
     }
   });
-}
-
-/** Runs `act` and returns what it threw. */
-async function thrown(act: () => Promise<unknown>): Promise<Error> {
-  try {
-    await act();
-  } catch (err) {
-    if (err instanceof Error) return err;
-    throw new Error(`threw a non-Error: ${String(err)}`);
-  }
-  throw new Error('expected the call to throw');
 }
 
 describe.skipIf(!moto.available)('AwsIam against moto_server (IAM wire protocol)', () => {
