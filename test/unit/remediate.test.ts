@@ -16,6 +16,18 @@ async function planned(h = harness(smallSeed(), NOW)) {
   return { h, analysis, plan };
 }
 
+/** A plan whose every item an approver approved. */
+async function approvedAll(h = harness(smallSeed(), NOW)) {
+  const run = await planned(h);
+  const approvalId = await storeDecision(
+    run.h.ports,
+    EXEC,
+    'approved',
+    run.plan.items.map((i) => i.id),
+  );
+  return { ...run, approvalId };
+}
+
 async function applyAll(
   h: ReturnType<typeof harness>,
   analysis: Awaited<ReturnType<typeof analyzeRun>>,
@@ -65,13 +77,7 @@ describe('analyze: the plan', () => {
 
 describe('disable and deactivate', () => {
   it('changes exactly the approved credentials and records the prior state before each change', async () => {
-    const { h, analysis, plan } = await planned();
-    const approvalId = await storeDecision(
-      h.ports,
-      EXEC,
-      'approved',
-      plan.items.map((i) => i.id),
-    );
+    const { h, analysis, approvalId } = await approvedAll();
     await applyAll(h, analysis, approvalId);
 
     const state = h.sandbox.toSeed();
@@ -103,13 +109,7 @@ describe('disable and deactivate', () => {
   });
 
   it('skips a credential used between the report and the change', async () => {
-    const { h, analysis, plan } = await planned();
-    const approvalId = await storeDecision(
-      h.ports,
-      EXEC,
-      'approved',
-      plan.items.map((i) => i.id),
-    );
+    const { h, analysis, approvalId } = await approvedAll();
     h.sandbox.recordUse('stale.console', 'console-password', NOW);
     h.sandbox.recordUse('ci+deploy@svc', 'AKIATESTCIDEPLOY0001', NOW);
     await applyAll(h, analysis, approvalId);
@@ -124,13 +124,7 @@ describe('disable and deactivate', () => {
   });
 
   it('changes nothing twice when a task runs again', async () => {
-    const { h, analysis, plan } = await planned();
-    const approvalId = await storeDecision(
-      h.ports,
-      EXEC,
-      'approved',
-      plan.items.map((i) => i.id),
-    );
+    const { h, analysis, approvalId } = await approvedAll();
     await applyAll(h, analysis, approvalId);
     const first = h.sandbox.calls();
     await applyAll(h, analysis, approvalId);
@@ -141,13 +135,7 @@ describe('disable and deactivate', () => {
   });
 
   it('completes a change that crashed after IAM applied it but before the ledger said so', async () => {
-    const { h, analysis, plan } = await planned();
-    const approvalId = await storeDecision(
-      h.ports,
-      EXEC,
-      'approved',
-      plan.items.map((i) => i.id),
-    );
+    const { h, analysis, plan, approvalId } = await approvedAll();
     const item = plan.items.find((i) => i.id === 'stale.console/console-password');
     if (!item) throw new Error('plan lacks stale.console');
     await h.ports.store.recordIntent({
@@ -177,13 +165,7 @@ describe('disable and deactivate', () => {
 
 describe('verify and backout', () => {
   it('verifies live state and fails naming the credential that is not disabled', async () => {
-    const { h, analysis, plan } = await planned();
-    const approvalId = await storeDecision(
-      h.ports,
-      EXEC,
-      'approved',
-      plan.items.map((i) => i.id),
-    );
+    const { h, analysis, approvalId } = await approvedAll();
     await applyAll(h, analysis, approvalId);
     await expect(verifyRun(h.ports, EXEC)).resolves.toMatchObject({ checked: 4, failed: 0 });
     await h.sandbox.updateAccessKey('ci+deploy@svc', 'AKIATESTCIDEPLOY0001', 'Active');
@@ -194,13 +176,7 @@ describe('verify and backout', () => {
 
   it('restores exactly what the run changed: keys Active, console with reset required, password only in secrets', async () => {
     const seed = smallSeed();
-    const { h, analysis, plan } = await planned(harness(seed, NOW));
-    const approvalId = await storeDecision(
-      h.ports,
-      EXEC,
-      'approved',
-      plan.items.map((i) => i.id),
-    );
+    const { h, analysis, approvalId } = await approvedAll(harness(seed, NOW));
     await applyAll(h, analysis, approvalId);
     await h.sandbox.updateAccessKey('fresh.user', 'AKIATESTFRESHUSER001', 'Inactive'); // not this run's change
 
@@ -224,13 +200,7 @@ describe('verify and backout', () => {
   });
 
   it('backs out only the named users, and is idempotent', async () => {
-    const { h, analysis, plan } = await planned();
-    const approvalId = await storeDecision(
-      h.ports,
-      EXEC,
-      'approved',
-      plan.items.map((i) => i.id),
-    );
+    const { h, analysis, approvalId } = await approvedAll();
     await applyAll(h, analysis, approvalId);
     const task = {
       executionId: EXEC,
