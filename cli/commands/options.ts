@@ -28,11 +28,15 @@ export function parseIsoDate(value: string): Date {
  * names may contain commas), trims, drops empties.
  */
 export function collectUsers(value: string, previous: string[] = []): string[] {
-  const names = value
+  return [...previous, ...splitNames(value)];
+}
+
+/** Splits on commas not escaped as `\\,`, trims, drops empties. */
+function splitNames(value: string): string[] {
+  return value
     .split(/(?<!\\),/)
     .map((name) => name.replaceAll('\\,', ',').trim())
     .filter((name) => name !== '');
-  return [...previous, ...names];
 }
 
 export function parseRate(value: string): number {
@@ -45,10 +49,7 @@ export function parseRate(value: string): number {
 
 /** Comma-separated IAM user names; `\,` stands for a comma inside a name (IAM allows `+=,.@_-`). */
 export function parseNameList(value: string): string[] {
-  const names = value
-    .split(/(?<!\\),/)
-    .map((name) => name.replaceAll('\\,', ',').trim())
-    .filter((name) => name.length > 0);
+  const names = splitNames(value);
   if (names.length === 0) throw new InvalidArgumentError('expected a comma-separated list of user names');
   return names;
 }

@@ -4,45 +4,13 @@
  * and bidirectional-override characters are replaced, and in HTML every field goes through
  * `escapeHtml`. The mail carries the approver's link; never the task token.
  */
+import { clean, escapeHtml } from './html.js';
 import type { CredentialKind, Plan, PlanItem } from './types.js';
+
+export { clean, escapeHtml };
 
 /** The email lists at most this many credentials; the page always lists all of them. */
 export const EMAIL_MAX_ROWS = 100;
-
-const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-  '`': '&#96;',
-};
-
-/** Control characters (except TAB, LF, CR) and bidirectional marks/overrides, which can disguise text. */
-function isUnsafe(code: number): boolean {
-  return (
-    (code <= 0x1f && code !== 0x09 && code !== 0x0a && code !== 0x0d) ||
-    (code >= 0x7f && code <= 0x9f) ||
-    code === 0x200e ||
-    code === 0x200f ||
-    (code >= 0x202a && code <= 0x202e) ||
-    (code >= 0x2066 && code <= 0x2069)
-  );
-}
-
-const LINE_BREAKS = /[\t\r\n]+/g;
-
-/** Text with unsafe characters replaced by U+FFFD; `multiline` keeps line breaks. */
-export function clean(value: unknown, multiline = false): string {
-  let text = '';
-  for (const char of String(value ?? '')) text += isUnsafe(char.codePointAt(0) ?? 0) ? '\uFFFD' : char;
-  return multiline ? text.replace(/\r\n?/g, '\n') : text.replace(LINE_BREAKS, ' ');
-}
-
-/** HTML-escapes a value for element content and quoted attributes (after `clean`). */
-export function escapeHtml(value: unknown, multiline = false): string {
-  return clean(value, multiline).replace(/[&<>"'`]/g, (c) => HTML_ESCAPES[c] ?? c);
-}
 
 /** `2025-06-01 14:30 UTC`, or the cleaned input when it is not a date. */
 export function formatUtc(iso: string): string {

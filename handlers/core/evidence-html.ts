@@ -4,13 +4,10 @@
  * value from the evidence is HTML-escaped: user names, reasons and user agents come from outside.
  */
 import type { CredentialRecord, Evidence } from './evidence.js';
+import { escapeHtml as escapeHtmlWith } from './html.js';
 
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
-}
+/** The evidence keeps line breaks in free text (a rejection reason); everything else as the mail and page. */
+export const escapeHtml = (value: unknown): string => escapeHtmlWith(value, true);
 
 const ISO = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z$/;
 
