@@ -22,6 +22,12 @@
  * | alarmEmail            | (none)             | subscribed to the failed-run alarm topic when set              |
  */
 import { z } from 'zod';
+import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_EXEMPT_TAG_KEY,
+  DEFAULT_MAX_CREDENTIALS,
+  DEFAULT_THRESHOLD_DAYS,
+} from '../handlers/core/defaults.js';
 
 /** The validated configuration the stack is built from. */
 export interface CredsweepConfig {
@@ -207,7 +213,7 @@ const exemptTagKeySchema = z.preprocess(
     .regex(/^[\p{L}\p{Z}\p{N}_.:/=+@-]{1,128}$/u, {
       error: (issue) => `exemptTagKey ${shown(issue.input)} is not an IAM tag key`,
     })
-    .default('credsweep:exempt'),
+    .default(DEFAULT_EXEMPT_TAG_KEY),
 );
 
 const logRetentionSchema = z.preprocess(
@@ -230,10 +236,10 @@ const configSchema = z.object({
     'senderEmail',
     'pass -c senderEmail=credsweep@x.com (an address or domain verified in SES)',
   ),
-  thresholdDays: wholeNumber('thresholdDays', 30, 1, 3650),
+  thresholdDays: wholeNumber('thresholdDays', DEFAULT_THRESHOLD_DAYS, 1, 3650),
   approvalTimeoutHours: wholeNumber('approvalTimeoutHours', 72, 1, 720),
-  maxCredentials: wholeNumber('maxCredentials', 50, 1, 15000),
-  batchSize: wholeNumber('batchSize', 25, 1, 100),
+  maxCredentials: wholeNumber('maxCredentials', DEFAULT_MAX_CREDENTIALS, 1, 15000),
+  batchSize: wholeNumber('batchSize', DEFAULT_BATCH_SIZE, 1, 100),
   mapMaxConcurrency: wholeNumber('mapMaxConcurrency', 2, 1, 10),
   schedule: scheduleSchema,
   exemptUsers: exemptUsersSchema,

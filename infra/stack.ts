@@ -25,6 +25,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { PASSWORD_SECRET_PREFIX } from '../handlers/core/defaults.js';
 import type { CredsweepConfig } from './config.js';
 import { ApprovalApi } from './constructs/approval-api.js';
 import { type AccountLevelActions, CredsweepFunction } from './constructs/credsweep-function.js';
@@ -33,7 +34,6 @@ import { type AccountLevelActions, CredsweepFunction } from './constructs/credsw
 export const ASL_PATH = fileURLToPath(new URL('../statemachine/remediation.asl.json', import.meta.url));
 
 /** Name prefix of the restored-password secrets that backout creates at run time. */
-export const PASSWORD_SECRET_PREFIX = 'credsweep/restored/';
 
 /** Tunables of the workflow that are not deployment choices. */
 export const WORKFLOW_TIMING = {

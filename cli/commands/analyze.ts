@@ -5,6 +5,7 @@
  */
 
 import type { Command } from 'commander';
+import { DEFAULT_THRESHOLD_DAYS } from '../../handlers/core/defaults.js';
 import { ReportFormatError } from '../../handlers/core/errors.js';
 import { readReportInput } from '../../handlers/core/report-input.js';
 import {
@@ -16,7 +17,7 @@ import {
 import type { Analysis, CredentialReport, ReportDate, ReportRow } from '../../handlers/core/types.js';
 import { collectUsers, parseIsoDate, parsePositiveInt, readUserFile } from './options.js';
 
-export const DEFAULT_DAYS = 30;
+export const DEFAULT_DAYS = DEFAULT_THRESHOLD_DAYS;
 
 interface AnalyzeCliOptions {
   report: string;

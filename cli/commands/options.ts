@@ -31,7 +31,7 @@ export function collectUsers(value: string, previous: string[] = []): string[] {
   return [...previous, ...splitNames(value)];
 }
 
-/** Splits on commas not escaped as `\\,`, trims, drops empties. */
+/** Splits on commas not escaped as `\,`, trims, drops empties. */
 function splitNames(value: string): string[] {
   return value
     .split(/(?<!\\),/)

@@ -30,6 +30,9 @@ export function resolveAsl(substitutions: Record<string, string | number>, templ
 const LOCAL_ARN = (accountId: string, name: string) =>
   `arn:aws:lambda:us-east-1:${accountId}:function:credsweep-${name}`;
 
+/** The function name a local Lambda ARN (from `localSubstitutions`) stands for, e.g. `verify`. */
+export const localFunctionName = (arn: string): string => arn.split(':function:credsweep-').pop() ?? arn;
+
 export function localSubstitutions(
   accountId: string,
   opts: { approvalTimeoutSeconds: number; mapMaxConcurrency?: number; reportPollMaxAttempts?: number },

@@ -4,6 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_EXEMPT_TAG_KEY,
+  DEFAULT_MAX_CREDENTIALS,
+  DEFAULT_THRESHOLD_DAYS,
+  PASSWORD_SECRET_PREFIX,
+} from '../../handlers/core/defaults.js';
 import { CredsweepError } from '../../handlers/core/errors.js';
 import type { Evidence } from '../../handlers/core/evidence.js';
 import { evidenceKey } from '../../handlers/core/evidence.js';
@@ -154,12 +161,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { sandbox
     senderEmail: 'credsweep@example.com',
     approvalBaseUrl: 'http://127.0.0.1',
     approvalTimeoutSeconds,
-    thresholdDays: 30,
-    maxCredentials: 50,
-    batchSize: 25,
+    thresholdDays: DEFAULT_THRESHOLD_DAYS,
+    maxCredentials: DEFAULT_MAX_CREDENTIALS,
+    batchSize: DEFAULT_BATCH_SIZE,
     exemptUsers: opts.exemptUsers ?? [],
-    exemptTagKey: 'credsweep:exempt',
-    passwordSecretPrefix: 'credsweep/restored/',
+    exemptTagKey: DEFAULT_EXEMPT_TAG_KEY,
+    passwordSecretPrefix: PASSWORD_SECRET_PREFIX,
     // The sandbox's read lag counts reads, not seconds: re-reading needs no real wait.
     rereadDelaysMs: [2, 4, 8],
   };

@@ -13,7 +13,7 @@ import type { Ports } from '../../handlers/ports/index.js';
 import { report } from '../../handlers/report.js';
 import { requestApproval } from '../../handlers/request-approval.js';
 import { verify } from '../../handlers/verify.js';
-import { type AslDefinition, localSubstitutions, resolveAsl } from './asl.js';
+import { type AslDefinition, localFunctionName, localSubstitutions, resolveAsl } from './asl.js';
 import type { LocalTaskCallbacks } from './local-ports.js';
 import './polyfills.js';
 
@@ -112,7 +112,7 @@ function taskFunctions(definition: AslDefinition): [string, string][] {
     const arn = String(
       (state.Parameters as { FunctionName?: string } | undefined)?.FunctionName ?? state.Resource,
     );
-    found.push([name, arn.split(':function:credsweep-').pop() ?? arn]);
+    found.push([name, localFunctionName(arn)]);
   }
   return found;
 }

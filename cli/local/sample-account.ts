@@ -2,6 +2,7 @@
  * The built-in sample account that `npm start` (credsweep demo) runs against. Dates are relative
  * to `now`, so that with the default threshold of 30 days every run has something to show.
  */
+import { DEFAULT_EXEMPT_TAG_KEY } from '../../handlers/core/defaults.js';
 import type { Seed } from './seed.js';
 
 export const SAMPLE_ACCOUNT_ID = '123456789012';
@@ -10,7 +11,7 @@ export const SAMPLE_ACCOUNT_ID = '123456789012';
 export const SAMPLE_EXEMPT_USERS: readonly string[] = ['breakglass-admin'];
 
 /** The tag that exempts a user (DESIGN: users tagged `credsweep:exempt=true` are never touched). */
-export const EXEMPT_TAG_KEY = 'credsweep:exempt';
+export const EXEMPT_TAG_KEY = DEFAULT_EXEMPT_TAG_KEY;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -4,6 +4,7 @@
  * the credential report's exact CSV, its generation states, its 4-hour reuse and its snapshot
  * semantics (changes show only in a report generated after them).
  */
+import { DEFAULT_EXEMPT_TAG_KEY } from '../../handlers/core/defaults.js';
 import type {
   AccessKeyInfo,
   IamPort,
@@ -11,6 +12,7 @@ import type {
   ReportState,
   UserInfo,
 } from '../../handlers/ports/iam.js';
+
 import { type Seed, type SeedUser, validateSeed } from './seed.js';
 
 /** The IAM operations the sandbox answers, as AWS names them (and as `calls()` counts them). */
@@ -188,7 +190,7 @@ export class SandboxAccount implements IamPort {
     this.throttleRate = rate;
     this.random = mulberry32(options.rngSeed ?? 1);
     this.denied = new Set(options.denyUsers ?? []);
-    this.exemptTagKey = options.exemptTagKey === undefined ? 'credsweep:exempt' : options.exemptTagKey;
+    this.exemptTagKey = options.exemptTagKey === undefined ? DEFAULT_EXEMPT_TAG_KEY : options.exemptTagKey;
     this.readLag = options.readLag ?? 0;
     this.users = valid.users.map((user) => SandboxAccount.fromSeedUser(user));
     for (const user of this.users) this.byName.set(user.userName, user);

@@ -24,6 +24,13 @@
  * An empty value counts as unset. AWS_REGION (set by Lambda) is read by the SDK itself.
  */
 import * as z from 'zod';
+import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_EXEMPT_TAG_KEY,
+  DEFAULT_MAX_CREDENTIALS,
+  DEFAULT_THRESHOLD_DAYS,
+  PASSWORD_SECRET_PREFIX,
+} from '../core/defaults.js';
 import { CredsweepError } from '../core/errors.js';
 import type {
   BlobPort,
@@ -71,7 +78,7 @@ export const awsEnvSchema = z.object({
   PASSWORD_SECRET_PREFIX: variable(
     text()
       .regex(/^[A-Za-z0-9/_+=.@-]+$/, 'may hold only letters, digits and /_+=.@-')
-      .default('credsweep/restored/'),
+      .default(PASSWORD_SECRET_PREFIX),
   ),
   ACCOUNT_ID: variable(text().regex(/^\d{12}$/, 'must be a 12-digit AWS account id')),
   APPROVER_EMAILS: variable(
@@ -84,11 +91,11 @@ export const awsEnvSchema = z.object({
       .transform((url) => url.replace(/\/+$/, '')),
   ),
   APPROVAL_TIMEOUT_SECONDS: variable(wholeNumber(1)),
-  THRESHOLD_DAYS: variable(wholeNumber(1).default(30)),
-  MAX_CREDENTIALS: variable(wholeNumber(1).default(50)),
-  BATCH_SIZE: variable(wholeNumber(1).default(25)),
+  THRESHOLD_DAYS: variable(wholeNumber(1).default(DEFAULT_THRESHOLD_DAYS)),
+  MAX_CREDENTIALS: variable(wholeNumber(1).default(DEFAULT_MAX_CREDENTIALS)),
+  BATCH_SIZE: variable(wholeNumber(1).default(DEFAULT_BATCH_SIZE)),
   EXEMPT_USERS: variable(text().transform(commaList).default([])),
-  EXEMPT_TAG_KEY: variable(text().default('credsweep:exempt')),
+  EXEMPT_TAG_KEY: variable(text().default(DEFAULT_EXEMPT_TAG_KEY)),
 });
 
 export type AwsEnv = z.output<typeof awsEnvSchema>;

@@ -10,12 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { awsEnvSchema } from '../../handlers/aws/ports.js';
-import {
-  ASL_PATH,
-  MUTATING_IAM_ACTIONS,
-  PASSWORD_SECRET_PREFIX,
-  WORKFLOW_TIMING,
-} from '../../infra/stack.js';
+import { PASSWORD_SECRET_PREFIX } from '../../handlers/core/defaults.js';
+import { ASL_PATH, MUTATING_IAM_ACTIONS, WORKFLOW_TIMING } from '../../infra/stack.js';
 import {
   type Built,
   buildStack,

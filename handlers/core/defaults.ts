@@ -1,0 +1,15 @@
+/**
+ * The defaults of the rules, in one place: the CDK configuration, the Lambda environment, the
+ * local demo, the sandbox's model of the deployed policy and `analyze` all start from these.
+ */
+
+/** Unused this many whole days or more is stale. */
+export const DEFAULT_THRESHOLD_DAYS = 30;
+/** Blast-radius guard: a plan larger than this stops before anyone is asked. */
+export const DEFAULT_MAX_CREDENTIALS = 50;
+/** Plan items per Map iteration. */
+export const DEFAULT_BATCH_SIZE = 25;
+/** Users tagged `<key>=true` are never touched (the deployed IAM policy denies it too). */
+export const DEFAULT_EXEMPT_TAG_KEY = 'credsweep:exempt';
+/** Secrets Manager name prefix of console passwords restored by backout. */
+export const PASSWORD_SECRET_PREFIX = 'credsweep/restored/';
