@@ -55,6 +55,7 @@ export async function analyzeRun(
   const byUser = new Map<string, Finding[]>();
   for (const f of analysis.findings) byUser.set(f.userName, [...(byUser.get(f.userName) ?? []), f]);
 
+  const rowsByUser = new Map(report.rows.map((r) => [r.user, r]));
   const items: PlanItem[] = [];
   const findings: Finding[] = [];
   const skipped: Skipped[] = [...analysis.skipped];
@@ -75,7 +76,7 @@ export async function analyzeRun(
     findings.push(...userFindings);
     const keyFindings = userFindings.filter((f) => f.credential !== 'console-password');
     const keys = keyFindings.length > 0 ? await iam.listAccessKeys(userName) : [];
-    const row = report.rows.find((r) => r.user === userName);
+    const row = rowsByUser.get(userName);
     for (const f of userFindings) {
       const base = {
         userName,
