@@ -2,34 +2,13 @@
  * The real ASL in the local engine, the real handlers, the sandbox account: every path of the
  * workflow end to end, as `credsweep demo` runs it.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type DemoOptions, runDemo } from '../../cli/local/demo-run.js';
-import { SAMPLE_EXEMPT_USERS, sampleSeed } from '../../cli/local/sample-account.js';
+import { runDemo } from '../../cli/local/demo-run.js';
 import type { Seed } from '../../cli/local/seed.js';
+import { demo, sample, tempHome, userIn } from '../helpers/demo.js';
 import { NOW } from '../helpers/seeds.js';
-
-const home = () => mkdtempSync(join(tmpdir(), 'credsweep-e2e-'));
-const sample = () => sampleSeed(NOW);
-
-function demo(overrides: Partial<DemoOptions> = {}) {
-  return runDemo({
-    seed: sample(),
-    now: NOW,
-    home: home(),
-    approval: 'auto-approve',
-    exemptUsers: [...SAMPLE_EXEMPT_USERS],
-    ...overrides,
-  });
-}
-
-const user = (seed: Seed, name: string) => {
-  const found = seed.users.find((u) => u.userName === name);
-  if (!found) throw new Error(`no user ${name}`);
-  return found;
-};
 
 /**
  * The account equals the seed, except that a console password backout restored is a new one
@@ -37,7 +16,7 @@ const user = (seed: Seed, name: string) => {
  */
 function expectRestored(after: Seed, before: Seed, restoredConsole: string[]) {
   for (const original of before.users) {
-    const now = user(after, original.userName);
+    const now = userIn(after, original.userName);
     expect(now.accessKeys, original.userName).toEqual(original.accessKeys);
     if (original.loginProfile === null) {
       expect(now.loginProfile, original.userName).toBeNull();
@@ -66,10 +45,10 @@ describe('credsweep demo on the sample account', () => {
       'svc+etl=nightly,eu.ops@data_team-1 AKIASANDBOX0SVCETL01',
     ]);
     const after = result.sandbox.toSeed();
-    expect(user(after, 'ci-deployer').accessKeys.map((k) => k.status)).toEqual(['Inactive', 'Active']);
-    expect(user(after, 'alice.chen')).toEqual(user(sample(), 'alice.chen'));
-    expect(user(after, 'breakglass-admin')).toEqual(user(sample(), 'breakglass-admin'));
-    expect(user(after, 'legacy-reporting')).toEqual(user(sample(), 'legacy-reporting'));
+    expect(userIn(after, 'ci-deployer').accessKeys.map((k) => k.status)).toEqual(['Inactive', 'Active']);
+    expect(userIn(after, 'alice.chen')).toEqual(userIn(sample(), 'alice.chen'));
+    expect(userIn(after, 'breakglass-admin')).toEqual(userIn(sample(), 'breakglass-admin'));
+    expect(userIn(after, 'legacy-reporting')).toEqual(userIn(sample(), 'legacy-reporting'));
     expect(result.maxPayloadBytes).toBeLessThan(262_144);
   });
 
@@ -90,7 +69,7 @@ describe('credsweep demo on the sample account', () => {
   it('nothing stale: succeeds as nothing-to-do without asking anyone', async () => {
     const seed = sample();
     seed.users = seed.users.filter((u) => u.userName === 'alice.chen' || u.userName === 'dave.okafor');
-    const h = home();
+    const h = tempHome();
     const result = await runDemo({ seed, now: NOW, home: h, approval: 'none' });
     expect(result).toMatchObject({ status: 'SUCCEEDED', outcome: 'nothing-to-do', changes: [] });
     expect(existsSync(join(h, 'outbox'))).toBe(false);
@@ -124,11 +103,11 @@ describe('credsweep demo on the sample account', () => {
         liveLastUsed: NOW.toISOString(),
       },
     ]);
-    expect(user(result.sandbox.toSeed(), 'bob.martinez').loginProfile).not.toBeNull();
+    expect(userIn(result.sandbox.toSeed(), 'bob.martinez').loginProfile).not.toBeNull();
   });
 
   it('blast-radius guard: more credentials than the limit stops before any approval is asked', async () => {
-    const h = home();
+    const h = tempHome();
     const result = await runDemo({
       seed: sample(),
       now: NOW,

@@ -2,29 +2,15 @@
  * The evidence each outcome leaves: real local runs (the ASL, the handlers, the sandbox account),
  * then the three files of the run directory read back as a reviewer would.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { type DemoOptions, runDemo } from '../../cli/local/demo-run.js';
-import { SAMPLE_EXEMPT_USERS, sampleSeed } from '../../cli/local/sample-account.js';
+import { runDemo } from '../../cli/local/demo-run.js';
 import type { Evidence } from '../../handlers/core/evidence.js';
 import { FINDINGS_CSV_COLUMNS } from '../../handlers/core/evidence-csv.js';
+import { demo, tempHome } from '../helpers/demo.js';
 import { NOW, smallSeed } from '../helpers/seeds.js';
-
-const home = () => mkdtempSync(join(tmpdir(), 'credsweep-evidence-'));
-
-function demo(overrides: Partial<DemoOptions> = {}) {
-  return runDemo({
-    seed: sampleSeed(NOW),
-    now: NOW,
-    home: home(),
-    approval: 'auto-approve',
-    exemptUsers: [...SAMPLE_EXEMPT_USERS],
-    ...overrides,
-  });
-}
 
 interface Files {
   evidence: Evidence;
@@ -237,7 +223,7 @@ describe('evidence of a run backed out after a failure (--fail-at deactivate-key
   });
 
   it('a later backout-mode run lists what it restored from the earlier run', async () => {
-    const h = home();
+    const h = tempHome();
     const first = await demo({ home: h });
     const back = await runDemo({
       seed: first.sandbox.toSeed(),

@@ -2,29 +2,16 @@
  * Reliability under faults (docs/reliability.md lists each with its result): every fault is
  * injected into the sandbox account or the local engine, and the real workflow runs end to end.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type DemoOptions, runDemo } from '../../cli/local/demo-run.js';
-import { SAMPLE_EXEMPT_USERS, sampleSeed } from '../../cli/local/sample-account.js';
-import type { Seed } from '../../cli/local/seed.js';
+import { runDemo } from '../../cli/local/demo-run.js';
+import { SAMPLE_EXEMPT_USERS } from '../../cli/local/sample-account.js';
 import type { Evidence } from '../../handlers/core/evidence.js';
+import { demo, sample, tempHome, userIn } from '../helpers/demo.js';
 import { NOW } from '../helpers/seeds.js';
 
-const sample = () => sampleSeed(NOW);
-const home = () => mkdtempSync(join(tmpdir(), 'credsweep-faults-'));
-const demo = (overrides: Partial<DemoOptions> = {}) =>
-  runDemo({
-    seed: sample(),
-    now: NOW,
-    home: home(),
-    approval: 'auto-approve',
-    exemptUsers: [...SAMPLE_EXEMPT_USERS],
-    ...overrides,
-  });
 const evidenceOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'evidence.json'), 'utf8')) as Evidence;
-const user = (seed: Seed, name: string) => seed.users.find((u) => u.userName === name);
 
 describe('faults', () => {
   it('throttling on 30% of IAM calls: the same final state as without throttling', async () => {
@@ -44,7 +31,7 @@ describe('faults', () => {
     expect(result.changes.every((c) => c.status === 'restored')).toBe(true);
     const after = result.sandbox.toSeed();
     for (const original of sample().users) {
-      const now = user(after, original.userName);
+      const now = userIn(after, original.userName);
       expect(now?.accessKeys, original.userName).toEqual(original.accessKeys);
       expect(now?.loginProfile === null, original.userName).toBe(original.loginProfile === null);
     }
@@ -78,8 +65,8 @@ describe('faults', () => {
     expect(result.changes.every((c) => c.status === 'restored')).toBe(true);
     const after = result.sandbox.toSeed();
     for (const original of sample().users) {
-      expect(user(after, original.userName)?.accessKeys, original.userName).toEqual(original.accessKeys);
-      expect(user(after, original.userName)?.loginProfile === null, original.userName).toBe(
+      expect(userIn(after, original.userName)?.accessKeys, original.userName).toEqual(original.accessKeys);
+      expect(userIn(after, original.userName)?.loginProfile === null, original.userName).toBe(
         original.loginProfile === null,
       );
     }
@@ -92,7 +79,7 @@ describe('faults', () => {
   });
 
   it('a report that never completes: bounded, clear failure, nothing asked or changed', async () => {
-    const h = home();
+    const h = tempHome();
     const result = await runDemo({
       seed: sample(),
       now: NOW,
@@ -119,7 +106,7 @@ describe('faults', () => {
 
   it('a user tagged credsweep:exempt=true is never touched, and reported', async () => {
     const result = await demo();
-    expect(user(result.sandbox.toSeed(), 'legacy-reporting')).toEqual(user(sample(), 'legacy-reporting'));
+    expect(userIn(result.sandbox.toSeed(), 'legacy-reporting')).toEqual(userIn(sample(), 'legacy-reporting'));
     expect(evidenceOf(result.evidenceDir).skipped).toContainEqual({
       userName: 'legacy-reporting',
       reason: 'exempt-tag',
@@ -131,7 +118,7 @@ describe('faults', () => {
       beforeDecision: (sandbox) => sandbox.tagUser('frank.li', 'credsweep:exempt', 'true'),
     });
     expect(result).toMatchObject({ status: 'SUCCEEDED', outcome: 'remediated' });
-    expect(user(result.sandbox.toSeed(), 'frank.li')?.loginProfile).not.toBeNull();
+    expect(userIn(result.sandbox.toSeed(), 'frank.li')?.loginProfile).not.toBeNull();
     expect(result.changes.some((c) => c.userName === 'frank.li')).toBe(false);
     const { unchanged } = evidenceOf(result.evidenceDir);
     expect(unchanged.filter((c) => c.userName === 'frank.li').map((c) => c.skipReason)).toEqual([
@@ -141,7 +128,7 @@ describe('faults', () => {
   });
 
   it('a console password restored by backout is not disabled again by the next run', async () => {
-    const h = home();
+    const h = tempHome();
     const first = await runDemo({
       seed: sample(),
       now: NOW,
