@@ -30,10 +30,11 @@ export interface Built {
 /** The app and stack, not yet synthesized (so validation plugins can still be added). */
 export function buildApp(
   context: Partial<Record<ConfigKey, unknown>>,
-  options: { bundle: boolean },
+  options: { bundle: boolean; outdir?: string },
 ): Omit<Built, 'template'> {
   const app = new App({
     context: { ...cdkJsonContext(), ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
+    ...(options.outdir ? { outdir: options.outdir } : {}),
   });
   const stack = new CredsweepStack(app, 'Credsweep', {
     config: parseConfig({ ...REQUIRED_CONTEXT, ...context }),

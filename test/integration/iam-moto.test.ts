@@ -9,8 +9,7 @@
  * - CreateLoginProfile ignores PasswordResetRequired (its profiles always say false), so the
  *   suite checks the request body the adapter put on the wire instead.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import {
   CreateAccessKeyCommand,
   CreateLoginProfileCommand,
@@ -19,6 +18,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsIam } from '../../handlers/aws/iam.js';
+import { detectMoto, isCi, startMoto, stopMoto } from '../helpers/moto.js';
 import { thrown } from '../helpers/thrown.js';
 
 const CSV_HEADER =
@@ -31,95 +31,10 @@ const CSV_HEADER =
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const PASSWORD = 'Moto-Test-Passw0rd!';
 
-/** Whether moto's server can run here, and if not, why. */
-function detectMoto(): { available: true; version: string } | { available: false; reason: string } {
-  const python = spawnSync('python3', ['-c', 'import moto, moto.server; print(moto.__version__)'], {
-    encoding: 'utf8',
-    timeout: 15_000,
-  });
-  if (python.error) return { available: false, reason: `python3 could not be run (${python.error.message})` };
-  if (python.status !== 0) {
-    return {
-      available: false,
-      reason: 'python3 cannot import moto with its server extras (install with: pip install "moto[server]")',
-    };
-  }
-  const onPath = spawnSync('sh', ['-c', 'command -v moto_server'], { encoding: 'utf8' });
-  if (onPath.status !== 0)
-    return { available: false, reason: 'moto is installed but moto_server is not on PATH' };
-  return { available: true, version: python.stdout.trim() };
-}
-
 const moto = detectMoto();
 if (!moto.available) {
+  if (isCi()) throw new Error(`[test/integration/iam-moto] CI=true needs moto: ${moto.reason}`);
   console.warn(`[test/integration/iam-moto] skipped: ${moto.reason}`);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === 'object') resolve(address.port);
-        else reject(new Error('could not find a free port'));
-      });
-    });
-  });
-}
-
-/** Starts moto_server in its own process group and waits until it answers. */
-async function startMoto(port: number): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}:\n${output}`);
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/moto-api/`);
-      if (response.ok) return { child, output: () => output };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  stopMoto(child);
-  throw new Error(`moto_server did not answer on port ${port} within 15 s:\n${output}`);
-}
-
-/** Ends the moto_server process group this suite started. */
-function stopMoto(child: ChildProcess | undefined): Promise<void> {
-  if (!child?.pid || child.exitCode !== null) return Promise.resolve();
-  const pid = child.pid;
-  return new Promise((resolve) => {
-    const force = setTimeout(() => {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }, 3_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    try {
-      process.kill(-pid, 'SIGTERM');
-    } catch {
-      clearTimeout(force);
-      resolve();
-    }
-  });
 }
 
 describe.skipIf(!moto.available)('AwsIam against moto_server (IAM wire protocol)', () => {
@@ -132,11 +47,11 @@ describe.skipIf(!moto.available)('AwsIam against moto_server (IAM wire protocol)
 
   beforeAll(async () => {
     // Prepare: a fresh moto, a raw client to seed it, and the adapter under test.
-    const port = await freePort();
-    server = (await startMoto(port)).child;
+    const started = await startMoto();
+    server = started.child;
     const config = {
       region: 'us-east-1',
-      endpoint: `http://127.0.0.1:${port}`,
+      endpoint: started.endpoint,
       credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
       maxAttempts: 1,
     };

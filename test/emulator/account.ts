@@ -1,0 +1,193 @@
+/**
+ * The emulated account in moto: what CloudFormation would have created from the template (the
+ * table with the template's key schema, the data bucket, the signing-key secret, the verified SES
+ * sender), the IAM users of the scenarios with backdated dates, and read-backs (IAM state, the
+ * mail moto's SES accepted, secrets). These calls go straight to moto, not through the recorder:
+ * they are the test's, not the functions'.
+ */
+import { randomBytes } from 'node:crypto';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateAccessKeyCommand,
+  CreateLoginProfileCommand,
+  CreateUserCommand,
+  GetLoginProfileCommand,
+  IAMClient,
+  ListAccessKeysCommand,
+  NoSuchEntityException,
+  UpdateAccessKeyCommand,
+} from '@aws-sdk/client-iam';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateSecretCommand,
+  GetSecretValueCommand,
+  ListSecretsCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { ACCOUNT_ID, type CfnTemplate, generatedIds, onlyResource, type PhysicalIds, REGION } from './deployment.js';
+
+export interface SeedUser {
+  userName: string;
+  createdDaysAgo: number;
+  tags?: Record<string, string>;
+  /** A console password and when it was last used (null: never). */
+  console?: { lastUsedDaysAgo: number | null };
+  accessKeys?: { createdDaysAgo: number; lastUsedDaysAgo: number | null; inactive?: boolean }[];
+}
+
+const daysAgo = (days: number | null) =>
+  days === null ? null : new Date(Date.now() - days * 86_400_000).toISOString();
+
+export class MotoAccount {
+  readonly iam: IAMClient;
+  readonly secrets: SecretsManagerClient;
+  private readonly config;
+  /** Access key ids moto gave each seeded user, in creation order. */
+  readonly keys = new Map<string, string[]>();
+
+  constructor(readonly endpoint: string) {
+    this.config = {
+      region: REGION,
+      endpoint,
+      credentials: { accessKeyId: 'AKIAEMUTESTSETUP', secretAccessKey: 'emulator-secret' },
+      forcePathStyle: true,
+    };
+    this.iam = new IAMClient(this.config);
+    this.secrets = new SecretsManagerClient(this.config);
+  }
+
+  /** Creates what the template declares that the functions use; returns their physical ids. */
+  async deploy(template: CfnTemplate, senderEmail: string): Promise<PhysicalIds> {
+    const ids = generatedIds(template);
+    const [tableId, table] = onlyResource(template, 'AWS::DynamoDB::Table');
+    const tableName = `Credsweep-${tableId}`;
+    const dynamo = new DynamoDBClient(this.config);
+    await dynamo.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        KeySchema: table.Properties?.KeySchema as never,
+        AttributeDefinitions: table.Properties?.AttributeDefinitions as never,
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    dynamo.destroy();
+    ids.ref[tableId] = tableName;
+    ids.attr[tableId] = { Arn: `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/${tableName}` };
+
+    const s3 = new S3Client(this.config);
+    for (const [bucketId] of Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::S3::Bucket')) {
+      const bucketName = `credsweep-${bucketId.toLowerCase()}`;
+      await s3.send(new CreateBucketCommand({ Bucket: bucketName }));
+      ids.ref[bucketId] = bucketName;
+      ids.attr[bucketId] = { Arn: `arn:aws:s3:::${bucketName}` };
+    }
+    s3.destroy();
+
+    const [secretId] = onlyResource(template, 'AWS::SecretsManager::Secret');
+    const created = await this.secrets.send(
+      new CreateSecretCommand({ Name: `Credsweep-${secretId}`, SecretString: randomBytes(48).toString('hex') }),
+    );
+    if (!created.ARN) throw new Error('moto created no secret ARN');
+    ids.ref[secretId] = created.ARN; // Ref of AWS::SecretsManager::Secret is its ARN
+
+    const ses = new SESv2Client(this.config);
+    await ses.send(new CreateEmailIdentityCommand({ EmailIdentity: senderEmail }));
+    ses.destroy();
+    return ids;
+  }
+
+  /** Creates the users, then backdates their dates inside moto (test/emulator/moto_server.py). */
+  async seed(users: SeedUser[]): Promise<void> {
+    const dates = [];
+    for (const user of users) {
+      await this.iam.send(
+        new CreateUserCommand({
+          UserName: user.userName,
+          Tags: Object.entries(user.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
+        }),
+      );
+      if (user.console) {
+        await this.iam.send(
+          new CreateLoginProfileCommand({ UserName: user.userName, Password: `Seed-${randomBytes(9).toString('hex')}!` }),
+        );
+      }
+      const keys: { accessKeyId: string; createdAt: string | null; lastUsed: string | null }[] = [];
+      for (const key of user.accessKeys ?? []) {
+        const out = await this.iam.send(new CreateAccessKeyCommand({ UserName: user.userName }));
+        const accessKeyId = out.AccessKey?.AccessKeyId;
+        if (!accessKeyId) throw new Error('moto created no access key');
+        if (key.inactive) {
+          await this.iam.send(
+            new UpdateAccessKeyCommand({ UserName: user.userName, AccessKeyId: accessKeyId, Status: 'Inactive' }),
+          );
+        }
+        keys.push({ accessKeyId, createdAt: daysAgo(key.createdDaysAgo), lastUsed: daysAgo(key.lastUsedDaysAgo) });
+      }
+      this.keys.set(
+        user.userName,
+        keys.map((key) => key.accessKeyId),
+      );
+      dates.push({
+        userName: user.userName,
+        createdAt: daysAgo(user.createdDaysAgo),
+        ...(user.console ? { passwordLastUsed: daysAgo(user.console.lastUsedDaysAgo) } : {}),
+        accessKeys: keys,
+      });
+    }
+    const response = await fetch(`${this.endpoint}/credsweep-emulator/iam-dates`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ accountId: ACCOUNT_ID, users: dates }),
+    });
+    if (!response.ok) throw new Error(`moto refused the dates: ${await response.text()}`);
+  }
+
+  /** Whether the user has a console password, and the status of each of its keys, as IAM says now. */
+  async credentials(userName: string): Promise<{ console: boolean; keys: Record<string, string> }> {
+    let console = true;
+    try {
+      await this.iam.send(new GetLoginProfileCommand({ UserName: userName }));
+    } catch (err) {
+      if (!(err instanceof NoSuchEntityException)) throw err;
+      console = false;
+    }
+    const listed = await this.iam.send(new ListAccessKeysCommand({ UserName: userName }));
+    const keys = Object.fromEntries(
+      (listed.AccessKeyMetadata ?? []).map((key) => [key.AccessKeyId ?? '', key.Status ?? '']),
+    );
+    return { console, keys };
+  }
+
+  /** The mail moto's SES accepted (it keeps the HTML part when there is one). */
+  async sentMail(): Promise<SentMail[]> {
+    const response = await fetch(`${this.endpoint}/moto-api/data.json`);
+    const data = (await response.json()) as { ses?: { Message?: SentMail[] } };
+    return data.ses?.Message ?? [];
+  }
+
+  /** The secrets whose name starts with `prefix`, with their values. */
+  async secretsUnder(prefix: string): Promise<{ name: string; arn: string; value: string }[]> {
+    const listed = await this.secrets.send(new ListSecretsCommand({}));
+    const found = [];
+    for (const secret of listed.SecretList ?? []) {
+      if (!secret.Name?.startsWith(prefix) || !secret.ARN) continue;
+      const value = await this.secrets.send(new GetSecretValueCommand({ SecretId: secret.ARN }));
+      found.push({ name: secret.Name, arn: secret.ARN, value: value.SecretString ?? '' });
+    }
+    return found;
+  }
+
+  destroy(): void {
+    this.iam.destroy();
+    this.secrets.destroy();
+  }
+}
+
+export interface SentMail {
+  id: string;
+  source: string;
+  subject: string;
+  body: string;
+  destinations: { ToAddresses?: string[] };
+}

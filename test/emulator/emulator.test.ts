@@ -1,0 +1,257 @@
+/**
+ * The deployed path over the wire: the Lambda bundles exactly as `cdk synth` writes them, with
+ * the synthesized environment and state machine definition, against moto_server.
+ *
+ * - Bundles: the stack is synthesized with bundling on (esbuild, as `cdk synth`); each function's
+ *   asset directory is found from its Code.S3Key, its environment is the template's with
+ *   Ref/GetAtt/Join resolved to what was created in moto, and each invocation is a fresh node
+ *   process (test/emulator/lambdas.ts) with AWS_ENDPOINT_URL pointing at the recorder.
+ * - AWS: moto 5.2.1 (IAM and its credential report, DynamoDB, S3, SES v2, Secrets Manager, STS),
+ *   started by the suite through test/emulator/moto_server.py, which only adds one endpoint to
+ *   backdate IAM dates (IAM has no API for it and moto records "now").
+ * - Workflow: the synthesized definition runs in aws-local-stepfunctions, each Task bound to the
+ *   bundle its Resource names. moto's Step Functions can execute a definition but its Lambda needs
+ *   Docker, which these machines lack; so the only stand-in is Step Functions' task-token callback
+ *   API (TaskTokens in test/emulator/workflow.ts), reached by the approval API bundle's own SFN
+ *   client through the recorder.
+ * - Approval: the link is read from the mail moto's SES accepted; the page is fetched and the form
+ *   posted through the approval API bundle with the REST API proxy events API Gateway sends.
+ * - Failure with backout: the recorder answers DeactivateKeys' UpdateAccessKey for one user with
+ *   IAM's AccessDenied, as a service control policy added mid-run would (moto cannot be told to fail
+ *   a call; everything before and after it is moto's real answer).
+ * - Recorder: every request each function sends is mapped to its IAM action and resource
+ *   (test/policy/recorder.ts) for the policy check.
+ *
+ * Needs python3 with moto[server]; without it the suite skips and says why, except under CI=true,
+ * where it fails. Run alone: `npm run test:emulator`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CallRecorder } from '../policy/recorder.js';
+import { REQUIRED_CONTEXT } from '../cdk/synth.js';
+import { detectMoto, isCi, type MotoServer, startMoto, stopMoto } from '../helpers/moto.js';
+import { MotoAccount, type SeedUser } from './account.js';
+import { restApiEvent, restApiShape } from './api-gateway.js';
+import {
+  ACCOUNT_ID,
+  type Deployment,
+  deploymentOf,
+  FUNCTION_IDS,
+  PARTITION,
+  type Synthesized,
+  synthesize,
+} from './deployment.js';
+import { accessKeyOf, Lambdas } from './lambdas.js';
+import { runWorkflow, TaskTokens, type WorkflowResult } from './workflow.js';
+
+const LAUNCHER = fileURLToPath(new URL('./moto_server.py', import.meta.url));
+const APPROVER = REQUIRED_CONTEXT.approverEmails;
+const SENDER = REQUIRED_CONTEXT.senderEmail;
+
+const moto = detectMoto();
+if (!moto.available) console.warn(`[test/emulator] skipped: ${moto.reason}`);
+
+/** Every scenario's users; each run names its own with the run input's `users`. */
+const USERS: SeedUser[] = [
+  // approve all
+  { userName: 'ann', createdDaysAgo: 400, console: { lastUsedDaysAgo: 95 }, accessKeys: [
+    { createdDaysAgo: 400, lastUsedDaysAgo: 60 }, { createdDaysAgo: 20, lastUsedDaysAgo: 1 } ] },
+  { userName: 'ben', createdDaysAgo: 120, accessKeys: [{ createdDaysAgo: 45, lastUsedDaysAgo: null }] },
+  { userName: 'xena', createdDaysAgo: 300, tags: { 'credsweep:exempt': 'true' }, console: { lastUsedDaysAgo: 200 },
+    accessKeys: [{ createdDaysAgo: 300, lastUsedDaysAgo: 200 }] },
+  // approve a subset
+  { userName: 'sam', createdDaysAgo: 200, console: { lastUsedDaysAgo: 90 }, accessKeys: [
+    { createdDaysAgo: 200, lastUsedDaysAgo: 70 } ] },
+  { userName: 'sue', createdDaysAgo: 90, accessKeys: [{ createdDaysAgo: 90, lastUsedDaysAgo: null }] },
+  // reject
+  { userName: 'rob', createdDaysAgo: 500, console: { lastUsedDaysAgo: 300 }, accessKeys: [
+    { createdDaysAgo: 500, lastUsedDaysAgo: 100 } ] },
+  // failure with backout
+  { userName: 'bea', createdDaysAgo: 365, console: { lastUsedDaysAgo: 120 }, accessKeys: [
+    { createdDaysAgo: 365, lastUsedDaysAgo: 80 } ] },
+  { userName: 'bo', createdDaysAgo: 365, accessKeys: [{ createdDaysAgo: 365, lastUsedDaysAgo: 40 }] },
+];
+
+/** The AWS error IAM answers when a policy denies the call (awsQuery XML). */
+const accessDenied = (action: string, userName: string) => ({
+  status: 403,
+  contentType: 'text/xml',
+  body: `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:sts::${ACCOUNT_ID}:assumed-role/DeactivateKeysRole/Credsweep is not authorized to perform: iam:${action} on resource: arn:aws:iam::${ACCOUNT_ID}:user/${userName} with an explicit deny in a service control policy</Message></Error><RequestId>00000000-0000-4000-8000-000000000001</RequestId></ErrorResponse>`,
+});
+
+const decodeHtml = (text: string) =>
+  text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire against moto_server', () => {
+  let workdir: string;
+  let server: MotoServer | undefined;
+  let synthesized: Synthesized;
+  let deployment: Deployment;
+  let account: MotoAccount;
+  let recorder: CallRecorder;
+  let lambdas: Lambdas;
+  const tokens = new TaskTokens();
+  /** Requests the recorder answers with a fault instead of moto (set by a scenario). */
+  let denyUser: string | undefined;
+  let startedBy: string | null = null;
+
+  beforeAll(async () => {
+    if (!moto.available) throw new Error(`CI=true: the emulator suite needs moto_server: ${moto.reason}`);
+    workdir = mkdtempSync(join(tmpdir(), 'credsweep-emulator-'));
+    const [synth, started] = await Promise.all([
+      Promise.resolve().then(() => synthesize(join(workdir, 'cdk.out'), {})),
+      startMoto({ file: 'python3', args: (port) => [LAUNCHER, String(port)] }),
+    ]);
+    synthesized = synth;
+    server = started;
+    account = new MotoAccount(server.endpoint);
+    const ids = await account.deploy(synthesized.template, SENDER);
+    deployment = deploymentOf(synthesized, ids);
+    recorder = new CallRecorder({
+      target: server.endpoint,
+      account: ACCOUNT_ID,
+      partition: PARTITION,
+      callerOf: (key) => [...FUNCTION_IDS, 'CLI'].find((id) => accessKeyOf(id) === key),
+      tablePartitionKey: deployment.tablePartitionKey,
+      stateMachineArn: deployment.stateMachineArn,
+      states: (action, body) => tokens.answer(action, body),
+      fault: (request) => {
+        if (request.caller !== 'DeactivateKeys' || request.service !== 'iam') return undefined;
+        const form = new URLSearchParams(request.body);
+        const user = form.get('UserName') ?? '';
+        return form.get('Action') === 'UpdateAccessKey' && user === denyUser
+          ? accessDenied('UpdateAccessKey', user)
+          : undefined;
+      },
+    });
+    const endpoint = await recorder.start();
+    lambdas = new Lambdas(deployment, endpoint);
+    await account.seed(USERS);
+  }, 240_000);
+
+  afterAll(async () => {
+    await lambdas?.close();
+    await recorder?.close();
+    account?.destroy();
+    await stopMoto(server?.child);
+    if (workdir) rmSync(workdir, { recursive: true, force: true });
+  });
+
+  /** Starts a run, answers its approval mail through the approval API bundle, and waits for its end. */
+  async function run(
+    name: string,
+    users: string[],
+    decide: (form: ApprovalForm) => Record<string, string | string[]>,
+  ): Promise<{ result: WorkflowResult; page: string; decided: { statusCode: number; body: string } }> {
+    const mailBefore = (await account.sentMail()).length;
+    const execution = runWorkflow({
+      deployment,
+      lambdas,
+      tokens,
+      executionName: name,
+      input: { users, ...(startedBy ? { startedBy } : {}) },
+    });
+    const link = await approvalLink(mailBefore, execution);
+    const shape = restApiShape(deployment.template);
+    const get = (await lambdas.invoke(
+      'ApprovalApi',
+      restApiEvent(shape, { method: 'GET', url: link }),
+    )) as { statusCode: number; body: string };
+    expect(get.statusCode).toBe(200);
+    const form = parseForm(get.body);
+    const fields = decide(form);
+    const body = new URLSearchParams();
+    body.append('csrf', form.csrf);
+    for (const [field, value] of Object.entries(fields)) {
+      for (const one of Array.isArray(value) ? value : [value]) body.append(field, one);
+    }
+    const decided = (await lambdas.invoke(
+      'ApprovalApi',
+      restApiEvent(shape, {
+        method: 'POST',
+        url: link,
+        body: body.toString(),
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Origin: new URL(link).origin,
+          'Sec-Fetch-Site': 'same-origin',
+        },
+      }),
+    )) as { statusCode: number; body: string };
+    return { result: await execution, page: get.body, decided };
+  }
+
+  /** Polls moto's SES for the approval mail sent after `since` mails; fails if the run ends first. */
+  async function approvalLink(since: number, execution: Promise<WorkflowResult>): Promise<string> {
+    let ended: WorkflowResult | undefined;
+    void execution.then((result) => {
+      ended = result;
+    });
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const mail = (await account.sentMail()).slice(since);
+      const approval = mail.find((m) => m.destinations.ToAddresses?.includes(APPROVER) && m.body.includes('/approvals/'));
+      if (approval) {
+        const href = /href="(https:\/\/[^"]+\/approvals\/[^"]+)"/.exec(approval.body)?.[1];
+        if (!href) throw new Error(`the approval mail has no link:\n${approval.body}`);
+        return decodeHtml(href);
+      }
+      if (ended) throw new Error(`the run ended before any approval mail: ${JSON.stringify(ended)}\n${logsTail()}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`no approval mail within 60 s\n${logsTail()}`);
+  }
+
+  const logsTail = () =>
+    lambdas
+      .logs()
+      .map((log) => `--- ${log.functionId}\n${log.text.slice(-1500)}`)
+      .join('\n');
+
+  it('approve all: the approved credentials are disabled in IAM, verified, and the evidence written', async () => {
+    const before = await account.credentials('ann');
+    const { result, page, decided } = await run('emu-approve-all', ['ann', 'ben', 'xena'], (form) => ({
+      action: 'approve',
+      item: form.items,
+    }));
+    expect(result.error, logsTail()).toBeNull();
+    expect(result.status).toBe('SUCCEEDED');
+    expect(decided.statusCode).toBe(200);
+    expect(page).toContain('ann');
+    expect(page).not.toContain('xena');
+    const [annOld, annNew] = account.keys.get('ann') ?? [];
+    expect(before.console).toBe(true);
+    expect(await account.credentials('ann')).toEqual({
+      console: false,
+      keys: { [String(annOld)]: 'Inactive', [String(annNew)]: 'Active' },
+    });
+    const [benKey] = account.keys.get('ben') ?? [];
+    expect((await account.credentials('ben')).keys).toEqual({ [String(benKey)]: 'Inactive' });
+    const [xenaKey] = account.keys.get('xena') ?? [];
+    expect(await account.credentials('xena')).toEqual({ console: true, keys: { [String(xenaKey)]: 'Active' } });
+    expect(result.states).toEqual(expect.arrayContaining(['Verify', 'Report', 'Remediated']));
+  }, 120_000);
+});
+
+interface ApprovalForm {
+  csrf: string;
+  items: string[];
+  labels: Record<string, string>;
+}
+
+/** The approval form as a browser sees it: the hidden token and each credential checkbox. */
+function parseForm(html: string): ApprovalForm {
+  const csrf = /<input type="hidden" name="csrf" value="([^"]*)">/.exec(html)?.[1];
+  if (csrf === undefined) throw new Error(`the approval page has no form token:\n${html.slice(0, 2000)}`);
+  const items: string[] = [];
+  const labels: Record<string, string> = {};
+  for (const m of html.matchAll(/<input type="checkbox" id="[^"]*" name="item" value="([^"]*)"[^>]*aria-label="([^"]*)"/g)) {
+    const value = decodeHtml(m[1] ?? '');
+    items.push(value);
+    labels[value] = decodeHtml(m[2] ?? '');
+  }
+  return { csrf: decodeHtml(csrf), items, labels };
+}
