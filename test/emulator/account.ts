@@ -17,7 +17,7 @@ import {
   NoSuchEntityException,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   CreateSecretCommand,
   GetSecretValueCommand,
@@ -164,6 +164,17 @@ export class MotoAccount {
     const response = await fetch(`${this.endpoint}/moto-api/data.json`);
     const data = (await response.json()) as { ses?: { Message?: SentMail[] } };
     return data.ses?.Message ?? [];
+  }
+
+  /** An object's text from the bucket. */
+  async object(bucket: string, key: string): Promise<string> {
+    const s3 = new S3Client(this.config);
+    try {
+      const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return (await out.Body?.transformToString('utf-8')) ?? '';
+    } finally {
+      s3.destroy();
+    }
   }
 
   /** The secrets whose name starts with `prefix`, with their values. */

@@ -30,7 +30,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CallRecorder } from '../policy/recorder.js';
+import { PASSWORD_SECRET_PREFIX } from '../../handlers/core/defaults.js';
+import { CallRecorder, type WireRequest } from '../policy/recorder.js';
 import { REQUIRED_CONTEXT } from '../cdk/synth.js';
 import { detectMoto, isCi, type MotoServer, startMoto, stopMoto } from '../helpers/moto.js';
 import { MotoAccount, type SeedUser } from './account.js';
@@ -41,6 +42,7 @@ import {
   deploymentOf,
   FUNCTION_IDS,
   PARTITION,
+  REGION,
   type Synthesized,
   synthesize,
 } from './deployment.js';
@@ -205,36 +207,189 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
     throw new Error(`no approval mail within 60 s\n${logsTail()}`);
   }
 
+  const bucketName = () => String(deployment.functions.Report.environment.BUCKET_NAME);
+
   const logsTail = () =>
     lambdas
       .logs()
       .map((log) => `--- ${log.functionId}\n${log.text.slice(-1500)}`)
       .join('\n');
 
+  it('the CLI learns who starts a run from STS (GetCallerIdentity over the wire)', async () => {
+    // Act: the CLI's own caller lookup, with the SDK pointed at the recorder as the CLI's key.
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: recorder.endpoint,
+      AWS_ACCESS_KEY_ID: accessKeyOf('CLI'),
+      AWS_SECRET_ACCESS_KEY: 'emulator-secret',
+      AWS_REGION: REGION,
+    });
+    try {
+      const { callerArn } = await import('../../cli/aws/executions.js');
+      startedBy = await callerArn();
+    } finally {
+      process.env = saved;
+    }
+
+    // Assess
+    expect(startedBy).toMatch(new RegExp(`^arn:aws:(sts|iam)::${ACCOUNT_ID}:`));
+    expect(recorder.all).toContainEqual({ functionId: 'CLI', action: 'sts:GetCallerIdentity', resource: '*', context: {} });
+  });
+
   it('approve all: the approved credentials are disabled in IAM, verified, and the evidence written', async () => {
-    const before = await account.credentials('ann');
+    // Prepare
+    const [annOld, annNew] = account.keys.get('ann') ?? [];
+    const [benKey] = account.keys.get('ben') ?? [];
+    const [xenaKey] = account.keys.get('xena') ?? [];
+
+    // Act
     const { result, page, decided } = await run('emu-approve-all', ['ann', 'ben', 'xena'], (form) => ({
       action: 'approve',
       item: form.items,
     }));
+
+    // Assess
     expect(result.error, logsTail()).toBeNull();
     expect(result.status).toBe('SUCCEEDED');
     expect(decided.statusCode).toBe(200);
     expect(page).toContain('ann');
     expect(page).not.toContain('xena');
-    const [annOld, annNew] = account.keys.get('ann') ?? [];
-    expect(before.console).toBe(true);
     expect(await account.credentials('ann')).toEqual({
       console: false,
       keys: { [String(annOld)]: 'Inactive', [String(annNew)]: 'Active' },
     });
-    const [benKey] = account.keys.get('ben') ?? [];
     expect((await account.credentials('ben')).keys).toEqual({ [String(benKey)]: 'Inactive' });
-    const [xenaKey] = account.keys.get('xena') ?? [];
     expect(await account.credentials('xena')).toEqual({ console: true, keys: { [String(xenaKey)]: 'Active' } });
     expect(result.states).toEqual(expect.arrayContaining(['Verify', 'Report', 'Remediated']));
-  }, 120_000);
+    const evidence = JSON.parse(await account.object(bucketName(), 'runs/emu-approve-all/evidence.json')) as {
+      outcome: string;
+      execution: { startedBy: string | null; stateMachineArn: string | null };
+    };
+    expect(evidence.outcome).toBe('remediated');
+    expect(evidence.execution.startedBy).toBe(startedBy);
+    const summary = (await account.sentMail()).find((m) => m.subject.includes('emu-approve-all'));
+    expect(summary?.subject).toMatch(/remediated \(3 disabled, 0 restored\)/);
+    expect(summary?.destinations.ToAddresses).toEqual([APPROVER]);
+  }, 180_000);
+
+  it('the approval API answers a link with a wrong secret with 404, and an answered one with 409', async () => {
+    // Prepare: the link of the run above, as mailed, and the same link with another secret.
+    const mail = (await account.sentMail()).find((m) => m.subject.includes('approve disabling') && m.body.includes('/approvals/'));
+    const link = decodeHtml(/href="(https:\/\/[^"]+\/approvals\/[^"]+)"/.exec(mail?.body ?? '')?.[1] ?? '');
+    const forged = `${link.replace(/\?k=.*$/, '')}?k=${'A'.repeat(43)}`;
+    const shape = restApiShape(deployment.template);
+
+    // Act
+    const wrong = (await lambdas.invoke('ApprovalApi', restApiEvent(shape, { method: 'GET', url: forged }))) as {
+      statusCode: number;
+    };
+    const again = (await lambdas.invoke('ApprovalApi', restApiEvent(shape, { method: 'GET', url: link }))) as {
+      statusCode: number;
+    };
+
+    // Assess
+    expect(wrong.statusCode).toBe(404);
+    expect(again.statusCode).toBe(409);
+  }, 60_000);
+
+  it('approve a subset: only the ticked credentials change', async () => {
+    // Prepare
+    const [samKey] = account.keys.get('sam') ?? [];
+    const [sueKey] = account.keys.get('sue') ?? [];
+
+    // Act: everything but sam's console password.
+    const { result } = await run('emu-approve-subset', ['sam', 'sue'], (form) => ({
+      action: 'approve',
+      item: form.items.filter((item) => !/sam .*console/i.test(form.labels[item] ?? '')),
+    }));
+
+    // Assess
+    expect(result.error, logsTail()).toBeNull();
+    expect(result.status).toBe('SUCCEEDED');
+    expect(await account.credentials('sam')).toEqual({ console: true, keys: { [String(samKey)]: 'Inactive' } });
+    expect((await account.credentials('sue')).keys).toEqual({ [String(sueKey)]: 'Inactive' });
+  }, 180_000);
+
+  it('reject: nothing changes, the run fails as Rejected and the reason is in the evidence', async () => {
+    // Prepare
+    const before = await account.credentials('rob');
+
+    // Act
+    const { result } = await run('emu-reject', ['rob'], () => ({
+      action: 'reject',
+      reason: 'Rob is on parental leave until March; keep his access.',
+    }));
+
+    // Assess
+    expect(result.status).toBe('FAILED');
+    expect(result.error?.Error).toBe('Rejected');
+    expect(await account.credentials('rob')).toEqual(before);
+    const evidence = await account.object(bucketName(), 'runs/emu-reject/evidence.json');
+    expect(evidence).toContain('Rob is on parental leave until March; keep his access.');
+    expect(JSON.parse(evidence).outcome).toBe('rejected');
+  }, 180_000);
+
+  it('failure after the first change: the run backs out, every credential is restored, the password is kept only in Secrets Manager', async () => {
+    // Prepare: IAM will deny DeactivateKeys' UpdateAccessKey on bo (as a service control policy would).
+    const before = { bea: await account.credentials('bea'), bo: await account.credentials('bo') };
+    denyUser = 'bo';
+
+    // Act
+    let outcome: Awaited<ReturnType<typeof run>>;
+    try {
+      outcome = await run('emu-backout', ['bea', 'bo'], (form) => ({ action: 'approve', item: form.items }));
+    } finally {
+      denyUser = undefined;
+    }
+    const { result } = outcome;
+
+    // Assess: a real change was made (bea's console password deleted) and then restored.
+    const deleted = recorder.all.filter(
+      (c) => c.functionId === 'DisableConsole' && c.action === 'iam:DeleteLoginProfile' && c.resource.endsWith(':user/bea'),
+    );
+    expect(deleted).toHaveLength(1);
+    expect(result.status).toBe('FAILED');
+    expect(result.error?.Error).toBe('AccessDenied');
+    expect(result.states).toEqual(expect.arrayContaining(['ChangeFailed', 'Backout', 'ReportBackout', 'BackedOut']));
+    expect(await account.credentials('bea')).toEqual(before.bea);
+    expect(await account.credentials('bo')).toEqual(before.bo);
+
+    // The restored password is in Secrets Manager, and nowhere else but the two calls that need it.
+    const secrets = await account.secretsUnder(`${PASSWORD_SECRET_PREFIX}`);
+    const beas = secrets.filter((secret) => secret.name.endsWith('/bea'));
+    expect(beas).toHaveLength(1);
+    const password = beas[0]?.value ?? '';
+    expect(password.length).toBeGreaterThanOrEqual(16);
+    const carriers = recorder.requests.filter((r) => wireText(r).includes(password)).map((r) => carrierName(r));
+    expect(carriers.sort()).toEqual(['iam CreateLoginProfile', 'secretsmanager CreateSecret']);
+    for (const log of lambdas.logs()) expect(log.text).not.toContain(password);
+    for (const mail of await account.sentMail()) expect(`${mail.subject}\n${mail.body}`).not.toContain(password);
+    const evidence = await account.object(bucketName(), 'runs/emu-backout/evidence.json');
+    expect(JSON.parse(evidence).outcome).toBe('backed-out');
+    expect(evidence).not.toContain(password);
+  }, 180_000);
+
+  it('every request of every function maps to an IAM action and resource, and every function ran', () => {
+    expect(recorder.unmapped).toEqual([]);
+    const callers = new Set(recorder.calls(FUNCTION_IDS).map((call) => call.functionId));
+    expect([...callers].sort()).toEqual([...FUNCTION_IDS].sort());
+  });
 });
+
+/** A request and its answer as text, form bodies decoded (IAM and STS speak awsQuery). */
+function wireText(request: WireRequest): string {
+  const form = ['iam', 'sts'].includes(request.service)
+    ? [...new URLSearchParams(request.body).values()].join('\n')
+    : '';
+  return `${request.body}\n${form}\n${request.responseBody}`;
+}
+
+/** What a request carrying a secret was: service and operation. */
+function carrierName(request: WireRequest): string {
+  const target = String(request.headers['x-amz-target'] ?? '').split('.').pop();
+  const action = new URLSearchParams(request.body).get('Action');
+  return `${request.service} ${target || action || request.path}`;
+}
 
 interface ApprovalForm {
   csrf: string;
