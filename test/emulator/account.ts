@@ -25,7 +25,14 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { ACCOUNT_ID, type CfnTemplate, generatedIds, onlyResource, type PhysicalIds, REGION } from './deployment.js';
+import {
+  ACCOUNT_ID,
+  type CfnTemplate,
+  generatedIds,
+  onlyResource,
+  type PhysicalIds,
+  REGION,
+} from './deployment.js';
 
 export interface SeedUser {
   userName: string;
@@ -76,7 +83,9 @@ export class MotoAccount {
     ids.attr[tableId] = { Arn: `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/${tableName}` };
 
     const s3 = new S3Client(this.config);
-    for (const [bucketId] of Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::S3::Bucket')) {
+    for (const [bucketId] of Object.entries(template.Resources).filter(
+      ([, r]) => r.Type === 'AWS::S3::Bucket',
+    )) {
       const bucketName = `credsweep-${bucketId.toLowerCase()}`;
       await s3.send(new CreateBucketCommand({ Bucket: bucketName }));
       ids.ref[bucketId] = bucketName;
@@ -86,7 +95,10 @@ export class MotoAccount {
 
     const [secretId] = onlyResource(template, 'AWS::SecretsManager::Secret');
     const created = await this.secrets.send(
-      new CreateSecretCommand({ Name: `Credsweep-${secretId}`, SecretString: randomBytes(48).toString('hex') }),
+      new CreateSecretCommand({
+        Name: `Credsweep-${secretId}`,
+        SecretString: randomBytes(48).toString('hex'),
+      }),
     );
     if (!created.ARN) throw new Error('moto created no secret ARN');
     ids.ref[secretId] = created.ARN; // Ref of AWS::SecretsManager::Secret is its ARN
@@ -109,7 +121,10 @@ export class MotoAccount {
       );
       if (user.console) {
         await this.iam.send(
-          new CreateLoginProfileCommand({ UserName: user.userName, Password: `Seed-${randomBytes(9).toString('hex')}!` }),
+          new CreateLoginProfileCommand({
+            UserName: user.userName,
+            Password: `Seed-${randomBytes(9).toString('hex')}!`,
+          }),
         );
       }
       const keys: { accessKeyId: string; createdAt: string | null; lastUsed: string | null }[] = [];
@@ -119,10 +134,18 @@ export class MotoAccount {
         if (!accessKeyId) throw new Error('moto created no access key');
         if (key.inactive) {
           await this.iam.send(
-            new UpdateAccessKeyCommand({ UserName: user.userName, AccessKeyId: accessKeyId, Status: 'Inactive' }),
+            new UpdateAccessKeyCommand({
+              UserName: user.userName,
+              AccessKeyId: accessKeyId,
+              Status: 'Inactive',
+            }),
           );
         }
-        keys.push({ accessKeyId, createdAt: daysAgo(key.createdDaysAgo), lastUsed: daysAgo(key.lastUsedDaysAgo) });
+        keys.push({
+          accessKeyId,
+          createdAt: daysAgo(key.createdDaysAgo),
+          lastUsed: daysAgo(key.lastUsedDaysAgo),
+        });
       }
       this.keys.set(
         user.userName,

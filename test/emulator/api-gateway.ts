@@ -55,7 +55,7 @@ export function restApiEvent(
     ...request.headers,
   };
   const query: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) (query[name] ??= []).push(value);
+  for (const [name, value] of url.searchParams) query[name] = [...(query[name] ?? []), value];
   const hasQuery = Object.keys(query).length > 0;
   return {
     resource: shape.resourcePath,

@@ -5,7 +5,7 @@
  * DefinitionSubstitutions applied. Nothing here knows what the stack should contain: it only reads
  * the template, so a missing variable or a wrong reference shows up when a bundle runs.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AslDefinition, resolveAsl } from '../../cli/local/asl.js';
 import { buildApp } from '../cdk/synth.js';
@@ -45,8 +45,6 @@ export interface Synthesized {
 
 /** Synthesizes the stack with bundling on (esbuild, as `cdk synth`) into `outdir`. */
 export function synthesize(outdir: string, context: Record<string, unknown>): Synthesized {
-  const reuse = process.env.DEV_REUSE_CDK_OUT; // TEMPORARY dev knob
-  if (reuse) return { template: JSON.parse(readFileSync(join(reuse, 'Credsweep.template.json'), 'utf8')), assemblyDir: reuse };
   const { app, stack } = buildApp(context, { bundle: true, outdir });
   const assembly = app.synth();
   const artifact = assembly.getStackByName(stack.stackName);
@@ -224,6 +222,3 @@ export function deploymentOf(synthesized: Synthesized, ids: PhysicalIds): Deploy
     tablePartitionKey: hash,
   };
 }
-
-/** Reads a template file (for a test that edits a copy in memory). */
-export const readTemplate = (path: string): CfnTemplate => JSON.parse(readFileSync(path, 'utf8'));

@@ -31,9 +31,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD_SECRET_PREFIX } from '../../handlers/core/defaults.js';
-import { CallRecorder, type WireRequest } from '../policy/recorder.js';
 import { REQUIRED_CONTEXT } from '../cdk/synth.js';
 import { detectMoto, isCi, type MotoServer, startMoto, stopMoto } from '../helpers/moto.js';
+import { CallRecorder, type WireRequest } from '../policy/recorder.js';
 import { MotoAccount, type SeedUser } from './account.js';
 import { restApiEvent, restApiShape } from './api-gateway.js';
 import {
@@ -59,21 +59,45 @@ if (!moto.available) console.warn(`[test/emulator] skipped: ${moto.reason}`);
 /** Every scenario's users; each run names its own with the run input's `users`. */
 const USERS: SeedUser[] = [
   // approve all
-  { userName: 'ann', createdDaysAgo: 400, console: { lastUsedDaysAgo: 95 }, accessKeys: [
-    { createdDaysAgo: 400, lastUsedDaysAgo: 60 }, { createdDaysAgo: 20, lastUsedDaysAgo: 1 } ] },
+  {
+    userName: 'ann',
+    createdDaysAgo: 400,
+    console: { lastUsedDaysAgo: 95 },
+    accessKeys: [
+      { createdDaysAgo: 400, lastUsedDaysAgo: 60 },
+      { createdDaysAgo: 20, lastUsedDaysAgo: 1 },
+    ],
+  },
   { userName: 'ben', createdDaysAgo: 120, accessKeys: [{ createdDaysAgo: 45, lastUsedDaysAgo: null }] },
-  { userName: 'xena', createdDaysAgo: 300, tags: { 'credsweep:exempt': 'true' }, console: { lastUsedDaysAgo: 200 },
-    accessKeys: [{ createdDaysAgo: 300, lastUsedDaysAgo: 200 }] },
+  {
+    userName: 'xena',
+    createdDaysAgo: 300,
+    tags: { 'credsweep:exempt': 'true' },
+    console: { lastUsedDaysAgo: 200 },
+    accessKeys: [{ createdDaysAgo: 300, lastUsedDaysAgo: 200 }],
+  },
   // approve a subset
-  { userName: 'sam', createdDaysAgo: 200, console: { lastUsedDaysAgo: 90 }, accessKeys: [
-    { createdDaysAgo: 200, lastUsedDaysAgo: 70 } ] },
+  {
+    userName: 'sam',
+    createdDaysAgo: 200,
+    console: { lastUsedDaysAgo: 90 },
+    accessKeys: [{ createdDaysAgo: 200, lastUsedDaysAgo: 70 }],
+  },
   { userName: 'sue', createdDaysAgo: 90, accessKeys: [{ createdDaysAgo: 90, lastUsedDaysAgo: null }] },
   // reject
-  { userName: 'rob', createdDaysAgo: 500, console: { lastUsedDaysAgo: 300 }, accessKeys: [
-    { createdDaysAgo: 500, lastUsedDaysAgo: 100 } ] },
+  {
+    userName: 'rob',
+    createdDaysAgo: 500,
+    console: { lastUsedDaysAgo: 300 },
+    accessKeys: [{ createdDaysAgo: 500, lastUsedDaysAgo: 100 }],
+  },
   // failure with backout
-  { userName: 'bea', createdDaysAgo: 365, console: { lastUsedDaysAgo: 120 }, accessKeys: [
-    { createdDaysAgo: 365, lastUsedDaysAgo: 80 } ] },
+  {
+    userName: 'bea',
+    createdDaysAgo: 365,
+    console: { lastUsedDaysAgo: 120 },
+    accessKeys: [{ createdDaysAgo: 365, lastUsedDaysAgo: 80 }],
+  },
   { userName: 'bo', createdDaysAgo: 365, accessKeys: [{ createdDaysAgo: 365, lastUsedDaysAgo: 40 }] },
 ];
 
@@ -85,7 +109,12 @@ const accessDenied = (action: string, userName: string) => ({
 });
 
 const decodeHtml = (text: string) =>
-  text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  text
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire against moto_server', () => {
   let workdir: string;
@@ -158,10 +187,10 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
     });
     const link = await approvalLink(mailBefore, execution);
     const shape = restApiShape(deployment.template);
-    const get = (await lambdas.invoke(
-      'ApprovalApi',
-      restApiEvent(shape, { method: 'GET', url: link }),
-    )) as { statusCode: number; body: string };
+    const get = (await lambdas.invoke('ApprovalApi', restApiEvent(shape, { method: 'GET', url: link }))) as {
+      statusCode: number;
+      body: string;
+    };
     expect(get.statusCode).toBe(200);
     const form = parseForm(get.body);
     const fields = decide(form);
@@ -195,13 +224,16 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       const mail = (await account.sentMail()).slice(since);
-      const approval = mail.find((m) => m.destinations.ToAddresses?.includes(APPROVER) && m.body.includes('/approvals/'));
+      const approval = mail.find(
+        (m) => m.destinations.ToAddresses?.includes(APPROVER) && m.body.includes('/approvals/'),
+      );
       if (approval) {
         const href = /href="(https:\/\/[^"]+\/approvals\/[^"]+)"/.exec(approval.body)?.[1];
         if (!href) throw new Error(`the approval mail has no link:\n${approval.body}`);
         return decodeHtml(href);
       }
-      if (ended) throw new Error(`the run ended before any approval mail: ${JSON.stringify(ended)}\n${logsTail()}`);
+      if (ended)
+        throw new Error(`the run ended before any approval mail: ${JSON.stringify(ended)}\n${logsTail()}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     throw new Error(`no approval mail within 60 s\n${logsTail()}`);
@@ -233,7 +265,12 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
 
     // Assess
     expect(startedBy).toMatch(new RegExp(`^arn:aws:(sts|iam)::${ACCOUNT_ID}:`));
-    expect(recorder.all).toContainEqual({ functionId: 'CLI', action: 'sts:GetCallerIdentity', resource: '*', context: {} });
+    expect(recorder.all).toContainEqual({
+      functionId: 'CLI',
+      action: 'sts:GetCallerIdentity',
+      resource: '*',
+      context: {},
+    });
   });
 
   it('approve all: the approved credentials are disabled in IAM, verified, and the evidence written', async () => {
@@ -259,7 +296,10 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
       keys: { [String(annOld)]: 'Inactive', [String(annNew)]: 'Active' },
     });
     expect((await account.credentials('ben')).keys).toEqual({ [String(benKey)]: 'Inactive' });
-    expect(await account.credentials('xena')).toEqual({ console: true, keys: { [String(xenaKey)]: 'Active' } });
+    expect(await account.credentials('xena')).toEqual({
+      console: true,
+      keys: { [String(xenaKey)]: 'Active' },
+    });
     expect(result.states).toEqual(expect.arrayContaining(['Verify', 'Report', 'Remediated']));
     const evidence = JSON.parse(await account.object(bucketName(), 'runs/emu-approve-all/evidence.json')) as {
       outcome: string;
@@ -274,16 +314,24 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
 
   it('the approval API answers a link with a wrong secret with 404, and an answered one with 409', async () => {
     // Prepare: the link of the run above, as mailed, and the same link with another secret.
-    const mail = (await account.sentMail()).find((m) => m.subject.includes('approve disabling') && m.body.includes('/approvals/'));
+    const mail = (await account.sentMail()).find(
+      (m) => m.subject.includes('approve disabling') && m.body.includes('/approvals/'),
+    );
     const link = decodeHtml(/href="(https:\/\/[^"]+\/approvals\/[^"]+)"/.exec(mail?.body ?? '')?.[1] ?? '');
     const forged = `${link.replace(/\?k=.*$/, '')}?k=${'A'.repeat(43)}`;
     const shape = restApiShape(deployment.template);
 
     // Act
-    const wrong = (await lambdas.invoke('ApprovalApi', restApiEvent(shape, { method: 'GET', url: forged }))) as {
+    const wrong = (await lambdas.invoke(
+      'ApprovalApi',
+      restApiEvent(shape, { method: 'GET', url: forged }),
+    )) as {
       statusCode: number;
     };
-    const again = (await lambdas.invoke('ApprovalApi', restApiEvent(shape, { method: 'GET', url: link }))) as {
+    const again = (await lambdas.invoke(
+      'ApprovalApi',
+      restApiEvent(shape, { method: 'GET', url: link }),
+    )) as {
       statusCode: number;
     };
 
@@ -306,7 +354,10 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
     // Assess
     expect(result.error, logsTail()).toBeNull();
     expect(result.status).toBe('SUCCEEDED');
-    expect(await account.credentials('sam')).toEqual({ console: true, keys: { [String(samKey)]: 'Inactive' } });
+    expect(await account.credentials('sam')).toEqual({
+      console: true,
+      keys: { [String(samKey)]: 'Inactive' },
+    });
     expect((await account.credentials('sue')).keys).toEqual({ [String(sueKey)]: 'Inactive' });
   }, 180_000);
 
@@ -345,12 +396,17 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
 
     // Assess: a real change was made (bea's console password deleted) and then restored.
     const deleted = recorder.all.filter(
-      (c) => c.functionId === 'DisableConsole' && c.action === 'iam:DeleteLoginProfile' && c.resource.endsWith(':user/bea'),
+      (c) =>
+        c.functionId === 'DisableConsole' &&
+        c.action === 'iam:DeleteLoginProfile' &&
+        c.resource.endsWith(':user/bea'),
     );
     expect(deleted).toHaveLength(1);
     expect(result.status).toBe('FAILED');
     expect(result.error?.Error).toBe('AccessDenied');
-    expect(result.states).toEqual(expect.arrayContaining(['ChangeFailed', 'Backout', 'ReportBackout', 'BackedOut']));
+    expect(result.states).toEqual(
+      expect.arrayContaining(['ChangeFailed', 'Backout', 'ReportBackout', 'BackedOut']),
+    );
     expect(await account.credentials('bea')).toEqual(before.bea);
     expect(await account.credentials('bo')).toEqual(before.bo);
 
@@ -360,10 +416,13 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
     expect(beas).toHaveLength(1);
     const password = beas[0]?.value ?? '';
     expect(password.length).toBeGreaterThanOrEqual(16);
-    const carriers = recorder.requests.filter((r) => wireText(r).includes(password)).map((r) => carrierName(r));
+    const carriers = recorder.requests
+      .filter((r) => wireText(r).includes(password))
+      .map((r) => carrierName(r));
     expect(carriers.sort()).toEqual(['iam CreateLoginProfile', 'secretsmanager CreateSecret']);
     for (const log of lambdas.logs()) expect(log.text).not.toContain(password);
-    for (const mail of await account.sentMail()) expect(`${mail.subject}\n${mail.body}`).not.toContain(password);
+    for (const mail of await account.sentMail())
+      expect(`${mail.subject}\n${mail.body}`).not.toContain(password);
     const evidence = await account.object(bucketName(), 'runs/emu-backout/evidence.json');
     expect(JSON.parse(evidence).outcome).toBe('backed-out');
     expect(evidence).not.toContain(password);
@@ -386,7 +445,9 @@ function wireText(request: WireRequest): string {
 
 /** What a request carrying a secret was: service and operation. */
 function carrierName(request: WireRequest): string {
-  const target = String(request.headers['x-amz-target'] ?? '').split('.').pop();
+  const target = String(request.headers['x-amz-target'] ?? '')
+    .split('.')
+    .pop();
   const action = new URLSearchParams(request.body).get('Action');
   return `${request.service} ${target || action || request.path}`;
 }
@@ -403,7 +464,9 @@ function parseForm(html: string): ApprovalForm {
   if (csrf === undefined) throw new Error(`the approval page has no form token:\n${html.slice(0, 2000)}`);
   const items: string[] = [];
   const labels: Record<string, string> = {};
-  for (const m of html.matchAll(/<input type="checkbox" id="[^"]*" name="item" value="([^"]*)"[^>]*aria-label="([^"]*)"/g)) {
+  for (const m of html.matchAll(
+    /<input type="checkbox" id="[^"]*" name="item" value="([^"]*)"[^>]*aria-label="([^"]*)"/g,
+  )) {
     const value = decodeHtml(m[1] ?? '');
     items.push(value);
     labels[value] = decodeHtml(m[2] ?? '');

@@ -13,7 +13,8 @@ process.on('message', async ({ id, handlerFile, handlerExport, event }) => {
     if (!handler) {
       const module = await import(pathToFileURL(handlerFile).href);
       handler = module[handlerExport];
-      if (typeof handler !== 'function') throw new Error(`${handlerFile} exports no function ${handlerExport}`);
+      if (typeof handler !== 'function')
+        throw new Error(`${handlerFile} exports no function ${handlerExport}`);
     }
     reply = { id, ok: true, result: (await handler(event)) ?? null };
   } catch (err) {

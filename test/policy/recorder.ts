@@ -274,7 +274,8 @@ export class CallRecorder {
         const table = `arn:${partition}:dynamodb:${region}:${account}:table/${body.TableName}`;
         const resource = body.IndexName ? `${table}/index/${body.IndexName}` : table;
         const leading = leadingKey(body, this.options.tablePartitionKey);
-        if (!['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'].includes(target)) return unmapped(target);
+        if (!['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'].includes(target))
+          return unmapped(target);
         return call(`dynamodb:${target}`, resource, leading ? { 'dynamodb:LeadingKeys': [leading] } : {});
       }
       case 's3': {
@@ -285,7 +286,11 @@ export class CallRecorder {
           const object = `arn:${partition}:s3:::${bucket}/${key}`;
           if (wire.method === 'PUT' && !wire.headers['x-amz-copy-source']) {
             const sse = wire.headers['x-amz-server-side-encryption'];
-            return call('s3:PutObject', object, sse ? { 's3:x-amz-server-side-encryption': String(sse) } : {});
+            return call(
+              's3:PutObject',
+              object,
+              sse ? { 's3:x-amz-server-side-encryption': String(sse) } : {},
+            );
           }
           if (wire.method === 'GET' || wire.method === 'HEAD') {
             return call(wire.query.has('versionId') ? 's3:GetObjectVersion' : 's3:GetObject', object);
@@ -307,7 +312,10 @@ export class CallRecorder {
         if (wire.method === 'GET' && wire.path === '/v2/email/account') return call('ses:GetAccount', '*');
         const identity = /^\/v2\/email\/identities\/([^/]+)$/.exec(wire.path)?.[1];
         if (wire.method === 'GET' && identity) {
-          return call('ses:GetEmailIdentity', `arn:${partition}:ses:${region}:${account}:identity/${identity}`);
+          return call(
+            'ses:GetEmailIdentity',
+            `arn:${partition}:ses:${region}:${account}:identity/${identity}`,
+          );
         }
         return unmapped('');
       }
@@ -318,7 +326,9 @@ export class CallRecorder {
         const named = body.SecretId ?? body.Name ?? '';
         const arn =
           answered?.ARN ??
-          (named.startsWith('arn:') ? named : `arn:${partition}:secretsmanager:${region}:${account}:secret:${named}`);
+          (named.startsWith('arn:')
+            ? named
+            : `arn:${partition}:secretsmanager:${region}:${account}:secret:${named}`);
         if (!['CreateSecret', 'PutSecretValue', 'GetSecretValue', 'DescribeSecret'].includes(target))
           return unmapped(target);
         return call(`secretsmanager:${target}`, arn);
@@ -338,7 +348,14 @@ export class CallRecorder {
   }
 }
 
-const LIST_PARAMS = new Set(['list-type', 'prefix', 'delimiter', 'continuation-token', 'max-keys', 'start-after']);
+const LIST_PARAMS = new Set([
+  'list-type',
+  'prefix',
+  'delimiter',
+  'continuation-token',
+  'max-keys',
+  'start-after',
+]);
 
 interface DynamoRequest {
   TableName?: string;
@@ -360,7 +377,9 @@ function leadingKey(body: DynamoRequest, pk: string): string | undefined {
     .map(([alias]) => alias);
   for (const name of [pk, ...names]) {
     const escaped = name.replace(/[#$]/g, (c) => `\\${c}`);
-    const placeholder = new RegExp(`(?:^|\\s|\\()${escaped}\\s*=\\s*(:[\\w]+)`).exec(body.KeyConditionExpression)?.[1];
+    const placeholder = new RegExp(`(?:^|\\s|\\()${escaped}\\s*=\\s*(:[\\w]+)`).exec(
+      body.KeyConditionExpression,
+    )?.[1];
     if (placeholder) return body.ExpressionAttributeValues?.[placeholder]?.S;
   }
   return undefined;
