@@ -176,7 +176,12 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
     name: string,
     users: string[],
     decide: (form: ApprovalForm) => Record<string, string | string[]>,
-  ): Promise<{ result: WorkflowResult; page: string; decided: { statusCode: number; body: string } }> {
+  ): Promise<{
+    result: WorkflowResult;
+    link: string;
+    page: string;
+    decided: { statusCode: number; body: string };
+  }> {
     const mailBefore = (await account.sentMail()).length;
     const execution = runWorkflow({
       deployment,
@@ -212,7 +217,7 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
         },
       }),
     )) as { statusCode: number; body: string };
-    return { result: await execution, page: get.body, decided };
+    return { result: await execution, link, page: get.body, decided };
   }
 
   /** Polls moto's SES for the approval mail sent after `since` mails; fails if the run ends first. */
@@ -280,7 +285,7 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
     const [xenaKey] = account.keys.get('xena') ?? [];
 
     // Act
-    const { result, page, decided } = await run('emu-approve-all', ['ann', 'ben', 'xena'], (form) => ({
+    const { result, link, page, decided } = await run('emu-approve-all', ['ann', 'ben', 'xena'], (form) => ({
       action: 'approve',
       item: form.items,
     }));
@@ -310,6 +315,19 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
     const summary = (await account.sentMail()).find((m) => m.subject.includes('emu-approve-all'));
     expect(summary?.subject).toMatch(/remediated \(3 disabled, 0 restored\)/);
     expect(summary?.destinations.ToAddresses).toEqual([APPROVER]);
+
+    // No secret of the approval reached a log: the link key, the task token, the signing key.
+    const linkKey = new URL(link).searchParams.get('k') ?? '';
+    const [signingKey] = await account.secretsUnder('Credsweep-SigningKey');
+    expect(linkKey.length).toBeGreaterThan(20);
+    expect(signingKey?.value.length).toBeGreaterThan(20);
+    for (const log of lambdas.logs()) {
+      expect(log.text).not.toContain(linkKey);
+      expect(log.text).not.toContain(result.taskToken);
+      expect(log.text).not.toContain(String(signingKey?.value));
+    }
+    expect(page).not.toContain(result.taskToken);
+    expect(page).not.toContain(String(signingKey?.value));
   }, 180_000);
 
   it('the approval API answers a link with a wrong secret with 404, and an answered one with 409', async () => {

@@ -79,6 +79,8 @@ export interface WorkflowResult {
   error: { Error: string; Cause: string } | null;
   /** States entered, in order. */
   states: string[];
+  /** The task token the waiting task was given (for the secret scans). */
+  taskToken: string;
 }
 
 /** Runs one execution to its end. */
@@ -144,5 +146,5 @@ export async function runWorkflow(opts: {
     if (event.type === 'ExecutionFailed') error = { Error: event.Error, Cause: String(event.Cause ?? '') };
   }
   await execution.result.catch(() => undefined);
-  return { status: error ? 'FAILED' : 'SUCCEEDED', executionArn, error, states };
+  return { status: error ? 'FAILED' : 'SUCCEEDED', executionArn, error, states, taskToken };
 }
