@@ -1,24 +1,16 @@
 /**
- * Where runs are read from: Step Functions (and the evidence bucket) in AWS, or the records and run
- * directories a local home keeps (`credsweep demo`, `start --local`, `backout --local`). Both give
- * the same `RunView`s (cli/timeline.ts) and the same evidence files, so every command has one code
- * path for both.
+ * Where runs are read from: Step Functions (and the evidence bucket) in AWS (cli/aws/runs.ts), or the
+ * records and run directories a local home keeps (`credsweep demo`, `start --local`,
+ * `backout --local`), here. Both give the same `RunView`s (cli/timeline.ts) and the same evidence
+ * files, so every command has one code path for both.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../handlers/core/errors.js';
 import { EVIDENCE_FILES, type Evidence } from '../handlers/core/evidence.js';
 import { runPrefix } from '../handlers/core/plan.js';
-import {
-  describeExecution,
-  executionHistory,
-  getObjectText,
-  listExecutions,
-  recentHistory,
-} from './aws/executions.js';
-import { executionArnOf, type Target } from './aws/target.js';
 import { listExecutions as listLocal, readExecution } from './local/executions.js';
-import { fromAwsHistory, fromLocalEvents, localRecord, type RunView, viewRun } from './timeline.js';
+import { fromLocalEvents, localRecord, type RunView, viewRun } from './timeline.js';
 
 export type EvidenceFileName = (typeof EVIDENCE_FILES)[number];
 
@@ -40,54 +32,6 @@ export interface RunSource {
   evidenceLocation(view: RunView): string | null;
   /** The three evidence files of a run. */
   evidenceFiles(view: RunView): Promise<EvidenceFile[]>;
-}
-
-/** Runs `work` over `items` with at most `limit` at a time, keeping their order. */
-async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
-export function awsRuns(target: Target): RunSource {
-  const prefix = (view: RunView) => `${runPrefix(view.execution.executionArn)}/`;
-  return {
-    kind: 'aws',
-    where: target.stateMachineArn,
-    async view(ref) {
-      const arn = executionArnOf(target.stateMachineArn, ref);
-      const record = await describeExecution(arn, target.stateMachineArn);
-      return viewRun(record, fromAwsHistory(await executionHistory(arn)));
-    },
-    async list(limit) {
-      const items = await listExecutions(target.stateMachineArn, limit);
-      return mapLimited(items, 4, async (item) => {
-        const arn = item.executionArn ?? '';
-        const record = await describeExecution(arn, target.stateMachineArn);
-        return viewRun(record, fromAwsHistory(await recentHistory(arn)));
-      });
-    },
-    evidenceLocation(view) {
-      return target.bucketName ? `s3://${target.bucketName}/${prefix(view)}` : null;
-    },
-    async evidenceFiles(view) {
-      const bucket = target.bucketName;
-      if (!bucket) throw new InputError('the evidence bucket is unknown: pass --bucket NAME or --stack NAME');
-      return Promise.all(
-        EVIDENCE_FILES.map(async (name) => ({
-          name,
-          text: await getObjectText(bucket, `${prefix(view)}${name}`),
-        })),
-      );
-    },
-  };
 }
 
 export function localRuns(home: string): RunSource {

@@ -1,15 +1,13 @@
 /**
- * The AWS clients of the command line, each built once. Step Functions and S3 are the handlers'
- * memoized clients (handlers/aws/task-callbacks.ts, handlers/aws/blobs.ts); CloudFormation (stack
- * outputs) and STS (who is calling) are only used here. Region and credentials come from the usual chain: AWS_PROFILE / AWS_REGION,
+ * The AWS clients only the command line uses, each built once: CloudFormation (stack outputs) and
+ * STS (who is calling). Step Functions and S3 are the handlers' memoized clients
+ * (handlers/aws/task-callbacks.ts, handlers/aws/blobs.ts), imported where they are called
+ * (cli/aws/executions.ts), so a command loads the client of its first request first. Region and credentials come from the usual chain: AWS_PROFILE / AWS_REGION,
  * ~/.aws/config, SSO, environment variables.
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DEFAULT_RETRY, memoize } from '../../handlers/aws/retry.js';
-
-export { s3Client } from '../../handlers/aws/blobs.js';
-export { sfnClient } from '../../handlers/aws/task-callbacks.js';
 
 // The SDK warns on every Node 20 process that SDK versions published after January 2027 will need
 // Node 22. This package pins its SDK versions and supports Node 20 locally (DESIGN.md), so on every

@@ -2,7 +2,6 @@
  * The Step Functions and S3 calls of the command line: start, describe, history (paginated, or only
  * the newest events), list (paginated), and the evidence objects. Errors are explained by `aws()`.
  */
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import {
   DescribeExecutionCommand,
   type ExecutionListItem,
@@ -12,8 +11,9 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { sfnClient } from '../../handlers/aws/task-callbacks.js';
 import type { ExecutionRecord, ExecutionStatus } from '../timeline.js';
-import { s3Client, sfnClient, stsClient } from './clients.js';
+import { stsClient } from './clients.js';
 import { aws } from './errors.js';
 
 const nameOf = (arn: string) => arn.split(':').pop() ?? arn;
@@ -176,8 +176,12 @@ export async function callerArn(): Promise<string | null> {
   }
 }
 
-/** One object's text, or null when it does not exist. */
+/** One object's text, or null when it does not exist. S3's client loads on the first read of evidence. */
 export async function getObjectText(bucket: string, key: string): Promise<string | null> {
+  const [{ GetObjectCommand }, { s3Client }] = await Promise.all([
+    import('@aws-sdk/client-s3'),
+    import('../../handlers/aws/blobs.js'),
+  ]);
   try {
     const out = await aws({ action: 's3:GetObject', bucket, key }, () =>
       s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: key })),

@@ -4,8 +4,6 @@
  * unused for N days or more; `--json` prints the contract of DESIGN.md and nothing else on stdout.
  */
 
-import type { Command } from 'commander';
-import { DEFAULT_THRESHOLD_DAYS } from '../../handlers/core/defaults.js';
 import { ReportFormatError } from '../../handlers/core/errors.js';
 import { readReportInput } from '../../handlers/core/report-input.js';
 import {
@@ -15,11 +13,9 @@ import {
   usersNotInReport,
 } from '../../handlers/core/staleness.js';
 import type { Analysis, CredentialReport, ReportDate, ReportRow } from '../../handlers/core/types.js';
-import { collectUsers, parseIsoDate, parsePositiveInt, readUserFile } from './options.js';
+import { readUserFile } from './options.js';
 
-export const DEFAULT_DAYS = DEFAULT_THRESHOLD_DAYS;
-
-interface AnalyzeCliOptions {
+export interface AnalyzeFlags {
   report: string;
   now?: Date;
   days: number;
@@ -27,41 +23,8 @@ interface AnalyzeCliOptions {
   json?: boolean;
 }
 
-export function registerAnalyze(program: Command): void {
-  program
-    .command('analyze')
-    .description(
-      'list console passwords and access keys unused for N days or more in an IAM credential report',
-    )
-    .requiredOption(
-      '--report <file>',
-      'the credential report: the CSV from the console\'s "Download Report", or the JSON printed by ' +
-        '`aws iam get-credential-report`; "-" reads standard input',
-    )
-    .option(
-      '--now <iso>',
-      'evaluate as of this date or instant, e.g. 2026-11-26 or 2026-11-26T00:00:00Z (default: now)',
-      parseIsoDate,
-    )
-    .option(
-      '--days <n>',
-      'threshold in whole days: unused this long or longer is stale',
-      parsePositiveInt,
-      DEFAULT_DAYS,
-    )
-    .option(
-      '--exempt <users>',
-      'comma-separated user names never reported (repeatable; write \\, for a comma inside a name)',
-      collectUsers,
-      [],
-    )
-    .option('--json', 'print one JSON object {asOf, thresholdDays, findings, skipped} instead of a table')
-    .action((options: AnalyzeCliOptions) => {
-      runAnalyze(options);
-    });
-}
-
-function runAnalyze(options: AnalyzeCliOptions): void {
+/** Runs `credsweep analyze` (cli/program.ts defines its options). */
+export function analyze(options: AnalyzeFlags): void {
   const now = options.now ?? new Date();
   const report = loadReport(options.report);
   const analysis = analyzeReport(report, { now, days: options.days, exemptUsers: options.exempt });

@@ -3,14 +3,14 @@
  * mode, which restores exactly what that run's ledger says it changed (keys to Active, console
  * passwords re-created with a reset required). `--local` runs it over the local account.
  */
-import type { Command } from 'commander';
 import { InputError } from '../../handlers/core/errors.js';
 import { callerArn, startExecution } from '../aws/executions.js';
+import { awsRuns } from '../aws/runs.js';
 import { resolveTarget } from '../aws/target.js';
-import { awsRuns, localRuns } from '../runs.js';
+import { localRuns } from '../runs.js';
+import type { SourceFlags } from '../source-options.js';
 import type { RunView } from '../timeline.js';
 import {
-  addSourceOptions,
   describeRun,
   EXIT_RUN_FAILED,
   executionName,
@@ -19,33 +19,14 @@ import {
   localUser,
   printJson,
   runJson,
-  type SourceFlags,
   validateRequest,
 } from './common.js';
-import { parseNameList, parseSeconds } from './options.js';
 import { runLocally } from './start.js';
 
-interface BackoutFlags extends SourceFlags {
+export interface BackoutFlags extends SourceFlags {
   users?: string[];
   wait?: boolean;
   poll: number;
-}
-
-export function registerBackout(program: Command): void {
-  const command = program
-    .command('backout')
-    .description("restore what a run changed, from that run's ledger (a new execution in backout mode)")
-    .argument('<execution>', 'the run to back out: its name or execution ARN')
-    .option(
-      '--users <names>',
-      'only restore these users (comma list; \\, for a comma in a name)',
-      parseNameList,
-    )
-    .option('--wait', 'follow the backout until it ends')
-    .option('--poll <seconds>', 'seconds between progress checks with --wait', parseSeconds, 5);
-  addSourceOptions(command).action(async (ref: string, flags: BackoutFlags) => {
-    process.exitCode = await backout(ref, flags);
-  });
 }
 
 /** A backout's name: `backout-<source name>-<4 random>`, within Step Functions' 80 characters. */
@@ -67,7 +48,12 @@ function checkSource(source: RunView): void {
   }
 }
 
-async function backout(ref: string, flags: BackoutFlags): Promise<number> {
+/** Runs `credsweep backout` (cli/program.ts defines its options). */
+export async function backout(ref: string, flags: BackoutFlags): Promise<void> {
+  process.exitCode = await backoutRun(ref, flags);
+}
+
+async function backoutRun(ref: string, flags: BackoutFlags): Promise<number> {
   const say = (line: string) => {
     if (!flags.json) console.log(line);
   };

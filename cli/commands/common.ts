@@ -5,69 +5,34 @@
  */
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
-import { type Command, Option } from 'commander';
 import { InputError } from '../../handlers/core/errors.js';
 import { runRequestSchema } from '../../handlers/core/request.js';
-import { describeExecution, HistoryFollower } from '../aws/executions.js';
-import { resolveTarget } from '../aws/target.js';
-import { awsRuns, localRuns, type RunSource } from '../runs.js';
+import { localRuns, type RunSource } from '../runs.js';
+import type { SourceFlags } from '../source-options.js';
 import { stepDetail } from '../step-detail.js';
 import { buildSteps, fromAwsHistory, type RunView, type TimelineEvent, viewRun } from '../timeline.js';
 
-export const DEFAULT_HOME = '.credsweep';
 /** Exit code of a run that ended FAILED, ABORTED or TIMED_OUT (as `credsweep demo`). */
 export const EXIT_RUN_FAILED = 3;
 
-export interface SourceFlags {
-  stack?: string;
-  stateMachine?: string;
-  bucket?: string;
-  local?: boolean;
-  home: string;
-  json?: boolean;
-}
-
-/** --stack, --state-machine, [--bucket], --local, --home, --json. */
-export function addSourceOptions(command: Command, opts: { bucket?: boolean } = {}): Command {
-  command
-    .addOption(
-      new Option(
-        '--stack <name>',
-        'CloudFormation stack whose outputs name the state machine (default Credsweep)',
-      ),
-    )
-    .addOption(
-      new Option('--state-machine <arn>', 'the state machine ARN (instead of reading the stack outputs)'),
-    );
-  if (opts.bucket) {
-    command.addOption(
-      new Option('--bucket <name>', 'the evidence bucket (default: the stack output BucketName)'),
-    );
-  }
-  return command
-    .addOption(
-      new Option('--local', 'use the runs a local home keeps (credsweep demo) instead of AWS').conflicts([
-        'stack',
-        'stateMachine',
-        ...(opts.bucket ? ['bucket'] : []),
-      ]),
-    )
-    .option('--home <dir>', 'local home of --local runs', DEFAULT_HOME)
-    .option('--json', 'print one JSON object on stdout and nothing else');
-}
-
+/**
+ * The runs a command reads: a local home's, or the state machine's in AWS. The AWS modules (and so
+ * the SDK clients) load only for AWS; the target is resolved (CloudFormation) before Step Functions
+ * and S3 load, so the first request goes out as early as it can.
+ */
 export async function runSource(flags: SourceFlags, needBucket = false): Promise<RunSource> {
   if (flags.local) return localRuns(flags.home);
-  return awsRuns(
-    await resolveTarget(
-      {
-        ...(flags.stack !== undefined ? { stack: flags.stack } : {}),
-        ...(flags.stateMachine !== undefined ? { stateMachine: flags.stateMachine } : {}),
-        ...(flags.bucket !== undefined ? { bucket: flags.bucket } : {}),
-      },
-      needBucket,
-    ),
+  const { resolveTarget } = await import('../aws/target.js');
+  const target = await resolveTarget(
+    {
+      ...(flags.stack !== undefined ? { stack: flags.stack } : {}),
+      ...(flags.stateMachine !== undefined ? { stateMachine: flags.stateMachine } : {}),
+      ...(flags.bucket !== undefined ? { bucket: flags.bucket } : {}),
+    },
+    needBucket,
   );
+  const { awsRuns } = await import('../aws/runs.js');
+  return awsRuns(target);
 }
 
 export function printJson(value: unknown): void {
@@ -323,6 +288,7 @@ export async function followAws(
   pollSeconds: number,
   say: (line: string) => void,
 ): Promise<RunView> {
+  const { describeExecution, HistoryFollower } = await import('../aws/executions.js');
   const follower = new HistoryFollower(executionArn);
   const printer = new ProgressPrinter(say);
   let lastCounts = '';

@@ -3,13 +3,12 @@
  * long, retries, errors, what it produced), then from its evidence the approval record, each change
  * with its before and after state, what was skipped, and the verification.
  */
-import type { Command } from 'commander';
 import type { CredentialRecord, Evidence } from '../../handlers/core/evidence.js';
 import { readEvidence } from '../runs.js';
+import type { SourceFlags } from '../source-options.js';
 import { stepDetail } from '../step-detail.js';
 import type { Step } from '../timeline.js';
 import {
-  addSourceOptions,
   clock,
   describeRun,
   duration,
@@ -17,7 +16,6 @@ import {
   printJson,
   runJson,
   runSource,
-  type SourceFlags,
   table,
   when,
 } from './common.js';
@@ -111,48 +109,42 @@ export function evidenceLines(e: Evidence): string[] {
   return out;
 }
 
-export function registerShow(program: Command): void {
-  const command = program
-    .command('show')
-    .description('a run in detail: its timeline, the approval, each change before and after, verification')
-    .argument('<execution>', 'the run: its name or execution ARN');
-  addSourceOptions(command, { bucket: true }).action(async (ref: string, flags: SourceFlags) => {
-    const source = await runSource(flags);
-    const view = await source.view(ref);
-    const evidenceAt = source.evidenceLocation(view);
-    let evidence: Evidence | null = null;
-    let missing = '';
-    if (view.execution.status === 'RUNNING') {
-      missing = 'the evidence is written when the run ends';
-    } else if (evidenceAt === null) {
-      missing = 'the evidence bucket is unknown: add --bucket NAME (or use --stack) to include each change';
-    } else {
-      // The timeline is worth showing even when the evidence cannot be read (e.g. no s3:GetObject).
-      evidence = await readEvidence(source, view).catch((err: Error) => {
-        missing = `evidence not read: ${err.message}`;
-        return null;
-      });
-      if (!evidence && !missing) missing = `no evidence.json in ${evidenceAt}`;
-    }
-    if (flags.json) {
-      printJson({
-        run: runJson(view, evidenceAt),
-        steps: view.steps.map(({ input: _i, output: _o, ...s }) => ({
-          ...s,
-          detail: stepDetail({ ...s, input: _i, output: _o }),
-        })),
-        evidence,
-      });
-      return;
-    }
-    const lines = [
-      ...describeRun(view, evidenceAt),
-      '',
-      'Timeline',
-      ...timelineLines(view.steps).map((l) => `  ${l}`),
-    ];
-    if (evidence) lines.push(...evidenceLines(evidence));
-    else lines.push('', `(${missing})`);
-    for (const line of lines) console.log(line);
-  });
+export async function show(ref: string, flags: SourceFlags): Promise<void> {
+  const source = await runSource(flags);
+  const view = await source.view(ref);
+  const evidenceAt = source.evidenceLocation(view);
+  let evidence: Evidence | null = null;
+  let missing = '';
+  if (view.execution.status === 'RUNNING') {
+    missing = 'the evidence is written when the run ends';
+  } else if (evidenceAt === null) {
+    missing = 'the evidence bucket is unknown: add --bucket NAME (or use --stack) to include each change';
+  } else {
+    // The timeline is worth showing even when the evidence cannot be read (e.g. no s3:GetObject).
+    evidence = await readEvidence(source, view).catch((err: Error) => {
+      missing = `evidence not read: ${err.message}`;
+      return null;
+    });
+    if (!evidence && !missing) missing = `no evidence.json in ${evidenceAt}`;
+  }
+  if (flags.json) {
+    printJson({
+      run: runJson(view, evidenceAt),
+      steps: view.steps.map(({ input: _i, output: _o, ...s }) => ({
+        ...s,
+        detail: stepDetail({ ...s, input: _i, output: _o }),
+      })),
+      evidence,
+    });
+    return;
+  }
+  const lines = [
+    ...describeRun(view, evidenceAt),
+    '',
+    'Timeline',
+    ...timelineLines(view.steps).map((l) => `  ${l}`),
+  ];
+  if (evidence) lines.push(...evidenceLines(evidence));
+  else lines.push('', `(${missing})`);
+  for (const line of lines) console.log(line);
 }

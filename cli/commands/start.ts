@@ -3,18 +3,17 @@
  * workflow's own schema validates; `--wait` follows it until it ends or waits for approval.
  * `--local` runs the same workflow in this process over the local account `credsweep demo` keeps.
  */
-import { type Command, Option } from 'commander';
 import { InputError } from '../../handlers/core/errors.js';
 import type { RunRequest } from '../../handlers/core/request.js';
 import { callerArn, startExecution } from '../aws/executions.js';
 import { EXECUTION_NAME, resolveTarget } from '../aws/target.js';
-import { type ApprovalMode, loadLocalAccount, runDemo } from '../local/demo-run.js';
+import type { ApprovalMode } from '../local/demo-run.js';
 import { toHistoryEvent } from '../local/executions.js';
 import { SAMPLE_ACCOUNT_ID, SAMPLE_EXEMPT_USERS } from '../local/sample-account.js';
 import { localRuns } from '../runs.js';
+import type { SourceFlags } from '../source-options.js';
 import { fromLocalEvents, type RunView, type TimelineEvent } from '../timeline.js';
 import {
-  addSourceOptions,
   approvalLinkPrinter,
   describeRun,
   EXIT_RUN_FAILED,
@@ -25,12 +24,10 @@ import {
   ProgressPrinter,
   printJson,
   runJson,
-  type SourceFlags,
   validateRequest,
 } from './common.js';
-import { parseNameList, parsePositiveInt, parseSeconds } from './options.js';
 
-interface StartFlags extends SourceFlags {
+export interface StartFlags extends SourceFlags {
   days?: number;
   users?: string[];
   exempt?: string[];
@@ -43,35 +40,9 @@ interface StartFlags extends SourceFlags {
   autoReject?: boolean;
 }
 
-export function registerStart(program: Command): void {
-  const command = program
-    .command('start')
-    .description('start a run: find stale credentials, ask for approval, disable what is approved')
-    .option(
-      '--days <n>',
-      'unused for this many days or more is stale (default: the deployed threshold)',
-      parsePositiveInt,
-    )
-    .option('--users <names>', 'only these users (comma list; \\, for a comma in a name)', parseNameList)
-    .option('--exempt <names>', 'also never touch these users in this run (comma list)', parseNameList)
-    .option('--dry-run', 'analyze and report only: no approval is asked and nothing changes')
-    .option(
-      '--max-credentials <n>',
-      'blast-radius guard: fail before approval above this many (default: the deployed limit)',
-      parsePositiveInt,
-    )
-    .option('--name <name>', 'execution name (default run-<UTC time>-<4 random>)')
-    .option('--wait', 'follow the run until it ends or waits for approval')
-    .option('--poll <seconds>', 'seconds between progress checks with --wait', parseSeconds, 5)
-    .addOption(
-      new Option('--auto-approve', 'with --local: approve all through the approval page').conflicts(
-        'autoReject',
-      ),
-    )
-    .addOption(new Option('--auto-reject', 'with --local: reject through the approval page'));
-  addSourceOptions(command).action(async (flags: StartFlags) => {
-    process.exitCode = flags.local ? await startLocal(flags) : await startAws(flags);
-  });
+/** Runs `credsweep start` (cli/program.ts defines its options). */
+export async function start(flags: StartFlags): Promise<void> {
+  process.exitCode = flags.local ? await startLocal(flags) : await startAws(flags);
 }
 
 function requestOf(flags: StartFlags, startedBy: string): Record<string, unknown> {
@@ -143,7 +114,8 @@ function finish(
 }
 
 /** The local account `credsweep demo` kept, as an InputError that says what to do when there is none. */
-export function localAccount(home: string) {
+export async function localAccount(home: string) {
+  const { loadLocalAccount } = await import('../local/demo-run.js');
   try {
     return loadLocalAccount(home);
   } catch (err) {
@@ -166,7 +138,9 @@ export interface LocalRunOptions {
 
 /** Runs the workflow locally in this process, printing the same progress as `--wait` does in AWS. */
 export async function runLocally(opts: LocalRunOptions): Promise<{ view: RunView; evidenceDir: string }> {
-  const seed = localAccount(opts.home);
+  const seed = await localAccount(opts.home);
+  // The workflow engine and the handlers load only for a local run.
+  const { runDemo } = await import('../local/demo-run.js');
   const say = (line: string) => {
     if (!opts.json) console.log(line);
   };
@@ -197,7 +171,7 @@ export async function runLocally(opts: LocalRunOptions): Promise<{ view: RunView
 
 async function startLocal(flags: StartFlags): Promise<number> {
   const name = checkName(flags.name ?? executionName('run', new Date()));
-  const seed = localAccount(flags.home);
+  const seed = await localAccount(flags.home);
   // The built-in sample account is always run with its exemption list, as `credsweep demo` runs it.
   const exemptUsers = [
     ...(seed.accountId === SAMPLE_ACCOUNT_ID ? SAMPLE_EXEMPT_USERS : []),

@@ -1,8 +1,9 @@
 /** The one workflow definition, with its `${...}` DefinitionSubstitutions resolved. */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packageFile } from '../package-files.js';
 
-export const ASL_PATH = fileURLToPath(new URL('../../statemachine/remediation.asl.json', import.meta.url));
+/** statemachine/remediation.asl.json of this package (in the repository or installed). */
+export const ASL_PATH = packageFile('statemachine', 'remediation.asl.json');
 
 const PLACEHOLDER = /\$\{([A-Za-z0-9_]+)\}/g;
 

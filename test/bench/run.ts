@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { benchAnalysis } from './analysis.js';
 import { benchBundles } from './bundles.js';
 import { benchIamCalls, type CallCount } from './iam-calls.js';
+import { benchStartup, STARTUP_ROUNDS, type StartupRow } from './startup.js';
 import { fmt, int } from './stats.js';
 import { benchTransitions } from './transitions.js';
 
@@ -22,6 +23,7 @@ const analysis = await benchAnalysis();
 const iam = await benchIamCalls();
 const transitions = await benchTransitions();
 const bundles = await benchBundles();
+const startup = await benchStartup();
 
 const perRemediated = (c: CallCount) => c.total / c.remediated;
 const perCompliant = (c: CallCount) => c.callsOnCompliantUsers / c.compliantUsers;
@@ -32,6 +34,9 @@ const detectionConstant = new Set(iam.detection.map((d) => d.calls)).size === 1;
 const analysis5k = analysis.find((a) => a.rows === 5000);
 const maxBundle = Math.max(...bundles.map((b) => b.bytes));
 const met = (ok: boolean) => (ok ? 'met' : '**missed**');
+const seconds = (ms: number) => `${fmt(ms / 1000, 2)} s`;
+const startupTarget = (r: StartupRow) =>
+  `| \`${r.command}\` ${r.until === 'exit' ? 'runs' : 'sends its first request'} in < ${seconds(r.targetMs)} | ${seconds(r.medianMs)} (\`node -e ''\`: ${seconds(r.nodeMs)}) | ${met(r.medianMs < r.targetMs)} |`;
 
 const lines = [
   '# Performance and cost',
@@ -48,6 +53,18 @@ const lines = [
   `| 0 IAM calls per compliant user | ${fmt(perCompliant(iam.credsweep), 2)} (an all-compliant 5,000-user account: ${iam.allCompliant.calls} calls in all) | ${met(perCompliant(iam.credsweep) === 0)} |`,
   `| 5,000 report rows analysed in < ${TARGETS.analysisMs} ms | ${fmt(analysis5k?.medianMs ?? Number.NaN)} ms | ${met((analysis5k?.medianMs ?? Infinity) < TARGETS.analysisMs)} |`,
   `| each Lambda bundle < 1 MB | largest ${int(maxBundle)} bytes | ${met(maxBundle < TARGETS.bundleBytes)} |`,
+  ...startup.map(startupTarget),
+  '',
+  '## Command start-up (the built `credsweep` bin, whole process, wall time)',
+  '',
+  `Median of ${STARTUP_ROUNDS} rounds; each round runs \`node -e ''\` and every command once, in turn, so load on the shared machine falls on all of them alike. AWS commands talk to a local endpoint (AWS_ENDPOINT_URL) that answers AccessDenied; their figure is the time until its first request arrives.`,
+  '',
+  "| command | until | median | `node -e ''` | over Node itself |",
+  '|---|---|---|---|---|',
+  ...startup.map(
+    (r) =>
+      `| \`${r.command}\` | ${r.until} | ${seconds(r.medianMs)} | ${seconds(r.nodeMs)} | ${seconds(r.medianMs - r.nodeMs)} |`,
+  ),
   '',
   '## Analysis of a credential report (parse + staleness policy)',
   '',

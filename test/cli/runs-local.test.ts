@@ -48,7 +48,7 @@ describe('after `credsweep demo --auto-approve --json`', () => {
       expect(c.before, c.itemId).toMatch(/^(Active|login profile created .+)$/);
   });
 
-  it('history --local lists the run (child process: the command is registered in cli/main.ts)', async () => {
+  it('history --local lists the run (child process: the built bin, as a user runs it)', async () => {
     const run = await credsweep(['history', '--local', '--home', home, '--json']);
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout);

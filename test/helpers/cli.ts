@@ -1,16 +1,10 @@
 /**
- * Runs the run commands (start, status, history, show, backout, evidence, demo) in this process, the way
- * cli/main.ts wires them, and captures what they print and the exit code. A child process costs about
- * a second on the test machines; this costs milliseconds.
+ * Runs the commands in this process, as cli/main.ts builds them (cli/program.ts), and captures what
+ * they print and the exit code. A child process costs a tenth of a second or more on the test
+ * machines; this costs milliseconds. test/cli/ also runs the built bin, as a user does.
  */
-import { Command, CommanderError } from 'commander';
-import { registerBackout } from '../../cli/commands/backout.js';
-import { registerDemo } from '../../cli/commands/demo.js';
-import { registerEvidence } from '../../cli/commands/evidence.js';
-import { registerHistory } from '../../cli/commands/history.js';
-import { registerShow } from '../../cli/commands/show.js';
-import { registerStart } from '../../cli/commands/start.js';
-import { registerStatus } from '../../cli/commands/status.js';
+import { CommanderError } from 'commander';
+import { buildProgram } from '../../cli/program.js';
 import { CredsweepError } from '../../handlers/core/errors.js';
 
 export interface CliRun {
@@ -22,7 +16,7 @@ export interface CliRun {
 export async function runCli(args: string[]): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
-  const program = new Command('credsweep').exitOverride().configureOutput({
+  const program = buildProgram('0.0.0-test', {
     writeOut: (s) => {
       stdout += s;
     },
@@ -30,14 +24,6 @@ export async function runCli(args: string[]): Promise<CliRun> {
       stderr += s;
     },
   });
-  registerStart(program);
-  registerStatus(program);
-  registerHistory(program);
-  registerShow(program);
-  registerBackout(program);
-  registerEvidence(program);
-  registerDemo(program);
-  for (const command of program.commands) command.copyInheritedSettings(program);
 
   const originalLog = console.log;
   const originalError = console.error;

@@ -1,0 +1,199 @@
+/**
+ * Every `credsweep` command with its arguments, options and help text. What a command does is in
+ * cli/commands/<name>.ts, imported only when that command runs: `--version`, `--help` and
+ * `analyze` never load the workflow engine or an AWS SDK client, and an AWS command loads the
+ * client it calls (see scripts/build.ts for how the bundle keeps them apart).
+ */
+import { Command, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
+import { DEFAULT_THRESHOLD_DAYS } from '../handlers/core/defaults.js';
+import type { AnalyzeFlags } from './commands/analyze.js';
+import type { BackoutFlags } from './commands/backout.js';
+import type { DemoFlags } from './commands/demo.js';
+import type { EvidenceFlags } from './commands/evidence.js';
+import type { HistoryFlags } from './commands/history.js';
+import {
+  collectUsers,
+  parseIsoDate,
+  parseNameList,
+  parsePositiveInt,
+  parseRate,
+  parseSeconds,
+} from './commands/options.js';
+import type { StartFlags } from './commands/start.js';
+import { addSourceOptions, DEFAULT_HOME, type SourceFlags } from './source-options.js';
+
+export const DESCRIPTION =
+  'Find IAM credentials unused for N days and disable them through an approved, reversible workflow.';
+
+/** The whole command line; `output` replaces where commander writes (tests capture it). */
+export function buildProgram(version: string, output: OutputConfiguration = {}): Command {
+  const program = new Command('credsweep')
+    .description(DESCRIPTION)
+    .version(version)
+    .exitOverride()
+    .configureOutput({
+      outputError: (str, write) => write(`credsweep: ${str.replace(/^error: /, '')}`),
+      ...output,
+    })
+    .showHelpAfterError('(add --help for usage)');
+
+  program
+    .command('analyze')
+    .description(
+      'list console passwords and access keys unused for N days or more in an IAM credential report',
+    )
+    .requiredOption(
+      '--report <file>',
+      'the credential report: the CSV from the console\'s "Download Report", or the JSON printed by ' +
+        '`aws iam get-credential-report`; "-" reads standard input',
+    )
+    .option(
+      '--now <iso>',
+      'evaluate as of this date or instant, e.g. 2026-11-26 or 2026-11-26T00:00:00Z (default: now)',
+      parseIsoDate,
+    )
+    .option(
+      '--days <n>',
+      'threshold in whole days: unused this long or longer is stale',
+      parsePositiveInt,
+      DEFAULT_THRESHOLD_DAYS,
+    )
+    .option(
+      '--exempt <users>',
+      'comma-separated user names never reported (repeatable; write \\, for a comma inside a name)',
+      collectUsers,
+      [],
+    )
+    .option('--json', 'print one JSON object {asOf, thresholdDays, findings, skipped} instead of a table')
+    .action(async (flags: AnalyzeFlags) => (await import('./commands/analyze.js')).analyze(flags));
+
+  program
+    .command('demo')
+    .description('Run the real workflow locally against a sandbox account (no AWS needed)')
+    .option('--seed <file>', 'sandbox account in the seed format (default: the built-in sample account)')
+    .option('--now <iso>', 'the current time for the run (default: now)', parseIsoDate)
+    .option('--days <n>', 'unused for this many days or more is stale (default 30)', parsePositiveInt)
+    .option(
+      '--max-credentials <n>',
+      'blast-radius guard: fail before approval above this (default 50)',
+      parsePositiveInt,
+    )
+    .addOption(
+      new Option(
+        '--auto-approve',
+        'approve all through the approval page, without waiting for a click',
+      ).conflicts('autoReject'),
+    )
+    .option('--auto-reject', 'reject through the approval page')
+    .addOption(
+      new Option('--fail-at <step>', 'make a task fail after its first change').choices([
+        'disable-console',
+        'deactivate-keys',
+        'verify',
+      ]),
+    )
+    .option('--state-out <file>', 'write the sandbox account after the run, in the seed format')
+    .option('--json', 'print one JSON object (the DESIGN.md contract) and nothing else on stdout')
+    .option('--home <dir>', 'where local runs keep their store, evidence, outbox and secrets', DEFAULT_HOME)
+    .option(
+      '--exempt <users>',
+      'user names never touched (comma list, repeatable; \\, for a comma in a name)',
+      collectUsers,
+    )
+    .option('--users <users>', 'only these users (comma list)', collectUsers)
+    .option('--dry-run', 'analyze and report only; no approval is asked, nothing changes')
+    .option('--approval-timeout <seconds>', 'approval window', parsePositiveInt, 3600)
+    .option('--port <n>', 'port of the approval page on 127.0.0.1 (default: any free port)', parsePort)
+    .option('--throttle <rate>', 'fraction of IAM calls answered with Throttling (0..1)', parseRate)
+    .option('--rng-seed <n>', 'seed for --throttle, for a reproducible run', parsePositiveInt)
+    .option('--deny <users>', 'AccessDenied on changes to these users (comma list)', collectUsers)
+    .action(async (flags: DemoFlags) => (await import('./commands/demo.js')).demo(flags));
+
+  const start = program
+    .command('start')
+    .description('start a run: find stale credentials, ask for approval, disable what is approved')
+    .option(
+      '--days <n>',
+      'unused for this many days or more is stale (default: the deployed threshold)',
+      parsePositiveInt,
+    )
+    .option('--users <names>', 'only these users (comma list; \\, for a comma in a name)', parseNameList)
+    .option('--exempt <names>', 'also never touch these users in this run (comma list)', parseNameList)
+    .option('--dry-run', 'analyze and report only: no approval is asked and nothing changes')
+    .option(
+      '--max-credentials <n>',
+      'blast-radius guard: fail before approval above this many (default: the deployed limit)',
+      parsePositiveInt,
+    )
+    .option('--name <name>', 'execution name (default run-<UTC time>-<4 random>)')
+    .option('--wait', 'follow the run until it ends or waits for approval')
+    .option('--poll <seconds>', 'seconds between progress checks with --wait', parseSeconds, 5)
+    .addOption(
+      new Option('--auto-approve', 'with --local: approve all through the approval page').conflicts(
+        'autoReject',
+      ),
+    )
+    .addOption(new Option('--auto-reject', 'with --local: reject through the approval page'));
+  addSourceOptions(start).action(async (flags: StartFlags) =>
+    (await import('./commands/start.js')).start(flags),
+  );
+
+  const status = program
+    .command('status')
+    .description('where a run is now, or how it ended: state, approval, counts, error')
+    .argument('<execution>', 'the run: its name or execution ARN');
+  addSourceOptions(status).action(async (ref: string, flags: SourceFlags) =>
+    (await import('./commands/status.js')).status(ref, flags),
+  );
+
+  const history = program
+    .command('history')
+    .description('recent runs, newest first: when, who started it, outcome and counts')
+    .option('--limit <n>', 'how many runs', parsePositiveInt, 20);
+  addSourceOptions(history).action(async (flags: HistoryFlags) =>
+    (await import('./commands/history.js')).history(flags),
+  );
+
+  const show = program
+    .command('show')
+    .description('a run in detail: its timeline, the approval, each change before and after, verification')
+    .argument('<execution>', 'the run: its name or execution ARN');
+  addSourceOptions(show, { bucket: true }).action(async (ref: string, flags: SourceFlags) =>
+    (await import('./commands/show.js')).show(ref, flags),
+  );
+
+  const backout = program
+    .command('backout')
+    .description("restore what a run changed, from that run's ledger (a new execution in backout mode)")
+    .argument('<execution>', 'the run to back out: its name or execution ARN')
+    .option(
+      '--users <names>',
+      'only restore these users (comma list; \\, for a comma in a name)',
+      parseNameList,
+    )
+    .option('--wait', 'follow the backout until it ends')
+    .option('--poll <seconds>', 'seconds between progress checks with --wait', parseSeconds, 5);
+  addSourceOptions(backout).action(async (ref: string, flags: BackoutFlags) =>
+    (await import('./commands/backout.js')).backout(ref, flags),
+  );
+
+  const evidence = program
+    .command('evidence')
+    .description("copy a run's evidence (evidence.json, findings.csv, report.html) into a directory")
+    .argument('<execution>', 'the run: its name or execution ARN')
+    .option('--out <dir>', 'where to write the files (default ./credsweep-evidence/<execution name>)');
+  addSourceOptions(evidence, { bucket: true }).action(async (ref: string, flags: EvidenceFlags) =>
+    (await import('./commands/evidence.js')).evidence(ref, flags),
+  );
+
+  // Subcommands do not inherit the settings above (exit override, output); give them to all.
+  for (const command of program.commands) command.copyInheritedSettings(program);
+  return program;
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('expected a port number 0-65535');
+  return n;
+}
