@@ -126,6 +126,10 @@ const TASKS: Record<TaskName, FunctionSpec> = {
     entry: 'backout.ts',
     description: 'Restores exactly what the ledger says this run changed.',
     timeout: Duration.seconds(880),
+    accountLevelActions: {
+      actions: ['iam:GetAccountPasswordPolicy'],
+      reason: 'it reads the account password policy (read-only) so that restored console passwords meet it.',
+    },
   },
   Report: {
     entry: 'report.ts',

@@ -9,10 +9,11 @@ import type {
   AccessKeyInfo,
   IamPort,
   LoginProfileInfo,
+  PasswordPolicy,
   ReportState,
   UserInfo,
 } from '../../handlers/ports/iam.js';
-
+import { passwordPolicyViolations } from './password-policy.js';
 import { type Seed, type SeedUser, validateSeed } from './seed.js';
 
 /** The IAM operations the sandbox answers, as AWS names them (and as `calls()` counts them). */
@@ -26,6 +27,7 @@ export const IAM_OPERATIONS = [
   'DeleteLoginProfile',
   'CreateLoginProfile',
   'UpdateAccessKey',
+  'GetAccountPasswordPolicy',
   'ListUsers',
 ] as const;
 export type IamOperation = (typeof IAM_OPERATIONS)[number];
@@ -156,6 +158,8 @@ function byCreation(a: KeyState, b: KeyState): number {
 export class SandboxAccount implements IamPort {
   readonly accountId: string;
   private readonly users: UserState[];
+  /** The account password policy; undefined: none set (IAM's default applies). */
+  private readonly passwordPolicy: PasswordPolicy | undefined;
   private readonly byName = new Map<string, UserState>();
   private readonly now: () => Date;
   private readonly pollsUntilComplete: number;
@@ -184,6 +188,7 @@ export class SandboxAccount implements IamPort {
     if (!(rate >= 0 && rate <= 1)) throw new RangeError(`throttleRate must be within 0..1, got ${rate}`);
 
     this.accountId = valid.accountId;
+    this.passwordPolicy = valid.passwordPolicy ? { ...valid.passwordPolicy } : undefined;
     this.now = options.now;
     this.pollsUntilComplete = polls;
     this.neverCompletes = options.reportNeverCompletes ?? false;
@@ -308,9 +313,8 @@ export class SandboxAccount implements IamPort {
     if (user.loginProfile) {
       throw new SandboxIamError('EntityAlreadyExists', `Login Profile for user ${userName} already exists.`);
     }
-    if (password.length < 1 || password.length > 128) {
-      throw new SandboxIamError('PasswordPolicyViolation', 'The password must be 1 to 128 characters long.');
-    }
+    const violations = passwordPolicyViolations(password, this.passwordPolicy ?? null);
+    if (violations.length > 0) throw new SandboxIamError('PasswordPolicyViolation', violations.join('; '));
     // The password itself is not kept: only the fact that one was set.
     this.beginLag(user);
     user.loginProfile = { createdAt: this.now().toISOString(), passwordResetRequired, setBySandbox: true };
@@ -326,12 +330,18 @@ export class SandboxAccount implements IamPort {
     key.status = status;
   }
 
+  async getAccountPasswordPolicy(): Promise<PasswordPolicy | null> {
+    this.enter('GetAccountPasswordPolicy');
+    return this.passwordPolicy ? { ...this.passwordPolicy } : null;
+  }
+
   // ---- for the demo and the tests ----
 
   /** The current state in the seed format: users and keys in their seed order, no password. */
   toSeed(): Seed {
     return {
       accountId: this.accountId,
+      ...(this.passwordPolicy ? { passwordPolicy: { ...this.passwordPolicy } } : {}),
       users: this.users.map((user) => ({
         userName: user.userName,
         createdAt: user.createdAt,

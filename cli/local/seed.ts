@@ -44,9 +44,32 @@ const userSchema = z.strictObject({
     .max(2, { error: 'expected at most 2 access keys (IAM allows 2 per user)' }),
 });
 
+const whole = (min: number, max: number) =>
+  z
+    .number({ error: `expected a whole number from ${min} to ${max}` })
+    .int({ error: `expected a whole number from ${min} to ${max}` })
+    .min(min, { error: `expected a whole number from ${min} to ${max} (IAM's range)` })
+    .max(max, { error: `expected a whole number from ${min} to ${max} (IAM's range)` });
+const flag = z.boolean({ error: 'expected true or false' });
+
+/** IAM's PasswordPolicy, with IAM's field names and ranges (UpdateAccountPasswordPolicy). */
+export const passwordPolicySchema = z.strictObject({
+  MinimumPasswordLength: whole(6, 128).optional(),
+  RequireSymbols: flag.optional(),
+  RequireNumbers: flag.optional(),
+  RequireUppercaseCharacters: flag.optional(),
+  RequireLowercaseCharacters: flag.optional(),
+  AllowUsersToChangePassword: flag.optional(),
+  MaxPasswordAge: whole(1, 1095).optional(),
+  PasswordReusePrevention: whole(1, 24).optional(),
+  HardExpiry: flag.optional(),
+});
+
 export const seedSchema = z
   .strictObject({
     accountId: z.string({ error: 'expected a string' }).regex(/^\d{12}$/, { error: 'expected 12 digits' }),
+    /** The account password policy; absent: none set, IAM's default policy applies. */
+    passwordPolicy: passwordPolicySchema.optional(),
     users: z.array(userSchema),
   })
   .superRefine((seed, ctx) => {

@@ -29,6 +29,7 @@ import {
   DeleteLoginProfileCommand,
   GenerateCredentialReportCommand,
   GetAccessKeyLastUsedCommand,
+  GetAccountPasswordPolicyCommand,
   GetCredentialReportCommand,
   GetLoginProfileCommand,
   GetUserCommand,
@@ -36,7 +37,14 @@ import {
   ListAccessKeysCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
-import type { AccessKeyInfo, IamPort, LoginProfileInfo, ReportState, UserInfo } from '../ports/iam.js';
+import type {
+  AccessKeyInfo,
+  IamPort,
+  LoginProfileInfo,
+  PasswordPolicy,
+  ReportState,
+  UserInfo,
+} from '../ports/iam.js';
 import { IAM_RETRY, memoize } from './retry.js';
 
 /** SDK v3 error names and their wire codes, for errors that carry no `Code` (e.g. built in tests). */
@@ -199,6 +207,32 @@ export class AwsIam implements IamPort {
         new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId, Status: status }),
       ),
     );
+  }
+
+  /** The account password policy; NoSuchEntity (none set: IAM's default applies) is null. */
+  async getAccountPasswordPolicy(): Promise<PasswordPolicy | null> {
+    try {
+      const out = await this.call(() => this.client.send(new GetAccountPasswordPolicyCommand({})));
+      const p = out.PasswordPolicy;
+      if (!p) return null;
+      const policy: PasswordPolicy = {
+        MinimumPasswordLength: p.MinimumPasswordLength,
+        RequireSymbols: p.RequireSymbols,
+        RequireNumbers: p.RequireNumbers,
+        RequireUppercaseCharacters: p.RequireUppercaseCharacters,
+        RequireLowercaseCharacters: p.RequireLowercaseCharacters,
+        AllowUsersToChangePassword: p.AllowUsersToChangePassword,
+        MaxPasswordAge: p.MaxPasswordAge,
+        PasswordReusePrevention: p.PasswordReusePrevention,
+        HardExpiry: p.HardExpiry,
+      };
+      return Object.fromEntries(
+        Object.entries(policy).filter(([, value]) => value !== undefined),
+      ) as PasswordPolicy;
+    } catch (err) {
+      if (err instanceof Error && err.name === 'NoSuchEntity') return null;
+      throw err;
+    }
   }
 }
 

@@ -2,8 +2,10 @@
  * Backout: restores exactly what the ledger says an execution changed, nothing else.
  * Access key -> Active. Console -> CreateLoginProfile with a generated password and
  * PasswordResetRequired=true; the password goes to the secrets port first, never to a log or mail.
+ * The password meets the account's password policy, read once per run (only if a console password
+ * is to be restored).
  */
-import type { Ports } from '../ports/index.js';
+import type { PasswordPolicy, Ports } from '../ports/index.js';
 import { CredsweepError } from './errors.js';
 import { generatePassword } from './password.js';
 import type { LedgerEntry } from './types.js';
@@ -50,7 +52,30 @@ async function looksUnchanged(ports: Ports, entry: LedgerEntry): Promise<boolean
   return true;
 }
 
-async function restore(ports: Ports, task: BackoutTask, entry: LedgerEntry): Promise<LedgerEntry> {
+/** The account password policy, read at most once per run, when the first console password is restored. */
+type PolicyReader = () => Promise<PasswordPolicy | null>;
+
+function policyReader(ports: Ports): PolicyReader {
+  let read: Promise<PasswordPolicy | null> | undefined;
+  return () => {
+    read ??= ports.iam.getAccountPasswordPolicy().catch((err: Error) => {
+      // A throttled read is retried by the task's Retry; anything else is said once per console password.
+      if (err.name === 'Throttling') throw err;
+      throw new CredsweepError(
+        err.name,
+        `cannot read the account password policy (iam:GetAccountPasswordPolicy): ${err.message}`,
+      );
+    });
+    return read;
+  };
+}
+
+async function restore(
+  ports: Ports,
+  task: BackoutTask,
+  entry: LedgerEntry,
+  passwordPolicy: PolicyReader,
+): Promise<LedgerEntry> {
   const restoredAt = ports.now().toISOString();
   const done = { ...entry, status: 'restored' as const, restoredAt, restoredBy: task.executionId };
   if (entry.action === 'deactivate-access-key') {
@@ -64,7 +89,7 @@ async function restore(ports: Ports, task: BackoutTask, entry: LedgerEntry): Pro
     // (its password is in the secret of this name), or someone re-created it.
     return { ...done, after: 'login profile present', secretRef: entry.secretRef ?? secretName };
   }
-  const password = generatePassword();
+  const password = generatePassword(await passwordPolicy());
   const secretRef = await ports.secrets.putSecret(
     secretName,
     password,
@@ -89,6 +114,7 @@ export async function backoutRun(ports: Ports, task: BackoutTask): Promise<Backo
     failed: 0,
   };
   const failures: string[] = [];
+  const passwordPolicy = policyReader(ports);
   for (const entry of wanted) {
     try {
       if (entry.status === 'intended' && (await looksUnchanged(ports, entry))) {
@@ -101,7 +127,7 @@ export async function backoutRun(ports: Ports, task: BackoutTask): Promise<Backo
         result.notChanged += 1;
         continue;
       }
-      await ports.store.updateLedger(await restore(ports, task, entry));
+      await ports.store.updateLedger(await restore(ports, task, entry, passwordPolicy));
       result.restored += 1;
     } catch (err) {
       if ((err as Error).name === 'Throttling') throw err;

@@ -1,5 +1,9 @@
 /** The IAM operations credsweep uses. AWS: handlers/aws/iam.ts; local: cli/local/sandbox-account.ts. */
 
+import type { PasswordPolicy } from '../core/password.js';
+
+export type { PasswordPolicy };
+
 export type ReportState = 'STARTED' | 'INPROGRESS' | 'COMPLETE';
 
 export interface AccessKeyInfo {
@@ -37,4 +41,6 @@ export interface IamPort {
   deleteLoginProfile(userName: string): Promise<void>;
   createLoginProfile(userName: string, password: string, passwordResetRequired: boolean): Promise<void>;
   updateAccessKey(userName: string, accessKeyId: string, status: 'Active' | 'Inactive'): Promise<void>;
+  /** The account password policy; null when none is set (NoSuchEntity: IAM's default policy applies). */
+  getAccountPasswordPolicy(): Promise<PasswordPolicy | null>;
 }

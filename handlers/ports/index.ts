@@ -1,11 +1,11 @@
 import type { BlobPort } from './blobs.js';
-import type { IamPort } from './iam.js';
+import type { IamPort, PasswordPolicy } from './iam.js';
 import type { MailPort } from './mail.js';
 import type { SecretsPort } from './secrets.js';
 import type { StorePort } from './store.js';
 import type { TaskCallbackPort } from './task-callbacks.js';
 
-export type { BlobPort, IamPort, MailPort, SecretsPort, StorePort, TaskCallbackPort };
+export type { BlobPort, IamPort, MailPort, PasswordPolicy, SecretsPort, StorePort, TaskCallbackPort };
 
 /** Settings the tasks read; from Lambda environment variables in AWS, from the demo's options locally. */
 export interface Settings {

@@ -7,6 +7,7 @@ import {
   EntityAlreadyExistsException,
   GenerateCredentialReportCommand,
   GetAccessKeyLastUsedCommand,
+  GetAccountPasswordPolicyCommand,
   GetCredentialReportCommand,
   GetLoginProfileCommand,
   GetUserCommand,
@@ -384,6 +385,65 @@ describe('AwsIam', () => {
       // Assess
       expect(err.name).toBe('EntityAlreadyExists');
       expect(err.message).toBe('already has password');
+    });
+  });
+
+  describe('getAccountPasswordPolicy', () => {
+    it("returns the policy with IAM's field names, leaving out what IAM left out", async () => {
+      // Prepare
+      iamMock.on(GetAccountPasswordPolicyCommand).resolves({
+        PasswordPolicy: {
+          MinimumPasswordLength: 100,
+          RequireSymbols: true,
+          RequireNumbers: true,
+          RequireUppercaseCharacters: true,
+          RequireLowercaseCharacters: false,
+          AllowUsersToChangePassword: true,
+          ExpirePasswords: false,
+        },
+        ...meta,
+      });
+
+      // Act
+      const policy = await iam.getAccountPasswordPolicy();
+
+      // Assess
+      expect(iamMock).toHaveReceivedCommandOnce(GetAccountPasswordPolicyCommand);
+      expect(policy).toEqual({
+        MinimumPasswordLength: 100,
+        RequireSymbols: true,
+        RequireNumbers: true,
+        RequireUppercaseCharacters: true,
+        RequireLowercaseCharacters: false,
+        AllowUsersToChangePassword: true,
+      });
+    });
+
+    it("returns null when the account has no policy (NoSuchEntity: IAM's default applies)", async () => {
+      // Prepare
+      iamMock.on(GetAccountPasswordPolicyCommand).rejects(
+        new NoSuchEntityException({
+          message: 'The Password Policy with domain name 123456789012 cannot be found.',
+          $metadata: {},
+        }),
+      );
+
+      // Act
+      const policy = await iam.getAccountPasswordPolicy();
+
+      // Assess
+      expect(policy).toBeNull();
+    });
+
+    it('lets other errors through, renamed', async () => {
+      // Prepare
+      iamMock.on(GetAccountPasswordPolicyCommand).rejects(serviceError('AccessDenied', 'not allowed'));
+
+      // Act
+      const err = await thrown(() => iam.getAccountPasswordPolicy());
+
+      // Assess
+      expect(err.name).toBe('AccessDenied');
     });
   });
 

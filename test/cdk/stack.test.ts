@@ -86,6 +86,7 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   ],
   Verify: ['iam:GetLoginProfile', 'iam:ListAccessKeys', 'dynamodb:Query', 's3:PutObject'],
   Backout: [
+    'iam:GetAccountPasswordPolicy',
     'iam:GetLoginProfile',
     'iam:ListAccessKeys',
     'iam:CreateLoginProfile',
@@ -115,6 +116,7 @@ const MUTATING_IAM =
 const WILDCARD_RESOURCE_ALLOWED = new Set([
   'iam:GenerateCredentialReport',
   'iam:GetCredentialReport',
+  'iam:GetAccountPasswordPolicy',
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',
   'xray:GetSamplingRules',

@@ -14,7 +14,9 @@ import {
   CreateAccessKeyCommand,
   CreateLoginProfileCommand,
   CreateUserCommand,
+  DeleteAccountPasswordPolicyCommand,
   IAMClient,
+  UpdateAccountPasswordPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsIam } from '../../handlers/aws/iam.js';
@@ -215,5 +217,33 @@ describe.skipIf(!moto.available)('AwsIam against moto_server (IAM wire protocol)
     expect(deactivated?.status).toBe('Inactive');
     expect(reactivated?.status).toBe('Active');
     expect(ghost.name).toBe('NoSuchEntity');
+  });
+
+  it('reads the account password policy: null while none is set, then the policy as set', async () => {
+    // Act
+    const none = await iam.getAccountPasswordPolicy();
+    await raw.send(
+      new UpdateAccountPasswordPolicyCommand({
+        MinimumPasswordLength: 100,
+        RequireSymbols: true,
+        RequireNumbers: true,
+        RequireUppercaseCharacters: true,
+        RequireLowercaseCharacters: true,
+        PasswordReusePrevention: 5,
+      }),
+    );
+    const set = await iam.getAccountPasswordPolicy();
+    await raw.send(new DeleteAccountPasswordPolicyCommand({}));
+
+    // Assess
+    expect(none).toBeNull();
+    expect(set).toMatchObject({
+      MinimumPasswordLength: 100,
+      RequireSymbols: true,
+      RequireNumbers: true,
+      RequireUppercaseCharacters: true,
+      RequireLowercaseCharacters: true,
+      PasswordReusePrevention: 5,
+    });
   });
 });

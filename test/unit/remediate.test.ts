@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { passwordPolicyViolations } from '../../cli/local/password-policy.js';
 import { analyzeRun } from '../../handlers/core/analyze-run.js';
 import { backoutRun } from '../../handlers/core/backout.js';
 import { readPlan } from '../../handlers/core/plan.js';
@@ -211,5 +213,77 @@ describe('verify and backout', () => {
     expect(await backoutRun(h.ports, task)).toMatchObject({ restored: 2 });
     expect(await backoutRun(h.ports, task)).toMatchObject({ restored: 0 });
     expect(h.sandbox.toSeed().users.find((u) => u.userName === 'stale.console')?.loginProfile).toBeNull();
+  });
+
+  it("restores console passwords the account's password policy accepts, reading the policy once per run", async () => {
+    const passwordPolicy = {
+      MinimumPasswordLength: 100,
+      RequireSymbols: true,
+      RequireNumbers: true,
+      RequireUppercaseCharacters: true,
+      RequireLowercaseCharacters: true,
+    };
+    const { h, analysis, approvalId } = await approvedAll(harness({ ...smallSeed(), passwordPolicy }, NOW));
+    await applyAll(h, analysis, approvalId);
+    h.sandbox.resetCalls();
+
+    const result = await backoutRun(h.ports, {
+      executionId: EXEC,
+      sourceExecutionId: EXEC,
+      passwordSecretPrefix: 'p/',
+    });
+
+    expect(result).toMatchObject({ restored: 4, failed: 0 });
+    expect(h.sandbox.calls()).toMatchObject({ GetAccountPasswordPolicy: 1, CreateLoginProfile: 2 });
+    const consoles = (await h.ports.store.listLedger(EXEC)).filter(
+      (e) => e.credential === 'console-password',
+    );
+    expect(consoles).toHaveLength(2);
+    for (const entry of consoles) {
+      const stored = readFileSync(entry.secretRef ?? '', 'utf8');
+      expect(stored).toHaveLength(100);
+      expect(passwordPolicyViolations(stored, passwordPolicy)).toEqual([]);
+    }
+  });
+
+  it('does not read the password policy when no console password is restored', async () => {
+    const { h, analysis, approvalId } = await approvedAll();
+    await applyAll(h, analysis, approvalId);
+    h.sandbox.resetCalls();
+    await backoutRun(h.ports, {
+      executionId: EXEC,
+      sourceExecutionId: EXEC,
+      users: ['ci+deploy@svc'],
+      passwordSecretPrefix: 'p/',
+    });
+    expect(h.sandbox.calls().GetAccountPasswordPolicy).toBe(0);
+  });
+
+  it('when the policy cannot be read, restores the keys and names the policy read for each console password', async () => {
+    const { h, analysis, approvalId } = await approvedAll();
+    await applyAll(h, analysis, approvalId);
+    h.sandbox.getAccountPasswordPolicy = () =>
+      Promise.reject(
+        Object.assign(new Error('not authorized to perform: iam:GetAccountPasswordPolicy'), {
+          name: 'AccessDenied',
+        }),
+      );
+
+    const err = await backoutRun(h.ports, {
+      executionId: EXEC,
+      sourceExecutionId: EXEC,
+      passwordSecretPrefix: 'p/',
+    }).catch((e: Error) => e);
+
+    expect(err).toMatchObject({ name: 'BackoutIncomplete' });
+    expect((err as Error).message).toMatch(/^2 of 4 changes could not be restored/);
+    expect((err as Error).message).toContain(
+      'stale.console console-password: AccessDenied: cannot read the account password policy (iam:GetAccountPasswordPolicy)',
+    );
+    const after = h.sandbox.toSeed();
+    expect(after.users.find((u) => u.userName === 'stale.both')?.accessKeys.map((k) => k.status)).toEqual([
+      'Active',
+      'Active',
+    ]);
   });
 });

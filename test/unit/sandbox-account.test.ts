@@ -560,6 +560,67 @@ describe('SandboxAccount throttling', () => {
   });
 });
 
+describe('SandboxAccount password policy', () => {
+  const strict = {
+    MinimumPasswordLength: 14,
+    RequireSymbols: true,
+    RequireNumbers: true,
+    RequireUppercaseCharacters: true,
+    RequireLowercaseCharacters: true,
+  };
+  const withPolicy = (passwordPolicy?: Seed['passwordPolicy']) =>
+    account({}, { ...smallSeed(), ...(passwordPolicy ? { passwordPolicy } : {}) }).sandbox;
+
+  it('answers the seed policy, or null when none is set (IAM: NoSuchEntity)', async () => {
+    expect(await withPolicy(strict).getAccountPasswordPolicy()).toEqual(strict);
+    expect(await withPolicy().getAccountPasswordPolicy()).toBeNull();
+  });
+
+  it('refuses a password the policy does not accept with PasswordPolicyViolation naming each rule, and changes nothing', async () => {
+    const sandbox = withPolicy(strict);
+    await sandbox.deleteLoginProfile('alice');
+
+    const err = await sandbox.createLoginProfile('alice', 'short', true).catch((e: Error) => e);
+
+    expect(err).toMatchObject({ name: 'PasswordPolicyViolation' });
+    expect((err as Error).message.split('; ')).toEqual([
+      'Password should have a minimum length of 14',
+      'Password should have at least one uppercase letter',
+      'Password should have at least one number',
+      'Password should have at least one symbol',
+    ]);
+    expect(await sandbox.getLoginProfile('alice')).toBeNull();
+  });
+
+  it("counts only IAM's symbols as symbols", async () => {
+    const sandbox = withPolicy({ RequireSymbols: true });
+    await sandbox.deleteLoginProfile('alice');
+    await expect(sandbox.createLoginProfile('alice', 'Abcdefgh1~<>?', true)).rejects.toMatchObject({
+      name: 'PasswordPolicyViolation',
+      message: 'Password should have at least one symbol',
+    });
+    await sandbox.createLoginProfile('alice', "Abcdefgh1'", true);
+    expect(sandbox.passwordWasSet('alice')).toBe(true);
+  });
+
+  it("applies IAM's default policy when none is set: 8 to 128 characters, three of the four classes", async () => {
+    const sandbox = withPolicy();
+    await sandbox.deleteLoginProfile('alice');
+    for (const weak of ['Ab1!', 'abcdefgh12', `Aa1${'x'.repeat(126)}`]) {
+      await expect(sandbox.createLoginProfile('alice', weak, true)).rejects.toMatchObject({
+        name: 'PasswordPolicyViolation',
+      });
+    }
+    await sandbox.createLoginProfile('alice', 'abcdefgh1!', true);
+    expect(sandbox.passwordWasSet('alice')).toBe(true);
+  });
+
+  it('writes the policy back with the state (--state-out)', () => {
+    expect(withPolicy(strict).toSeed().passwordPolicy).toEqual(strict);
+    expect(withPolicy().toSeed()).not.toHaveProperty('passwordPolicy');
+  });
+});
+
 describe('SandboxAccount calls', () => {
   it('counts every IAM call by operation, failed ones included, and resets', async () => {
     const { sandbox } = account();
@@ -576,6 +637,7 @@ describe('SandboxAccount calls', () => {
     await sandbox.updateAccessKey('alice', KEY_OLD, 'Inactive');
     await sandbox.updateAccessKey('alice', KEY_OLD, 'Active');
     await sandbox.listUsers();
+    await sandbox.getAccountPasswordPolicy();
 
     expect(sandbox.calls()).toEqual({
       GenerateCredentialReport: 2,
@@ -587,6 +649,7 @@ describe('SandboxAccount calls', () => {
       DeleteLoginProfile: 1,
       CreateLoginProfile: 1,
       UpdateAccessKey: 2,
+      GetAccountPasswordPolicy: 1,
       ListUsers: 1,
     });
 

@@ -212,6 +212,43 @@ describe('parseSeed', () => {
     expect(issues[1]).toBe('users[1]: Unrecognized key: "mfa"');
   });
 
+  it("accepts a passwordPolicy with IAM's field names and refuses values outside IAM's ranges", () => {
+    const policy = {
+      MinimumPasswordLength: 128,
+      RequireSymbols: true,
+      RequireNumbers: true,
+      RequireUppercaseCharacters: true,
+      RequireLowercaseCharacters: true,
+      AllowUsersToChangePassword: true,
+      MaxPasswordAge: 90,
+      PasswordReusePrevention: 24,
+      HardExpiry: false,
+    };
+    expect(validateSeed({ ...validSeed(), passwordPolicy: policy }, 'seed').passwordPolicy).toEqual(policy);
+
+    const bad = {
+      ...validSeed(),
+      passwordPolicy: { MinimumPasswordLength: 129, RequireSymbols: 'yes', minimumPasswordLength: 10 },
+    };
+    const error = (() => {
+      try {
+        validateSeed(bad, 'seed.json');
+      } catch (err) {
+        return err as SeedError;
+      }
+      throw new Error('the seed was accepted');
+    })();
+    expect(error.issues).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^passwordPolicy\.MinimumPasswordLength: expected a whole number from 6 to 128/,
+        ),
+        'passwordPolicy.RequireSymbols: expected true or false',
+        expect.stringContaining('minimumPasswordLength'),
+      ]),
+    );
+  });
+
   it('validates an already-parsed value the same way', () => {
     const seed: Seed = validateSeed(validSeed(), 'inline');
     expect(seed.users).toHaveLength(2);
