@@ -9,6 +9,7 @@ import { DEFAULT_THRESHOLD_DAYS } from '../handlers/core/defaults.js';
 import type { AnalyzeFlags } from './commands/analyze.js';
 import type { BackoutFlags } from './commands/backout.js';
 import type { DemoFlags } from './commands/demo.js';
+import type { DoctorFlags } from './commands/doctor.js';
 import type { EvidenceFlags } from './commands/evidence.js';
 import type { HistoryFlags } from './commands/history.js';
 import {
@@ -185,6 +186,15 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
   addSourceOptions(evidence, { bucket: true }).action(async (ref: string, flags: EvidenceFlags) =>
     (await import('./commands/evidence.js')).evidence(ref, flags),
   );
+
+  program
+    .command('doctor')
+    .description(
+      'check a deployed stack, read-only: SES, the approval API, each role, the password policy, the alarm',
+    )
+    .option('--stack <name>', 'the CloudFormation stack (default Credsweep)')
+    .option('--json', 'print one JSON object on stdout and nothing else')
+    .action(async (flags: DoctorFlags) => (await import('./commands/doctor.js')).doctor(flags));
 
   // Subcommands do not inherit the settings above (exit override, output); give them to all.
   for (const command of program.commands) command.copyInheritedSettings(program);

@@ -1,0 +1,337 @@
+/**
+ * The checks of `credsweep doctor`, each read-only: it says ok, or the problem and how to fix it.
+ * A check that cannot read what it needs (e.g. the caller may not call the API) is a problem too,
+ * naming the action to ask for.
+ */
+import { randomBytes } from 'node:crypto';
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { GetAccountCommand, GetEmailIdentityCommand } from '@aws-sdk/client-sesv2';
+import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
+import { AwsIam } from '../../handlers/aws/iam.js';
+import { approvalIdFor } from '../../handlers/core/approval-links.js';
+import {
+  generatePassword,
+  type PasswordPolicy,
+  restoredPasswordLength,
+} from '../../handlers/core/password.js';
+import { aws } from '../aws/errors.js';
+import { passwordPolicyViolations } from '../local/password-policy.js';
+import { cloudWatchClient, iamClient, sesClient, sfnClient } from './clients.js';
+import type { Deployment } from './deployment.js';
+
+export interface CheckResult {
+  /** Stable, for scripts: `ses-sender`, `role:Backout`, ... */
+  id: string;
+  /** What was checked, in words. */
+  title: string;
+  ok: boolean;
+  /** What was found (ok), or the problem. */
+  detail: string;
+  /** How to fix the problem; null when ok. */
+  fix: string | null;
+}
+
+export const ok = (id: string, title: string, detail: string): CheckResult => ({
+  id,
+  title,
+  ok: true,
+  detail,
+  fix: null,
+});
+
+export const problem = (id: string, title: string, detail: string, fix: string): CheckResult => ({
+  id,
+  title,
+  ok: false,
+  detail,
+  fix,
+});
+
+/** Runs a check; an error it did not expect (access denied, throttling, network) becomes its problem. */
+export async function guarded(
+  id: string,
+  title: string,
+  check: () => Promise<CheckResult | CheckResult[]>,
+): Promise<CheckResult[]> {
+  try {
+    const result = await check();
+    return Array.isArray(result) ? result : [result];
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return [
+      problem(
+        id,
+        title,
+        `could not check: ${message}`,
+        'fix what the message says and run `credsweep doctor` again (docs/deploy.md lists what the doctor may call).',
+      ),
+    ];
+  }
+}
+
+// ---- SES ------------------------------------------------------------------------------------------
+
+const domainOf = (address: string) => address.split('@')[1] ?? address;
+
+/**
+ * Whether SES may send from / (in the sandbox) to `address`: its address identity, or its domain
+ * identity, is verified for sending. Returns the identity that is, or null.
+ */
+async function verifiedIdentity(address: string): Promise<string | null> {
+  for (const identity of [address, domainOf(address)]) {
+    try {
+      const out = await aws({ action: 'ses:GetEmailIdentity' }, () =>
+        sesClient().send(new GetEmailIdentityCommand({ EmailIdentity: identity })),
+      );
+      if (out.VerifiedForSendingStatus) return identity;
+    } catch (err) {
+      if ((err as { awsName?: string }).awsName !== 'NotFoundException') throw err;
+    }
+  }
+  return null;
+}
+
+const verifyFix = (address: string) =>
+  `verify it: \`aws sesv2 create-email-identity --email-identity ${address}\` and open the link SES mails to it (or verify its domain ${domainOf(address)} with DKIM)`;
+
+/** SES in the stack's Region: sending enabled, the sender verified, and the approvers reachable. */
+export async function checkSes(d: Deployment): Promise<CheckResult[]> {
+  const sender = d.env.SENDER_EMAIL;
+  const approvers = (d.env.APPROVER_EMAILS ?? '').split(',').filter((a) => a !== '');
+  const account = await aws({ action: 'ses:GetAccount' }, () => sesClient().send(new GetAccountCommand({})));
+  const results: CheckResult[] = [];
+
+  results.push(
+    account.SendingEnabled
+      ? ok('ses-sending', 'SES sending is enabled', `SES may send mail from this account in ${d.region}.`)
+      : problem(
+          'ses-sending',
+          'SES sending is enabled',
+          `SES sending is paused for this account in ${d.region}: no approval mail can go out.`,
+          'open the SES console (Account dashboard) for the reason; after fixing it, resume with `aws sesv2 put-account-sending-attributes --sending-enabled`.',
+        ),
+  );
+
+  if (!sender) {
+    results.push(
+      problem(
+        'ses-sender',
+        'the sender identity is verified',
+        'the functions carry no SENDER_EMAIL: is this the credsweep stack?',
+        'deploy the stack with `-c senderEmail=<verified address>` (docs/deploy.md).',
+      ),
+    );
+  } else {
+    const identity = await verifiedIdentity(sender);
+    results.push(
+      identity
+        ? ok(
+            'ses-sender',
+            'the sender identity is verified',
+            `${sender} may send (identity ${identity} is verified for sending).`,
+          )
+        : problem(
+            'ses-sender',
+            'the sender identity is verified',
+            `neither ${sender} nor ${domainOf(sender)} is a verified SES identity in ${d.region}: every approval mail would be refused (MessageRejected) and the run backed out.`,
+            `${verifyFix(sender)}.`,
+          ),
+    );
+  }
+
+  if (account.ProductionAccessEnabled) {
+    results.push(
+      ok(
+        'ses-approvers',
+        'the approvers can receive mail',
+        `SES production access is on: mail reaches any address, so all ${approvers.length} approvers.`,
+      ),
+    );
+  } else {
+    const unverified: string[] = [];
+    for (const approver of approvers) if (!(await verifiedIdentity(approver))) unverified.push(approver);
+    results.push(
+      unverified.length === 0
+        ? ok(
+            'ses-approvers',
+            'the approvers can receive mail',
+            `SES is in the sandbox in ${d.region} (mail only to verified identities, 200 a day); every approver (${approvers.join(', ')}) is verified.`,
+          )
+        : problem(
+            'ses-approvers',
+            'the approvers can receive mail',
+            `SES is in the sandbox in ${d.region}: it delivers only to verified identities, and ${unverified.join(', ')} ${unverified.length === 1 ? 'is' : 'are'} not verified, so ${unverified.length === 1 ? 'that approver gets' : 'they get'} no approval mail (the run backs out with MessageRejected).`,
+            `${unverified.map(verifyFix).join('; ')}; or request SES production access (SES console, Account dashboard, "Request production access").`,
+          ),
+    );
+  }
+  return results;
+}
+
+// ---- the approval API ------------------------------------------------------------------------------
+
+/**
+ * An HTTPS GET of a made-up link: a well-formed approval id that names no approval, and a random
+ * link secret. The approval function must look it up (a DynamoDB read) and answer 404; anything
+ * else is a problem (a 5xx: the function failed; 403: the URL or the stage is wrong).
+ */
+export async function checkApprovalApi(d: Deployment, fetchFn: typeof fetch = fetch): Promise<CheckResult> {
+  const id = 'approval-api';
+  const title = 'the approval API answers a made-up link with 404';
+  const base = d.outputs.ApprovalApiUrl?.replace(/\/+$/, '');
+  if (!base) {
+    return problem(
+      id,
+      title,
+      `stack ${d.stackName} has no ApprovalApiUrl output.`,
+      'deploy the current stack (npx cdk deploy): its outputs name the approval API.',
+    );
+  }
+  const approvalId = approvalIdFor(`credsweep-doctor-${randomBytes(8).toString('hex')}`);
+  const url = `${base}/approvals/${approvalId}?k=${randomBytes(32).toString('base64url')}`;
+  const shown = `${base}/approvals/${approvalId}?k=…`;
+  let status: number;
+  try {
+    const response = await fetchFn(url, { redirect: 'manual', signal: AbortSignal.timeout(15_000) });
+    status = response.status;
+    await response.body?.cancel();
+  } catch (err) {
+    return problem(
+      id,
+      title,
+      `GET ${shown} failed: ${(err as Error).message}${(err as Error).cause ? ` (${String((err as { cause: unknown }).cause)})` : ''}.`,
+      'check the network path to API Gateway and the stack output ApprovalApiUrl; approvers must reach this URL from where they read mail.',
+    );
+  }
+  if (status === 404)
+    return ok(id, title, `GET ${shown} answered 404, as a link that names no approval must.`);
+  const fix =
+    status >= 500
+      ? 'the approval function failed: read its log group (stack resource ApprovalApiFunction…) for the error, often a missing permission or setting.'
+      : status === 403
+        ? 'API Gateway refused the path: check ApprovalApiUrl (stage v1) and that the stack deployed its approval API.'
+        : status === 429
+          ? 'the stage is throttling: wait and run again; raise the stage throttle if approvers see this too.'
+          : 'a made-up link must be 404 and nothing else: check that the API routes /approvals/{id} to the approval function.';
+  return problem(id, title, `GET ${shown} answered ${status}, not 404.`, fix);
+}
+
+// ---- the account password policy -----------------------------------------------------------------
+
+const describePolicy = (p: PasswordPolicy) => {
+  const classes = [
+    p.RequireUppercaseCharacters && 'uppercase',
+    p.RequireLowercaseCharacters && 'lowercase',
+    p.RequireNumbers && 'numbers',
+    p.RequireSymbols && 'symbols',
+  ].filter(Boolean);
+  return `minimum ${p.MinimumPasswordLength ?? 6} characters${classes.length > 0 ? `, requires ${classes.join(', ')}` : ''}`;
+};
+
+/** The account password policy accepts the passwords backout would restore console access with. */
+export async function checkPasswordPolicy(): Promise<CheckResult> {
+  const id = 'password-policy';
+  const title = 'the password policy accepts restored console passwords';
+  const policy = await aws({ action: 'iam:GetAccountPasswordPolicy' }, () =>
+    new AwsIam(iamClient()).getAccountPasswordPolicy(),
+  );
+  const what = policy
+    ? `the account policy (${describePolicy(policy)})`
+    : "IAM's default policy (no custom policy is set)";
+  let password: string;
+  try {
+    password = generatePassword(policy);
+  } catch (err) {
+    return problem(
+      id,
+      title,
+      `${what}: ${(err as Error).message}.`,
+      'lower MinimumPasswordLength to 128 or less: `aws iam update-account-password-policy` (give every setting you keep).',
+    );
+  }
+  const violations = passwordPolicyViolations(password, policy);
+  if (violations.length > 0) {
+    return problem(
+      id,
+      title,
+      `${what} refuses the passwords backout generates: ${violations.join('; ')}.`,
+      'report this as a credsweep bug (handlers/core/password.ts); until fixed, a backout cannot restore console access.',
+    );
+  }
+  return ok(
+    id,
+    title,
+    `${what}: backout restores ${restoredPasswordLength(policy)}-character passwords with uppercase, lowercase, numbers and symbols, which it accepts.`,
+  );
+}
+
+// ---- the workflow and its alarm ---------------------------------------------------------------------
+
+export async function checkStateMachine(d: Deployment): Promise<CheckResult> {
+  const id = 'state-machine';
+  const title = 'the state machine exists';
+  try {
+    const out = await aws({ action: 'states:DescribeStateMachine', stateMachineArn: d.stateMachineArn }, () =>
+      sfnClient().send(new DescribeStateMachineCommand({ stateMachineArn: d.stateMachineArn })),
+    );
+    if (out.status && out.status !== 'ACTIVE') {
+      return problem(
+        id,
+        title,
+        `${d.stateMachineArn} is ${out.status}.`,
+        'deploy the stack again (npx cdk deploy) so that it has an active state machine.',
+      );
+    }
+    return ok(id, title, `${out.name ?? d.stateMachineArn} is ACTIVE.`);
+  } catch (err) {
+    if ((err as { awsName?: string }).awsName === 'StateMachineDoesNotExist') {
+      return problem(
+        id,
+        title,
+        `${d.stateMachineArn} (the stack's StateMachineArn output) does not exist.`,
+        'deploy the stack again (npx cdk deploy); check AWS_REGION and --stack.',
+      );
+    }
+    throw err;
+  }
+}
+
+export async function checkAlarm(d: Deployment): Promise<CheckResult> {
+  const id = 'alarm';
+  const title = 'the failed-runs alarm exists';
+  const missing = (detail: string) =>
+    problem(id, title, detail, 'deploy the current stack (npx cdk deploy): it creates the FailedRunsAlarm.');
+  if (!d.alarmName) return missing(`stack ${d.stackName} has no FailedRunsAlarm resource.`);
+  const alarmName = d.alarmName;
+  const out = await aws({ action: 'cloudwatch:DescribeAlarms' }, () =>
+    cloudWatchClient().send(new DescribeAlarmsCommand({ AlarmNames: [alarmName] })),
+  );
+  const alarm = out.MetricAlarms?.[0];
+  if (!alarm) return missing(`alarm ${alarmName} does not exist in ${d.region}.`);
+  const watches = alarm.Dimensions?.some(
+    (dim) => dim.Name === 'StateMachineArn' && dim.Value === d.stateMachineArn,
+  );
+  if (!watches || alarm.MetricName !== 'ExecutionsFailed') {
+    return problem(
+      id,
+      title,
+      `alarm ${alarmName} does not watch ExecutionsFailed of ${d.stateMachineArn}.`,
+      'deploy the current stack (npx cdk deploy) to restore the alarm as credsweep defines it.',
+    );
+  }
+  if (alarm.ActionsEnabled === false || (alarm.AlarmActions ?? []).length === 0) {
+    return problem(
+      id,
+      title,
+      `alarm ${alarmName} notifies nobody (its actions are ${alarm.ActionsEnabled === false ? 'disabled' : 'empty'}).`,
+      `enable them: \`aws cloudwatch enable-alarm-actions --alarm-names ${alarmName}\`, and subscribe to the topic (deploy with -c alarmEmail=...).`,
+    );
+  }
+  const now =
+    alarm.StateValue === 'ALARM' ? ' It is in ALARM now: a run failed recently (`credsweep history`).' : '';
+  return ok(
+    id,
+    title,
+    `${alarmName} watches ExecutionsFailed and notifies ${alarm.AlarmActions?.join(', ')}.${now}`,
+  );
+}

@@ -1,0 +1,108 @@
+/**
+ * What `credsweep doctor` needs to know about a deployed stack, read (never changed) from AWS:
+ *
+ * - the stack outputs (`StateMachineArn`, `ApprovalApiUrl`, `BucketName`, `TableName`), through the
+ *   same lookup as the other commands (cli/aws/target.ts);
+ * - each function's role and environment: the stack's `AWS::Lambda::Function` resources
+ *   (CloudFormation ListStackResources) whose logical id is `<construct id>Function<8 hex>` (CDK's
+ *   naming of `<construct id>/Function` in infra/constructs/credsweep-function.ts), then Lambda
+ *   GetFunctionConfiguration for the role ARN and the environment (sender, approvers, table,
+ *   signing key, exempt tag; none of it secret). This needs no extra stack output, so it works on
+ *   any deployed version, and it checks the role the function really runs with;
+ * - the failed-runs alarm: the `AWS::CloudWatch::Alarm` whose logical id starts `FailedRunsAlarm`.
+ */
+import { ListStackResourcesCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
+import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { InputError } from '../../handlers/core/errors.js';
+import { aws } from '../aws/errors.js';
+import { DEFAULT_STACK, STATE_MACHINE_OUTPUT, stackOutputs } from '../aws/target.js';
+import { cloudFormationClient, lambdaClient } from './clients.js';
+
+export interface DeployedFunction {
+  /** The construct id, e.g. `Backout`. */
+  id: string;
+  functionName: string;
+  roleArn: string;
+  environment: Record<string, string>;
+}
+
+export interface Deployment {
+  stackName: string;
+  partition: string;
+  region: string;
+  account: string;
+  outputs: Record<string, string>;
+  stateMachineArn: string;
+  /** By construct id; a function the stack does not have is absent. */
+  functions: Record<string, DeployedFunction>;
+  /** The failed-runs alarm's name, or null when the stack has none. */
+  alarmName: string | null;
+  /** The settings every function carries in its environment (handlers/aws/ports.ts). */
+  env: Record<string, string>;
+}
+
+const FUNCTION_LOGICAL_ID = /^([A-Za-z0-9]+)Function[0-9A-F]{8}$/;
+
+async function stackResources(stackName: string): Promise<StackResourceSummary[]> {
+  const all: StackResourceSummary[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await aws({ action: 'cloudformation:ListStackResources', stack: stackName }, () =>
+      cloudFormationClient().send(
+        new ListStackResourcesCommand({
+          StackName: stackName,
+          ...(nextToken ? { NextToken: nextToken } : {}),
+        }),
+      ),
+    );
+    all.push(...(page.StackResourceSummaries ?? []));
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return all;
+}
+
+async function functionOf(id: string, functionName: string): Promise<DeployedFunction> {
+  const config = await aws({ action: 'lambda:GetFunctionConfiguration' }, () =>
+    lambdaClient().send(new GetFunctionConfigurationCommand({ FunctionName: functionName })),
+  );
+  return {
+    id,
+    functionName,
+    roleArn: config.Role ?? '',
+    environment: { ...(config.Environment?.Variables ?? {}) },
+  };
+}
+
+/** Reads the deployment of stack `stackName` (default `Credsweep`). */
+export async function readDeployment(stackName = DEFAULT_STACK): Promise<Deployment> {
+  const outputs = await stackOutputs(stackName);
+  const stateMachineArn = outputs[STATE_MACHINE_OUTPUT];
+  if (!stateMachineArn) {
+    throw new InputError(
+      `stack ${stackName} has no ${STATE_MACHINE_OUTPUT} output; is it the credsweep stack? Name it with --stack NAME.`,
+    );
+  }
+  const [, partition = 'aws', , region = '', account = ''] = stateMachineArn.split(':');
+  const resources = await stackResources(stackName);
+  const functions: Record<string, DeployedFunction> = {};
+  for (const r of resources) {
+    if (r.ResourceType !== 'AWS::Lambda::Function' || !r.PhysicalResourceId) continue;
+    const id = FUNCTION_LOGICAL_ID.exec(r.LogicalResourceId ?? '')?.[1];
+    if (id) functions[id] = await functionOf(id, r.PhysicalResourceId);
+  }
+  const alarm = resources.find(
+    (r) => r.ResourceType === 'AWS::CloudWatch::Alarm' && r.LogicalResourceId?.startsWith('FailedRunsAlarm'),
+  );
+  const env = Object.values(functions)[0]?.environment ?? {};
+  return {
+    stackName,
+    partition,
+    region,
+    account,
+    outputs,
+    stateMachineArn,
+    functions,
+    alarmName: alarm?.PhysicalResourceId ?? null,
+    env,
+  };
+}

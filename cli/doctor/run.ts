@@ -1,0 +1,44 @@
+/**
+ * `credsweep doctor`: reads a deployed stack and runs every check, in an order where a problem
+ * found early explains the ones after it. Loaded on demand by cli/commands/doctor.ts.
+ */
+import {
+  type CheckResult,
+  checkAlarm,
+  checkApprovalApi,
+  checkPasswordPolicy,
+  checkSes,
+  checkStateMachine,
+  guarded,
+} from './checks.js';
+import { readDeployment } from './deployment.js';
+import { checkCredentialReport } from './roles.js';
+
+export interface DoctorReport {
+  stack: string;
+  region: string;
+  account: string;
+  ok: boolean;
+  problems: number;
+  checks: CheckResult[];
+}
+
+export async function runDoctor(opts: { stack?: string; fetchFn?: typeof fetch }): Promise<DoctorReport> {
+  const d = await readDeployment(opts.stack);
+  const checks: CheckResult[] = [
+    ...(await guarded('state-machine', 'the state machine exists', () => checkStateMachine(d))),
+    ...(await guarded('alarm', 'the failed-runs alarm exists', () => checkAlarm(d))),
+    ...(await guarded('ses', 'SES can send the approval mail', () => checkSes(d))),
+    ...(await guarded('approval-api', 'the approval API answers a made-up link with 404', () =>
+      checkApprovalApi(d, opts.fetchFn),
+    )),
+    ...(await guarded('credential-report', 'the credential report can be generated and read', () =>
+      checkCredentialReport(d),
+    )),
+    ...(await guarded('password-policy', 'the password policy accepts restored console passwords', () =>
+      checkPasswordPolicy(),
+    )),
+  ];
+  const problems = checks.filter((c) => !c.ok).length;
+  return { stack: d.stackName, region: d.region, account: d.account, ok: problems === 0, problems, checks };
+}

@@ -1,0 +1,479 @@
+/**
+ * `credsweep doctor` against a deployed stack, AWS mocked at the SDK boundary (aws-sdk-client-mock)
+ * and the approval API a real HTTP server on 127.0.0.1: each check's ok and problem path, the
+ * --json shape and the exit code.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  CloudFormationClient,
+  DescribeStacksCommand,
+  ListStackResourcesCommand,
+} from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient, DescribeAlarmsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import {
+  type EvaluationResult,
+  GetAccountPasswordPolicyCommand,
+  IAMClient,
+  IAMServiceException,
+  NoSuchEntityException,
+  SimulatePrincipalPolicyCommand,
+  type SimulatePrincipalPolicyCommandInput,
+} from '@aws-sdk/client-iam';
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  GetAccountCommand,
+  GetEmailIdentityCommand,
+  NotFoundException,
+  SESv2Client,
+} from '@aws-sdk/client-sesv2';
+import { DescribeStateMachineCommand, SFNClient, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+const ACCOUNT = '111122223333';
+const REGION = 'eu-west-1';
+const STATE_MACHINE_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:CredsweepRemediation`;
+const SENDER = 'credsweep@example.com';
+const APPROVERS = ['alice.sec@example.com', 'bob.sec@corp.example.org'];
+const FUNCTIONS = [
+  'GenerateReport',
+  'Analyze',
+  'RequestApproval',
+  'DisableConsole',
+  'DeactivateKeys',
+  'Verify',
+  'Backout',
+  'Report',
+  'ApprovalApi',
+];
+const ALARM = 'Credsweep-FailedRunsAlarm1A2B3C4D-XYZ';
+const roleArn = (id: string) => `arn:aws:iam::${ACCOUNT}:role/Credsweep-${id}Role-ABC`;
+
+const meta = { $metadata: {} };
+const cfn = mockClient(CloudFormationClient);
+const lambda = mockClient(LambdaClient);
+const ses = mockClient(SESv2Client);
+const iam = mockClient(IAMClient);
+const sfn = mockClient(SFNClient);
+const cloudwatch = mockClient(CloudWatchClient);
+
+/** The approval API stand-in: answers every request with `status`, records the paths asked. */
+let status = 404;
+const asked: string[] = [];
+let server: Server;
+let apiUrl: string;
+
+const savedEnv = { ...process.env };
+beforeAll(async () => {
+  process.env.AWS_REGION = REGION;
+  delete process.env.AWS_PROFILE;
+  server = createServer((req, res) => {
+    asked.push(req.url ?? '');
+    res.writeHead(status, { 'content-type': 'text/html' }).end('<p>page</p>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+});
+afterAll(async () => {
+  process.env = savedEnv;
+  await new Promise((resolve) => server.close(resolve));
+});
+
+/** IAM's answer for the requested actions: allowed unless named in `denied`; exempt changes denied. */
+function simulation(denied: Set<string> = new Set()) {
+  return (input: SimulatePrincipalPolicyCommandInput) => {
+    const exempt = input.ContextEntries?.some(
+      (c) => c.ContextKeyName?.startsWith('iam:ResourceTag/') && c.ContextKeyValues?.[0] === 'true',
+    );
+    const results: EvaluationResult[] = (input.ActionNames ?? []).map((action) => ({
+      EvalActionName: action,
+      EvalResourceName: input.ResourceArns?.[0] ?? '*',
+      EvalDecision: exempt ? 'explicitDeny' : denied.has(action) ? 'implicitDeny' : 'allowed',
+    }));
+    return { ...meta, EvaluationResults: results, IsTruncated: false };
+  };
+}
+
+function healthyAccount() {
+  cfn.on(DescribeStacksCommand).resolves({
+    ...meta,
+    Stacks: [
+      {
+        StackName: 'Credsweep',
+        CreationTime: new Date(),
+        StackStatus: 'UPDATE_COMPLETE',
+        Outputs: [
+          { OutputKey: 'StateMachineArn', OutputValue: STATE_MACHINE_ARN },
+          { OutputKey: 'ApprovalApiUrl', OutputValue: apiUrl },
+          { OutputKey: 'BucketName', OutputValue: 'credsweep-databucket-abc' },
+          { OutputKey: 'TableName', OutputValue: 'Credsweep-Table-XYZ' },
+        ],
+      },
+    ],
+  });
+  cfn.on(ListStackResourcesCommand).resolves({
+    ...meta,
+    StackResourceSummaries: [
+      ...FUNCTIONS.map((id) => ({
+        LogicalResourceId: `${id}Function0A1B2C3D`,
+        PhysicalResourceId: `Credsweep-${id}Function-XYZ`,
+        ResourceType: 'AWS::Lambda::Function',
+        ResourceStatus: 'CREATE_COMPLETE' as const,
+        LastUpdatedTimestamp: new Date(),
+      })),
+      {
+        LogicalResourceId: 'FailedRunsAlarm1A2B3C4D',
+        PhysicalResourceId: ALARM,
+        ResourceType: 'AWS::CloudWatch::Alarm',
+        ResourceStatus: 'CREATE_COMPLETE' as const,
+        LastUpdatedTimestamp: new Date(),
+      },
+    ],
+  });
+  lambda.on(GetFunctionConfigurationCommand).callsFake(({ FunctionName }: { FunctionName: string }) => {
+    const id = /Credsweep-(\w+)Function-XYZ/.exec(FunctionName)?.[1] ?? '?';
+    return {
+      ...meta,
+      FunctionName,
+      Role: roleArn(id),
+      Environment: {
+        Variables: {
+          SENDER_EMAIL: SENDER,
+          APPROVER_EMAILS: APPROVERS.join(','),
+          TABLE_NAME: 'Credsweep-Table-XYZ',
+          BUCKET_NAME: 'credsweep-databucket-abc',
+          EXEMPT_TAG_KEY: 'credsweep:exempt',
+          SIGNING_KEY_SECRET_ARN: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:SigningKey-AbCdEf`,
+        },
+      },
+    };
+  });
+  ses.on(GetAccountCommand).resolves({ ...meta, SendingEnabled: true, ProductionAccessEnabled: true });
+  ses.on(GetEmailIdentityCommand).resolves({ ...meta, VerifiedForSendingStatus: true });
+  iam.on(SimulatePrincipalPolicyCommand).callsFake(simulation());
+  iam.on(GetAccountPasswordPolicyCommand).rejects(
+    new NoSuchEntityException({
+      message: `The Password Policy with domain name ${ACCOUNT} cannot be found.`,
+      $metadata: {},
+    }),
+  );
+  sfn
+    .on(DescribeStateMachineCommand)
+    .resolves({ ...meta, name: 'CredsweepRemediation', status: 'ACTIVE' } as never);
+  cloudwatch.on(DescribeAlarmsCommand).resolves({ ...meta, MetricAlarms: [alarm()] });
+}
+
+function alarm(overrides: Partial<MetricAlarm> = {}): MetricAlarm {
+  return {
+    AlarmName: ALARM,
+    MetricName: 'ExecutionsFailed',
+    Namespace: 'AWS/States',
+    Dimensions: [{ Name: 'StateMachineArn', Value: STATE_MACHINE_ARN }],
+    ActionsEnabled: true,
+    AlarmActions: [`arn:aws:sns:${REGION}:${ACCOUNT}:Credsweep-AlarmTopic`],
+    StateValue: 'OK',
+    ...overrides,
+  };
+}
+
+beforeEach(() => {
+  for (const mock of [cfn, lambda, ses, iam, sfn, cloudwatch]) mock.reset();
+  status = 404;
+  asked.length = 0;
+  healthyAccount();
+});
+
+interface Check {
+  id: string;
+  title: string;
+  ok: boolean;
+  detail: string;
+  fix: string | null;
+}
+
+async function doctor() {
+  const run = await runCli(['doctor', '--json']);
+  const report = JSON.parse(run.stdout) as {
+    stack: string;
+    region: string;
+    account: string;
+    ok: boolean;
+    problems: number;
+    checks: Check[];
+  };
+  const check = (id: string) => {
+    const found = report.checks.find((c) => c.id === id);
+    if (!found) throw new Error(`no check ${id} in ${report.checks.map((c) => c.id).join(', ')}`);
+    return found;
+  };
+  return { run, report, check };
+}
+
+describe('credsweep doctor on a healthy deployment', () => {
+  it('--json: one object, every check ok, exit 0', async () => {
+    const { run, report } = await doctor();
+
+    expect(run.code).toBe(0);
+    expect(Object.keys(report)).toEqual(['stack', 'region', 'account', 'ok', 'problems', 'checks']);
+    expect(report).toMatchObject({
+      stack: 'Credsweep',
+      region: REGION,
+      account: ACCOUNT,
+      ok: true,
+      problems: 0,
+    });
+    expect(report.checks.map((c) => c.id)).toEqual([
+      'state-machine',
+      'alarm',
+      'ses-sending',
+      'ses-sender',
+      'ses-approvers',
+      'approval-api',
+      'credential-report',
+      'password-policy',
+    ]);
+    for (const c of report.checks) {
+      expect(Object.keys(c)).toEqual(['id', 'title', 'ok', 'detail', 'fix']);
+      expect(c, c.id).toMatchObject({ ok: true, fix: null });
+    }
+  });
+
+  it('prints each check as ok in words, and changes nothing (only read calls)', async () => {
+    const run = await runCli(['doctor']);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`credsweep doctor: stack Credsweep in ${REGION}, account ${ACCOUNT}`);
+    expect(run.stdout).toContain('✓ the approval API answers a made-up link with 404');
+    expect(run.stdout).toContain('All 8 checks ok.');
+    const sent = [cfn, lambda, ses, iam, sfn, cloudwatch].flatMap((m) =>
+      m.calls().map((c) => (c.args[0] as { constructor: { name: string } }).constructor.name),
+    );
+    expect(sent.every((name) => /^(Describe|List|Get|Simulate)/.test(name))).toBe(true);
+  });
+
+  it('asks the approval API for a made-up, well-formed link with a random secret', async () => {
+    await doctor();
+    await doctor();
+
+    expect(asked).toHaveLength(2);
+    for (const path of asked) {
+      expect(path).toMatch(
+        /^\/v1\/approvals\/[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\?k=[\w-]{43}$/,
+      );
+    }
+    expect(asked[0]).not.toBe(asked[1]);
+  });
+});
+
+describe('credsweep doctor: each problem, with its fix, and exit 1', () => {
+  it('SES sending paused', async () => {
+    ses.on(GetAccountCommand).resolves({ ...meta, SendingEnabled: false, ProductionAccessEnabled: true });
+    const { run, check } = await doctor();
+    expect(run.code).toBe(1);
+    expect(check('ses-sending')).toMatchObject({
+      ok: false,
+      fix: expect.stringContaining('put-account-sending-attributes'),
+    });
+  });
+
+  it('the sender is not verified (neither address nor domain); a verified domain is enough', async () => {
+    ses.on(GetEmailIdentityCommand).rejects(new NotFoundException({ message: 'not found', $metadata: {} }));
+    const { run, check } = await doctor();
+    expect(run.code).toBe(1);
+    expect(check('ses-sender')).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining(`neither ${SENDER} nor example.com is a verified SES identity`),
+      fix: expect.stringContaining(`aws sesv2 create-email-identity --email-identity ${SENDER}`),
+    });
+
+    ses
+      .on(GetEmailIdentityCommand, { EmailIdentity: 'example.com' })
+      .resolves({ ...meta, VerifiedForSendingStatus: true });
+    expect((await doctor()).check('ses-sender')).toMatchObject({
+      ok: true,
+      detail: expect.stringContaining('identity example.com is verified'),
+    });
+  });
+
+  it('SES sandbox: names each approver who is not verified, and says what the sandbox means', async () => {
+    ses.on(GetAccountCommand).resolves({ ...meta, SendingEnabled: true, ProductionAccessEnabled: false });
+    ses.on(GetEmailIdentityCommand).rejects(new NotFoundException({ message: 'not found', $metadata: {} }));
+    for (const verified of [SENDER, APPROVERS[0]]) {
+      ses
+        .on(GetEmailIdentityCommand, { EmailIdentity: verified })
+        .resolves({ ...meta, VerifiedForSendingStatus: true });
+    }
+    const { run, check } = await doctor();
+    expect(run.code).toBe(1);
+    const approvers = check('ses-approvers');
+    expect(approvers.ok).toBe(false);
+    expect(approvers.detail).toContain('SES is in the sandbox');
+    expect(approvers.detail).toContain('bob.sec@corp.example.org is not verified');
+    expect(approvers.detail).not.toContain('alice.sec@example.com');
+    expect(approvers.fix).toContain('--email-identity bob.sec@corp.example.org');
+    expect(approvers.fix).toContain('production access');
+  });
+
+  it('SES sandbox with every approver verified is ok, and says so', async () => {
+    ses.on(GetAccountCommand).resolves({ ...meta, SendingEnabled: true, ProductionAccessEnabled: false });
+    const { check } = await doctor();
+    expect(check('ses-approvers')).toMatchObject({ ok: true, detail: expect.stringContaining('sandbox') });
+  });
+
+  it.each([
+    [500, 'the approval function failed'],
+    [403, 'API Gateway refused the path'],
+    [200, 'must be 404 and nothing else'],
+  ])('the approval API answers %i', async (answer, fix) => {
+    status = answer;
+    const { run, check } = await doctor();
+    expect(run.code).toBe(1);
+    expect(check('approval-api')).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining(`answered ${answer}, not 404`),
+      fix: expect.stringContaining(fix),
+    });
+    expect(check('approval-api').detail).not.toMatch(/k=[\w-]{10}/);
+  });
+
+  it('the approval API cannot be reached', async () => {
+    cfn.on(DescribeStacksCommand).resolves({
+      ...meta,
+      Stacks: [
+        {
+          StackName: 'Credsweep',
+          CreationTime: new Date(),
+          StackStatus: 'UPDATE_COMPLETE',
+          Outputs: [
+            { OutputKey: 'StateMachineArn', OutputValue: STATE_MACHINE_ARN },
+            { OutputKey: 'ApprovalApiUrl', OutputValue: 'http://127.0.0.1:9/v1' },
+          ],
+        },
+      ],
+    });
+    const { check } = await doctor();
+    expect(check('approval-api')).toMatchObject({ ok: false, detail: expect.stringContaining('failed') });
+  });
+
+  it('the password policy: none set is ok (IAM default); a strict one is ok; a denied read is a problem naming the action', async () => {
+    expect((await doctor()).check('password-policy')).toMatchObject({
+      ok: true,
+      detail: expect.stringContaining("IAM's default policy"),
+    });
+
+    iam.on(GetAccountPasswordPolicyCommand).resolves({
+      ...meta,
+      PasswordPolicy: {
+        MinimumPasswordLength: 128,
+        RequireSymbols: true,
+        RequireNumbers: true,
+        RequireUppercaseCharacters: true,
+        RequireLowercaseCharacters: true,
+      },
+    });
+    expect((await doctor()).check('password-policy')).toMatchObject({
+      ok: true,
+      detail: expect.stringContaining('128-character passwords'),
+    });
+
+    iam.on(GetAccountPasswordPolicyCommand).rejects(
+      new IAMServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        $metadata: {},
+        message: `User: arn:aws:sts::${ACCOUNT}:assumed-role/Dev/x is not authorized to perform: iam:GetAccountPasswordPolicy on resource: *`,
+      }),
+    );
+    const { run, check } = await doctor();
+    expect(run.code).toBe(1);
+    expect(check('password-policy')).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining('iam:GetAccountPasswordPolicy'),
+    });
+  });
+
+  it('the state machine does not exist, or is being deleted', async () => {
+    sfn
+      .on(DescribeStateMachineCommand)
+      .rejects(new StateMachineDoesNotExist({ message: 'gone', $metadata: {} }));
+    expect((await doctor()).check('state-machine')).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining('does not exist'),
+    });
+    sfn.on(DescribeStateMachineCommand).resolves({ ...meta, status: 'DELETING' } as never);
+    const { run, check } = await doctor();
+    expect(run.code).toBe(1);
+    expect(check('state-machine')).toMatchObject({ ok: false, detail: expect.stringContaining('DELETING') });
+  });
+
+  it('the alarm is missing, watches something else, or notifies nobody', async () => {
+    cloudwatch.on(DescribeAlarmsCommand).resolves({ ...meta, MetricAlarms: [] });
+    expect((await doctor()).check('alarm')).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining('does not exist'),
+    });
+
+    cloudwatch.on(DescribeAlarmsCommand).resolves({ ...meta, MetricAlarms: [alarm({ Dimensions: [] })] });
+    expect((await doctor()).check('alarm').detail).toContain('does not watch ExecutionsFailed');
+
+    cloudwatch
+      .on(DescribeAlarmsCommand)
+      .resolves({ ...meta, MetricAlarms: [alarm({ ActionsEnabled: false })] });
+    const { run, check } = await doctor();
+    expect(run.code).toBe(1);
+    expect(check('alarm')).toMatchObject({ ok: false, fix: expect.stringContaining('enable-alarm-actions') });
+  });
+
+  it('an alarm in ALARM is ok, and says a run failed', async () => {
+    cloudwatch
+      .on(DescribeAlarmsCommand)
+      .resolves({ ...meta, MetricAlarms: [alarm({ StateValue: 'ALARM' })] });
+    expect((await doctor()).check('alarm')).toMatchObject({
+      ok: true,
+      detail: expect.stringContaining('a run failed recently'),
+    });
+  });
+
+  it('the credential report: a role IAM does not allow to generate it', async () => {
+    iam.on(SimulatePrincipalPolicyCommand).callsFake(simulation(new Set(['iam:GenerateCredentialReport'])));
+    const { run, check } = await doctor();
+    expect(run.code).toBe(1);
+    expect(check('credential-report')).toMatchObject({
+      ok: false,
+      detail: 'iam:GenerateCredentialReport by GenerateReport: implicitDeny.',
+    });
+    expect(
+      iam.commandCalls(SimulatePrincipalPolicyCommand, { PolicySourceArn: roleArn('GenerateReport') }),
+    ).toHaveLength(1);
+  });
+
+  it('a check the caller may not run is a problem, the others still run; human output shows the fix', async () => {
+    cloudwatch.on(DescribeAlarmsCommand).rejects(
+      Object.assign(new Error(`User: x is not authorized to perform: cloudwatch:DescribeAlarms`), {
+        name: 'AccessDenied',
+      }),
+    );
+    const run = await runCli(['doctor']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /✗ the failed-runs alarm exists: could not check: access denied: AWS refused cloudwatch:DescribeAlarms/,
+    );
+    expect(run.stdout).toContain('    fix: ');
+    expect(run.stdout).toContain('✓ the state machine exists');
+    expect(run.stdout).toContain('1 of 8 checks found a problem.');
+  });
+
+  it('a stack that is not there: exit 1 with the stack named', async () => {
+    cfn
+      .on(DescribeStacksCommand)
+      .rejects(
+        Object.assign(new Error('Stack with id Credsweep does not exist'), { name: 'ValidationError' }),
+      );
+    const run = await runCli(['doctor', '--json']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('no CloudFormation stack "Credsweep"');
+  });
+});
