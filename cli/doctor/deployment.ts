@@ -42,6 +42,17 @@ export interface Deployment {
 }
 
 const FUNCTION_LOGICAL_ID = /^([A-Za-z0-9]+)Function[0-9A-F]{8}$/;
+const ALARM_LOGICAL_ID = /^FailedRunsAlarm[0-9A-F]{8}$/;
+
+/** The construct id of a credsweep function's logical id (`BackoutFunction506DEC5C` -> `Backout`), or null. */
+export function functionIdOf(logicalId: string, type: string): string | null {
+  return type === 'AWS::Lambda::Function' ? (FUNCTION_LOGICAL_ID.exec(logicalId)?.[1] ?? null) : null;
+}
+
+/** Whether a stack resource is the failed-runs alarm. */
+export function isFailedRunsAlarm(logicalId: string, type: string): boolean {
+  return type === 'AWS::CloudWatch::Alarm' && ALARM_LOGICAL_ID.test(logicalId);
+}
 
 async function stackResources(stackName: string): Promise<StackResourceSummary[]> {
   const all: StackResourceSummary[] = [];
@@ -86,13 +97,10 @@ export async function readDeployment(stackName = DEFAULT_STACK): Promise<Deploym
   const resources = await stackResources(stackName);
   const functions: Record<string, DeployedFunction> = {};
   for (const r of resources) {
-    if (r.ResourceType !== 'AWS::Lambda::Function' || !r.PhysicalResourceId) continue;
-    const id = FUNCTION_LOGICAL_ID.exec(r.LogicalResourceId ?? '')?.[1];
-    if (id) functions[id] = await functionOf(id, r.PhysicalResourceId);
+    const id = functionIdOf(r.LogicalResourceId ?? '', r.ResourceType ?? '');
+    if (id && r.PhysicalResourceId) functions[id] = await functionOf(id, r.PhysicalResourceId);
   }
-  const alarm = resources.find(
-    (r) => r.ResourceType === 'AWS::CloudWatch::Alarm' && r.LogicalResourceId?.startsWith('FailedRunsAlarm'),
-  );
+  const alarm = resources.find((r) => isFailedRunsAlarm(r.LogicalResourceId ?? '', r.ResourceType ?? ''));
   const env = Object.values(functions)[0]?.environment ?? {};
   return {
     stackName,
