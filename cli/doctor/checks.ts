@@ -4,7 +4,7 @@
  * naming the action to ask for.
  */
 import { randomBytes } from 'node:crypto';
-import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeAlarmsForMetricCommand } from '@aws-sdk/client-cloudwatch';
 import { GetAccountCommand, GetEmailIdentityCommand } from '@aws-sdk/client-sesv2';
 import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
 import { AwsIam } from '../../handlers/aws/iam.js';
@@ -94,14 +94,38 @@ async function verifiedIdentity(address: string): Promise<string | null> {
 const verifyFix = (address: string) =>
   `verify it: \`aws sesv2 create-email-identity --email-identity ${address}\` and open the link SES mails to it (or verify its domain ${domainOf(address)} with DKIM)`;
 
-/** SES in the stack's Region: sending enabled, the sender verified, and the approvers reachable. */
-export async function checkSes(d: Deployment): Promise<CheckResult[]> {
+/** The sender's identity (address or domain) is verified for sending in the stack's Region. */
+export async function checkSesSender(d: Deployment): Promise<CheckResult> {
+  const id = 'ses-sender';
+  const title = 'the sender identity is verified';
   const sender = d.env.SENDER_EMAIL;
+  if (!sender) {
+    return problem(
+      id,
+      title,
+      'the functions carry no SENDER_EMAIL: is this the credsweep stack?',
+      'deploy the stack with `-c senderEmail=<verified address>` (docs/deploy.md).',
+    );
+  }
+  const identity = await verifiedIdentity(sender);
+  return identity
+    ? ok(id, title, `${sender} may send (identity ${identity} is verified for sending).`)
+    : problem(
+        id,
+        title,
+        `neither ${sender} nor ${domainOf(sender)} is a verified SES identity in ${d.region}: every approval mail would be refused (MessageRejected) and the run backed out.`,
+        `${verifyFix(sender)}.`,
+      );
+}
+
+/**
+ * SES GetAccount: sending is enabled; and what the SES sandbox means for the approvers: while in
+ * it, SES delivers only to verified identities, so each approver's address (or domain) must be.
+ */
+export async function checkSesAccount(d: Deployment): Promise<CheckResult[]> {
   const approvers = (d.env.APPROVER_EMAILS ?? '').split(',').filter((a) => a !== '');
   const account = await aws({ action: 'ses:GetAccount' }, () => sesClient().send(new GetAccountCommand({})));
-  const results: CheckResult[] = [];
-
-  results.push(
+  const results: CheckResult[] = [
     account.SendingEnabled
       ? ok('ses-sending', 'SES sending is enabled', `SES may send mail from this account in ${d.region}.`)
       : problem(
@@ -110,35 +134,7 @@ export async function checkSes(d: Deployment): Promise<CheckResult[]> {
           `SES sending is paused for this account in ${d.region}: no approval mail can go out.`,
           'open the SES console (Account dashboard) for the reason; after fixing it, resume with `aws sesv2 put-account-sending-attributes --sending-enabled`.',
         ),
-  );
-
-  if (!sender) {
-    results.push(
-      problem(
-        'ses-sender',
-        'the sender identity is verified',
-        'the functions carry no SENDER_EMAIL: is this the credsweep stack?',
-        'deploy the stack with `-c senderEmail=<verified address>` (docs/deploy.md).',
-      ),
-    );
-  } else {
-    const identity = await verifiedIdentity(sender);
-    results.push(
-      identity
-        ? ok(
-            'ses-sender',
-            'the sender identity is verified',
-            `${sender} may send (identity ${identity} is verified for sending).`,
-          )
-        : problem(
-            'ses-sender',
-            'the sender identity is verified',
-            `neither ${sender} nor ${domainOf(sender)} is a verified SES identity in ${d.region}: every approval mail would be refused (MessageRejected) and the run backed out.`,
-            `${verifyFix(sender)}.`,
-          ),
-    );
-  }
-
+  ];
   if (account.ProductionAccessEnabled) {
     results.push(
       ok(
@@ -147,24 +143,25 @@ export async function checkSes(d: Deployment): Promise<CheckResult[]> {
         `SES production access is on: mail reaches any address, so all ${approvers.length} approvers.`,
       ),
     );
-  } else {
-    const unverified: string[] = [];
-    for (const approver of approvers) if (!(await verifiedIdentity(approver))) unverified.push(approver);
-    results.push(
-      unverified.length === 0
-        ? ok(
-            'ses-approvers',
-            'the approvers can receive mail',
-            `SES is in the sandbox in ${d.region} (mail only to verified identities, 200 a day); every approver (${approvers.join(', ')}) is verified.`,
-          )
-        : problem(
-            'ses-approvers',
-            'the approvers can receive mail',
-            `SES is in the sandbox in ${d.region}: it delivers only to verified identities, and ${unverified.join(', ')} ${unverified.length === 1 ? 'is' : 'are'} not verified, so ${unverified.length === 1 ? 'that approver gets' : 'they get'} no approval mail (the run backs out with MessageRejected).`,
-            `${unverified.map(verifyFix).join('; ')}; or request SES production access (SES console, Account dashboard, "Request production access").`,
-          ),
-    );
+    return results;
   }
+  const unverified: string[] = [];
+  for (const approver of approvers) if (!(await verifiedIdentity(approver))) unverified.push(approver);
+  const one = unverified.length === 1;
+  results.push(
+    unverified.length === 0
+      ? ok(
+          'ses-approvers',
+          'the approvers can receive mail',
+          `SES is in the sandbox in ${d.region} (mail only to verified identities, 200 a day); every approver (${approvers.join(', ')}) is verified.`,
+        )
+      : problem(
+          'ses-approvers',
+          'the approvers can receive mail',
+          `SES is in the sandbox in ${d.region}: it delivers only to verified identities, and ${unverified.join(', ')} ${one ? 'is' : 'are'} not verified, so ${one ? 'that approver gets' : 'they get'} no approval mail (the run backs out with MessageRejected).`,
+          `${unverified.map(verifyFix).join('; ')}; or request SES production access (SES console, Account dashboard, "Request production access").`,
+        ),
+  );
   return results;
 }
 
@@ -296,42 +293,48 @@ export async function checkStateMachine(d: Deployment): Promise<CheckResult> {
   }
 }
 
+/**
+ * The failed-runs alarm: CloudWatch DescribeAlarmsForMetric for the state machine's ExecutionsFailed
+ * (found by what it watches, not by name, so a renamed or hand-made alarm counts too).
+ */
 export async function checkAlarm(d: Deployment): Promise<CheckResult> {
   const id = 'alarm';
   const title = 'the failed-runs alarm exists';
-  const missing = (detail: string) =>
-    problem(id, title, detail, 'deploy the current stack (npx cdk deploy): it creates the FailedRunsAlarm.');
-  if (!d.alarmName) return missing(`stack ${d.stackName} has no FailedRunsAlarm resource.`);
-  const alarmName = d.alarmName;
-  const out = await aws({ action: 'cloudwatch:DescribeAlarms' }, () =>
-    cloudWatchClient().send(new DescribeAlarmsCommand({ AlarmNames: [alarmName] })),
+  const out = await aws({ action: 'cloudwatch:DescribeAlarmsForMetric' }, () =>
+    cloudWatchClient().send(
+      new DescribeAlarmsForMetricCommand({
+        Namespace: 'AWS/States',
+        MetricName: 'ExecutionsFailed',
+        Dimensions: [{ Name: 'StateMachineArn', Value: d.stateMachineArn }],
+      }),
+    ),
   );
-  const alarm = out.MetricAlarms?.[0];
-  if (!alarm) return missing(`alarm ${alarmName} does not exist in ${d.region}.`);
-  const watches = alarm.Dimensions?.some(
-    (dim) => dim.Name === 'StateMachineArn' && dim.Value === d.stateMachineArn,
-  );
-  if (!watches || alarm.MetricName !== 'ExecutionsFailed') {
+  const alarms = out.MetricAlarms ?? [];
+  if (alarms.length === 0) {
     return problem(
       id,
       title,
-      `alarm ${alarmName} does not watch ExecutionsFailed of ${d.stateMachineArn}.`,
-      'deploy the current stack (npx cdk deploy) to restore the alarm as credsweep defines it.',
+      `no CloudWatch alarm watches ExecutionsFailed of ${d.stateMachineArn}: a failed or backed-out run would go unnoticed.`,
+      'deploy the current stack (npx cdk deploy): it creates the FailedRunsAlarm.',
     );
   }
-  if (alarm.ActionsEnabled === false || (alarm.AlarmActions ?? []).length === 0) {
+  const notifying = alarms.filter((a) => a.ActionsEnabled !== false && (a.AlarmActions ?? []).length > 0);
+  if (notifying.length === 0) {
+    const names = alarms.map((a) => a.AlarmName ?? '?');
     return problem(
       id,
       title,
-      `alarm ${alarmName} notifies nobody (its actions are ${alarm.ActionsEnabled === false ? 'disabled' : 'empty'}).`,
-      `enable them: \`aws cloudwatch enable-alarm-actions --alarm-names ${alarmName}\`, and subscribe to the topic (deploy with -c alarmEmail=...).`,
+      `${names.join(', ')} ${names.length === 1 ? 'watches' : 'watch'} ExecutionsFailed but notif${names.length === 1 ? 'ies' : 'y'} nobody (actions disabled or empty).`,
+      `enable the actions: \`aws cloudwatch enable-alarm-actions --alarm-names ${names.join(' ')}\`, or deploy the stack again; subscribe to its topic with -c alarmEmail=... .`,
     );
   }
-  const now =
-    alarm.StateValue === 'ALARM' ? ' It is in ALARM now: a run failed recently (`credsweep history`).' : '';
+  const alarm = notifying[0];
+  const now = notifying.some((a) => a.StateValue === 'ALARM')
+    ? ' It is in ALARM now: a run failed recently (`credsweep history`).'
+    : '';
   return ok(
     id,
     title,
-    `${alarmName} watches ExecutionsFailed and notifies ${alarm.AlarmActions?.join(', ')}.${now}`,
+    `${alarm?.AlarmName} watches ExecutionsFailed and notifies ${alarm?.AlarmActions?.join(', ')}.${now}`,
   );
 }

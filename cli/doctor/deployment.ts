@@ -9,7 +9,6 @@
  *   GetFunctionConfiguration for the role ARN and the environment (sender, approvers, table,
  *   signing key, exempt tag; none of it secret). This needs no extra stack output, so it works on
  *   any deployed version, and it checks the role the function really runs with;
- * - the failed-runs alarm: the `AWS::CloudWatch::Alarm` whose logical id starts `FailedRunsAlarm`.
  */
 import { ListStackResourcesCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
@@ -35,23 +34,15 @@ export interface Deployment {
   stateMachineArn: string;
   /** By construct id; a function the stack does not have is absent. */
   functions: Record<string, DeployedFunction>;
-  /** The failed-runs alarm's name, or null when the stack has none. */
-  alarmName: string | null;
   /** The settings every function carries in its environment (handlers/aws/ports.ts). */
   env: Record<string, string>;
 }
 
 const FUNCTION_LOGICAL_ID = /^([A-Za-z0-9]+)Function[0-9A-F]{8}$/;
-const ALARM_LOGICAL_ID = /^FailedRunsAlarm[0-9A-F]{8}$/;
 
 /** The construct id of a credsweep function's logical id (`BackoutFunction506DEC5C` -> `Backout`), or null. */
 export function functionIdOf(logicalId: string, type: string): string | null {
   return type === 'AWS::Lambda::Function' ? (FUNCTION_LOGICAL_ID.exec(logicalId)?.[1] ?? null) : null;
-}
-
-/** Whether a stack resource is the failed-runs alarm. */
-export function isFailedRunsAlarm(logicalId: string, type: string): boolean {
-  return type === 'AWS::CloudWatch::Alarm' && ALARM_LOGICAL_ID.test(logicalId);
 }
 
 async function stackResources(stackName: string): Promise<StackResourceSummary[]> {
@@ -100,7 +91,6 @@ export async function readDeployment(stackName = DEFAULT_STACK): Promise<Deploym
     const id = functionIdOf(r.LogicalResourceId ?? '', r.ResourceType ?? '');
     if (id && r.PhysicalResourceId) functions[id] = await functionOf(id, r.PhysicalResourceId);
   }
-  const alarm = resources.find((r) => isFailedRunsAlarm(r.LogicalResourceId ?? '', r.ResourceType ?? ''));
   const env = Object.values(functions)[0]?.environment ?? {};
   return {
     stackName,
@@ -110,7 +100,6 @@ export async function readDeployment(stackName = DEFAULT_STACK): Promise<Deploym
     outputs,
     stateMachineArn,
     functions,
-    alarmName: alarm?.PhysicalResourceId ?? null,
     env,
   };
 }

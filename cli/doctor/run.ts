@@ -7,7 +7,8 @@ import {
   checkAlarm,
   checkApprovalApi,
   checkPasswordPolicy,
-  checkSes,
+  checkSesAccount,
+  checkSesSender,
   checkStateMachine,
   guarded,
 } from './checks.js';
@@ -28,7 +29,8 @@ export async function runDoctor(opts: { stack?: string; fetchFn?: typeof fetch }
   const checks: CheckResult[] = [
     ...(await guarded('state-machine', 'the state machine exists', () => checkStateMachine(d))),
     ...(await guarded('alarm', 'the failed-runs alarm exists', () => checkAlarm(d))),
-    ...(await guarded('ses', 'SES can send the approval mail', () => checkSes(d))),
+    ...(await guarded('ses-sender', 'the sender identity is verified', () => checkSesSender(d))),
+    ...(await guarded('ses-account', 'SES sends, and reaches the approvers', () => checkSesAccount(d))),
     ...(await guarded('approval-api', 'the approval API answers a made-up link with 404', () =>
       checkApprovalApi(d, opts.fetchFn),
     )),

@@ -4,12 +4,14 @@
  * template, so a renamed construct cannot silently hide a function from the doctor.
  */
 import { describe, expect, it } from 'vitest';
-import { functionIdOf, isFailedRunsAlarm } from '../../cli/doctor/deployment.js';
+import { functionIdOf } from '../../cli/doctor/deployment.js';
 import { buildStack } from './synth.js';
 
 describe("the doctor's view of the synthesized stack", () => {
   const { stack, template } = buildStack({}, { bundle: false });
-  const resources = Object.entries(template.toJSON().Resources as Record<string, { Type: string }>);
+  const resources = Object.entries(
+    template.toJSON().Resources as Record<string, { Type: string; Properties?: Record<string, unknown> }>,
+  );
 
   it('recognises every Lambda function of the stack as one of its functions, by construct id', () => {
     const lambdas = resources.filter(([, r]) => r.Type === 'AWS::Lambda::Function');
@@ -18,7 +20,16 @@ describe("the doctor's view of the synthesized stack", () => {
     expect(ids.sort()).toEqual(Object.keys(stack.functions).sort());
   });
 
-  it('finds exactly one failed-runs alarm', () => {
-    expect(resources.filter(([logicalId, r]) => isFailedRunsAlarm(logicalId, r.Type))).toHaveLength(1);
+  it('has the failed-runs alarm the doctor looks for: on ExecutionsFailed of the state machine', () => {
+    const alarms = resources.filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
+    expect(alarms).toHaveLength(1);
+    const props = alarms[0]?.[1].Properties;
+    expect(props).toMatchObject({ MetricName: 'ExecutionsFailed', Namespace: 'AWS/States' });
+    expect(props?.Dimensions).toEqual([
+      {
+        Name: 'StateMachineArn',
+        Value: { Ref: stack.getLogicalId(stack.stateMachine.node.defaultChild as never) },
+      },
+    ]);
   });
 });

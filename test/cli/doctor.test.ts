@@ -10,7 +10,11 @@ import {
   DescribeStacksCommand,
   ListStackResourcesCommand,
 } from '@aws-sdk/client-cloudformation';
-import { CloudWatchClient, DescribeAlarmsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchClient,
+  DescribeAlarmsForMetricCommand,
+  type MetricAlarm,
+} from '@aws-sdk/client-cloudwatch';
 import {
   type EvaluationResult,
   GetAccountPasswordPolicyCommand,
@@ -123,13 +127,6 @@ function healthyAccount() {
         ResourceStatus: 'CREATE_COMPLETE' as const,
         LastUpdatedTimestamp: new Date(),
       })),
-      {
-        LogicalResourceId: 'FailedRunsAlarm1A2B3C4D',
-        PhysicalResourceId: ALARM,
-        ResourceType: 'AWS::CloudWatch::Alarm',
-        ResourceStatus: 'CREATE_COMPLETE' as const,
-        LastUpdatedTimestamp: new Date(),
-      },
     ],
   });
   lambda.on(GetFunctionConfigurationCommand).callsFake(({ FunctionName }: { FunctionName: string }) => {
@@ -162,7 +159,7 @@ function healthyAccount() {
   sfn
     .on(DescribeStateMachineCommand)
     .resolves({ ...meta, name: 'CredsweepRemediation', status: 'ACTIVE' } as never);
-  cloudwatch.on(DescribeAlarmsCommand).resolves({ ...meta, MetricAlarms: [alarm()] });
+  cloudwatch.on(DescribeAlarmsForMetricCommand).resolves({ ...meta, MetricAlarms: [alarm()] });
 }
 
 function alarm(overrides: Partial<MetricAlarm> = {}): MetricAlarm {
@@ -227,8 +224,8 @@ describe('credsweep doctor on a healthy deployment', () => {
     expect(report.checks.map((c) => c.id)).toEqual([
       'state-machine',
       'alarm',
-      'ses-sending',
       'ses-sender',
+      'ses-sending',
       'ses-approvers',
       'approval-api',
       'credential-report',
@@ -408,18 +405,20 @@ describe('credsweep doctor: each problem, with its fix, and exit 1', () => {
     expect(check('state-machine')).toMatchObject({ ok: false, detail: expect.stringContaining('DELETING') });
   });
 
-  it('the alarm is missing, watches something else, or notifies nobody', async () => {
-    cloudwatch.on(DescribeAlarmsCommand).resolves({ ...meta, MetricAlarms: [] });
+  it('the alarm is missing, or notifies nobody', async () => {
+    cloudwatch.on(DescribeAlarmsForMetricCommand).resolves({ ...meta, MetricAlarms: [] });
     expect((await doctor()).check('alarm')).toMatchObject({
       ok: false,
-      detail: expect.stringContaining('does not exist'),
+      detail: expect.stringContaining('no CloudWatch alarm watches ExecutionsFailed'),
+    });
+    expect(cloudwatch).toHaveReceivedCommandWith(DescribeAlarmsForMetricCommand, {
+      Namespace: 'AWS/States',
+      MetricName: 'ExecutionsFailed',
+      Dimensions: [{ Name: 'StateMachineArn', Value: STATE_MACHINE_ARN }],
     });
 
-    cloudwatch.on(DescribeAlarmsCommand).resolves({ ...meta, MetricAlarms: [alarm({ Dimensions: [] })] });
-    expect((await doctor()).check('alarm').detail).toContain('does not watch ExecutionsFailed');
-
     cloudwatch
-      .on(DescribeAlarmsCommand)
+      .on(DescribeAlarmsForMetricCommand)
       .resolves({ ...meta, MetricAlarms: [alarm({ ActionsEnabled: false })] });
     const { run, check } = await doctor();
     expect(run.code).toBe(1);
@@ -428,7 +427,7 @@ describe('credsweep doctor: each problem, with its fix, and exit 1', () => {
 
   it('an alarm in ALARM is ok, and says a run failed', async () => {
     cloudwatch
-      .on(DescribeAlarmsCommand)
+      .on(DescribeAlarmsForMetricCommand)
       .resolves({ ...meta, MetricAlarms: [alarm({ StateValue: 'ALARM' })] });
     expect((await doctor()).check('alarm')).toMatchObject({
       ok: true,
@@ -450,15 +449,15 @@ describe('credsweep doctor: each problem, with its fix, and exit 1', () => {
   });
 
   it('a check the caller may not run is a problem, the others still run; human output shows the fix', async () => {
-    cloudwatch.on(DescribeAlarmsCommand).rejects(
-      Object.assign(new Error(`User: x is not authorized to perform: cloudwatch:DescribeAlarms`), {
+    cloudwatch.on(DescribeAlarmsForMetricCommand).rejects(
+      Object.assign(new Error(`User: x is not authorized to perform: cloudwatch:DescribeAlarmsForMetric`), {
         name: 'AccessDenied',
       }),
     );
     const run = await runCli(['doctor']);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(
-      /✗ the failed-runs alarm exists: could not check: access denied: AWS refused cloudwatch:DescribeAlarms/,
+      /✗ the failed-runs alarm exists: could not check: access denied: AWS refused cloudwatch:DescribeAlarmsForMetric/,
     );
     expect(run.stdout).toContain('    fix: ');
     expect(run.stdout).toContain('✓ the state machine exists');
