@@ -189,9 +189,7 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
 
   program
     .command('doctor')
-    .description(
-      'check a deployed stack, read-only: SES, the approval API, each role, the password policy, the alarm',
-    )
+    .description('check a deployed stack, read-only: SES, the approval API, the password policy, the alarm')
     .option('--stack <name>', 'the CloudFormation stack (default Credsweep)')
     .option('--json', 'print one JSON object on stdout and nothing else')
     .action(async (flags: DoctorFlags) => (await import('./commands/doctor.js')).doctor(flags));

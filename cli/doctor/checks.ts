@@ -58,12 +58,15 @@ export async function guarded(
     return Array.isArray(result) ? result : [result];
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
+    const denied = /^access denied/.test(message);
     return [
       problem(
         id,
         title,
         `could not check: ${message}`,
-        'fix what the message says and run `credsweep doctor` again (docs/deploy.md lists what the doctor may call).',
+        denied
+          ? 'give the identity running the doctor the action named (docs/deploy.md, "Check the deployment", lists them all), then run it again.'
+          : 'fix what the message says and run `credsweep doctor` again.',
       ),
     ];
   }
