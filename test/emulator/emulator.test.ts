@@ -33,7 +33,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD_SECRET_PREFIX } from '../../handlers/core/defaults.js';
 import { REQUIRED_CONTEXT } from '../cdk/synth.js';
 import { detectMoto, isCi, type MotoServer, startMoto, stopMoto } from '../helpers/moto.js';
+import { checkCalls } from '../policy/check.js';
+import { SCENARIO_UNEXERCISED } from '../policy/expected.js';
 import { CallRecorder, type WireRequest } from '../policy/recorder.js';
+import { testEnvironment } from '../policy/roles.js';
 import { MotoAccount, type SeedUser } from './account.js';
 import { restApiEvent, restApiShape } from './api-gateway.js';
 import {
@@ -42,6 +45,7 @@ import {
   deploymentOf,
   FUNCTION_IDS,
   PARTITION,
+  type PhysicalIds,
   REGION,
   type Synthesized,
   synthesize,
@@ -121,6 +125,7 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
   let server: MotoServer | undefined;
   let synthesized: Synthesized;
   let deployment: Deployment;
+  let physicalIds: PhysicalIds;
   let account: MotoAccount;
   let recorder: CallRecorder;
   let lambdas: Lambdas;
@@ -140,6 +145,7 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
     server = started;
     account = new MotoAccount(server.endpoint);
     const ids = await account.deploy(synthesized.template, SENDER);
+    physicalIds = ids;
     deployment = deploymentOf(synthesized, ids);
     recorder = new CallRecorder({
       target: server.endpoint,
@@ -451,6 +457,26 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
     const callers = new Set(recorder.calls(FUNCTION_IDS).map((call) => call.functionId));
     expect([...callers].sort()).toEqual([...FUNCTION_IDS].sort());
   });
+
+  it('every recorded call is allowed by its function role in the synthesized template, and every grant is used', async () => {
+    // The roles as deployed (the template), the calls as sent (the recorder), the verdict from an
+    // IAM policy simulator (test/policy/check.ts): a denied call or an unused grant fails here.
+    const base = testEnvironment(synthesized.template, {
+      partition: PARTITION,
+      account: ACCOUNT_ID,
+      region: REGION,
+    });
+    const environment = {
+      ...base,
+      ref: { ...base.ref, ...physicalIds.ref },
+      attr: { ...base.attr, ...physicalIds.attr },
+    };
+    const problems = await checkCalls(synthesized.template, recorder.calls(FUNCTION_IDS), {
+      unexercisedAllowed: SCENARIO_UNEXERCISED,
+      environment,
+    });
+    expect(problems.map((p) => p.message)).toEqual([]);
+  }, 120_000);
 });
 
 /** A request and its answer as text, form bodies decoded (IAM and STS speak awsQuery). */

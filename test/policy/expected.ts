@@ -1,0 +1,44 @@
+/**
+ * The short list of granted actions a function may hold without a recorded call, each with why.
+ * Anything else granted but never exercised by the scenarios is a failure of the policy check.
+ */
+import type { UnexercisedAllowance } from './check.js';
+
+/** What CDK gives every function's role, used by the Lambda service rather than by the code. */
+export const BASELINE_UNEXERCISED: UnexercisedAllowance[] = [
+  {
+    action: 'logs:CreateLogStream',
+    functionId: '*',
+    why: "Lambda writes the function's own log group with the function's role; the code sends no log request.",
+  },
+  {
+    action: 'logs:PutLogEvents',
+    functionId: '*',
+    why: "Lambda writes the function's own log group with the function's role; the code sends no log request.",
+  },
+  {
+    action: 'xray:PutTraceSegments',
+    functionId: '*',
+    why: 'Active tracing: the Lambda service sends the trace segments, not the code.',
+  },
+  {
+    action: 'xray:PutTelemetryRecords',
+    functionId: '*',
+    why: 'Active tracing: the Lambda service sends the telemetry, not the code.',
+  },
+];
+
+/** The scenarios' recordings: the baseline, and two calls that only a rare path makes. */
+export const SCENARIO_UNEXERCISED: UnexercisedAllowance[] = [
+  ...BASELINE_UNEXERCISED,
+  {
+    action: 's3:ListBucket',
+    functionId: '*',
+    why: 'S3 consults it on GetObject only when the key is missing, to answer NoSuchKey instead of AccessDenied (handlers/aws/blobs.ts); no request sends it.',
+  },
+  {
+    action: 'secretsmanager:PutSecretValue',
+    functionId: 'Backout',
+    why: 'Sent only when a backout is run again and its restored-password secret already exists (handlers/aws/secrets.ts).',
+  },
+];
