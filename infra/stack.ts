@@ -40,8 +40,6 @@ import { CredsweepFunction } from './constructs/credsweep-function.js';
 /** The workflow definition, found from this module, never from the working directory. */
 export const ASL_PATH = fileURLToPath(new URL('../statemachine/remediation.asl.json', import.meta.url));
 
-/** Name prefix of the restored-password secrets that backout creates at run time. */
-
 /** Tunables of the workflow that are not deployment choices. */
 export const WORKFLOW_TIMING = {
   /** Wait between credential-report polls. */
