@@ -41,9 +41,11 @@ import { MotoAccount, type SeedUser } from './account.js';
 import { restApiEvent, restApiShape } from './api-gateway.js';
 import {
   ACCOUNT_ID,
+  type CfnTemplate,
   type Deployment,
   deploymentOf,
   FUNCTION_IDS,
+  onlyResource,
   PARTITION,
   type PhysicalIds,
   REGION,
@@ -458,26 +460,91 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
     expect([...callers].sort()).toEqual([...FUNCTION_IDS].sort());
   });
 
-  it('every recorded call is allowed by its function role in the synthesized template, and every grant is used', async () => {
-    // The roles as deployed (the template), the calls as sent (the recorder), the verdict from an
-    // IAM policy simulator (test/policy/check.ts): a denied call or an unused grant fails here.
+  /** Names as the emulator created them, for resolving the roles' intrinsics. */
+  function policyEnvironment() {
     const base = testEnvironment(synthesized.template, {
       partition: PARTITION,
       account: ACCOUNT_ID,
       region: REGION,
     });
-    const environment = {
+    return {
       ...base,
       ref: { ...base.ref, ...physicalIds.ref },
       attr: { ...base.attr, ...physicalIds.attr },
     };
+  }
+
+  it('every recorded call is allowed by its function role in the synthesized template, and every grant is used', async () => {
+    // The roles as deployed (the template), the calls as sent (the recorder), the verdict from an
+    // IAM policy simulator (test/policy/check.ts): a denied call or an unused grant fails here.
     const problems = await checkCalls(synthesized.template, recorder.calls(FUNCTION_IDS), {
       unexercisedAllowed: SCENARIO_UNEXERCISED,
-      environment,
+      environment: policyEnvironment(),
     });
     expect(problems.map((p) => p.message)).toEqual([]);
   }, 120_000);
+
+  it('a role edited to drop one needed action fails the check on the same recording, naming function, action and resource', async () => {
+    // Prepare: the template with RequestApproval's role no longer granting dynamodb:UpdateItem
+    // (the call markMailed sends: the defect that once made every approval fail).
+    const edited = withoutAction(synthesized.template, 'RequestApproval', 'dynamodb:UpdateItem');
+
+    // Act
+    const problems = await checkCalls(edited, recorder.calls(FUNCTION_IDS), {
+      unexercisedAllowed: SCENARIO_UNEXERCISED,
+      environment: policyEnvironment(),
+    });
+
+    // Assess
+    expect(problems.length).toBeGreaterThan(0);
+    for (const problem of problems) {
+      expect(problem).toMatchObject({
+        kind: 'denied',
+        functionId: 'RequestApproval',
+        action: 'dynamodb:UpdateItem',
+      });
+      expect(problem.message).toContain(
+        `RequestApproval is denied dynamodb:UpdateItem on ${problem.resource}`,
+      );
+    }
+    expect(problems[0]?.resource).toBe(
+      `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/${physicalIds.ref[tableLogicalId(synthesized.template)]}`,
+    );
+  }, 120_000);
 });
+
+/** The logical id of the template's table. */
+const tableLogicalId = (template: CfnTemplate) => onlyResource(template, 'AWS::DynamoDB::Table')[0];
+
+/**
+ * A copy of the template in which one function's role no longer grants `action` (removed from
+ * every statement of the policies attached to that role; a statement left empty is dropped).
+ */
+function withoutAction(template: CfnTemplate, functionId: string, action: string): CfnTemplate {
+  const copy = structuredClone(template);
+  const fn = Object.entries(copy.Resources).find(
+    ([id, resource]) => resource.Type === 'AWS::Lambda::Function' && id.startsWith(`${functionId}Function`),
+  )?.[1];
+  const roleId = (fn?.Properties?.Role as { 'Fn::GetAtt'?: [string, string] } | undefined)?.[
+    'Fn::GetAtt'
+  ]?.[0];
+  if (!roleId) throw new Error(`no role for ${functionId}`);
+  let removed = 0;
+  for (const resource of Object.values(copy.Resources)) {
+    if (resource.Type !== 'AWS::IAM::Policy') continue;
+    const roles = (resource.Properties?.Roles ?? []) as { Ref?: string }[];
+    if (!roles.some((role) => role.Ref === roleId)) continue;
+    const document = resource.Properties?.PolicyDocument as { Statement: { Action: string | string[] }[] };
+    document.Statement = document.Statement.flatMap((statement) => {
+      const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+      const kept = actions.filter((a) => a !== action);
+      removed += actions.length - kept.length;
+      return kept.length === 0 ? [] : [{ ...statement, Action: kept }];
+    });
+  }
+  if (removed === 0) throw new Error(`${functionId}'s role does not grant ${action}`);
+  return copy;
+}
 
 /** A request and its answer as text, form bodies decoded (IAM and STS speak awsQuery). */
 function wireText(request: WireRequest): string {
