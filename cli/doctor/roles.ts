@@ -10,29 +10,12 @@ import {
   type EvaluationResult,
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
+import type { Grant, ResourceKind } from '../../handlers/aws/permissions.js';
 import { DEFAULT_EXEMPT_TAG_KEY, PASSWORD_SECRET_PREFIX } from '../../handlers/core/defaults.js';
 import { aws } from '../aws/errors.js';
 import { type CheckResult, ok, problem } from './checks.js';
 import { iamClient } from './clients.js';
 import type { Deployment } from './deployment.js';
-
-// Until the single source of permissions (handlers/aws/permissions.ts) is on main: its kinds.
-type ResourceKind =
-  | 'account'
-  | 'iam-user'
-  | 'iam-user-change'
-  | 'approval-item'
-  | 'ledger-item'
-  | 'run-object'
-  | 'run-bucket'
-  | 'mail-identity'
-  | 'restored-password-secret'
-  | 'signing-key-secret'
-  | 'state-machine';
-interface Grant {
-  action: string;
-  resource: ResourceKind;
-}
 
 /** A resource of one kind, as the simulation names it, with the context its conditions read. */
 interface Probe {

@@ -2,6 +2,8 @@
  * `credsweep doctor`: reads a deployed stack and runs every check, in an order where a problem
  * found early explains the ones after it. Loaded on demand by cli/commands/doctor.ts.
  */
+
+import { FUNCTION_IDS, functionGrants } from '../../handlers/aws/permissions.js';
 import {
   type CheckResult,
   checkAlarm,
@@ -13,7 +15,7 @@ import {
   guarded,
 } from './checks.js';
 import { readDeployment } from './deployment.js';
-import { checkCredentialReport } from './roles.js';
+import { checkCredentialReport, checkRole } from './roles.js';
 
 export interface DoctorReport {
   stack: string;
@@ -37,6 +39,16 @@ export async function runDoctor(opts: { stack?: string; fetchFn?: typeof fetch }
     ...(await guarded('credential-report', 'the credential report can be generated and read', () =>
       checkCredentialReport(d),
     )),
+    // Each function's role against the single source of permissions, one check per function.
+    ...(
+      await Promise.all(
+        FUNCTION_IDS.map((id) =>
+          guarded(`role:${id}`, `the ${id} function's role allows what its code calls`, () =>
+            checkRole(d, id, functionGrants(id)),
+          ),
+        ),
+      )
+    ).flat(),
     ...(await guarded('password-policy', 'the password policy accepts restored console passwords', () =>
       checkPasswordPolicy(),
     )),

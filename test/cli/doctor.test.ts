@@ -3,6 +3,7 @@
  * and the approval API a real HTTP server on 127.0.0.1: each check's ok and problem path, the
  * --json shape and the exit code.
  */
+
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -34,6 +35,7 @@ import {
 import { DescribeStateMachineCommand, SFNClient, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FUNCTION_IDS } from '../../handlers/aws/permissions.js';
 import { runCli } from '../helpers/cli.js';
 
 const ACCOUNT = '111122223333';
@@ -229,6 +231,7 @@ describe('credsweep doctor on a healthy deployment', () => {
       'ses-approvers',
       'approval-api',
       'credential-report',
+      ...FUNCTION_IDS.map((id) => `role:${id}`),
       'password-policy',
     ]);
     for (const c of report.checks) {
@@ -243,7 +246,7 @@ describe('credsweep doctor on a healthy deployment', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`credsweep doctor: stack Credsweep in ${REGION}, account ${ACCOUNT}`);
     expect(run.stdout).toContain('✓ the approval API answers a made-up link with 404');
-    expect(run.stdout).toContain('All 8 checks ok.');
+    expect(run.stdout).toContain('All 17 checks ok.');
     const sent = [cfn, lambda, ses, iam, sfn, cloudwatch].flatMap((m) =>
       m.calls().map((c) => (c.args[0] as { constructor: { name: string } }).constructor.name),
     );
@@ -445,7 +448,39 @@ describe('credsweep doctor: each problem, with its fix, and exit 1', () => {
     });
     expect(
       iam.commandCalls(SimulatePrincipalPolicyCommand, { PolicySourceArn: roleArn('GenerateReport') }),
-    ).toHaveLength(1);
+    ).toHaveLength(2); // the credential-report check and the role check of GenerateReport
+    expect(check('role:GenerateReport').ok).toBe(false);
+  });
+
+  it('a role IAM refuses one needed action: names the function, the action and its resource; the others stay ok', async () => {
+    iam.on(SimulatePrincipalPolicyCommand).callsFake(simulation(new Set(['dynamodb:UpdateItem'])));
+    const { run, check } = await doctor();
+    expect(run.code).toBe(1);
+    // markMailed (UpdateItem) is RequestApproval's; the approval API decides with UpdateItem too.
+    expect(check('role:RequestApproval').ok).toBe(false);
+    expect(check('role:RequestApproval').detail).toMatch(
+      /dynamodb:UpdateItem on arn:aws:dynamodb:.*:table\/Credsweep-Table-XYZ: implicitDeny/,
+    );
+    expect(check('role:RequestApproval').fix).toMatch(/deploy it again/);
+    expect(check('role:Verify').ok).toBe(true);
+  });
+
+  it('a role that does not deny changes to a user tagged exempt is a problem', async () => {
+    iam.on(SimulatePrincipalPolicyCommand).callsFake((input: SimulatePrincipalPolicyCommandInput) => ({
+      ...meta,
+      IsTruncated: false,
+      EvaluationResults: (input.ActionNames ?? []).map((action) => ({
+        EvalActionName: action,
+        EvalResourceName: input.ResourceArns?.[0] ?? '*',
+        EvalDecision: 'allowed' as const,
+      })),
+    }));
+    const { run, check } = await doctor();
+    expect(run.code).toBe(1);
+    expect(check('role:DisableConsole').detail).toContain(
+      'iam:DeleteLoginProfile on a user tagged exempt: allowed, expected explicitDeny',
+    );
+    expect(check('role:Analyze').ok).toBe(true);
   });
 
   it('a check the caller may not run is a problem, the others still run; human output shows the fix', async () => {
@@ -461,7 +496,7 @@ describe('credsweep doctor: each problem, with its fix, and exit 1', () => {
     );
     expect(run.stdout).toContain('    fix: ');
     expect(run.stdout).toContain('✓ the state machine exists');
-    expect(run.stdout).toContain('1 of 8 checks found a problem.');
+    expect(run.stdout).toContain('1 of 17 checks found a problem.');
   });
 
   it('a stack that is not there: exit 1 with the stack named', async () => {
