@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { CredsweepError } from '../handlers/core/errors.js';
+import { errorLine } from './output.js';
 import { packageFile } from './package-files.js';
 import { buildProgram } from './program.js';
 
@@ -33,7 +34,8 @@ function exitCodeOf(err: unknown): number {
     return err.exitCode === 0 ? 0 : EXIT_USAGE;
   }
   if (err instanceof CredsweepError) {
-    console.error(`credsweep: ${err.message}`);
+    // Messages may quote report or request text: shown with visible escapes.
+    process.stderr.write(errorLine(err.message));
     return EXIT_FAILURE;
   }
   console.error('credsweep: unexpected error');

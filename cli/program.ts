@@ -4,8 +4,10 @@
  * `analyze` never load the workflow engine or an AWS SDK client, and an AWS command loads the
  * client it calls (see scripts/build.ts for how the bundle keeps them apart).
  */
+
 import { Command, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
 import { DEFAULT_THRESHOLD_DAYS } from '../handlers/core/defaults.js';
+import { visibleLines } from '../handlers/core/visible-text.js';
 import type { AnalyzeFlags } from './commands/analyze.js';
 import type { BackoutFlags } from './commands/backout.js';
 import type { DemoFlags } from './commands/demo.js';
@@ -32,7 +34,8 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
     .version(version)
     .exitOverride()
     .configureOutput({
-      outputError: (str, write) => write(`credsweep: ${str.replace(/^error: /, '')}`),
+      // Commander echoes option values: shown with visible escapes, like every other message.
+      outputError: (str, write) => write(visibleLines(`credsweep: ${str.replace(/^error: /, '')}`)),
       ...output,
     })
     .showHelpAfterError('(add --help for usage)');

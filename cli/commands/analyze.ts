@@ -5,7 +5,7 @@
  */
 
 import { ReportFormatError } from '../../handlers/core/errors.js';
-import { readReportInput } from '../../handlers/core/report-input.js';
+import { decodeReportBytes, readReportInput } from '../../handlers/core/report-input.js';
 import {
   analyzeReport,
   daysBetween,
@@ -13,7 +13,9 @@ import {
   usersNotInReport,
 } from '../../handlers/core/staleness.js';
 import type { Analysis, CredentialReport, ReportDate, ReportRow } from '../../handlers/core/types.js';
-import { readUserFile } from './options.js';
+import { visibleLines } from '../../handlers/core/visible-text.js';
+import { printError, printJson } from '../output.js';
+import { readUserBytes } from './options.js';
 
 export interface AnalyzeFlags {
   report: string;
@@ -31,17 +33,18 @@ export function analyze(options: AnalyzeFlags): void {
 
   const unknown = usersNotInReport(report, options.exempt);
   if (unknown.length > 0) {
-    console.error(`credsweep: warning: --exempt names no user of the report: ${unknown.join(', ')}`);
+    printError(`warning: --exempt names no user of the report: ${unknown.join(', ')}`);
   }
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(toContract(analysis), null, 2)}\n`);
+    printJson(toContract(analysis));
   } else {
-    process.stdout.write(formatAnalysis(analysis, report, options.report, now));
+    // User names come from the report: anything that could act on the terminal is shown escaped.
+    process.stdout.write(visibleLines(formatAnalysis(analysis, report, options.report, now)));
   }
 }
 
 function loadReport(file: string): CredentialReport {
-  const text = readUserFile(file, 'report');
+  const text = decodeReportBytes(readUserBytes(file, 'report'));
   try {
     return readReportInput(text);
   } catch (err) {

@@ -18,6 +18,7 @@ import {
   isFailure,
   localUser,
   printJson,
+  printLine,
   runJson,
   validateRequest,
 } from './common.js';
@@ -55,7 +56,7 @@ export async function backout(ref: string, flags: BackoutFlags): Promise<void> {
 
 async function backoutRun(ref: string, flags: BackoutFlags): Promise<number> {
   const say = (line: string) => {
-    if (!flags.json) console.log(line);
+    if (!flags.json) printLine(line);
   };
   if (flags.local) {
     const source = await localRuns(flags.home).view(ref);
@@ -134,8 +135,8 @@ function report(
   if (flags.json) {
     printJson({ ...started, run: runJson(view, evidenceAt) });
   } else {
-    console.log('');
-    for (const line of describeRun(view, evidenceAt)) console.log(line);
+    printLine();
+    for (const line of describeRun(view, evidenceAt)) printLine(line);
   }
   return isFailure(view) ? EXIT_RUN_FAILED : 0;
 }

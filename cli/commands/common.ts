@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { InputError } from '../../handlers/core/errors.js';
 import { runRequestSchema } from '../../handlers/core/request.js';
+import { printJson, printLine } from '../output.js';
 import { localRuns, type RunSource } from '../runs.js';
 import type { SourceFlags } from '../source-options.js';
 import { stepDetail } from '../step-detail.js';
@@ -35,9 +36,7 @@ export async function runSource(flags: SourceFlags, needBucket = false): Promise
   return awsRuns(target);
 }
 
-export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-}
+export { printJson, printLine };
 
 const NAME_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 

@@ -5,8 +5,9 @@ import type { FailAt } from '../local/engine.js';
 import { toHistoryEvent } from '../local/executions.js';
 import { SAMPLE_EXEMPT_USERS, sampleSeed } from '../local/sample-account.js';
 import { parseSeed } from '../local/seed.js';
+import { printJson } from '../output.js';
 import { fromLocalEvents, type TimelineEvent } from '../timeline.js';
-import { approvalLinkPrinter, ProgressPrinter } from './common.js';
+import { approvalLinkPrinter, ProgressPrinter, printLine } from './common.js';
 import { readUserFile } from './options.js';
 
 export interface DemoFlags {
@@ -41,7 +42,7 @@ export async function demo(flags: DemoFlags): Promise<void> {
       ? 'auto-reject'
       : 'manual';
   const say = (line: string) => {
-    if (!flags.json) console.log(line);
+    if (!flags.json) printLine(line);
   };
   say(
     `credsweep demo: account ${seed.accountId} (${seed.users.length} users${flags.seed ? `, ${flags.seed}` : ', built-in sample'}), ` +
@@ -75,7 +76,7 @@ export async function demo(flags: DemoFlags): Promise<void> {
   if (flags.stateOut) writeFileSync(flags.stateOut, `${JSON.stringify(sandbox.toSeed(), null, 2)}\n`);
   if (flags.json) {
     const { error: _error, ...contract } = summary;
-    console.log(JSON.stringify({ ...contract, ...(summary.error ? { error: summary.error } : {}) }));
+    printJson({ ...contract, ...(summary.error ? { error: summary.error } : {}) }, null);
   } else {
     say('');
     say(

@@ -1,6 +1,6 @@
 /** `credsweep history [--limit N]`: recent runs, newest first: when, who started, outcome, counts. */
 import type { SourceFlags } from '../source-options.js';
-import { printJson, runJson, runSource, shortPrincipal, table, when } from './common.js';
+import { printJson, printLine, runJson, runSource, shortPrincipal, table, when } from './common.js';
 
 export interface HistoryFlags extends SourceFlags {
   limit: number;
@@ -16,7 +16,7 @@ export async function history(flags: HistoryFlags): Promise<void> {
     return;
   }
   if (views.length === 0) {
-    console.log(
+    printLine(
       source.kind === 'local'
         ? `No local runs in ${source.where}: run \`credsweep demo\` or \`credsweep start --local\`.`
         : `No runs of ${source.where} yet: start one with \`credsweep start\`.`,
@@ -38,8 +38,8 @@ export async function history(flags: HistoryFlags): Promise<void> {
     rows,
     [5, 6, 7],
   );
-  for (const line of lines) console.log(line);
-  console.log(
+  for (const line of lines) printLine(line);
+  printLine(
     `\n${views.length} run${views.length === 1 ? '' : 's'} of ${source.where}. Details: credsweep show <name>`,
   );
 }

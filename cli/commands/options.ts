@@ -65,8 +65,13 @@ export function parseSeconds(value: string): number {
 
 /** Reads a file a user named (`-` is standard input); a failure says which file and why, in words. */
 export function readUserFile(file: string, what: string): string {
+  return readUserBytes(file, what).toString('utf8');
+}
+
+/** The bytes of a file a user named (`-` is standard input), for text whose encoding it detects. */
+export function readUserBytes(file: string, what: string): Buffer {
   try {
-    return readFileSync(file === '-' ? 0 : file, 'utf8');
+    return readFileSync(file === '-' ? 0 : file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why =

@@ -14,6 +14,7 @@ import {
   duration,
   plural,
   printJson,
+  printLine,
   runJson,
   runSource,
   table,
@@ -146,5 +147,5 @@ export async function show(ref: string, flags: SourceFlags): Promise<void> {
   ];
   if (evidence) lines.push(...evidenceLines(evidence));
   else lines.push('', `(${missing})`);
-  for (const line of lines) console.log(line);
+  for (const line of lines) printLine(line);
 }

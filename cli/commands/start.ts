@@ -23,6 +23,7 @@ import {
   localUser,
   ProgressPrinter,
   printJson,
+  printLine,
   runJson,
   validateRequest,
 } from './common.js';
@@ -71,7 +72,7 @@ async function startAws(flags: StartFlags): Promise<number> {
     throw new InputError('--auto-approve and --auto-reject are for --local runs; in AWS an approver decides');
   }
   const say = (line: string) => {
-    if (!flags.json) console.log(line);
+    if (!flags.json) printLine(line);
   };
   validateRequest(requestOf(flags, 'check'));
   const name = checkName(flags.name ?? executionName('run', new Date()));
@@ -103,11 +104,11 @@ function finish(
   if (flags.json) {
     printJson({ ...started, run: runJson(view, evidenceAt) });
   } else {
-    console.log('');
-    for (const line of describeRun(view, evidenceAt)) console.log(line);
+    printLine();
+    for (const line of describeRun(view, evidenceAt)) printLine(line);
     if (view.waitingForApproval) {
-      console.log('');
-      console.log(`Waiting for approval. Follow it with: credsweep status ${view.execution.name}`);
+      printLine();
+      printLine(`Waiting for approval. Follow it with: credsweep status ${view.execution.name}`);
     }
   }
   return isFailure(view) ? EXIT_RUN_FAILED : 0;
@@ -142,7 +143,7 @@ export async function runLocally(opts: LocalRunOptions): Promise<{ view: RunView
   // The workflow engine and the handlers load only for a local run.
   const { runDemo } = await import('../local/demo-run.js');
   const say = (line: string) => {
-    if (!opts.json) console.log(line);
+    if (!opts.json) printLine(line);
   };
   const printer = new ProgressPrinter(say);
   const events: TimelineEvent[] = [];

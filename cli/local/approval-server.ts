@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ApprovalApiEvent, type ApprovalLog, approvalApi } from '../../handlers/approval-api.js';
+import { groupFields } from '../../handlers/core/approval-decision.js';
 import { htmlResponse, renderErrorPage, renderTooLargePage } from '../../handlers/core/approval-page.js';
 import type { Ports } from '../../handlers/ports/index.js';
 
@@ -60,12 +61,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
 /** The API Gateway REST proxy event for a node request (the fields approvalApi reads). */
 export function toApiGatewayEvent(req: IncomingMessage, body: string): ApprovalApiEvent {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) {
-    single[name] = value;
-    multi[name] = [...(multi[name] ?? []), value];
-  }
+  const multi = groupFields(url.searchParams);
+  const single = Object.fromEntries(
+    Object.entries(multi).map(([name, values]) => [name, values.at(-1) ?? '']),
+  );
   const headers: Record<string, string> = {};
   const multiHeaders: Record<string, string[]> = {};
   for (const [name, value] of Object.entries(req.headers)) {

@@ -15,6 +15,7 @@
 import * as z from 'zod';
 import { checkFormToken, findApprover } from './approval-links.js';
 import type { ApprovalRecord, ApproverLink, DecisionRecord } from './types.js';
+import { firstUnsafeCharacter } from './visible-text.js';
 
 export const MAX_REASON_LENGTH = 1000;
 export const MAX_ITEMS = 10_000;
@@ -87,13 +88,17 @@ export function viewApproval(
 export type RawForm = Record<string, string[]>;
 
 export function parseFormBody(body: string): RawForm {
-  const form: RawForm = {};
-  for (const [name, value] of new URLSearchParams(body)) {
-    const values = form[name] ?? [];
-    values.push(value);
-    form[name] = values;
-  }
-  return form;
+  return groupFields(new URLSearchParams(body));
+}
+
+/**
+ * Name/value pairs grouped by name. Built from a Map: a field named `toString`, `constructor` or
+ * `__proto__` is a field like any other, never a member of Object.prototype.
+ */
+export function groupFields(pairs: Iterable<[string, string]>): RawForm {
+  const fields = new Map<string, string[]>();
+  for (const [name, value] of pairs) fields.set(name, [...(fields.get(name) ?? []), value]);
+  return Object.fromEntries(fields);
 }
 
 /** Exactly one value of a field (undefined for none; several fail the string check). */
@@ -103,8 +108,8 @@ const single = <T extends z.ZodType>(schema: T) =>
     return values.length <= 1 ? values[0] : values;
   }, schema);
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/** Line breaks and tabs are how a person writes a reason; anything else unsafe cannot be shown faithfully. */
+const REASON_LAYOUT = [0x09, 0x0a];
 
 const formSchema = z.object({
   action: single(z.enum(['approve', 'reject'], { error: 'Choose Approve or Reject.' })),
@@ -123,8 +128,16 @@ const formSchema = z.object({
           .max(MAX_REASON_LENGTH, {
             error: `The reason is too long (at most ${MAX_REASON_LENGTH} characters).`,
           })
-          .refine((reason) => !CONTROL_CHARS.test(reason), {
-            error: 'The reason may not hold control characters.',
+          .superRefine((reason, ctx) => {
+            const found = firstUnsafeCharacter(reason, REASON_LAYOUT);
+            if (found) {
+              ctx.addIssue({
+                code: 'custom',
+                message:
+                  `The reason contains ${found.description} at position ${found.position}, which cannot be ` +
+                  'shown as written; remove it (it is often pasted in invisibly) and send again.',
+              });
+            }
           }),
       ),
   ),

@@ -93,6 +93,7 @@ export function parseCredentialReport(text: string, generatedAt: string | null =
   }
   const columns = locateColumns(header.fields);
   const rows = records.slice(1).map((record) => toRow(record, header.fields.length, columns));
+  refuseDuplicateUsers(rows);
   return { generatedAt, rows };
 }
 
@@ -217,23 +218,33 @@ class CellReader {
     const value = this.fields[this.columns[column]] ?? '';
     if (isMarker(value)) return value;
     const date = parseIsoInstant(value);
-    if (date === null) throw this.error(column, `${JSON.stringify(value)} is not a date`);
+    if (date === null) {
+      throw this.error(
+        column,
+        `${JSON.stringify(value)} is not a date${looksReformatted(value) ? SPREADSHEET_HINT : ''}`,
+      );
+    }
     return date;
   }
 
+  /** `true`/`false` in any case: a spreadsheet that re-saves the report writes TRUE and FALSE. */
   bool(column: Column): ReportBool {
     const value = this.fields[this.columns[column]] ?? '';
-    if (value === 'true') return true;
-    if (value === 'false') return false;
+    const folded = value.toLowerCase();
+    if (folded === 'true') return true;
+    if (folded === 'false') return false;
     if (value === 'not_supported') return value;
     throw this.error(column, `${JSON.stringify(value)} is not true, false or not_supported`);
   }
 
   accessKey(n: 1 | 2): ReportAccessKey {
     const activeColumn = `access_key_${n}_active` as const;
-    const value = this.fields[this.columns[activeColumn]] ?? '';
+    const value = (this.fields[this.columns[activeColumn]] ?? '').toLowerCase();
     if (value !== 'true' && value !== 'false') {
-      throw this.error(activeColumn, `${JSON.stringify(value)} is not true or false`);
+      throw this.error(
+        activeColumn,
+        `${JSON.stringify(this.fields[this.columns[activeColumn]] ?? '')} is not true or false`,
+      );
     }
     return {
       active: value === 'true',
@@ -249,6 +260,49 @@ class CellReader {
       column,
       this.user,
     );
+  }
+}
+
+/**
+ * Dates as a spreadsheet shows them once it has parsed them: `11/26/2026 14:03`, `26.11.2026`,
+ * `2026-11-26 14:03` (no seconds, no offset), or a serial day number such as `46352.58`.
+ */
+const SPREADSHEET_DATE = [
+  /^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)?$/,
+  /^\d{4}[/.-]\d{1,2}[/.-]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$/,
+  /^\d{5}(?:\.\d+)?$/,
+];
+
+const SPREADSHEET_HINT =
+  ': it looks like a date a spreadsheet reformatted when the report was opened and saved again ' +
+  '(AWS writes dates as 2026-11-26T14:03:00+00:00, with the time zone). Download the report again ' +
+  'and give credsweep that file; open a copy if you want to read it in a spreadsheet.';
+
+function looksReformatted(value: string): boolean {
+  return SPREADSHEET_DATE.some((pattern) => pattern.test(value.trim()));
+}
+
+/**
+ * IAM writes each user once, and user names are unique without regard to case. A report with a
+ * user twice was edited or joined from two reports: which row is right cannot be known.
+ */
+function refuseDuplicateUsers(rows: ReportRow[]): void {
+  const seen = new Map<string, ReportRow>();
+  for (const row of rows) {
+    const key = row.user.toLowerCase();
+    const first = seen.get(key);
+    if (first) {
+      throw new ReportFormatError(
+        `line ${row.line}: the user ${JSON.stringify(row.user)} on line ${row.line} is user ` +
+          `${JSON.stringify(first.user)} of line ${first.line} again (user names are unique without regard ` +
+          'to case, and IAM writes each user once): the report was edited or joined from two reports. ' +
+          'Download it again.',
+        row.line,
+        'user',
+        row.user,
+      );
+    }
+    seen.set(key, row);
   }
 }
 

@@ -1,4 +1,5 @@
 /** Escaping for every page and mail credsweep renders: one rule, used by the approval mail and page and the evidence. */
+import { isUnsafeCodePoint } from './visible-text.js';
 
 const HTML_ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -9,17 +10,8 @@ const HTML_ESCAPES: Record<string, string> = {
   '`': '&#96;',
 };
 
-/** Control characters (except TAB, LF, CR) and bidirectional marks/overrides, which can disguise text. */
-function isUnsafe(code: number): boolean {
-  return (
-    (code <= 0x1f && code !== 0x09 && code !== 0x0a && code !== 0x0d) ||
-    (code >= 0x7f && code <= 0x9f) ||
-    code === 0x200e ||
-    code === 0x200f ||
-    (code >= 0x202a && code <= 0x202e) ||
-    (code >= 0x2066 && code <= 0x2069)
-  );
-}
+/** The neutraliser's rule (handlers/core/visible-text.ts), except that TAB, LF and CR are layout here. */
+const isUnsafe = (code: number) => code !== 0x09 && code !== 0x0a && code !== 0x0d && isUnsafeCodePoint(code);
 
 const LINE_BREAKS = /[\t\r\n]+/g;
 

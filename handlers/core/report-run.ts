@@ -5,6 +5,7 @@
 import type { Ports } from '../ports/index.js';
 import { collectEvidence, type Evidence, type ReportTask, writeEvidence } from './evidence.js';
 import { escapeHtml } from './evidence-html.js';
+import { visible } from './visible-text.js';
 
 export interface ReportResult {
   outcome: ReportTask['outcome'];
@@ -17,7 +18,9 @@ export interface ReportResult {
 export function summaryMail(e: Evidence): { subject: string; text: string; html: string } {
   const c = e.counts;
   const run = e.execution.name;
-  const subject = `credsweep ${run}: ${e.outcome} (${c.disabled} disabled, ${c.restored} restored) in ${e.execution.accountId}`;
+  const subject = visible(
+    `credsweep ${run}: ${e.outcome} (${c.disabled} disabled, ${c.restored} restored) in ${e.execution.accountId}`,
+  );
   const lines = [
     `Run ${run} in account ${e.execution.accountId} ended: ${e.outcome}.`,
     e.summary,
@@ -33,7 +36,8 @@ export function summaryMail(e: Evidence): { subject: string; text: string; html:
     `Evidence (evidence.json, findings.csv, report.html): credsweep evidence ${run}`,
     ...(c.disabled > 0 ? [`Back out with: credsweep backout ${run}`] : []),
   ];
-  const text = lines.join('\n');
+  // Names and the approver's reason are shown with visible escapes: a line break cannot forge a line.
+  const text = lines.map((line) => visible(line)).join('\n');
   const html = `<!doctype html><html><body><pre style="font-family:monospace">${escapeHtml(text)}</pre></body></html>`;
   return { subject, text, html };
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawControls } from '../helpers/raw-control.js';
 
 const BIN = fileURLToPath(new URL('../../bin/credsweep.mjs', import.meta.url));
 const SAMPLE_CSV = fileURLToPath(new URL('../../samples/credential-report.csv', import.meta.url));
@@ -374,5 +375,113 @@ describe('credsweep analyze: errors', () => {
     // Assess
     expect(run.code).toBe(2);
     expect(run.stderr.split('\n')[0]).toBe("credsweep: required option '--report <file>' not specified");
+  });
+});
+
+describe('credsweep analyze: hostile text in the report', () => {
+  const HOSTILE = 'bob\u001b]0;owned\u0007\u202egnp.exe\u0000';
+  const hostile = () =>
+    readFileSync(SAMPLE_CSV, 'utf8')
+      .replace('\nbob,', `\n"${HOSTILE}",`)
+      .replace('\ngrace,', '\n"gr\u200bace\u009b2J",');
+
+  it('shows a user name holding ESC, BEL, NUL, C1 and U+202E with visible escapes, never raw', async () => {
+    const report = file('hostile.csv', hostile());
+
+    const table = await credsweep(['analyze', '--report', report, '--now', NOW]);
+    const json = await credsweep(['analyze', '--report', report, '--now', NOW, '--json']);
+
+    expect(table.code).toBe(0);
+    expect(rawControls(table.stdout)).toEqual([]);
+    expect(rawControls(table.stderr)).toEqual([]);
+    expect(table.stdout).toContain('bob\\u{1B}]0;owned\\u{7}\\u{202E}gnp.exe\\u{0}  console-password');
+    expect(table.stdout).toContain('gr\\u{200B}ace\\u{9B}2J');
+    expect(json.code).toBe(0);
+    expect(rawControls(json.stdout)).toEqual([]);
+    // JSON keeps the value exactly; only its spelling on the terminal is escaped.
+    const names = (JSON.parse(json.stdout) as { findings: { userName: string }[] }).findings.map(
+      (f) => f.userName,
+    );
+    expect(names).toContain(HOSTILE);
+  });
+
+  it('shows hostile text in an error message with visible escapes', async () => {
+    const report = file('hostile-error.csv', hostile().replace('2026-08-14T07:30:00+00:00', 'x\u202ey'));
+
+    const run = await credsweep(['analyze', '--report', report, '--now', NOW]);
+
+    expect(run.code).toBe(1);
+    expect(rawControls(run.stderr)).toEqual([]);
+    expect(run.stderr).toContain('\\u{202E}');
+    expect(run.stderr).toContain('column password_last_used');
+  });
+});
+
+describe('credsweep analyze: a user twice', () => {
+  it('refuses a report naming a user twice (without regard to case), naming both lines, exit 1', async () => {
+    const lines = readFileSync(SAMPLE_CSV, 'utf8').trimEnd().split('\n');
+    const bob = lines.find((l) => l.startsWith('bob,')) ?? '';
+    const report = file('twice.csv', `${[...lines, bob.replace(/^bob,/, 'BOB,')].join('\n')}\n`);
+
+    const run = await credsweep(['analyze', '--report', report, '--now', NOW, '--json']);
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/user "BOB" on line 16 is user "bob" of line 4/);
+    expect(run.stderr).toMatch(/IAM writes each user once/);
+  });
+});
+
+describe('credsweep analyze: what spreadsheets, PowerShell and other tools make of a report', () => {
+  const contract = async (report: string) => {
+    const run = await credsweep(['analyze', '--report', report, '--now', NOW, '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    return JSON.parse(run.stdout) as { findings: unknown[] };
+  };
+  const csv = () => readFileSync(SAMPLE_CSV, 'utf8');
+
+  it('reads TRUE/FALSE written in any case (a spreadsheet re-save)', async () => {
+    const upper = csv()
+      .replace(/,true,/g, ',TRUE,')
+      .replace(/,false,/g, ',False,');
+    expect((await contract(file('upper.csv', upper))).findings).toEqual(SAMPLE_FINDINGS);
+  });
+
+  it('reads UTF-16 LE and BE with a byte order mark (PowerShell > file)', async () => {
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv(), 'utf16le')]);
+    const be = Buffer.from(le);
+    be.swap16();
+    writeFileSync(join(dir, 'utf16le.csv'), le);
+    writeFileSync(join(dir, 'utf16be.csv'), be);
+    expect((await contract(join(dir, 'utf16le.csv'))).findings).toEqual(SAMPLE_FINDINGS);
+    expect((await contract(join(dir, 'utf16be.csv'))).findings).toEqual(SAMPLE_FINDINGS);
+  });
+
+  it('reads the base64 alone (aws iam get-credential-report --query Content --output text)', async () => {
+    const base64 = Buffer.from(csv()).toString('base64');
+    expect((await contract(file('content.txt', `${base64}\n`))).findings).toEqual(SAMPLE_FINDINGS);
+  });
+
+  it('reads JSON whose Content is the plain CSV (CloudMapper, boto3 dumps)', async () => {
+    const json = JSON.stringify({
+      Content: csv(),
+      ReportFormat: 'text/csv',
+      GeneratedTime: '2026-11-26T00:00:00Z',
+    });
+    expect((await contract(file('plain.json', json))).findings).toEqual(SAMPLE_FINDINGS);
+  });
+
+  it('says in plain words when a spreadsheet reformatted a date, naming the row and column', async () => {
+    const report = file('excel.csv', csv().replace('2026-08-14T07:30:00+00:00', '8/14/2026 7:30'));
+
+    const run = await credsweep(['analyze', '--report', report, '--now', NOW]);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      'line 4, column password_last_used, user "bob": "8/14/2026 7:30" is not a date',
+    );
+    expect(run.stderr).toMatch(/spreadsheet/);
+    expect(run.stderr).toMatch(/download the report again/i);
   });
 });

@@ -4,6 +4,7 @@
  * machines; this costs milliseconds. test/cli/ also runs the built bin, as a user does.
  */
 import { CommanderError } from 'commander';
+import { errorLine } from '../../cli/output.js';
 import { buildProgram } from '../../cli/program.js';
 import { CredsweepError } from '../../handlers/core/errors.js';
 
@@ -28,6 +29,7 @@ export async function runCli(args: string[]): Promise<CliRun> {
   const originalLog = console.log;
   const originalError = console.error;
   const originalWrite = process.stdout.write.bind(process.stdout);
+  const originalErrWrite = process.stderr.write.bind(process.stderr);
   console.log = (...parts: unknown[]) => {
     stdout += `${parts.map(String).join(' ')}\n`;
   };
@@ -38,6 +40,10 @@ export async function runCli(args: string[]): Promise<CliRun> {
     stdout += typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk);
     return true;
   }) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    stderr += typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk);
+    return true;
+  }) as typeof process.stderr.write;
   process.exitCode = undefined;
   let code: number;
   try {
@@ -46,13 +52,14 @@ export async function runCli(args: string[]): Promise<CliRun> {
   } catch (err) {
     if (err instanceof CommanderError) code = err.exitCode === 0 ? 0 : 2;
     else if (err instanceof CredsweepError) {
-      stderr += `credsweep: ${err.message}\n`;
+      stderr += errorLine(err.message);
       code = 1;
     } else throw err;
   } finally {
     console.log = originalLog;
     console.error = originalError;
     process.stdout.write = originalWrite;
+    process.stderr.write = originalErrWrite;
     process.exitCode = undefined;
   }
   return { code, stdout, stderr };

@@ -4,6 +4,7 @@
  * `journal` lists the writes in order (e.g. `putApproval <id>` before `mail <to>`).
  */
 import type { ApprovalApiEvent } from '../../handlers/approval-api.js';
+import { groupFields } from '../../handlers/core/approval-decision.js';
 import { CredsweepError } from '../../handlers/core/errors.js';
 import type {
   ApprovalRecord,
@@ -308,12 +309,10 @@ function withDefaults(
 export function apiEvent(method: string, url: string, opts: EventOptions = {}): ApprovalApiEvent {
   const parsed = new URL(url);
   const path = parsed.pathname.replace(/^\/prod(?=\/)/, '');
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
-  for (const [name, value] of parsed.searchParams) {
-    single[name] = value;
-    multi[name] = [...(multi[name] ?? []), value];
-  }
+  const multi = groupFields(parsed.searchParams);
+  const single = Object.fromEntries(
+    Object.entries(multi).map(([name, values]) => [name, values.at(-1) ?? '']),
+  );
   const id = /^\/approvals\/([^/]+)$/.exec(path)?.[1];
   const body = opts.form ? new URLSearchParams(opts.form).toString() : null;
   return {

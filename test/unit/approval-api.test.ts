@@ -82,6 +82,25 @@ function expectSecurityHeaders(response: ApprovalApiResponse) {
 }
 
 describe('GET /approvals/{id}?k=…', () => {
+  it('answers query and form fields named like Object.prototype members as any other field (404, 400)', async () => {
+    const noLink = await call('GET', `${BASE}/approvals/${APPROVAL_ID}?toString=1&constructor=2`);
+    const csrf = await csrfFor(`${linkA}&constructor=x`);
+    const posted = await call('POST', `${linkA}&toString=y`, {
+      form: [
+        ['csrf', csrf],
+        ['toString', 'a'],
+        ['constructor', 'b'],
+        ['__proto__', 'c'],
+        ['action', 'reject'],
+      ],
+    });
+
+    expect(noLink.statusCode).toBe(404);
+    expect(posted.statusCode).toBe(400);
+    expect(posted.body).toContain('Give a reason to reject');
+    await expectNothingDecided();
+  });
+
   it('shows the plan with a ticked box per credential and the security headers', async () => {
     const page = await call('GET', linkA);
 

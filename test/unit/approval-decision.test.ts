@@ -210,6 +210,31 @@ describe('decidePost (POST)', () => {
     ).toMatchObject({ kind: 'invalid' });
   });
 
+  it('refuses a reason it cannot show faithfully, naming the character and where it is', () => {
+    const reasons: [string, RegExp][] = [
+      ['fine\u202Eenif', /U\+202E RIGHT-TO-LEFT OVERRIDE at position 5/],
+      ['a\u2066b', /U\+2066 LEFT-TO-RIGHT ISOLATE at position 2/],
+      ['next\u0085line', /U\+0085 NEXT LINE at position 5/],
+      ['zero\u200Bwidth', /U\+200B ZERO WIDTH SPACE at position 5/],
+      ['esc\u001b]0;title\u0007', /U\+001B ESCAPE at position 4/],
+      ['line\u2028sep', /U\+2028 LINE SEPARATOR/],
+    ];
+    for (const [reason, error] of reasons) {
+      expect(
+        post([
+          ['action', 'reject'],
+          ['reason', reason],
+        ]),
+      ).toMatchObject({ kind: 'invalid', error });
+    }
+    expect(
+      post([
+        ['action', 'reject'],
+        ['reason', 'two\r\nlines\tand a tab, café 日本'],
+      ]).kind,
+    ).toBe('decided');
+  });
+
   it('forbids a form without the token, with a wrong one, or with the token of another link', () => {
     const without = post(approveAll, { form: form(approveAll, null) });
     const wrong = post(approveAll, { form: form(approveAll, 'x'.repeat(43)) });

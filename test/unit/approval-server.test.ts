@@ -86,6 +86,29 @@ describe('startApprovalServer', () => {
     }
   });
 
+  it('answers query and form fields named like Object.prototype members as any other field (404, 400)', async () => {
+    const noLink = await fetch(`${server.url}/approvals/${APPROVAL_ID}?toString=1&constructor=2&__proto__=3`);
+    const withLink = await fetch(`${link}&constructor=x&hasOwnProperty=y`);
+    const csrf = csrfIn(await withLink.text());
+    const posted = await fetch(`${link}&toString=z`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams([
+        ['csrf', csrf],
+        ['toString', 'a'],
+        ['constructor', 'b'],
+        ['valueOf', 'c'],
+        ['action', 'reject'],
+      ]).toString(),
+    });
+
+    expect(noLink.status).toBe(404);
+    expect(withLink.status).toBe(200);
+    expect(posted.status).toBe(400);
+    expect(await posted.text()).toContain('Give a reason to reject');
+    expect((await ports.store.getApproval(APPROVAL_ID))?.status).toBe('pending');
+  });
+
   it('refuses a body over the limit with 413 and decides nothing', async () => {
     await server.close();
     await start(2048);

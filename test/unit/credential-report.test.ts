@@ -300,9 +300,7 @@ describe('parseCredentialReport', () => {
 
   it.each([
     ['an impossible calendar day', '2026-02-30T00:00:00+00:00'],
-    ['a date without a time', '2026-08-14'],
     ['a time without an offset', '2026-08-14T07:30:00'],
-    ['a date as a spreadsheet rewrites it', '8/14/2026 7:30'],
     ['an empty value', ''],
     ['hour 24', '2026-08-14T24:00:00+00:00'],
   ])('rejects %s as a date', (_name, value) => {
@@ -316,6 +314,48 @@ describe('parseCredentialReport', () => {
     expect(err.message).toBe(
       `line 2, column access_key_1_last_rotated, user "bob": ${JSON.stringify(value)} is not a date`,
     );
+  });
+
+  it.each([
+    ['a date without a time', '2026-08-14'],
+    ['month/day/year and a time', '11/26/2026 14:03'],
+    ['day.month.year', '26.11.2026'],
+    ['a date and a time without seconds or offset', '2026-11-26 14:03'],
+    ['a time with AM/PM', '11/26/2026 2:03 PM'],
+    ['a serial day number', '46352.5854'],
+  ])('says in plain words that %s is a date a spreadsheet reformatted', (_name, value) => {
+    const text = report([BOB_LINE.replace('2024-02-01T00:00:00+00:00', value)]);
+
+    const err = catchError(() => parseCredentialReport(text));
+
+    expect(err.message).toContain(
+      `line 2, column access_key_1_last_rotated, user "bob": ${JSON.stringify(value)} is not a date: ` +
+        'it looks like a date a spreadsheet reformatted',
+    );
+    expect(err.message).toContain('Download the report again');
+  });
+
+  it('reads TRUE and FALSE in any case, as a spreadsheet re-saves them', () => {
+    const text = report([
+      BOB_LINE.replace(',true,2026-08-14', ',TRUE,2026-08-14').replace(
+        'false,true,2024-02-01',
+        'False,True,2024-02-01',
+      ),
+    ]);
+
+    const [row] = parseCredentialReport(text).rows;
+
+    expect(row?.passwordEnabled).toBe(true);
+    expect(row?.accessKeys[0].active).toBe(true);
+  });
+
+  it('refuses a user twice, without regard to case, naming both lines', () => {
+    const text = report([BOB_LINE, BOB_LINE.replace(/^bob,/, 'Bob,')]);
+
+    const err = catchError(() => parseCredentialReport(text));
+
+    expect(err.message).toMatch(/^line 3: the user "Bob" on line 3 is user "bob" of line 2 again/);
+    expect([err.line, err.column, err.userName]).toEqual([3, 'user', 'Bob']);
   });
 
   it('rejects a password_enabled that is not a boolean', () => {
@@ -333,13 +373,13 @@ describe('parseCredentialReport', () => {
 
   it('rejects an access key state that is not a boolean', () => {
     // Prepare
-    const text = report([BOB_LINE.replace('false,true,2024-02-01', 'false,TRUE,2024-02-01')]);
+    const text = report([BOB_LINE.replace('false,true,2024-02-01', 'false,yes,2024-02-01')]);
 
     // Act
     const err = catchError(() => parseCredentialReport(text));
 
     // Assess
-    expect(err.message).toBe('line 2, column access_key_1_active, user "bob": "TRUE" is not true or false');
+    expect(err.message).toBe('line 2, column access_key_1_active, user "bob": "yes" is not true or false');
   });
 
   it('names the line of a row with fewer fields than the header', () => {

@@ -103,12 +103,12 @@ describe('readReportInput', () => {
     [
       'a GeneratedTime that is not a date',
       awsCliJson({ Content: '', GeneratedTime: 'today' }),
-      /^the JSON's GeneratedTime "today" is not an ISO date$/,
+      /^the JSON's GeneratedTime "today" is not an ISO 8601 date and time$/,
     ],
     [
-      'Content that is not base64',
-      awsCliJson({ Content: 'user,arn\n' }),
-      /^the JSON's "Content" is not base64 \(aws-cli prints the CSV base64-encoded\)$/,
+      'Content that is neither base64 nor CSV',
+      awsCliJson({ Content: 'not base64!' }),
+      /^the JSON's "Content" is neither base64 \(as aws-cli prints it\) nor the CSV itself$/,
     ],
     [
       'text that is neither',
@@ -121,5 +121,19 @@ describe('readReportInput', () => {
 
     // Assess
     expect(err.message).toMatch(message);
+  });
+
+  it.each([
+    ['2026-11-25T23:00:00.123456+00:00', '2026-11-25T23:00:00.123Z'],
+    ['2026-11-25 23:00:00+00:00', '2026-11-25T23:00:00.000Z'],
+    ['2026-11-26T01:00:00+0200', '2026-11-25T23:00:00.000Z'],
+    ['2026-11-25T23:00:00', '2026-11-25T23:00:00.000Z'],
+    ['20261125T230000Z', '2026-11-25T23:00:00.000Z'],
+    ['2026-11-25T23:00Z', '2026-11-25T23:00:00.000Z'],
+  ])('reads GeneratedTime %s (another ISO 8601 form) as %s', (time, iso) => {
+    const report = readReportInput(
+      awsCliJson({ Content: Buffer.from(CSV).toString('base64'), GeneratedTime: time }),
+    );
+    expect(report.generatedAt).toBe(iso);
   });
 });
