@@ -55,6 +55,10 @@ export const MUTATING_IAM_ACTIONS = [
 /** The DynamoDB partition-key prefixes (handlers/aws/store.ts). */
 const APPROVAL_ITEMS = 'APPROVAL#*';
 const LEDGER_ITEMS = 'LEDGER#*';
+/** The last credsweep change of each credential (backout restores only while it is the run's). */
+const CHANGE_ITEMS = 'CHANGE#*';
+/** The one-run-per-account guard. */
+const LOCK_ITEMS = 'LOCK#*';
 
 /** The S3 key prefix of everything the functions read and write (handlers/core/plan.ts). */
 const RUNS_PREFIX = 'runs/';
@@ -298,10 +302,10 @@ export class CredsweepStack extends Stack {
         );
       }
     };
-    const items = (fn: CredsweepFunction, actions: string[], prefixes: string[]) =>
+    const items = (fn: CredsweepFunction, actions: string[], prefixes: string[], sid = 'TableItems') =>
       fn.addToRolePolicy(
         new PolicyStatement({
-          sid: 'TableItems',
+          sid,
           actions: actions.map((a) => `dynamodb:${a}`),
           resources: [table.tableArn],
           conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes } },
@@ -338,12 +342,20 @@ export class CredsweepStack extends Stack {
 
     readUsers(fns.DisableConsole, ['iam:GetUser', 'iam:GetLoginProfile']);
     changeUsers(fns.DisableConsole, ['iam:DeleteLoginProfile']);
-    items(fns.DisableConsole, ['GetItem', 'PutItem'], [APPROVAL_ITEMS, LEDGER_ITEMS]);
+    items(
+      fns.DisableConsole,
+      ['GetItem', 'PutItem'],
+      [APPROVAL_ITEMS, LEDGER_ITEMS, CHANGE_ITEMS, LOCK_ITEMS],
+    );
     readObjects(fns.DisableConsole);
 
     readUsers(fns.DeactivateKeys, ['iam:GetUser', 'iam:ListAccessKeys', 'iam:GetAccessKeyLastUsed']);
     changeUsers(fns.DeactivateKeys, ['iam:UpdateAccessKey']);
-    items(fns.DeactivateKeys, ['GetItem', 'PutItem'], [APPROVAL_ITEMS, LEDGER_ITEMS]);
+    items(
+      fns.DeactivateKeys,
+      ['GetItem', 'PutItem'],
+      [APPROVAL_ITEMS, LEDGER_ITEMS, CHANGE_ITEMS, LOCK_ITEMS],
+    );
     readObjects(fns.DeactivateKeys);
 
     readUsers(fns.Verify, ['iam:GetLoginProfile', 'iam:ListAccessKeys']);
@@ -353,6 +365,7 @@ export class CredsweepStack extends Stack {
     readUsers(fns.Backout, ['iam:GetLoginProfile', 'iam:ListAccessKeys']);
     changeUsers(fns.Backout, ['iam:CreateLoginProfile', 'iam:UpdateAccessKey']);
     items(fns.Backout, ['Query', 'PutItem'], [LEDGER_ITEMS]);
+    items(fns.Backout, ['GetItem', 'PutItem'], [CHANGE_ITEMS, LOCK_ITEMS], 'LastChangesAndGuard');
     perm(
       fns.Backout,
       'StoreRestoredPasswords',
@@ -373,6 +386,7 @@ export class CredsweepStack extends Stack {
     );
 
     items(fns.Report, ['GetItem', 'Query'], [APPROVAL_ITEMS, LEDGER_ITEMS]);
+    items(fns.Report, ['DeleteItem'], [LOCK_ITEMS], 'ReleaseAccountGuard');
     readObjects(fns.Report);
     writeObjects(fns.Report);
     sendMail(fns.Report);
