@@ -334,6 +334,8 @@ export class CredsweepStack extends Stack {
     // generate-report: only iam:GenerateCredentialReport (account level, in TASKS).
 
     readUsers(fns.Analyze, ['iam:GetUser', 'iam:ListAccessKeys']);
+    // Reads refuse a reused run name (an earlier run's plan or evidence) before writing the plan.
+    readObjects(fns.Analyze);
     writeObjects(fns.Analyze);
 
     items(fns.RequestApproval, ['GetItem', 'PutItem'], [APPROVAL_ITEMS]);
