@@ -65,7 +65,8 @@ const S3_READ = ['s3:GetObject', 's3:ListBucket'];
 /** Every action each function's role allows: exactly what its code calls (handlers/core). */
 const EXPECTED_ACTIONS: Record<string, string[]> = {
   GenerateReport: ['iam:GenerateCredentialReport'],
-  Analyze: ['iam:GetCredentialReport', 'iam:GetUser', 'iam:ListAccessKeys', 's3:PutObject'],
+  // S3 reads: a reused run name (an earlier run's plan or evidence) is refused before anything is written.
+  Analyze: ['iam:GetCredentialReport', 'iam:GetUser', 'iam:ListAccessKeys', ...S3_READ, 's3:PutObject'],
   RequestApproval: ['dynamodb:GetItem', 'dynamodb:PutItem', ...S3_READ, 'ses:SendEmail'],
   DisableConsole: [
     'iam:GetUser',
@@ -94,8 +95,18 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     'dynamodb:PutItem',
     'secretsmanager:CreateSecret',
     'secretsmanager:PutSecretValue',
+    // The last change of each credential (read, claimed) and the account guard.
+    'dynamodb:GetItem',
   ],
-  Report: ['dynamodb:GetItem', 'dynamodb:Query', ...S3_READ, 's3:PutObject', 'ses:SendEmail'],
+  // DeleteItem: releases the account guard (LOCK# items only).
+  Report: [
+    'dynamodb:GetItem',
+    'dynamodb:Query',
+    'dynamodb:DeleteItem',
+    ...S3_READ,
+    's3:PutObject',
+    'ses:SendEmail',
+  ],
   ApprovalApi: [
     'dynamodb:GetItem',
     'dynamodb:UpdateItem',
