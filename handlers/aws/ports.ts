@@ -20,6 +20,8 @@
  * | BATCH_SIZE                | no       | 25                   | plan items per Map iteration                         |
  * | EXEMPT_USERS              | no       | (none)               | comma-separated user names never touched             |
  * | EXEMPT_TAG_KEY            | no       | `credsweep:exempt`   | tag key that exempts a user when its value is `true` |
+ * | MAX_CREDENTIALS_TOTAL     | no       | 500                  | blast-radius limit of an organization run, all accounts |
+ * | MEMBER_ROLE_NAME          | no       | `credsweep-member`   | the member role assumed in each account (organizations) |
  *
  * An empty value counts as unset. AWS_REGION (set by Lambda) is read by the SDK itself.
  */
@@ -28,14 +30,18 @@ import {
   DEFAULT_BATCH_SIZE,
   DEFAULT_EXEMPT_TAG_KEY,
   DEFAULT_MAX_CREDENTIALS,
+  DEFAULT_MAX_CREDENTIALS_TOTAL,
+  DEFAULT_MEMBER_ROLE_NAME,
   DEFAULT_THRESHOLD_DAYS,
   PASSWORD_SECRET_PREFIX,
 } from '../core/defaults.js';
 import { CredsweepError } from '../core/errors.js';
 import type {
+  AccountAccessPort,
   BlobPort,
   IamPort,
   MailPort,
+  OrganizationsPort,
   Ports,
   SecretsPort,
   Settings,
@@ -96,6 +102,12 @@ export const awsEnvSchema = z.object({
   BATCH_SIZE: variable(wholeNumber(1).default(DEFAULT_BATCH_SIZE)),
   EXEMPT_USERS: variable(text().transform(commaList).default([])),
   EXEMPT_TAG_KEY: variable(text().default(DEFAULT_EXEMPT_TAG_KEY)),
+  MAX_CREDENTIALS_TOTAL: variable(wholeNumber(1).default(DEFAULT_MAX_CREDENTIALS_TOTAL)),
+  MEMBER_ROLE_NAME: variable(
+    text()
+      .regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name')
+      .default(DEFAULT_MEMBER_ROLE_NAME),
+  ),
 });
 
 export type AwsEnv = z.output<typeof awsEnvSchema>;
@@ -130,6 +142,7 @@ export function settingsFromEnv(env: AwsEnv): Settings {
     approvalTimeoutSeconds: env.APPROVAL_TIMEOUT_SECONDS,
     thresholdDays: env.THRESHOLD_DAYS,
     maxCredentials: env.MAX_CREDENTIALS,
+    maxCredentialsTotal: env.MAX_CREDENTIALS_TOTAL,
     batchSize: env.BATCH_SIZE,
     exemptUsers: env.EXEMPT_USERS,
     exemptTagKey: env.EXEMPT_TAG_KEY,
@@ -149,6 +162,8 @@ export interface PortFactories {
   mail?: (env: AwsEnv) => MailPort;
   secrets?: (env: AwsEnv) => SecretsPort;
   callbacks?: (env: AwsEnv) => TaskCallbackPort;
+  organizations?: (env: AwsEnv) => OrganizationsPort;
+  accounts?: (env: AwsEnv) => AccountAccessPort;
 }
 
 /** A port this function was not given: any use is a deployment bug, named as such. */
@@ -175,6 +190,8 @@ export function buildAwsPorts(env: AwsEnv, factories: PortFactories): Ports {
     mail: factories.mail?.(env) ?? unavailable<MailPort>('mail'),
     secrets: factories.secrets?.(env) ?? unavailable<SecretsPort>('secrets'),
     callbacks: factories.callbacks?.(env) ?? unavailable<TaskCallbackPort>('callbacks'),
+    organizations: factories.organizations?.(env) ?? unavailable<OrganizationsPort>('organizations'),
+    accounts: factories.accounts?.(env) ?? unavailable<AccountAccessPort>('accounts'),
     settings: settingsFromEnv(env),
     now: () => new Date(),
   };

@@ -38,10 +38,14 @@ export function summaryMail(e: Evidence): { subject: string; text: string; html:
   return { subject, text, html };
 }
 
-export async function reportRun(ports: Ports, task: ReportTask): Promise<ReportResult> {
+export async function reportRun(
+  ports: Ports,
+  task: ReportTask,
+  options: { mail: boolean } = { mail: true },
+): Promise<ReportResult> {
   const evidence = await collectEvidence(ports, task);
   const evidenceKey = await writeEvidence(ports, evidence);
-  if (task.outcome !== 'nothing-to-do' && task.outcome !== 'dry-run') {
+  if (options.mail && task.outcome !== 'nothing-to-do' && task.outcome !== 'dry-run') {
     await ports.mail.send({ to: ports.settings.approverEmails, ...summaryMail(evidence) });
   }
   return {

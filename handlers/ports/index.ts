@@ -1,11 +1,22 @@
 import type { BlobPort } from './blobs.js';
 import type { IamPort, PasswordPolicy } from './iam.js';
 import type { MailPort } from './mail.js';
+import type { AccountAccessPort, OrganizationsPort } from './organizations.js';
 import type { SecretsPort } from './secrets.js';
 import type { StorePort } from './store.js';
 import type { TaskCallbackPort } from './task-callbacks.js';
 
-export type { BlobPort, IamPort, MailPort, PasswordPolicy, SecretsPort, StorePort, TaskCallbackPort };
+export type {
+  AccountAccessPort,
+  BlobPort,
+  IamPort,
+  MailPort,
+  OrganizationsPort,
+  PasswordPolicy,
+  SecretsPort,
+  StorePort,
+  TaskCallbackPort,
+};
 
 /** Settings the tasks read; from Lambda environment variables in AWS, from the demo's options locally. */
 export interface Settings {
@@ -17,6 +28,8 @@ export interface Settings {
   approvalTimeoutSeconds: number;
   thresholdDays: number;
   maxCredentials: number;
+  /** Blast-radius limit of an organization run, all accounts together. @default 500 */
+  maxCredentialsTotal?: number;
   batchSize: number;
   exemptUsers: string[];
   exemptTagKey: string;
@@ -37,6 +50,10 @@ export interface Ports {
   mail: MailPort;
   secrets: SecretsPort;
   callbacks: TaskCallbackPort;
+  /** The organization's accounts (organization runs only). */
+  organizations: OrganizationsPort;
+  /** Each member account's IAM through the member role (organization runs only). */
+  accounts: AccountAccessPort;
   settings: Settings;
   /** The clock; tests and the demo's --now pin it. */
   now: () => Date;

@@ -3,6 +3,7 @@
  * that keeps every message, a fixed signing key and task callbacks that record each call. A shared
  * `journal` lists the writes in order (e.g. `putApproval <id>` before `mail <to>`).
  */
+import { NO_ORGANIZATION } from '../../cli/local/sandbox-organization.js';
 import type { ApprovalApiEvent } from '../../handlers/approval-api.js';
 import { CredsweepError } from '../../handlers/core/errors.js';
 import type {
@@ -184,6 +185,8 @@ export function memoryPorts(
     mail: new MemoryMail(journal),
     secrets: new MemorySecrets(),
     callbacks: new RecordingCallbacks(),
+    organizations: NO_ORGANIZATION,
+    accounts: NO_ORGANIZATION,
     settings: {
       accountId: '123456789012',
       approverEmails: ['alice.sec@example.com', 'bob.sec@example.com'],
