@@ -54,7 +54,7 @@ export class SandboxOrganization implements OrganizationsPort, AccountAccessPort
   async iamFor(accountId: string): Promise<IamPort> {
     this.assumeCalls += 1;
     const member = this.members.get(accountId);
-    if (!member || !member.meta.memberRole || member.meta.status !== 'ACTIVE') {
+    if (!member?.meta.memberRole || member.meta.status !== 'ACTIVE') {
       throw new SandboxIamError(
         'AccessDenied',
         `User: arn:aws:sts::${this.managementAccountId}:assumed-role/credsweep/credsweep is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${accountId}:role/${DEFAULT_MEMBER_ROLE_NAME}`,
