@@ -20,12 +20,19 @@
  * | exemptTagKey          | credsweep:exempt   | users tagged `<key>=true` are never touched (IAM also denies)  |
  * | logRetentionDays      | 365                | retention of every log group and of the S3 access logs         |
  * | alarmEmail            | (none)             | subscribed to the failed-run alarm topic when set              |
+ * | organization          | false              | also deploy the organization workflow and the member role StackSet |
+ * | organizationId        | (required with organization) | `o-…`: the member role trusts only principals of it   |
+ * | memberOus             | (none: the root)   | OUs the StackSet deploys the member role to (list)             |
+ * | organizationRootId    | (required without memberOus) | `r-…`: the StackSet's target when no OU is named       |
+ * | delegatedAdmin        | false              | the hub is a CloudFormation delegated administrator, not the management account |
+ * | maxCredentialsTotal   | 500                | blast-radius guard of an organization run, all accounts        |
  */
 import { z } from 'zod';
 import {
   DEFAULT_BATCH_SIZE,
   DEFAULT_EXEMPT_TAG_KEY,
   DEFAULT_MAX_CREDENTIALS,
+  DEFAULT_MAX_CREDENTIALS_TOTAL,
   DEFAULT_THRESHOLD_DAYS,
 } from '../handlers/core/defaults.js';
 
@@ -44,6 +51,17 @@ export interface CredsweepConfig {
   readonly exemptTagKey: string;
   readonly logRetentionDays: number;
   readonly alarmEmail: string | null;
+  /** null: single-account deployment (as before). */
+  readonly organization: OrganizationConfig | null;
+}
+
+export interface OrganizationConfig {
+  readonly organizationId: string;
+  /** OU ids the member role is deployed to; empty: the root (every account). */
+  readonly memberOus: string[];
+  readonly rootId: string | null;
+  readonly delegatedAdmin: boolean;
+  readonly maxCredentialsTotal: number;
 }
 
 /** The CDK context keys credsweep reads, in documentation order. */
@@ -60,7 +78,13 @@ export const CONFIG_KEYS = [
   'exemptTagKey',
   'logRetentionDays',
   'alarmEmail',
-] as const satisfies readonly (keyof CredsweepConfig)[];
+  'organization',
+  'organizationId',
+  'memberOus',
+  'organizationRootId',
+  'delegatedAdmin',
+  'maxCredentialsTotal',
+] as const;
 
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
@@ -257,11 +281,90 @@ const configSchema = z.object({
     .transform((value) => value ?? null),
 });
 
+const flag = (key: ConfigKey) =>
+  z.preprocess(
+    (value) => (isBlank(value) ? undefined : typeof value === 'string' ? value.trim().toLowerCase() : value),
+    z
+      .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], {
+        error: (issue) => `${key} must be true or false (got ${shown(issue.input)})`,
+      })
+      .default(false),
+  );
+
+const organizationSchema = z
+  .object({
+    organization: flag('organization'),
+    organizationId: z.preprocess(
+      toText,
+      z
+        .string({ error: (issue) => `organizationId must be a string (got ${shown(issue.input)})` })
+        .trim()
+        .regex(/^o-[a-z0-9]{10,32}$/, {
+          error: (issue) => `organizationId ${shown(issue.input)} is not an organization id (o-…)`,
+        })
+        .optional(),
+    ),
+    memberOus: z.preprocess(
+      toList,
+      z
+        .array(
+          z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, {
+            error: (issue) => `memberOus entry ${shown(issue.input)} is not an OU id (ou-…)`,
+          }),
+          { error: 'memberOus must be a list or a comma-separated string of OU ids' },
+        )
+        .default([]),
+    ),
+    organizationRootId: z.preprocess(
+      toText,
+      z
+        .string()
+        .regex(/^r-[0-9a-z]{4,32}$/, {
+          error: (issue) => `organizationRootId ${shown(issue.input)} is not a root id (r-…)`,
+        })
+        .optional(),
+    ),
+    delegatedAdmin: flag('delegatedAdmin'),
+    maxCredentialsTotal: wholeNumber('maxCredentialsTotal', DEFAULT_MAX_CREDENTIALS_TOTAL, 1, 100000),
+  })
+  .superRefine((o, ctx) => {
+    if (!o.organization) return;
+    if (!o.organizationId) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'organizationId is required with organization=true: pass -c organizationId=o-… (aws organizations describe-organization)',
+      });
+    }
+    if (o.memberOus.length === 0 && !o.organizationRootId) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'organization=true deploys the member role to memberOus, or to the root: pass -c memberOus=ou-…,ou-… or -c organizationRootId=r-… (aws organizations list-roots)',
+      });
+    }
+  })
+  .transform((o): OrganizationConfig | null =>
+    o.organization
+      ? {
+          organizationId: o.organizationId ?? '',
+          memberOus: o.memberOus,
+          rootId: o.organizationRootId ?? null,
+          delegatedAdmin: o.delegatedAdmin,
+          maxCredentialsTotal: o.maxCredentialsTotal,
+        }
+      : null,
+  );
+
 /** Validates raw context values (keyed by context key); throws ConfigError naming each bad key. */
 export function parseConfig(raw: Partial<Record<ConfigKey, unknown>>): CredsweepConfig {
   const result = configSchema.safeParse(raw);
-  if (result.success) return result.data;
-  throw new ConfigError(result.error.issues.map((issue) => issue.message));
+  const org = organizationSchema.safeParse(raw);
+  if (result.success && org.success) return { ...result.data, organization: org.data };
+  throw new ConfigError([
+    ...(result.success ? [] : result.error.issues.map((issue) => issue.message)),
+    ...(org.success ? [] : org.error.issues.map((issue) => issue.message)),
+  ]);
 }
 
 /** Anything with CDK's `tryGetContext`, such as `app.node`. */

@@ -11,10 +11,11 @@ import {
   type StackProps,
   Validations,
 } from 'aws-cdk-lib';
+import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { CfnRole, Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from 'aws-cdk-lib/aws-s3';
@@ -29,11 +30,20 @@ import { PASSWORD_SECRET_PREFIX } from '../handlers/core/defaults.js';
 import type { CredsweepConfig } from './config.js';
 import { ApprovalApi } from './constructs/approval-api.js';
 import { type AccountLevelActions, CredsweepFunction } from './constructs/credsweep-function.js';
+import { MEMBER_ROLE_NAME, memberPermissions, memberRoleTemplate, memberTrustPolicy } from './member-role.js';
 
 /** The workflow definition, found from this module, never from the working directory. */
 export const ASL_PATH = fileURLToPath(new URL('../statemachine/remediation.asl.json', import.meta.url));
+/** The organization workflow (deployed with `-c organization=true`). */
+export const ORG_ASL_PATH = fileURLToPath(new URL('../statemachine/organization.asl.json', import.meta.url));
 
 /** Name prefix of the restored-password secrets that backout creates at run time. */
+
+/**
+ * Accounts analyzed or changed at once by the organization workflow's Distributed Maps (child
+ * executions in flight). IAM's rate limits are per account, so accounts run in parallel.
+ */
+export const ORG_MAP_MAX_CONCURRENCY = 40;
 
 /** Tunables of the workflow that are not deployment choices. */
 export const WORKFLOW_TIMING = {
@@ -440,6 +450,226 @@ export class CredsweepStack extends Stack {
       reason:
         'Added by CDK for logging and tracing: the CloudWatch Logs vended-delivery actions (logs:CreateLogDelivery and friends) and X-Ray PutTraceSegments/PutTelemetryRecords/GetSampling* support only Resource "*".',
     });
+
+    // --- Organizations (-c organization=true) ---------------------------------------------------
+
+    if (config.organization) {
+      const org = config.organization;
+      const orgEnvironment = {
+        ...environment,
+        MAX_CREDENTIALS_TOTAL: String(org.maxCredentialsTotal),
+        MEMBER_ROLE_NAME,
+      };
+      const makeOrg = (id: string, spec: FunctionSpec) =>
+        new CredsweepFunction(this, id, { ...spec, environment: orgEnvironment, logRetention });
+      const orgFns = {
+        ListAccounts: makeOrg('ListAccounts', {
+          entry: 'list-accounts.ts',
+          description: 'Lists the accounts of the organization (or of named OUs) for an organization run.',
+          timeout: Duration.seconds(280),
+          accountLevelActions: {
+            actions: [
+              'organizations:ListRoots',
+              'organizations:ListOrganizationalUnitsForParent',
+              'organizations:ListAccountsForParent',
+            ],
+            reason: 'it walks the organization tree (read-only) to find the accounts to sweep.',
+          },
+        }),
+        OrgPlan: makeOrg('OrgPlan', {
+          entry: 'org-plan.ts',
+          description: 'Builds the one plan of an organization run; its blast-radius guard.',
+          timeout: Duration.seconds(880),
+          memorySize: 1024,
+        }),
+        AccountPlan: makeOrg('AccountPlan', {
+          entry: 'account-plan.ts',
+          description: 'Reads the batch references of one account of an organization run.',
+          timeout: Duration.seconds(50),
+        }),
+        OrgReport: makeOrg('OrgReport', {
+          entry: 'org-report.ts',
+          description: 'Writes the evidence of every account and the organization summary; mails it.',
+          timeout: Duration.seconds(880),
+          memorySize: 1024,
+        }),
+      };
+      writeObjects(orgFns.ListAccounts);
+      readObjects(orgFns.ListAccounts);
+      readObjects(orgFns.OrgPlan);
+      writeObjects(orgFns.OrgPlan);
+      readObjects(orgFns.AccountPlan);
+      items(orgFns.OrgReport, ['GetItem', 'Query'], [APPROVAL_ITEMS, LEDGER_ITEMS]);
+      readObjects(orgFns.OrgReport);
+      writeObjects(orgFns.OrgReport);
+      sendMail(orgFns.OrgReport);
+
+      // The account tasks reach member accounts through the member role, of this organization only.
+      const memberRoles = this.formatArn({
+        service: 'iam',
+        region: '',
+        account: '*',
+        resource: 'role',
+        resourceName: MEMBER_ROLE_NAME,
+      });
+      const memberTasks = [
+        fns.GenerateReport,
+        fns.Analyze,
+        fns.DisableConsole,
+        fns.DeactivateKeys,
+        fns.Verify,
+        fns.Backout,
+      ];
+      for (const fn of memberTasks) {
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            sid: 'AssumeMemberRole',
+            actions: ['sts:AssumeRole'],
+            resources: [memberRoles],
+            conditions: { StringEquals: { 'aws:ResourceOrgID': org.organizationId } },
+          }),
+        );
+        acknowledge(
+          fn,
+          `Resource::arn:<AWS::Partition>:iam::*:role/${MEMBER_ROLE_NAME}`,
+          `The member role has the same name in every account of the organization (the StackSet deploys it); aws:ResourceOrgID limits it to roles of ${org.organizationId}.`,
+        );
+      }
+      const memberRoleOptions = {
+        trustedRoleArns: memberTasks.map((fn) => fn.role.roleArn),
+        organizationId: org.organizationId,
+        exemptTagKey: config.exemptTagKey,
+        exemptUsers: config.exemptUsers,
+      };
+
+      // The same role in the hub account: service-managed StackSets skip the management account.
+      const hubMemberRole = new CfnRole(this, 'HubMemberRole', {
+        roleName: MEMBER_ROLE_NAME,
+        description: 'Assumed by the credsweep hub functions only; changes to exempt users are denied.',
+        maxSessionDuration: 3600,
+        assumeRolePolicyDocument: memberTrustPolicy({ ...memberRoleOptions, userArnPrefix: '' }),
+        policies: [
+          {
+            policyName: 'credsweep-member',
+            policyDocument: memberPermissions({
+              ...memberRoleOptions,
+              userArnPrefix: this.formatArn({
+                service: 'iam',
+                region: '',
+                resource: 'user',
+                resourceName: '',
+              }),
+            }),
+          },
+        ],
+      });
+      Validations.of(hubMemberRole).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'iam:GenerateCredentialReport and iam:GetCredentialReport support only Resource "*" (read-only, account level).',
+      });
+      Validations.of(hubMemberRole).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:user/*]',
+        reason:
+          'Any IAM user of the account may hold a stale credential, so the actions are scoped to its users (user/*); changes to users tagged exempt or named exempt are explicitly denied.',
+      });
+
+      new CfnStackSet(this, 'MemberRoleStackSet', {
+        stackSetName: Fn.join('-', ['credsweep-member', Fn.select(2, Fn.split('/', Aws.STACK_ID))]),
+        description: 'credsweep member role in every account of the target OUs (automatic deployment).',
+        permissionModel: 'SERVICE_MANAGED',
+        autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
+        callAs: org.delegatedAdmin ? 'DELEGATED_ADMIN' : 'SELF',
+        capabilities: ['CAPABILITY_NAMED_IAM'],
+        managedExecution: { Active: true },
+        operationPreferences: {
+          failureTolerancePercentage: 100,
+          maxConcurrentPercentage: 25,
+          regionConcurrencyType: 'PARALLEL',
+        },
+        // IAM is global: one instance per account, in the hub's Region.
+        stackInstancesGroup: [
+          {
+            deploymentTargets: {
+              organizationalUnitIds: org.memberOus.length > 0 ? org.memberOus : [org.rootId ?? ''],
+            },
+            regions: [Aws.REGION],
+          },
+        ],
+        templateBody: this.toJsonString(memberRoleTemplate(memberRoleOptions)),
+      });
+
+      // The organization workflow: Distributed Maps start child executions of this state machine.
+      const orgName = Fn.join('-', ['credsweep-organization', Fn.select(2, Fn.split('/', Aws.STACK_ID))]);
+      const orgTaskArns = {
+        ...taskArns,
+        ...Object.fromEntries(
+          Object.entries(orgFns).map(([name, fn]) => [`${name}FunctionArn`, fn.fn.functionArn]),
+        ),
+      };
+      const orgStateMachine = new StateMachine(this, 'OrganizationStateMachine', {
+        stateMachineName: orgName,
+        stateMachineType: StateMachineType.STANDARD,
+        definitionBody: DefinitionBody.fromString(readFileSync(ORG_ASL_PATH, 'utf8')),
+        definitionSubstitutions: {
+          ...orgTaskArns,
+          ApprovalTimeoutSeconds: String(config.approvalTimeoutHours * 3600),
+          MapMaxConcurrency: String(config.mapMaxConcurrency),
+          OrgMapMaxConcurrency: String(ORG_MAP_MAX_CONCURRENCY),
+          ReportPollSeconds: String(WORKFLOW_TIMING.reportPollSeconds),
+          ReportPollMaxAttempts: String(WORKFLOW_TIMING.reportPollMaxAttempts),
+          RetryIntervalSeconds: String(WORKFLOW_TIMING.retryIntervalSeconds),
+        },
+        logs: { destination: workflowLogs, level: LogLevel.ALL, includeExecutionData: false },
+        tracingEnabled: true,
+      });
+      orgStateMachine.addToRolePolicy(
+        new PolicyStatement({
+          sid: 'InvokeTaskFunctions',
+          actions: ['lambda:InvokeFunction'],
+          resources: Object.values(orgTaskArns),
+        }),
+      );
+      const orgArn = this.formatArn({
+        service: 'states',
+        resource: 'stateMachine',
+        resourceName: orgName,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+      const orgExecutions = this.formatArn({
+        service: 'states',
+        resource: 'execution',
+        resourceName: Fn.join('', [orgName, '/*']),
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+      orgStateMachine.addToRolePolicy(
+        new PolicyStatement({
+          sid: 'StartChildExecutions',
+          actions: ['states:StartExecution'],
+          resources: [orgArn],
+        }),
+      );
+      orgStateMachine.addToRolePolicy(
+        new PolicyStatement({
+          sid: 'FollowChildExecutions',
+          actions: ['states:DescribeExecution', 'states:StopExecution'],
+          resources: [orgExecutions],
+        }),
+      );
+      orgStateMachine.grantTaskResponse(fns.ApprovalApi);
+      Validations.of(orgStateMachine.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Added by CDK for logging and tracing: the CloudWatch Logs vended-delivery actions and X-Ray PutTraceSegments/PutTelemetryRecords/GetSampling* support only Resource "*".',
+      });
+      Validations.of(orgStateMachine.role).acknowledge({
+        // cdk-nag names the resource with the name's tokens as CloudFormation JSON.
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:credsweep-organization-${JSON.stringify({ 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] })}/*]`,
+        reason:
+          'A Distributed Map runs each account as a child execution of this state machine, named at run time: it may describe and stop only executions of this state machine.',
+      });
+      new CfnOutput(this, 'OrganizationStateMachineArn', { value: orgStateMachine.stateMachineArn });
+    }
 
     // --- Optional schedule ----------------------------------------------------------------------
 

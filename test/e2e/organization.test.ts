@@ -71,7 +71,9 @@ describe('credsweep demo --org', () => {
     const home = tempHome();
     await orgDemo({ home });
     const outbox = join(home, 'outbox');
-    const mails = readdir(outbox).map((f) => readFileSync(join(outbox, f), 'utf8'));
+    const mails = readdir(outbox)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => readFileSync(join(outbox, f), 'utf8'));
     const approvals = mails.filter((m) => m.includes('/approvals/'));
     expect(approvals).toHaveLength(1);
     const mail = approvals[0] ?? '';
