@@ -18,6 +18,7 @@ export const MEMBER_READ_ACTIONS = [
   'iam:ListAccessKeys',
   'iam:GetAccessKeyLastUsed',
   'iam:GetLoginProfile',
+  'iam:GetAccountPasswordPolicy',
 ];
 
 /** What they change there (disable, deactivate, and backout's restore). */
@@ -28,7 +29,11 @@ export const MEMBER_CHANGE_ACTIONS = [
 ];
 
 /** Account-level IAM actions (no resource type): allowed on "*". */
-const ACCOUNT_LEVEL = ['iam:GenerateCredentialReport', 'iam:GetCredentialReport'];
+const ACCOUNT_LEVEL = [
+  'iam:GenerateCredentialReport',
+  'iam:GetCredentialReport',
+  'iam:GetAccountPasswordPolicy',
+];
 
 export interface MemberRoleOptions {
   /** The hub's function roles that assume the member role. */

@@ -566,7 +566,7 @@ export class CredsweepStack extends Stack {
       Validations.of(hubMemberRole).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
-          'iam:GenerateCredentialReport and iam:GetCredentialReport support only Resource "*" (read-only, account level).',
+          'iam:GenerateCredentialReport, iam:GetCredentialReport and iam:GetAccountPasswordPolicy support only Resource "*" (read-only, account level).',
       });
       Validations.of(hubMemberRole).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:user/*]',

@@ -85,7 +85,7 @@ describe('the organization workflow (statemachine/organization.asl.json)', () =>
       expect(map?.ToleratedFailurePercentage).toBe(100);
       // The items are account ids; results are not gathered into the parent's state.
       expect(map?.ResultPath).toBeNull();
-      expect((map?.ItemSelector as Record<string, string>)['accountId.$']).toBe('$$.Map.Item.Value');
+      expect(((map?.ItemSelector ?? {}) as Record<string, string>)['accountId.$']).toBe('$$.Map.Item.Value');
     }
   });
 

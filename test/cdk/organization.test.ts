@@ -82,7 +82,7 @@ describe('organization deployment', () => {
     const trust = prop<Doc>(hub, 'AssumeRolePolicyDocument').Statement;
     expect(trust).toHaveLength(1);
     expect(trust[0]?.Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } });
-    const principals = (trust[0]?.Principal as { AWS: unknown[] }).AWS;
+    const principals = (trust[0]?.Principal as { AWS: unknown[] } | undefined)?.AWS;
     expect(principals).toHaveLength(6);
     const policy = prop<{ PolicyDocument: Doc }[]>(hub, 'Policies')[0]?.PolicyDocument.Statement ?? [];
     const allowed = policy
@@ -95,6 +95,7 @@ describe('organization deployment', () => {
         'iam:DeleteLoginProfile',
         'iam:GenerateCredentialReport',
         'iam:GetAccessKeyLastUsed',
+        'iam:GetAccountPasswordPolicy',
         'iam:GetCredentialReport',
         'iam:GetLoginProfile',
         'iam:GetUser',
