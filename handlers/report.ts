@@ -1,6 +1,7 @@
 import { s3BlobsPort } from './aws/blobs.js';
 import { sesMailPort } from './aws/mail.js';
 import { awsPorts } from './aws/ports.js';
+import { awsSecurityHubPort } from './aws/security-hub.js';
 import { dynamoStorePort } from './aws/store.js';
 import { reportEvent } from './core/events.js';
 import { reportRun } from './core/report-run.js';
@@ -13,6 +14,11 @@ export async function report(event: unknown, ports: Ports) {
 }
 
 /** The ports this function uses; its role allows exactly these services. */
-const PORTS = { store: dynamoStorePort, blobs: s3BlobsPort, mail: sesMailPort };
+const PORTS = {
+  store: dynamoStorePort,
+  blobs: s3BlobsPort,
+  mail: sesMailPort,
+  securityHub: awsSecurityHubPort,
+};
 
 export const handler = (event: unknown) => report(event, awsPorts(PORTS));

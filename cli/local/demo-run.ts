@@ -3,7 +3,7 @@
  * local ports. Used by `credsweep demo`, by `npm start` and by the end-to-end tests.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   DEFAULT_BATCH_SIZE,
   DEFAULT_EXEMPT_TAG_KEY,
@@ -169,6 +169,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { sandbox
     passwordSecretPrefix: PASSWORD_SECRET_PREFIX,
     // The sandbox's read lag counts reads, not seconds: re-reading needs no real wait.
     rereadDelaysMs: [2, 4, 8],
+    evidenceLocation: `${resolve(opts.home)}/`,
   };
   const links: { url: string; approver: string }[] = [];
   let linkArrived: () => void = () => undefined;
@@ -192,6 +193,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { sandbox
     mail: outbox,
     secrets: new FileSecrets(join(opts.home, 'secrets')),
     callbacks,
+    securityHub: sandbox.securityHub,
     settings,
     now: clock,
   };

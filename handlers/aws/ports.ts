@@ -38,6 +38,7 @@ import type {
   MailPort,
   Ports,
   SecretsPort,
+  SecurityHubPort,
   Settings,
   StorePort,
   TaskCallbackPort,
@@ -134,6 +135,7 @@ export function settingsFromEnv(env: AwsEnv): Settings {
     exemptUsers: env.EXEMPT_USERS,
     exemptTagKey: env.EXEMPT_TAG_KEY,
     passwordSecretPrefix: env.PASSWORD_SECRET_PREFIX,
+    evidenceLocation: `s3://${env.BUCKET_NAME}/`,
   };
 }
 
@@ -149,6 +151,7 @@ export interface PortFactories {
   mail?: (env: AwsEnv) => MailPort;
   secrets?: (env: AwsEnv) => SecretsPort;
   callbacks?: (env: AwsEnv) => TaskCallbackPort;
+  securityHub?: (env: AwsEnv) => SecurityHubPort;
 }
 
 /** A port this function was not given: any use is a deployment bug, named as such. */
@@ -175,6 +178,7 @@ export function buildAwsPorts(env: AwsEnv, factories: PortFactories): Ports {
     mail: factories.mail?.(env) ?? unavailable<MailPort>('mail'),
     secrets: factories.secrets?.(env) ?? unavailable<SecretsPort>('secrets'),
     callbacks: factories.callbacks?.(env) ?? unavailable<TaskCallbackPort>('callbacks'),
+    securityHub: factories.securityHub?.(env) ?? unavailable<SecurityHubPort>('securityHub'),
     settings: settingsFromEnv(env),
     now: () => new Date(),
   };

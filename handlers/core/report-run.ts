@@ -5,6 +5,7 @@
 import type { Ports } from '../ports/index.js';
 import { collectEvidence, type Evidence, type ReportTask, writeEvidence } from './evidence.js';
 import { escapeHtml } from './evidence-html.js';
+import { followFindingsAtEnd } from './security-hub/follow-run.js';
 
 export interface ReportResult {
   outcome: ReportTask['outcome'];
@@ -40,6 +41,7 @@ export function summaryMail(e: Evidence): { subject: string; text: string; html:
 
 export async function reportRun(ports: Ports, task: ReportTask): Promise<ReportResult> {
   const evidence = await collectEvidence(ports, task);
+  evidence.securityHub = await followFindingsAtEnd(ports, evidence);
   const evidenceKey = await writeEvidence(ports, evidence);
   if (task.outcome !== 'nothing-to-do' && task.outcome !== 'dry-run') {
     await ports.mail.send({ to: ports.settings.approverEmails, ...summaryMail(evidence) });

@@ -2,10 +2,15 @@ import type { BlobPort } from './blobs.js';
 import type { IamPort, PasswordPolicy } from './iam.js';
 import type { MailPort } from './mail.js';
 import type { SecretsPort } from './secrets.js';
+import type { SecurityHubPort } from './security-hub.js';
 import type { StorePort } from './store.js';
 import type { TaskCallbackPort } from './task-callbacks.js';
 
+<<<<<<< HEAD
 export type { BlobPort, IamPort, MailPort, PasswordPolicy, SecretsPort, StorePort, TaskCallbackPort };
+=======
+export type { BlobPort, IamPort, MailPort, SecretsPort, SecurityHubPort, StorePort, TaskCallbackPort };
+>>>>>>> fda45b4 (Security Hub findings follow the run: SecurityHubPort, rules in handlers/core/security-hub (NOTIFIED at approval request; RESOLVED, SUPPRESSED or back to NEW at the run's end; a requested backout reopens what the run resolved), the sandbox's own Security Hub with AWS's limits, seed securityHub.findings written back by --state-out; evidence records every finding and why)
 
 /** Settings the tasks read; from Lambda environment variables in AWS, from the demo's options locally. */
 export interface Settings {
@@ -27,6 +32,11 @@ export interface Settings {
    * @default [1000, 2000, 4000] (the local sandbox uses a few milliseconds)
    */
   rereadDelaysMs?: number[];
+  /**
+   * Where run evidence keys (`runs/<name>/...`) live, as a person finds them, ending in `/`:
+   * `s3://<bucket>/` in AWS, the local home directory locally. Named in Security Hub notes.
+   */
+  evidenceLocation?: string;
 }
 
 /** Everything a task may need, built once per process (AWS) or per run (local). */
@@ -37,6 +47,7 @@ export interface Ports {
   mail: MailPort;
   secrets: SecretsPort;
   callbacks: TaskCallbackPort;
+  securityHub: SecurityHubPort;
   settings: Settings;
   /** The clock; tests and the demo's --now pin it. */
   now: () => Date;

@@ -56,6 +56,7 @@ export function harness(
     mail: outbox,
     secrets: new FileSecrets(join(home, 'secrets')),
     callbacks: new LocalTaskCallbacks(),
+    securityHub: sandbox.securityHub,
     settings,
     now: clock,
   };

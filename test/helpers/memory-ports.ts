@@ -3,6 +3,7 @@
  * that keeps every message, a fixed signing key and task callbacks that record each call. A shared
  * `journal` lists the writes in order (e.g. `putApproval <id>` before `mail <to>`).
  */
+import { SandboxSecurityHub } from '../../cli/local/sandbox-security-hub.js';
 import type { ApprovalApiEvent } from '../../handlers/approval-api.js';
 import { CredsweepError } from '../../handlers/core/errors.js';
 import type {
@@ -161,6 +162,7 @@ const unusedIam = new Proxy({} as IamPort, {
 });
 
 export interface MemoryPorts extends Ports {
+  securityHub: SandboxSecurityHub;
   store: MemoryStore;
   blobs: MemoryBlobs;
   mail: MemoryMail;
@@ -184,6 +186,8 @@ export function memoryPorts(
     mail: new MemoryMail(journal),
     secrets: new MemorySecrets(),
     callbacks: new RecordingCallbacks(),
+    // The sandbox's Security Hub is in memory already: subscribed, with no findings unless a test adds them.
+    securityHub: new SandboxSecurityHub('123456789012', [], () => new Date(clock)),
     settings: {
       accountId: '123456789012',
       approverEmails: ['alice.sec@example.com', 'bob.sec@example.com'],
