@@ -44,6 +44,15 @@ export function smallSeed(): Seed {
   };
 }
 
+/** The ASFF fields BatchImportFindings requires beyond those credsweep reads. */
+interface AsffRequired {
+  SchemaVersion: string;
+  CreatedAt: string;
+  UpdatedAt: string;
+  Title: string;
+  Description: string;
+}
+
 export const HUB_REGION = 'us-east-1';
 export const HUB_PRODUCT = `arn:aws:securityhub:${HUB_REGION}::product/aws/securityhub`;
 
@@ -62,7 +71,7 @@ export function userFinding(
     generatorId?: string;
     withoutControlId?: boolean;
   } = {},
-): NonNullable<Seed['securityHub']>['findings'][number] {
+): NonNullable<Seed['securityHub']>['findings'][number] & AsffRequired {
   const accountId = opts.accountId ?? '111122223333';
   const generatorId = opts.generatorId ?? `security-control/${control}`;
   const slug = `${control}-${userName}`.replace(/[^A-Za-z0-9.-]/g, '-');
@@ -72,7 +81,11 @@ export function userFinding(
     ProductArn: HUB_PRODUCT,
     GeneratorId: generatorId,
     AwsAccountId: accountId,
-    Title: `${control} finding on ${userName}`,
+    CreatedAt: ago(10),
+    UpdatedAt: ago(1),
+    Title: `${control} IAM user credentials unused should be removed`,
+    Description: `Security Hub control ${control} on IAM user ${userName}.`,
+    Severity: { Label: 'MEDIUM' },
     Compliance: {
       Status: opts.compliance ?? 'FAILED',
       ...(opts.withoutControlId ? {} : { SecurityControlId: control }),
