@@ -29,6 +29,7 @@ import { PASSWORD_SECRET_PREFIX } from '../handlers/core/defaults.js';
 import type { CredsweepConfig } from './config.js';
 import { ApprovalApi } from './constructs/approval-api.js';
 import { type AccountLevelActions, CredsweepFunction } from './constructs/credsweep-function.js';
+import { SecurityHubStart } from './constructs/security-hub-start.js';
 
 /** The workflow definition, found from this module, never from the working directory. */
 export const ASL_PATH = fileURLToPath(new URL('../statemachine/remediation.asl.json', import.meta.url));
@@ -151,6 +152,8 @@ export interface CredsweepStackProps extends StackProps {
 export class CredsweepStack extends Stack {
   readonly stateMachine: StateMachine;
   readonly functions: Record<TaskName | 'ApprovalApi', CredsweepFunction>;
+  /** The custom action "Disable w/ credsweep", its rule, and the optional auto-start. */
+  readonly startFromSecurityHub: SecurityHubStart;
 
   constructor(scope: Construct, id: string, props: CredsweepStackProps) {
     super(scope, id, props);
@@ -331,6 +334,17 @@ export class CredsweepStack extends Stack {
     // sandbox it also authorises each recipient's identity, hence the approvers' too.
     const sendMail = (fn: CredsweepFunction) => perm(fn, 'SendMail', ['ses:SendEmail'], mailIdentities);
 
+    // Security Hub findings follow the run (handlers/core/security-hub/follow-run.ts): read and
+    // update findings of this account's hub in this Region, nothing else.
+    const hub = this.formatArn({ service: 'securityhub', resource: 'hub', resourceName: 'default' });
+    const followFindings = (fn: CredsweepFunction) =>
+      perm(
+        fn,
+        'FollowSecurityHubFindings',
+        ['securityhub:GetFindings', 'securityhub:BatchUpdateFindings'],
+        [hub],
+      );
+
     // generate-report: only iam:GenerateCredentialReport (account level, in TASKS).
 
     readUsers(fns.Analyze, ['iam:GetUser', 'iam:ListAccessKeys']);
@@ -338,7 +352,9 @@ export class CredsweepStack extends Stack {
 
     items(fns.RequestApproval, ['GetItem', 'PutItem'], [APPROVAL_ITEMS]);
     readObjects(fns.RequestApproval);
+    writeObjects(fns.RequestApproval);
     sendMail(fns.RequestApproval);
+    followFindings(fns.RequestApproval);
 
     readUsers(fns.DisableConsole, ['iam:GetUser', 'iam:GetLoginProfile']);
     changeUsers(fns.DisableConsole, ['iam:DeleteLoginProfile']);
@@ -380,6 +396,7 @@ export class CredsweepStack extends Stack {
     readObjects(fns.Report);
     writeObjects(fns.Report);
     sendMail(fns.Report);
+    followFindings(fns.Report);
 
     items(fns.ApprovalApi, ['GetItem', 'UpdateItem'], [APPROVAL_ITEMS]);
     readObjects(fns.ApprovalApi);
@@ -439,6 +456,14 @@ export class CredsweepStack extends Stack {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'Added by CDK for logging and tracing: the CloudWatch Logs vended-delivery actions (logs:CreateLogDelivery and friends) and X-Ray PutTraceSegments/PutTelemetryRecords/GetSampling* support only Resource "*".',
+    });
+
+    // --- Start from Security Hub ---------------------------------------------------------------
+
+    this.startFromSecurityHub = new SecurityHubStart(this, 'SecurityHub', {
+      stateMachine: this.stateMachine,
+      autoStart: config.securityHubAutoStart,
+      logRetention,
     });
 
     // --- Optional schedule ----------------------------------------------------------------------
