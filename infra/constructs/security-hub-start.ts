@@ -1,4 +1,4 @@
-import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -79,11 +79,6 @@ export class SecurityHubStart extends Construct {
       // At least six times the function timeout, as Lambda's SQS event source asks.
       visibilityTimeout: Duration.minutes(10),
       deadLetterQueue: { queue: deadLetters, maxReceiveCount: 3 },
-    });
-    Validations.of(deadLetters).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This is the dead-letter queue of the auto-start queue; it needs no dead-letter queue of its own.',
     });
     new Rule(this, 'AutoStartRule', {
       description:

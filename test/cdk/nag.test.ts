@@ -27,7 +27,6 @@ const REVIEWED_RULES = [
   'AwsSolutions-IAM5',
   'AwsSolutions-L1',
   'AwsSolutions-SMG4',
-  'AwsSolutions-SQS3',
 ];
 
 interface Acknowledgement {
