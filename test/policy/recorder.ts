@@ -333,6 +333,16 @@ export class CallRecorder {
           return unmapped(target);
         return call(`secretsmanager:${target}`, arn);
       }
+      case 'securityhub': {
+        // REST-JSON: GetFindings is POST /findings, BatchUpdateFindings PATCH /findings/batchupdate;
+        // both are authorized against the account's hub in the Region.
+        const hub = `arn:${partition}:securityhub:${region}:${account}:hub/default`;
+        if (wire.method === 'POST' && wire.path === '/findings') return call('securityhub:GetFindings', hub);
+        if (wire.method === 'PATCH' && wire.path === '/findings/batchupdate') {
+          return call('securityhub:BatchUpdateFindings', hub);
+        }
+        return unmapped('');
+      }
       case 'states': {
         const target = String(wire.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
         // The reference lists no resource type for SendTask*; AWS checks the task token's state
