@@ -26,6 +26,8 @@ export const FUNCTION_IDS = [
   'Backout',
   'Report',
   'ApprovalApi',
+  // Starts runs from Security Hub (infra/constructs/security-hub-start.ts); no scenario invokes it yet.
+  'SecurityHubStart',
 ] as const;
 export type FunctionId = (typeof FUNCTION_IDS)[number];
 
