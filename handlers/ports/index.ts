@@ -6,11 +6,16 @@ import type { SecurityHubPort } from './security-hub.js';
 import type { StorePort } from './store.js';
 import type { TaskCallbackPort } from './task-callbacks.js';
 
-<<<<<<< HEAD
-export type { BlobPort, IamPort, MailPort, PasswordPolicy, SecretsPort, StorePort, TaskCallbackPort };
-=======
-export type { BlobPort, IamPort, MailPort, SecretsPort, SecurityHubPort, StorePort, TaskCallbackPort };
->>>>>>> fda45b4 (Security Hub findings follow the run: SecurityHubPort, rules in handlers/core/security-hub (NOTIFIED at approval request; RESOLVED, SUPPRESSED or back to NEW at the run's end; a requested backout reopens what the run resolved), the sandbox's own Security Hub with AWS's limits, seed securityHub.findings written back by --state-out; evidence records every finding and why)
+export type {
+  BlobPort,
+  IamPort,
+  MailPort,
+  PasswordPolicy,
+  SecretsPort,
+  SecurityHubPort,
+  StorePort,
+  TaskCallbackPort,
+};
 
 /** Settings the tasks read; from Lambda environment variables in AWS, from the demo's options locally. */
 export interface Settings {
