@@ -25,7 +25,8 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { PASSWORD_SECRET_PREFIX } from '../handlers/core/defaults.js';
+import { KEY_INDEX } from '../handlers/aws/store.js';
+import { BREAK_GLASS_TAG_KEY, PASSWORD_SECRET_PREFIX } from '../handlers/core/defaults.js';
 import type { CredsweepConfig } from './config.js';
 import { ApprovalApi } from './constructs/approval-api.js';
 import { type AccountLevelActions, CredsweepFunction } from './constructs/credsweep-function.js';
@@ -45,16 +46,19 @@ export const WORKFLOW_TIMING = {
   retryIntervalSeconds: 2,
 } as const;
 
-/** The IAM actions that change a user; scoped to users and denied on exempt users. */
+/** The IAM actions that change a user; scoped to users and denied on exempt and break-glass users. */
 export const MUTATING_IAM_ACTIONS = [
   'iam:DeleteLoginProfile',
   'iam:CreateLoginProfile',
+  'iam:UpdateLoginProfile',
   'iam:UpdateAccessKey',
+  'iam:DeleteAccessKey',
 ];
 
 /** The DynamoDB partition-key prefixes (handlers/aws/store.ts). */
 const APPROVAL_ITEMS = 'APPROVAL#*';
 const LEDGER_ITEMS = 'LEDGER#*';
+const WARNING_ITEMS = 'WARNING#*';
 
 /** The S3 key prefix of everything the functions read and write (handlers/core/plan.ts). */
 const RUNS_PREFIX = 'runs/';
@@ -170,6 +174,13 @@ export class CredsweepStack extends Stack {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // The delete stage asks which run deactivated a key: ledger entries by access key id (sparse:
+    // only entries about keys carry the attribute).
+    table.addGlobalSecondaryIndex({
+      indexName: KEY_INDEX,
+      partitionKey: { name: 'accessKeyId', type: AttributeType.STRING },
+      sortKey: { name: 'recordedAt', type: AttributeType.STRING },
+    });
 
     // The data bucket's server access logs. It is their destination, so it logs nothing itself
     // (cdk-nag's S1 accepts a bucket that receives access logs).
@@ -231,6 +242,10 @@ export class CredsweepStack extends Stack {
       BATCH_SIZE: String(config.batchSize),
       EXEMPT_USERS: config.exemptUsers.join(','),
       EXEMPT_TAG_KEY: config.exemptTagKey,
+      WARN_DAYS: String(config.warnDays),
+      OWNER_TAG_KEY: config.ownerTagKey,
+      CONSOLE_ACTION: config.consoleAction,
+      ...(config.deleteAfterDays !== null ? { DELETE_AFTER_DAYS: String(config.deleteAfterDays) } : {}),
     };
 
     const make = (id: string, spec: FunctionSpec) =>
@@ -287,6 +302,17 @@ export class CredsweepStack extends Stack {
           conditions: { StringEqualsIgnoreCase: { [`iam:ResourceTag/${config.exemptTagKey}`]: 'true' } },
         }),
       );
+      // Break-glass users are never changed by credsweep: a second Deny (conditions of one
+      // statement are ANDed; this must hold on its own).
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          sid: 'DenyChangesToBreakGlassUsers',
+          effect: Effect.DENY,
+          actions: MUTATING_IAM_ACTIONS,
+          resources: [users],
+          conditions: { StringEqualsIgnoreCase: { [`iam:ResourceTag/${BREAK_GLASS_TAG_KEY}`]: 'true' } },
+        }),
+      );
       if (config.exemptUsers.length > 0) {
         const named = config.exemptUsers.flatMap((name) => [
           this.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: name }),
@@ -333,8 +359,13 @@ export class CredsweepStack extends Stack {
 
     // generate-report: only iam:GenerateCredentialReport (account level, in TASKS).
 
-    readUsers(fns.Analyze, ['iam:GetUser', 'iam:ListAccessKeys']);
+    readUsers(fns.Analyze, ['iam:GetUser', 'iam:ListAccessKeys', 'iam:GetAccessKeyLastUsed']);
     writeObjects(fns.Analyze);
+    // Owner warnings (docs/lifecycle.md): read and record the last warning per credential, mail owners.
+    items(fns.Analyze, ['GetItem', 'PutItem'], [WARNING_ITEMS]);
+    sendMail(fns.Analyze);
+    // The delete stage: which run deactivated a key (the ledger's index by access key id).
+    perm(fns.Analyze, 'ReadKeyLedger', ['dynamodb:Query'], [`${table.tableArn}/index/${KEY_INDEX}`]);
 
     items(fns.RequestApproval, ['GetItem', 'PutItem'], [APPROVAL_ITEMS]);
     readObjects(fns.RequestApproval);

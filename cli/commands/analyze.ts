@@ -12,7 +12,13 @@ import {
   rowCredentials,
   usersNotInReport,
 } from '../../handlers/core/staleness.js';
-import type { Analysis, CredentialReport, ReportDate, ReportRow } from '../../handlers/core/types.js';
+import type {
+  Analysis,
+  CredentialReport,
+  ReportDate,
+  ReportRow,
+  SkipReason,
+} from '../../handlers/core/types.js';
 import { readUserFile } from './options.js';
 
 export interface AnalyzeFlags {
@@ -130,9 +136,11 @@ function formatAnalysis(analysis: Analysis, report: CredentialReport, file: stri
 const SKIP_REASONS = {
   root: 'root user: never changed by credsweep (manual steps below)',
   exempt: 'exempt (--exempt)',
-  'exempt-tag': 'exempt (tag credsweep:exempt=true)',
+  'exempt-tag': 'exempt (tag credsweep:exempt)',
+  'exempt-tag-invalid': 'exemption tag is neither true nor a day YYYY-MM-DD: never acted on',
+  'break-glass': 'break-glass user (tag credsweep:break-glass=true)',
   'not-selected': 'not among the selected users',
-} as const;
+} as const satisfies Record<SkipReason, string>;
 
 function rootSection(root: ReportRow, now: Date, days: number): string[] {
   const keyLines = rowCredentials(root, now, days)

@@ -19,16 +19,24 @@
  * | MAX_CREDENTIALS           | no       | 50                   | blast-radius limit per run                           |
  * | BATCH_SIZE                | no       | 25                   | plan items per Map iteration                         |
  * | EXEMPT_USERS              | no       | (none)               | comma-separated user names never touched             |
- * | EXEMPT_TAG_KEY            | no       | `credsweep:exempt`   | tag key that exempts a user when its value is `true` |
+ * | EXEMPT_TAG_KEY            | no       | `credsweep:exempt`   | tag key that exempts a user (`true` or a day)        |
+ * | WARN_DAYS                 | no       | 7                    | owners are warned this many days ahead; 0: off       |
+ * | DELETE_AFTER_DAYS         | no       | (off)                | delete stage: keys deactivated this long ago          |
+ * | CONSOLE_ACTION            | no       | `disable`            | `disable` or `reset` an unused console password      |
+ * | OWNER_TAG_KEY             | no       | `credsweep:owner`    | tag key holding the owner's email address            |
  *
  * An empty value counts as unset. AWS_REGION (set by Lambda) is read by the SDK itself.
  */
 import * as z from 'zod';
 import {
+  CONSOLE_ACTIONS,
   DEFAULT_BATCH_SIZE,
+  DEFAULT_CONSOLE_ACTION,
   DEFAULT_EXEMPT_TAG_KEY,
   DEFAULT_MAX_CREDENTIALS,
+  DEFAULT_OWNER_TAG_KEY,
   DEFAULT_THRESHOLD_DAYS,
+  DEFAULT_WARN_DAYS,
   PASSWORD_SECRET_PREFIX,
 } from '../core/defaults.js';
 import { CredsweepError } from '../core/errors.js';
@@ -96,6 +104,14 @@ export const awsEnvSchema = z.object({
   BATCH_SIZE: variable(wholeNumber(1).default(DEFAULT_BATCH_SIZE)),
   EXEMPT_USERS: variable(text().transform(commaList).default([])),
   EXEMPT_TAG_KEY: variable(text().default(DEFAULT_EXEMPT_TAG_KEY)),
+  WARN_DAYS: variable(wholeNumber(0).default(DEFAULT_WARN_DAYS)),
+  DELETE_AFTER_DAYS: variable(wholeNumber(1).optional()),
+  CONSOLE_ACTION: variable(
+    text()
+      .pipe(z.enum(CONSOLE_ACTIONS, { error: 'must be disable or reset' }))
+      .default(DEFAULT_CONSOLE_ACTION),
+  ),
+  OWNER_TAG_KEY: variable(text().default(DEFAULT_OWNER_TAG_KEY)),
 });
 
 export type AwsEnv = z.output<typeof awsEnvSchema>;
@@ -133,6 +149,10 @@ export function settingsFromEnv(env: AwsEnv): Settings {
     batchSize: env.BATCH_SIZE,
     exemptUsers: env.EXEMPT_USERS,
     exemptTagKey: env.EXEMPT_TAG_KEY,
+    warnDays: env.WARN_DAYS,
+    deleteAfterDays: env.DELETE_AFTER_DAYS ?? null,
+    consoleAction: env.CONSOLE_ACTION,
+    ownerTagKey: env.OWNER_TAG_KEY,
     passwordSecretPrefix: env.PASSWORD_SECRET_PREFIX,
   };
 }

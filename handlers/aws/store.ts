@@ -5,9 +5,14 @@
  * |----------|-------------------------|------------------|----------------------------------------|
  * | approval | `APPROVAL#<approvalId>` | `APPROVAL`       | the ApprovalRecord, `ttl`              |
  * | ledger   | `LEDGER#<executionId>`  | `ITEM#<itemId>`  | the LedgerEntry                        |
+ * | warning  | `WARNING#<account>/<credential>` | `WARNING` | the OwnerWarningRecord (docs/lifecycle.md) |
+ *
+ * The sparse global secondary index `byAccessKey` (partition `accessKeyId`, sort `recordedAt`) holds
+ * the ledger entries about access keys: the delete stage asks which run deactivated a key.
  *
  * `ttl` (epoch seconds) is the approval's expiresAt plus 30 days; enable TTL on that attribute so
- * old approvals (which hold a task token) disappear. Ledger entries are evidence and never expire.
+ * old approvals (which hold a task token) disappear. Ledger entries are evidence and never expire
+ * (the delete stage reads deactivations `deleteAfterDays` old, so the ledger must outlive that).
  * Reads are strongly consistent: a conditional write that lost is followed by a read of the winner.
  * Approvals hold the Step Functions task token: it is stored here and never logged.
  */
@@ -19,7 +24,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ApprovalRecord, DecisionRecord, LedgerEntry } from '../core/types.js';
+import type { ApprovalRecord, DecisionRecord, LedgerEntry, OwnerWarningRecord } from '../core/types.js';
 import type { StorePort } from '../ports/store.js';
 import type { AwsEnv } from './ports.js';
 import { DEFAULT_RETRY, memoize } from './retry.js';
@@ -28,9 +33,16 @@ import { DEFAULT_RETRY, memoize } from './retry.js';
 export const APPROVAL_RETENTION_SECONDS = 30 * 24 * 60 * 60;
 
 const APPROVAL_SK = 'APPROVAL';
+const WARNING_SK = 'WARNING';
+/** The sparse index of ledger entries by access key id (infra/stack.ts creates it). */
+export const KEY_INDEX = 'byAccessKey';
 const ITEM_PREFIX = 'ITEM#';
 
 export const approvalKey = (approvalId: string) => ({ pk: `APPROVAL#${approvalId}`, sk: APPROVAL_SK });
+export const warningKey = (accountId: string, credentialKey: string) => ({
+  pk: `WARNING#${accountId}/${credentialKey}`,
+  sk: WARNING_SK,
+});
 export const ledgerKey = (executionId: string, itemId: string) => ({
   pk: `LEDGER#${executionId}`,
   sk: `${ITEM_PREFIX}${itemId}`,
@@ -200,6 +212,46 @@ export class DynamoStore implements StorePort {
       startKey = out.LastEvaluatedKey;
     } while (startKey);
     return entries;
+  }
+
+  /** The key's entries from the `byAccessKey` index, oldest first (an index read is eventually consistent: fine for days-old changes). */
+  async listKeyLedger(accessKeyId: string): Promise<LedgerEntry[]> {
+    const entries: LedgerEntry[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: KEY_INDEX,
+          KeyConditionExpression: 'accessKeyId = :id',
+          ExpressionAttributeValues: { ':id': accessKeyId },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) entries.push(withoutKeys<LedgerEntry>(item));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return entries;
+  }
+
+  async getWarning(accountId: string, credentialKey: string): Promise<OwnerWarningRecord | null> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: warningKey(accountId, credentialKey),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? withoutKeys<OwnerWarningRecord>(out.Item) : null;
+  }
+
+  async putWarning(warning: OwnerWarningRecord): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...warning, ...warningKey(warning.accountId, warning.credentialKey) },
+      }),
+    );
   }
 }
 

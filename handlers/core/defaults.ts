@@ -13,3 +13,14 @@ export const DEFAULT_BATCH_SIZE = 25;
 export const DEFAULT_EXEMPT_TAG_KEY = 'credsweep:exempt';
 /** Secrets Manager name prefix of console passwords restored by backout. */
 export const PASSWORD_SECRET_PREFIX = 'credsweep/restored/';
+
+/** Owners are warned this many days before a credential of theirs may be disabled; 0 turns warnings off. */
+export const DEFAULT_WARN_DAYS = 7;
+/** The tag whose value is the email address of a user's owner. */
+export const DEFAULT_OWNER_TAG_KEY = 'credsweep:owner';
+/** Users tagged `<key>=true` are break-glass users: never proposed, always listed (the IAM policy denies changes too). */
+export const BREAK_GLASS_TAG_KEY = 'credsweep:break-glass';
+/** What happens to an unused console password: its login profile is deleted, or its password reset. */
+export const CONSOLE_ACTIONS = ['disable', 'reset'] as const;
+export type ConsoleAction = (typeof CONSOLE_ACTIONS)[number];
+export const DEFAULT_CONSOLE_ACTION: ConsoleAction = 'disable';

@@ -15,10 +15,12 @@ import type {
   ApprovalRecord,
   CredentialKind,
   Finding,
+  KeyDeletion,
   LedgerAction,
   LedgerEntry,
   Plan,
   PlanItem,
+  PlanLifecycle,
   Skipped,
 } from './types.js';
 import { type VerificationCheck, verificationKey } from './verify.js';
@@ -87,6 +89,8 @@ export interface CredentialRecord {
   restored: { at: string; by: string; state: string; secretRef: string | null } | null;
   /** Live state read back by Verify. */
   verification: { ok: boolean; expected: string; actual: string } | null;
+  /** A deletion (the delete stage): the key's dates and the run that deactivated it; null otherwise. */
+  deletion: KeyDeletion | null;
 }
 
 export interface ApprovalEvidence {
@@ -117,6 +121,14 @@ export interface BackoutEvidence {
   restored: number;
   /** Why the backout could not finish (outcome backout-failed). */
   error: ErrorInfo | null;
+  /** Changes a backout cannot restore (deleted keys, reset passwords), each named. */
+  cannotRestore: {
+    userName: string;
+    credential: CredentialKind;
+    accessKeyId: string | null;
+    action: LedgerAction;
+    why: string;
+  }[];
 }
 
 export interface EvidenceCounts {
@@ -131,6 +143,12 @@ export interface EvidenceCounts {
   notApproved: number;
   verified: number;
   verificationFailed: number;
+  /** Owners mailed a warning by this run (one per credential). */
+  ownersWarned: number;
+  /** Credentials held because their owner's warning is too recent. */
+  heldForWarning: number;
+  /** Access keys deleted by this run (the delete stage). */
+  deleted: number;
 }
 
 export interface Evidence {
@@ -153,7 +171,13 @@ export interface Evidence {
   report: { generatedAt: string | null; asOf: string; thresholdDays: number; dryRun: boolean } | null;
   findings: Finding[];
   skipped: Skipped[];
-  exempt: { userName: string; by: 'exemption-list' | 'tag' }[];
+  exempt: { userName: string; by: 'exemption-list' | 'tag'; until: string | null }[];
+  /**
+   * The lifecycle (docs/lifecycle.md): owner warnings (who, when, which credential, from when it may
+   * be disabled), break-glass users with their last use, dated exemptions (running or expired),
+   * unreadable owner tags, the run's consoleAction and deleteAfterDays. null for runs without a plan.
+   */
+  lifecycle: PlanLifecycle | null;
   unresolved: Plan['unresolved'];
   approval: ApprovalEvidence | null;
   /** Every credential this run changed (disabled, or disabled and restored): before and after. */
@@ -191,7 +215,12 @@ export const EVIDENCE_FILES = ['evidence.json', 'findings.csv', 'report.html'] a
 const CHANGED_STATE: Record<LedgerAction, string> = {
   'delete-login-profile': 'no login profile',
   'deactivate-access-key': 'Inactive',
+  'reset-login-profile': 'password reset, reset required at first sign-in',
+  'delete-access-key': 'key deleted',
 };
+
+/** Changes no backout can undo: they were approved as such. */
+const IRREVERSIBLE = new Set<LedgerAction>(['delete-access-key', 'reset-login-profile']);
 
 async function optional<T>(read: () => Promise<T>): Promise<T | null> {
   try {
@@ -287,6 +316,7 @@ function fromLedger(
           }
         : null,
     verification: check ? { ok: check.ok, expected: check.expected, actual: check.actual } : null,
+    deletion: entry.deletion ?? null,
   };
 }
 
@@ -301,6 +331,7 @@ const UNCHANGED = {
   liveLastUsed: null,
   restored: null,
   verification: null,
+  deletion: null,
 } as const;
 
 /** A plan item with no ledger entry: what the decision (or its absence) did to it. */
@@ -342,6 +373,7 @@ export function credentialRecords(
       approved: approvedOf(item.id),
       result: unhandled(outcome, approval, item),
       ...UNCHANGED,
+      deletion: item.deletion ?? null,
     });
   }
   // Ledger entries without a plan item: a backout-mode run restores another run's entries.
@@ -387,11 +419,14 @@ export function summarize(e: Omit<Evidence, 'summary'>): string {
   switch (e.outcome) {
     case 'remediated':
       return (
-        `${c.disabled} of ${plural(c.proposed, 'proposed credential')} disabled after approval by ` +
-        `${e.approval?.decision?.approver ?? 'an approver'}, ${c.verified} verified${recheck}.`
+        `${c.disabled} of ${plural(c.proposed, 'proposed credential')} disabled` +
+        (c.deleted > 0 ? ` (${c.deleted} access ${c.deleted === 1 ? 'key' : 'keys'} deleted for good)` : '') +
+        ` after approval by ${e.approval?.decision?.approver ?? 'an approver'}, ${c.verified} verified${recheck}.`
       );
     case 'nothing-to-do':
-      return `No credential unused for ${e.report?.thresholdDays ?? '?'} days or more; nothing was asked or changed.`;
+      return c.heldForWarning > 0 || c.ownersWarned > 0
+        ? `Nothing to propose yet: ${plural(c.heldForWarning, 'credential')} held until the owner's warning is old enough (${c.ownersWarned} warned by this run); nothing was asked or changed.`
+        : `No credential unused for ${e.report?.thresholdDays ?? '?'} days or more; nothing was asked or changed.`;
     case 'dry-run':
       return `Dry run: ${plural(c.proposed, 'credential')} would be proposed for approval; nothing was changed.`;
     case 'rejected':
@@ -477,7 +512,12 @@ export async function collectEvidence(ports: Ports, task: ReportTask): Promise<E
     skipped,
     exempt: skipped
       .filter((s) => s.reason === 'exempt' || s.reason === 'exempt-tag')
-      .map((s) => ({ userName: s.userName, by: s.reason === 'exempt' ? 'exemption-list' : 'tag' })),
+      .map((s) => ({
+        userName: s.userName,
+        by: s.reason === 'exempt' ? 'exemption-list' : 'tag',
+        until: s.until ?? null,
+      })),
+    lifecycle: plan?.lifecycle ?? null,
     unresolved: plan?.unresolved ?? [],
     approval,
     changes: credentials.filter(changed),
@@ -508,6 +548,18 @@ export async function collectEvidence(ports: Ports, task: ReportTask): Promise<E
           users: mode === 'backout' ? (task.request?.users ?? null) : null,
           restored: count('restored'),
           error: backoutError,
+          cannotRestore: credentials
+            .filter((r) => r.result === 'disabled' && IRREVERSIBLE.has(r.action ?? 'deactivate-access-key'))
+            .map((r) => ({
+              userName: r.userName,
+              credential: r.credential,
+              accessKeyId: r.accessKeyId,
+              action: r.action ?? 'delete-access-key',
+              why:
+                r.action === 'delete-access-key'
+                  ? 'the access key was deleted; a deleted key cannot be restored (create a new one if needed)'
+                  : 'the password was reset; the old password cannot be brought back (the new one is in Secrets Manager)',
+            })),
         }
       : null,
     error,
@@ -523,6 +575,9 @@ export async function collectEvidence(ports: Ports, task: ReportTask): Promise<E
       notApproved: count('not-approved'),
       verified: checks.filter((c) => c.ok).length,
       verificationFailed: checks.filter((c) => !c.ok).length,
+      ownersWarned: plan?.lifecycle?.warnings.filter((n) => n.mailed).length ?? 0,
+      heldForWarning: plan?.lifecycle?.warnings.filter((n) => !n.proposed).length ?? 0,
+      deleted: credentials.filter((r) => r.result === 'disabled' && r.action === 'delete-access-key').length,
     },
   };
   return { ...evidence, summary: summarize(evidence) };

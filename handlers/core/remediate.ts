@@ -4,8 +4,12 @@
  * nothing twice: the ledger entry for (execution, credential) is created once and a change is only
  * made while that entry says `intended`.
  */
+
+import type { UserInfo } from '../ports/iam.js';
 import type { Ports } from '../ports/index.js';
+import { BREAK_GLASS_TAG_KEY } from './defaults.js';
 import { InputError } from './errors.js';
+import { exemptionOf, holdsOff, isBreakGlass } from './lifecycle/tags.js';
 import { readBatch } from './plan.js';
 import { isStale } from './staleness.js';
 import type { BatchRef, LedgerEntry, PlanItem } from './types.js';
@@ -26,6 +30,19 @@ type Candidate = Omit<
   LedgerEntry,
   'executionId' | 'itemId' | 'userName' | 'credential' | 'recordedAt' | 'action'
 >;
+
+/**
+ * Why a user's credentials must not be changed now, read live just before a change: exempt (`true`,
+ * or a day not yet past, or an unclear value) or break-glass. null when it may be changed.
+ */
+export function liveHold(
+  user: UserInfo,
+  exemptTagKey: string,
+  now: Date,
+): 'exempt-tag' | 'break-glass' | null {
+  if (isBreakGlass(user.tags[BREAK_GLASS_TAG_KEY])) return 'break-glass';
+  return holdsOff(exemptionOf(user.tags[exemptTagKey], now)) ? 'exempt-tag' : null;
+}
 
 async function approvedSelection(ports: Ports, approvalId: string): Promise<Set<string>> {
   const approval = await ports.store.getApproval(approvalId);
@@ -96,7 +113,8 @@ export async function disableConsoleAccess(ports: Ports, task: BatchTask): Promi
         if (!selection.has(item.id)) return skipped('not-approved');
         const user = await iam.getUser(item.userName).catch(nullIfMissing);
         if (!user) return skipped('gone');
-        if (user.tags[settings.exemptTagKey]?.toLowerCase() === 'true') return skipped('exempt-tag');
+        const hold = liveHold(user, settings.exemptTagKey, ports.now());
+        if (hold) return skipped(hold);
         if (usedSince(user.passwordLastUsed, ports.now(), task.thresholdDays)) {
           return { ...skipped('used-since-report'), liveLastUsed: user.passwordLastUsed };
         }
@@ -124,14 +142,15 @@ export async function deactivateAccessKeys(ports: Ports, task: BatchTask): Promi
   return runBatch(
     ports,
     task,
-    (item) => item.accessKeyId !== undefined,
+    (item) => item.accessKeyId !== undefined && item.action !== 'delete-access-key',
     async (item) => {
       const keyId = item.accessKeyId ?? '';
       const candidate = await (async (): Promise<Candidate> => {
         if (!selection.has(item.id)) return skipped('not-approved');
         const user = await getUser(item.userName);
         if (!user) return skipped('gone');
-        if (user.tags[settings.exemptTagKey]?.toLowerCase() === 'true') return skipped('exempt-tag');
+        const hold = liveHold(user, settings.exemptTagKey, ports.now());
+        if (hold) return skipped(hold);
         const key = (await listKeys(item.userName)).find((k) => k.accessKeyId === keyId);
         if (!key) return skipped('gone');
         const lastUsed = await iam.getAccessKeyLastUsed(keyId);

@@ -1,5 +1,6 @@
 /** The execution input: what an admin, the schedule or `credsweep start/backout` may ask for. */
 import * as z from 'zod';
+import { CONSOLE_ACTIONS } from './defaults.js';
 
 /** IAM's user name pattern. */
 export const userNameSchema = z.string().regex(/^[\w+=,.@-]{1,64}$/, 'not a valid IAM user name');
@@ -12,6 +13,10 @@ export const runRequestSchema = z
     exemptUsers: z.array(userNameSchema).optional(),
     dryRun: z.boolean().optional(),
     maxCredentials: z.number().int().min(0).optional(),
+    /** Lifecycle overrides for this run (docs/lifecycle.md); 0 turns warnings / the delete stage off. */
+    warnDays: z.number().int().min(0).max(365).optional(),
+    deleteAfterDays: z.number().int().min(0).max(3650).optional(),
+    consoleAction: z.enum(CONSOLE_ACTIONS).optional(),
     /** With mode=backout: the execution (ARN or name) whose changes to restore. */
     backoutOf: z.string().min(1).optional(),
     /** Who started it, for the record (the CLI fills in the caller identity). */

@@ -44,6 +44,8 @@ export interface CredentialAssessment {
   /** Whole days since the last use, or since creation when never used. */
   daysUnused: number;
   reason: FindingReason;
+  /** ISO instant the credential is aged from: the later of its last use and its creation. */
+  since: string;
 }
 
 /**
@@ -70,6 +72,7 @@ export function assessCredential(
     lastUsed: evidence.lastUsed === null ? null : evidence.lastUsed.toISOString(),
     daysUnused: daysBetween(since, now),
     reason: evidence.lastUsed === null ? 'never-used' : 'unused',
+    since: since.toISOString(),
   };
 }
 

@@ -1,5 +1,5 @@
 /** Approvals and the write-ahead ledger. AWS: DynamoDB (handlers/aws/store.ts); local: JSON files. */
-import type { ApprovalRecord, DecisionRecord, LedgerEntry } from '../core/types.js';
+import type { ApprovalRecord, DecisionRecord, LedgerEntry, OwnerWarningRecord } from '../core/types.js';
 
 export interface StorePort {
   putApproval(approval: ApprovalRecord): Promise<void>;
@@ -20,4 +20,14 @@ export interface StorePort {
   /** Replaces an existing entry (same executionId and itemId). */
   updateLedger(entry: LedgerEntry): Promise<void>;
   listLedger(executionId: string): Promise<LedgerEntry[]>;
+  /**
+   * Every ledger entry of any run about this access key, oldest first (the delete stage asks which
+   * run deactivated it). AWS: a sparse index of the table on `accessKeyId`.
+   */
+  listKeyLedger(accessKeyId: string): Promise<LedgerEntry[]>;
+
+  /** The last warning about a credential (docs/lifecycle.md), or null. */
+  getWarning(accountId: string, credentialKey: string): Promise<OwnerWarningRecord | null>;
+  /** Records a warning, replacing the earlier one about the same credential. */
+  putWarning(warning: OwnerWarningRecord): Promise<void>;
 }

@@ -9,6 +9,7 @@ import type {
   ApprovalRecord,
   DecisionRecord,
   LedgerEntry,
+  OwnerWarningRecord,
   Plan,
   PlanItem,
 } from '../../handlers/core/types.js';
@@ -77,6 +78,25 @@ export class MemoryStore implements StorePort {
 
   async listLedger(executionId: string): Promise<LedgerEntry[]> {
     return [...this.ledger.values()].filter((entry) => entry.executionId === executionId).map(copy);
+  }
+
+  async listKeyLedger(accessKeyId: string): Promise<LedgerEntry[]> {
+    return [...this.ledger.values()]
+      .filter((entry) => entry.accessKeyId === accessKeyId)
+      .sort((a, b) => a.recordedAt.localeCompare(b.recordedAt))
+      .map(copy);
+  }
+
+  readonly warnings = new Map<string, OwnerWarningRecord>();
+
+  async getWarning(accountId: string, credentialKey: string): Promise<OwnerWarningRecord | null> {
+    const found = this.warnings.get(`${accountId}/${credentialKey}`);
+    return found ? copy(found) : null;
+  }
+
+  async putWarning(warning: OwnerWarningRecord): Promise<void> {
+    this.journal.push(`putWarning ${warning.credentialKey}`);
+    this.warnings.set(`${warning.accountId}/${warning.credentialKey}`, copy(warning));
   }
 }
 

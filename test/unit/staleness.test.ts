@@ -87,6 +87,7 @@ describe('assessCredential', () => {
       lastUsed: '2026-09-01T12:00:00.000Z',
       daysUnused: 85,
       reason: 'unused',
+      since: '2026-09-01T12:00:00.000Z',
     });
   });
 
@@ -104,6 +105,7 @@ describe('assessCredential', () => {
       lastUsed: '2026-06-01T00:00:00.000Z',
       daysUnused: 6,
       reason: 'unused',
+      since: '2026-11-20T00:00:00.000Z',
     });
   });
 
@@ -116,7 +118,13 @@ describe('assessCredential', () => {
     );
 
     // Assess
-    expect(assessment).toEqual({ stale: false, lastUsed: null, daysUnused: 25, reason: 'never-used' });
+    expect(assessment).toEqual({
+      stale: false,
+      lastUsed: null,
+      daysUnused: 25,
+      reason: 'never-used',
+      since: '2026-11-01T00:00:00.000Z',
+    });
   });
 
   it('cannot age a never-used credential of unknown creation', () => {
@@ -585,7 +593,13 @@ describe('rowCredentials', () => {
       {
         credential: 'access-key-2',
         enabled: true,
-        assessment: { stale: false, lastUsed: null, daysUnused: 25, reason: 'never-used' },
+        assessment: {
+          stale: false,
+          lastUsed: null,
+          daysUnused: 25,
+          reason: 'never-used',
+          since: '2026-11-01T00:00:00.000Z',
+        },
       },
     ]);
   });
