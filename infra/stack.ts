@@ -69,6 +69,7 @@ type TaskName =
   | 'RequestApproval'
   | 'DisableConsole'
   | 'DeactivateKeys'
+  | 'DeleteKeys'
   | 'Verify'
   | 'Backout'
   | 'Report';
@@ -83,7 +84,7 @@ interface FunctionSpec {
 }
 
 /**
- * The eight workflow tasks. The construct id is the substitution name without `FunctionArn`
+ * The nine workflow tasks. The construct id is the substitution name without `FunctionArn`
  * (`GenerateReport` -> `${GenerateReportFunctionArn}`), so logical ids read `GenerateReportFunction...`.
  */
 const TASKS: Record<TaskName, FunctionSpec> = {
@@ -121,6 +122,11 @@ const TASKS: Record<TaskName, FunctionSpec> = {
     description: 'Deactivates approved stale access keys, ledger first.',
     timeout: Duration.seconds(280),
   },
+  DeleteKeys: {
+    entry: 'delete-keys.ts',
+    description: 'The delete stage: deletes approved keys credsweep deactivated long ago, ledger first.',
+    timeout: Duration.seconds(280),
+  },
   Verify: {
     entry: 'verify.ts',
     description: 'Reads live IAM state for every change in the ledger.',
@@ -148,7 +154,7 @@ export interface CredsweepStackProps extends StackProps {
 }
 
 /**
- * Everything credsweep runs on in one account: the remediation state machine and its nine
+ * Everything credsweep runs on in one account: the remediation state machine and its ten
  * functions, the approval API, the table (approvals and ledger), the bucket (plans and evidence),
  * the link-signing secret, an optional schedule, and an alarm on failed runs.
  */
@@ -245,7 +251,7 @@ export class CredsweepStack extends Stack {
       WARN_DAYS: String(config.warnDays),
       OWNER_TAG_KEY: config.ownerTagKey,
       CONSOLE_ACTION: config.consoleAction,
-      ...(config.deleteAfterDays !== null ? { DELETE_AFTER_DAYS: String(config.deleteAfterDays) } : {}),
+      DELETE_AFTER_DAYS: config.deleteAfterDays === null ? 'off' : String(config.deleteAfterDays),
     };
 
     const make = (id: string, spec: FunctionSpec) =>
@@ -257,6 +263,7 @@ export class CredsweepStack extends Stack {
       RequestApproval: make('RequestApproval', TASKS.RequestApproval),
       DisableConsole: make('DisableConsole', TASKS.DisableConsole),
       DeactivateKeys: make('DeactivateKeys', TASKS.DeactivateKeys),
+      DeleteKeys: make('DeleteKeys', TASKS.DeleteKeys),
       Verify: make('Verify', TASKS.Verify),
       Backout: make('Backout', TASKS.Backout),
       Report: make('Report', TASKS.Report),
@@ -328,6 +335,27 @@ export class CredsweepStack extends Stack {
         );
       }
     };
+    // Console passwords set by credsweep (restored by backout, or reset by consoleAction `reset`).
+    const storePasswords = (fn: CredsweepFunction) => {
+      perm(
+        fn,
+        'StorePasswords',
+        ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue'],
+        [
+          this.formatArn({
+            service: 'secretsmanager',
+            resource: 'secret',
+            resourceName: `${PASSWORD_SECRET_PREFIX}*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      );
+      acknowledge(
+        fn,
+        `Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${PASSWORD_SECRET_PREFIX}*`,
+        `One secret per console password credsweep sets at run time (restored by backout, or reset), named under ${PASSWORD_SECRET_PREFIX}; it may create and update only secrets with that prefix.`,
+      );
+    };
     const items = (fn: CredsweepFunction, actions: string[], prefixes: string[]) =>
       fn.addToRolePolicy(
         new PolicyStatement({
@@ -372,14 +400,22 @@ export class CredsweepStack extends Stack {
     sendMail(fns.RequestApproval);
 
     readUsers(fns.DisableConsole, ['iam:GetUser', 'iam:GetLoginProfile']);
-    changeUsers(fns.DisableConsole, ['iam:DeleteLoginProfile']);
+    // UpdateLoginProfile: consoleAction `reset` (docs/lifecycle.md).
+    changeUsers(fns.DisableConsole, ['iam:DeleteLoginProfile', 'iam:UpdateLoginProfile']);
     items(fns.DisableConsole, ['GetItem', 'PutItem'], [APPROVAL_ITEMS, LEDGER_ITEMS]);
     readObjects(fns.DisableConsole);
+    storePasswords(fns.DisableConsole);
 
     readUsers(fns.DeactivateKeys, ['iam:GetUser', 'iam:ListAccessKeys', 'iam:GetAccessKeyLastUsed']);
     changeUsers(fns.DeactivateKeys, ['iam:UpdateAccessKey']);
     items(fns.DeactivateKeys, ['GetItem', 'PutItem'], [APPROVAL_ITEMS, LEDGER_ITEMS]);
     readObjects(fns.DeactivateKeys);
+
+    readUsers(fns.DeleteKeys, ['iam:GetUser', 'iam:ListAccessKeys', 'iam:GetAccessKeyLastUsed']);
+    changeUsers(fns.DeleteKeys, ['iam:DeleteAccessKey']);
+    items(fns.DeleteKeys, ['GetItem', 'PutItem'], [APPROVAL_ITEMS, LEDGER_ITEMS]);
+    perm(fns.DeleteKeys, 'ReadKeyLedger', ['dynamodb:Query'], [`${table.tableArn}/index/${KEY_INDEX}`]);
+    readObjects(fns.DeleteKeys);
 
     readUsers(fns.Verify, ['iam:GetLoginProfile', 'iam:ListAccessKeys']);
     items(fns.Verify, ['Query'], [LEDGER_ITEMS]);
@@ -388,24 +424,7 @@ export class CredsweepStack extends Stack {
     readUsers(fns.Backout, ['iam:GetLoginProfile', 'iam:ListAccessKeys']);
     changeUsers(fns.Backout, ['iam:CreateLoginProfile', 'iam:UpdateAccessKey']);
     items(fns.Backout, ['Query', 'PutItem'], [LEDGER_ITEMS]);
-    perm(
-      fns.Backout,
-      'StoreRestoredPasswords',
-      ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue'],
-      [
-        this.formatArn({
-          service: 'secretsmanager',
-          resource: 'secret',
-          resourceName: `${PASSWORD_SECRET_PREFIX}*`,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-      ],
-    );
-    acknowledge(
-      fns.Backout,
-      `Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${PASSWORD_SECRET_PREFIX}*`,
-      `Backout creates one secret per restored console password at run time, named under ${PASSWORD_SECRET_PREFIX}; it may create and update only secrets with that prefix.`,
-    );
+    storePasswords(fns.Backout);
 
     items(fns.Report, ['GetItem', 'Query'], [APPROVAL_ITEMS, LEDGER_ITEMS]);
     readObjects(fns.Report);
@@ -457,7 +476,7 @@ export class CredsweepStack extends Stack {
     });
 
     // The definition is a string, so CDK cannot see which functions it calls: allow exactly the
-    // eight task functions (unqualified ARNs, as the ASL uses them), nothing else.
+    // nine task functions (unqualified ARNs, as the ASL uses them), nothing else.
     this.stateMachine.addToRolePolicy(
       new PolicyStatement({
         sid: 'InvokeTaskFunctions',

@@ -7,6 +7,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { analyze } from '../../handlers/analyze.js';
 import { backout } from '../../handlers/backout.js';
 import { deactivateKeys } from '../../handlers/deactivate-keys.js';
+import { deleteKeys } from '../../handlers/delete-keys.js';
 import { disableConsole } from '../../handlers/disable-console.js';
 import { generateReport } from '../../handlers/generate-report.js';
 import type { Ports } from '../../handlers/ports/index.js';
@@ -97,6 +98,7 @@ const HANDLERS: Record<string, Handler> = {
   analyze,
   'disable-console': disableConsole,
   'deactivate-keys': deactivateKeys,
+  'delete-keys': deleteKeys,
   verify,
   backout,
   report,

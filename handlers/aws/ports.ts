@@ -21,7 +21,7 @@
  * | EXEMPT_USERS              | no       | (none)               | comma-separated user names never touched             |
  * | EXEMPT_TAG_KEY            | no       | `credsweep:exempt`   | tag key that exempts a user (`true` or a day)        |
  * | WARN_DAYS                 | no       | 7                    | owners are warned this many days ahead; 0: off       |
- * | DELETE_AFTER_DAYS         | no       | (off)                | delete stage: keys deactivated this long ago          |
+ * | DELETE_AFTER_DAYS         | no       | `off`                | delete stage: keys deactivated this long ago          |
  * | CONSOLE_ACTION            | no       | `disable`            | `disable` or `reset` an unused console password      |
  * | OWNER_TAG_KEY             | no       | `credsweep:owner`    | tag key holding the owner's email address            |
  *
@@ -105,7 +105,10 @@ export const awsEnvSchema = z.object({
   EXEMPT_USERS: variable(text().transform(commaList).default([])),
   EXEMPT_TAG_KEY: variable(text().default(DEFAULT_EXEMPT_TAG_KEY)),
   WARN_DAYS: variable(wholeNumber(0).default(DEFAULT_WARN_DAYS)),
-  DELETE_AFTER_DAYS: variable(wholeNumber(1).optional()),
+  DELETE_AFTER_DAYS: z.preprocess(
+    (value) => (value === 'off' ? undefined : blankToUndefined(value)),
+    wholeNumber(1).optional(),
+  ),
   CONSOLE_ACTION: variable(
     text()
       .pipe(z.enum(CONSOLE_ACTIONS, { error: 'must be disable or reset' }))

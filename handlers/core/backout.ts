@@ -24,7 +24,15 @@ export interface BackoutResult {
   restored: number;
   notChanged: number;
   failed: number;
+  /** Changes approved as impossible to undo (a deleted key, a reset password): named in the evidence. */
+  cannotRestore: number;
 }
+
+/** Ledger actions no backout can undo; they were approved as such (docs/lifecycle.md). */
+export const IRREVERSIBLE_ACTIONS: ReadonlySet<LedgerEntry['action']> = new Set([
+  'delete-access-key',
+  'reset-login-profile',
+]);
 
 const nameOf = (executionId: string) => executionId.split(':').pop() ?? executionId;
 
@@ -103,15 +111,17 @@ async function restore(
 
 export async function backoutRun(ports: Ports, task: BackoutTask): Promise<BackoutResult> {
   const entries = await ports.store.listLedger(task.sourceExecutionId);
-  const wanted = entries.filter(
+  const inScope = entries.filter(
     (e) =>
       (e.status === 'changed' || e.status === 'intended') && (!task.users || task.users.includes(e.userName)),
   );
+  const wanted = inScope.filter((e) => !IRREVERSIBLE_ACTIONS.has(e.action));
   const result: BackoutResult = {
     sourceExecutionId: task.sourceExecutionId,
     restored: 0,
     notChanged: 0,
     failed: 0,
+    cannotRestore: inScope.length - wanted.length,
   };
   const failures: string[] = [];
   const passwordPolicy = policyReader(ports);

@@ -6,6 +6,7 @@
  */
 import type { Ports } from '../ports/index.js';
 import { approvalIdFor } from './approval-links.js';
+import { IRREVERSIBLE_ACTIONS } from './backout.js';
 import { renderFindingsCsv } from './evidence-csv.js';
 import { renderReportHtml } from './evidence-html.js';
 import type { Outcome } from './outcomes.js';
@@ -218,9 +219,6 @@ const CHANGED_STATE: Record<LedgerAction, string> = {
   'reset-login-profile': 'password reset, reset required at first sign-in',
   'delete-access-key': 'key deleted',
 };
-
-/** Changes no backout can undo: they were approved as such. */
-const IRREVERSIBLE = new Set<LedgerAction>(['delete-access-key', 'reset-login-profile']);
 
 async function optional<T>(read: () => Promise<T>): Promise<T | null> {
   try {
@@ -466,10 +464,9 @@ export async function collectEvidence(ports: Ports, task: ReportTask): Promise<E
     mode === 'backout' && task.request?.backoutOf
       ? executionArnOf(task.request.backoutOf, task.executionId)
       : task.executionId;
+  const sourceLedger = sourceId !== task.executionId ? await ports.store.listLedger(sourceId) : ownLedger;
   const restoredHere =
-    sourceId !== task.executionId
-      ? (await ports.store.listLedger(sourceId)).filter((e) => e.restoredBy === task.executionId)
-      : [];
+    sourceId !== task.executionId ? sourceLedger.filter((e) => e.restoredBy === task.executionId) : [];
   const normalise = (e: ErrorInfo | null | undefined) =>
     e ? { Error: e.Error, Cause: causeMessage(e.Cause) } : null;
   const error = normalise(task.error);
@@ -548,13 +545,18 @@ export async function collectEvidence(ports: Ports, task: ReportTask): Promise<E
           users: mode === 'backout' ? (task.request?.users ?? null) : null,
           restored: count('restored'),
           error: backoutError,
-          cannotRestore: credentials
-            .filter((r) => r.result === 'disabled' && IRREVERSIBLE.has(r.action ?? 'deactivate-access-key'))
+          cannotRestore: sourceLedger
+            .filter(
+              (r) =>
+                r.status === 'changed' &&
+                IRREVERSIBLE_ACTIONS.has(r.action) &&
+                (mode !== 'backout' || !task.request?.users || task.request.users.includes(r.userName)),
+            )
             .map((r) => ({
               userName: r.userName,
               credential: r.credential,
-              accessKeyId: r.accessKeyId,
-              action: r.action ?? 'delete-access-key',
+              accessKeyId: r.accessKeyId ?? null,
+              action: r.action,
               why:
                 r.action === 'delete-access-key'
                   ? 'the access key was deleted; a deleted key cannot be restored (create a new one if needed)'

@@ -7,9 +7,11 @@
 
 import type { UserInfo } from '../ports/iam.js';
 import type { Ports } from '../ports/index.js';
+import { passwordSecretName } from './backout.js';
 import { BREAK_GLASS_TAG_KEY } from './defaults.js';
 import { InputError } from './errors.js';
 import { exemptionOf, holdsOff, isBreakGlass } from './lifecycle/tags.js';
+import { generatePassword } from './password.js';
 import { readBatch } from './plan.js';
 import { isStale } from './staleness.js';
 import type { BatchRef, LedgerEntry, PlanItem } from './types.js';
@@ -26,7 +28,7 @@ export interface BatchResult {
   skipped: number;
 }
 
-type Candidate = Omit<
+export type Candidate = Omit<
   LedgerEntry,
   'executionId' | 'itemId' | 'userName' | 'credential' | 'recordedAt' | 'action'
 >;
@@ -44,7 +46,7 @@ export function liveHold(
   return holdsOff(exemptionOf(user.tags[exemptTagKey], now)) ? 'exempt-tag' : null;
 }
 
-async function approvedSelection(ports: Ports, approvalId: string): Promise<Set<string>> {
+export async function approvedSelection(ports: Ports, approvalId: string): Promise<Set<string>> {
   const approval = await ports.store.getApproval(approvalId);
   if (approval?.status !== 'approved' || !approval.decision) {
     throw new InputError(`Approval ${approvalId} is not approved; refusing to change anything.`);
@@ -57,7 +59,7 @@ async function approvedSelection(ports: Ports, approvalId: string): Promise<Set<
  * the stored entry is `intended`. So a retry after a crash between the change and its outcome
  * completes the change (which tolerates being already done) instead of skipping it.
  */
-async function applyItem(
+export async function applyItem(
   ports: Ports,
   task: BatchTask,
   item: PlanItem,
@@ -89,7 +91,7 @@ async function applyItem(
 const usedSince = (lastUsed: string | null, now: Date, days: number) =>
   lastUsed !== null && !isStale(new Date(lastUsed), now, days);
 
-async function runBatch(
+export async function runBatch(
   ports: Ports,
   task: BatchTask,
   filter: (item: PlanItem) => boolean,
@@ -125,6 +127,11 @@ export async function disableConsoleAccess(ports: Ports, task: BatchTask): Promi
           before: `login profile created ${profile.createdAt}, reset required ${profile.passwordResetRequired}`,
         };
       })();
+      if (item.action === 'reset-login-profile') {
+        return applyItem(ports, task, item, 'reset-login-profile', candidate, () =>
+          resetPassword(ports, task, item),
+        );
+      }
       return applyItem(ports, task, item, 'delete-login-profile', candidate, async () => {
         await iam.deleteLoginProfile(item.userName).catch(ignore('NoSuchEntity'));
         return 'no login profile';
@@ -168,6 +175,22 @@ export async function deactivateAccessKeys(ports: Ports, task: BatchTask): Promi
   );
 }
 
+/**
+ * consoleAction `reset`: a generated password, stored first (secrets port, never mailed or logged),
+ * then set with PasswordResetRequired. A retry sets a new one and overwrites the secret, so the
+ * secret always holds the password IAM has. The old password cannot be brought back.
+ */
+async function resetPassword(ports: Ports, task: BatchTask, item: PlanItem): Promise<string> {
+  const password = generatePassword();
+  const secretRef = await ports.secrets.putSecret(
+    passwordSecretName(ports.settings.passwordSecretPrefix, task.executionId, item.userName),
+    password,
+    `credsweep reset console password of ${item.userName} (run ${task.executionId.split(':').pop()}); reset required at first sign-in`,
+  );
+  await ports.iam.updateLoginProfile(item.userName, password, true);
+  return `password reset, reset required at first sign-in; new password in ${secretRef}`;
+}
+
 /** Memoizes a per-user read for the length of one task invocation. */
 export function perUser<T>(load: (userName: string) => Promise<T>): (userName: string) => Promise<T> {
   const cache = new Map<string, Promise<T>>();
@@ -181,17 +204,17 @@ export function perUser<T>(load: (userName: string) => Promise<T>): (userName: s
   };
 }
 
-const skipped = (skipReason: LedgerEntry['skipReason']): Candidate => ({
+export const skipped = (skipReason: LedgerEntry['skipReason']): Candidate => ({
   status: 'skipped',
   before: 'unchanged',
   skipReason,
 });
 
-function nullIfMissing(err: Error): null {
+export function nullIfMissing(err: Error): null {
   if (err.name === 'NoSuchEntity') return null;
   throw err;
 }
 
-const ignore = (name: string) => (err: Error) => {
+export const ignore = (name: string) => (err: Error) => {
   if (err.name !== name) throw err;
 };

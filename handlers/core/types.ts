@@ -194,6 +194,8 @@ export interface LedgerEntry {
     | 'gone'
     | 'exempt-tag'
     | 'break-glass'
+    /** Delete stage, at re-check: reactivated, used, or its deactivation backed out since Analyze. */
+    | 'no-longer-deletable'
     | 'not-changed';
   /** Live last use seen at re-check, when it caused a skip. */
   liveLastUsed?: string | null;

@@ -42,9 +42,23 @@ describe('parseConfig', () => {
       schedule: null,
       exemptUsers: [],
       exemptTagKey: 'credsweep:exempt',
+      warnDays: 7,
+      ownerTagKey: 'credsweep:owner',
+      deleteAfterDays: null,
+      consoleAction: 'disable',
       logRetentionDays: 365,
       alarmEmail: null,
     });
+  });
+
+  it('reads the lifecycle settings and names a bad one', () => {
+    expect(
+      parseConfig({ ...REQUIRED_CONTEXT, warnDays: '0', deleteAfterDays: '90', consoleAction: 'reset' }),
+    ).toMatchObject({ warnDays: 0, deleteAfterDays: 90, consoleAction: 'reset' });
+    expect(parseConfig({ ...REQUIRED_CONTEXT, deleteAfterDays: 'off' }).deleteAfterDays).toBeNull();
+    expect(() => parseConfig({ ...REQUIRED_CONTEXT, consoleAction: 'wipe' })).toThrow(/consoleAction/);
+    expect(() => parseConfig({ ...REQUIRED_CONTEXT, deleteAfterDays: '0' })).toThrow(/deleteAfterDays/);
+    expect(() => parseConfig({ ...REQUIRED_CONTEXT, ownerTagKey: 'bad#key' })).toThrow(/ownerTagKey/);
   });
 
   it('takes lists as comma-separated strings (from -c) or arrays (from cdk.json)', () => {

@@ -44,6 +44,7 @@ const TASK_FUNCTIONS = [
   'RequestApproval',
   'DisableConsole',
   'DeactivateKeys',
+  'DeleteKeys',
   'Verify',
   'Backout',
   'Report',
@@ -65,15 +66,28 @@ const S3_READ = ['s3:GetObject', 's3:ListBucket'];
 /** Every action each function's role allows: exactly what its code calls (handlers/core). */
 const EXPECTED_ACTIONS: Record<string, string[]> = {
   GenerateReport: ['iam:GenerateCredentialReport'],
-  Analyze: ['iam:GetCredentialReport', 'iam:GetUser', 'iam:ListAccessKeys', 's3:PutObject'],
+  Analyze: [
+    'iam:GetCredentialReport',
+    'iam:GetUser',
+    'iam:ListAccessKeys',
+    'iam:GetAccessKeyLastUsed',
+    's3:PutObject',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'ses:SendEmail',
+    'dynamodb:Query',
+  ],
   RequestApproval: ['dynamodb:GetItem', 'dynamodb:PutItem', ...S3_READ, 'ses:SendEmail'],
   DisableConsole: [
     'iam:GetUser',
     'iam:GetLoginProfile',
     'iam:DeleteLoginProfile',
+    'iam:UpdateLoginProfile',
     'dynamodb:GetItem',
     'dynamodb:PutItem',
     ...S3_READ,
+    'secretsmanager:CreateSecret',
+    'secretsmanager:PutSecretValue',
   ],
   DeactivateKeys: [
     'iam:GetUser',
@@ -82,6 +96,16 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     'iam:UpdateAccessKey',
     'dynamodb:GetItem',
     'dynamodb:PutItem',
+    ...S3_READ,
+  ],
+  DeleteKeys: [
+    'iam:GetUser',
+    'iam:ListAccessKeys',
+    'iam:GetAccessKeyLastUsed',
+    'iam:DeleteAccessKey',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
     ...S3_READ,
   ],
   Verify: ['iam:GetLoginProfile', 'iam:ListAccessKeys', 'dynamodb:Query', 's3:PutObject'],
@@ -182,12 +206,12 @@ describe('credsweep stack', () => {
       },
     );
     definition = JSON.parse(text) as { States: Record<string, State> };
-  });
+  }, 240_000); // esbuild bundles ten functions; slow on a shared machine
 
   describe('resources', () => {
     it('deploys the expected resource set', () => {
       const counts: Record<string, number> = {
-        'AWS::Lambda::Function': 9,
+        'AWS::Lambda::Function': 10,
         'AWS::StepFunctions::StateMachine': 1,
         'AWS::DynamoDB::Table': 1,
         'AWS::S3::Bucket': 2,
@@ -196,7 +220,7 @@ describe('credsweep stack', () => {
         'AWS::ApiGateway::Stage': 1,
         'AWS::ApiGateway::Method': 2,
         'AWS::ApiGateway::Resource': 2,
-        'AWS::Logs::LogGroup': 11,
+        'AWS::Logs::LogGroup': 12,
         'AWS::Scheduler::Schedule': 1,
         'AWS::CloudWatch::Alarm': 1,
         'AWS::SNS::Topic': 1,
@@ -250,7 +274,7 @@ describe('credsweep stack', () => {
       const used = Object.values(functions()).map(
         (fn) => prop<{ LogGroup: { Ref: string } }>(fn, 'LoggingConfig').LogGroup.Ref,
       );
-      expect(new Set(used).size).toBe(9);
+      expect(new Set(used).size).toBe(10);
       for (const id of used) expect(logGroups[id]?.Properties?.RetentionInDays).toBe(90);
     });
 
@@ -270,6 +294,10 @@ describe('credsweep stack', () => {
           BATCH_SIZE: '10',
           EXEMPT_USERS: 'breakglass',
           EXEMPT_TAG_KEY: 'credsweep:exempt',
+          WARN_DAYS: '7',
+          OWNER_TAG_KEY: 'credsweep:owner',
+          CONSOLE_ACTION: 'disable',
+          DELETE_AFTER_DAYS: 'off',
         });
         expect(env.APPROVAL_BASE_URL).toEqual(apiUrl);
       }
@@ -386,7 +414,7 @@ describe('credsweep stack', () => {
       );
     });
 
-    it('may invoke exactly the eight task functions, and nothing else', () => {
+    it('may invoke exactly the nine task functions, and nothing else', () => {
       const machine = Object.values(resourcesOf(template, 'AWS::StepFunctions::StateMachine'))[0];
       const role = getAtt(machine?.Properties?.RoleArn) ?? '';
       const invoke = (byRole.get(role) ?? []).filter((s) => s.actions.some((a) => a.startsWith('lambda:')));
@@ -447,7 +475,7 @@ describe('credsweep stack', () => {
       const withDeny = [...byRole.values()].filter((s) =>
         s.some((x) => x.sid === 'DenyChangesToExemptUsers'),
       );
-      expect(withDeny).toHaveLength(3);
+      expect(withDeny).toHaveLength(4);
     });
 
     it('allows no mutating IAM action, and no action wildcard, on Resource "*"', () => {
@@ -476,7 +504,7 @@ describe('credsweep stack', () => {
     it('lets backout store passwords only under the restored-password prefix', () => {
       const statement = byRole
         .get(roleOf(template, 'Backout'))
-        ?.find((s) => s.sid === 'StoreRestoredPasswords');
+        ?.find((s) => s.sid === 'StorePasswords');
       expect(JSON.stringify(statement?.resources)).toContain(`:secret:${PASSWORD_SECRET_PREFIX}*`);
     });
 
@@ -562,6 +590,19 @@ describe('credsweep stack', () => {
         AttributeDefinitions: [
           { AttributeName: 'pk', AttributeType: 'S' },
           { AttributeName: 'sk', AttributeType: 'S' },
+          { AttributeName: 'accessKeyId', AttributeType: 'S' },
+          { AttributeName: 'recordedAt', AttributeType: 'S' },
+        ],
+        // The delete stage's lookup of ledger entries by access key (docs/lifecycle.md).
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'byAccessKey',
+            KeySchema: [
+              { AttributeName: 'accessKeyId', KeyType: 'HASH' },
+              { AttributeName: 'recordedAt', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
         ],
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -651,10 +692,19 @@ describe('credsweep stack with the optional features off', () => {
     const statements = [...statementsByRole(template).values()].flat();
     const denies = statements.filter((s) => s.effect === 'Deny');
     expect(denies.filter((s) => s.sid === 'DenyChangesToExemptUserNames')).toHaveLength(0);
+    // One per function that changes users: disable console, deactivate keys, delete keys, backout.
     const byTag = denies.filter((s) => s.sid === 'DenyChangesToExemptUsers');
-    expect(byTag).toHaveLength(3);
+    expect(byTag).toHaveLength(4);
     for (const s of byTag) {
       expect(s.condition).toEqual({ StringEqualsIgnoreCase: { 'iam:ResourceTag/security:keep': 'true' } });
+    }
+    const breakGlass = denies.filter((s) => s.sid === 'DenyChangesToBreakGlassUsers');
+    expect(breakGlass).toHaveLength(4);
+    for (const s of breakGlass) {
+      expect(s.condition).toEqual({
+        StringEqualsIgnoreCase: { 'iam:ResourceTag/credsweep:break-glass': 'true' },
+      });
+      expect(s.actions).toEqual(expect.arrayContaining(['iam:DeleteAccessKey', 'iam:UpdateLoginProfile']));
     }
   });
 
