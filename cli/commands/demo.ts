@@ -1,5 +1,6 @@
 /** `credsweep demo`: the real workflow, locally, against the sandbox account (DESIGN.md contract). */
 import { writeFileSync } from 'node:fs';
+import type { ConsoleAction } from '../../handlers/core/defaults.js';
 import { type ApprovalMode, runDemo } from '../local/demo-run.js';
 import type { FailAt } from '../local/engine.js';
 import { toHistoryEvent } from '../local/executions.js';
@@ -11,6 +12,9 @@ import { readUserFile } from './options.js';
 
 export interface DemoFlags {
   seed?: string;
+  warnDays?: number;
+  deleteAfter?: number;
+  consoleAction?: ConsoleAction;
   now?: Date;
   days?: number;
   maxCredentials?: number;
@@ -60,6 +64,9 @@ export async function demo(flags: DemoFlags): Promise<void> {
     ...(flags.maxCredentials !== undefined ? { maxCredentials: flags.maxCredentials } : {}),
     ...(flags.users ? { users: flags.users } : {}),
     ...(flags.dryRun ? { dryRun: true } : {}),
+    ...(flags.warnDays !== undefined ? { warnDays: flags.warnDays } : {}),
+    ...(flags.deleteAfter !== undefined ? { deleteAfterDays: flags.deleteAfter } : {}),
+    ...(flags.consoleAction ? { consoleAction: flags.consoleAction } : {}),
     ...(flags.failAt ? { failAt: flags.failAt } : {}),
     ...(flags.port !== undefined ? { port: flags.port } : {}),
     ...(flags.throttle !== undefined ? { throttleRate: flags.throttle } : {}),

@@ -3,6 +3,7 @@
  * workflow's own schema validates; `--wait` follows it until it ends or waits for approval.
  * `--local` runs the same workflow in this process over the local account `credsweep demo` keeps.
  */
+import type { ConsoleAction } from '../../handlers/core/defaults.js';
 import { InputError } from '../../handlers/core/errors.js';
 import type { RunRequest } from '../../handlers/core/request.js';
 import { callerArn, startExecution } from '../aws/executions.js';
@@ -29,6 +30,10 @@ import {
 
 export interface StartFlags extends SourceFlags {
   days?: number;
+  now?: Date;
+  warnDays?: number;
+  deleteAfter?: number;
+  consoleAction?: ConsoleAction;
   users?: string[];
   exempt?: string[];
   dryRun?: boolean;
@@ -53,6 +58,9 @@ function requestOf(flags: StartFlags, startedBy: string): Record<string, unknown
     ...(flags.exempt ? { exemptUsers: flags.exempt } : {}),
     ...(flags.dryRun ? { dryRun: true } : {}),
     ...(flags.maxCredentials !== undefined ? { maxCredentials: flags.maxCredentials } : {}),
+    ...(flags.warnDays !== undefined ? { warnDays: flags.warnDays } : {}),
+    ...(flags.deleteAfter !== undefined ? { deleteAfterDays: flags.deleteAfter } : {}),
+    ...(flags.consoleAction ? { consoleAction: flags.consoleAction } : {}),
     startedBy,
   };
 }
@@ -70,6 +78,7 @@ async function startAws(flags: StartFlags): Promise<number> {
   if (flags.autoApprove || flags.autoReject) {
     throw new InputError('--auto-approve and --auto-reject are for --local runs; in AWS an approver decides');
   }
+  if (flags.now) throw new InputError('--now is for --local runs; in AWS the clock is the real one');
   const say = (line: string) => {
     if (!flags.json) console.log(line);
   };
@@ -134,6 +143,11 @@ export interface LocalRunOptions {
   dryRun?: boolean;
   maxCredentials?: number;
   backoutOf?: string;
+  /** The sandbox clock (default: now). */
+  now?: Date;
+  warnDays?: number;
+  deleteAfterDays?: number;
+  consoleAction?: ConsoleAction;
 }
 
 /** Runs the workflow locally in this process, printing the same progress as `--wait` does in AWS. */
@@ -148,7 +162,7 @@ export async function runLocally(opts: LocalRunOptions): Promise<{ view: RunView
   const events: TimelineEvent[] = [];
   const result = await runDemo({
     seed,
-    now: new Date(),
+    now: opts.now ?? new Date(),
     home: opts.home,
     approval: opts.approval,
     executionName: opts.executionName,
@@ -158,6 +172,9 @@ export async function runLocally(opts: LocalRunOptions): Promise<{ view: RunView
     ...(opts.dryRun ? { dryRun: true } : {}),
     ...(opts.maxCredentials !== undefined ? { maxCredentials: opts.maxCredentials } : {}),
     ...(opts.backoutOf ? { backoutOf: opts.backoutOf } : {}),
+    ...(opts.warnDays !== undefined ? { warnDays: opts.warnDays } : {}),
+    ...(opts.deleteAfterDays !== undefined ? { deleteAfterDays: opts.deleteAfterDays } : {}),
+    ...(opts.consoleAction ? { consoleAction: opts.consoleAction } : {}),
     startedBy: localUser(),
     onEvent: (event) => {
       events.push(...fromLocalEvents([toHistoryEvent(event)]));
@@ -193,6 +210,10 @@ async function startLocal(flags: StartFlags): Promise<number> {
     ...(flags.users ? { users: flags.users } : {}),
     ...(flags.dryRun ? { dryRun: true } : {}),
     ...(flags.maxCredentials !== undefined ? { maxCredentials: flags.maxCredentials } : {}),
+    ...(flags.now ? { now: flags.now } : {}),
+    ...(flags.warnDays !== undefined ? { warnDays: flags.warnDays } : {}),
+    ...(flags.deleteAfter !== undefined ? { deleteAfterDays: flags.deleteAfter } : {}),
+    ...(flags.consoleAction ? { consoleAction: flags.consoleAction } : {}),
   });
   const e = view.execution;
   return finish(

@@ -240,7 +240,8 @@ export async function analyzeRun(
     }
   }
 
-  for (const u of await breakGlassUsers(rows, getUser, life, now, days)) lifecycle.breakGlass.push(u);
+  const allUsers = report.rows.filter((r) => !r.isRoot);
+  for (const u of await breakGlassUsers(allUsers, getUser, life, now, days)) lifecycle.breakGlass.push(u);
 
   if (life.deleteAfterDays !== null) {
     items.push(
