@@ -502,9 +502,7 @@ describe('credsweep stack', () => {
     });
 
     it('lets backout store passwords only under the restored-password prefix', () => {
-      const statement = byRole
-        .get(roleOf(template, 'Backout'))
-        ?.find((s) => s.sid === 'StorePasswords');
+      const statement = byRole.get(roleOf(template, 'Backout'))?.find((s) => s.sid === 'StorePasswords');
       expect(JSON.stringify(statement?.resources)).toContain(`:secret:${PASSWORD_SECRET_PREFIX}*`);
     });
 
