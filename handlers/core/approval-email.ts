@@ -126,13 +126,15 @@ export interface RenderedEmail {
 function emailModel(input: ApprovalEmailInput) {
   const { plan } = input;
   const rows = credentialRows(plan);
-  const count = plan.items.length;
+  const deletions = plan.items.filter((i) => i.action === 'delete-access-key').length;
   return {
     subject: approvalSubject(plan),
     intro:
-      `credsweep asks you to approve disabling ${plural(count, 'IAM credential')} in AWS account ` +
-      `${clean(plan.accountId)} that ${count === 1 ? 'has' : 'have'} not been used for ` +
-      `${plan.thresholdDays} days or more (the threshold of this run).`,
+      `credsweep asks you to approve ${approvalSubject(plan)
+        .replace(/^credsweep: approve /, '')
+        .replace(/ in \S+$/, '')} in AWS account ` +
+      `${clean(plan.accountId)}: not used for ${plan.thresholdDays} days or more (the threshold of this run)` +
+      (deletions > 0 ? ', or deactivated by credsweep long ago and unused since.' : '.'),
     rows: rows.slice(0, EMAIL_MAX_ROWS),
     more:
       rows.length > EMAIL_MAX_ROWS
