@@ -116,6 +116,11 @@ const TASKS: Record<TaskName, FunctionSpec> = {
     entry: 'disable-console.ts',
     description: 'Deletes approved stale console passwords (login profiles), ledger first.',
     timeout: Duration.seconds(280),
+    accountLevelActions: {
+      actions: ['iam:GetAccountPasswordPolicy'],
+      reason:
+        'with consoleAction reset it reads the account password policy (read-only) so that reset passwords meet it.',
+    },
   },
   DeactivateKeys: {
     entry: 'deactivate-keys.ts',

@@ -181,7 +181,7 @@ export async function deactivateAccessKeys(ports: Ports, task: BatchTask): Promi
  * secret always holds the password IAM has. The old password cannot be brought back.
  */
 async function resetPassword(ports: Ports, task: BatchTask, item: PlanItem): Promise<string> {
-  const password = generatePassword();
+  const password = generatePassword(await ports.iam.getAccountPasswordPolicy());
   const secretRef = await ports.secrets.putSecret(
     passwordSecretName(ports.settings.passwordSecretPrefix, task.executionId, item.userName),
     password,

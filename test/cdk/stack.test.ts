@@ -83,6 +83,7 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     'iam:GetLoginProfile',
     'iam:DeleteLoginProfile',
     'iam:UpdateLoginProfile',
+    'iam:GetAccountPasswordPolicy',
     'dynamodb:GetItem',
     'dynamodb:PutItem',
     ...S3_READ,

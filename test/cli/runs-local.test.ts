@@ -67,7 +67,9 @@ describe('after `credsweep demo --auto-approve --json`', () => {
     expect(run.code).toBe(0);
     const out = run.stdout;
     expect(out).toContain(`${demo.executionName}  SUCCEEDED (remediated)`);
-    expect(out).toMatch(/Analyze\s+\d+ms\s+8 findings, 8 proposed, 1 held for owner warnings, 3 users skipped, threshold 30 days/);
+    expect(out).toMatch(
+      /Analyze\s+\d+ms\s+8 findings, 8 proposed, 1 held for owner warnings, 3 users skipped, threshold 30 days/,
+    );
     expect(out).toMatch(
       /RequestApproval\s+\d+ms\s+approved by security-approver@example.com \(8 approved, 0 not\)/,
     );
