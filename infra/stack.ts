@@ -275,6 +275,8 @@ export class CredsweepStack extends Stack {
       definitionBody: DefinitionBody.fromString(asl),
       definitionSubstitutions: {
         ...taskArns,
+        // No ARN in the definition names a partition: aws, aws-cn and aws-us-gov alike.
+        Partition: Aws.PARTITION,
         ApprovalTimeoutSeconds: String(config.approvalTimeoutHours * 3600),
         MapMaxConcurrency: String(config.mapMaxConcurrency),
         ReportPollSeconds: String(WORKFLOW_TIMING.reportPollSeconds),

@@ -129,6 +129,7 @@ describe('credsweep stack', () => {
       (_, key: string) => {
         const value = substitutions[key];
         if (typeof value === 'string') return value;
+        if (JSON.stringify(value) === '{"Ref":"AWS::Partition"}') return 'PARTITION';
         const id = getAtt(value);
         if (!id) throw new Error(`Substitution ${key} is neither a value nor a GetAtt`);
         return `GETATT:${id}`;
@@ -167,6 +168,11 @@ describe('credsweep stack', () => {
           expect(resource.UpdateReplacePolicy).toBe('Retain');
         }
       }
+    });
+
+    it('names no partition in any ARN (aws-cn and aws-us-gov deploy it too)', () => {
+      expect(JSON.stringify(template.toJSON())).not.toMatch(/arn:aws[a-z-]*:/);
+      expect(readFileSync(ASL_PATH, 'utf8')).not.toMatch(/arn:aws[a-z-]*:/);
     });
 
     it('outputs what the CLI reads, the API URL without a trailing slash', () => {
@@ -261,7 +267,7 @@ describe('credsweep stack', () => {
       for (const [name, state] of allStates(definition.States)) {
         if (state.Type !== 'Task') continue;
         const target = String(
-          state.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken'
+          state.Resource === 'arn:PARTITION:states:::lambda:invoke.waitForTaskToken'
             ? (state.Parameters as { FunctionName: string }).FunctionName
             : state.Resource,
         );
@@ -505,7 +511,8 @@ describe('credsweep stack', () => {
       const stage = Object.values(resourcesOf(template, 'AWS::ApiGateway::Stage'))[0] as CfnResource;
       expect(stage.Properties).toMatchObject({
         StageName: 'v1',
-        TracingEnabled: true,
+        // API Gateway's trace segment would record the URL with the link secret in its query string.
+        TracingEnabled: false,
         MethodSettings: [
           {
             HttpMethod: '*',
