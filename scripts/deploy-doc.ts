@@ -1,13 +1,15 @@
 /**
  * Generates the parts of docs/deploy.md that must never drift from the code: the permissions of
  * every function with the call that needs each (from handlers/aws/permissions.ts, the single source
- * the stack grants from). `npm run docs:deploy` rewrites them between their markers;
+ * the stack grants from), and the quota arithmetic behind maxCredentials and batchSize
+ * (scripts/quota-arithmetic.ts). `npm run docs:deploy` rewrites them between their markers;
  * test/docs/deploy-doc.test.ts fails when the committed page is not what this generates.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FUNCTION_IDS, FUNCTIONS, functionGrants, RESOURCE_KINDS } from '../handlers/aws/permissions.js';
+import { renderQuotas } from './quota-arithmetic.js';
 
 export const DEPLOY_DOC_PATH = fileURLToPath(new URL('../docs/deploy.md', import.meta.url));
 
@@ -41,7 +43,10 @@ export function renderPermissions(): string {
   return rows.join('\n');
 }
 
-export const SECTIONS: Section[] = [{ name: 'permissions', render: renderPermissions }];
+export const SECTIONS: Section[] = [
+  { name: 'permissions', render: renderPermissions },
+  { name: 'quotas', render: renderQuotas },
+];
 
 /** `doc` with each section's generated text in place; a missing marker is an error. */
 export function renderDeployDoc(doc: string, sections: Section[] = SECTIONS): string {
