@@ -1,7 +1,6 @@
 import { s3BlobsPort } from './aws/blobs.js';
 import { awsIamPort } from './aws/iam.js';
-import { awsPorts } from './aws/ports.js';
-import { dynamoStorePort } from './aws/store.js';
+import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { analyzeRun } from './core/analyze-run.js';
 import { analyzeEvent } from './core/events.js';
 import { parseWith } from './core/validate.js';
@@ -13,7 +12,14 @@ export async function analyze(event: unknown, ports: Ports) {
   return analyzeRun(ports, executionId, request);
 }
 
-/** The ports this function uses; its role allows exactly these services. */
-const PORTS = { iam: awsIamPort, store: dynamoStorePort, blobs: s3BlobsPort };
+/**
+ * What this function does to AWS, port method by port method. Its role is granted exactly the
+ * permissions the adapters declare for these methods (handlers/aws/permissions.ts), and any other
+ * method fails (PortNotAvailable).
+ */
+export const AWS = {
+  iam: use(awsIamPort, 'getCredentialReport', 'getUser', 'listAccessKeys'),
+  blobs: use(s3BlobsPort, 'put'),
+} satisfies FunctionAws;
 
-export const handler = (event: unknown) => analyze(event, awsPorts(PORTS));
+export const handler = (event: unknown) => analyze(event, awsPorts(AWS));

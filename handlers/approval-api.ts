@@ -11,7 +11,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { s3BlobsPort } from './aws/blobs.js';
 import { logger } from './aws/logger.js';
-import { awsPorts } from './aws/ports.js';
+import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { awsSecretsPort } from './aws/secrets.js';
 import { dynamoStorePort } from './aws/store.js';
 import { sfnCallbacksPort } from './aws/task-callbacks.js';
@@ -282,14 +282,18 @@ export async function approvalApi(
   }
 }
 
-/** Lambda entry point behind API Gateway. */
-/** The ports this function uses; its role allows exactly these services. */
-const PORTS = {
-  store: dynamoStorePort,
-  blobs: s3BlobsPort,
-  secrets: awsSecretsPort,
-  callbacks: sfnCallbacksPort,
-};
+/**
+ * What this function does to AWS, port method by port method. Its role is granted exactly the
+ * permissions the adapters declare for these methods (handlers/aws/permissions.ts), and any other
+ * method fails (PortNotAvailable).
+ */
+export const AWS = {
+  store: use(dynamoStorePort, 'getApproval', 'decideApproval'),
+  blobs: use(s3BlobsPort, 'get'),
+  secrets: use(awsSecretsPort, 'getSigningKey'),
+  callbacks: use(sfnCallbacksPort, 'sendSuccess'),
+} satisfies FunctionAws;
 
+/** Lambda entry point behind API Gateway. */
 export const handler = (event: APIGatewayProxyEvent): Promise<ApprovalApiResponse> =>
-  approvalApi(event, awsPorts(PORTS), { log: logger });
+  approvalApi(event, awsPorts(AWS), { log: logger });

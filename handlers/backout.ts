@@ -1,5 +1,5 @@
 import { awsIamPort } from './aws/iam.js';
-import { awsPorts } from './aws/ports.js';
+import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { awsSecretsPort } from './aws/secrets.js';
 import { dynamoStorePort } from './aws/store.js';
 import { backoutRun } from './core/backout.js';
@@ -23,7 +23,15 @@ export async function backout(event: unknown, ports: Ports) {
   });
 }
 
-/** The ports this function uses; its role allows exactly these services. */
-const PORTS = { iam: awsIamPort, store: dynamoStorePort, secrets: awsSecretsPort };
+/**
+ * What this function does to AWS, port method by port method. Its role is granted exactly the
+ * permissions the adapters declare for these methods (handlers/aws/permissions.ts), and any other
+ * method fails (PortNotAvailable).
+ */
+export const AWS = {
+  iam: use(awsIamPort, 'getLoginProfile', 'listAccessKeys', 'updateAccessKey', 'createLoginProfile'),
+  store: use(dynamoStorePort, 'listLedger', 'updateLedger'),
+  secrets: use(awsSecretsPort, 'putSecret'),
+} satisfies FunctionAws;
 
-export const handler = (event: unknown) => backout(event, awsPorts(PORTS));
+export const handler = (event: unknown) => backout(event, awsPorts(AWS));

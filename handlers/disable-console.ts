@@ -1,6 +1,6 @@
 import { s3BlobsPort } from './aws/blobs.js';
 import { awsIamPort } from './aws/iam.js';
-import { awsPorts } from './aws/ports.js';
+import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { dynamoStorePort } from './aws/store.js';
 import { batchEvent } from './core/events.js';
 import { disableConsoleAccess } from './core/remediate.js';
@@ -12,7 +12,15 @@ export async function disableConsole(event: unknown, ports: Ports) {
   return disableConsoleAccess(ports, parseWith(batchEvent, event, 'DisableConsoleAccess event'));
 }
 
-/** The ports this function uses; its role allows exactly these services. */
-const PORTS = { iam: awsIamPort, store: dynamoStorePort, blobs: s3BlobsPort };
+/**
+ * What this function does to AWS, port method by port method. Its role is granted exactly the
+ * permissions the adapters declare for these methods (handlers/aws/permissions.ts), and any other
+ * method fails (PortNotAvailable).
+ */
+export const AWS = {
+  iam: use(awsIamPort, 'getUser', 'getLoginProfile', 'deleteLoginProfile'),
+  store: use(dynamoStorePort, 'getApproval', 'recordIntent', 'updateLedger'),
+  blobs: use(s3BlobsPort, 'get'),
+} satisfies FunctionAws;
 
-export const handler = (event: unknown) => disableConsole(event, awsPorts(PORTS));
+export const handler = (event: unknown) => disableConsole(event, awsPorts(AWS));

@@ -1,5 +1,5 @@
 import { awsIamPort } from './aws/iam.js';
-import { awsPorts } from './aws/ports.js';
+import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { generateReportEvent } from './core/events.js';
 import { parseWith } from './core/validate.js';
 import type { Ports } from './ports/index.js';
@@ -11,7 +11,13 @@ export async function generateReport(event: unknown, ports: Ports) {
   return { state, attempt: attempt + 1 };
 }
 
-/** The ports this function uses; its role allows exactly these services. */
-const PORTS = { iam: awsIamPort };
+/**
+ * What this function does to AWS, port method by port method. Its role is granted exactly the
+ * permissions the adapters declare for these methods (handlers/aws/permissions.ts), and any other
+ * method fails (PortNotAvailable).
+ */
+export const AWS = {
+  iam: use(awsIamPort, 'generateCredentialReport'),
+} satisfies FunctionAws;
 
-export const handler = (event: unknown) => generateReport(event, awsPorts(PORTS));
+export const handler = (event: unknown) => generateReport(event, awsPorts(AWS));

@@ -1,6 +1,6 @@
 import { s3BlobsPort } from './aws/blobs.js';
 import { sesMailPort } from './aws/mail.js';
-import { awsPorts } from './aws/ports.js';
+import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { dynamoStorePort } from './aws/store.js';
 import { reportEvent } from './core/events.js';
 import { reportRun } from './core/report-run.js';
@@ -12,7 +12,15 @@ export async function report(event: unknown, ports: Ports) {
   return reportRun(ports, parseWith(reportEvent, event, 'Report event'));
 }
 
-/** The ports this function uses; its role allows exactly these services. */
-const PORTS = { store: dynamoStorePort, blobs: s3BlobsPort, mail: sesMailPort };
+/**
+ * What this function does to AWS, port method by port method. Its role is granted exactly the
+ * permissions the adapters declare for these methods (handlers/aws/permissions.ts), and any other
+ * method fails (PortNotAvailable).
+ */
+export const AWS = {
+  store: use(dynamoStorePort, 'getApproval', 'listLedger'),
+  blobs: use(s3BlobsPort, 'get', 'put'),
+  mail: use(sesMailPort, 'send'),
+} satisfies FunctionAws;
 
-export const handler = (event: unknown) => report(event, awsPorts(PORTS));
+export const handler = (event: unknown) => report(event, awsPorts(AWS));

@@ -19,7 +19,7 @@ import * as z from 'zod';
 import { s3BlobsPort } from './aws/blobs.js';
 import { logger } from './aws/logger.js';
 import { sesMailPort } from './aws/mail.js';
-import { awsPorts } from './aws/ports.js';
+import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { dynamoStorePort } from './aws/store.js';
 import { renderApprovalEmail } from './core/approval-email.js';
 import { approvalIdFor, issueLinks } from './core/approval-links.js';
@@ -100,12 +100,20 @@ export async function requestApproval(event: unknown, ports: Ports): Promise<Req
   return { approvalId, approvers: links.length, created: true };
 }
 
-/** Lambda entry point. Logs ids and counts only: never the event (it holds the task token). */
-/** The ports this function uses; its role allows exactly these services. */
-const PORTS = { store: dynamoStorePort, blobs: s3BlobsPort, mail: sesMailPort };
+/**
+ * What this function does to AWS, port method by port method. Its role is granted exactly the
+ * permissions the adapters declare for these methods (handlers/aws/permissions.ts), and any other
+ * method fails (PortNotAvailable).
+ */
+export const AWS = {
+  store: use(dynamoStorePort, 'getApproval', 'putApproval', 'markMailed'),
+  blobs: use(s3BlobsPort, 'get'),
+  mail: use(sesMailPort, 'send'),
+} satisfies FunctionAws;
 
+/** Lambda entry point. Logs ids and counts only: never the event (it holds the task token). */
 export const handler = async (event: unknown): Promise<RequestApprovalResult> => {
-  const result = await requestApproval(event, awsPorts(PORTS));
+  const result = await requestApproval(event, awsPorts(AWS));
   logger.info(result.created ? 'Approval requested' : 'Approval already requested; nothing mailed', {
     ...result,
   });

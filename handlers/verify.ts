@@ -1,6 +1,6 @@
 import { s3BlobsPort } from './aws/blobs.js';
 import { awsIamPort } from './aws/iam.js';
-import { awsPorts } from './aws/ports.js';
+import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { dynamoStorePort } from './aws/store.js';
 import { verifyEvent } from './core/events.js';
 import { parseWith } from './core/validate.js';
@@ -13,7 +13,15 @@ export async function verify(event: unknown, ports: Ports) {
   return verifyRun(ports, executionId);
 }
 
-/** The ports this function uses; its role allows exactly these services. */
-const PORTS = { iam: awsIamPort, store: dynamoStorePort, blobs: s3BlobsPort };
+/**
+ * What this function does to AWS, port method by port method. Its role is granted exactly the
+ * permissions the adapters declare for these methods (handlers/aws/permissions.ts), and any other
+ * method fails (PortNotAvailable).
+ */
+export const AWS = {
+  iam: use(awsIamPort, 'getLoginProfile', 'listAccessKeys'),
+  store: use(dynamoStorePort, 'listLedger'),
+  blobs: use(s3BlobsPort, 'put'),
+} satisfies FunctionAws;
 
-export const handler = (event: unknown) => verify(event, awsPorts(PORTS));
+export const handler = (event: unknown) => verify(event, awsPorts(AWS));

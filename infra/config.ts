@@ -13,6 +13,7 @@
  * | thresholdDays         | 30                 | days unused before a credential is stale                       |
  * | approvalTimeoutHours  | 72                 | approval window; no decision by then ends the run unchanged    |
  * | maxCredentials        | 50                 | blast-radius guard: a larger plan fails before approval        |
+ *   (maxCredentials and batchSize together must fit Step Functions' quotas: handlers/core/quotas.ts)
  * | batchSize             | 25                 | plan items per Map iteration                                   |
  * | mapMaxConcurrency     | 2                  | batches changed in parallel (IAM's write rate is low)          |
  * | schedule              | off                | EventBridge Scheduler `rate(...)` or `cron(...)` for periodic runs |
@@ -28,6 +29,7 @@ import {
   DEFAULT_MAX_CREDENTIALS,
   DEFAULT_THRESHOLD_DAYS,
 } from '../handlers/core/defaults.js';
+import { MAX_PLAN_CREDENTIALS, quotaProblem } from '../handlers/core/quotas.js';
 
 /** The validated configuration the stack is built from. */
 export interface CredsweepConfig {
@@ -227,35 +229,43 @@ const logRetentionSchema = z.preprocess(
     }),
 );
 
-const configSchema = z.object({
-  approverEmails: emailList(
-    'approverEmails',
-    'pass -c approverEmails=a@x.com (comma-separated for several approvers)',
-  ),
-  senderEmail: email(
-    'senderEmail',
-    'pass -c senderEmail=credsweep@x.com (an address or domain verified in SES)',
-  ),
-  thresholdDays: wholeNumber('thresholdDays', DEFAULT_THRESHOLD_DAYS, 1, 3650),
-  approvalTimeoutHours: wholeNumber('approvalTimeoutHours', 72, 1, 720),
-  maxCredentials: wholeNumber('maxCredentials', DEFAULT_MAX_CREDENTIALS, 1, 15000),
-  batchSize: wholeNumber('batchSize', DEFAULT_BATCH_SIZE, 1, 100),
-  mapMaxConcurrency: wholeNumber('mapMaxConcurrency', 2, 1, 10),
-  schedule: scheduleSchema,
-  exemptUsers: exemptUsersSchema,
-  exemptTagKey: exemptTagKeySchema,
-  logRetentionDays: logRetentionSchema,
-  alarmEmail: z
-    .preprocess(
-      toText,
-      z
-        .string({ error: (issue) => `alarmEmail must be a string (got ${shown(issue.input)})` })
-        .trim()
-        .regex(emailPattern, { error: (issue) => `alarmEmail ${shown(issue.input)} is not an email address` })
-        .optional(),
-    )
-    .transform((value) => value ?? null),
-});
+const configSchema = z
+  .object({
+    approverEmails: emailList(
+      'approverEmails',
+      'pass -c approverEmails=a@x.com (comma-separated for several approvers)',
+    ),
+    senderEmail: email(
+      'senderEmail',
+      'pass -c senderEmail=credsweep@x.com (an address or domain verified in SES)',
+    ),
+    thresholdDays: wholeNumber('thresholdDays', DEFAULT_THRESHOLD_DAYS, 1, 3650),
+    approvalTimeoutHours: wholeNumber('approvalTimeoutHours', 72, 1, 720),
+    maxCredentials: wholeNumber('maxCredentials', DEFAULT_MAX_CREDENTIALS, 1, MAX_PLAN_CREDENTIALS),
+    batchSize: wholeNumber('batchSize', DEFAULT_BATCH_SIZE, 1, 100),
+    mapMaxConcurrency: wholeNumber('mapMaxConcurrency', 2, 1, 10),
+    schedule: scheduleSchema,
+    exemptUsers: exemptUsersSchema,
+    exemptTagKey: exemptTagKeySchema,
+    logRetentionDays: logRetentionSchema,
+    alarmEmail: z
+      .preprocess(
+        toText,
+        z
+          .string({ error: (issue) => `alarmEmail must be a string (got ${shown(issue.input)})` })
+          .trim()
+          .regex(emailPattern, {
+            error: (issue) => `alarmEmail ${shown(issue.input)} is not an email address`,
+          })
+          .optional(),
+      )
+      .transform((value) => value ?? null),
+  })
+  // Step Functions' quotas bound how many batches one run can hold (handlers/core/quotas.ts).
+  .superRefine((config, ctx) => {
+    const problem = quotaProblem(config.maxCredentials, config.batchSize);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['maxCredentials'] });
+  });
 
 /** Validates raw context values (keyed by context key); throws ConfigError naming each bad key. */
 export function parseConfig(raw: Partial<Record<ConfigKey, unknown>>): CredsweepConfig {

@@ -25,10 +25,17 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import {
+  FUNCTION_IDS,
+  FUNCTIONS,
+  type FunctionId,
+  functionGrants,
+  type ResourceKind,
+} from '../handlers/aws/permissions.js';
 import { PASSWORD_SECRET_PREFIX } from '../handlers/core/defaults.js';
 import type { CredsweepConfig } from './config.js';
 import { ApprovalApi } from './constructs/approval-api.js';
-import { type AccountLevelActions, CredsweepFunction } from './constructs/credsweep-function.js';
+import { CredsweepFunction } from './constructs/credsweep-function.js';
 
 /** The workflow definition, found from this module, never from the working directory. */
 export const ASL_PATH = fileURLToPath(new URL('../statemachine/remediation.asl.json', import.meta.url));
@@ -45,13 +52,6 @@ export const WORKFLOW_TIMING = {
   retryIntervalSeconds: 2,
 } as const;
 
-/** The IAM actions that change a user; scoped to users and denied on exempt users. */
-export const MUTATING_IAM_ACTIONS = [
-  'iam:DeleteLoginProfile',
-  'iam:CreateLoginProfile',
-  'iam:UpdateAccessKey',
-];
-
 /** The DynamoDB partition-key prefixes (handlers/aws/store.ts). */
 const APPROVAL_ITEMS = 'APPROVAL#*';
 const LEDGER_ITEMS = 'LEDGER#*';
@@ -59,81 +59,67 @@ const LEDGER_ITEMS = 'LEDGER#*';
 /** The S3 key prefix of everything the functions read and write (handlers/core/plan.ts). */
 const RUNS_PREFIX = 'runs/';
 
-type TaskName =
-  | 'GenerateReport'
-  | 'Analyze'
-  | 'RequestApproval'
-  | 'DisableConsole'
-  | 'DeactivateKeys'
-  | 'Verify'
-  | 'Backout'
-  | 'Report';
-
 interface FunctionSpec {
-  entry: string;
   description: string;
   /** Below the TimeoutSeconds of every state that invokes the function. */
   timeout: Duration;
   memorySize?: number;
-  accountLevelActions?: AccountLevelActions;
 }
 
 /**
- * The eight workflow tasks. The construct id is the substitution name without `FunctionArn`
+ * The nine functions. The construct id is the substitution name without `FunctionArn`
  * (`GenerateReport` -> `${GenerateReportFunctionArn}`), so logical ids read `GenerateReportFunction...`.
+ * Their entry files and what each does to AWS come from handlers/aws/permissions.ts.
  */
-const TASKS: Record<TaskName, FunctionSpec> = {
+const FUNCTION_SPECS: Record<FunctionId, FunctionSpec> = {
   GenerateReport: {
-    entry: 'generate-report.ts',
     description: 'Starts or polls the IAM credential report.',
     timeout: Duration.seconds(50),
-    accountLevelActions: {
-      actions: ['iam:GenerateCredentialReport'],
-      reason: 'it only asks IAM to (re)build the read-only account credential report.',
-    },
   },
   Analyze: {
-    entry: 'analyze.ts',
     description: 'Applies the staleness policy to the credential report and stores the plan.',
     timeout: Duration.seconds(280),
     memorySize: 1024,
-    accountLevelActions: {
-      actions: ['iam:GetCredentialReport'],
-      reason: 'it reads the account credential report (read-only).',
-    },
   },
   RequestApproval: {
-    entry: 'request-approval.ts',
     description: 'Records the approval request and mails each approver a single-use link.',
     timeout: Duration.seconds(60),
   },
   DisableConsole: {
-    entry: 'disable-console.ts',
     description: 'Deletes approved stale console passwords (login profiles), ledger first.',
     timeout: Duration.seconds(280),
   },
   DeactivateKeys: {
-    entry: 'deactivate-keys.ts',
     description: 'Deactivates approved stale access keys, ledger first.',
     timeout: Duration.seconds(280),
   },
   Verify: {
-    entry: 'verify.ts',
     description: 'Reads live IAM state for every change in the ledger.',
     timeout: Duration.seconds(280),
   },
   Backout: {
-    entry: 'backout.ts',
     description: 'Restores exactly what the ledger says this run changed.',
     timeout: Duration.seconds(880),
   },
   Report: {
-    entry: 'report.ts',
     description: 'Writes the evidence report and mails the summary.',
     timeout: Duration.seconds(100),
     memorySize: 512,
   },
+  ApprovalApi: {
+    description: 'The approval page (GET) and decision (POST) behind API Gateway.',
+    timeout: Duration.seconds(20),
+  },
 };
+
+/** How a kind of resource (handlers/aws/permission-types.ts) becomes a policy statement. */
+interface Scope {
+  sid: string;
+  resources: string[];
+  conditions?: Record<string, Record<string, unknown>>;
+  /** The cdk-nag IAM5 finding the resources raise, and why the wildcard is needed. */
+  nag?: { finding: string; reason: string };
+}
 
 export interface CredsweepStackProps extends StackProps {
   readonly config: CredsweepConfig;
@@ -146,7 +132,7 @@ export interface CredsweepStackProps extends StackProps {
  */
 export class CredsweepStack extends Stack {
   readonly stateMachine: StateMachine;
-  readonly functions: Record<TaskName | 'ApprovalApi', CredsweepFunction>;
+  readonly functions: Record<FunctionId, CredsweepFunction>;
 
   constructor(scope: Construct, id: string, props: CredsweepStackProps) {
     super(scope, id, props);
@@ -229,157 +215,32 @@ export class CredsweepStack extends Stack {
       EXEMPT_TAG_KEY: config.exemptTagKey,
     };
 
-    const make = (id: string, spec: FunctionSpec) =>
-      new CredsweepFunction(this, id, { ...spec, environment, logRetention });
-
-    const fns = {
-      GenerateReport: make('GenerateReport', TASKS.GenerateReport),
-      Analyze: make('Analyze', TASKS.Analyze),
-      RequestApproval: make('RequestApproval', TASKS.RequestApproval),
-      DisableConsole: make('DisableConsole', TASKS.DisableConsole),
-      DeactivateKeys: make('DeactivateKeys', TASKS.DeactivateKeys),
-      Verify: make('Verify', TASKS.Verify),
-      Backout: make('Backout', TASKS.Backout),
-      Report: make('Report', TASKS.Report),
-      ApprovalApi: make('ApprovalApi', {
-        entry: 'approval-api.ts',
-        description: 'The approval page (GET) and decision (POST) behind API Gateway.',
-        timeout: Duration.seconds(20),
-      }),
+    const make = (id: FunctionId) => {
+      const account = functionGrants(id)
+        .filter((g) => g.resource === 'account')
+        .map((g) => g.action);
+      return new CredsweepFunction(this, id, {
+        ...FUNCTION_SPECS[id],
+        entry: FUNCTIONS[id].entry,
+        environment,
+        logRetention,
+        ...(account.length > 0
+          ? {
+              accountLevelActions: {
+                actions: [...new Set(account)],
+                reason:
+                  'IAM has no resource-level permissions for them; only read-only actions are declared with the resource kind "account" (handlers/aws/permissions.ts).',
+              },
+            }
+          : {}),
+      });
     };
+    const fns = Object.fromEntries(FUNCTION_IDS.map((id) => [id, make(id)])) as Record<
+      FunctionId,
+      CredsweepFunction
+    >;
     this.functions = fns;
     approvalApi.routeTo(fns.ApprovalApi.fn);
-
-    // --- Least privilege: each function gets the actions its code calls, nothing else ---------
-
-    const users = this.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: '*' });
-    const objects = bucket.arnForObjects(`${RUNS_PREFIX}*`);
-    const perm = (fn: CredsweepFunction, sid: string, actions: string[], resources: string[]) =>
-      fn.addToRolePolicy(new PolicyStatement({ sid, actions, resources }));
-    const acknowledged = new Set<string>();
-    const acknowledge = (fn: CredsweepFunction, finding: string, reason: string) => {
-      const id = `AwsSolutions-IAM5[${finding}]`;
-      if (acknowledged.has(`${fn.node.id} ${id}`)) return;
-      acknowledged.add(`${fn.node.id} ${id}`);
-      Validations.of(fn.role).acknowledge({ id, reason });
-    };
-
-    const readUsers = (fn: CredsweepFunction, actions: string[]) => {
-      perm(fn, 'IamReadUsers', actions, [users]);
-      acknowledge(
-        fn,
-        'Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:user/*',
-        'Any IAM user of the account may hold a stale credential, so IAM actions are scoped to the account\'s users (user/*), never to "*"; changes to users tagged exempt are explicitly denied.',
-      );
-    };
-    const changeUsers = (fn: CredsweepFunction, actions: string[]) => {
-      perm(fn, 'IamChangeUsers', actions, [users]);
-      fn.addToRolePolicy(
-        new PolicyStatement({
-          sid: 'DenyChangesToExemptUsers',
-          effect: Effect.DENY,
-          actions: MUTATING_IAM_ACTIONS,
-          resources: [users],
-          conditions: { StringEqualsIgnoreCase: { [`iam:ResourceTag/${config.exemptTagKey}`]: 'true' } },
-        }),
-      );
-      if (config.exemptUsers.length > 0) {
-        const named = config.exemptUsers.flatMap((name) => [
-          this.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: name }),
-          this.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: `*/${name}` }),
-        ]);
-        fn.addToRolePolicy(
-          new PolicyStatement({
-            sid: 'DenyChangesToExemptUserNames',
-            effect: Effect.DENY,
-            actions: MUTATING_IAM_ACTIONS,
-            resources: named,
-          }),
-        );
-      }
-    };
-    const items = (fn: CredsweepFunction, actions: string[], prefixes: string[]) =>
-      fn.addToRolePolicy(
-        new PolicyStatement({
-          sid: 'TableItems',
-          actions: actions.map((a) => `dynamodb:${a}`),
-          resources: [table.tableArn],
-          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes } },
-        }),
-      );
-    // cdk-nag names a bucket's ARN by the logical id of its CfnBucket.
-    const objectsFinding = `Resource::<${this.getLogicalId(bucket.node.defaultChild as CfnBucket)}.Arn>/${RUNS_PREFIX}*`;
-    const objectsReason = `Plans, batches and evidence are written per execution at run time under ${RUNS_PREFIX}; access is limited to that prefix of the one bucket.`;
-    const readObjects = (fn: CredsweepFunction) => {
-      perm(fn, 'ReadRunObjects', ['s3:GetObject'], [objects]);
-      // Without ListBucket a missing key reads as AccessDenied instead of NoSuchKey.
-      perm(fn, 'ListRunObjects', ['s3:ListBucket'], [bucket.bucketArn]);
-      acknowledge(fn, objectsFinding, objectsReason);
-    };
-    const writeObjects = (fn: CredsweepFunction) => {
-      perm(fn, 'WriteRunObjects', ['s3:PutObject'], [objects]);
-      acknowledge(fn, objectsFinding, objectsReason);
-    };
-    const mailIdentities = [
-      ...new Set([config.senderEmail, ...config.approverEmails].flatMap((a) => [a, a.split('@')[1] ?? a])),
-    ].map((identity) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }));
-    // The sender's identity (address or domain, whichever is verified); while SES is in the
-    // sandbox it also authorises each recipient's identity, hence the approvers' too.
-    const sendMail = (fn: CredsweepFunction) => perm(fn, 'SendMail', ['ses:SendEmail'], mailIdentities);
-
-    // generate-report: only iam:GenerateCredentialReport (account level, in TASKS).
-
-    readUsers(fns.Analyze, ['iam:GetUser', 'iam:ListAccessKeys']);
-    writeObjects(fns.Analyze);
-
-    items(fns.RequestApproval, ['GetItem', 'PutItem'], [APPROVAL_ITEMS]);
-    readObjects(fns.RequestApproval);
-    sendMail(fns.RequestApproval);
-
-    readUsers(fns.DisableConsole, ['iam:GetUser', 'iam:GetLoginProfile']);
-    changeUsers(fns.DisableConsole, ['iam:DeleteLoginProfile']);
-    items(fns.DisableConsole, ['GetItem', 'PutItem'], [APPROVAL_ITEMS, LEDGER_ITEMS]);
-    readObjects(fns.DisableConsole);
-
-    readUsers(fns.DeactivateKeys, ['iam:GetUser', 'iam:ListAccessKeys', 'iam:GetAccessKeyLastUsed']);
-    changeUsers(fns.DeactivateKeys, ['iam:UpdateAccessKey']);
-    items(fns.DeactivateKeys, ['GetItem', 'PutItem'], [APPROVAL_ITEMS, LEDGER_ITEMS]);
-    readObjects(fns.DeactivateKeys);
-
-    readUsers(fns.Verify, ['iam:GetLoginProfile', 'iam:ListAccessKeys']);
-    items(fns.Verify, ['Query'], [LEDGER_ITEMS]);
-    writeObjects(fns.Verify);
-
-    readUsers(fns.Backout, ['iam:GetLoginProfile', 'iam:ListAccessKeys']);
-    changeUsers(fns.Backout, ['iam:CreateLoginProfile', 'iam:UpdateAccessKey']);
-    items(fns.Backout, ['Query', 'PutItem'], [LEDGER_ITEMS]);
-    perm(
-      fns.Backout,
-      'StoreRestoredPasswords',
-      ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue'],
-      [
-        this.formatArn({
-          service: 'secretsmanager',
-          resource: 'secret',
-          resourceName: `${PASSWORD_SECRET_PREFIX}*`,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-      ],
-    );
-    acknowledge(
-      fns.Backout,
-      `Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${PASSWORD_SECRET_PREFIX}*`,
-      `Backout creates one secret per restored console password at run time, named under ${PASSWORD_SECRET_PREFIX}; it may create and update only secrets with that prefix.`,
-    );
-
-    items(fns.Report, ['GetItem', 'Query'], [APPROVAL_ITEMS, LEDGER_ITEMS]);
-    readObjects(fns.Report);
-    writeObjects(fns.Report);
-    sendMail(fns.Report);
-
-    items(fns.ApprovalApi, ['GetItem', 'UpdateItem'], [APPROVAL_ITEMS]);
-    readObjects(fns.ApprovalApi);
-    perm(fns.ApprovalApi, 'ReadSigningKey', ['secretsmanager:GetSecretValue'], [signingKey.secretArn]);
 
     // --- The workflow ---------------------------------------------------------------------------
 
@@ -395,8 +256,15 @@ export class CredsweepStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    // The functions the workflow invokes: each `${<Id>FunctionArn}` placeholder of the ASL.
+    const asl = readFileSync(ASL_PATH, 'utf8');
+    const invoked = [...new Set([...asl.matchAll(/\$\{([A-Za-z0-9]+)FunctionArn\}/g)].map((m) => m[1]))];
     const taskArns = Object.fromEntries(
-      (Object.keys(TASKS) as TaskName[]).map((name) => [`${name}FunctionArn`, fns[name].fn.functionArn]),
+      invoked.map((name) => {
+        if (!(name && name in fns))
+          throw new Error(`The ASL invokes \${${name}FunctionArn}, which is no function`);
+        return [`${name}FunctionArn`, fns[name as FunctionId].fn.functionArn];
+      }),
     );
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {
@@ -404,9 +272,11 @@ export class CredsweepStack extends Stack {
       // DefinitionBody.fromFile would upload the ASL as an S3 asset (DefinitionS3Location): the
       // template could not be read or tested without that upload. fromString puts the file's text
       // in DefinitionString, and CloudFormation applies definitionSubstitutions at deploy time.
-      definitionBody: DefinitionBody.fromString(readFileSync(ASL_PATH, 'utf8')),
+      definitionBody: DefinitionBody.fromString(asl),
       definitionSubstitutions: {
         ...taskArns,
+        // No ARN in the definition names a partition: aws, aws-cn and aws-us-gov alike.
+        Partition: Aws.PARTITION,
         ApprovalTimeoutSeconds: String(config.approvalTimeoutHours * 3600),
         MapMaxConcurrency: String(config.mapMaxConcurrency),
         ReportPollSeconds: String(WORKFLOW_TIMING.reportPollSeconds),
@@ -430,12 +300,128 @@ export class CredsweepStack extends Stack {
         resources: Object.values(taskArns),
       }),
     );
-    this.stateMachine.grantTaskResponse(fns.ApprovalApi);
     Validations.of(this.stateMachine.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'Added by CDK for logging and tracing: the CloudWatch Logs vended-delivery actions (logs:CreateLogDelivery and friends) and X-Ray PutTraceSegments/PutTelemetryRecords/GetSampling* support only Resource "*".',
     });
+
+    // --- Least privilege: each function gets what its AWS declaration needs, nothing else -------
+    // (handlers/aws/permissions.ts: the entry names the port methods it calls, the adapters name
+    // the IAM action and resource kind of each; nothing here lists an action.)
+
+    const users = this.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: '*' });
+    const userNameArns = config.exemptUsers.flatMap((name) => [
+      this.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: name }),
+      this.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: `*/${name}` }),
+    ]);
+    const usersNag = {
+      finding: 'Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:user/*',
+      reason:
+        'Any IAM user of the account may hold a stale credential, so IAM actions are scoped to the account\'s users (user/*), never to "*"; changes to users tagged exempt are explicitly denied.',
+    };
+    // cdk-nag names a bucket's ARN by the logical id of its CfnBucket.
+    const objectsNag = {
+      finding: `Resource::<${this.getLogicalId(bucket.node.defaultChild as CfnBucket)}.Arn>/${RUNS_PREFIX}*`,
+      reason: `Plans, batches and evidence are written per execution at run time under ${RUNS_PREFIX}; access is limited to that prefix of the one bucket.`,
+    };
+    const restoredSecrets = this.formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `${PASSWORD_SECRET_PREFIX}*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    // The sender's identity (address or domain, whichever is verified); while SES is in the
+    // sandbox it also authorises each recipient's identity, hence the approvers' too.
+    const mailIdentities = [
+      ...new Set([config.senderEmail, ...config.approverEmails].flatMap((a) => [a, a.split('@')[1] ?? a])),
+    ].map((identity) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }));
+    const leadingKeys = (prefix: string) => ({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [prefix] },
+    });
+
+    const scopes: Record<Exclude<ResourceKind, 'account'>, Scope> = {
+      'iam-user': { sid: 'ReadIamUsers', resources: [users], nag: usersNag },
+      'iam-user-change': { sid: 'ChangeIamUsers', resources: [users], nag: usersNag },
+      'approval-item': {
+        sid: 'ApprovalItems',
+        resources: [table.tableArn],
+        conditions: leadingKeys(APPROVAL_ITEMS),
+      },
+      'ledger-item': {
+        sid: 'LedgerItems',
+        resources: [table.tableArn],
+        conditions: leadingKeys(LEDGER_ITEMS),
+      },
+      'run-object': {
+        sid: 'RunObjects',
+        resources: [bucket.arnForObjects(`${RUNS_PREFIX}*`)],
+        nag: objectsNag,
+      },
+      'run-bucket': { sid: 'RunBucket', resources: [bucket.bucketArn] },
+      'mail-identity': { sid: 'SendMail', resources: mailIdentities },
+      'restored-password-secret': {
+        sid: 'RestoredPasswordSecrets',
+        resources: [restoredSecrets],
+        nag: {
+          finding: `Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${PASSWORD_SECRET_PREFIX}*`,
+          reason: `Backout creates one secret per restored console password at run time, named under ${PASSWORD_SECRET_PREFIX}; it may create and update only secrets with that prefix.`,
+        },
+      },
+      'signing-key-secret': { sid: 'SigningKey', resources: [signingKey.secretArn] },
+      // Step Functions authorises SendTask* against the state machine whose task the token belongs to.
+      'state-machine': { sid: 'TaskCallbacks', resources: [this.stateMachine.stateMachineArn] },
+    };
+
+    for (const id of FUNCTION_IDS) {
+      const fn = fns[id];
+      const byKind = new Map<ResourceKind, Set<string>>();
+      for (const grant of functionGrants(id)) {
+        byKind.set(grant.resource, (byKind.get(grant.resource) ?? new Set()).add(grant.action));
+      }
+      const nagged = new Set<string>();
+      for (const [kind, actionSet] of byKind) {
+        if (kind === 'account') continue; // granted by CredsweepFunction (accountLevelActions)
+        const scope = scopes[kind];
+        const actions = [...actionSet].sort();
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            sid: scope.sid,
+            actions,
+            resources: scope.resources,
+            ...(scope.conditions ? { conditions: scope.conditions } : {}),
+          }),
+        );
+        if (scope.nag && !nagged.has(scope.nag.finding)) {
+          nagged.add(scope.nag.finding);
+          Validations.of(fn.role).acknowledge({
+            id: `AwsSolutions-IAM5[${scope.nag.finding}]`,
+            reason: scope.nag.reason,
+          });
+        }
+        if (kind !== 'iam-user-change') continue;
+        // Exempt users are protected by IAM itself: a bug in the code cannot change them.
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            sid: 'DenyChangesToExemptUsers',
+            effect: Effect.DENY,
+            actions,
+            resources: [users],
+            conditions: { StringEqualsIgnoreCase: { [`iam:ResourceTag/${config.exemptTagKey}`]: 'true' } },
+          }),
+        );
+        if (userNameArns.length > 0) {
+          fn.addToRolePolicy(
+            new PolicyStatement({
+              sid: 'DenyChangesToExemptUserNames',
+              effect: Effect.DENY,
+              actions,
+              resources: userNameArns,
+            }),
+          );
+        }
+      }
+    }
 
     // --- Optional schedule ----------------------------------------------------------------------
 

@@ -13,7 +13,9 @@ export const DOC_PATH = fileURLToPath(new URL('../docs/state-machine.md', import
 
 /** Parses the template with every `${Name}` kept as the text `${Name}` (as a string where it was a number). */
 export function parseTemplate(template: string): AslDefinition {
-  const quoted = template.replace(/(?<!")\$\{(\w+)\}(?!")/g, (_, name: string) => `"\${${name}}"`);
+  // Only a placeholder that stands as a value (after `"key":`, `[` or `,`) is a bare number; one
+  // inside a string (`"arn:${Partition}:states:..."`) is already quoted.
+  const quoted = template.replace(/(?<=(?:":|\[|,)\s*)\$\{(\w+)\}/g, (_, name: string) => `"\${${name}}"`);
   return JSON.parse(quoted) as AslDefinition;
 }
 

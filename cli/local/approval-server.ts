@@ -8,6 +8,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ApprovalApiEvent, type ApprovalLog, approvalApi } from '../../handlers/approval-api.js';
+import { FUNCTIONS } from '../../handlers/aws/permissions.js';
+import { restrictPorts } from '../../handlers/aws/ports.js';
 import { htmlResponse, renderErrorPage, renderTooLargePage } from '../../handlers/core/approval-page.js';
 import type { Ports } from '../../handlers/ports/index.js';
 
@@ -118,9 +120,11 @@ export async function startApprovalServer(
 ): Promise<ApprovalServer> {
   const limit = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const apiOptions = opts.log ? { log: opts.log } : {};
+  // Only what the deployed function declares (and so its role allows).
+  const apiPorts = restrictPorts(ports, FUNCTIONS.ApprovalApi.aws);
   const server = createServer((req, res) => {
     readBody(req, limit)
-      .then((body) => approvalApi(toApiGatewayEvent(req, body), ports, apiOptions))
+      .then((body) => approvalApi(toApiGatewayEvent(req, body), apiPorts, apiOptions))
       .then((response) => send(res, response))
       .catch((err: unknown) => {
         if (err instanceof BodyTooLarge) {

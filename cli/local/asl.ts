@@ -39,6 +39,7 @@ export function localSubstitutions(
   opts: { approvalTimeoutSeconds: number; mapMaxConcurrency?: number; reportPollMaxAttempts?: number },
 ) {
   return {
+    Partition: 'aws',
     GenerateReportFunctionArn: LOCAL_ARN(accountId, 'generate-report'),
     AnalyzeFunctionArn: LOCAL_ARN(accountId, 'analyze'),
     RequestApprovalFunctionArn: LOCAL_ARN(accountId, 'request-approval'),

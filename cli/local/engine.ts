@@ -5,6 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { analyze } from '../../handlers/analyze.js';
+import { FUNCTIONS, type FunctionId } from '../../handlers/aws/permissions.js';
+import { restrictPorts } from '../../handlers/aws/ports.js';
 import { backout } from '../../handlers/backout.js';
 import { deactivateKeys } from '../../handlers/deactivate-keys.js';
 import { disableConsole } from '../../handlers/disable-console.js';
@@ -91,6 +93,17 @@ function failingAfterFirst(ports: Ports, methods: string[], errorName: string): 
 
 type Handler = (event: unknown, ports: Ports) => Promise<unknown>;
 
+/** The deployed function whose entry is handlers/<name>.ts (e.g. `verify` -> Verify). */
+function functionIdOf(name: string): FunctionId {
+  const id = (Object.keys(FUNCTIONS) as FunctionId[]).find((f) => FUNCTIONS[f].entry === `${name}.ts`);
+  if (!id) throw new Error(`no deployed function has the entry handlers/${name}.ts`);
+  return id;
+}
+
+/** `ports` cut down to what the function declares, as in AWS (its role allows nothing else). */
+const portsOf = (ports: Ports, name: string): Ports =>
+  restrictPorts(ports, FUNCTIONS[functionIdOf(name)].aws);
+
 /** The Lambda functions of the stack, by the name their local ARN ends with (see localSubstitutions). */
 const HANDLERS: Record<string, Handler> = {
   'generate-report': generateReport,
@@ -143,10 +156,14 @@ export async function runLocal(opts: EngineOptions): Promise<EngineResult> {
   };
   // Each failing state gets one set of ports, so "after the first change" counts across its batches.
   const statePorts = new Map<string, Ports>();
-  const bind = (state: string, handler: Handler) => (input: unknown) => {
-    if (!statePorts.has(state)) statePorts.set(state, portsFor(state));
-    return handler(input, statePorts.get(state) ?? ports) as Promise<never>;
+  const bind = (state: string, functionName: string, handler: Handler) => {
+    const declared = portsOf(ports, functionName);
+    return (input: unknown) => {
+      if (!statePorts.has(state)) statePorts.set(state, portsOf(portsFor(state), functionName));
+      return handler(input, statePorts.get(state) ?? declared) as Promise<never>;
+    };
   };
+  const approvalPorts = portsOf(ports, 'request-approval');
 
   const approvalTimeoutMs = opts.approvalTimeoutSeconds * 1000;
   const waitForApproval = async (input: unknown) => {
@@ -154,7 +171,7 @@ export async function runLocal(opts: EngineOptions): Promise<EngineResult> {
     const decision = callbacks.wait(payload.taskToken);
     const timer = setTimeout(() => callbacks.close(payload.taskToken), approvalTimeoutMs);
     try {
-      await requestApproval(payload, ports);
+      await requestApproval(payload, approvalPorts);
       return (await decision) as never;
     } finally {
       clearTimeout(timer);
@@ -173,7 +190,7 @@ export async function runLocal(opts: EngineOptions): Promise<EngineResult> {
     }
     const handler = HANDLERS[functionName];
     if (!handler) throw new Error(`no local handler for function ${functionName} (state ${state})`);
-    handlers[state] = bind(state, handler);
+    handlers[state] = bind(state, functionName, handler);
   }
   const execution = machine.run(opts.input as never, {
     overrides: {

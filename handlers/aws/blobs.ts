@@ -5,8 +5,16 @@
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { BlobPort } from '../ports/blobs.js';
+import type { PortPermissions } from './permission-types.js';
 import type { AwsEnv } from './ports.js';
 import { DEFAULT_RETRY, memoize } from './retry.js';
+
+/** What each BlobPort method needs from S3 (docs/aws-adapters.md). */
+export const BLOB_PERMISSIONS = {
+  put: { 's3:PutObject': 'run-object' },
+  // ListBucket only makes S3 answer a missing key with NoSuchKey instead of AccessDenied.
+  get: { 's3:GetObject': 'run-object', 's3:ListBucket': 'run-bucket' },
+} as const satisfies PortPermissions<BlobPort>;
 
 export class S3Blobs implements BlobPort {
   constructor(

@@ -37,7 +37,24 @@ import {
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import type { AccessKeyInfo, IamPort, LoginProfileInfo, ReportState, UserInfo } from '../ports/iam.js';
+import type { PortPermissions } from './permission-types.js';
 import { IAM_RETRY, memoize } from './retry.js';
+
+/**
+ * What each IamPort method needs from IAM (the single source of permissions: docs/aws-adapters.md).
+ * A new call gets its line here; the stack grants it to the functions that declare the method.
+ */
+export const IAM_PERMISSIONS = {
+  generateCredentialReport: { 'iam:GenerateCredentialReport': 'account' },
+  getCredentialReport: { 'iam:GetCredentialReport': 'account' },
+  getUser: { 'iam:GetUser': 'iam-user' },
+  listAccessKeys: { 'iam:ListAccessKeys': 'iam-user' },
+  getAccessKeyLastUsed: { 'iam:GetAccessKeyLastUsed': 'iam-user' },
+  getLoginProfile: { 'iam:GetLoginProfile': 'iam-user' },
+  deleteLoginProfile: { 'iam:DeleteLoginProfile': 'iam-user-change' },
+  createLoginProfile: { 'iam:CreateLoginProfile': 'iam-user-change' },
+  updateAccessKey: { 'iam:UpdateAccessKey': 'iam-user-change' },
+} as const satisfies PortPermissions<IamPort>;
 
 /** SDK v3 error names and their wire codes, for errors that carry no `Code` (e.g. built in tests). */
 const SHORT_NAMES: Readonly<Record<string, string>> = {

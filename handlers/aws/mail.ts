@@ -1,8 +1,14 @@
 /** MailPort over SES v2: one SendEmail per message, simple content with a text and an HTML part. */
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { MailMessage, MailPort } from '../ports/mail.js';
+import type { PortPermissions } from './permission-types.js';
 import type { AwsEnv } from './ports.js';
 import { DEFAULT_RETRY, memoize } from './retry.js';
+
+/** What each MailPort method needs from SES (docs/aws-adapters.md). */
+export const MAIL_PERMISSIONS = {
+  send: { 'ses:SendEmail': 'mail-identity' },
+} as const satisfies PortPermissions<MailPort>;
 
 const CHARSET = 'UTF-8';
 

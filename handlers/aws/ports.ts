@@ -137,19 +137,46 @@ export function settingsFromEnv(env: AwsEnv): Settings {
   };
 }
 
-/**
- * How a Lambda builds each port it uses. Each function names only its own ports (see its entry file
- * in handlers/), so its bundle carries only those SDK clients, the way its role carries only those
- * permissions; a port it was not given fails loudly if anything tries to use it.
- */
-export interface PortFactories {
-  iam?: (env: AwsEnv) => IamPort;
-  store?: (env: AwsEnv) => StorePort;
-  blobs?: (env: AwsEnv) => BlobPort;
-  mail?: (env: AwsEnv) => MailPort;
-  secrets?: (env: AwsEnv) => SecretsPort;
-  callbacks?: (env: AwsEnv) => TaskCallbackPort;
+/** One port a function uses: how its AWS adapter is built, and which of its methods the function calls. */
+export interface PortUse<P> {
+  readonly build: (env: AwsEnv) => P;
+  readonly methods: readonly (keyof P & string)[];
 }
+
+/**
+ * Declares that a function calls `methods` of the port that `build` makes, e.g.
+ * `use(awsIamPort, 'getUser', 'listAccessKeys')`. The stack grants the function exactly the
+ * permissions the adapter declares for those methods (handlers/aws/permissions.ts), and the port
+ * refuses any other method, so an undeclared call fails in every test instead of in AWS.
+ */
+export function use<P>(build: (env: AwsEnv) => P, ...methods: (keyof P & string)[]): PortUse<P> {
+  return { build, methods };
+}
+
+/**
+ * What one Lambda function does to AWS, port by port (each entry in handlers/ exports its own as
+ * `AWS`). A function names only its own ports, so its bundle carries only those SDK clients, the
+ * way its role carries only those permissions.
+ */
+export interface FunctionAws {
+  iam?: PortUse<IamPort>;
+  store?: PortUse<StorePort>;
+  blobs?: PortUse<BlobPort>;
+  mail?: PortUse<MailPort>;
+  secrets?: PortUse<SecretsPort>;
+  callbacks?: PortUse<TaskCallbackPort>;
+}
+
+export type PortName = keyof FunctionAws;
+
+export const PORT_NAMES = [
+  'iam',
+  'store',
+  'blobs',
+  'mail',
+  'secrets',
+  'callbacks',
+] as const satisfies readonly PortName[];
 
 /** A port this function was not given: any use is a deployment bug, named as such. */
 function unavailable<T extends object>(name: string): T {
@@ -166,15 +193,58 @@ function unavailable<T extends object>(name: string): T {
   });
 }
 
-/** Ports for a validated environment, from the factories this function uses. */
-export function buildAwsPorts(env: AwsEnv, factories: PortFactories): Ports {
+/** `port` answering only the declared `methods`; any other method throws PortNotAvailable. */
+function restricted<T extends object>(port: T, name: string, methods: readonly string[]): T {
+  return new Proxy(port, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function' || typeof prop !== 'string' || methods.includes(prop)) {
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return () => {
+        throw new CredsweepError(
+          'PortNotAvailable',
+          `this Lambda function does not declare ${name}.${prop}, so its role does not allow it: add it to the AWS declaration of its entry in handlers/`,
+        );
+      };
+    },
+  });
+}
+
+/**
+ * `ports` cut down to what `aws` declares: undeclared ports and methods throw PortNotAvailable.
+ * The local engine runs every handler through this, so the local and end-to-end tests prove that
+ * each function declares every call it makes.
+ */
+export function restrictPorts(ports: Ports, aws: FunctionAws): Ports {
+  const pick = <K extends PortName>(name: K): Ports[K] => {
+    const declared = aws[name];
+    return declared ? restricted(ports[name], name, declared.methods) : unavailable<Ports[K]>(name);
+  };
   return {
-    iam: factories.iam?.(env) ?? unavailable<IamPort>('iam'),
-    store: factories.store?.(env) ?? unavailable<StorePort>('store'),
-    blobs: factories.blobs?.(env) ?? unavailable<BlobPort>('blobs'),
-    mail: factories.mail?.(env) ?? unavailable<MailPort>('mail'),
-    secrets: factories.secrets?.(env) ?? unavailable<SecretsPort>('secrets'),
-    callbacks: factories.callbacks?.(env) ?? unavailable<TaskCallbackPort>('callbacks'),
+    ...ports,
+    iam: pick('iam'),
+    store: pick('store'),
+    blobs: pick('blobs'),
+    mail: pick('mail'),
+    secrets: pick('secrets'),
+    callbacks: pick('callbacks'),
+  };
+}
+
+/** Ports for a validated environment: the AWS adapters `aws` declares, restricted to its methods. */
+export function buildAwsPorts(env: AwsEnv, aws: FunctionAws): Ports {
+  const build = <K extends PortName>(name: K): Ports[K] => {
+    const declared = aws[name] as PortUse<Ports[K]> | undefined;
+    return declared ? restricted(declared.build(env), name, declared.methods) : unavailable<Ports[K]>(name);
+  };
+  return {
+    iam: build('iam'),
+    store: build('store'),
+    blobs: build('blobs'),
+    mail: build('mail'),
+    secrets: build('secrets'),
+    callbacks: build('callbacks'),
     settings: settingsFromEnv(env),
     now: () => new Date(),
   };
@@ -184,10 +254,10 @@ let ports: Ports | undefined;
 
 /**
  * The ports of this container, built on first call from `process.env` and reused afterwards (one
- * Lambda function, one set of factories). An invalid environment throws on every call (nothing is
+ * Lambda function, one declaration). An invalid environment throws on every call (nothing is
  * cached), so the error stays visible.
  */
-export function awsPorts(factories: PortFactories): Ports {
-  ports ??= buildAwsPorts(parseAwsEnv(process.env), factories);
+export function awsPorts(aws: FunctionAws): Ports {
+  ports ??= buildAwsPorts(parseAwsEnv(process.env), aws);
   return ports;
 }

@@ -18,8 +18,19 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import type { SecretsPort } from '../ports/secrets.js';
 import { logger } from './logger.js';
+import type { PortPermissions } from './permission-types.js';
 import type { AwsEnv } from './ports.js';
 import { DEFAULT_RETRY, memoize } from './retry.js';
+
+/** What each SecretsPort method needs from Secrets Manager (docs/aws-adapters.md). */
+export const SECRETS_PERMISSIONS = {
+  // CreateSecret; when the name exists (a re-run backout), PutSecretValue.
+  putSecret: {
+    'secretsmanager:CreateSecret': 'restored-password-secret',
+    'secretsmanager:PutSecretValue': 'restored-password-secret',
+  },
+  getSigningKey: { 'secretsmanager:GetSecretValue': 'signing-key-secret' },
+} as const satisfies PortPermissions<SecretsPort>;
 
 const MAX_NAME_LENGTH = 512;
 

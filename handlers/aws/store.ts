@@ -21,8 +21,25 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { ApprovalRecord, DecisionRecord, LedgerEntry } from '../core/types.js';
 import type { StorePort } from '../ports/store.js';
+import type { PortPermissions } from './permission-types.js';
 import type { AwsEnv } from './ports.js';
 import { DEFAULT_RETRY, memoize } from './retry.js';
+
+/**
+ * What each StorePort method needs from DynamoDB (docs/aws-adapters.md). The kind names the items:
+ * approval records (`APPROVAL#...`) or ledger entries (`LEDGER#...`), enforced with LeadingKeys.
+ */
+export const STORE_PERMISSIONS = {
+  putApproval: { 'dynamodb:PutItem': 'approval-item' },
+  getApproval: { 'dynamodb:GetItem': 'approval-item' },
+  // UpdateItem; when the condition fails, the stored record is read back (GetItem).
+  decideApproval: { 'dynamodb:UpdateItem': 'approval-item', 'dynamodb:GetItem': 'approval-item' },
+  markMailed: { 'dynamodb:UpdateItem': 'approval-item' },
+  // PutItem if absent; on a retry, the entry first recorded is read back (GetItem).
+  recordIntent: { 'dynamodb:PutItem': 'ledger-item', 'dynamodb:GetItem': 'ledger-item' },
+  updateLedger: { 'dynamodb:PutItem': 'ledger-item' },
+  listLedger: { 'dynamodb:Query': 'ledger-item' },
+} as const satisfies PortPermissions<StorePort>;
 
 /** How long an approval item outlives its expiry before DynamoDB TTL removes it. */
 export const APPROVAL_RETENTION_SECONDS = 30 * 24 * 60 * 60;

@@ -5,7 +5,14 @@
  */
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { TaskCallbackPort } from '../ports/task-callbacks.js';
+import type { PortPermissions } from './permission-types.js';
 import { DEFAULT_RETRY, memoize } from './retry.js';
+
+/** What each TaskCallbackPort method needs from Step Functions (docs/aws-adapters.md). */
+export const CALLBACK_PERMISSIONS = {
+  sendSuccess: { 'states:SendTaskSuccess': 'state-machine' },
+  sendFailure: { 'states:SendTaskFailure': 'state-machine' },
+} as const satisfies PortPermissions<TaskCallbackPort>;
 
 /** Step Functions' limits on SendTaskFailure's error and cause (characters). */
 export const MAX_ERROR_LENGTH = 256;

@@ -5,7 +5,7 @@ import type { Ports } from '../ports/index.js';
 import { parseCredentialReport } from './credential-report.js';
 import { BlastRadiusExceeded } from './errors.js';
 import { itemId, planKey, storePlan } from './plan.js';
-import type { RunRequest } from './request.js';
+import { maxCredentialsOf, type RunRequest } from './request.js';
 import { analyzeReport } from './staleness.js';
 import type { BatchRef, Finding, Plan, PlanItem, ReportDate, ReportRow, Skipped } from './types.js';
 
@@ -43,6 +43,8 @@ export async function analyzeRun(
   const { iam, settings } = ports;
   const now = ports.now();
   const days = request.days ?? settings.thresholdDays;
+  // Refused before anything is read: a limit the workflow could not hold within its quotas.
+  const limit = maxCredentialsOf(request, settings);
   const { content, generatedAt } = await iam.getCredentialReport();
   const report = parseCredentialReport(content, generatedAt);
   const analysis = analyzeReport(report, {
@@ -114,7 +116,6 @@ export async function analyzeRun(
     unresolved,
   };
   const batches = await storePlan(ports.blobs, plan, settings.batchSize);
-  const limit = request.maxCredentials ?? settings.maxCredentials;
   if (items.length > limit) throw new BlastRadiusExceeded(items.length, limit);
   return {
     planKey: planKey(executionId),

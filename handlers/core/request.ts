@@ -1,5 +1,7 @@
 /** The execution input: what an admin, the schedule or `credsweep start/backout` may ask for. */
 import * as z from 'zod';
+import { InputError } from './errors.js';
+import { MAX_PLAN_CREDENTIALS, quotaProblem } from './quotas.js';
 
 /** IAM's user name pattern. */
 export const userNameSchema = z.string().regex(/^[\w+=,.@-]{1,64}$/, 'not a valid IAM user name');
@@ -11,7 +13,8 @@ export const runRequestSchema = z
     users: z.array(userNameSchema).min(1).optional(),
     exemptUsers: z.array(userNameSchema).optional(),
     dryRun: z.boolean().optional(),
-    maxCredentials: z.number().int().min(0).optional(),
+    /** Raises (or lowers) the blast-radius guard for this run; bounded by the quotas (maxCredentialsOf). */
+    maxCredentials: z.number().int().min(0).max(MAX_PLAN_CREDENTIALS).optional(),
     /** With mode=backout: the execution (ARN or name) whose changes to restore. */
     backoutOf: z.string().min(1).optional(),
     /** Who started it, for the record (the CLI fills in the caller identity). */
@@ -32,4 +35,23 @@ export type RunRequest = z.infer<typeof runRequestSchema>;
 export function executionArnOf(nameOrArn: string, currentExecutionId: string): string {
   if (nameOrArn.startsWith('arn:')) return nameOrArn;
   return currentExecutionId.replace(/:[^:]*$/, `:${nameOrArn}`);
+}
+
+/**
+ * The blast-radius limit of a run: the request's `maxCredentials` override, else the deployment's.
+ * An override that, with the deployment's `batchSize`, could exceed Step Functions' quotas is an
+ * InputError naming both, raised before anything is asked or changed.
+ */
+export function maxCredentialsOf(
+  request: Pick<RunRequest, 'maxCredentials'>,
+  settings: { maxCredentials: number; batchSize: number },
+): number {
+  const limit = request.maxCredentials ?? settings.maxCredentials;
+  const problem = quotaProblem(limit, settings.batchSize);
+  if (problem) {
+    throw new InputError(
+      `${request.maxCredentials !== undefined ? 'The run input is refused: ' : ''}${problem}. Nothing was changed.`,
+    );
+  }
+  return limit;
 }

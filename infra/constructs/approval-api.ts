@@ -26,10 +26,11 @@ export interface ApprovalApiProps {
 
 /**
  * The approval endpoint: a regional REST API with exactly two routes, GET and POST
- * `/approvals/{id}`, both proxied to one Lambda function (see `routeTo`). The stage is throttled,
- * traced, and access-logged as JSON. The access-log format records the route template
+ * `/approvals/{id}`, both proxied to one Lambda function (see `routeTo`). The stage is throttled
+ * and access-logged as JSON, and not traced. The access-log format records the route template
  * (`$context.resourcePath`), never the request path or query string, so the link secret (`?k=`)
- * is never written to a log.
+ * is never written to a log; X-Ray is off on the stage because API Gateway's trace segment records
+ * the request URL with its query string, which would put the secret in X-Ray.
  *
  * The endpoint is deliberately unauthenticated: approvers open a link from an email, and the
  * link itself is the credential (an unguessable per-approver secret, checked against its stored
@@ -82,7 +83,10 @@ export class ApprovalApi extends Construct {
         // string (the link secret) to CloudWatch. Access logs above cover every request.
         loggingLevel: MethodLoggingLevel.OFF,
         dataTraceEnabled: false,
-        tracingEnabled: true,
+        // API Gateway's X-Ray segment records the request URL, query string included (`?k=`, the
+        // link secret), for anyone with X-Ray read access. The function behind it is still traced:
+        // a Lambda segment carries the function and timing, never the event.
+        tracingEnabled: false,
         metricsEnabled: true,
       },
     });

@@ -79,7 +79,7 @@ describe('the workflow graph (statemachine/remediation.asl.json)', () => {
 
   it('asks for approval with a task token and an explicit approval window', () => {
     const request = states.RequestApproval;
-    expect(request?.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(request?.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken'); // Partition: aws, locally
     expect(request?.TimeoutSeconds).toBe(259200);
     expect(
       (request?.Parameters as { Payload: Record<string, string> } | undefined)?.Payload['taskToken.$'],
@@ -95,6 +95,60 @@ describe('the workflow graph (statemachine/remediation.asl.json)', () => {
     );
     expect(throttling).toMatchObject({ BackoffRate: 2, JitterStrategy: 'FULL' });
   });
+
+  /**
+   * The errors of the Lambda service itself that AWS recommends every Lambda task retry
+   * (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html), and
+   * its throttle: a transient one must not back out an approved run.
+   */
+  const LAMBDA_TRANSIENT = [
+    'Lambda.ServiceException',
+    'Lambda.AWSLambdaException',
+    'Lambda.SdkClientException',
+    'Lambda.ClientExecutionTimeoutException',
+    'Lambda.TooManyRequestsException',
+  ];
+
+  /** Every Task state, Map iterations included, as `Outer` or `Outer/Inner`. */
+  function taskStates(def: AslDefinition, prefix = ''): [string, AslState][] {
+    return Object.entries(def.States).flatMap(([name, state]) => [
+      ...(state.Type === 'Task' ? [[`${prefix}${name}`, state] as [string, AslState]] : []),
+      ...(state.ItemProcessor ? taskStates(state.ItemProcessor, `${name}/`) : []),
+    ]);
+  }
+
+  it('has Lambda tasks only, each found by taskStates', () => {
+    const tasks = taskStates(asl);
+    expect(tasks.length).toBeGreaterThanOrEqual(10);
+    for (const [name, state] of tasks) {
+      const target = String(
+        (state.Parameters as { FunctionName?: string } | undefined)?.FunctionName ?? state.Resource,
+      );
+      expect(target, name).toMatch(/^arn:aws:lambda:/);
+    }
+  });
+
+  it.each(taskStates(asl).map(([name]) => name))(
+    '%s retries every transient Lambda error with backoff and full jitter',
+    (path) => {
+      const retry = (stateAt(path).Retry ?? []) as {
+        ErrorEquals: string[];
+        BackoffRate?: number;
+        JitterStrategy?: string;
+        MaxAttempts?: number;
+      }[];
+      for (const error of LAMBDA_TRANSIENT) {
+        // The first retrier that matches the error is the one Step Functions applies.
+        const applies = retry.find(
+          (r) => r.ErrorEquals.includes(error) || r.ErrorEquals.includes('States.ALL'),
+        );
+        expect(applies, `${path}: ${error}`).toBeDefined();
+        expect(applies?.BackoffRate ?? 2, `${path}: ${error}`).toBeGreaterThan(1);
+        expect(applies?.JitterStrategy, `${path}: ${error}`).toBe('FULL');
+        expect(applies?.MaxAttempts ?? 3, `${path}: ${error}`).toBeGreaterThanOrEqual(2);
+      }
+    },
+  );
 
   it.each(['ApplyBatches', 'Verify'])(
     '%s, after approval, catches every error into Backout keeping $.error',

@@ -182,12 +182,12 @@ describe('awsPorts', () => {
     // Prepare
     for (const [name, value] of Object.entries(VALID)) vi.stubEnv(name, value);
     vi.stubEnv('AWS_REGION', 'eu-west-1');
-    const { awsPorts } = await freshPortsModule();
+    const { awsPorts, use } = await freshPortsModule();
     const { awsIamPort } = await import('../../handlers/aws/iam.js');
 
     // Act
-    const first = awsPorts({ iam: awsIamPort });
-    const second = awsPorts({ iam: awsIamPort });
+    const first = awsPorts({ iam: use(awsIamPort, 'getUser') });
+    const second = awsPorts({ iam: use(awsIamPort, 'getUser') });
 
     // Assess
     expect(second).toBe(first);
@@ -256,5 +256,37 @@ describe('ports a function was not given', () => {
 
     // Assess
     expect(sending).toThrow('this Lambda function was built without the mail port (called mail.send)');
+  });
+});
+
+describe('port methods a function does not declare', () => {
+  it('fail loudly, naming the method, before any request leaves (its role would not allow it)', async () => {
+    // Prepare
+    const { buildAwsPorts, use } = await import('../../handlers/aws/ports.js');
+    const { dynamoStorePort } = await import('../../handlers/aws/store.js');
+    const ports = buildAwsPorts(parseAwsEnv(VALID), { store: use(dynamoStorePort, 'getApproval') });
+
+    // Act
+    const marking = () => ports.store.markMailed('abc', '2026-01-01T00:00:00Z');
+
+    // Assess
+    expect(marking).toThrow(/does not declare store\.markMailed, so its role does not allow it/);
+    expect(typeof ports.store.getApproval).toBe('function');
+  });
+
+  it('are refused the same way on local ports (restrictPorts), so local runs prove each declaration', async () => {
+    // Prepare
+    const { restrictPorts, use } = await import('../../handlers/aws/ports.js');
+    const { memoryPorts } = await import('../helpers/memory-ports.js');
+    const { dynamoStorePort } = await import('../../handlers/aws/store.js');
+    const ports = restrictPorts(memoryPorts(), { store: use(dynamoStorePort, 'getApproval') });
+
+    // Act
+    const result = await ports.store.getApproval('nope');
+
+    // Assess
+    expect(result).toBeNull();
+    expect(() => ports.store.putApproval({} as never)).toThrow(/does not declare store\.putApproval/);
+    expect(() => ports.iam.getUser('alice')).toThrow('built without the iam port');
   });
 });

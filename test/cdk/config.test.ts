@@ -130,6 +130,18 @@ describe('parseConfig', () => {
     expect(problems[0]).toContain(message);
   });
 
+  it('refuses maxCredentials and batchSize that could exceed Step Functions quotas, naming both and the way out', () => {
+    const problems = problemsOf({ ...REQUIRED_CONTEXT, maxCredentials: '15000', batchSize: '1' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^maxCredentials 15000 with batchSize 1 allows up to 15000 batches/);
+    expect(problems[0]).toContain('25,000 history events');
+    expect(problems[0]).toContain('lower maxCredentials to at most 375, or raise batchSize to at least 42');
+    expect(parseConfig({ ...REQUIRED_CONTEXT, maxCredentials: '15000', batchSize: '42' })).toMatchObject({
+      maxCredentials: 15_000,
+      batchSize: 42,
+    });
+  });
+
   it('reports every problem at once, one line per key, with how to pass a key', () => {
     let error: unknown;
     try {
@@ -192,11 +204,11 @@ describe('infra/app.ts', () => {
         CDK_CONTEXT_JSON: '{}',
         CDK_OUTDIR: mkdtempSync(join(tmpdir(), 'credsweep-app-')),
       },
-      timeout: 30_000,
+      timeout: 110_000,
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('approverEmails is required');
     expect(result.stderr).toContain('-c approverEmails=a@x.com');
     expect(result.stderr).toContain('senderEmail is required');
-  });
+  }, 120_000);
 });

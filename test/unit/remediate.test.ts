@@ -65,6 +65,32 @@ describe('analyze: the plan', () => {
     });
   });
 
+  it('refuses, before reading anything, a maxCredentials override the workflow could not hold within its quotas', async () => {
+    const h = harness(smallSeed(), NOW, { settings: { batchSize: 1 } });
+    await h.sandbox.generateCredentialReport();
+    const reads: string[] = [];
+    const iam = new Proxy(h.ports.iam, {
+      get: (target, prop, receiver) => {
+        reads.push(String(prop));
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    await expect(
+      analyzeRun({ ...h.ports, iam }, EXEC, { mode: 'remediate', maxCredentials: 15_000 }),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringMatching(
+        /^The run input is refused: maxCredentials 15000 with batchSize 1 .*Nothing was changed\.$/,
+      ),
+    });
+    expect(reads).toEqual([]);
+    await expect(
+      analyzeRun(h.ports, EXEC, { mode: 'remediate', maxCredentials: 375 }),
+    ).resolves.toMatchObject({
+      total: 4,
+    });
+  });
+
   it('skips users tagged credsweep:exempt=true', async () => {
     const seed = smallSeed();
     const user = seed.users.find((u) => u.userName === 'stale.console');

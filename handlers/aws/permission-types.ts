@@ -1,0 +1,48 @@
+/**
+ * The vocabulary of the single source of permissions (see handlers/aws/permissions.ts and
+ * docs/aws-adapters.md). Types only: every adapter imports it to declare its map, and nothing here
+ * reaches a Lambda bundle.
+ */
+
+/**
+ * What an IAM action is allowed on. The stack (infra/stack.ts) turns each kind into resource ARNs
+ * and conditions; the policy check (test/policy/) and `credsweep doctor` read the same kinds.
+ */
+export type ResourceKind =
+  /** Actions with no resource-level permissions: `Resource: "*"` (read-only ones only). */
+  | 'account'
+  /** Reading any IAM user of the account: `user/*`. */
+  | 'iam-user'
+  /** Changing an IAM user: `user/*`, with an explicit Deny for exempt users (tag and name). */
+  | 'iam-user-change'
+  /** Approval records of the table (`dynamodb:LeadingKeys` `APPROVAL#*`). */
+  | 'approval-item'
+  /** Ledger entries of the table (`dynamodb:LeadingKeys` `LEDGER#*`). */
+  | 'ledger-item'
+  /** Objects under `runs/` of the data bucket. */
+  | 'run-object'
+  /** The data bucket itself (so a missing object reads as NoSuchKey, not AccessDenied). */
+  | 'run-bucket'
+  /** The SES identities of the sender and the approvers. */
+  | 'mail-identity'
+  /** Secrets named under the restored-password prefix (`credsweep/restored/*`). */
+  | 'restored-password-secret'
+  /** The approval-link signing-key secret. */
+  | 'signing-key-secret'
+  /** The remediation state machine (task-token callbacks). */
+  | 'state-machine';
+
+/** An IAM action as IAM spells it: `service:Action`. */
+export type IamAction = `${string}:${string}`;
+
+/**
+ * What one port method sends to AWS: each IAM action its SDK calls need, and on what. One line per
+ * method, e.g. `getUser: { 'iam:GetUser': 'iam-user' }`.
+ */
+export type MethodPermissions = Readonly<Partial<Record<IamAction, ResourceKind>>>;
+
+/**
+ * The map an adapter declares: every method of its port (TypeScript refuses a port method without
+ * an entry), with the actions that method needs.
+ */
+export type PortPermissions<P> = { readonly [M in keyof P]-?: MethodPermissions };

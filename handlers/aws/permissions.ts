@@ -1,0 +1,117 @@
+/**
+ * The single source of what each deployed function does to AWS (docs/aws-adapters.md).
+ *
+ * - Each AWS adapter declares, per port method, the IAM actions its SDK calls need and on what
+ *   kind of resource (`IAM_PERMISSIONS` in iam.ts, `STORE_PERMISSIONS` in store.ts, ...).
+ * - Each Lambda entry in handlers/ declares the port methods it calls (`export const AWS`).
+ * - The stack (infra/stack.ts) grants each function exactly the union of both, and nothing else;
+ *   the policy check (test/policy/) and `credsweep doctor` read the same lists.
+ *
+ * For infrastructure, tests and the CLI only: it imports every entry, so no Lambda bundles it.
+ */
+import { AWS as analyze } from '../analyze.js';
+import { AWS as approvalApi } from '../approval-api.js';
+import { AWS as backout } from '../backout.js';
+import { AWS as deactivateKeys } from '../deactivate-keys.js';
+import { AWS as disableConsole } from '../disable-console.js';
+import { AWS as generateReport } from '../generate-report.js';
+import { AWS as report } from '../report.js';
+import { AWS as requestApproval } from '../request-approval.js';
+import { AWS as verify } from '../verify.js';
+import { BLOB_PERMISSIONS } from './blobs.js';
+import { IAM_PERMISSIONS } from './iam.js';
+import { MAIL_PERMISSIONS } from './mail.js';
+import type { IamAction, MethodPermissions, ResourceKind } from './permission-types.js';
+import { type FunctionAws, PORT_NAMES, type PortName } from './ports.js';
+import { SECRETS_PERMISSIONS } from './secrets.js';
+import { STORE_PERMISSIONS } from './store.js';
+import { CALLBACK_PERMISSIONS } from './task-callbacks.js';
+
+export type { IamAction, ResourceKind } from './permission-types.js';
+
+/** What each kind of resource is granted on (infra/stack.ts builds the ARNs), for the docs. */
+export const RESOURCE_KINDS: Readonly<Record<ResourceKind, string>> = {
+  account: '`*` (IAM has no resource-level permissions for it; read-only)',
+  'iam-user': 'any user of the account (`user/*`)',
+  'iam-user-change': 'any user (`user/*`), denied on exempt users (tag and name)',
+  'approval-item': 'approval records (`APPROVAL#*` items of the table)',
+  'ledger-item': 'ledger entries (`LEDGER#*` items of the table)',
+  'run-object': 'objects under `runs/` of the data bucket',
+  'run-bucket': 'the data bucket (a missing object then reads as NoSuchKey)',
+  'mail-identity': 'the SES identities of the sender and the approvers',
+  'restored-password-secret': 'secrets named `credsweep/restored/*`',
+  'signing-key-secret': 'the approval-link signing-key secret',
+  'state-machine': 'the remediation state machine',
+};
+
+/** Every adapter's map, by port name. */
+export const PORT_PERMISSIONS: { readonly [K in PortName]: Readonly<Record<string, MethodPermissions>> } = {
+  iam: IAM_PERMISSIONS,
+  store: STORE_PERMISSIONS,
+  blobs: BLOB_PERMISSIONS,
+  mail: MAIL_PERMISSIONS,
+  secrets: SECRETS_PERMISSIONS,
+  callbacks: CALLBACK_PERMISSIONS,
+};
+
+/**
+ * The deployed functions, by construct id (the stack's logical ids start with it), with the entry
+ * file under handlers/ and its AWS declaration. A new function is one line here.
+ */
+export const FUNCTIONS = {
+  GenerateReport: { entry: 'generate-report.ts', aws: generateReport },
+  Analyze: { entry: 'analyze.ts', aws: analyze },
+  RequestApproval: { entry: 'request-approval.ts', aws: requestApproval },
+  DisableConsole: { entry: 'disable-console.ts', aws: disableConsole },
+  DeactivateKeys: { entry: 'deactivate-keys.ts', aws: deactivateKeys },
+  Verify: { entry: 'verify.ts', aws: verify },
+  Backout: { entry: 'backout.ts', aws: backout },
+  Report: { entry: 'report.ts', aws: report },
+  ApprovalApi: { entry: 'approval-api.ts', aws: approvalApi },
+} as const satisfies Record<string, { entry: string; aws: FunctionAws }>;
+
+export type FunctionId = keyof typeof FUNCTIONS;
+
+export const FUNCTION_IDS = Object.keys(FUNCTIONS) as FunctionId[];
+
+/** One permission a function needs, with the call that needs it. */
+export interface Grant {
+  action: IamAction;
+  resource: ResourceKind;
+  /** The port method whose SDK call needs it, e.g. `store.markMailed`. */
+  call: string;
+}
+
+/** Every permission `aws` needs, one per (action, resource, call), in declaration order. */
+export function grantsOf(aws: FunctionAws): Grant[] {
+  const grants: Grant[] = [];
+  for (const port of PORT_NAMES) {
+    const methods: readonly string[] = aws[port]?.methods ?? [];
+    for (const method of methods) {
+      const needs = PORT_PERMISSIONS[port][method];
+      if (!needs) throw new Error(`the ${port} adapter declares no permissions for ${method}`);
+      for (const [action, resource] of Object.entries(needs) as [IamAction, ResourceKind][]) {
+        grants.push({ action, resource, call: `${port}.${method}` });
+      }
+    }
+  }
+  return grants;
+}
+
+/** The permissions of one deployed function (by construct id). */
+export function functionGrants(id: FunctionId): Grant[] {
+  return grantsOf(FUNCTIONS[id].aws);
+}
+
+/**
+ * The IAM actions each deployed function must be allowed, by construct id, sorted; for checks of a
+ * deployed role (`credsweep doctor`, IAM SimulatePrincipalPolicy). The actions CDK adds to every
+ * function (its log group, X-Ray) are not included.
+ */
+export function requiredActions(): Record<FunctionId, IamAction[]> {
+  const out = {} as Record<FunctionId, IamAction[]>;
+  for (const id of FUNCTION_IDS) {
+    out[id] = [...new Set(functionGrants(id).map((g) => g.action))].sort();
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+/**
+ * Generates the parts of docs/deploy.md that must never drift from the code: the permissions of
+ * every function with the call that needs each (from handlers/aws/permissions.ts, the single source
+ * the stack grants from), and the quota arithmetic behind maxCredentials and batchSize
+ * (scripts/quota-arithmetic.ts). `npm run docs:deploy` rewrites them between their markers;
+ * test/docs/deploy-doc.test.ts fails when the committed page is not what this generates.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FUNCTION_IDS, FUNCTIONS, functionGrants, RESOURCE_KINDS } from '../handlers/aws/permissions.js';
+import { renderQuotas } from './quota-arithmetic.js';
+
+export const DEPLOY_DOC_PATH = fileURLToPath(new URL('../docs/deploy.md', import.meta.url));
+
+/** A generated section: everything between its two marker lines is replaced. */
+export interface Section {
+  name: string;
+  render: () => string;
+}
+
+const begin = (name: string) => `<!-- generated:${name} (npm run docs:deploy) -->`;
+const end = (name: string) => `<!-- /generated:${name} -->`;
+
+/** One row per (function, action, resource kind), with every port method that needs it. */
+export function renderPermissions(): string {
+  const rows = ['| function | action | on | needed by |', '|---|---|---|---|'];
+  for (const id of FUNCTION_IDS) {
+    const merged = new Map<string, { action: string; resource: string; calls: string[] }>();
+    for (const grant of functionGrants(id)) {
+      const key = `${grant.action} ${grant.resource}`;
+      const row = merged.get(key) ?? { action: grant.action, resource: grant.resource, calls: [] };
+      row.calls.push(`\`${grant.call}\``);
+      merged.set(key, row);
+    }
+    for (const row of merged.values()) {
+      const kind = row.resource as keyof typeof RESOURCE_KINDS;
+      rows.push(
+        `| ${id} (\`handlers/${FUNCTIONS[id].entry}\`) | \`${row.action}\` | ${RESOURCE_KINDS[kind]} | ${row.calls.join(', ')} |`,
+      );
+    }
+  }
+  return rows.join('\n');
+}
+
+export const SECTIONS: Section[] = [
+  { name: 'permissions', render: renderPermissions },
+  { name: 'quotas', render: renderQuotas },
+];
+
+/** `doc` with each section's generated text in place; a missing marker is an error. */
+export function renderDeployDoc(doc: string, sections: Section[] = SECTIONS): string {
+  let out = doc;
+  for (const section of sections) {
+    const from = out.indexOf(begin(section.name));
+    const to = out.indexOf(end(section.name));
+    if (from < 0 || to < from) {
+      throw new Error(`docs/deploy.md has no markers ${begin(section.name)} ... ${end(section.name)}`);
+    }
+    out = `${out.slice(0, from)}${begin(section.name)}\n${section.render()}\n${out.slice(to)}`;
+  }
+  return out;
+}
+
+const invokedDirectly =
+  process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  writeFileSync(DEPLOY_DOC_PATH, renderDeployDoc(readFileSync(DEPLOY_DOC_PATH, 'utf8')));
+  console.log(`wrote ${DEPLOY_DOC_PATH}`);
+}

@@ -1,0 +1,84 @@
+/**
+ * MAX_BATCHES (handlers/core/quotas.ts) against the workflow itself: the history events and the
+ * payload of a run with that many batches stay within Step Functions' quotas, reasoned from the
+ * ASL (scripts/quota-arithmetic.ts), and toBatches never makes more batches than the bound allows.
+ */
+import { describe, expect, it } from 'vitest';
+import { toBatches } from '../../handlers/core/plan.js';
+import {
+  HISTORY_EVENT_QUOTA,
+  MAX_BATCHES,
+  maxCredentialsFor,
+  minBatchSizeFor,
+  PAYLOAD_QUOTA_BYTES,
+  quotaProblem,
+  worstCaseBatches,
+} from '../../handlers/core/quotas.js';
+import type { PlanItem } from '../../handlers/core/types.js';
+import { deployedAsl, EVENTS, historyBudget, largestBatchRefBytes } from '../../scripts/quota-arithmetic.js';
+
+describe('the history-event budget of a run (25,000 events)', () => {
+  const budget = historyBudget(deployedAsl());
+
+  it('counts 12 events for a Map iteration whose two Lambda tasks succeed first time', () => {
+    expect(budget.perBatch).toBe(EVENTS.mapIteration + 2 * EVENTS.lambdaTask);
+    expect(budget.perBatch).toBe(12);
+  });
+
+  it('holds MAX_BATCHES batches even if every task of every iteration and outside used every retry', () => {
+    expect(budget.perBatchWorst).toBeGreaterThan(budget.perBatch);
+    expect(MAX_BATCHES * budget.perBatchWorst + budget.outsideWorst).toBeLessThanOrEqual(HISTORY_EVENT_QUOTA);
+  });
+
+  it('would not hold 15,000 single-credential batches (the setting the bound refuses)', () => {
+    expect(15_000 * budget.perBatch).toBeGreaterThan(HISTORY_EVENT_QUOTA);
+    expect(quotaProblem(15_000, 1)).toMatch(/maxCredentials 15000 with batchSize 1/);
+  });
+});
+
+describe('the payload of a run (256 KiB)', () => {
+  it('keeps MAX_BATCHES of the largest batch references under a fifth of the limit', () => {
+    expect(MAX_BATCHES * largestBatchRefBytes()).toBeLessThan(PAYLOAD_QUOTA_BYTES / 5);
+  });
+});
+
+describe('worstCaseBatches', () => {
+  /** Users with 1 to 3 credentials each, in a pseudo-random but repeatable order. */
+  function plan(credentials: number, seed: number): PlanItem[] {
+    const items: PlanItem[] = [];
+    let state = seed;
+    let user = 0;
+    while (items.length < credentials) {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      const count = Math.min(1 + (state % 3), credentials - items.length);
+      for (let i = 0; i < count; i++) {
+        items.push({ id: `u${user}/${i}`, userName: `u${user}` } as PlanItem);
+      }
+      user++;
+    }
+    return items;
+  }
+
+  it('is never below the batches toBatches makes, for any mix of users', () => {
+    for (const size of [1, 2, 3, 4, 5, 10, 25, 100]) {
+      for (const credentials of [1, 7, 50, 301, 1000]) {
+        for (const seed of [1, 2, 3]) {
+          const made = toBatches(plan(credentials, seed), size).length;
+          expect(made, `${credentials} credentials, batchSize ${size}`).toBeLessThanOrEqual(
+            worstCaseBatches(credentials, size),
+          );
+        }
+      }
+    }
+  });
+
+  it('gives the way out that quotaProblem names: either bound makes the pair safe', () => {
+    for (const size of [1, 5, 25, 100]) {
+      expect(quotaProblem(maxCredentialsFor(size), size)).toBeUndefined();
+    }
+    for (const max of [400, 5_000, 15_000]) {
+      expect(quotaProblem(max, minBatchSizeFor(max))).toBeUndefined();
+      expect(quotaProblem(max, minBatchSizeFor(max) - 1)).toBeDefined();
+    }
+  });
+});
