@@ -12,7 +12,7 @@ const STEP_FUNCTIONS_PAYLOAD_LIMIT = 262_144;
 async function run(users: number) {
   const seed = largeAccountSeed({ users, staleFraction: 0.05, now: NOW });
   const home = mkdtempSync(join(tmpdir(), 'credsweep-scale-'));
-  const result = await runDemo({ seed, now: NOW, home, approval: 'auto-approve', maxCredentials: 10_000 });
+  const result = await runDemo({ seed, now: NOW, home, approval: 'auto-approve', maxCredentials: 5_000 }); // at most 375 batches per run (docs/deploy.md quotas)
   const batches = readdirSync(join(result.evidenceDir, 'batches')).length;
   return { result, batches };
 }
