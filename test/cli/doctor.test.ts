@@ -43,17 +43,6 @@ const REGION = 'eu-west-1';
 const STATE_MACHINE_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:CredsweepRemediation`;
 const SENDER = 'credsweep@example.com';
 const APPROVERS = ['alice.sec@example.com', 'bob.sec@corp.example.org'];
-const FUNCTIONS = [
-  'GenerateReport',
-  'Analyze',
-  'RequestApproval',
-  'DisableConsole',
-  'DeactivateKeys',
-  'Verify',
-  'Backout',
-  'Report',
-  'ApprovalApi',
-];
 const ALARM = 'Credsweep-FailedRunsAlarm1A2B3C4D-XYZ';
 const roleArn = (id: string) => `arn:aws:iam::${ACCOUNT}:role/Credsweep-${id}Role-ABC`;
 
@@ -122,7 +111,7 @@ function healthyAccount() {
   cfn.on(ListStackResourcesCommand).resolves({
     ...meta,
     StackResourceSummaries: [
-      ...FUNCTIONS.map((id) => ({
+      ...FUNCTION_IDS.map((id) => ({
         LogicalResourceId: `${id}Function0A1B2C3D`,
         PhysicalResourceId: `Credsweep-${id}Function-XYZ`,
         ResourceType: 'AWS::Lambda::Function',

@@ -15,19 +15,10 @@ export const REGION = 'us-east-1';
 export const PARTITION = 'aws';
 export const STACK_NAME = 'Credsweep';
 
-/** The construct ids of the stack's functions (infra/stack.ts), as the recorder names callers. */
-export const FUNCTION_IDS = [
-  'GenerateReport',
-  'Analyze',
-  'RequestApproval',
-  'DisableConsole',
-  'DeactivateKeys',
-  'Verify',
-  'Backout',
-  'Report',
-  'ApprovalApi',
-] as const;
-export type FunctionId = (typeof FUNCTION_IDS)[number];
+/** The construct ids of the stack's functions, as the recorder names callers (one list: handlers/aws/permissions.ts). */
+import { FUNCTION_IDS, type FunctionId } from '../../handlers/aws/permissions.js';
+
+export { FUNCTION_IDS, type FunctionId };
 
 export interface CfnResource {
   Type: string;
