@@ -20,7 +20,11 @@ const stepOutput = z.looseObject({
   console: z.looseObject({ changed: n, skipped: n }).optional().catch(undefined),
   keys: z.looseObject({ changed: n, skipped: n }).optional().catch(undefined),
   verification: z.looseObject({ checked: n, failed: n }).optional().catch(undefined),
-  backout: z.looseObject({ restored: n, notChanged: n, failed: n }).partial().optional().catch(undefined),
+  backout: z
+    .looseObject({ restored: n, notChanged: n, skipped: n, failed: n })
+    .partial()
+    .optional()
+    .catch(undefined),
   evidence: z
     .looseObject({ outcome: z.string(), changed: n, restored: n })
     .partial()
@@ -69,7 +73,8 @@ export function stepDetail(step: Step): string {
           : '';
       case 'Backout':
         return o.backout
-          ? `${o.backout.restored ?? 0} restored, ${o.backout.notChanged ?? 0} found unchanged, ${o.backout.failed ?? 0} failed`
+          ? `${o.backout.restored ?? 0} restored, ${o.backout.notChanged ?? 0} found unchanged, ` +
+              `${o.backout.skipped ?? 0} left alone (changed since), ${o.backout.failed ?? 0} failed`
           : '';
       case 'Report':
       case 'ReportUnchanged':

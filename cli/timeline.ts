@@ -323,6 +323,14 @@ export function buildSteps(events: TimelineEvent[], record?: ExecutionRecord): S
 }
 
 const count = z.number().int().nonnegative();
+const backoutSkip = z.looseObject({
+  userName: z.string(),
+  credential: z.string(),
+  accessKeyId: z.string().nullable(),
+  reason: z.string(),
+  laterRun: z.string().nullable(),
+});
+export type BackoutSkipView = z.infer<typeof backoutSkip>;
 const object = <T extends z.ZodRawShape>(shape: T) => z.looseObject(shape).partial().nullish().catch(null);
 
 /** The workflow's state document at the top level (Start puts `request` and `outcome` in it). */
@@ -354,7 +362,14 @@ const stateDocument = z.looseObject({
     restored: count,
     skippedAtRecheck: count,
   }),
-  backout: object({ sourceExecutionId: z.string(), restored: count, notChanged: count, failed: count }),
+  backout: object({
+    sourceExecutionId: z.string(),
+    restored: count,
+    notChanged: count,
+    skipped: count,
+    failed: count,
+    skips: z.array(backoutSkip).catch([]),
+  }),
 });
 type StateDocument = z.infer<typeof stateDocument>;
 
@@ -430,6 +445,8 @@ export interface RunView {
   counts: RunCounts;
   evidenceKey: string | null;
   backoutOf: string | null;
+  /** Credentials a backout left alone, and why (the first ones; the evidence lists them all). */
+  backoutSkips: BackoutSkipView[];
   error: { error: string; cause: string } | null;
   steps: Step[];
 }
@@ -542,6 +559,7 @@ export function viewRun(record: ExecutionRecord, events: TimelineEvent[]): RunVi
     },
     evidenceKey: doc?.evidence?.evidenceKey ?? null,
     backoutOf: req?.backoutOf ?? null,
+    backoutSkips: doc?.backout?.skips ?? [],
     error,
     steps,
   };

@@ -37,7 +37,7 @@ export const AWS = {
     'updateAccessKey',
     'createLoginProfile',
   ),
-  store: use(dynamoStorePort, 'listLedger', 'updateLedger'),
+  store: use(dynamoStorePort, 'listLedger', 'updateLedger', 'holdLock', 'getLastChange', 'setLastChange'),
   secrets: use(awsSecretsPort, 'putSecret'),
 } satisfies FunctionAws;
 

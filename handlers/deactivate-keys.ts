@@ -19,7 +19,7 @@ export async function deactivateKeys(event: unknown, ports: Ports) {
  */
 export const AWS = {
   iam: use(awsIamPort, 'getUser', 'listAccessKeys', 'getAccessKeyLastUsed', 'updateAccessKey'),
-  store: use(dynamoStorePort, 'getApproval', 'recordIntent', 'updateLedger'),
+  store: use(dynamoStorePort, 'getApproval', 'recordIntent', 'updateLedger', 'holdLock', 'setLastChange'),
   blobs: use(s3BlobsPort, 'get'),
 } satisfies FunctionAws;
 

@@ -18,7 +18,7 @@ export async function report(event: unknown, ports: Ports) {
  * method fails (PortNotAvailable).
  */
 export const AWS = {
-  store: use(dynamoStorePort, 'getApproval', 'listLedger'),
+  store: use(dynamoStorePort, 'getApproval', 'listLedger', 'releaseLock'),
   blobs: use(s3BlobsPort, 'get', 'put'),
   mail: use(sesMailPort, 'send'),
 } satisfies FunctionAws;

@@ -53,6 +53,8 @@ export const WORKFLOW_TIMING = {
 /** The DynamoDB partition-key prefixes (handlers/aws/store.ts). */
 const APPROVAL_ITEMS = 'APPROVAL#*';
 const LEDGER_ITEMS = 'LEDGER#*';
+const CHANGE_ITEMS = 'CHANGE#*';
+const LOCK_ITEMS = 'LOCK#*';
 
 /** The S3 key prefix of everything the functions read and write (handlers/core/plan.ts). */
 const RUNS_PREFIX = 'runs/';
@@ -350,6 +352,16 @@ export class CredsweepStack extends Stack {
         sid: 'LedgerItems',
         resources: [table.tableArn],
         conditions: leadingKeys(LEDGER_ITEMS),
+      },
+      'change-item': {
+        sid: 'LastChangeItems',
+        resources: [table.tableArn],
+        conditions: leadingKeys(CHANGE_ITEMS),
+      },
+      'lock-item': {
+        sid: 'AccountGuardItems',
+        resources: [table.tableArn],
+        conditions: leadingKeys(LOCK_ITEMS),
       },
       'run-object': {
         sid: 'RunObjects',

@@ -11,7 +11,14 @@ import { printJson, printLine } from '../output.js';
 import { localRuns, type RunSource } from '../runs.js';
 import type { SourceFlags } from '../source-options.js';
 import { stepDetail } from '../step-detail.js';
-import { buildSteps, fromAwsHistory, type RunView, type TimelineEvent, viewRun } from '../timeline.js';
+import {
+  type BackoutSkipView,
+  buildSteps,
+  fromAwsHistory,
+  type RunView,
+  type TimelineEvent,
+  viewRun,
+} from '../timeline.js';
 
 /** Exit code of a run that ended FAILED, ABORTED or TIMED_OUT (as `credsweep demo`). */
 export const EXIT_RUN_FAILED = 3;
@@ -184,11 +191,21 @@ export function describeRun(view: RunView, evidenceAt: string | null): string[] 
     lines.push(['verified', `${c.verified} of ${c.verified + (c.verificationFailed ?? 0)} as expected`]);
   }
   if (view.backoutOf) lines.push(['backout of', view.backoutOf]);
+  for (const skip of view.backoutSkips) lines.push(['left alone', backoutSkipText(skip)]);
   if (view.error) lines.push(['error', `${view.error.error}: ${view.error.cause}`]);
   if (evidenceAt && e.status !== 'RUNNING')
     lines.push(['evidence', `${evidenceAt} (credsweep evidence ${e.name})`]);
   const width = Math.max(...lines.map(([k]) => k.length));
   return [`${e.name}  ${statusText(view)}`, ...lines.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)];
+}
+
+/** `alice access-key-1 AKIA…: changed later by run run-B (not restored)` */
+export function backoutSkipText(skip: BackoutSkipView): string {
+  const why =
+    skip.reason === 'changed-by-later-run'
+      ? `changed later by run ${(skip.laterRun ?? '?').split(':').pop()}`
+      : 'changed outside credsweep since this run';
+  return `${skip.userName} ${skip.credential}${skip.accessKeyId ? ` ${skip.accessKeyId}` : ''}: ${why}; not restored`;
 }
 
 function requestText(view: RunView): string {

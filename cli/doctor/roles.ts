@@ -56,6 +56,8 @@ function probes(d: Deployment): Record<ResourceKind, Probe> {
     'iam-user-change': { arns: [user], context: exemptTag(d, 'false') },
     'approval-item': { arns: [table], context: leadingKeys('APPROVAL#') },
     'ledger-item': { arns: [table], context: leadingKeys('LEDGER#') },
+    'change-item': { arns: [table], context: leadingKeys('CHANGE#') },
+    'lock-item': { arns: [table], context: leadingKeys('LOCK#') },
     'run-object': { arns: [`arn:${p}:s3:::${bucket}/runs/${PROBE}/plan.json`], context: [] },
     'run-bucket': { arns: [`arn:${p}:s3:::${bucket}`], context: [] },
     'mail-identity': { arns: mailTo.map((m) => `arn:${p}:ses:${r}:${a}:identity/${m}`), context: [] },

@@ -4,10 +4,18 @@
  * private files for secrets, and in-process waiters for task callbacks.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { lockTakeable } from '../../handlers/core/account-guard.js';
 import { CredsweepError } from '../../handlers/core/errors.js';
-import type { ApprovalRecord, DecisionRecord, LedgerEntry } from '../../handlers/core/types.js';
+import { lastChangeIs } from '../../handlers/core/last-change.js';
+import type {
+  AccountLock,
+  ApprovalRecord,
+  DecisionRecord,
+  LastChange,
+  LedgerEntry,
+} from '../../handlers/core/types.js';
 import type {
   BlobPort,
   MailPort,
@@ -64,6 +72,35 @@ export class FileStore implements StorePort {
 
   async listLedger(executionId: string): Promise<LedgerEntry[]> {
     return listJson<LedgerEntry>(this.ledgerDir(executionId));
+  }
+
+  private lastChangePath = (key: string) => join(this.dir, 'last-change', `${safeName(key)}.json`);
+  private lockPath = (accountId: string) => join(this.dir, 'locks', `${safeName(accountId)}.json`);
+
+  async getLastChange(credentialKey: string): Promise<LastChange | null> {
+    return readJson<LastChange>(this.lastChangePath(credentialKey));
+  }
+
+  // The read, the check and the write below run without an await between them: in one process
+  // (every local run) they are as atomic as DynamoDB's conditional writes.
+  async setLastChange(change: LastChange, expected?: LastChange | null): Promise<boolean> {
+    const path = this.lastChangePath(change.credentialKey);
+    if (!lastChangeIs(readJson<LastChange>(path), expected)) return false;
+    writeFileAtomic(path, JSON.stringify(change, null, 2));
+    return true;
+  }
+
+  async holdLock(lock: AccountLock): Promise<AccountLock> {
+    const path = this.lockPath(lock.accountId);
+    const current = readJson<AccountLock>(path);
+    if (!lockTakeable(current, lock)) return current as AccountLock;
+    writeFileAtomic(path, JSON.stringify(lock, null, 2));
+    return lock;
+  }
+
+  async releaseLock(accountId: string, holder: string): Promise<void> {
+    const path = this.lockPath(accountId);
+    if (readJson<AccountLock>(path)?.holder === holder) rmSync(path, { force: true });
   }
 }
 

@@ -19,6 +19,10 @@ export type ResourceKind =
   | 'approval-item'
   /** Ledger entries of the table (`dynamodb:LeadingKeys` `LEDGER#*`). */
   | 'ledger-item'
+  /** Each credential's last change by credsweep (`dynamodb:LeadingKeys` `CHANGE#*`). */
+  | 'change-item'
+  /** The one-run-per-account guard (`dynamodb:LeadingKeys` `LOCK#*`). */
+  | 'lock-item'
   /** Objects under `runs/` of the data bucket. */
   | 'run-object'
   /** The data bucket itself (so a missing object reads as NoSuchKey, not AccessDenied). */

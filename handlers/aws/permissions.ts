@@ -36,6 +36,8 @@ export const RESOURCE_KINDS: Readonly<Record<ResourceKind, string>> = {
   'iam-user-change': 'any user (`user/*`), denied on exempt users (tag and name)',
   'approval-item': 'approval records (`APPROVAL#*` items of the table)',
   'ledger-item': 'ledger entries (`LEDGER#*` items of the table)',
+  'change-item': "each credential's last change (`CHANGE#*` items of the table)",
+  'lock-item': 'the one-run-per-account guard (`LOCK#*` items of the table)',
   'run-object': 'objects under `runs/` of the data bucket',
   'run-bucket': 'the data bucket (a missing object then reads as NoSuchKey)',
   'mail-identity': 'the SES identities of the sender and the approvers',

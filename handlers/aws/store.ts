@@ -5,6 +5,8 @@
  * |----------|-------------------------|------------------|----------------------------------------|
  * | approval | `APPROVAL#<approvalId>` | `APPROVAL`       | the ApprovalRecord, `ttl`              |
  * | ledger   | `LEDGER#<executionId>`  | `ITEM#<itemId>`  | the LedgerEntry                        |
+ * | change   | `CHANGE#<credentialKey>`| `LAST`           | the LastChange of one credential       |
+ * | guard    | `LOCK#<accountId>`      | `LOCK`           | the AccountLock (one run at a time)    |
  *
  * `ttl` (epoch seconds) is the approval's expiresAt plus 30 days; enable TTL on that attribute so
  * old approvals (which hold a task token) disappear. Ledger entries are evidence and never expire.
@@ -13,13 +15,14 @@
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ApprovalRecord, DecisionRecord, LedgerEntry } from '../core/types.js';
+import type { AccountLock, ApprovalRecord, DecisionRecord, LastChange, LedgerEntry } from '../core/types.js';
 import type { StorePort } from '../ports/store.js';
 import type { PortPermissions } from './permission-types.js';
 import type { AwsEnv } from './ports.js';
@@ -39,6 +42,12 @@ export const STORE_PERMISSIONS = {
   recordIntent: { 'dynamodb:PutItem': 'ledger-item', 'dynamodb:GetItem': 'ledger-item' },
   updateLedger: { 'dynamodb:PutItem': 'ledger-item' },
   listLedger: { 'dynamodb:Query': 'ledger-item' },
+  getLastChange: { 'dynamodb:GetItem': 'change-item' },
+  // PutItem, conditional when another change is expected.
+  setLastChange: { 'dynamodb:PutItem': 'change-item' },
+  // Conditional PutItem; when it is held by another run, that lock is read back (GetItem).
+  holdLock: { 'dynamodb:PutItem': 'lock-item', 'dynamodb:GetItem': 'lock-item' },
+  releaseLock: { 'dynamodb:DeleteItem': 'lock-item' },
 } as const satisfies PortPermissions<StorePort>;
 
 /** How long an approval item outlives its expiry before DynamoDB TTL removes it. */
@@ -52,6 +61,9 @@ export const ledgerKey = (executionId: string, itemId: string) => ({
   pk: `LEDGER#${executionId}`,
   sk: `${ITEM_PREFIX}${itemId}`,
 });
+
+export const lastChangeKey = (credentialKey: string) => ({ pk: `CHANGE#${credentialKey}`, sk: 'LAST' });
+export const lockKey = (accountId: string) => ({ pk: `LOCK#${accountId}`, sk: 'LOCK' });
 
 /** The approval's `ttl` attribute: expiresAt + 30 days, in epoch seconds. */
 export function approvalTtl(expiresAt: string): number {
@@ -217,6 +229,83 @@ export class DynamoStore implements StorePort {
       startKey = out.LastEvaluatedKey;
     } while (startKey);
     return entries;
+  }
+
+  async getLastChange(credentialKey: string): Promise<LastChange | null> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: lastChangeKey(credentialKey), ConsistentRead: true }),
+    );
+    return out.Item ? withoutKeys<LastChange>(out.Item) : null;
+  }
+
+  /** A PutItem, conditional on the stored change when `expected` is given (null: none stored). */
+  async setLastChange(change: LastChange, expected?: LastChange | null): Promise<boolean> {
+    const condition =
+      expected === undefined
+        ? {}
+        : expected === null
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : {
+              ConditionExpression: 'executionId = :executionId AND #change = :change AND #at = :at',
+              ExpressionAttributeNames: { '#change': 'change', '#at': 'at' },
+              ExpressionAttributeValues: {
+                ':executionId': expected.executionId,
+                ':change': expected.change,
+                ':at': expected.at,
+              },
+            };
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...change, ...lastChangeKey(change.credentialKey) },
+          ...condition,
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+      return false;
+    }
+  }
+
+  /** PutItem if free, the holder's own, or expired; else reads the holder's (strongly consistent). */
+  async holdLock(lock: AccountLock): Promise<AccountLock> {
+    const key = lockKey(lock.accountId);
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...lock, ...key },
+          ConditionExpression: 'attribute_not_exists(pk) OR holder = :holder OR expiresAt <= :since',
+          ExpressionAttributeValues: { ':holder': lock.holder, ':since': lock.since },
+        }),
+      );
+      return lock;
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+      const out = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+      );
+      // Released between the two calls: try again once; a second loss names the new holder.
+      return out.Item ? withoutKeys<AccountLock>(out.Item) : this.holdLock(lock);
+    }
+  }
+
+  async releaseLock(accountId: string, holder: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: lockKey(accountId),
+          ConditionExpression: 'holder = :holder',
+          ExpressionAttributeValues: { ':holder': holder },
+        }),
+      );
+    } catch (err) {
+      // Not held (already released, or taken over after the lease): nothing to release.
+      if (!isConditionalCheckFailed(err)) throw err;
+    }
   }
 }
 

@@ -4,11 +4,20 @@
  * PasswordResetRequired=true; the password goes to the secrets port first, never to a log or mail.
  * The password meets the account's password policy, read once per run (only if a console password
  * is to be restored).
+ *
+ * A credential is restored only while the run being backed out is the last thing that changed it
+ * and it is still as that run left it. Otherwise it is left alone and the ledger entry says why:
+ * `changed-by-later-run` (naming the run: a later remediation, or another backout) or
+ * `changed-outside-credsweep` (a key found Active again, a login profile found present). The restore
+ * is claimed with a conditional write on the credential's last change, so of two backouts of one
+ * run exactly one restores; and a backout holds the account guard like any run that changes it.
  */
 import type { PasswordPolicy, Ports } from '../ports/index.js';
+import { holdAccount } from './account-guard.js';
 import { CredsweepError } from './errors.js';
+import { claimRestore, credentialKeyOf } from './last-change.js';
 import { generatePassword } from './password.js';
-import type { LedgerEntry } from './types.js';
+import type { BackoutSkip, LastChange, LedgerEntry } from './types.js';
 
 export interface BackoutTask {
   /** The execution running the backout. */
@@ -23,8 +32,24 @@ export interface BackoutResult {
   sourceExecutionId: string;
   restored: number;
   notChanged: number;
+  /** Left alone: changed since by a later run, or outside credsweep (`skips` says which). */
+  skipped: number;
   failed: number;
+  /** The first SKIPS_LISTED of them, for the execution history and the command line. */
+  skips: {
+    userName: string;
+    credential: LedgerEntry['credential'];
+    accessKeyId: string | null;
+    reason: BackoutSkip['reason'];
+    laterRun: string | null;
+  }[];
 }
+
+/** How many skips the task output names (the state payload stays small; the evidence has them all). */
+const SKIPS_LISTED = 20;
+
+/** Renew the account guard every this many credentials, so a long backout keeps it. */
+const RENEW_EVERY = 50;
 
 const nameOf = (executionId: string) => executionId.split(':').pop() ?? executionId;
 
@@ -75,6 +100,7 @@ async function restore(
   task: BackoutTask,
   entry: LedgerEntry,
   passwordPolicy: PolicyReader,
+  present: boolean,
 ): Promise<LedgerEntry> {
   const restoredAt = ports.now().toISOString();
   const done = { ...entry, status: 'restored' as const, restoredAt, restoredBy: task.executionId };
@@ -84,9 +110,9 @@ async function restore(
     return { ...done, after: 'Active' };
   }
   const secretName = passwordSecretName(task.passwordSecretPrefix, task.sourceExecutionId, entry.userName);
-  if (await looksUnchanged(ports, entry)) {
-    // Present although the ledger says it was deleted: an earlier attempt of this backout restored it
-    // (its password is in the secret of this name), or someone re-created it.
+  if (present) {
+    // Present after this backout claimed it: an earlier attempt of this backout restored it (its
+    // password is in the secret of this name).
     return { ...done, after: 'login profile present', secretRef: entry.secretRef ?? secretName };
   }
   const password = generatePassword(await passwordPolicy());
@@ -101,6 +127,47 @@ async function restore(
   return { ...done, after: 'login profile restored, reset required', secretRef };
 }
 
+type Verdict =
+  | { kind: 'restore'; present: boolean }
+  | { kind: 'not-changed' }
+  | { kind: 'skip'; skip: BackoutSkip };
+
+/** Whether `last` is a change made after this entry's own (by another run, or another backout). */
+function changedLater(entry: LedgerEntry, last: LastChange | null): boolean {
+  if (!last) return false;
+  if (last.executionId === entry.executionId && last.change === 'disabled') return false;
+  return last.at >= (entry.changedAt ?? entry.recordedAt);
+}
+
+/** What to do with one entry: restore it, record that it was never changed, or leave it and say why. */
+async function judge(ports: Ports, task: BackoutTask, entry: LedgerEntry): Promise<Verdict> {
+  const key = credentialKeyOf(ports.settings.accountId, entry);
+  const at = ports.now().toISOString();
+  const later = (last: LastChange): Verdict => ({
+    kind: 'skip',
+    skip: { reason: 'changed-by-later-run', laterRun: last.executionId, by: task.executionId, at },
+  });
+  const last = await ports.store.getLastChange(key);
+  const mine =
+    last?.executionId === task.executionId &&
+    last.change === 'restored' &&
+    last.backoutOf === entry.executionId;
+  // A retry of this backout after it claimed the credential: finish the restore.
+  if (mine) return { kind: 'restore', present: await looksUnchanged(ports, entry) };
+  if (last && changedLater(entry, last)) return later(last);
+  if (await looksUnchanged(ports, entry)) {
+    if (entry.status === 'intended') return { kind: 'not-changed' };
+    const found = entry.action === 'delete-login-profile' ? 'login profile present' : 'Active';
+    return {
+      kind: 'skip',
+      skip: { reason: 'changed-outside-credsweep', found, by: task.executionId, at },
+    };
+  }
+  if (await claimRestore(ports, entry, task.executionId, last)) return { kind: 'restore', present: false };
+  const winner = await ports.store.getLastChange(key);
+  return winner ? later(winner) : { kind: 'restore', present: false };
+}
+
 export async function backoutRun(ports: Ports, task: BackoutTask): Promise<BackoutResult> {
   const entries = await ports.store.listLedger(task.sourceExecutionId);
   const wanted = entries.filter(
@@ -111,13 +178,18 @@ export async function backoutRun(ports: Ports, task: BackoutTask): Promise<Backo
     sourceExecutionId: task.sourceExecutionId,
     restored: 0,
     notChanged: 0,
+    skipped: 0,
     failed: 0,
+    skips: [],
   };
   const failures: string[] = [];
   const passwordPolicy = policyReader(ports);
-  for (const entry of wanted) {
+  for (const [i, entry] of wanted.entries()) {
+    // Nothing to restore needs no guard: a run stopped by AccountBusy backs out without waiting.
+    if (i % RENEW_EVERY === 0) await holdAccount(ports, task.executionId);
     try {
-      if (entry.status === 'intended' && (await looksUnchanged(ports, entry))) {
+      const verdict = await judge(ports, task, entry);
+      if (verdict.kind === 'not-changed') {
         await ports.store.updateLedger({
           ...entry,
           status: 'skipped',
@@ -125,10 +197,22 @@ export async function backoutRun(ports: Ports, task: BackoutTask): Promise<Backo
           after: entry.before,
         });
         result.notChanged += 1;
-        continue;
+      } else if (verdict.kind === 'skip') {
+        await ports.store.updateLedger({ ...entry, backoutSkip: verdict.skip });
+        result.skipped += 1;
+        if (result.skips.length < SKIPS_LISTED) {
+          result.skips.push({
+            userName: entry.userName,
+            credential: entry.credential,
+            accessKeyId: entry.accessKeyId ?? null,
+            reason: verdict.skip.reason,
+            laterRun: verdict.skip.laterRun ?? null,
+          });
+        }
+      } else {
+        await ports.store.updateLedger(await restore(ports, task, entry, passwordPolicy, verdict.present));
+        result.restored += 1;
       }
-      await ports.store.updateLedger(await restore(ports, task, entry, passwordPolicy));
-      result.restored += 1;
     } catch (err) {
       if ((err as Error).name === 'Throttling') throw err;
       result.failed += 1;

@@ -13,6 +13,7 @@ import { planKey as planKeyOf, readPlan, runPrefix } from './plan.js';
 import { executionArnOf, type RunRequest } from './request.js';
 import type {
   ApprovalRecord,
+  BackoutSkip,
   CredentialKind,
   Finding,
   LedgerAction,
@@ -85,6 +86,11 @@ export interface CredentialRecord {
   /** Last use read live at the re-check, when it stopped the change. */
   liveLastUsed: string | null;
   restored: { at: string; by: string; state: string; secretRef: string | null } | null;
+  /**
+   * A backout left this change alone: a later run changed the credential, or it was found changed
+   * outside credsweep (see LedgerEntry.backoutSkip). The credential is as that later change left it.
+   */
+  backoutSkipped: BackoutSkip | null;
   /** Live state read back by Verify. */
   verification: { ok: boolean; expected: string; actual: string } | null;
 }
@@ -115,6 +121,17 @@ export interface BackoutEvidence {
   /** With a backout-mode request limited to some users. */
   users: string[] | null;
   restored: number;
+  /** Changes it left alone, each with why: changed later by another run (named), or outside credsweep. */
+  skipped: {
+    itemId: string;
+    userName: string;
+    credential: CredentialKind;
+    accessKeyId: string | null;
+    reason: BackoutSkip['reason'];
+    laterRun: string | null;
+    found: string | null;
+    at: string;
+  }[];
   /** Why the backout could not finish (outcome backout-failed). */
   error: ErrorInfo | null;
 }
@@ -286,6 +303,7 @@ function fromLedger(
             secretRef: entry.secretRef ?? null,
           }
         : null,
+    backoutSkipped: entry.backoutSkip ?? null,
     verification: check ? { ok: check.ok, expected: check.expected, actual: check.actual } : null,
   };
 }
@@ -300,6 +318,7 @@ const UNCHANGED = {
   changedAt: null,
   liveLastUsed: null,
   restored: null,
+  backoutSkipped: null,
   verification: null,
 } as const;
 
@@ -402,7 +421,15 @@ export function summarize(e: Omit<Evidence, 'summary'>): string {
       return `No approver decided before ${e.approval?.expiresAt ?? 'the window closed'}; nothing was changed.`;
     case 'backed-out':
       return e.execution.mode === 'backout'
-        ? `Backout of ${nameOf(e.backout?.sourceExecutionId ?? '?')}: ${plural(c.restored, 'credential')} restored.`
+        ? `Backout of ${nameOf(e.backout?.sourceExecutionId ?? '?')}: ${plural(c.restored, 'credential')} restored` +
+            (e.backout?.skipped.length
+              ? `; ${e.backout.skipped.length} left alone, changed since (${e.backout.skipped
+                  .map(
+                    (k) =>
+                      `${k.userName} ${k.credential}: ${k.laterRun ? `by run ${nameOf(k.laterRun)}` : 'outside credsweep'}`,
+                  )
+                  .join(', ')}).`
+              : '.')
         : `${e.error ? `${e.error.Error}: ` : ''}the run was backed out; ${plural(c.restored, 'credential')} restored, ${c.disabled} still disabled.`;
     case 'failed':
       return `Stopped before approval (${e.error?.Error ?? 'error'}: ${e.error?.Cause ?? 'no cause given'}); nobody was asked and nothing was changed.`;
@@ -433,8 +460,13 @@ export async function collectEvidence(ports: Ports, task: ReportTask): Promise<E
       : task.executionId;
   const restoredHere =
     sourceId !== task.executionId
-      ? (await ports.store.listLedger(sourceId)).filter((e) => e.restoredBy === task.executionId)
+      ? (await ports.store.listLedger(sourceId)).filter(
+          (e) => e.restoredBy === task.executionId || e.backoutSkip?.by === task.executionId,
+        )
       : [];
+  const leftAlone = [...(sourceId === task.executionId ? ownLedger : restoredHere)].filter(
+    (e) => e.backoutSkip?.by === task.executionId,
+  );
   const normalise = (e: ErrorInfo | null | undefined) =>
     e ? { Error: e.Error, Cause: causeMessage(e.Cause) } : null;
   const error = normalise(task.error);
@@ -507,6 +539,16 @@ export async function collectEvidence(ports: Ports, task: ReportTask): Promise<E
           trigger: backoutTrigger(task.outcome, mode, error),
           users: mode === 'backout' ? (task.request?.users ?? null) : null,
           restored: count('restored'),
+          skipped: leftAlone.map((e) => ({
+            itemId: e.itemId,
+            userName: e.userName,
+            credential: e.credential,
+            accessKeyId: e.accessKeyId ?? null,
+            reason: e.backoutSkip?.reason ?? 'changed-outside-credsweep',
+            laterRun: e.backoutSkip?.laterRun ?? null,
+            found: e.backoutSkip?.found ?? null,
+            at: e.backoutSkip?.at ?? '',
+          })),
           error: backoutError,
         }
       : null,

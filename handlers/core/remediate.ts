@@ -5,7 +5,9 @@
  * made while that entry says `intended`.
  */
 import type { Ports } from '../ports/index.js';
+import { holdAccount } from './account-guard.js';
 import { InputError } from './errors.js';
+import { recordDisabled } from './last-change.js';
 import { readBatch } from './plan.js';
 import { isStale } from './staleness.js';
 import type { BatchRef, LedgerEntry, PlanItem } from './types.js';
@@ -60,12 +62,9 @@ async function applyItem(
   });
   if (entry.status !== 'intended') return entry.status === 'skipped' ? 'skipped' : 'changed';
   const after = await change();
-  await ports.store.updateLedger({
-    ...entry,
-    status: 'changed',
-    after,
-    changedAt: ports.now().toISOString(),
-  });
+  const changedAt = ports.now().toISOString();
+  await ports.store.updateLedger({ ...entry, status: 'changed', after, changedAt });
+  await recordDisabled(ports, entry, changedAt);
   return 'changed';
 }
 
@@ -79,6 +78,8 @@ async function runBatch(
   handle: (item: PlanItem) => Promise<'changed' | 'skipped'>,
 ): Promise<BatchResult> {
   const items = (await readBatch(ports.blobs, task.batch.key)).filter(filter);
+  // One run changes an account at a time: take (or renew) the guard before the first change.
+  if (items.length > 0) await holdAccount(ports, task.executionId);
   const result: BatchResult = { changed: 0, skipped: 0 };
   for (const item of items) result[await handle(item)] += 1;
   return result;

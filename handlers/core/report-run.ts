@@ -3,6 +3,7 @@
  * other under `runs/<execution name>/`) and mails a summary to the approvers.
  */
 import type { Ports } from '../ports/index.js';
+import { releaseAccount } from './account-guard.js';
 import { collectEvidence, type Evidence, type ReportTask, writeEvidence } from './evidence.js';
 import { escapeHtml } from './evidence-html.js';
 import { visible } from './visible-text.js';
@@ -43,6 +44,8 @@ export function summaryMail(e: Evidence): { subject: string; text: string; html:
 }
 
 export async function reportRun(ports: Ports, task: ReportTask): Promise<ReportResult> {
+  // Every ending passes here: the run lets the account go (a no-op when it never took it).
+  await releaseAccount(ports, task.executionId);
   const evidence = await collectEvidence(ports, task);
   const evidenceKey = await writeEvidence(ports, evidence);
   if (task.outcome !== 'nothing-to-do' && task.outcome !== 'dry-run') {

@@ -113,6 +113,11 @@ export interface LedgerEntry {
     | 'gone'
     | 'exempt-tag'
     | 'not-changed';
+  /**
+   * Set by a backout that left this change alone: a later run changed the credential since, or it is
+   * no longer as this run left it (changed outside credsweep). The entry stays `changed`.
+   */
+  backoutSkip?: BackoutSkip;
   /** Live last use seen at re-check, when it caused a skip. */
   liveLastUsed?: string | null;
   /** For restored console passwords: where the new password is kept (never the password). */
@@ -122,6 +127,44 @@ export interface LedgerEntry {
   restoredAt?: string;
   /** Execution that restored it (itself, or a later backout-mode execution). */
   restoredBy?: string;
+}
+
+export type BackoutSkipReason = 'changed-by-later-run' | 'changed-outside-credsweep';
+
+export interface BackoutSkip {
+  reason: BackoutSkipReason;
+  /** The execution that changed it later (reason `changed-by-later-run`). */
+  laterRun?: string;
+  /** What the credential was found to be at the backout ("Active", "login profile present"). */
+  found?: string;
+  /** The backout execution that checked, and when. */
+  by: string;
+  at: string;
+}
+
+/**
+ * The latest change credsweep made to one credential, across runs: one item per credential
+ * (`credentialKey`), written with the ledger entry of each change and each restore. A backout
+ * restores a credential only while the run it backs out is still its last change.
+ */
+export interface LastChange {
+  /** `<accountId>/<userName>/<accessKeyId or console-password>` */
+  credentialKey: string;
+  executionId: string;
+  change: 'disabled' | 'restored';
+  /** For a restore: the run whose change it undid. */
+  backoutOf?: string;
+  at: string;
+}
+
+/** The guard that lets one run change an account at a time: held by one execution, for a lease. */
+export interface AccountLock {
+  accountId: string;
+  /** The execution holding it. */
+  holder: string;
+  since: string;
+  /** The lease: renewed by each task of the holder; once past, another run may take the account. */
+  expiresAt: string;
 }
 
 export type Decision = 'approved' | 'rejected';

@@ -1,5 +1,5 @@
 /** Approvals and the write-ahead ledger. AWS: DynamoDB (handlers/aws/store.ts); local: JSON files. */
-import type { ApprovalRecord, DecisionRecord, LedgerEntry } from '../core/types.js';
+import type { AccountLock, ApprovalRecord, DecisionRecord, LastChange, LedgerEntry } from '../core/types.js';
 
 export interface StorePort {
   putApproval(approval: ApprovalRecord): Promise<void>;
@@ -20,4 +20,22 @@ export interface StorePort {
   /** Replaces an existing entry (same executionId and itemId). */
   updateLedger(entry: LedgerEntry): Promise<void>;
   listLedger(executionId: string): Promise<LedgerEntry[]>;
+
+  /** The latest credsweep change of a credential (see LastChange), or null when none is recorded. */
+  getLastChange(credentialKey: string): Promise<LastChange | null>;
+  /**
+   * Writes the credential's last change. With `expected` (a conditional write): only while the stored
+   * one is still `expected` (same executionId, change and at; null: none stored). Returns whether it
+   * was written; a lost race returns false and changes nothing.
+   */
+  setLastChange(change: LastChange, expected?: LastChange | null): Promise<boolean>;
+
+  /**
+   * Takes or renews the account guard for `lock.holder`: written only when there is no lock, the
+   * lock is the holder's own, or its lease has expired before `lock.since` (a conditional write).
+   * Returns the lock stored after the call: the holder's, or the other run's that holds it.
+   */
+  holdLock(lock: AccountLock): Promise<AccountLock>;
+  /** Removes the guard only if `holder` holds it (a conditional delete); otherwise nothing. */
+  releaseLock(accountId: string, holder: string): Promise<void>;
 }

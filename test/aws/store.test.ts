@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -352,6 +353,83 @@ describe('DynamoStore', () => {
       // Assess
       expect(entries).toEqual([]);
       expect(docMock).toHaveReceivedCommandOnce(QueryCommand);
+    });
+  });
+});
+
+describe('DynamoStore: last change of a credential and the account guard', () => {
+  let store: DynamoStore;
+  beforeEach(() => {
+    docMock.reset();
+    store = new DynamoStore(docMock as unknown as DynamoDBDocumentClient, TABLE);
+  });
+  afterEach(() => docMock.reset());
+
+  const change = {
+    credentialKey: '123456789012/alice/AKIAONE',
+    executionId: EXECUTION,
+    change: 'disabled' as const,
+    at: '2025-03-01T12:00:01.000Z',
+  };
+  const lock = {
+    accountId: '123456789012',
+    holder: EXECUTION,
+    since: '2025-03-01T12:00:00.000Z',
+    expiresAt: '2025-03-01T13:00:00.000Z',
+  };
+
+  it('claims a restore with a write conditional on the change it read, and reports a lost race', async () => {
+    docMock.on(PutCommand).resolvesOnce(meta).rejectsOnce(conditionFailed());
+    const restore = {
+      ...change,
+      executionId: `${EXECUTION}-b`,
+      change: 'restored' as const,
+      backoutOf: EXECUTION,
+    };
+
+    await expect(store.setLastChange(restore, change)).resolves.toBe(true);
+    await expect(store.setLastChange(restore, change)).resolves.toBe(false);
+
+    expect(docMock).toHaveReceivedCommandWith(PutCommand, {
+      TableName: TABLE,
+      Item: { ...restore, pk: 'CHANGE#123456789012/alice/AKIAONE', sk: 'LAST' },
+      ConditionExpression: 'executionId = :executionId AND #change = :change AND #at = :at',
+      ExpressionAttributeValues: { ':executionId': EXECUTION, ':change': 'disabled', ':at': change.at },
+    });
+  });
+
+  it('writes a first change only when none is stored, and any change unconditionally without expected', async () => {
+    docMock.on(PutCommand).resolves(meta);
+    await store.setLastChange(change, null);
+    await store.setLastChange(change);
+    const calls = docMock.commandCalls(PutCommand).map((c) => c.args[0].input.ConditionExpression);
+    expect(calls).toEqual(['attribute_not_exists(pk)', undefined]);
+  });
+
+  it('takes the guard when free, its own or expired; otherwise returns the holder read consistently', async () => {
+    const other = { ...lock, holder: `${EXECUTION}-other` };
+    docMock.on(PutCommand).rejects(conditionFailed());
+    docMock.on(GetCommand).resolves({ Item: { ...other, pk: 'LOCK#123456789012', sk: 'LOCK' } });
+
+    await expect(store.holdLock(lock)).resolves.toEqual(other);
+
+    expect(docMock).toHaveReceivedCommandWith(PutCommand, {
+      ConditionExpression: 'attribute_not_exists(pk) OR holder = :holder OR expiresAt <= :since',
+      ExpressionAttributeValues: { ':holder': EXECUTION, ':since': lock.since },
+    });
+    expect(docMock).toHaveReceivedCommandWith(GetCommand, {
+      Key: { pk: 'LOCK#123456789012', sk: 'LOCK' },
+      ConsistentRead: true,
+    });
+  });
+
+  it('releases the guard only for its holder, and quietly when another holds it', async () => {
+    docMock.on(DeleteCommand).rejects(conditionFailed());
+    await expect(store.releaseLock('123456789012', EXECUTION)).resolves.toBeUndefined();
+    expect(docMock).toHaveReceivedCommandWith(DeleteCommand, {
+      Key: { pk: 'LOCK#123456789012', sk: 'LOCK' },
+      ConditionExpression: 'holder = :holder',
+      ExpressionAttributeValues: { ':holder': EXECUTION },
     });
   });
 });

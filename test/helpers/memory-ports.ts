@@ -4,11 +4,15 @@
  * `journal` lists the writes in order (e.g. `putApproval <id>` before `mail <to>`).
  */
 import type { ApprovalApiEvent } from '../../handlers/approval-api.js';
+import { lockTakeable } from '../../handlers/core/account-guard.js';
 import { groupFields } from '../../handlers/core/approval-decision.js';
 import { CredsweepError } from '../../handlers/core/errors.js';
+import { lastChangeIs } from '../../handlers/core/last-change.js';
 import type {
+  AccountLock,
   ApprovalRecord,
   DecisionRecord,
+  LastChange,
   LedgerEntry,
   Plan,
   PlanItem,
@@ -78,6 +82,32 @@ export class MemoryStore implements StorePort {
 
   async listLedger(executionId: string): Promise<LedgerEntry[]> {
     return [...this.ledger.values()].filter((entry) => entry.executionId === executionId).map(copy);
+  }
+
+  readonly lastChanges = new Map<string, LastChange>();
+  readonly locks = new Map<string, AccountLock>();
+
+  async getLastChange(credentialKey: string): Promise<LastChange | null> {
+    const found = this.lastChanges.get(credentialKey);
+    return found ? copy(found) : null;
+  }
+
+  async setLastChange(change: LastChange, expected?: LastChange | null): Promise<boolean> {
+    if (!lastChangeIs(this.lastChanges.get(change.credentialKey) ?? null, expected)) return false;
+    this.lastChanges.set(change.credentialKey, copy(change));
+    this.journal.push(`setLastChange ${change.credentialKey} ${change.change} ${change.executionId}`);
+    return true;
+  }
+
+  async holdLock(lock: AccountLock): Promise<AccountLock> {
+    const current = this.locks.get(lock.accountId) ?? null;
+    if (!lockTakeable(current, lock)) return copy(current as AccountLock);
+    this.locks.set(lock.accountId, copy(lock));
+    return copy(lock);
+  }
+
+  async releaseLock(accountId: string, holder: string): Promise<void> {
+    if (this.locks.get(accountId)?.holder === holder) this.locks.delete(accountId);
   }
 }
 

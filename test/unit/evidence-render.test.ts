@@ -27,6 +27,7 @@ function record(overrides: Partial<CredentialRecord>): CredentialRecord {
     changedAt: '2026-11-26T12:05:01.000Z',
     liveLastUsed: null,
     restored: null,
+    backoutSkipped: null,
     verification: { ok: true, expected: 'no login profile', actual: 'no login profile' },
     ...overrides,
   };
