@@ -19,7 +19,7 @@ export async function analyze(event: unknown, ports: Ports) {
  */
 export const AWS = {
   iam: use(awsIamPort, 'getCredentialReport', 'getUser', 'listAccessKeys'),
-  blobs: use(s3BlobsPort, 'put'),
+  blobs: use(s3BlobsPort, 'get', 'put'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => analyze(event, awsPorts(AWS));

@@ -11,16 +11,17 @@ import {
   DEFAULT_THRESHOLD_DAYS,
   PASSWORD_SECRET_PREFIX,
 } from '../../handlers/core/defaults.js';
-import { CredsweepError } from '../../handlers/core/errors.js';
+import { CredsweepError, InputError } from '../../handlers/core/errors.js';
 import type { Evidence } from '../../handlers/core/evidence.js';
 import { evidenceKey } from '../../handlers/core/evidence.js';
 import { runPrefix } from '../../handlers/core/plan.js';
+import { runRequestSchema } from '../../handlers/core/request.js';
 import type { LedgerEntry } from '../../handlers/core/types.js';
 import type { Ports, Settings } from '../../handlers/ports/index.js';
 import { startApprovalServer } from './approval-server.js';
 import { actAsApprover } from './auto-approver.js';
 import { type EngineResult, type EventLog, type FailAt, runLocal } from './engine.js';
-import { saveExecution, toHistoryEvent } from './executions.js';
+import { reserveExecution, saveExecution, toHistoryEvent } from './executions.js';
 import { writeFileAtomic } from './files.js';
 import { FileBlobs, FileSecrets, FileStore, LocalTaskCallbacks, Outbox } from './local-ports.js';
 import { SandboxAccount } from './sandbox-account.js';
@@ -141,6 +142,44 @@ export function demoExecutionName(now: Date): string {
 }
 
 export async function runDemo(opts: DemoOptions): Promise<DemoResult & { sandbox: SandboxAccount }> {
+  // Before anything runs or is written: the input is what the workflow accepts, and the name is new.
+  const input: Record<string, unknown> = opts.backoutOf
+    ? {
+        mode: 'backout',
+        backoutOf: opts.backoutOf,
+        ...(opts.users ? { users: opts.users } : {}),
+        startedBy: opts.startedBy ?? 'credsweep backout --local',
+      }
+    : {
+        ...(opts.days !== undefined ? { days: opts.days } : {}),
+        ...(opts.maxCredentials !== undefined ? { maxCredentials: opts.maxCredentials } : {}),
+        ...(opts.users ? { users: opts.users } : {}),
+        ...(opts.dryRun ? { dryRun: true } : {}),
+        startedBy: opts.startedBy ?? 'credsweep demo',
+      };
+  const parsed = runRequestSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new InputError(
+      `invalid run input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  }
+  const executionName = opts.executionName ?? demoExecutionName(opts.now);
+  const startedAt = new Date();
+  const arn = `arn:aws:states:us-east-1:${opts.seed.accountId}:execution:credsweep-remediation:${executionName}`;
+  reserveExecution(opts.home, {
+    executionArn: arn,
+    name: executionName,
+    stateMachineArn: arn.replace(':execution:', ':stateMachine:').replace(/:[^:]+$/, ''),
+    status: 'RUNNING',
+    pid: process.pid,
+    startDate: startedAt.toISOString(),
+    stopDate: null,
+    input,
+    output: null,
+    error: null,
+    cause: null,
+    events: [],
+  });
   const started = Date.now();
   const clock = () => new Date(opts.now.getTime() + (Date.now() - started));
   const sandbox = new SandboxAccount(opts.seed, {
@@ -197,7 +236,6 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { sandbox
   };
   const server = await startApprovalServer(ports, { port: opts.port ?? 0 });
   settings.approvalBaseUrl = server.url;
-  const executionName = opts.executionName ?? demoExecutionName(opts.now);
 
   const approver =
     opts.approval === 'auto-approve' || opts.approval === 'auto-reject'
@@ -211,21 +249,6 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { sandbox
         : Promise.resolve();
 
   try {
-    const input: Record<string, unknown> = opts.backoutOf
-      ? {
-          mode: 'backout',
-          backoutOf: opts.backoutOf,
-          ...(opts.users ? { users: opts.users } : {}),
-          startedBy: opts.startedBy ?? 'credsweep backout --local',
-        }
-      : {
-          ...(opts.days !== undefined ? { days: opts.days } : {}),
-          ...(opts.maxCredentials !== undefined ? { maxCredentials: opts.maxCredentials } : {}),
-          ...(opts.users ? { users: opts.users } : {}),
-          ...(opts.dryRun ? { dryRun: true } : {}),
-          startedBy: opts.startedBy ?? 'credsweep demo',
-        };
-    const startedAt = new Date();
     const result = await runLocal({
       ports,
       callbacks,

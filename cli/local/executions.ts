@@ -3,7 +3,9 @@
  * each local run is kept as `<home>/executions/<name>.json`, so `status`, `history`, `show` and
  * `backout` work with `--local` the way they do against AWS.
  */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CredsweepError } from '../../handlers/core/errors.js';
 import type { EventLog } from './engine.js';
 import { listJson, readJson, safeName, writeFileAtomic } from './files.js';
 
@@ -23,7 +25,9 @@ export interface LocalExecution {
   executionArn: string;
   name: string;
   stateMachineArn: string;
-  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+  /** The process running it, while RUNNING: a record whose process is gone reads as ABORTED. */
+  pid?: number;
   startDate: string;
   stopDate: string | null;
   input: Record<string, unknown>;
@@ -59,10 +63,60 @@ export function saveExecution(home: string, execution: LocalExecution): void {
 
 export function readExecution(home: string, nameOrArn: string): LocalExecution | null {
   const name = nameOrArn.split(':').pop() ?? nameOrArn;
-  return readJson<LocalExecution>(join(dir(home), `${safeName(name)}.json`));
+  const found = readJson<LocalExecution>(join(dir(home), `${safeName(name)}.json`));
+  return found ? settled(found) : null;
 }
 
 /** Newest first. */
 export function listExecutions(home: string): LocalExecution[] {
-  return listJson<LocalExecution>(dir(home)).sort((a, b) => b.startDate.localeCompare(a.startDate));
+  return listJson<LocalExecution>(dir(home))
+    .map(settled)
+    .sort((a, b) => b.startDate.localeCompare(a.startDate));
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A RUNNING record whose process has gone (Ctrl-C, a crash) ended there: ABORTED, as Step Functions says. */
+function settled(execution: LocalExecution): LocalExecution {
+  if (execution.status !== 'RUNNING' || execution.pid === undefined || alive(execution.pid)) return execution;
+  return { ...execution, status: 'ABORTED', error: 'Aborted', cause: 'the process running it ended' };
+}
+
+/**
+ * Claims a run's name before anything runs: creates its RUNNING record, refusing a name that already
+ * has a record or a ledger (a run's name is its identity for good; Step Functions says
+ * ExecutionAlreadyExists).
+ */
+export function reserveExecution(home: string, execution: LocalExecution): void {
+  const existing = readExecution(home, execution.name);
+  const ledger = existsSync(join(home, 'store', 'ledger', safeName(execution.name)));
+  if (existing || ledger) {
+    const what = existing
+      ? `started ${existing.startDate}, ${existing.status.toLowerCase()}`
+      : 'it has a ledger';
+    throw new CredsweepError(
+      'ExecutionAlreadyExists',
+      `a run named ${execution.name} already exists in ${home} (${what}); a run's name is its identity, ` +
+        'so nothing was run or changed: choose another --name.',
+    );
+  }
+  mkdirSync(dir(home), { recursive: true });
+  try {
+    writeFileSync(join(dir(home), `${safeName(execution.name)}.json`), JSON.stringify(execution, null, 2), {
+      flag: 'wx',
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    throw new CredsweepError(
+      'ExecutionAlreadyExists',
+      `a run named ${execution.name} was started in ${home} at the same moment; nothing was run or changed.`,
+    );
+  }
 }

@@ -6,6 +6,7 @@ import { parseCredentialReport } from './credential-report.js';
 import { BlastRadiusExceeded } from './errors.js';
 import { itemId, planKey, storePlan } from './plan.js';
 import { maxCredentialsOf, type RunRequest } from './request.js';
+import { refuseReusedName } from './run-identity.js';
 import { analyzeReport } from './staleness.js';
 import type { BatchRef, Finding, Plan, PlanItem, ReportDate, ReportRow, Skipped } from './types.js';
 
@@ -40,6 +41,7 @@ export async function analyzeRun(
   executionId: string,
   request: RunRequest,
 ): Promise<AnalyzeResult> {
+  await refuseReusedName(ports, executionId);
   const { iam, settings } = ports;
   const now = ports.now();
   const days = request.days ?? settings.thresholdDays;

@@ -6,6 +6,7 @@ import type { Ports } from '../ports/index.js';
 import { releaseAccount } from './account-guard.js';
 import { collectEvidence, type Evidence, type ReportTask, writeEvidence } from './evidence.js';
 import { escapeHtml } from './evidence-html.js';
+import { RUN_NAME_REUSED } from './run-identity.js';
 import { visible } from './visible-text.js';
 
 export interface ReportResult {
@@ -46,6 +47,10 @@ export function summaryMail(e: Evidence): { subject: string; text: string; html:
 export async function reportRun(ports: Ports, task: ReportTask): Promise<ReportResult> {
   // Every ending passes here: the run lets the account go (a no-op when it never took it).
   await releaseAccount(ports, task.executionId);
+  if (task.error?.Error === RUN_NAME_REUSED) {
+    // The records under this name are an earlier run's: nothing of this run may replace them.
+    return { outcome: task.outcome, evidenceKey: '', changed: 0, restored: 0, skippedAtRecheck: 0 };
+  }
   const evidence = await collectEvidence(ports, task);
   const evidenceKey = await writeEvidence(ports, evidence);
   if (task.outcome !== 'nothing-to-do' && task.outcome !== 'dry-run') {

@@ -137,3 +137,38 @@ describe('two backouts of one run at once', () => {
     expect(secrets).toHaveLength(ledger.filter((e) => e.credential === 'console-password').length);
   });
 });
+
+describe("a run's name is its identity", () => {
+  it('start --local --name <an earlier run> exits non-zero and leaves the home byte-for-byte unchanged', async () => {
+    const home = tempHome();
+    const a = await runCli(['demo', '--auto-approve', '--json', '--home', home]);
+    const runA = JSON.parse(a.stdout).executionName as string;
+    const snapshot = () =>
+      ['sandbox.json', `executions/${runA}.json`, `runs/${runA}/evidence.json`]
+        .map((f) => readFileSync(join(home, f)))
+        .concat(
+          readdirSync(join(home, 'store', 'ledger', runA)).map((f) =>
+            readFileSync(join(home, 'store', 'ledger', runA, f)),
+          ),
+        );
+    const before = snapshot();
+    const outbox = readdirSync(join(home, 'outbox')).length;
+
+    const again = await runCli([
+      'start',
+      '--local',
+      '--home',
+      home,
+      '--name',
+      runA,
+      '--days',
+      '1',
+      '--auto-approve',
+    ]);
+
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain(`a run named ${runA} already exists in ${home}`);
+    expect(snapshot()).toEqual(before);
+    expect(readdirSync(join(home, 'outbox'))).toHaveLength(outbox);
+  });
+});

@@ -115,3 +115,23 @@ describe('the account guard', () => {
     });
   });
 });
+
+describe("a run's identity on AWS (Step Functions frees a name after 90 days)", () => {
+  it('Analyze refuses an execution whose name an earlier run used, and its Report overwrites nothing', async () => {
+    const { h } = await approved();
+    const plan = await h.ports.blobs.get('runs/run-1/plan.json');
+
+    await expect(analyzeRun(h.ports, RUN, { mode: 'remediate', days: 1 })).rejects.toMatchObject({
+      name: 'RunNameReused',
+      message: expect.stringMatching(/^an earlier run named run-1 has records/),
+    });
+    await reportRun(h.ports, {
+      executionId: RUN,
+      outcome: 'failed',
+      error: { Error: 'RunNameReused', Cause: 'an earlier run named run-1 has records' },
+    });
+
+    expect(await h.ports.blobs.get('runs/run-1/plan.json')).toBe(plan);
+    await expect(h.ports.blobs.get('runs/run-1/evidence.json')).rejects.toMatchObject({ name: 'NoSuchKey' });
+  });
+});

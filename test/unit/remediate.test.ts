@@ -62,7 +62,10 @@ describe('analyze: the plan', () => {
       name: 'BlastRadiusExceeded',
     });
     expect((await readPlan(h.ports.blobs, 'runs/run-1/plan.json')).items).toHaveLength(4);
-    await expect(analyzeRun(h.ports, EXEC, { mode: 'remediate', maxCredentials: 4 })).resolves.toMatchObject({
+    // A new run (a run's name is its identity: the stopped run's name is not reused).
+    await expect(
+      analyzeRun(h.ports, `${EXEC}-again`, { mode: 'remediate', maxCredentials: 4 }),
+    ).resolves.toMatchObject({
       total: 4,
     });
   });
