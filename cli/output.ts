@@ -20,7 +20,7 @@ export function errorLine(message: string): string {
   return `credsweep: ${visible(message)}\n`;
 }
 
-/** A warning or error line on stderr. */
-export function printError(message: string): void {
-  process.stderr.write(errorLine(message));
+/** A warning or error line on stderr (`credsweep: ` first unless `prefixed` is false). */
+export function printError(message: string, prefixed = true): void {
+  process.stderr.write(prefixed ? errorLine(message) : `${visible(message)}\n`);
 }

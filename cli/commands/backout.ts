@@ -7,7 +7,7 @@ import { InputError } from '../../handlers/core/errors.js';
 import { callerArn, startExecution } from '../aws/executions.js';
 import { awsRuns } from '../aws/runs.js';
 import { resolveTarget } from '../aws/target.js';
-import { localRuns } from '../runs.js';
+import { localRuns, type RunSource, readEvidence } from '../runs.js';
 import type { SourceFlags } from '../source-options.js';
 import type { RunView } from '../timeline.js';
 import {
@@ -54,13 +54,34 @@ export async function backout(ref: string, flags: BackoutFlags): Promise<void> {
   process.exitCode = await backoutRun(ref, flags);
 }
 
+/**
+ * With --users, every named user must be one the run changed (its evidence lists them): a name it
+ * did not change would restore nothing and look like success.
+ */
+async function checkUsers(source: RunSource, view: RunView, users: string[] | undefined): Promise<void> {
+  if (!users) return;
+  const evidence = await readEvidence(source, view).catch(() => null);
+  if (!evidence) return; // No evidence to check against (still being written, or unreadable): the ledger decides.
+  const changed = new Set(evidence.changes.map((c) => c.userName));
+  const unknown = users.filter((u) => !changed.has(u));
+  if (unknown.length > 0) {
+    throw new InputError(
+      `${view.execution.name} changed nothing of ${unknown.join(', ')} (its ledger names ` +
+        `${changed.size > 0 ? [...changed].join(', ') : 'no user'}); nothing was backed out. ` +
+        'Name only users it changed (credsweep show lists them).',
+    );
+  }
+}
+
 async function backoutRun(ref: string, flags: BackoutFlags): Promise<number> {
   const say = (line: string) => {
     if (!flags.json) printLine(line);
   };
   if (flags.local) {
-    const source = await localRuns(flags.home).view(ref);
+    const runs = localRuns(flags.home);
+    const source = await runs.view(ref);
     checkSource(source);
+    await checkUsers(runs, source, flags.users);
     validateRequest({
       mode: 'backout',
       backoutOf: source.execution.executionArn,
@@ -84,8 +105,10 @@ async function backoutRun(ref: string, flags: BackoutFlags): Promise<number> {
     ...(flags.stack !== undefined ? { stack: flags.stack } : {}),
     ...(flags.stateMachine !== undefined ? { stateMachine: flags.stateMachine } : {}),
   });
-  const source = await awsRuns(target).view(ref);
+  const runs = awsRuns(target);
+  const source = await runs.view(ref);
   checkSource(source);
+  await checkUsers(runs, source, flags.users);
   // Always the full ARN: the ledger is keyed by execution ARN.
   const input = validateRequest({
     mode: 'backout',

@@ -5,7 +5,7 @@ import type { FailAt } from '../local/engine.js';
 import { toHistoryEvent } from '../local/executions.js';
 import { SAMPLE_EXEMPT_USERS, sampleSeed } from '../local/sample-account.js';
 import { parseSeed } from '../local/seed.js';
-import { printJson } from '../output.js';
+import { printError, printJson } from '../output.js';
 import { fromLocalEvents, type TimelineEvent } from '../timeline.js';
 import { approvalLinkPrinter, ProgressPrinter, printLine } from './common.js';
 import { readUserFile } from './options.js';
@@ -70,7 +70,12 @@ export async function demo(flags: DemoFlags): Promise<void> {
       events.push(...fromLocalEvents([toHistoryEvent(event)]));
       printer.update(events);
     },
-    onApprovalLink: approvalLinkPrinter(say, approval === 'manual', flags.home),
+    // With --json stdout is one JSON object: the link a person must open goes to stderr.
+    onApprovalLink: approvalLinkPrinter(
+      flags.json ? (line) => printError(line, false) : say,
+      approval === 'manual',
+      flags.home,
+    ),
   });
   const { sandbox, ...summary } = result;
   if (flags.stateOut) writeFileSync(flags.stateOut, `${JSON.stringify(sandbox.toSeed(), null, 2)}\n`);

@@ -10,6 +10,7 @@ import { EXECUTION_NAME, resolveTarget } from '../aws/target.js';
 import type { ApprovalMode } from '../local/demo-run.js';
 import { toHistoryEvent } from '../local/executions.js';
 import { SAMPLE_ACCOUNT_ID, SAMPLE_EXEMPT_USERS } from '../local/sample-account.js';
+import { printError } from '../output.js';
 import { localRuns } from '../runs.js';
 import type { SourceFlags } from '../source-options.js';
 import { fromLocalEvents, type RunView, type TimelineEvent } from '../timeline.js';
@@ -164,7 +165,11 @@ export async function runLocally(opts: LocalRunOptions): Promise<{ view: RunView
       events.push(...fromLocalEvents([toHistoryEvent(event)]));
       printer.update(events);
     },
-    onApprovalLink: approvalLinkPrinter(say, opts.approval === 'manual', opts.home),
+    onApprovalLink: approvalLinkPrinter(
+      opts.json ? (line) => printError(line, false) : say,
+      opts.approval === 'manual',
+      opts.home,
+    ),
   });
   const source = localRuns(opts.home);
   return { view: await source.view(result.executionName), evidenceDir: `${result.evidenceDir}/` };

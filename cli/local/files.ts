@@ -1,6 +1,7 @@
 /** Small file helpers for the local adapters: atomic JSON writes, private files. */
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { CredsweepError } from '../../handlers/core/errors.js';
 
 let sequence = 0;
 
@@ -13,11 +14,25 @@ export function writeFileAtomic(path: string, body: string, mode = 0o644): void 
 }
 
 export function readJson<T>(path: string): T | null {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
+    text = readFileSync(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
+  }
+  return parseRecord<T>(text, path);
+}
+
+/** A local record's JSON; a damaged file is one plain error naming it, not a stack trace. */
+function parseRecord<T>(text: string, path: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new CredsweepError(
+      'CorruptLocalRecord',
+      `the local record ${path} is not valid JSON (${(err as Error).message}); it was changed or cut short outside credsweep`,
+    );
   }
 }
 
@@ -29,7 +44,7 @@ export function listJson<T>(dir: string): T[] {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
-  return names.sort().map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')) as T);
+  return names.sort().map((n) => parseRecord<T>(readFileSync(join(dir, n), 'utf8'), join(dir, n)));
 }
 
 /** File-name-safe form of a key part (user names may hold `+=,.@`; ids hold `/`). */

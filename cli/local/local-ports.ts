@@ -134,8 +134,9 @@ export class Outbox implements MailPort {
   async send(message: MailMessage): Promise<void> {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const base = join(this.dir, `${stamp}-${String(++this.count).padStart(3, '0')}`);
-    writeFileAtomic(`${base}.json`, JSON.stringify(message, null, 2));
-    writeFileAtomic(`${base}.html`, message.html);
+    // An approval mail holds the approver's link key: readable by its owner only, as a mailbox is.
+    writeFileAtomic(`${base}.json`, JSON.stringify(message, null, 2), 0o600);
+    writeFileAtomic(`${base}.html`, message.html, 0o600);
     this.onSend?.(message, `${base}.json`);
   }
 
