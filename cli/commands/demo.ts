@@ -72,7 +72,7 @@ export async function demo(flags: DemoFlags): Promise<void> {
     },
     // With --json stdout is one JSON object: the link a person must open goes to stderr.
     onApprovalLink: approvalLinkPrinter(
-      flags.json ? (line) => printError(line, false) : say,
+      flags.json && approval === 'manual' ? (line) => printError(line, false) : say,
       approval === 'manual',
       flags.home,
     ),

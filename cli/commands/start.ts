@@ -166,7 +166,7 @@ export async function runLocally(opts: LocalRunOptions): Promise<{ view: RunView
       printer.update(events);
     },
     onApprovalLink: approvalLinkPrinter(
-      opts.json ? (line) => printError(line, false) : say,
+      opts.json && opts.approval === 'manual' ? (line) => printError(line, false) : say,
       opts.approval === 'manual',
       opts.home,
     ),
