@@ -74,7 +74,8 @@ export function stepDetail(step: Step): string {
       case 'Backout':
         return o.backout
           ? `${o.backout.restored ?? 0} restored, ${o.backout.notChanged ?? 0} found unchanged, ` +
-              `${o.backout.skipped ?? 0} left alone (changed since), ${o.backout.failed ?? 0} failed`
+              (o.backout.skipped ? `${o.backout.skipped} left alone (changed since), ` : '') +
+              `${o.backout.failed ?? 0} failed`
           : '';
       case 'Report':
       case 'ReportUnchanged':
