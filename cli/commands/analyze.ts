@@ -56,19 +56,35 @@ function loadReport(file: string): CredentialReport {
   }
 }
 
-/** Exactly the fields of the JSON contract, in its order, whatever else Analysis may carry. */
+/**
+ * Exactly the fields of the JSON contract, in its order, whatever else Analysis may carry. Beyond
+ * DESIGN's list, each finding carries `createdAt` and a `reset-recently` skip its credential and
+ * both dates: the two dates each judgement was made on (docs/analyze.md).
+ */
 function toContract(analysis: Analysis): Analysis {
   return {
     asOf: analysis.asOf,
     thresholdDays: analysis.thresholdDays,
-    findings: analysis.findings.map(({ userName, credential, lastUsed, daysUnused, reason }) => ({
+    findings: analysis.findings.map(({ userName, credential, lastUsed, createdAt, daysUnused, reason }) => ({
       userName,
       credential,
       lastUsed,
       daysUnused,
       reason,
+      createdAt,
     })),
-    skipped: analysis.skipped.map(({ userName, reason }) => ({ userName, reason })),
+    skipped: analysis.skipped.map(({ userName, reason, credential, lastUsed, createdAt, daysUnused }) =>
+      credential === undefined
+        ? { userName, reason }
+        : {
+            userName,
+            reason,
+            credential,
+            lastUsed: lastUsed ?? null,
+            createdAt: createdAt ?? null,
+            daysUnused,
+          },
+    ),
   };
 }
 
@@ -92,15 +108,16 @@ function formatAnalysis(analysis: Analysis, report: CredentialReport, file: stri
   } else {
     out.push(
       ...table(
-        ['USER', 'CREDENTIAL', 'LAST USED (UTC)', 'DAYS UNUSED', 'WHY'],
+        ['USER', 'CREDENTIAL', 'LAST USED (UTC)', 'SET (UTC)', 'DAYS UNUSED', 'WHY'],
         findings.map((f) => [
           f.userName,
           f.credential,
           f.lastUsed === null ? 'never' : f.lastUsed.slice(0, 10),
+          f.createdAt === null ? 'unknown' : f.createdAt.slice(0, 10),
           String(f.daysUnused),
           REASONS[f.reason](thresholdDays),
         ]),
-        [3],
+        [4],
       ),
     );
   }
@@ -114,13 +131,35 @@ function formatAnalysis(analysis: Analysis, report: CredentialReport, file: stri
       `${plural(report.rows.length, 'row')} in the report.`,
   );
 
-  if (skipped.length > 0) {
-    out.push('', `Skipped ${plural(skipped.length, 'user')}:`);
+  const skippedUsers = skipped.filter((s) => s.credential === undefined);
+  if (skippedUsers.length > 0) {
+    out.push('', `Skipped ${plural(skippedUsers.length, 'user')}:`);
     out.push(
       ...table(
         ['USER', 'WHY'],
-        skipped.map((s) => [s.userName, SKIP_REASONS[s.reason]]),
+        skippedUsers.map((s) => [s.userName, SKIP_REASONS[s.reason]]),
         [],
+      ).map(indent),
+    );
+  }
+  const reset = skipped.filter((s) => s.reason === 'reset-recently');
+  if (reset.length > 0) {
+    out.push(
+      '',
+      `Not stale: set again after a last use ${thresholdDays}+ days ago (reset-recently, ${plural(reset.length, 'credential')}).`,
+      'Aged from the reset: the new password has not been used yet. Security Hub IAM.8 judges by the last use alone.',
+    );
+    out.push(
+      ...table(
+        ['USER', 'CREDENTIAL', 'LAST USED (UTC)', 'SET (UTC)', 'DAYS SINCE SET'],
+        reset.map((s) => [
+          s.userName,
+          s.credential ?? '',
+          s.lastUsed ? s.lastUsed.slice(0, 10) : 'never',
+          s.createdAt ? s.createdAt.slice(0, 10) : 'unknown',
+          String(s.daysUnused ?? ''),
+        ]),
+        [4],
       ).map(indent),
     );
   }
@@ -135,6 +174,7 @@ const SKIP_REASONS = {
   exempt: 'exempt (--exempt)',
   'exempt-tag': 'exempt (tag credsweep:exempt=true)',
   'not-selected': 'not among the selected users',
+  'reset-recently': 'password set again after its last use (listed below)',
 } as const;
 
 function rootSection(root: ReportRow, now: Date, days: number): string[] {

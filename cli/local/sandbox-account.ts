@@ -353,6 +353,9 @@ export class SandboxAccount implements IamPort {
               passwordResetRequired: user.loginProfile.passwordResetRequired,
             }
           : null,
+        ...(user.loginProfile === null && user.passwordLastUsed !== null
+          ? { passwordLastUsed: user.passwordLastUsed }
+          : {}),
         accessKeys: user.accessKeys.map((key) => ({ ...key })),
       })),
     };
@@ -518,7 +521,7 @@ export class SandboxAccount implements IamPort {
             setBySandbox: false,
           }
         : null,
-      passwordLastUsed: user.loginProfile?.passwordLastUsed ?? null,
+      passwordLastUsed: user.loginProfile?.passwordLastUsed ?? user.passwordLastUsed ?? null,
       accessKeys: user.accessKeys.map((key) => ({ ...key })),
     };
   }

@@ -39,6 +39,12 @@ const userSchema = z.strictObject({
   createdAt: isoDate,
   tags: z.record(z.string(), z.string({ error: 'expected a string' })).optional(),
   loginProfile: loginProfileSchema.nullable(),
+  /**
+   * Only for a user without a login profile: the last sign-in of a password deleted since. IAM keeps
+   * it as a user attribute (GetUser PasswordLastUsed, the report's password_last_used), so a password
+   * created again later is judged on it (reset-recently).
+   */
+  passwordLastUsed: isoDate.nullable().optional(),
   accessKeys: z
     .array(accessKeySchema)
     .max(2, { error: 'expected at most 2 access keys (IAM allows 2 per user)' }),

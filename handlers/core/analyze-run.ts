@@ -86,6 +86,7 @@ export async function analyzeRun(
         userName,
         credential: f.credential,
         lastUsed: f.lastUsed,
+        createdAt: f.createdAt,
         daysUnused: f.daysUnused,
         reason: f.reason,
       };

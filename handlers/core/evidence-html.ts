@@ -5,6 +5,7 @@
  */
 import type { CredentialRecord, Evidence } from './evidence.js';
 import { escapeHtml as escapeHtmlWith } from './html.js';
+import type { Skipped } from './types.js';
 
 /** The evidence keeps line breaks in free text (a rejection reason); everything else as the mail and page. */
 export const escapeHtml = (value: unknown): string => escapeHtmlWith(value, true);
@@ -36,7 +37,17 @@ const SKIP_TEXT: Record<string, string> = {
   exempt: 'exempt: on the exemption list',
   'exempt-tag': 'exempt: tagged credsweep:exempt=true',
   'not-selected': 'not among the users this run was limited to',
+  'reset-recently': 'password set again after its last use: aged from the reset, not stale',
 };
+
+/** The Why of a skipped entry; a credential-level one names the credential and both dates. */
+function skipText(s: Skipped): string {
+  const text = SKIP_TEXT[s.reason] ?? s.reason;
+  if (s.credential === undefined) return text;
+  const lastUsed = s.lastUsed ? s.lastUsed.slice(0, 10) : 'never';
+  const set = s.createdAt ? s.createdAt.slice(0, 10) : 'unknown';
+  return `${s.credential}: ${text} (last used ${lastUsed}, set ${set}, ${s.daysUnused ?? '?'} days ago)`;
+}
 
 const RESULT_TEXT: Record<CredentialRecord['result'], string> = {
   disabled: 'disabled',
@@ -193,6 +204,7 @@ export function renderReportHtml(ev: Evidence): string {
     facts([
       ['Findings (stale credentials in the report)', c.findings],
       ['Users skipped (root, exempt, not selected)', c.skippedUsers],
+      ['Passwords set again since their last use (reset-recently, not stale)', c.resetRecently ?? 0],
       ['Proposed for approval', c.proposed],
       ['Approved', c.approved],
       ['Disabled and still disabled', c.disabled],
@@ -260,10 +272,11 @@ export function renderReportHtml(ev: Evidence): string {
       ]),
       'None.',
     ),
-    '<h2>Users not assessed for change</h2>',
+    '<h2>Not proposed</h2>',
+    '<p>Users credsweep did not assess for change, and credentials it judged not stale although their last use is older than the threshold.</p>',
     table(
       ['User', 'Why'],
-      ev.skipped.map((s) => [e(s.userName), e(SKIP_TEXT[s.reason] ?? s.reason)]),
+      ev.skipped.map((s) => [e(s.userName), e(skipText(s))]),
       ev.report
         ? 'None: every user in the report was assessed.'
         : 'No credential report was read in this run.',

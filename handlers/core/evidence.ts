@@ -70,7 +70,13 @@ export interface CredentialRecord {
   credential: CredentialKind;
   accessKeyId: string | null;
   /** The finding from the credential report; null for rows of a backout-mode run. */
-  finding: { lastUsed: string | null; daysUnused: number; reason: Finding['reason'] } | null;
+  finding: {
+    lastUsed: string | null;
+    /** When it was created or, a password, last set (Finding.createdAt); null when unknown. */
+    createdAt: string | null;
+    daysUnused: number;
+    reason: Finding['reason'];
+  } | null;
   /** Whether the approver's decision included it; null when there was no decision. */
   approved: boolean | null;
   action: LedgerAction | null;
@@ -139,6 +145,8 @@ export interface BackoutEvidence {
 export interface EvidenceCounts {
   findings: number;
   skippedUsers: number;
+  /** Console passwords unused for the threshold but set again since (reset-recently): not stale. */
+  resetRecently: number;
   unresolved: number;
   proposed: number;
   approved: number;
@@ -345,7 +353,12 @@ export function credentialRecords(
   const approvedOf = (id: string) => (approval?.decision ? approval.decision.selection.includes(id) : null);
   const records: CredentialRecord[] = [];
   for (const item of plan?.items ?? []) {
-    const finding = { lastUsed: item.lastUsed, daysUnused: item.daysUnused, reason: item.reason };
+    const finding = {
+      lastUsed: item.lastUsed,
+      createdAt: item.createdAt ?? null,
+      daysUnused: item.daysUnused,
+      reason: item.reason,
+    };
     const entry = byItem.get(item.id);
     byItem.delete(item.id);
     if (entry) {
@@ -377,7 +390,12 @@ export function credentialRecords(
       credential: u.credential,
       accessKeyId: null,
       finding: finding
-        ? { lastUsed: finding.lastUsed, daysUnused: finding.daysUnused, reason: finding.reason }
+        ? {
+            lastUsed: finding.lastUsed,
+            createdAt: finding.createdAt ?? null,
+            daysUnused: finding.daysUnused,
+            reason: finding.reason,
+          }
         : null,
       approved: null,
       result: 'unresolved',
@@ -555,7 +573,8 @@ export async function collectEvidence(ports: Ports, task: ReportTask): Promise<E
     error,
     counts: {
       findings: plan?.analysis.findings.length ?? 0,
-      skippedUsers: skipped.length,
+      skippedUsers: skipped.filter((s) => s.credential === undefined).length,
+      resetRecently: skipped.filter((s) => s.reason === 'reset-recently').length,
       unresolved: plan?.unresolved.length ?? 0,
       proposed: plan?.items.length ?? 0,
       approved: approval?.decision?.decision === 'approved' ? approval.decision.selection.length : 0,

@@ -41,6 +41,13 @@ export interface CredentialAssessment {
   stale: boolean;
   /** ISO date of the last use, or null when never used. */
   lastUsed: string | null;
+  /** ISO date the credential was created (a password: last set), or null when unknown. */
+  createdAt: string | null;
+  /**
+   * Set after its last recorded use, and that use alone would make it stale while its age from
+   * being set does not: a password reset (or restored) recently, on a user idle for longer.
+   */
+  resetRecently: boolean;
   /** Whole days since the last use, or since creation when never used. */
   daysUnused: number;
   reason: FindingReason;
@@ -65,9 +72,17 @@ export function assessCredential(
       ? new Date(Math.max(lastUsed.getTime(), createdAt.getTime()))
       : (lastUsed ?? createdAt);
   if (since === null) return null;
+  const stale = isStale(since, now, days);
   return {
-    stale: isStale(since, now, days),
-    lastUsed: evidence.lastUsed === null ? null : evidence.lastUsed.toISOString(),
+    stale,
+    lastUsed: lastUsed === null ? null : lastUsed.toISOString(),
+    createdAt: createdAt === null ? null : createdAt.toISOString(),
+    resetRecently:
+      !stale &&
+      lastUsed !== null &&
+      createdAt !== null &&
+      createdAt > lastUsed &&
+      isStale(lastUsed, now, days),
     daysUnused: daysBetween(since, now),
     reason: evidence.lastUsed === null ? 'never-used' : 'unused',
   };
@@ -139,7 +154,9 @@ export interface AnalyzeOptions {
  * Skipped users, in order of precedence: the root user is always listed (`root`) and never a
  * finding; users in `exemptUsers` that appear in the report are always listed (`exempt`); when
  * `users` is given, users outside it are listed (`not-selected`) only if they had a stale
- * credential, to keep the output small on large accounts.
+ * credential, to keep the output small on large accounts. A console password whose last use is
+ * `days` or more ago but that was set again since (a reset, a restore) is not stale; it is listed
+ * (`reset-recently`, with both dates), because Security Hub's IAM.8 judges it by the last use alone.
  *
  * Findings are sorted by user name (code-unit order, independent of locale), then console
  * password, access key 1, access key 2. Skipped entries are sorted by user name.
@@ -165,18 +182,29 @@ export function analyzeReport(report: CredentialReport, opts: AnalyzeOptions): A
       continue;
     }
     const stale: Finding[] = [];
+    const reset: Skipped[] = [];
     for (const { credential, assessment } of rowCredentials(row, now, days)) {
-      if (assessment?.stale) {
-        const { lastUsed, daysUnused, reason } = assessment;
-        stale.push({ userName: row.user, credential, lastUsed, daysUnused, reason });
+      if (assessment === null) continue;
+      const { lastUsed, createdAt, daysUnused, reason } = assessment;
+      if (assessment.stale) {
+        stale.push({ userName: row.user, credential, lastUsed, createdAt, daysUnused, reason });
+      } else if (assessment.resetRecently) {
+        reset.push({
+          userName: row.user,
+          reason: 'reset-recently',
+          credential,
+          lastUsed,
+          createdAt,
+          daysUnused,
+        });
       }
     }
-    if (stale.length === 0) continue;
     if (selected !== null && !selected.has(foldCase(row.user))) {
-      skipped.push({ userName: row.user, reason: 'not-selected' });
+      if (stale.length > 0) skipped.push({ userName: row.user, reason: 'not-selected' });
       continue;
     }
     findings.push(...stale);
+    skipped.push(...reset);
   }
 
   findings.sort(

@@ -39,16 +39,32 @@ export type FindingReason = 'unused' | 'never-used';
 export interface Finding {
   userName: string;
   credential: CredentialKind;
+  /** Last recorded use, or null when never used. */
   lastUsed: string | null;
+  /**
+   * When the credential was set: a console password's password_last_changed (else the user's
+   * creation), an access key's creation (access_key_N_last_rotated); null when the report has none.
+   * The age counts from the later of this and `lastUsed`.
+   */
+  createdAt: string | null;
   daysUnused: number;
   reason: FindingReason;
 }
 
-export type SkipReason = 'root' | 'exempt' | 'exempt-tag' | 'not-selected';
+export type SkipReason = 'root' | 'exempt' | 'exempt-tag' | 'not-selected' | 'reset-recently';
 
 export interface Skipped {
   userName: string;
   reason: SkipReason;
+  /**
+   * For a credential-level skip (`reset-recently`): the credential and both dates it was judged on.
+   * A password unused for the threshold but set again since its last use is aged from the reset.
+   */
+  credential?: CredentialKind;
+  lastUsed?: string | null;
+  createdAt?: string | null;
+  /** Whole days since `createdAt` (the age the rule used). */
+  daysUnused?: number;
 }
 
 export interface Analysis {
@@ -66,6 +82,8 @@ export interface PlanItem {
   /** Resolved from ListAccessKeys for access keys; absent for console passwords. */
   accessKeyId?: string;
   lastUsed: string | null;
+  /** See Finding.createdAt (absent in plans written before it existed). */
+  createdAt?: string | null;
   daysUnused: number;
   reason: FindingReason;
 }

@@ -52,6 +52,7 @@ const SAMPLE_FINDINGS = [
     lastUsed: '2026-08-14T07:30:00.000Z',
     daysUnused: 103,
     reason: 'unused',
+    createdAt: '2024-01-15T10:25:00.000Z',
   },
   {
     userName: 'break-glass',
@@ -59,6 +60,7 @@ const SAMPLE_FINDINGS = [
     lastUsed: '2026-03-01T02:00:00.000Z',
     daysUnused: 269,
     reason: 'unused',
+    createdAt: '2025-01-15T12:00:00.000Z',
   },
   {
     userName: 'carol@example.com',
@@ -66,6 +68,7 @@ const SAMPLE_FINDINGS = [
     lastUsed: null,
     daysUnused: 85,
     reason: 'never-used',
+    createdAt: '2026-09-01T09:05:00.000Z',
   },
   {
     userName: 'ci-deploy',
@@ -73,6 +76,7 @@ const SAMPLE_FINDINGS = [
     lastUsed: null,
     daysUnused: 176,
     reason: 'never-used',
+    createdAt: '2026-06-02T11:00:00.000Z',
   },
   {
     userName: 'frank-ops',
@@ -80,6 +84,7 @@ const SAMPLE_FINDINGS = [
     lastUsed: null,
     daysUnused: 4552,
     reason: 'never-used',
+    createdAt: '2014-06-10T00:00:00.000Z',
   },
   {
     userName: 'grace',
@@ -87,6 +92,7 @@ const SAMPLE_FINDINGS = [
     lastUsed: '2026-10-27T00:00:00.000Z',
     daysUnused: 30,
     reason: 'unused',
+    createdAt: '2025-03-03T09:01:00.000Z',
   },
   {
     userName: 'legacy-batch',
@@ -94,6 +100,7 @@ const SAMPLE_FINDINGS = [
     lastUsed: '2026-10-15T08:00:00.000Z',
     daysUnused: 41,
     reason: 'unused',
+    createdAt: '2023-08-15T07:05:00.000Z',
   },
   {
     userName: 'svc+reports=etl,prod',
@@ -101,6 +108,7 @@ const SAMPLE_FINDINGS = [
     lastUsed: '2026-09-30T04:00:00.000Z',
     daysUnused: 56,
     reason: 'unused',
+    createdAt: '2025-02-01T11:00:00.000Z',
   },
 ];
 
@@ -133,6 +141,8 @@ describe('credsweep analyze --json', () => {
       'lastUsed',
       'daysUnused',
       'reason',
+      // Beyond DESIGN's five: the other date the finding was judged on (docs/analyze.md).
+      'createdAt',
     ]);
     expect(Object.keys(out.skipped[0])).toEqual(['userName', 'reason']);
   });
@@ -259,12 +269,14 @@ describe('credsweep analyze (table)', () => {
     // Assess
     const lines = run.stdout.split('\n');
     expect(run.code).toBe(0);
-    expect(lines).toContain('USER                  CREDENTIAL        LAST USED (UTC)  DAYS UNUSED  WHY');
     expect(lines).toContain(
-      'grace                 console-password  2026-10-27                30  not used for 30+ days',
+      'USER                  CREDENTIAL        LAST USED (UTC)  SET (UTC)   DAYS UNUSED  WHY',
     );
     expect(lines).toContain(
-      'carol@example.com     console-password  never                     85  never used, created 30+ days ago',
+      'grace                 console-password  2026-10-27       2025-03-03           30  not used for 30+ days',
+    );
+    expect(lines).toContain(
+      'carol@example.com     console-password  never            2026-09-01           85  never used, created 30+ days ago',
     );
     expect(lines).toContain(
       '7 stale credentials (4 console passwords, 3 access keys) of 7 users; 14 rows in the report.',
@@ -483,5 +495,50 @@ describe('credsweep analyze: what spreadsheets, PowerShell and other tools make 
     );
     expect(run.stderr).toMatch(/spreadsheet/);
     expect(run.stderr).toMatch(/download the report again/i);
+  });
+});
+
+describe('credsweep analyze: a password set again after its last use (reset-recently)', () => {
+  // bob last signed in 2026-08-14; his password was reset on 2026-11-20 and not used since.
+  const resetReport = () =>
+    readFileSync(SAMPLE_CSV, 'utf8').replace(
+      '2026-08-14T07:30:00+00:00,2024-01-15T10:25:00+00:00',
+      '2026-08-14T07:30:00+00:00,2026-11-20T10:25:00+00:00',
+    );
+
+  it('lists it as skipped with both dates in --json, and does not propose it', async () => {
+    const run = await credsweep([
+      'analyze',
+      '--report',
+      file('reset.csv', resetReport()),
+      '--now',
+      NOW,
+      '--json',
+    ]);
+
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect(out.findings.map((f: { userName: string }) => f.userName)).not.toContain('bob');
+    expect(out.skipped).toContainEqual({
+      userName: 'bob',
+      reason: 'reset-recently',
+      credential: 'console-password',
+      lastUsed: '2026-08-14T07:30:00.000Z',
+      createdAt: '2026-11-20T10:25:00.000Z',
+      daysUnused: 5,
+    });
+  });
+
+  it('shows it in the table output with the last use and the reset, saying why it is not stale', async () => {
+    const run = await credsweep(['analyze', '--report', file('reset.csv', resetReport()), '--now', NOW]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      'Not stale: set again after a last use 30+ days ago (reset-recently, 1 credential).',
+    );
+    expect(run.stdout).toMatch(/Security Hub IAM\.8 judges by the last use alone/);
+    expect(run.stdout.split('\n')).toContain(
+      '  bob   console-password  2026-08-14       2026-11-20               5',
+    );
   });
 });

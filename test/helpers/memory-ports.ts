@@ -292,6 +292,7 @@ export function samplePlan(items?: PlanItem[]): Plan {
         userName: item.userName,
         credential: item.credential,
         lastUsed: item.lastUsed,
+        createdAt: item.createdAt ?? null,
         daysUnused: item.daysUnused,
         reason: item.reason,
       })),

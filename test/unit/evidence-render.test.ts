@@ -16,7 +16,12 @@ function record(overrides: Partial<CredentialRecord>): CredentialRecord {
     userName: 'alice',
     credential: 'console-password',
     accessKeyId: null,
-    finding: { lastUsed: '2026-08-01T00:00:00.000Z', daysUnused: 117, reason: 'unused' },
+    finding: {
+      lastUsed: '2026-08-01T00:00:00.000Z',
+      createdAt: '2025-01-01T00:00:00.000Z',
+      daysUnused: 117,
+      reason: 'unused',
+    },
     approved: true,
     action: 'delete-login-profile',
     result: 'disabled',
@@ -84,6 +89,7 @@ function evidence(overrides: Partial<Evidence> = {}): Evidence {
     counts: {
       findings: 0,
       skippedUsers: 1,
+      resetRecently: 0,
       unresolved: 0,
       proposed: 0,
       approved: 0,

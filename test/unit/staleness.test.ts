@@ -85,6 +85,8 @@ describe('assessCredential', () => {
     expect(assessment).toEqual({
       stale: true,
       lastUsed: '2026-09-01T12:00:00.000Z',
+      createdAt: '2020-01-01T00:00:00.000Z',
+      resetRecently: false,
       daysUnused: 85,
       reason: 'unused',
     });
@@ -102,6 +104,9 @@ describe('assessCredential', () => {
     expect(assessment).toEqual({
       stale: false,
       lastUsed: '2026-06-01T00:00:00.000Z',
+      createdAt: '2026-11-20T00:00:00.000Z',
+      // Unused since June by its last use alone: listed as reset-recently, never proposed.
+      resetRecently: true,
       daysUnused: 6,
       reason: 'unused',
     });
@@ -116,7 +121,14 @@ describe('assessCredential', () => {
     );
 
     // Assess
-    expect(assessment).toEqual({ stale: false, lastUsed: null, daysUnused: 25, reason: 'never-used' });
+    expect(assessment).toEqual({
+      stale: false,
+      lastUsed: null,
+      createdAt: '2026-11-01T00:00:00.000Z',
+      resetRecently: false,
+      daysUnused: 25,
+      reason: 'never-used',
+    });
   });
 
   it('cannot age a never-used credential of unknown creation', () => {
@@ -147,6 +159,7 @@ describe('analyzeReport: console passwords', () => {
           userName: 'grace',
           credential: 'console-password',
           lastUsed: '2026-10-27T00:00:00.000Z',
+          createdAt: '2024-01-01T00:00:00.000Z',
           daysUnused: 30,
           reason: 'unused',
         },
@@ -188,9 +201,109 @@ describe('analyzeReport: console passwords', () => {
         userName: 'carol',
         credential: 'console-password',
         lastUsed: null,
+        createdAt: '2026-09-01T00:00:00.000Z',
         daysUnused: 86,
         reason: 'never-used',
       },
+    ]);
+  });
+
+  it('lists a password set again after a last use N+ days ago as reset-recently, with both dates', () => {
+    // Prepare: last signed in in June, password reset (or restored by a backout) six days ago.
+    const rows = [
+      user('dana', {
+        passwordEnabled: true,
+        passwordLastUsed: new Date('2026-06-01T09:00:00Z'),
+        passwordLastChanged: new Date('2026-11-20T00:00:00Z'),
+      }),
+    ];
+
+    // Act
+    const analysis = analyze(rows);
+
+    // Assess: not proposed, but visible (Security Hub IAM.8 would call it failing).
+    expect(analysis.findings).toEqual([]);
+    expect(analysis.skipped).toEqual([
+      {
+        userName: 'dana',
+        reason: 'reset-recently',
+        credential: 'console-password',
+        lastUsed: '2026-06-01T09:00:00.000Z',
+        createdAt: '2026-11-20T00:00:00.000Z',
+        daysUnused: 6,
+      },
+    ]);
+  });
+
+  it('proposes a password set again after its last use once the new one is N days unused too', () => {
+    // Prepare
+    const rows = [
+      user('dana', {
+        passwordEnabled: true,
+        passwordLastUsed: new Date('2026-06-01T09:00:00Z'),
+        passwordLastChanged: new Date('2026-10-27T00:00:00Z'),
+      }),
+    ];
+
+    // Act
+    const analysis = analyze(rows);
+
+    // Assess
+    expect(analysis.skipped).toEqual([]);
+    expect(analysis.findings).toEqual([
+      {
+        userName: 'dana',
+        credential: 'console-password',
+        lastUsed: '2026-06-01T09:00:00.000Z',
+        createdAt: '2026-10-27T00:00:00.000Z',
+        daysUnused: 30,
+        reason: 'unused',
+      },
+    ]);
+  });
+
+  it('does not call a password reset-recently when its last use is within N days anyway', () => {
+    // Prepare
+    const rows = [
+      user('eve', {
+        passwordEnabled: true,
+        passwordLastUsed: new Date('2026-11-01T00:00:00Z'),
+        passwordLastChanged: new Date('2026-11-20T00:00:00Z'),
+      }),
+    ];
+
+    // Act
+    const analysis = analyze(rows);
+
+    // Assess
+    expect(analysis).toMatchObject({ findings: [], skipped: [] });
+  });
+
+  it('lists reset-recently next to the stale key of the same user, and not for users outside a selection', () => {
+    // Prepare
+    const staleKey = {
+      active: true,
+      lastRotated: new Date('2025-01-01T00:00:00Z'),
+      lastUsedDate: new Date('2026-07-01T00:00:00Z'),
+    };
+    const reset = {
+      passwordEnabled: true,
+      passwordLastUsed: new Date('2026-06-01T00:00:00Z'),
+      passwordLastChanged: new Date('2026-11-20T00:00:00Z'),
+    } as const;
+    const rows = [
+      user('dana', { ...reset, accessKeys: [staleKey, NO_KEY] }),
+      user('olga', { ...reset, accessKeys: [staleKey, NO_KEY] }),
+    ];
+
+    // Act
+    const analysis = analyze(rows, { users: ['dana'] });
+
+    // Assess
+    expect(analysis.findings.map((f) => `${f.userName} ${f.credential}`)).toEqual(['dana access-key-1']);
+    expect(analysis.skipped.map((s) => `${s.userName} ${s.reason}`)).toEqual([
+      'dana reset-recently',
+      'olga not-selected',
     ]);
   });
 
@@ -232,6 +345,7 @@ describe('analyzeReport: console passwords', () => {
         userName: 'ivan',
         credential: 'console-password',
         lastUsed: null,
+        createdAt: '2026-10-01T00:00:00.000Z',
         daysUnused: 56,
         reason: 'never-used',
       },
@@ -257,6 +371,7 @@ describe('analyzeReport: console passwords', () => {
         userName: 'frank',
         credential: 'console-password',
         lastUsed: null,
+        createdAt: '2014-06-10T00:00:00.000Z',
         daysUnused: 4552,
         reason: 'never-used',
       },
@@ -318,6 +433,7 @@ describe('analyzeReport: access keys', () => {
         userName: 'legacy',
         credential: 'access-key-1',
         lastUsed: '2026-10-15T08:00:00.000Z',
+        createdAt: '2025-01-01T00:00:00.000Z',
         daysUnused: 41,
         reason: 'unused',
       },
@@ -362,6 +478,7 @@ describe('analyzeReport: access keys', () => {
         userName: 'old-key',
         credential: 'access-key-1',
         lastUsed: null,
+        createdAt: '2026-10-27T00:00:00.000Z',
         daysUnused: 30,
         reason: 'never-used',
       },
@@ -402,6 +519,7 @@ describe('analyzeReport: access keys', () => {
         userName: 'svc',
         credential: 'access-key-2',
         lastUsed: '2026-09-30T00:00:00.000Z',
+        createdAt: '2025-02-01T00:00:00.000Z',
         daysUnused: 57,
         reason: 'unused',
       },
@@ -585,7 +703,14 @@ describe('rowCredentials', () => {
       {
         credential: 'access-key-2',
         enabled: true,
-        assessment: { stale: false, lastUsed: null, daysUnused: 25, reason: 'never-used' },
+        assessment: {
+          stale: false,
+          lastUsed: null,
+          createdAt: '2026-11-01T00:00:00.000Z',
+          resetRecently: false,
+          daysUnused: 25,
+          reason: 'never-used',
+        },
       },
     ]);
   });
