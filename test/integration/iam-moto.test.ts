@@ -20,6 +20,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsIam } from '../../handlers/aws/iam.js';
+import { parseCredentialReport } from '../../handlers/core/credential-report.js';
+import { analyzeReport } from '../../handlers/core/staleness.js';
 import { detectMoto, isCi, startMoto, stopMoto } from '../helpers/moto.js';
 import { thrown } from '../helpers/thrown.js';
 
@@ -116,6 +118,17 @@ describe.skipIf(!moto.available)('AwsIam against moto_server (IAM wire protocol)
     expect(lines[0]).toBe(CSV_HEADER);
     const users = lines.slice(1).map((line) => line.split(',')[0]);
     expect(users).toEqual(expect.arrayContaining(['alice', 'bob']));
+
+    // A report credsweep did not write reads as IAM meant it: alice's password and both keys were
+    // never used, so 30 days after their creation all three are stale; bob has no credential.
+    const parsed = parseCredentialReport(report.content, report.generatedAt);
+    const later = new Date(Date.now() + 31 * 86_400_000); // moto's GeneratedTime is a fixed 2015 date
+    const findings = analyzeReport(parsed, { now: later, days: 30 }).findings;
+    expect(findings.map((f) => `${f.userName} ${f.credential} ${f.reason}`)).toEqual([
+      'alice console-password never-used',
+      'alice access-key-1 never-used',
+      'alice access-key-2 never-used',
+    ]);
   });
 
   it('gets a user with its tags, and NoSuchEntity for an unknown one', async () => {
