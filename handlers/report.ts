@@ -1,6 +1,7 @@
 import { s3BlobsPort } from './aws/blobs.js';
 import { sesMailPort } from './aws/mail.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
+import { awsSecurityHubPort } from './aws/security-hub.js';
 import { dynamoStorePort } from './aws/store.js';
 import { reportEvent } from './core/events.js';
 import { reportRun } from './core/report-run.js';
@@ -21,6 +22,7 @@ export const AWS = {
   store: use(dynamoStorePort, 'getApproval', 'listLedger', 'releaseLock'),
   blobs: use(s3BlobsPort, 'get', 'put'),
   mail: use(sesMailPort, 'send'),
+  securityHub: use(awsSecurityHubPort, 'findCredentialFindings', 'updateFindings'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => report(event, awsPorts(AWS));

@@ -20,12 +20,14 @@ import { s3BlobsPort } from './aws/blobs.js';
 import { logger } from './aws/logger.js';
 import { sesMailPort } from './aws/mail.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
+import { awsSecurityHubPort } from './aws/security-hub.js';
 import { dynamoStorePort } from './aws/store.js';
 import { renderApprovalEmail } from './core/approval-email.js';
 import { approvalIdFor, issueLinks } from './core/approval-links.js';
 import { CredsweepError, InputError } from './core/errors.js';
-import { readPlan } from './core/plan.js';
-import type { ApprovalRecord } from './core/types.js';
+import { readPlan, runPrefix } from './core/plan.js';
+import { notifiedKey, notifyFindings, type SecurityHubStep } from './core/security-hub/follow-run.js';
+import type { ApprovalRecord, Plan } from './core/types.js';
 import type { Ports } from './ports/index.js';
 
 const eventSchema = z.object({
@@ -40,6 +42,8 @@ export interface RequestApprovalResult {
   approvers: number;
   /** false when this invocation was a retry that found the request already made (no mail sent). */
   created: boolean;
+  /** What became of the proposed users' Security Hub findings (absent on a retry). */
+  securityHub?: SecurityHubStep['status'];
 }
 
 /** The validation problems by field name only: the event holds the task token. */
@@ -86,6 +90,7 @@ export async function requestApproval(event: unknown, ports: Ports): Promise<Req
     status: 'pending',
   };
   await ports.store.putApproval(record);
+  const securityHub = await notifySecurityHub(ports, executionId, plan, record.expiresAt);
 
   for (const { link, url } of links) {
     const mail = renderApprovalEmail({
@@ -97,7 +102,26 @@ export async function requestApproval(event: unknown, ports: Ports): Promise<Req
     await ports.mail.send({ to: [link.approver], ...mail });
   }
   await ports.store.markMailed(approvalId, ports.now().toISOString());
-  return { approvalId, approvers: links.length, created: true };
+  return { approvalId, approvers: links.length, created: true, securityHub };
+}
+
+/**
+ * The findings of the proposed users go to NOTIFIED (findings follow the run). Recorded for the
+ * evidence; never fails the approval request: Security Hub does not decide the run.
+ */
+async function notifySecurityHub(
+  ports: Ports,
+  executionId: string,
+  plan: Plan,
+  expiresAt: string,
+): Promise<SecurityHubStep['status']> {
+  const step = await notifyFindings(ports, runPrefix(executionId).slice('runs/'.length), plan, expiresAt);
+  try {
+    await ports.blobs.put(notifiedKey(runPrefix(executionId)), JSON.stringify(step), 'application/json');
+  } catch (err) {
+    logger.warn('Could not record the Security Hub NOTIFIED step', { error: (err as Error).name });
+  }
+  return step.status;
 }
 
 /**
@@ -107,8 +131,9 @@ export async function requestApproval(event: unknown, ports: Ports): Promise<Req
  */
 export const AWS = {
   store: use(dynamoStorePort, 'getApproval', 'putApproval', 'markMailed'),
-  blobs: use(s3BlobsPort, 'get'),
+  blobs: use(s3BlobsPort, 'get', 'put'),
   mail: use(sesMailPort, 'send'),
+  securityHub: use(awsSecurityHubPort, 'findCredentialFindings', 'updateFindings'),
 } satisfies FunctionAws;
 
 /** Lambda entry point. Logs ids and counts only: never the event (it holds the task token). */

@@ -21,6 +21,7 @@
  * | exemptTagKey          | credsweep:exempt   | users tagged `<key>=true` are never touched (IAM also denies)  |
  * | logRetentionDays      | 365                | retention of every log group and of the S3 access logs         |
  * | alarmEmail            | (none)             | subscribed to the failed-run alarm topic when set              |
+ * | securityHubAutoStart  | false              | new failing IAM.8/IAM.22 findings start runs on their own, a burst gathered into one run |
  */
 import { z } from 'zod';
 import {
@@ -46,6 +47,8 @@ export interface CredsweepConfig {
   readonly exemptTagKey: string;
   readonly logRetentionDays: number;
   readonly alarmEmail: string | null;
+  /** New failing IAM.8 / IAM.22 Security Hub findings start runs on their own (gathered, one run per burst). */
+  readonly securityHubAutoStart: boolean;
 }
 
 /** The CDK context keys credsweep reads, in documentation order. */
@@ -62,6 +65,7 @@ export const CONFIG_KEYS = [
   'exemptTagKey',
   'logRetentionDays',
   'alarmEmail',
+  'securityHubAutoStart',
 ] as const satisfies readonly (keyof CredsweepConfig)[];
 
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
@@ -260,6 +264,14 @@ const configSchema = z
           .optional(),
       )
       .transform((value) => value ?? null),
+    securityHubAutoStart: z
+      .preprocess(
+        (value) => (isBlank(value) ? false : value === 'true' ? true : value === 'false' ? false : value),
+        z.boolean({
+          error: (issue) => `securityHubAutoStart must be true or false (got ${shown(issue.input)})`,
+        }),
+      )
+      .default(false),
   })
   // Step Functions' quotas bound how many batches one run can hold (handlers/core/quotas.ts).
   .superRefine((config, ctx) => {

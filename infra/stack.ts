@@ -36,6 +36,7 @@ import { PASSWORD_SECRET_PREFIX } from '../handlers/core/defaults.js';
 import type { CredsweepConfig } from './config.js';
 import { ApprovalApi } from './constructs/approval-api.js';
 import { CredsweepFunction } from './constructs/credsweep-function.js';
+import { SecurityHubStart } from './constructs/security-hub-start.js';
 
 /** The workflow definition, found from this module, never from the working directory. */
 export const ASL_PATH = fileURLToPath(new URL('../statemachine/remediation.asl.json', import.meta.url));
@@ -67,7 +68,7 @@ interface FunctionSpec {
 }
 
 /**
- * The nine functions. The construct id is the substitution name without `FunctionArn`
+ * The ten functions. The construct id is the substitution name without `FunctionArn`
  * (`GenerateReport` -> `${GenerateReportFunctionArn}`), so logical ids read `GenerateReportFunction...`.
  * Their entry files and what each does to AWS come from handlers/aws/permissions.ts.
  */
@@ -110,7 +111,15 @@ const FUNCTION_SPECS: Record<FunctionId, FunctionSpec> = {
     description: 'The approval page (GET) and decision (POST) behind API Gateway.',
     timeout: Duration.seconds(20),
   },
+  SecurityHubStart: {
+    description:
+      'Starts a credsweep run for the IAM users of Security Hub findings (custom action, auto-start).',
+    timeout: Duration.seconds(30),
+  },
 };
+
+/** Functions the workflow does not invoke, made once the state machine exists (they name it). */
+const AFTER_STATE_MACHINE: readonly FunctionId[] = ['SecurityHubStart'];
 
 /** How a kind of resource (handlers/aws/permission-types.ts) becomes a policy statement. */
 interface Scope {
@@ -133,6 +142,8 @@ export interface CredsweepStackProps extends StackProps {
 export class CredsweepStack extends Stack {
   readonly stateMachine: StateMachine;
   readonly functions: Record<FunctionId, CredsweepFunction>;
+  /** The custom action "Disable w/ credsweep", its rule, and the optional auto-start. */
+  readonly startFromSecurityHub: SecurityHubStart;
 
   constructor(scope: Construct, id: string, props: CredsweepStackProps) {
     super(scope, id, props);
@@ -215,14 +226,14 @@ export class CredsweepStack extends Stack {
       EXEMPT_TAG_KEY: config.exemptTagKey,
     };
 
-    const make = (id: FunctionId) => {
+    const make = (id: FunctionId, extra: Record<string, string> = {}) => {
       const account = functionGrants(id)
         .filter((g) => g.resource === 'account')
         .map((g) => g.action);
       return new CredsweepFunction(this, id, {
         ...FUNCTION_SPECS[id],
         entry: FUNCTIONS[id].entry,
-        environment,
+        environment: { ...environment, ...extra },
         logRetention,
         ...(account.length > 0
           ? {
@@ -235,10 +246,9 @@ export class CredsweepStack extends Stack {
           : {}),
       });
     };
-    const fns = Object.fromEntries(FUNCTION_IDS.map((id) => [id, make(id)])) as Record<
-      FunctionId,
-      CredsweepFunction
-    >;
+    const fns = Object.fromEntries(
+      FUNCTION_IDS.filter((id) => !AFTER_STATE_MACHINE.includes(id)).map((id) => [id, make(id)]),
+    ) as Record<FunctionId, CredsweepFunction>;
     this.functions = fns;
     approvalApi.routeTo(fns.ApprovalApi.fn);
 
@@ -304,6 +314,14 @@ export class CredsweepStack extends Stack {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'Added by CDK for logging and tracing: the CloudWatch Logs vended-delivery actions (logs:CreateLogDelivery and friends) and X-Ray PutTraceSegments/PutTelemetryRecords/GetSampling* support only Resource "*".',
+    });
+
+    // --- Start from Security Hub ---------------------------------------------------------------
+
+    fns.SecurityHubStart = make('SecurityHubStart', { STATE_MACHINE_ARN: this.stateMachine.stateMachineArn });
+    this.startFromSecurityHub = new SecurityHubStart(this, 'SecurityHub', {
+      fn: fns.SecurityHubStart,
+      autoStart: config.securityHubAutoStart,
     });
 
     // --- Least privilege: each function gets what its AWS declaration needs, nothing else -------
@@ -380,7 +398,12 @@ export class CredsweepStack extends Stack {
       },
       'signing-key-secret': { sid: 'SigningKey', resources: [signingKey.secretArn] },
       // Step Functions authorises SendTask* against the state machine whose task the token belongs to.
-      'state-machine': { sid: 'TaskCallbacks', resources: [this.stateMachine.stateMachineArn] },
+      // Step Functions authorises StartExecution against the state machine too.
+      'state-machine': { sid: 'StateMachine', resources: [this.stateMachine.stateMachineArn] },
+      'security-hub': {
+        sid: 'SecurityHubFindings',
+        resources: [this.formatArn({ service: 'securityhub', resource: 'hub', resourceName: 'default' })],
+      },
     };
 
     for (const id of FUNCTION_IDS) {

@@ -1,12 +1,17 @@
 /**
  * Screenshots for docs/approver-guide.md: the approval email, the approval page and the page after
- * approving, rendered by the real templates and the local approval server over in-memory ports, in
- * headless Debian Chromium. Run: `npx tsx scripts/screenshots.ts` (needs /usr/bin/chromium).
+ * approving, rendered by the real templates and the local approval server over in-memory ports; and
+ * for docs/compliance.md, the Security Hub section of report.html after a demo run on
+ * samples/security-hub-account.json. In headless Debian Chromium. Run: `npx tsx scripts/screenshots.ts`
+ * (needs /usr/bin/chromium).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startApprovalServer } from '../cli/local/approval-server.js';
+import { runDemo } from '../cli/local/demo-run.js';
+import { parseSeed } from '../cli/local/seed.js';
 import { requestApproval } from '../handlers/request-approval.js';
 import { CHROMIUM, launchChromium } from '../test/helpers/chromium.js';
 import { EXECUTION_ID, linksIn, memoryPorts, PLAN_KEY, putPlan } from '../test/helpers/memory-ports.js';
@@ -60,4 +65,47 @@ async function main(): Promise<void> {
   console.log(`Wrote approval-email.png, approval-page.png and approval-approved.png to ${OUT}`);
 }
 
+/** The Security Hub findings of report.html after an approved run on the sample account with findings. */
+async function securityHubEvidence(): Promise<void> {
+  const seedFile = join(
+    dirname(fileURLToPath(import.meta.url)),
+    '..',
+    'samples',
+    'security-hub-account.json',
+  );
+  const home = mkdtempSync(join(tmpdir(), 'credsweep-screenshot-'));
+  const result = await runDemo({
+    seed: parseSeed(readFileSync(seedFile, 'utf8'), seedFile),
+    now: new Date('2026-11-26T12:00:00Z'),
+    home,
+    approval: 'auto-approve',
+  });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(pathToFileURL(join(result.evidenceDir, 'report.html')).href);
+    // The heading and everything up to the next section.
+    const section = page.locator('h2#security-hub');
+    // Wrap the heading and everything up to the next section (the page has no DOM types here: a string).
+    await page.evaluate(`(() => {
+      const start = document.getElementById('security-hub');
+      const box = document.createElement('section');
+      box.id = 'security-hub-shot';
+      start.before(box);
+      let node = start;
+      while (node && !(node !== start && node.tagName === 'H2')) {
+        const next = node.nextElementSibling;
+        box.append(node);
+        node = next;
+      }
+    })()`);
+    await section.waitFor();
+    await page.locator('#security-hub-shot').screenshot({ path: join(OUT, 'security-hub-evidence.png') });
+  } finally {
+    await browser.close();
+  }
+  console.log(`Wrote security-hub-evidence.png to ${OUT}`);
+}
+
 await main();
+await securityHubEvidence();

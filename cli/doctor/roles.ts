@@ -69,6 +69,7 @@ function probes(d: Deployment): Record<ResourceKind, Probe> {
     },
     'signing-key-secret': { arns: [env.SIGNING_KEY_SECRET_ARN ?? '?'], context: [] },
     'state-machine': { arns: [d.stateMachineArn], context: [] },
+    'security-hub': { arns: [`arn:${p}:securityhub:${r}:${a}:hub/default`], context: [] },
   };
 }
 

@@ -3,7 +3,7 @@
  * local ports. Used by `credsweep demo`, by `npm start` and by the end-to-end tests.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   DEFAULT_BATCH_SIZE,
   DEFAULT_EXEMPT_TAG_KEY,
@@ -23,7 +23,14 @@ import { actAsApprover } from './auto-approver.js';
 import { type EngineResult, type EventLog, type FailAt, runLocal } from './engine.js';
 import { reserveExecution, saveExecution, toHistoryEvent } from './executions.js';
 import { writeFileAtomic } from './files.js';
-import { FileBlobs, FileSecrets, FileStore, LocalTaskCallbacks, Outbox } from './local-ports.js';
+import {
+  FileBlobs,
+  FileSecrets,
+  FileStore,
+  LocalRunStarter,
+  LocalTaskCallbacks,
+  Outbox,
+} from './local-ports.js';
 import { SandboxAccount } from './sandbox-account.js';
 import { withSdkRetry } from './sdk-retry.js';
 import { parseSeed, type Seed } from './seed.js';
@@ -208,6 +215,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { sandbox
     passwordSecretPrefix: PASSWORD_SECRET_PREFIX,
     // The sandbox's read lag counts reads, not seconds: re-reading needs no real wait.
     rereadDelaysMs: [2, 4, 8],
+    evidenceLocation: `${resolve(opts.home)}/`,
   };
   const links: { url: string; approver: string }[] = [];
   let linkArrived: () => void = () => undefined;
@@ -231,6 +239,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { sandbox
     mail: outbox,
     secrets: new FileSecrets(join(opts.home, 'secrets')),
     callbacks,
+    securityHub: sandbox.securityHub,
+    runs: new LocalRunStarter(),
     settings,
     now: clock,
   };

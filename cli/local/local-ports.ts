@@ -19,6 +19,7 @@ import type {
 import type {
   BlobPort,
   MailPort,
+  RunStarterPort,
   SecretsPort,
   StorePort,
   TaskCallbackPort,
@@ -206,5 +207,19 @@ export class LocalTaskCallbacks implements TaskCallbackPort {
 
   async sendFailure(taskToken: string, error: string, cause: string): Promise<void> {
     this.take(taskToken).reject(new CredsweepError(error, cause));
+  }
+}
+
+/**
+ * The local stand-in for starting a run from Security Hub (handlers/start-from-security-hub.ts):
+ * Security Hub sends no events to a laptop, so no local task starts runs; locally a run is
+ * started with `credsweep start --local --users ...`, which this message names.
+ */
+export class LocalRunStarter implements RunStarterPort {
+  async start(name: string): Promise<string> {
+    throw new CredsweepError(
+      'PortNotAvailable',
+      `runs are started from Security Hub events only in AWS (asked to start ${name}); locally, use \`credsweep start --local --users NAME,...\``,
+    );
   }
 }

@@ -14,6 +14,7 @@ import type {
   UserInfo,
 } from '../../handlers/ports/iam.js';
 import { passwordPolicyViolations } from './password-policy.js';
+import { SandboxSecurityHub } from './sandbox-security-hub.js';
 import { type Seed, type SeedUser, validateSeed } from './seed.js';
 
 /** The IAM operations the sandbox answers, as AWS names them (and as `calls()` counts them). */
@@ -157,6 +158,8 @@ function byCreation(a: KeyState, b: KeyState): number {
 
 export class SandboxAccount implements IamPort {
   readonly accountId: string;
+  /** The account's Security Hub (its seed's `securityHub`; without one, not subscribed). */
+  readonly securityHub: SandboxSecurityHub;
   private readonly users: UserState[];
   /** The account password policy; undefined: none set (IAM's default applies). */
   private readonly passwordPolicy: PasswordPolicy | undefined;
@@ -198,6 +201,7 @@ export class SandboxAccount implements IamPort {
     this.exemptTagKey = options.exemptTagKey === undefined ? DEFAULT_EXEMPT_TAG_KEY : options.exemptTagKey;
     this.readLag = options.readLag ?? 0;
     this.users = valid.users.map((user) => SandboxAccount.fromSeedUser(user));
+    this.securityHub = new SandboxSecurityHub(valid.accountId, valid.securityHub?.findings, options.now);
     for (const user of this.users) this.byName.set(user.userName, user);
   }
 
@@ -339,6 +343,7 @@ export class SandboxAccount implements IamPort {
 
   /** The current state in the seed format: users and keys in their seed order, no password. */
   toSeed(): Seed {
+    const securityHub = this.securityHub.toSeed();
     return {
       accountId: this.accountId,
       ...(this.passwordPolicy ? { passwordPolicy: { ...this.passwordPolicy } } : {}),
@@ -358,6 +363,7 @@ export class SandboxAccount implements IamPort {
           : {}),
         accessKeys: user.accessKeys.map((key) => ({ ...key })),
       })),
+      ...(securityHub ? { securityHub } : {}),
     };
   }
 

@@ -71,17 +71,68 @@ export const passwordPolicySchema = z.strictObject({
   HardExpiry: flag.optional(),
 });
 
+const text = (max: number) =>
+  z
+    .string({ error: 'expected a string' })
+    .min(1, { error: 'expected a non-empty string' })
+    .max(max, { error: `expected at most ${max} characters` });
+
+/**
+ * A Security Hub finding in ASFF: the fields credsweep reads are checked, every other field is kept
+ * as it is and written back by `--state-out`.
+ */
+const findingSchema = z.looseObject({
+  Id: text(512),
+  ProductArn: text(512),
+  GeneratorId: text(512),
+  AwsAccountId: z.string({ error: 'expected a string' }).regex(/^\d{12}$/, { error: 'expected 12 digits' }),
+  Compliance: z
+    .looseObject({
+      Status: z.enum(['PASSED', 'WARNING', 'FAILED', 'NOT_AVAILABLE'], {
+        error: 'expected PASSED, WARNING, FAILED or NOT_AVAILABLE',
+      }),
+      SecurityControlId: text(64).optional(),
+    })
+    .optional(),
+  Resources: z
+    .array(z.looseObject({ Type: text(256), Id: text(512) }))
+    .min(1, { error: 'expected at least one resource' }),
+  Workflow: z
+    .looseObject({
+      Status: z.enum(['NEW', 'NOTIFIED', 'RESOLVED', 'SUPPRESSED'], {
+        error: 'expected NEW, NOTIFIED, RESOLVED or SUPPRESSED',
+      }),
+    })
+    .optional(),
+  RecordState: z.enum(['ACTIVE', 'ARCHIVED'], { error: 'expected ACTIVE or ARCHIVED' }).optional(),
+  Note: z.looseObject({ Text: text(512), UpdatedBy: text(512), UpdatedAt: isoDate.optional() }).optional(),
+});
+
 export const seedSchema = z
   .strictObject({
     accountId: z.string({ error: 'expected a string' }).regex(/^\d{12}$/, { error: 'expected 12 digits' }),
     /** The account password policy; absent: none set, IAM's default policy applies. */
     passwordPolicy: passwordPolicySchema.optional(),
     users: z.array(userSchema),
+    /** The account's Security Hub; absent means Security Hub is not enabled (not subscribed). */
+    securityHub: z.strictObject({ findings: z.array(findingSchema) }).optional(),
   })
   .superRefine((seed, ctx) => {
     // IAM user names are unique regardless of case ("ADMIN" and "admin" cannot both exist).
     const userIndex = new Map<string, number>();
     const keyIndex = new Map<string, string>();
+    const findingIndex = new Map<string, number>();
+    seed.securityHub?.findings.forEach((finding, f) => {
+      const key = `${finding.ProductArn} ${finding.Id}`;
+      const first = findingIndex.get(key);
+      if (first === undefined) findingIndex.set(key, f);
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: ['securityHub', 'findings', f, 'Id'],
+          message: `duplicate finding ${finding.Id} (already securityHub.findings[${first}])`,
+        });
+    });
     seed.users.forEach((user, u) => {
       const folded = user.userName.toLowerCase();
       const first = userIndex.get(folded);
@@ -114,6 +165,7 @@ export type Seed = z.output<typeof seedSchema>;
 export type SeedUser = Seed['users'][number];
 export type SeedAccessKey = SeedUser['accessKeys'][number];
 export type SeedLoginProfile = NonNullable<SeedUser['loginProfile']>;
+export type SeedFinding = NonNullable<Seed['securityHub']>['findings'][number];
 
 /** A seed that does not validate; `issues` holds one `path: problem` line per problem. */
 export class SeedError extends CredsweepError {

@@ -33,8 +33,10 @@ export type ResourceKind =
   | 'restored-password-secret'
   /** The approval-link signing-key secret. */
   | 'signing-key-secret'
-  /** The remediation state machine (task-token callbacks). */
-  | 'state-machine';
+  /** The remediation state machine (task-token callbacks, starting a run). */
+  | 'state-machine'
+  /** This account's Security Hub in the Region (`hub/default`): its findings are read and updated through it. */
+  | 'security-hub';
 
 /** An IAM action as IAM spells it: `service:Action`. */
 export type IamAction = `${string}:${string}`;

@@ -17,13 +17,16 @@ import { AWS as disableConsole } from '../disable-console.js';
 import { AWS as generateReport } from '../generate-report.js';
 import { AWS as report } from '../report.js';
 import { AWS as requestApproval } from '../request-approval.js';
+import { AWS as startFromSecurityHub } from '../start-from-security-hub.js';
 import { AWS as verify } from '../verify.js';
 import { BLOB_PERMISSIONS } from './blobs.js';
 import { IAM_PERMISSIONS } from './iam.js';
 import { MAIL_PERMISSIONS } from './mail.js';
 import type { IamAction, MethodPermissions, ResourceKind } from './permission-types.js';
 import { type FunctionAws, PORT_NAMES, type PortName } from './ports.js';
+import { RUNS_PERMISSIONS } from './runs.js';
 import { SECRETS_PERMISSIONS } from './secrets.js';
+import { SECURITY_HUB_PERMISSIONS } from './security-hub.js';
 import { STORE_PERMISSIONS } from './store.js';
 import { CALLBACK_PERMISSIONS } from './task-callbacks.js';
 
@@ -44,6 +47,7 @@ export const RESOURCE_KINDS: Readonly<Record<ResourceKind, string>> = {
   'restored-password-secret': 'secrets named `credsweep/restored/*`',
   'signing-key-secret': 'the approval-link signing-key secret',
   'state-machine': 'the remediation state machine',
+  'security-hub': "this account's Security Hub in the Region (`hub/default`)",
 };
 
 /** Every adapter's map, by port name. */
@@ -54,6 +58,8 @@ export const PORT_PERMISSIONS: { readonly [K in PortName]: Readonly<Record<strin
   mail: MAIL_PERMISSIONS,
   secrets: SECRETS_PERMISSIONS,
   callbacks: CALLBACK_PERMISSIONS,
+  securityHub: SECURITY_HUB_PERMISSIONS,
+  runs: RUNS_PERMISSIONS,
 };
 
 /**
@@ -70,6 +76,7 @@ export const FUNCTIONS = {
   Backout: { entry: 'backout.ts', aws: backout },
   Report: { entry: 'report.ts', aws: report },
   ApprovalApi: { entry: 'approval-api.ts', aws: approvalApi },
+  SecurityHubStart: { entry: 'start-from-security-hub.ts', aws: startFromSecurityHub },
 } as const satisfies Record<string, { entry: string; aws: FunctionAws }>;
 
 export type FunctionId = keyof typeof FUNCTIONS;

@@ -20,6 +20,7 @@
  * | BATCH_SIZE                | no       | 25                   | plan items per Map iteration                         |
  * | EXEMPT_USERS              | no       | (none)               | comma-separated user names never touched             |
  * | EXEMPT_TAG_KEY            | no       | `credsweep:exempt`   | tag key that exempts a user when its value is `true` |
+ * | STATE_MACHINE_ARN         | no       | (none)               | the state machine a function starts runs of (runs port) |
  *
  * An empty value counts as unset. AWS_REGION (set by Lambda) is read by the SDK itself.
  */
@@ -37,7 +38,9 @@ import type {
   IamPort,
   MailPort,
   Ports,
+  RunStarterPort,
   SecretsPort,
+  SecurityHubPort,
   Settings,
   StorePort,
   TaskCallbackPort,
@@ -96,6 +99,14 @@ export const awsEnvSchema = z.object({
   BATCH_SIZE: variable(wholeNumber(1).default(DEFAULT_BATCH_SIZE)),
   EXEMPT_USERS: variable(text().transform(commaList).default([])),
   EXEMPT_TAG_KEY: variable(text().default(DEFAULT_EXEMPT_TAG_KEY)),
+  STATE_MACHINE_ARN: variable(
+    text()
+      .regex(
+        /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:.+$/,
+        'must be a Step Functions state machine ARN',
+      )
+      .optional(),
+  ),
 });
 
 export type AwsEnv = z.output<typeof awsEnvSchema>;
@@ -134,6 +145,7 @@ export function settingsFromEnv(env: AwsEnv): Settings {
     exemptUsers: env.EXEMPT_USERS,
     exemptTagKey: env.EXEMPT_TAG_KEY,
     passwordSecretPrefix: env.PASSWORD_SECRET_PREFIX,
+    evidenceLocation: `s3://${env.BUCKET_NAME}/`,
   };
 }
 
@@ -165,6 +177,8 @@ export interface FunctionAws {
   mail?: PortUse<MailPort>;
   secrets?: PortUse<SecretsPort>;
   callbacks?: PortUse<TaskCallbackPort>;
+  securityHub?: PortUse<SecurityHubPort>;
+  runs?: PortUse<RunStarterPort>;
 }
 
 export type PortName = keyof FunctionAws;
@@ -176,6 +190,8 @@ export const PORT_NAMES = [
   'mail',
   'secrets',
   'callbacks',
+  'securityHub',
+  'runs',
 ] as const satisfies readonly PortName[];
 
 /** A port this function was not given: any use is a deployment bug, named as such. */
@@ -229,6 +245,8 @@ export function restrictPorts(ports: Ports, aws: FunctionAws): Ports {
     mail: pick('mail'),
     secrets: pick('secrets'),
     callbacks: pick('callbacks'),
+    securityHub: pick('securityHub'),
+    runs: pick('runs'),
   };
 }
 
@@ -245,6 +263,8 @@ export function buildAwsPorts(env: AwsEnv, aws: FunctionAws): Ports {
     mail: build('mail'),
     secrets: build('secrets'),
     callbacks: build('callbacks'),
+    securityHub: build('securityHub'),
+    runs: build('runs'),
     settings: settingsFromEnv(env),
     now: () => new Date(),
   };

@@ -5,6 +5,7 @@
  */
 import type { CredentialRecord, Evidence } from './evidence.js';
 import { escapeHtml as escapeHtmlWith } from './html.js';
+import type { FindingRecord } from './security-hub/follow-run.js';
 import type { Skipped } from './types.js';
 
 /** The evidence keeps line breaks in free text (a rejection reason); everything else as the mail and page. */
@@ -61,6 +62,57 @@ const RESULT_TEXT: Record<CredentialRecord['result'], string> = {
   intended: 'change started, outcome not recorded',
   unresolved: 'unresolved',
 };
+
+const FINDING_ACTION_TEXT: Record<FindingRecord['action'], string> = {
+  notified: 'NOTIFIED: approval requested',
+  resolved: 'RESOLVED',
+  suppressed: 'SUPPRESSED: exemption',
+  reopened: 'back to NEW',
+  left: 'left as it was',
+};
+
+/** "What about this finding?": each IAM.8 / IAM.22 / CIS finding, what credsweep did and why. */
+function securityHubSection(ev: Evidence): string[] {
+  const hub = ev.securityHub;
+  const out = ['<h2 id="security-hub">Security Hub findings</h2>'];
+  if (!hub)
+    return [
+      ...out,
+      '<p class="empty">Not recorded (evidence written before credsweep followed Security Hub).</p>',
+    ];
+  if (hub.notified) {
+    const n = hub.notified;
+    out.push(
+      `<p>At the approval request (${escapeHtml(when(n.at))}): ${escapeHtml(
+        n.status === 'not-updated'
+          ? n.reason
+          : `${n.findings.filter((f) => f.action === 'notified' && f.error === null).length} finding(s) set to NOTIFIED`,
+      )}.</p>`,
+    );
+  }
+  if (hub.status === 'not-updated') return [...out, `<p class="error">${escapeHtml(hub.reason)}</p>`];
+  out.push(
+    `<p>At the end of the run (${escapeHtml(when(hub.at))}), for each IAM.8, IAM.22 and CIS unused-credential finding of the account:</p>`,
+    table(
+      ['Finding', 'User', 'Workflow', 'credsweep', 'Why', 'Note written'],
+      hub.findings.map((f) => [
+        `${escapeHtml(f.control)}<br><small>${escapeHtml(f.id)}</small>`,
+        escapeHtml(f.userName ?? ''),
+        escapeHtml(f.before === f.after ? f.after : `${f.before} -> ${f.after}`),
+        escapeHtml(
+          f.error
+            ? `${FINDING_ACTION_TEXT[f.action]} NOT applied (${f.error})`
+            : FINDING_ACTION_TEXT[f.action],
+        ),
+        escapeHtml(f.why),
+        escapeHtml(f.note ?? ''),
+      ]),
+      'No IAM.8, IAM.22 or CIS unused-credential finding is failing in this account.',
+    ),
+  );
+  if (hub.reason) out.push(`<p class="error">${escapeHtml(hub.reason)}</p>`);
+  return out;
+}
 
 /** A table from already-escaped cells; `cells` must come from `escapeHtml` or `when`-then-escape. */
 function table(headers: string[], rows: string[][], empty: string): string {
@@ -315,6 +367,8 @@ export function renderReportHtml(ev: Evidence): string {
       ),
     );
   }
+
+  sections.push(...securityHubSection(ev));
 
   if (ev.backout) {
     const b = ev.backout;

@@ -11,6 +11,7 @@ import { renderReportHtml } from './evidence-html.js';
 import type { Outcome } from './outcomes.js';
 import { planKey as planKeyOf, readPlan, runPrefix } from './plan.js';
 import { executionArnOf, type RunRequest } from './request.js';
+import type { SecurityHubEvidence } from './security-hub/follow-run.js';
 import type {
   ApprovalRecord,
   BackoutSkip,
@@ -203,6 +204,11 @@ export interface Evidence {
   backout: BackoutEvidence | null;
   error: ErrorInfo | null;
   counts: EvidenceCounts;
+  /**
+   * What credsweep did with each IAM.8 / IAM.22 / CIS unused-credential finding of the account and
+   * why (handlers/core/security-hub/follow-run.ts); null in evidence written before it existed.
+   */
+  securityHub: SecurityHubEvidence | null;
 }
 
 export const evidenceKey = (executionId: string) => `${runPrefix(executionId)}/evidence.json`;
@@ -503,6 +509,7 @@ export async function collectEvidence(ports: Ports, task: ReportTask): Promise<E
   const backoutRan =
     mode === 'backout' || ['rejected', 'timed-out', 'backed-out', 'backout-failed'].includes(task.outcome);
   const evidence: Omit<Evidence, 'summary'> = {
+    securityHub: null,
     schemaVersion: 2,
     execution: {
       id: task.executionId,

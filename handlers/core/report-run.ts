@@ -7,6 +7,7 @@ import { releaseAccount } from './account-guard.js';
 import { collectEvidence, type Evidence, type ReportTask, writeEvidence } from './evidence.js';
 import { escapeHtml } from './evidence-html.js';
 import { RUN_NAME_REUSED } from './run-identity.js';
+import { followFindingsAtEnd } from './security-hub/follow-run.js';
 import { visible } from './visible-text.js';
 
 export interface ReportResult {
@@ -15,6 +16,22 @@ export interface ReportResult {
   changed: number;
   restored: number;
   skippedAtRecheck: number;
+}
+
+/** One line on the Security Hub findings: how many went where, or why none was updated. */
+function securityHubLines(e: Evidence): string[] {
+  const hub = e.securityHub;
+  if (!hub) return [];
+  if (hub.status === 'not-updated') return [`Security Hub: ${hub.reason}.`];
+  const moved = hub.findings.filter((f) => f.before !== f.after);
+  if (moved.length === 0) return [`Security Hub: ${hub.findings.length} finding(s), none changed.`];
+  const by = new Map<string, number>();
+  for (const f of moved) by.set(f.after, (by.get(f.after) ?? 0) + 1);
+  const parts = [...by].map(([status, n]) => `${n} ${status}`).join(', ');
+  const failed = hub.findings.filter((f) => f.error !== null).length;
+  return [
+    `Security Hub findings: ${parts}${failed > 0 ? `; ${failed} not updated (see the evidence)` : ''}.`,
+  ];
 }
 
 export function summaryMail(e: Evidence): { subject: string; text: string; html: string } {
@@ -29,6 +46,7 @@ export function summaryMail(e: Evidence): { subject: string; text: string; html:
     `Findings: ${c.findings}. Disabled and still disabled: ${c.disabled}. Restored by backout: ${c.restored}.`,
     `Skipped because used since the report: ${c.skippedAtRecheck}. Not approved: ${c.notApproved}.`,
     ...(e.error ? [`Cause: ${e.error.Error}: ${e.error.Cause}`] : []),
+    ...securityHubLines(e),
     ...e.changes.map(
       (r) =>
         `- ${r.userName} ${r.credential}${r.accessKeyId ? ` ${r.accessKeyId}` : ''}: ${r.before ?? ''} -> ${r.after ?? ''}` +
@@ -52,6 +70,7 @@ export async function reportRun(ports: Ports, task: ReportTask): Promise<ReportR
     return { outcome: task.outcome, evidenceKey: '', changed: 0, restored: 0, skippedAtRecheck: 0 };
   }
   const evidence = await collectEvidence(ports, task);
+  evidence.securityHub = await followFindingsAtEnd(ports, evidence);
   const evidenceKey = await writeEvidence(ports, evidence);
   if (task.outcome !== 'nothing-to-do' && task.outcome !== 'dry-run') {
     await ports.mail.send({ to: ports.settings.approverEmails, ...summaryMail(evidence) });

@@ -1,11 +1,23 @@
 import type { BlobPort } from './blobs.js';
 import type { IamPort, PasswordPolicy } from './iam.js';
 import type { MailPort } from './mail.js';
+import type { RunStarterPort } from './runs.js';
 import type { SecretsPort } from './secrets.js';
+import type { SecurityHubPort } from './security-hub.js';
 import type { StorePort } from './store.js';
 import type { TaskCallbackPort } from './task-callbacks.js';
 
-export type { BlobPort, IamPort, MailPort, PasswordPolicy, SecretsPort, StorePort, TaskCallbackPort };
+export type {
+  BlobPort,
+  IamPort,
+  MailPort,
+  PasswordPolicy,
+  RunStarterPort,
+  SecretsPort,
+  SecurityHubPort,
+  StorePort,
+  TaskCallbackPort,
+};
 
 /** Settings the tasks read; from Lambda environment variables in AWS, from the demo's options locally. */
 export interface Settings {
@@ -27,6 +39,11 @@ export interface Settings {
    * @default [1000, 2000, 4000] (the local sandbox uses a few milliseconds)
    */
   rereadDelaysMs?: number[];
+  /**
+   * Where run evidence keys (`runs/<name>/...`) live, as a person finds them, ending in `/`:
+   * `s3://<bucket>/` in AWS, the local home directory locally. Named in Security Hub notes.
+   */
+  evidenceLocation?: string;
 }
 
 /** Everything a task may need, built once per process (AWS) or per run (local). */
@@ -37,6 +54,9 @@ export interface Ports {
   mail: MailPort;
   secrets: SecretsPort;
   callbacks: TaskCallbackPort;
+  securityHub: SecurityHubPort;
+  /** Starts runs (only the start-from-Security-Hub function has it). */
+  runs: RunStarterPort;
   settings: Settings;
   /** The clock; tests and the demo's --now pin it. */
   now: () => Date;

@@ -162,6 +162,7 @@ describe('settingsFromEnv', () => {
       exemptUsers: ['break-glass'],
       exemptTagKey: 'credsweep:exempt',
       passwordSecretPrefix: 'credsweep/restored/',
+      evidenceLocation: `s3://${VALID.BUCKET_NAME}/`,
     });
   });
 });

@@ -44,6 +44,7 @@ describe('parseConfig', () => {
       exemptTagKey: 'credsweep:exempt',
       logRetentionDays: 365,
       alarmEmail: null,
+      securityHubAutoStart: false,
     });
   });
 

@@ -14,6 +14,7 @@ const ALL_FEATURES = {
   schedule: 'rate(7 days)',
   alarmEmail: 'secops@example.com',
   exemptUsers: 'breakglass,ci-deployer',
+  securityHubAutoStart: 'true',
 };
 
 /** The rules acknowledged on purpose; each acknowledgement is reviewed in infra/. */

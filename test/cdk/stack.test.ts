@@ -137,13 +137,13 @@ describe('credsweep stack', () => {
       },
     );
     definition = JSON.parse(text) as { States: Record<string, State> };
-    // Bundling nine functions with esbuild takes a minute on a busy machine.
-  }, 240_000);
+    // Bundling ten functions with esbuild takes a minute or more on a busy machine.
+  }, 300_000);
 
   describe('resources', () => {
     it('deploys the expected resource set', () => {
       const counts: Record<string, number> = {
-        'AWS::Lambda::Function': 9,
+        'AWS::Lambda::Function': 10,
         'AWS::StepFunctions::StateMachine': 1,
         'AWS::DynamoDB::Table': 1,
         'AWS::S3::Bucket': 2,
@@ -152,7 +152,10 @@ describe('credsweep stack', () => {
         'AWS::ApiGateway::Stage': 1,
         'AWS::ApiGateway::Method': 2,
         'AWS::ApiGateway::Resource': 2,
-        'AWS::Logs::LogGroup': 11,
+        'AWS::Logs::LogGroup': 12,
+        'AWS::SecurityHub::ActionTarget': 1,
+        'AWS::Events::Rule': 1,
+        'AWS::SQS::Queue': 0,
         'AWS::Scheduler::Schedule': 1,
         'AWS::CloudWatch::Alarm': 1,
         'AWS::SNS::Topic': 1,
@@ -211,15 +214,19 @@ describe('credsweep stack', () => {
       const used = Object.values(functions()).map(
         (fn) => prop<{ LogGroup: { Ref: string } }>(fn, 'LoggingConfig').LogGroup.Ref,
       );
-      expect(new Set(used).size).toBe(9);
+      expect(new Set(used).size).toBe(10);
       for (const id of used) expect(logGroups[id]?.Properties?.RetentionInDays).toBe(90);
     });
 
     it('get every variable handlers/aws/ports.ts validates, with the configured values', () => {
       const apiUrl = (template.toJSON().Outputs as Record<string, { Value: unknown }>).ApprovalApiUrl?.Value;
-      for (const fn of Object.values(functions())) {
+      const starter = logicalIdStartingWith(template, 'AWS::Lambda::Function', 'SecurityHubStartFunction');
+      // STATE_MACHINE_ARN only on the function that starts runs (the runs port needs it).
+      const common = Object.keys(awsEnvSchema.shape).filter((name) => name !== 'STATE_MACHINE_ARN');
+      for (const [id, fn] of Object.entries(functions())) {
         const env = prop<{ Variables: Record<string, unknown> }>(fn, 'Environment').Variables;
-        expect(Object.keys(env)).toEqual(expect.arrayContaining(Object.keys(awsEnvSchema.shape)));
+        expect(Object.keys(env)).toEqual(expect.arrayContaining(common));
+        expect('STATE_MACHINE_ARN' in env, id).toBe(id === starter);
         expect(env).toMatchObject({
           PASSWORD_SECRET_PREFIX,
           ACCOUNT_ID: { Ref: 'AWS::AccountId' },
@@ -372,6 +379,75 @@ describe('credsweep stack', () => {
       expect(byRole.get(role)?.map((s) => [s.effect, s.actions, s.resources])).toEqual([
         ['Allow', ['states:StartExecution'], [{ Ref: machineId }]],
       ]);
+    });
+  });
+
+  describe('Security Hub', () => {
+    it("adds the custom action within Security Hub's limits (Id 20 alphanumerics, Name 20 characters)", () => {
+      const action = Object.values(resourcesOf(template, 'AWS::SecurityHub::ActionTarget'))[0];
+      expect(action?.Properties).toMatchObject({ Id: 'CredsweepDisable', Name: 'Disable w/ credsweep' });
+      expect(prop<string>(action, 'Id')).toMatch(/^[A-Za-z0-9]{1,20}$/);
+      expect(prop<string>(action, 'Name').length).toBeLessThanOrEqual(20);
+      expect(prop<string>(action, 'Description')).toContain('Disable with credsweep');
+    });
+
+    it('starts the state machine from the custom action, through a function that may start only it', () => {
+      const actionId = Object.keys(resourcesOf(template, 'AWS::SecurityHub::ActionTarget'))[0];
+      const machineId = Object.keys(resourcesOf(template, 'AWS::StepFunctions::StateMachine'))[0];
+      const starter = logicalIdStartingWith(template, 'AWS::Lambda::Function', 'SecurityHubStartFunction');
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          source: ['aws.securityhub'],
+          'detail-type': ['Security Hub Findings - Custom Action'],
+          resources: [{ 'Fn::GetAtt': [actionId, 'ActionTargetArn'] }],
+        },
+        State: 'ENABLED',
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [starter, 'Arn'] } })],
+      });
+      const env = prop<{ Variables: Record<string, unknown> }>(
+        resourcesOf(template, 'AWS::Lambda::Function')[starter],
+        'Environment',
+      ).Variables;
+      expect(env).toMatchObject({
+        STATE_MACHINE_ARN: { Ref: machineId },
+        ACCOUNT_ID: { Ref: 'AWS::AccountId' },
+      });
+      const statements = byRole.get(roleOf(template, 'SecurityHubStart')) ?? [];
+      expect(
+        statements.filter((s) => s.actions.includes('states:StartExecution')).map((s) => s.resources),
+      ).toEqual([[{ Ref: machineId }]]);
+    });
+
+    it("reads and updates findings of this account's hub only", () => {
+      for (const name of ['RequestApproval', 'Report']) {
+        const hub = (byRole.get(roleOf(template, name)) ?? []).filter((s) =>
+          s.actions.some((a) => a.startsWith('securityhub:')),
+        );
+        expect(
+          hub.map((s) => [s.actions.sort(), s.resources]),
+          name,
+        ).toEqual([
+          [
+            ['securityhub:BatchUpdateFindings', 'securityhub:GetFindings'],
+            [
+              {
+                'Fn::Join': [
+                  '',
+                  [
+                    'arn:',
+                    { Ref: 'AWS::Partition' },
+                    ':securityhub:',
+                    { Ref: 'AWS::Region' },
+                    ':',
+                    { Ref: 'AWS::AccountId' },
+                    ':hub/default',
+                  ],
+                ],
+              },
+            ],
+          ],
+        ]);
+      }
     });
   });
 
@@ -657,5 +733,58 @@ describe('credsweep stack with the optional features off', () => {
         }),
       },
     });
+  });
+});
+
+describe('credsweep stack with securityHubAutoStart', () => {
+  let template: Template;
+
+  beforeAll(() => {
+    template = buildStack({ securityHubAutoStart: 'true' }, { bundle: false }).template;
+  });
+
+  it('queues new failing IAM.8 / IAM.22 findings and starts one run per batching window of 5 minutes', () => {
+    const queues = resourcesOf(template, 'AWS::SQS::Queue');
+    const queue = Object.keys(queues).find((id) => id.includes('AutoStartQueue')) ?? '';
+    const deadLetters = Object.keys(queues).find((id) => id.includes('AutoStartDeadLetters')) ?? '';
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.securityhub'],
+        'detail-type': ['Security Hub Findings - Imported'],
+        detail: {
+          findings: {
+            AwsAccountId: [{ Ref: 'AWS::AccountId' }],
+            Compliance: { Status: ['FAILED'], SecurityControlId: ['IAM.8', 'IAM.22'] },
+            Workflow: { Status: ['NEW'] },
+            RecordState: ['ACTIVE'],
+            Resources: { Type: ['AwsIamUser'] },
+          },
+        },
+      },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [queue, 'Arn'] } })],
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLetters, 'Arn'] }, maxReceiveCount: 3 },
+    });
+    const starter = logicalIdStartingWith(template, 'AWS::Lambda::Function', 'SecurityHubStartFunction');
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queue, 'Arn'] },
+      FunctionName: { Ref: starter },
+      BatchSize: 10000,
+      MaximumBatchingWindowInSeconds: 300,
+    });
+    // Beyond its declared states:StartExecution, the start function's role gets only what Lambda's
+    // poller needs to read this one queue (added by the event source, not by credsweep's code).
+    const statements = statementsByRole(template).get(roleOf(template, 'SecurityHubStart')) ?? [];
+    const sqs = statements.filter((s) => s.actions.some((a) => a.startsWith('sqs:')));
+    expect(sqs.map((s) => s.resources)).toEqual([[{ 'Fn::GetAtt': [queue, 'Arn'] }]]);
+    expect(sqs.flatMap((s) => s.actions).sort()).toEqual([
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:ReceiveMessage',
+    ]);
   });
 });

@@ -67,12 +67,16 @@ describe('after `credsweep demo --auto-approve --json`', () => {
     expect(run.code).toBe(0);
     const out = run.stdout;
     expect(out).toContain(`${demo.executionName}  SUCCEEDED (remediated)`);
-    expect(out).toMatch(/Analyze\s+\d+ms\s+8 findings, 8 proposed, 3 users skipped, threshold 30 days/);
     expect(out).toMatch(
-      /RequestApproval\s+\d+ms\s+approved by security-approver@example.com \(8 approved, 0 not\)/,
+      /Analyze\s+\d+(?:ms|\.\ds)\s+8 findings, 8 proposed, 3 users skipped, threshold 30 days/,
     );
-    expect(out).toMatch(/\[batch 0\] DeactivateAccessKeys\s+\d+ms\s+5 access keys deactivated, 0 skipped/);
-    expect(out).toMatch(/Verify\s+\d+ms\s+8 of 8 verified/);
+    expect(out).toMatch(
+      /RequestApproval\s+\d+(?:ms|\.\ds)\s+approved by security-approver@example.com \(8 approved, 0 not\)/,
+    );
+    expect(out).toMatch(
+      /\[batch 0\] DeactivateAccessKeys\s+\d+(?:ms|\.\ds)\s+5 access keys deactivated, 0 skipped/,
+    );
+    expect(out).toMatch(/Verify\s+\d+(?:ms|\.\ds)\s+8 of 8 verified/);
     expect(out).toMatch(/decision\s+approved by security-approver@example.com at .* from 127\.0\.0\.1/);
     expect(out).toContain('Changes (8)');
     expect(out).toMatch(/ci-deployer\s+access-key-1 AKIASANDBOX0CIDEPL01\s+Active\s+Inactive\s+yes/);

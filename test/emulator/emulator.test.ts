@@ -33,9 +33,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD_SECRET_PREFIX } from '../../handlers/core/defaults.js';
 import { REQUIRED_CONTEXT } from '../cdk/synth.js';
 import { detectMoto, isCi, type MotoServer, startMoto, stopMoto } from '../helpers/moto.js';
+import { userFinding } from '../helpers/seeds.js';
 import { checkCalls } from '../policy/check.js';
-import { SCENARIO_UNEXERCISED } from '../policy/expected.js';
-import { CallRecorder, type WireRequest } from '../policy/recorder.js';
+import { NOT_SERVED_BY_MOTO, SCENARIO_UNEXERCISED } from '../policy/expected.js';
+import type { RecordedCall } from '../policy/recorded-call.js';
+import { CallRecorder, type HttpAnswer, securityHubArn, type WireRequest } from '../policy/recorder.js';
 import { testEnvironment } from '../policy/roles.js';
 import { MotoAccount, type SeedUser } from './account.js';
 import { restApiEvent, restApiShape } from './api-gateway.js';
@@ -135,6 +137,24 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
   /** Requests the recorder answers with a fault instead of moto (set by a scenario). */
   let denyUser: string | undefined;
   let startedBy: string | null = null;
+  /** StartExecution requests the Step Functions stand-in answered (the start-from-Security-Hub bundle's). */
+  const startedRuns: { stateMachineArn: string; name: string; input: unknown }[] = [];
+
+  /** The stand-in's StartExecution: records the request and answers as Step Functions does. */
+  function startExecution(body: unknown): HttpAnswer {
+    const request = body as { stateMachineArn: string; name: string; input: string };
+    startedRuns.push({
+      stateMachineArn: request.stateMachineArn,
+      name: request.name,
+      input: JSON.parse(request.input),
+    });
+    const executionArn = `${request.stateMachineArn.replace(':stateMachine:', ':execution:')}:${request.name}`;
+    return {
+      status: 200,
+      contentType: 'application/x-amz-json-1.0',
+      body: JSON.stringify({ executionArn, startDate: Date.now() / 1000 }),
+    };
+  }
 
   beforeAll(async () => {
     if (!moto.available) throw new Error(`CI=true: the emulator suite needs moto_server: ${moto.reason}`);
@@ -156,7 +176,8 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
       callerOf: (key) => [...FUNCTION_IDS, 'CLI'].find((id) => accessKeyOf(id) === key),
       tablePartitionKey: deployment.tablePartitionKey,
       stateMachineArn: deployment.stateMachineArn,
-      states: (action, body) => tokens.answer(action, body),
+      states: (action, body) =>
+        action === 'StartExecution' ? Promise.resolve(startExecution(body)) : tokens.answer(action, body),
       fault: (request) => {
         if (request.caller !== 'DeactivateKeys' || request.service !== 'iam') return undefined;
         const form = new URLSearchParams(request.body);
@@ -454,11 +475,72 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
     expect(evidence).not.toContain(password);
   }, 180_000);
 
+  it('the Security Hub custom action starts one run of this state machine for the users of the selected findings', async () => {
+    // Prepare: what EventBridge delivers when a person selects findings and picks "Disable w/ credsweep".
+    const event = {
+      version: '0',
+      source: 'aws.securityhub',
+      'detail-type': 'Security Hub Findings - Custom Action',
+      account: ACCOUNT_ID,
+      resources: [`arn:${PARTITION}:securityhub:${REGION}:${ACCOUNT_ID}:action/custom/CredsweepDisable`],
+      detail: {
+        actionName: 'Disable w/ credsweep',
+        findings: [
+          userFinding('IAM.8', 'sam', { accountId: ACCOUNT_ID }),
+          userFinding('IAM.22', 'sue', { accountId: ACCOUNT_ID }),
+          userFinding('IAM.5', 'rob', { accountId: ACCOUNT_ID }),
+        ],
+      },
+    };
+
+    // Act
+    const result = (await lambdas.invoke('SecurityHubStart', event)) as { executionArn: string | null };
+
+    // Assess: one StartExecution over the wire, of the deployed state machine, for sam and sue only.
+    expect(startedRuns).toHaveLength(1);
+    expect(startedRuns[0]).toMatchObject({
+      stateMachineArn: deployment.stateMachineArn,
+      input: { mode: 'remediate', users: ['sam', 'sue'] },
+    });
+    expect(result.executionArn).toContain(String(startedRuns[0]?.name));
+  }, 180_000);
+
   it('every request of every function maps to an IAM action and resource, and every function ran', () => {
     expect(recorder.unmapped).toEqual([]);
     const callers = new Set(recorder.calls(FUNCTION_IDS).map((call) => call.functionId));
     expect([...callers].sort()).toEqual([...FUNCTION_IDS].sort());
   });
+
+  it('calls moto cannot serve (test/policy/expected.ts NOT_SERVED_BY_MOTO) are allowed by the same roles, through the same simulator', async () => {
+    // Named as the recorder names a Security Hub request; only their verdicts count here (the
+    // unexercised grants are the previous test's business).
+    const hub = securityHubArn(PARTITION, REGION, ACCOUNT_ID);
+    const calls: RecordedCall[] = NOT_SERVED_BY_MOTO.map(({ functionId, action }) => ({
+      functionId,
+      action,
+      resource: hub,
+      context: {},
+    }));
+    const denied = (
+      await checkCalls(synthesized.template, calls, {
+        unexercisedAllowed: [],
+        environment: policyEnvironment(),
+      })
+    ).filter((p) => p.kind !== 'unexercised');
+    expect(denied.map((p) => p.message)).toEqual([]);
+    // The same calls on another Region's hub are denied: the grant is this account's hub, not "*".
+    const elsewhere = calls.map((c) => ({
+      ...c,
+      resource: securityHubArn(PARTITION, 'eu-west-3', ACCOUNT_ID),
+    }));
+    const problems = await checkCalls(synthesized.template, elsewhere, {
+      unexercisedAllowed: [],
+      environment: policyEnvironment(),
+    });
+    expect(problems.filter((p) => p.kind === 'denied').map((p) => [p.functionId, p.action])).toEqual(
+      calls.map((c) => [c.functionId, c.action]),
+    );
+  }, 120_000);
 
   /** Names as the emulator created them, for resolving the roles' intrinsics. */
   function policyEnvironment() {

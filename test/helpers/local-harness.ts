@@ -6,6 +6,7 @@ import {
   FileBlobs,
   FileSecrets,
   FileStore,
+  LocalRunStarter,
   LocalTaskCallbacks,
   Outbox,
 } from '../../cli/local/local-ports.js';
@@ -56,6 +57,8 @@ export function harness(
     mail: outbox,
     secrets: new FileSecrets(join(home, 'secrets')),
     callbacks: new LocalTaskCallbacks(),
+    securityHub: sandbox.securityHub,
+    runs: new LocalRunStarter(),
     settings,
     now: clock,
   };

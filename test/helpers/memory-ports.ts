@@ -3,11 +3,13 @@
  * that keeps every message, a fixed signing key and task callbacks that record each call. A shared
  * `journal` lists the writes in order (e.g. `putApproval <id>` before `mail <to>`).
  */
+import { SandboxSecurityHub } from '../../cli/local/sandbox-security-hub.js';
 import type { ApprovalApiEvent } from '../../handlers/approval-api.js';
 import { lockTakeable } from '../../handlers/core/account-guard.js';
 import { groupFields } from '../../handlers/core/approval-decision.js';
 import { CredsweepError } from '../../handlers/core/errors.js';
 import { lastChangeIs } from '../../handlers/core/last-change.js';
+import type { RunRequest } from '../../handlers/core/request.js';
 import type {
   AccountLock,
   ApprovalRecord,
@@ -22,6 +24,7 @@ import type {
   IamPort,
   MailPort,
   Ports,
+  RunStarterPort,
   SecretsPort,
   Settings,
   StorePort,
@@ -185,6 +188,16 @@ export class RecordingCallbacks implements TaskCallbackPort {
   }
 }
 
+/** Records each run started (the start-from-Security-Hub function's port) and answers with its ARN. */
+export class RecordingRuns implements RunStarterPort {
+  readonly started: { name: string; input: RunRequest }[] = [];
+
+  async start(name: string, input: RunRequest): Promise<string> {
+    this.started.push({ name, input: copy(input) });
+    return `arn:aws:states:us-east-1:123456789012:execution:credsweep:${name}`;
+  }
+}
+
 const unusedIam = new Proxy({} as IamPort, {
   get(_target, name) {
     return () => Promise.reject(new Error(`IamPort.${String(name)} is not used by this test`));
@@ -192,11 +205,13 @@ const unusedIam = new Proxy({} as IamPort, {
 });
 
 export interface MemoryPorts extends Ports {
+  securityHub: SandboxSecurityHub;
   store: MemoryStore;
   blobs: MemoryBlobs;
   mail: MemoryMail;
   secrets: MemorySecrets;
   callbacks: RecordingCallbacks;
+  runs: RecordingRuns;
   journal: string[];
   /** Moves the clock. */
   setNow(date: Date | string): void;
@@ -215,6 +230,9 @@ export function memoryPorts(
     mail: new MemoryMail(journal),
     secrets: new MemorySecrets(),
     callbacks: new RecordingCallbacks(),
+    // The sandbox's Security Hub is in memory already: subscribed, with no findings unless a test adds them.
+    securityHub: new SandboxSecurityHub('123456789012', [], () => new Date(clock)),
+    runs: new RecordingRuns(),
     settings: {
       accountId: '123456789012',
       approverEmails: ['alice.sec@example.com', 'bob.sec@example.com'],

@@ -6,10 +6,12 @@
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTION_IDS } from '../../handlers/aws/permissions.js';
 import { buildStack } from '../cdk/synth.js';
 import { checkCalls, type PolicyProblem, taskCallbackDecision } from './check.js';
 import { BASELINE_UNEXERCISED } from './expected.js';
 import type { RecordedCall } from './recorded-call.js';
+import { securityHubArn } from './recorder.js';
 import { type CfnTemplate, functionRoles, TEST, testEnvironment } from './roles.js';
 
 let template: CfnTemplate;
@@ -60,7 +62,7 @@ async function problemsOfDeactivateKeys(calls: RecordedCall[], t = template): Pr
 describe('checkCalls', () => {
   it('resolves every intrinsic of every function role into plain policy JSON', () => {
     const roles = functionRoles(template, env());
-    expect(roles).toHaveLength(9);
+    expect(roles.map((r) => r.functionId).sort()).toEqual([...FUNCTION_IDS].sort());
     const text = JSON.stringify(roles);
     expect(text).not.toMatch(/"(Ref|Fn::[A-Za-z]+)"/);
     expect(text).toContain(`arn:aws:iam::${TEST.account}:user/*`);
@@ -140,6 +142,47 @@ describe('checkCalls', () => {
       ],
     });
     expect(allowed.filter((p) => p.functionId === 'DeactivateKeys')).toEqual([]);
+  });
+
+  it("allows Security Hub's GetFindings and BatchUpdateFindings on this account's hub only, to RequestApproval and Report only", async () => {
+    const hub = securityHubArn(TEST.partition, TEST.region, TEST.account);
+    const calls = ['RequestApproval', 'Report', 'Analyze'].flatMap((fn) =>
+      ['securityhub:GetFindings', 'securityhub:BatchUpdateFindings'].map((action) => call(fn, action, hub)),
+    );
+    const otherHub = securityHubArn(TEST.partition, 'us-west-2', TEST.account);
+    const problems = await checkCalls(
+      template,
+      [...calls, call('Report', 'securityhub:BatchUpdateFindings', otherHub)],
+      { unexercisedAllowed: [] },
+    );
+    expect(
+      problems.filter((p) => p.kind === 'denied').map((p) => `${p.functionId} ${p.action} ${p.resource}`),
+    ).toEqual([
+      `Analyze securityhub:GetFindings ${hub}`,
+      `Analyze securityhub:BatchUpdateFindings ${hub}`,
+      `Report securityhub:BatchUpdateFindings ${otherHub}`,
+    ]);
+  });
+
+  it('allows SecurityHubStart to start this state machine, and nothing else', async () => {
+    const [machineId] = Object.entries(template.Resources).find(
+      ([, r]) => r.Type === 'AWS::StepFunctions::StateMachine',
+    ) ?? [''];
+    const machine = env().ref[machineId] ?? '';
+    expect(machine).toMatch(/:stateMachine:/);
+    const problems = await checkCalls(
+      template,
+      [
+        call('SecurityHubStart', 'states:StartExecution', machine),
+        call('SecurityHubStart', 'states:StartExecution', `${machine}-other`),
+        call('SecurityHubStart', 'iam:GetUser', user('ann')),
+      ],
+      { unexercisedAllowed: BASELINE_UNEXERCISED },
+    );
+    expect(problems.filter((p) => p.functionId === 'SecurityHubStart').map((p) => p.message)).toEqual([
+      `SecurityHubStart is denied states:StartExecution on ${machine}-other (ImplicitlyDenied)`,
+      `SecurityHubStart is denied iam:GetUser on ${user('ann')} (ImplicitlyDenied)`,
+    ]);
   });
 
   it('reports a call from a function the template does not have', async () => {

@@ -333,12 +333,28 @@ export class CallRecorder {
           return unmapped(target);
         return call(`secretsmanager:${target}`, arn);
       }
+      case 'securityhub': {
+        // REST-JSON: GetFindings is POST /findings, BatchUpdateFindings PATCH /findings/batchupdate;
+        // both are authorized against the account's hub in the Region.
+        const hub = securityHubArn(partition, region, account);
+        if (wire.method === 'POST' && wire.path === '/findings') return call('securityhub:GetFindings', hub);
+        if (wire.method === 'PATCH' && wire.path === '/findings/batchupdate') {
+          return call('securityhub:BatchUpdateFindings', hub);
+        }
+        return unmapped('');
+      }
       case 'states': {
         const target = String(wire.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
         // The reference lists no resource type for SendTask*; AWS checks the task token's state
         // machine, which is the resource the stack grants (grantTaskResponse).
         if (['SendTaskSuccess', 'SendTaskFailure', 'SendTaskHeartbeat'].includes(target)) {
           return call(`states:${target}`, this.options.stateMachineArn);
+        }
+        // StartExecution: the state machine the request names (resource type stateMachine).
+        if (target === 'StartExecution') {
+          const body = safeJson(wire.body) as { stateMachineArn?: unknown } | null;
+          if (typeof body?.stateMachineArn === 'string')
+            return call('states:StartExecution', body.stateMachineArn);
         }
         return unmapped(target);
       }
@@ -401,6 +417,11 @@ const xmlText = (text: string) =>
     .replace(/&quot;/g, '"')
     .replace(/&apos;/g, "'")
     .replace(/&amp;/g, '&');
+
+/** The ARN Security Hub authorizes GetFindings and BatchUpdateFindings against: the account's hub in the Region. */
+export function securityHubArn(partition: string, region: string, account: string): string {
+  return `arn:${partition}:securityhub:${region}:${account}:hub/default`;
+}
 
 function safeJson(text: string): unknown {
   try {

@@ -27,7 +27,12 @@ describe('requestApproval', () => {
   it('stores the pending approval with the task token, then mails each approver once', async () => {
     const result = await requestApproval(EVENT, ports);
 
-    expect(result).toEqual({ approvalId: APPROVAL_ID, approvers: 2, created: true });
+    expect(result).toEqual({
+      approvalId: APPROVAL_ID,
+      approvers: 2,
+      created: true,
+      securityHub: 'unchanged',
+    });
     expect(ports.journal).toEqual([
       `putApproval ${APPROVAL_ID}`,
       'mail alice.sec@example.com',

@@ -41,6 +41,7 @@ function record(overrides: Partial<CredentialRecord>): CredentialRecord {
 function evidence(overrides: Partial<Evidence> = {}): Evidence {
   return {
     schemaVersion: 2,
+    securityHub: null,
     execution: {
       id: EXECUTION,
       name: 'run-20261126T1200Z-ab12',

@@ -1,0 +1,121 @@
+/**
+ * The sandbox account's Security Hub: the SecurityHubPort over the seed's `securityHub.findings`
+ * (ASFF), with Security Hub's own answers where credsweep can tell the difference: an account whose
+ * seed has no `securityHub` is not subscribed (InvalidAccessException); BatchUpdateFindings takes 1
+ * to 100 findings and a Note whose Text and UpdatedBy are 1 to 512 characters (else
+ * InvalidInputException); unknown or repeated findings come back as UnprocessedFindings
+ * (FindingNotFound, DuplicatedFindingIdentifier). `toSeed()` gives the findings back, updated.
+ */
+import { fromAsff } from '../../handlers/core/security-hub/asff.js';
+import {
+  MAX_FINDINGS_PER_UPDATE,
+  MAX_NOTE_TEXT,
+  MAX_NOTE_UPDATED_BY,
+} from '../../handlers/core/security-hub/controls.js';
+import type {
+  CredentialFinding,
+  FindingUpdate,
+  SecurityHubPort,
+  UnprocessedFinding,
+} from '../../handlers/ports/security-hub.js';
+import { WORKFLOW_STATUSES } from '../../handlers/ports/security-hub.js';
+import type { SeedFinding } from './seed.js';
+
+export const SECURITY_HUB_OPERATIONS = ['GetFindings', 'BatchUpdateFindings'] as const;
+export type SecurityHubOperation = (typeof SECURITY_HUB_OPERATIONS)[number];
+
+/** Thrown by the sandbox's Security Hub: `name` is AWS's error code. */
+export class SandboxSecurityHubError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+const length = (text: string) => [...text].length;
+
+export class SandboxSecurityHub implements SecurityHubPort {
+  private readonly findings: SeedFinding[] | null;
+  private counts: Record<SecurityHubOperation, number> = { GetFindings: 0, BatchUpdateFindings: 0 };
+
+  constructor(
+    private readonly accountId: string,
+    /** The seed's findings; undefined: Security Hub is not enabled in this account. */
+    findings: SeedFinding[] | undefined,
+    private readonly now: () => Date,
+  ) {
+    this.findings = findings ? structuredClone(findings) : null;
+  }
+
+  async findCredentialFindings(accountId: string): Promise<CredentialFinding[]> {
+    this.counts.GetFindings += 1;
+    const findings = this.subscribed();
+    return findings.flatMap((f) => fromAsff(f, accountId) ?? []);
+  }
+
+  async updateFindings(update: FindingUpdate): Promise<{ unprocessed: UnprocessedFinding[] }> {
+    this.counts.BatchUpdateFindings += 1;
+    const findings = this.subscribed();
+    const invalid = (message: string) => new SandboxSecurityHubError('InvalidInputException', message);
+    if (update.findings.length < 1 || update.findings.length > MAX_FINDINGS_PER_UPDATE) {
+      throw invalid(
+        `FindingIdentifiers must hold 1 to ${MAX_FINDINGS_PER_UPDATE} findings, got ${update.findings.length}`,
+      );
+    }
+    if (!WORKFLOW_STATUSES.includes(update.status)) throw invalid(`Invalid Workflow.Status ${update.status}`);
+    const { text, updatedBy } = update.note;
+    if (length(text) < 1 || length(text) > MAX_NOTE_TEXT) {
+      throw invalid(`Note.Text must be 1 to ${MAX_NOTE_TEXT} characters, got ${length(text)}`);
+    }
+    if (length(updatedBy) < 1 || length(updatedBy) > MAX_NOTE_UPDATED_BY) {
+      throw invalid(
+        `Note.UpdatedBy must be 1 to ${MAX_NOTE_UPDATED_BY} characters, got ${length(updatedBy)}`,
+      );
+    }
+    const unprocessed: UnprocessedFinding[] = [];
+    const seen = new Set<string>();
+    const at = this.now().toISOString();
+    for (const ref of update.findings) {
+      const key = `${ref.productArn} ${ref.id}`;
+      if (seen.has(key)) {
+        unprocessed.push({
+          finding: ref,
+          errorCode: 'DuplicatedFindingIdentifier',
+          errorMessage: 'Finding Identifier is duplicated',
+        });
+        continue;
+      }
+      seen.add(key);
+      const finding = findings.find((f) => f.Id === ref.id && f.ProductArn === ref.productArn);
+      if (!finding) {
+        unprocessed.push({ finding: ref, errorCode: 'FindingNotFound', errorMessage: 'Finding Not Found' });
+        continue;
+      }
+      finding.Workflow = { ...finding.Workflow, Status: update.status };
+      if ('WorkflowState' in finding) finding.WorkflowState = update.status;
+      finding.Note = { Text: text, UpdatedBy: updatedBy, UpdatedAt: at };
+    }
+    return { unprocessed };
+  }
+
+  // ---- for the demo and the tests ----
+
+  /** The findings in the seed format, updated; undefined when Security Hub is not enabled. */
+  toSeed(): { findings: SeedFinding[] } | undefined {
+    return this.findings ? { findings: structuredClone(this.findings) } : undefined;
+  }
+
+  calls(): Record<SecurityHubOperation, number> {
+    return { ...this.counts };
+  }
+
+  private subscribed(): SeedFinding[] {
+    if (!this.findings) {
+      throw new SandboxSecurityHubError(
+        'InvalidAccessException',
+        `Account ${this.accountId} is not subscribed to AWS Security Hub`,
+      );
+    }
+    return this.findings;
+  }
+}

@@ -1,0 +1,39 @@
+/** RunStarterPort over Step Functions StartExecution, for the one state machine of the stack (STATE_MACHINE_ARN). */
+import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { RunRequest } from '../core/request.js';
+import type { RunStarterPort } from '../ports/runs.js';
+import type { PortPermissions } from './permission-types.js';
+import { type AwsEnv, InvalidEnvironment } from './ports.js';
+import { sfnClient } from './task-callbacks.js';
+
+/** What each RunStarterPort method needs from Step Functions (docs/aws-adapters.md). */
+export const RUNS_PERMISSIONS = {
+  start: { 'states:StartExecution': 'state-machine' },
+} as const satisfies PortPermissions<RunStarterPort>;
+
+export class AwsRunStarter implements RunStarterPort {
+  constructor(
+    private readonly client: SFNClient,
+    private readonly stateMachineArn: string,
+  ) {}
+
+  async start(name: string, input: RunRequest): Promise<string> {
+    const out = await this.client.send(
+      new StartExecutionCommand({
+        stateMachineArn: this.stateMachineArn,
+        name,
+        input: JSON.stringify(input),
+      }),
+    );
+    if (!out.executionArn) throw new Error('StartExecution returned no executionArn');
+    return out.executionArn;
+  }
+}
+
+/** The run-starting port of a Lambda that uses it: STATE_MACHINE_ARN must be set (the stack sets it on that function only). */
+export const awsRunsPort = (env: AwsEnv): RunStarterPort => {
+  if (!env.STATE_MACHINE_ARN) {
+    throw new InvalidEnvironment(['STATE_MACHINE_ARN: is required by a function that starts runs']);
+  }
+  return new AwsRunStarter(sfnClient(), env.STATE_MACHINE_ARN);
+};

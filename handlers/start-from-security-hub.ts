@@ -1,0 +1,110 @@
+/**
+ * Starts a credsweep run from Security Hub, for the IAM users of:
+ * - the findings a person selected with the custom action "Disable w/ credsweep" (EventBridge
+ *   "Security Hub Findings - Custom Action", delivered to this function directly);
+ * - with `-c securityHubAutoStart=true`, new failing IAM.8 / IAM.22 findings ("Security Hub Findings
+ *   - Imported"), which EventBridge puts on an SQS queue that this function reads with a batching
+ *   window: every finding of a burst arrives in one invocation, and one invocation starts one run.
+ *
+ * The run is limited to those users (`users`); the staleness policy and the approval still decide.
+ * Environment: the common one (handlers/aws/ports.ts; ACCOUNT_ID is the account whose findings
+ * count) and STATE_MACHINE_ARN, the state machine it starts.
+ */
+import { randomBytes } from 'node:crypto';
+import * as z from 'zod';
+import { logger } from './aws/logger.js';
+import { awsPorts, type FunctionAws, use } from './aws/ports.js';
+import { awsRunsPort } from './aws/runs.js';
+import { InputError } from './core/errors.js';
+import type { AsffFinding } from './core/security-hub/asff.js';
+import { type StartTrigger, startExecutionName, usersToStart } from './core/security-hub/start-run.js';
+import type { Ports } from './ports/index.js';
+
+const securityHubEvent = z.object({
+  source: z.literal('aws.securityhub'),
+  'detail-type': z.string(),
+  detail: z.object({
+    actionName: z.string().optional(),
+    findings: z.array(z.looseObject({})).max(10_000),
+  }),
+});
+
+const sqsEvent = z.object({ Records: z.array(z.object({ messageId: z.string(), body: z.string() })) });
+
+export interface StartResult {
+  trigger: StartTrigger;
+  findings: number;
+  users: number;
+  /** The execution started, or null when no finding named a user to start for. */
+  executionArn: string | null;
+}
+
+/** The findings of a batch of queued EventBridge events; a body that is not one is skipped and named. */
+function queuedFindings(records: { messageId: string; body: string }[]): AsffFinding[] {
+  const findings: AsffFinding[] = [];
+  for (const record of records) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(record.body);
+    } catch {
+      parsed = null;
+    }
+    const event = securityHubEvent.safeParse(parsed);
+    if (event.success) findings.push(...(event.data.detail.findings as AsffFinding[]));
+    else
+      logger.warn('Skipped a queued message that is not a Security Hub findings event', {
+        messageId: record.messageId,
+      });
+  }
+  return findings;
+}
+
+export async function startFromSecurityHub(
+  event: unknown,
+  ports: Pick<Ports, 'runs' | 'settings' | 'now'>,
+): Promise<StartResult> {
+  const queued = sqsEvent.safeParse(event);
+  const direct = securityHubEvent.safeParse(event);
+  let trigger: StartTrigger;
+  let findings: AsffFinding[];
+  let actionName: string | undefined;
+  if (queued.success) {
+    trigger = 'auto-start';
+    findings = queuedFindings(queued.data.Records);
+  } else if (direct.success) {
+    trigger = 'custom-action';
+    findings = direct.data.detail.findings as AsffFinding[];
+    actionName = direct.data.detail.actionName;
+  } else {
+    throw new InputError('not a Security Hub findings event (EventBridge) nor a batch of them (SQS)');
+  }
+  const users = usersToStart(findings, ports.settings.accountId, trigger);
+  if (users.length === 0) return { trigger, findings: findings.length, users: 0, executionArn: null };
+  const startedBy =
+    trigger === 'custom-action'
+      ? `Security Hub custom action "${actionName ?? 'Disable w/ credsweep'}" on ${findings.length} finding(s)`
+      : `Security Hub auto-start: ${findings.length} new failing finding(s)`;
+  const now = ports.now();
+  const executionArn = await ports.runs.start(
+    startExecutionName(trigger, now, randomBytes(3).toString('hex')),
+    { mode: 'remediate', users, startedBy: startedBy.slice(0, 256) },
+  );
+  return { trigger, findings: findings.length, users: users.length, executionArn };
+}
+
+/**
+ * What this function does to AWS, port method by port method. Its role is granted exactly the
+ * permissions the adapters declare for these methods (handlers/aws/permissions.ts), and any other
+ * method fails (PortNotAvailable).
+ */
+export const AWS = {
+  runs: use(awsRunsPort, 'start'),
+} satisfies FunctionAws;
+
+export const handler = async (event: unknown): Promise<StartResult> => {
+  const result = await startFromSecurityHub(event, awsPorts(AWS));
+  logger.info(result.executionArn ? 'Run started from Security Hub' : 'No user to start a run for', {
+    ...result,
+  });
+  return result;
+};

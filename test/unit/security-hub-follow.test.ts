@@ -1,0 +1,273 @@
+/**
+ * The Security Hub rules (handlers/core/security-hub/) over the sandbox's Security Hub, which keeps
+ * AWS's limits: which findings move, which never do, Security Hub's limits and failures.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { SandboxSecurityHub, SandboxSecurityHubError } from '../../cli/local/sandbox-security-hub.js';
+import type { SeedFinding } from '../../cli/local/seed.js';
+import type { Evidence } from '../../handlers/core/evidence.js';
+import {
+  controlName,
+  isUnusedCredentialFinding,
+  userNameOfArn,
+} from '../../handlers/core/security-hub/controls.js';
+import { notifyFindings, settleFindings } from '../../handlers/core/security-hub/follow-run.js';
+import type { FindingUpdate } from '../../handlers/ports/security-hub.js';
+import { type MemoryPorts, memoryPorts, samplePlan } from '../helpers/memory-ports.js';
+import { userFinding } from '../helpers/seeds.js';
+import { thrown } from '../helpers/thrown.js';
+
+const ACCOUNT = '123456789012';
+const RUN = 'run-2025-06-01';
+const EXPIRES = '2025-06-02T12:00:00.000Z';
+const at = (accountId = ACCOUNT) => ({ accountId });
+
+function withFindings(ports: MemoryPorts, findings: SeedFinding[]): SandboxSecurityHub {
+  ports.securityHub = new SandboxSecurityHub(ACCOUNT, findings, ports.now);
+  return ports.securityHub;
+}
+
+const statusOf = (hub: SandboxSecurityHub, id: string) =>
+  hub.toSeed()?.findings.find((f) => f.Id === id)?.Workflow?.Status;
+const noteOf = (hub: SandboxSecurityHub, id: string) => hub.toSeed()?.findings.find((f) => f.Id === id)?.Note;
+
+/** The evidence of a rejected run of samplePlan(), as collectEvidence builds it (only what the rules read). */
+function rejectedEvidence(reason: string): Omit<Evidence, 'summary' | 'securityHub'> {
+  const plan = samplePlan();
+  const records = plan.items.map((item) => ({
+    itemId: item.id,
+    userName: item.userName,
+    credential: item.credential,
+    accessKeyId: item.accessKeyId ?? null,
+    finding: null,
+    approved: false,
+    action: null,
+    result: 'rejected' as const,
+    skipReason: null,
+    before: null,
+    after: null,
+    recordedAt: null,
+    changedAt: null,
+    liveLastUsed: null,
+    restored: null,
+    backoutSkipped: null,
+    verification: null,
+  }));
+  return {
+    schemaVersion: 2,
+    execution: {
+      id: `arn:aws:states:eu-west-1:${ACCOUNT}:execution:credsweep:${RUN}`,
+      name: RUN,
+      accountId: ACCOUNT,
+      region: 'eu-west-1',
+      stateMachineArn: null,
+      mode: 'remediate',
+      startedBy: null,
+      request: null,
+    },
+    outcome: 'rejected',
+    writtenAt: '2025-06-01T13:00:00.000Z',
+    report: { generatedAt: null, asOf: plan.asOf, thresholdDays: 30, dryRun: false },
+    findings: plan.analysis.findings,
+    skipped: [],
+    exempt: [],
+    unresolved: [],
+    approval: {
+      approvalId: 'a',
+      status: 'rejected',
+      requestedAt: '2025-06-01T12:00:00.000Z',
+      expiresAt: EXPIRES,
+      approvers: ['alice.sec@example.com'],
+      decision: {
+        decision: 'rejected',
+        approver: 'alice.sec@example.com',
+        decidedAt: '2025-06-01T12:30:00.000Z',
+        sourceIp: '203.0.113.7',
+        userAgent: 'test',
+        reason,
+        selection: [],
+      },
+    },
+    changes: [],
+    unchanged: records,
+    skippedAtRecheck: [],
+    verification: null,
+    backout: null,
+    error: null,
+    counts: {
+      findings: 4,
+      skippedUsers: 0,
+      unresolved: 0,
+      proposed: 4,
+      approved: 0,
+      disabled: 0,
+      restored: 0,
+      skippedAtRecheck: 0,
+      notApproved: 0,
+      verified: 0,
+      verificationFailed: 0,
+      resetRecently: 0,
+    },
+  };
+}
+
+let ports: MemoryPorts;
+beforeEach(() => {
+  ports = memoryPorts();
+});
+
+describe('which findings credsweep follows', () => {
+  it('IAM.8, IAM.22 and the CIS unused-credential rules on IAM users; nothing else', () => {
+    const on = (generatorId: string, securityControlId: string | null, resourceType = 'AwsIamUser') =>
+      isUnusedCredentialFinding({ generatorId, securityControlId, resourceType });
+    expect(on('security-control/IAM.8', 'IAM.8')).toBe(true);
+    expect(on('security-control/IAM.22', 'IAM.22')).toBe(true);
+    expect(on('arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0/rule/1.3', null)).toBe(
+      true,
+    );
+    expect(on('cis-aws-foundations-benchmark/v/1.4.0/1.12', null)).toBe(true);
+    expect(on('cis-aws-foundations-benchmark/v/3.0.0/1.12', null)).toBe(true);
+    expect(on('security-control/IAM.5', 'IAM.5')).toBe(false);
+    expect(on('cis-aws-foundations-benchmark/v/1.4.0/1.14', null)).toBe(false);
+    expect(on('security-control/IAM.8', 'IAM.8', 'AwsAccount')).toBe(false);
+    expect(
+      controlName({ generatorId: 'cis-aws-foundations-benchmark/v/1.4.0/1.12', securityControlId: null }),
+    ).toBe('CIS 1.4.0 1.12');
+    expect(userNameOfArn('arn:aws:iam::123456789012:user/team/ops/dave.ops')).toBe('dave.ops');
+    expect(userNameOfArn('arn:aws:iam::123456789012:role/dave')).toBeNull();
+  });
+});
+
+describe('notifyFindings (approval requested)', () => {
+  it("moves the proposed users' open findings to NOTIFIED and leaves a person's RESOLVED or SUPPRESSED alone", async () => {
+    const hub = withFindings(ports, [
+      userFinding('IAM.8', 'carol', at()),
+      userFinding('IAM.22', 'dave.ops', { ...at(), status: 'SUPPRESSED' }),
+      userFinding('IAM.22', 'erin', at()),
+      userFinding('IAM.8', 'carol', { ...at(), accountId: '999999999999' }),
+    ]);
+    const [carol, dave, erin, other] = hub.toSeed()?.findings ?? [];
+
+    const step = await notifyFindings(ports, RUN, samplePlan(), EXPIRES);
+
+    expect(step.status).toBe('updated');
+    expect(statusOf(hub, carol?.Id ?? '')).toBe('NOTIFIED');
+    expect(noteOf(hub, carol?.Id ?? '')).toEqual({
+      Text: `credsweep run ${RUN}: approval requested to disable console password, access key AKIAIOSFODNN7CAROL01 (unused 30+ days). Nothing changes before an approver decides; the request expires ${EXPIRES}.`,
+      UpdatedBy: `credsweep/${RUN}`,
+      UpdatedAt: '2025-06-01T12:00:00.000Z',
+    });
+    expect(statusOf(hub, dave?.Id ?? '')).toBe('SUPPRESSED');
+    expect(statusOf(hub, erin?.Id ?? '')).toBe('NEW');
+    expect(statusOf(hub, other?.Id ?? '')).toBe('NEW');
+    expect(step.findings.map((f) => [f.userName, f.action])).toEqual([
+      ['carol', 'notified'],
+      ['dave.ops', 'left'],
+      ['erin', 'left'],
+    ]);
+  });
+
+  it('never throws when Security Hub is not enabled: the step says why', async () => {
+    ports.securityHub = new SandboxSecurityHub(ACCOUNT, undefined, ports.now);
+    const step = await notifyFindings(ports, RUN, samplePlan(), EXPIRES);
+    expect(step).toMatchObject({ status: 'not-updated', findings: [] });
+    expect(step.reason).toMatch(/^Security Hub is not enabled in account 123456789012 in this Region/);
+  });
+
+  it('updates at most 100 findings per BatchUpdateFindings call', async () => {
+    const many = Array.from({ length: 150 }, (_, i) => ({
+      ...userFinding('IAM.8', 'carol', at()),
+      Id: `arn:aws:securityhub:us-east-1:${ACCOUNT}:security-control/IAM.8/finding/${i}`,
+    }));
+    const hub = withFindings(ports, many);
+    const step = await notifyFindings(ports, RUN, samplePlan(), EXPIRES);
+    expect(step.status).toBe('updated');
+    expect(hub.calls().BatchUpdateFindings).toBe(2);
+    expect(hub.toSeed()?.findings.every((f) => f.Workflow?.Status === 'NOTIFIED')).toBe(true);
+  });
+
+  it('retries a ConcurrentUpdateError once and records a finding Security Hub would not take', async () => {
+    const hub = withFindings(ports, [
+      userFinding('IAM.8', 'carol', at()),
+      userFinding('IAM.22', 'carol', at()),
+    ]);
+    const [first, second] = hub.toSeed()?.findings ?? [];
+    const calls: FindingUpdate[] = [];
+    const update = hub.updateFindings.bind(hub);
+    ports.securityHub = Object.assign(Object.create(hub) as SandboxSecurityHub, {
+      updateFindings: async (u: FindingUpdate) => {
+        calls.push(u);
+        if (calls.length === 1) {
+          const ref = (id: string) => u.findings.find((f) => f.id === id) ?? { id, productArn: '' };
+          return {
+            unprocessed: [
+              {
+                finding: ref(first?.Id ?? ''),
+                errorCode: 'ConcurrentUpdateError',
+                errorMessage: 'Concurrent finding updates detected',
+              },
+              { finding: ref(second?.Id ?? ''), errorCode: 'InvalidInput', errorMessage: 'Invalid Input' },
+            ],
+          };
+        }
+        return update(u);
+      },
+    });
+
+    const step = await notifyFindings(ports, RUN, samplePlan(), EXPIRES);
+
+    expect(calls.map((c) => c.findings.map((f) => f.id))).toEqual([[first?.Id, second?.Id], [first?.Id]]);
+    expect(step.status).toBe('partly-updated');
+    expect(step.findings.find((f) => f.id === first?.Id)).toMatchObject({ after: 'NOTIFIED', error: null });
+    expect(step.findings.find((f) => f.id === second?.Id)).toMatchObject({
+      before: 'NEW',
+      after: 'NEW',
+      error: 'InvalidInput: Invalid Input',
+    });
+  });
+});
+
+describe('settleFindings (the run ends)', () => {
+  it("rejected: NEW with the approver's reason, neutralised and within 512 characters", async () => {
+    const hub = withFindings(ports, [userFinding('IAM.8', 'carol', { ...at(), status: 'NOTIFIED' })]);
+    const id = hub.toSeed()?.findings[0]?.Id ?? '';
+    const reason = `not now\u202e\u0007 ${'x'.repeat(900)}`;
+
+    const step = await settleFindings(ports, rejectedEvidence(reason));
+
+    expect(statusOf(hub, id)).toBe('NEW');
+    const text = noteOf(hub, id)?.Text ?? '';
+    expect(text).toMatch(
+      new RegExp(
+        `^credsweep run ${RUN}: rejected by alice.sec@example.com \\("not now\uFFFD\uFFFD x+…"\\); nothing was changed.$`,
+      ),
+    );
+    expect([...text].length).toBeLessThanOrEqual(512);
+    expect(step.findings[0]).toMatchObject({ action: 'reopened', before: 'NOTIFIED', after: 'NEW' });
+  });
+});
+
+describe("the sandbox keeps Security Hub's limits", () => {
+  it('rejects more than 100 findings and notes longer than 512 characters, as BatchUpdateFindings does', async () => {
+    const hub = withFindings(ports, [userFinding('IAM.8', 'carol', at())]);
+    const ref = { id: 'x', productArn: 'y' };
+    const note = { text: 'n', updatedBy: 'credsweep/run' };
+    const tooMany = await thrown(() =>
+      hub.updateFindings({ findings: Array.from({ length: 101 }, () => ref), status: 'NEW', note }),
+    );
+    expect(tooMany).toBeInstanceOf(SandboxSecurityHubError);
+    expect(tooMany).toMatchObject({ name: 'InvalidInputException' });
+    const longNote = await thrown(() =>
+      hub.updateFindings({ findings: [ref], status: 'NEW', note: { ...note, text: 'n'.repeat(513) } }),
+    );
+    expect(longNote).toMatchObject({
+      name: 'InvalidInputException',
+      message: 'Note.Text must be 1 to 512 characters, got 513',
+    });
+    const unknown = await hub.updateFindings({ findings: [ref, ref], status: 'NEW', note });
+    expect(unknown.unprocessed.map((u) => u.errorCode)).toEqual([
+      'FindingNotFound',
+      'DuplicatedFindingIdentifier',
+    ]);
+  });
+});
