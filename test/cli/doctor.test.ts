@@ -235,7 +235,8 @@ describe('credsweep doctor on a healthy deployment', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`credsweep doctor: stack Credsweep in ${REGION}, account ${ACCOUNT}`);
     expect(run.stdout).toContain('✓ the approval API answers a made-up link with 404');
-    expect(run.stdout).toContain('All 17 checks ok.');
+    // Seven account checks, one per function role, the password policy.
+    expect(run.stdout).toContain(`All ${8 + FUNCTION_IDS.length} checks ok.`);
     const sent = [cfn, lambda, ses, iam, sfn, cloudwatch].flatMap((m) =>
       m.calls().map((c) => (c.args[0] as { constructor: { name: string } }).constructor.name),
     );
@@ -485,7 +486,7 @@ describe('credsweep doctor: each problem, with its fix, and exit 1', () => {
     );
     expect(run.stdout).toContain('    fix: ');
     expect(run.stdout).toContain('✓ the state machine exists');
-    expect(run.stdout).toContain('1 of 17 checks found a problem.');
+    expect(run.stdout).toContain(`1 of ${8 + FUNCTION_IDS.length} checks found a problem.`);
   });
 
   it('a stack that is not there: exit 1 with the stack named', async () => {
