@@ -27,3 +27,6 @@ export function packageRoot(): string {
 export function packageFile(...parts: string[]): string {
   return join(packageRoot(), ...parts);
 }
+
+/** Where the Lambda bundle of a handler entry (`generate-report.ts`) is: `dist/lambda/generate-report`. */
+export const lambdaDir = (entry: string) => `dist/lambda/${entry.replace(/\.ts$/, '')}`;

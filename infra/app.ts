@@ -9,8 +9,13 @@
  */
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ConfigError, configFromContext } from './config.js';
+import { buildLambdas } from '../scripts/build.js';
+import { ConfigError, configFromContext, propsOf } from './config.js';
 import { CredsweepStack } from './stack.js';
+
+// The functions deploy the bundles in dist/lambda; build them from this source first, so a deploy
+// from a clone never ships stale code.
+await buildLambdas();
 
 const app = new App();
 
@@ -28,7 +33,7 @@ const region = process.env.CDK_DEFAULT_REGION;
 const stack = new CredsweepStack(app, 'Credsweep', {
   description:
     'credsweep: finds IAM credentials unused for N days and disables them after email approval (CIS 1.12).',
-  config,
+  settings: propsOf(config),
   ...(account && region ? { env: { account, region } } : {}),
 });
 Tags.of(stack).add('app', 'credsweep');

@@ -31,6 +31,7 @@ import {
   DEFAULT_THRESHOLD_DAYS,
 } from '../handlers/core/defaults.js';
 import { MAX_PLAN_CREDENTIALS, quotaProblem } from '../handlers/core/quotas.js';
+import type { CredsweepProps } from './props.js';
 
 /** The validated configuration the stack is built from. */
 export interface CredsweepConfig {
@@ -279,8 +280,12 @@ const configSchema = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['maxCredentials'] });
   });
 
-/** Validates raw context values (keyed by context key); throws ConfigError naming each bad key. */
-export function parseConfig(raw: Partial<Record<ConfigKey, unknown>>): CredsweepConfig {
+/**
+ * Validates settings: raw context values (strings from `-c`, JSON from cdk.json) or the typed
+ * props of the construct (infra/props.ts); throws ConfigError naming each bad key. One schema for
+ * both, and the compiler checks below that the props' types are what it accepts and produces.
+ */
+export function parseConfig(raw: Partial<Record<ConfigKey, unknown>> | CredsweepProps): CredsweepConfig {
   const result = configSchema.safeParse(raw);
   if (result.success) return result.data;
   throw new ConfigError(result.error.issues.map((issue) => issue.message));
@@ -290,6 +295,39 @@ export function parseConfig(raw: Partial<Record<ConfigKey, unknown>>): Credsweep
 export interface ContextSource {
   tryGetContext(key: string): unknown;
 }
+
+/** The props of a validated configuration (what the construct takes). */
+export function propsOf(config: CredsweepConfig): CredsweepProps {
+  const { schedule, alarmEmail, ...rest } = config;
+  return {
+    ...rest,
+    ...(schedule !== null ? { schedule } : {}),
+    ...(alarmEmail !== null ? { alarmEmail } : {}),
+  };
+}
+
+// Compile-time agreement of the props (infra/props.ts) with the schema: the same keys, and each
+// prop's type is the type the schema produces for it (null standing for an absent optional prop).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const propsMatchSchema: {
+  [K in ConfigKey]-?: Same<Exclude<CredsweepProps[K], undefined>, Exclude<CredsweepConfig[K], null>>;
+} = {
+  approverEmails: true,
+  senderEmail: true,
+  thresholdDays: true,
+  approvalTimeoutHours: true,
+  maxCredentials: true,
+  batchSize: true,
+  mapMaxConcurrency: true,
+  schedule: true,
+  exemptUsers: true,
+  exemptTagKey: true,
+  logRetentionDays: true,
+  alarmEmail: true,
+  securityHubAutoStart: true,
+};
+const propsHaveTheSchemaKeys: Same<keyof CredsweepProps, ConfigKey> = true;
+void [propsMatchSchema, propsHaveTheSchemaKeys];
 
 /** Reads every credsweep key from CDK context and validates it. */
 export function configFromContext(source: ContextSource): CredsweepConfig {

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import {
   ArnFormat,
   Aws,
@@ -24,7 +23,8 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
+import { packageFile } from '../cli/package-files.js';
 import {
   FUNCTION_IDS,
   FUNCTIONS,
@@ -33,13 +33,14 @@ import {
   type ResourceKind,
 } from '../handlers/aws/permissions.js';
 import { PASSWORD_SECRET_PREFIX } from '../handlers/core/defaults.js';
-import type { CredsweepConfig } from './config.js';
+import { parseConfig } from './config.js';
 import { ApprovalApi } from './constructs/approval-api.js';
 import { CredsweepFunction } from './constructs/credsweep-function.js';
 import { SecurityHubStart } from './constructs/security-hub-start.js';
+import type { CredsweepProps } from './props.js';
 
-/** The workflow definition, found from this module, never from the working directory. */
-export const ASL_PATH = fileURLToPath(new URL('../statemachine/remediation.asl.json', import.meta.url));
+/** The workflow definition of this package (in the repository or installed), never from the working directory. */
+export const ASL_PATH = packageFile('statemachine', 'remediation.asl.json');
 
 /** Tunables of the workflow that are not deployment choices. */
 export const WORKFLOW_TIMING = {
@@ -130,24 +131,33 @@ interface Scope {
   nag?: { finding: string; reason: string };
 }
 
-export interface CredsweepStackProps extends StackProps {
-  readonly config: CredsweepConfig;
-}
-
 /**
- * Everything credsweep runs on in one account: the remediation state machine and its nine
- * functions, the approval API, the table (approvals and ledger), the bucket (plans and evidence),
- * the link-signing secret, an optional schedule, and an alarm on failed runs.
+ * credsweep as one construct: the remediation state machine and its functions, the approval API,
+ * the table (approvals and ledger), the bucket (plans and evidence), the link-signing secret, an
+ * optional schedule, and an alarm on failed runs. Put it in any stack of your CDK app
+ * (`import { Credsweep } from 'credsweep/cdk'`); the props are validated as the repository's own
+ * app validates its CDK context (infra/config.ts), and a bad one throws a ConfigError naming it.
  */
-export class CredsweepStack extends Stack {
+export class Credsweep extends Construct {
+  /** The remediation workflow; start runs here (`credsweep start --state-machine <arn>`). */
   readonly stateMachine: StateMachine;
-  readonly functions: Record<FunctionId, CredsweepFunction>;
+  /** The functions, by construct id. */
+  readonly functions: Readonly<Record<FunctionId, CredsweepFunction>>;
+  /** Plans, batches and evidence (`credsweep evidence --bucket <name>`); retained on delete. */
+  readonly bucket: Bucket;
+  /** Approvals and the write-ahead ledger; retained on delete. */
+  readonly table: Table;
+  /** The approval links' API. */
+  readonly approvalApi: ApprovalApi;
+  /** Failed-run alarms are published here. */
+  readonly alarmTopic: Topic;
   /** The custom action "Disable w/ credsweep", its rule, and the optional auto-start. */
   readonly startFromSecurityHub: SecurityHubStart;
 
-  constructor(scope: Construct, id: string, props: CredsweepStackProps) {
-    super(scope, id, props);
-    const { config } = props;
+  constructor(scope: Construct, id: string, props: CredsweepProps) {
+    super(scope, id);
+    const config = parseConfig(props);
+    const stack = Stack.of(this);
     const logRetention = config.logRetentionDays as RetentionDays;
 
     // --- Data -----------------------------------------------------------------------------------
@@ -328,10 +338,10 @@ export class CredsweepStack extends Stack {
     // (handlers/aws/permissions.ts: the entry names the port methods it calls, the adapters name
     // the IAM action and resource kind of each; nothing here lists an action.)
 
-    const users = this.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: '*' });
+    const users = stack.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: '*' });
     const userNameArns = config.exemptUsers.flatMap((name) => [
-      this.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: name }),
-      this.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: `*/${name}` }),
+      stack.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: name }),
+      stack.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: `*/${name}` }),
     ]);
     const usersNag = {
       finding: 'Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:user/*',
@@ -340,10 +350,10 @@ export class CredsweepStack extends Stack {
     };
     // cdk-nag names a bucket's ARN by the logical id of its CfnBucket.
     const objectsNag = {
-      finding: `Resource::<${this.getLogicalId(bucket.node.defaultChild as CfnBucket)}.Arn>/${RUNS_PREFIX}*`,
+      finding: `Resource::<${stack.getLogicalId(bucket.node.defaultChild as CfnBucket)}.Arn>/${RUNS_PREFIX}*`,
       reason: `Plans, batches and evidence are written per execution at run time under ${RUNS_PREFIX}; access is limited to that prefix of the one bucket.`,
     };
-    const restoredSecrets = this.formatArn({
+    const restoredSecrets = stack.formatArn({
       service: 'secretsmanager',
       resource: 'secret',
       resourceName: `${PASSWORD_SECRET_PREFIX}*`,
@@ -353,7 +363,7 @@ export class CredsweepStack extends Stack {
     // sandbox it also authorises each recipient's identity, hence the approvers' too.
     const mailIdentities = [
       ...new Set([config.senderEmail, ...config.approverEmails].flatMap((a) => [a, a.split('@')[1] ?? a])),
-    ].map((identity) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }));
+    ].map((identity) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }));
     const leadingKeys = (prefix: string) => ({
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [prefix] },
     });
@@ -402,7 +412,7 @@ export class CredsweepStack extends Stack {
       'state-machine': { sid: 'StateMachine', resources: [this.stateMachine.stateMachineArn] },
       'security-hub': {
         sid: 'SecurityHubFindings',
-        resources: [this.formatArn({ service: 'securityhub', resource: 'hub', resourceName: 'default' })],
+        resources: [stack.formatArn({ service: 'securityhub', resource: 'hub', resourceName: 'default' })],
       },
     };
 
@@ -518,12 +528,36 @@ export class CredsweepStack extends Stack {
       }),
     );
 
-    // --- Outputs (read by the credsweep CLI) ---------------------------------------------------
+    this.bucket = bucket;
+    this.table = table;
+    this.approvalApi = approvalApi;
+    this.alarmTopic = alarmTopic;
+  }
+}
 
-    new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
-    new CfnOutput(this, 'ApprovalApiUrl', { value: approvalApi.baseUrl });
-    new CfnOutput(this, 'BucketName', { value: bucket.bucketName });
-    new CfnOutput(this, 'TableName', { value: table.tableName });
-    new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn });
+export interface CredsweepStackProps extends StackProps {
+  /** The deployment's settings (from CDK context in infra/app.ts). */
+  readonly settings: CredsweepProps;
+}
+
+/**
+ * The repository's own deployment: one stack holding the Credsweep construct, and the outputs
+ * the `credsweep` command reads (`--stack`, default `Credsweep`). The construct's id is `Default`,
+ * which CDK leaves out of logical ids, so every resource keeps the logical id it had when the
+ * stack held the resources itself (a deployed stack updates in place).
+ */
+export class CredsweepStack extends Stack {
+  readonly credsweep: Credsweep;
+
+  constructor(scope: Construct, id: string, props: CredsweepStackProps) {
+    super(scope, id, props);
+    const credsweep = new Credsweep(this, 'Default', props.settings);
+    this.credsweep = credsweep;
+
+    new CfnOutput(this, 'StateMachineArn', { value: credsweep.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'ApprovalApiUrl', { value: credsweep.approvalApi.baseUrl });
+    new CfnOutput(this, 'BucketName', { value: credsweep.bucket.bucketName });
+    new CfnOutput(this, 'TableName', { value: credsweep.table.tableName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: credsweep.alarmTopic.topicArn });
   }
 }

@@ -1,6 +1,7 @@
 /**
  * `npm run build`: the JavaScript the package runs, in dist/ (git-ignored). `npm ci` (prepare),
- * `npm start`, `npm test` (vitest's global setup) and `npm pack` run it for you.
+ * `npm start`, `npm test` (vitest's global setup), `npx cdk synth` (infra/app.ts) and `npm pack`
+ * run it for you.
  *
  * dist/cli/ is the `credsweep` command, bundled by esbuild with every dependency it uses, so an
  * installed package needs no node_modules of its own at run time and loads only what a command
@@ -13,9 +14,11 @@
  * the build takes about a second, so it can run before every `npm start` and `npm test`. Type
  * checking stays where it is (`npm run typecheck`).
  */
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { lambdaDir } from '../cli/package-files.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -48,12 +51,84 @@ export async function buildCli(): Promise<void> {
   });
 }
 
+/**
+ * dist/lambda/<handler>/index.mjs: each Lambda function's code, bundled once here, so the construct
+ * (infra/constructs/credsweep-function.ts) deploys the same files from a clone and from an
+ * installed package, without esbuild or Docker at synth time. ESM for node22, minified with the
+ * names kept (error names are what Step Functions Retry/Catch match), a source map without the
+ * sources (the functions run with --enable-source-maps), and the pinned AWS SDK included rather
+ * than whatever SDK the runtime carries.
+ */
+export async function buildLambdas(): Promise<void> {
+  const { FUNCTIONS } = await import('../handlers/aws/permissions.js');
+  rmSync(`${ROOT}dist/lambda`, { recursive: true, force: true });
+  await Promise.all(
+    Object.values(FUNCTIONS).map(({ entry }) =>
+      build({
+        absWorkingDir: ROOT,
+        entryPoints: [`handlers/${entry}`],
+        outfile: `${lambdaDir(entry)}/index.mjs`,
+        bundle: true,
+        format: 'esm',
+        platform: 'node',
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        banner: { js: REQUIRE_BANNER },
+        minify: true,
+        keepNames: true,
+        sourcemap: true,
+        sourcesContent: false,
+        logLevel: 'warning',
+      }),
+    ),
+  );
+}
+
+/**
+ * dist/cdk/index.js, the `credsweep/cdk` entry (infra/cdk.ts): the construct with what it imports
+ * bundled in, except aws-cdk-lib and constructs, which are the app's own (peer dependencies).
+ */
+export async function buildConstruct(): Promise<void> {
+  rmSync(`${ROOT}dist/cdk`, { recursive: true, force: true });
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: { index: 'infra/cdk.ts' },
+    outdir: 'dist/cdk',
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: ['aws-cdk-lib', 'constructs'],
+    mainFields: ['module', 'main'],
+    banner: { js: REQUIRE_BANNER },
+    minifyWhitespace: true,
+    minifySyntax: true,
+    keepNames: true,
+    legalComments: 'external',
+    logLevel: 'warning',
+  });
+}
+
+/**
+ * dist/types/: the declarations of `credsweep/cdk` (tsconfig.cdk.json), for `npm pack`; the
+ * slowest step, so vitest's global setup leaves it out.
+ */
+export function buildTypes(): void {
+  rmSync(`${ROOT}dist/types`, { recursive: true, force: true });
+  execFileSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.cdk.json'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+}
+
+/** What the test suites need: the command, the Lambda bundles and the construct. */
 export async function buildAll(): Promise<void> {
-  await buildCli();
+  await Promise.all([buildCli(), buildLambdas(), buildConstruct()]);
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   const started = Date.now();
   await buildAll();
+  buildTypes();
   console.log(`credsweep: built dist/ in ${Date.now() - started} ms`);
 }

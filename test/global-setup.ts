@@ -1,9 +1,10 @@
 /**
- * Before any suite: builds dist/cli/ from the current source (scripts/build.ts, about a second), so
- * the tests that run the `credsweep` bin as a user does never run a stale build.
+ * Before any suite: builds dist/ from the current source (scripts/build.ts: the command and the
+ * Lambda bundles, a few seconds), so the tests that run the `credsweep` bin or synthesize the stack
+ * never use a stale build.
  */
-import { buildCli } from '../scripts/build.js';
+import { buildAll } from '../scripts/build.js';
 
 export default async function setup(): Promise<void> {
-  await buildCli();
+  await buildAll();
 }

@@ -1,4 +1,4 @@
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   type IGrantable,
@@ -7,14 +7,17 @@ import {
   Role,
   ServicePrincipal,
 } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  Architecture,
+  Code,
+  Function as LambdaFunction,
+  LoggingFormat,
+  Runtime,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-
-/** The repository root and the handlers directory, found from this file, never from the working directory. */
-const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const HANDLERS_DIR = fileURLToPath(new URL('../../handlers/', import.meta.url));
+import { lambdaDir, packageFile } from '../../cli/package-files.js';
 
 /** IAM actions that accept only `Resource: '*'`, with why the function needs them. */
 export interface AccountLevelActions {
@@ -25,7 +28,10 @@ export interface AccountLevelActions {
 }
 
 export interface CredsweepFunctionProps {
-  /** The handler file under `handlers/`, such as `analyze.ts`; it must export `handler`. */
+  /**
+   * The handler file under `handlers/`, such as `analyze.ts`; it must export `handler`. The code
+   * deployed is its bundle in `dist/lambda/` (scripts/build.ts), found from this package.
+   */
   readonly entry: string;
   /** What the function does, shown in the Lambda console. */
   readonly description: string;
@@ -60,12 +66,13 @@ export interface CredsweepFunctionProps {
 /**
  * One credsweep Lambda function with the production defaults: Node.js 22 on arm64, its own log
  * group with retention (no log-retention custom resource), JSON logs, X-Ray active tracing, source
- * maps, and an esbuild bundle built locally from devDependencies (never in Docker). The function
+ * maps, and the handler's esbuild bundle that `npm run build` wrote (no Docker, no esbuild at synth
+ * time, so the same code deploys from a clone and from the installed package). The function
  * gets its own role with no managed policy: it may write to its log group and send traces, and
  * the stack grants each further action explicitly.
  */
 export class CredsweepFunction extends Construct implements IGrantable {
-  readonly fn: NodejsFunction;
+  readonly fn: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
 
@@ -85,11 +92,13 @@ export class CredsweepFunction extends Construct implements IGrantable {
 
     const runtime = props.runtime ?? Runtime.NODEJS_22_X;
     const tracing = props.tracing ?? Tracing.ACTIVE;
-    this.fn = new NodejsFunction(this, 'Function', {
-      entry: `${HANDLERS_DIR}${props.entry}`,
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+    const code = packageFile(lambdaDir(props.entry));
+    if (!existsSync(`${code}/index.mjs`)) {
+      throw new Error(`credsweep: no Lambda bundle in ${code}; run \`npm run build\` first.`);
+    }
+    this.fn = new LambdaFunction(this, 'Function', {
+      code: Code.fromAsset(code),
+      handler: 'index.handler',
       description: props.description,
       runtime,
       architecture: props.architecture ?? Architecture.ARM_64,
@@ -103,23 +112,6 @@ export class CredsweepFunction extends Construct implements IGrantable {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: 'credsweep',
         NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        // Some dependencies are CommonJS and call require(); give the ES module bundle one.
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-        minify: true,
-        // Error names are what Step Functions Retry/Catch match on; keep them through minification.
-        keepNames: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // Ship the @aws-sdk versions pinned in package-lock.json (the ones the tests ran against),
-        // not whatever SDK the runtime happens to carry.
-        bundleAwsSDK: true,
       },
     });
 

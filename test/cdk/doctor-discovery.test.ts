@@ -17,7 +17,7 @@ describe("the doctor's view of the synthesized stack", () => {
     const lambdas = resources.filter(([, r]) => r.Type === 'AWS::Lambda::Function');
     const ids = lambdas.map(([logicalId, r]) => functionIdOf(logicalId, r.Type));
     expect(ids).not.toContain(null);
-    expect(ids.sort()).toEqual(Object.keys(stack.functions).sort());
+    expect(ids.sort()).toEqual(Object.keys(stack.credsweep.functions).sort());
   });
 
   it('has the failed-runs alarm the doctor looks for: on ExecutionsFailed of the state machine', () => {
@@ -28,7 +28,7 @@ describe("the doctor's view of the synthesized stack", () => {
     expect(props?.Dimensions).toEqual([
       {
         Name: 'StateMachineArn',
-        Value: { Ref: stack.getLogicalId(stack.stateMachine.node.defaultChild as never) },
+        Value: { Ref: stack.getLogicalId(stack.credsweep.stateMachine.node.defaultChild as never) },
       },
     ]);
   });

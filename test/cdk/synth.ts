@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { type ConfigKey, parseConfig } from '../../infra/config.js';
+import { type ConfigKey, parseConfig, propsOf } from '../../infra/config.js';
 import { CredsweepStack } from '../../infra/stack.js';
 
 const CDK_JSON = fileURLToPath(new URL('../../cdk.json', import.meta.url));
@@ -37,7 +37,7 @@ export function buildApp(
     ...(options.outdir ? { outdir: options.outdir } : {}),
   });
   const stack = new CredsweepStack(app, 'Credsweep', {
-    config: parseConfig({ ...REQUIRED_CONTEXT, ...context }),
+    settings: propsOf(parseConfig({ ...REQUIRED_CONTEXT, ...context })),
   });
   return { app, stack };
 }

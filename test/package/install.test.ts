@@ -72,7 +72,7 @@ beforeAll(async () => {
 }, 180_000);
 
 describe('the tarball', () => {
-  it('holds the bin, the built command, the workflow and the samples, and nothing else', () => {
+  it('holds the bin, the built command and construct, the Lambda bundles, the workflow and the samples, and nothing else', () => {
     const paths = packed.files.map((f) => f.path);
     expect(packed.filename).toBe(`credsweep-${version}.tgz`);
     expect(paths).toEqual(
@@ -81,6 +81,9 @@ describe('the tarball', () => {
         'README.md',
         'bin/credsweep.mjs',
         'dist/cli/main.js',
+        'dist/cdk/index.js',
+        'dist/types/infra/cdk.d.ts',
+        'dist/lambda/verify/index.mjs',
         'statemachine/remediation.asl.json',
         'samples/credential-report.csv',
       ]),
@@ -88,7 +91,8 @@ describe('the tarball', () => {
     const unwanted = paths.filter(
       (p) =>
         /^(test|docs|handlers|cli|infra|scripts|node_modules)\//.test(p) ||
-        p.endsWith('.map') ||
+        // The Lambda bundles keep their maps: the functions run with --enable-source-maps.
+        (p.endsWith('.map') && !/^dist\/lambda\/[\w-]+\/index\.mjs\.map$/.test(p)) ||
         (p.endsWith('.ts') && !p.endsWith('.d.ts')) ||
         /\.(png|jpe?g|gif|svg)$/.test(p),
     );

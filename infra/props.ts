@@ -1,0 +1,69 @@
+/**
+ * The settings of a credsweep deployment, as construct props. They are the CDK context keys of the
+ * repository's own app (docs/deploy.md), validated by the same schema (infra/config.ts), which
+ * also checks at compile time that these types and the schema agree.
+ */
+export interface CredsweepProps {
+  /** Who is asked to approve each run; each gets their own single-use link. At least one. */
+  readonly approverEmails: string[];
+  /** The From address of approval and summary mail: an address or domain verified in SES. */
+  readonly senderEmail: string;
+  /**
+   * Unused this many days or more is stale (a run may override it with `{"days": N}`), 1 to 3650.
+   * @default 30
+   */
+  readonly thresholdDays?: number;
+  /**
+   * The approval window in hours; no decision by then ends the run with nothing changed. 1 to 720.
+   * @default 72
+   */
+  readonly approvalTimeoutHours?: number;
+  /**
+   * Blast-radius guard: a run whose plan holds more credentials stops before anyone is asked.
+   * Together with `batchSize` it must fit Step Functions' quotas (handlers/core/quotas.ts).
+   * @default 50
+   */
+  readonly maxCredentials?: number;
+  /**
+   * Credentials per Map iteration, 1 to 100.
+   * @default 25
+   */
+  readonly batchSize?: number;
+  /**
+   * Batches changed in parallel, 1 to 10 (IAM's write rate is low).
+   * @default 2
+   */
+  readonly mapMaxConcurrency?: number;
+  /**
+   * Periodic runs: an EventBridge Scheduler expression such as `rate(7 days)` or
+   * `cron(0 6 ? * MON *)`, or `off`.
+   * @default - off: runs start only when someone starts them
+   */
+  readonly schedule?: string;
+  /**
+   * IAM user names never touched (IAM policy also denies changes to them).
+   * @default - none
+   */
+  readonly exemptUsers?: string[];
+  /**
+   * Users tagged `<key>=true` are never touched (IAM policy also denies changes to them).
+   * @default 'credsweep:exempt'
+   */
+  readonly exemptTagKey?: string;
+  /**
+   * Retention of every log group and of the S3 access logs, in days (a CloudWatch Logs value).
+   * @default 365
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Subscribed by email to the failed-run alarm topic.
+   * @default - no subscription
+   */
+  readonly alarmEmail?: string;
+  /**
+   * New failing IAM.8 / IAM.22 Security Hub findings start runs on their own, a burst gathered into
+   * one run (the approval still decides). The custom action "Disable w/ credsweep" exists either way.
+   * @default false
+   */
+  readonly securityHubAutoStart?: boolean;
+}
