@@ -16,8 +16,11 @@ import type { EvidenceFlags } from './commands/evidence.js';
 import type { HistoryFlags } from './commands/history.js';
 import {
   collectUsers,
+  parseAccountList,
+  parseFailAt,
   parseIsoDate,
   parseNameList,
+  parseOuList,
   parsePositiveInt,
   parseRate,
   parseSeconds,
@@ -74,7 +77,13 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
   program
     .command('demo')
     .description('Run the real workflow locally against a sandbox account (no AWS needed)')
-    .option('--seed <file>', 'sandbox account in the seed format (default: the built-in sample account)')
+    .addOption(
+      new Option(
+        '--seed <file>',
+        'sandbox account or organization in the seed format (default: the built-in sample account)',
+      ).conflicts('org'),
+    )
+    .option('--org', 'run the organization workflow on the built-in sample organization')
     .option('--now <iso>', 'the current time for the run (default: now)', parseIsoDate)
     .option('--days <n>', 'unused for this many days or more is stale (default 30)', parsePositiveInt)
     .option(
@@ -82,6 +91,13 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
       'blast-radius guard: fail before approval above this (default 50)',
       parsePositiveInt,
     )
+    .option(
+      '--max-credentials-total <n>',
+      'organization blast-radius guard: fail before approval above this many in all accounts (default 500)',
+      parsePositiveInt,
+    )
+    .option('--accounts <ids>', 'organization: only these member accounts (comma list)', parseAccountList)
+    .option('--ous <ids>', 'organization: only the accounts of these OUs (comma list)', parseOuList)
     .addOption(
       new Option(
         '--auto-approve',
@@ -89,14 +105,15 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
       ).conflicts('autoReject'),
     )
     .option('--auto-reject', 'reject through the approval page')
-    .addOption(
-      new Option('--fail-at <step>', 'make a task fail after its first change').choices([
-        'disable-console',
-        'deactivate-keys',
-        'verify',
-      ]),
+    .option(
+      '--fail-at <step>',
+      'make a task fail after its first change: disable-console, deactivate-keys or verify; STEP@ACCOUNT in an organization',
+      parseFailAt,
     )
-    .option('--state-out <file>', 'write the sandbox account after the run, in the seed format')
+    .option(
+      '--state-out <file>',
+      'write the sandbox account (or organization) after the run, in its seed form',
+    )
     .option('--json', 'print one JSON object (the DESIGN.md contract) and nothing else on stdout')
     .option('--home <dir>', 'where local runs keep their store, evidence, outbox and secrets', DEFAULT_HOME)
     .option(

@@ -1,15 +1,18 @@
+import { memberAccess } from './aws/account-access.js';
 import { s3BlobsPort } from './aws/blobs.js';
 import { awsIamPort } from './aws/iam.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { analyzeRun } from './core/analyze-run.js';
 import { analyzeEvent } from './core/events.js';
+import { inAccount } from './core/organization/account-scope.js';
 import { parseWith } from './core/validate.js';
 import type { Ports } from './ports/index.js';
 
 /** Report -> findings -> stored plan and batch references (small payload at any account size). */
 export async function analyze(event: unknown, ports: Ports) {
-  const { executionId, request } = parseWith(analyzeEvent, event, 'Analyze event');
-  return analyzeRun(ports, executionId, request);
+  const { executionId, request, accountId } = parseWith(analyzeEvent, event, 'Analyze event');
+  const scope = await inAccount(ports, executionId, accountId);
+  return analyzeRun(scope.ports, scope.runId, request, accountId);
 }
 
 /**
@@ -20,6 +23,7 @@ export async function analyze(event: unknown, ports: Ports) {
 export const AWS = {
   iam: use(awsIamPort, 'getCredentialReport', 'getUser', 'listAccessKeys'),
   blobs: use(s3BlobsPort, 'get', 'put'),
+  accounts: use(memberAccess, 'iamFor'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => analyze(event, awsPorts(AWS));

@@ -1,23 +1,26 @@
+import { memberAccess } from './aws/account-access.js';
 import { awsIamPort } from './aws/iam.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { awsSecretsPort } from './aws/secrets.js';
 import { dynamoStorePort } from './aws/store.js';
 import { backoutRun } from './core/backout.js';
 import { backoutEvent } from './core/events.js';
+import { accountRunId, inAccount } from './core/organization/account-scope.js';
 import { executionArnOf } from './core/request.js';
 import { parseWith } from './core/validate.js';
 import type { Ports } from './ports/index.js';
 
 /** Restores what the ledger says was changed: this execution's, or (mode=backout) an earlier one's. */
 export async function backout(event: unknown, ports: Ports) {
-  const { executionId, request } = parseWith(backoutEvent, event, 'Backout event');
+  const { executionId, request, accountId } = parseWith(backoutEvent, event, 'Backout event');
   const source =
     request.mode === 'backout' && request.backoutOf
       ? executionArnOf(request.backoutOf, executionId)
       : executionId;
-  return backoutRun(ports, {
-    executionId,
-    sourceExecutionId: source,
+  const scope = await inAccount(ports, executionId, accountId);
+  return backoutRun(scope.ports, {
+    executionId: scope.runId,
+    sourceExecutionId: accountRunId(source, accountId),
     ...(request.mode === 'backout' && request.users ? { users: request.users } : {}),
     passwordSecretPrefix: ports.settings.passwordSecretPrefix,
   });
@@ -39,6 +42,7 @@ export const AWS = {
   ),
   store: use(dynamoStorePort, 'listLedger', 'updateLedger', 'holdLock', 'getLastChange', 'setLastChange'),
   secrets: use(awsSecretsPort, 'putSecret'),
+  accounts: use(memberAccess, 'iamFor'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => backout(event, awsPorts(AWS));

@@ -1,15 +1,19 @@
+import { memberAccess } from './aws/account-access.js';
 import { s3BlobsPort } from './aws/blobs.js';
 import { awsIamPort } from './aws/iam.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { dynamoStorePort } from './aws/store.js';
 import { batchEvent } from './core/events.js';
+import { inAccount } from './core/organization/account-scope.js';
 import { deactivateAccessKeys } from './core/remediate.js';
 import { parseWith } from './core/validate.js';
 import type { Ports } from './ports/index.js';
 
 /** Sets each approved, still-unused access key of the batch to Inactive (never deletes it). */
 export async function deactivateKeys(event: unknown, ports: Ports) {
-  return deactivateAccessKeys(ports, parseWith(batchEvent, event, 'DeactivateAccessKeys event'));
+  const { accountId, ...task } = parseWith(batchEvent, event, 'DeactivateAccessKeys event');
+  const scope = await inAccount(ports, task.executionId, accountId);
+  return deactivateAccessKeys(scope.ports, { ...task, executionId: scope.runId });
 }
 
 /**
@@ -21,6 +25,7 @@ export const AWS = {
   iam: use(awsIamPort, 'getUser', 'listAccessKeys', 'getAccessKeyLastUsed', 'updateAccessKey'),
   store: use(dynamoStorePort, 'getApproval', 'recordIntent', 'updateLedger', 'holdLock', 'setLastChange'),
   blobs: use(s3BlobsPort, 'get'),
+  accounts: use(memberAccess, 'iamFor'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => deactivateKeys(event, awsPorts(AWS));

@@ -1,15 +1,19 @@
+import { memberAccess } from './aws/account-access.js';
 import { s3BlobsPort } from './aws/blobs.js';
 import { awsIamPort } from './aws/iam.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { dynamoStorePort } from './aws/store.js';
 import { batchEvent } from './core/events.js';
+import { inAccount } from './core/organization/account-scope.js';
 import { disableConsoleAccess } from './core/remediate.js';
 import { parseWith } from './core/validate.js';
 import type { Ports } from './ports/index.js';
 
 /** Deletes the login profile of each approved, still-unused console password in the batch. */
 export async function disableConsole(event: unknown, ports: Ports) {
-  return disableConsoleAccess(ports, parseWith(batchEvent, event, 'DisableConsoleAccess event'));
+  const { accountId, ...task } = parseWith(batchEvent, event, 'DisableConsoleAccess event');
+  const scope = await inAccount(ports, task.executionId, accountId);
+  return disableConsoleAccess(scope.ports, { ...task, executionId: scope.runId });
 }
 
 /**
@@ -21,6 +25,7 @@ export const AWS = {
   iam: use(awsIamPort, 'getUser', 'getLoginProfile', 'deleteLoginProfile'),
   store: use(dynamoStorePort, 'getApproval', 'recordIntent', 'updateLedger', 'holdLock', 'setLastChange'),
   blobs: use(s3BlobsPort, 'get'),
+  accounts: use(memberAccess, 'iamFor'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => disableConsole(event, awsPorts(AWS));

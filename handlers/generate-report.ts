@@ -1,13 +1,16 @@
+import { memberAccess } from './aws/account-access.js';
 import { awsIamPort } from './aws/iam.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { generateReportEvent } from './core/events.js';
+import { accountPorts } from './core/organization/account-scope.js';
 import { parseWith } from './core/validate.js';
 import type { Ports } from './ports/index.js';
 
 /** Starts (or polls) the credential report; the state machine loops until COMPLETE, bounded. */
 export async function generateReport(event: unknown, ports: Ports) {
-  const { attempt } = parseWith(generateReportEvent, event, 'GenerateReport event');
-  const state = await ports.iam.generateCredentialReport();
+  const { attempt, accountId } = parseWith(generateReportEvent, event, 'GenerateReport event');
+  const { iam } = await accountPorts(ports, accountId);
+  const state = await iam.generateCredentialReport();
   return { state, attempt: attempt + 1 };
 }
 
@@ -18,6 +21,7 @@ export async function generateReport(event: unknown, ports: Ports) {
  */
 export const AWS = {
   iam: use(awsIamPort, 'generateCredentialReport'),
+  accounts: use(memberAccess, 'iamFor'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => generateReport(event, awsPorts(AWS));

@@ -4,13 +4,23 @@ import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { awsSecurityHubPort } from './aws/security-hub.js';
 import { dynamoStorePort } from './aws/store.js';
 import { reportEvent } from './core/events.js';
+import { accountRunId } from './core/organization/account-scope.js';
 import { reportRun } from './core/report-run.js';
 import { parseWith } from './core/validate.js';
 import type { Ports } from './ports/index.js';
 
 /** Writes the run's evidence and mails the summary. */
 export async function report(event: unknown, ports: Ports) {
-  return reportRun(ports, parseWith(reportEvent, event, 'Report event'));
+  const { accountId, ...task } = parseWith(reportEvent, event, 'Report event');
+  if (!accountId) return reportRun(ports, task);
+  // One account of an organization run: its evidence folder, no mail (the org report mails once).
+  // No IAM is needed, so an unreachable account's evidence is written too.
+  const accountSettings = { ...ports.settings, accountId };
+  return reportRun(
+    { ...ports, settings: accountSettings },
+    { ...task, executionId: accountRunId(task.executionId, accountId) },
+    { mail: false },
+  );
 }
 
 /**

@@ -1,16 +1,19 @@
+import { memberAccess } from './aws/account-access.js';
 import { s3BlobsPort } from './aws/blobs.js';
 import { awsIamPort } from './aws/iam.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { dynamoStorePort } from './aws/store.js';
 import { verifyEvent } from './core/events.js';
+import { inAccount } from './core/organization/account-scope.js';
 import { parseWith } from './core/validate.js';
 import { verifyRun } from './core/verify.js';
 import type { Ports } from './ports/index.js';
 
 /** Reads back every change of the run from live IAM state; fails (and so backs out) on a mismatch. */
 export async function verify(event: unknown, ports: Ports) {
-  const { executionId } = parseWith(verifyEvent, event, 'Verify event');
-  return verifyRun(ports, executionId);
+  const { executionId, accountId } = parseWith(verifyEvent, event, 'Verify event');
+  const scope = await inAccount(ports, executionId, accountId);
+  return verifyRun(scope.ports, scope.runId);
 }
 
 /**
@@ -22,6 +25,7 @@ export const AWS = {
   iam: use(awsIamPort, 'getLoginProfile', 'listAccessKeys'),
   store: use(dynamoStorePort, 'listLedger'),
   blobs: use(s3BlobsPort, 'put'),
+  accounts: use(memberAccess, 'iamFor'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => verify(event, awsPorts(AWS));

@@ -22,12 +22,19 @@
  * | logRetentionDays      | 365                | retention of every log group and of the S3 access logs         |
  * | alarmEmail            | (none)             | subscribed to the failed-run alarm topic when set              |
  * | securityHubAutoStart  | false              | new failing IAM.8/IAM.22 findings start runs on their own, a burst gathered into one run |
+ * | organization          | false              | also deploy the organization workflow and the member role StackSet |
+ * | organizationId        | (required with organization) | `o-…`: the member role trusts only principals of it   |
+ * | memberOus             | (none: the root)   | OUs the StackSet deploys the member role to (list)             |
+ * | organizationRootId    | (required without memberOus) | `r-…`: the StackSet's target when no OU is named       |
+ * | delegatedAdmin        | false              | the hub is a CloudFormation delegated administrator, not the management account |
+ * | maxCredentialsTotal   | 500                | blast-radius guard of an organization run, all accounts        |
  */
 import { z } from 'zod';
 import {
   DEFAULT_BATCH_SIZE,
   DEFAULT_EXEMPT_TAG_KEY,
   DEFAULT_MAX_CREDENTIALS,
+  DEFAULT_MAX_CREDENTIALS_TOTAL,
   DEFAULT_THRESHOLD_DAYS,
 } from '../handlers/core/defaults.js';
 import { MAX_PLAN_CREDENTIALS, quotaProblem } from '../handlers/core/quotas.js';
@@ -50,6 +57,17 @@ export interface CredsweepConfig {
   readonly alarmEmail: string | null;
   /** New failing IAM.8 / IAM.22 Security Hub findings start runs on their own (gathered, one run per burst). */
   readonly securityHubAutoStart: boolean;
+  /** null: single-account deployment (as before). */
+  readonly organization: OrganizationConfig | null;
+}
+
+export interface OrganizationConfig {
+  readonly organizationId: string;
+  /** OU ids the member role is deployed to; empty: the root (every account). */
+  readonly memberOus: string[];
+  readonly rootId: string | null;
+  readonly delegatedAdmin: boolean;
+  readonly maxCredentialsTotal: number;
 }
 
 /** The CDK context keys credsweep reads, in documentation order. */
@@ -67,7 +85,13 @@ export const CONFIG_KEYS = [
   'logRetentionDays',
   'alarmEmail',
   'securityHubAutoStart',
-] as const satisfies readonly (keyof CredsweepConfig)[];
+  'organization',
+  'organizationId',
+  'memberOus',
+  'organizationRootId',
+  'delegatedAdmin',
+  'maxCredentialsTotal',
+] as const;
 
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
@@ -280,6 +304,81 @@ const configSchema = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['maxCredentials'] });
   });
 
+const flag = (key: ConfigKey) =>
+  z.preprocess(
+    (value) => (isBlank(value) ? undefined : typeof value === 'string' ? value.trim().toLowerCase() : value),
+    z
+      .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], {
+        error: (issue) => `${key} must be true or false (got ${shown(issue.input)})`,
+      })
+      .default(false),
+  );
+
+const organizationSchema = z
+  .object({
+    organization: flag('organization'),
+    organizationId: z.preprocess(
+      toText,
+      z
+        .string({ error: (issue) => `organizationId must be a string (got ${shown(issue.input)})` })
+        .trim()
+        .regex(/^o-[a-z0-9]{10,32}$/, {
+          error: (issue) => `organizationId ${shown(issue.input)} is not an organization id (o-…)`,
+        })
+        .optional(),
+    ),
+    memberOus: z.preprocess(
+      toList,
+      z
+        .array(
+          z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, {
+            error: (issue) => `memberOus entry ${shown(issue.input)} is not an OU id (ou-…)`,
+          }),
+          { error: 'memberOus must be a list or a comma-separated string of OU ids' },
+        )
+        .default([]),
+    ),
+    organizationRootId: z.preprocess(
+      toText,
+      z
+        .string()
+        .regex(/^r-[0-9a-z]{4,32}$/, {
+          error: (issue) => `organizationRootId ${shown(issue.input)} is not a root id (r-…)`,
+        })
+        .optional(),
+    ),
+    delegatedAdmin: flag('delegatedAdmin'),
+    maxCredentialsTotal: wholeNumber('maxCredentialsTotal', DEFAULT_MAX_CREDENTIALS_TOTAL, 1, 100000),
+  })
+  .superRefine((o, ctx) => {
+    if (!o.organization) return;
+    if (!o.organizationId) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'organizationId is required with organization=true: pass -c organizationId=o-… (aws organizations describe-organization)',
+      });
+    }
+    if (o.memberOus.length === 0 && !o.organizationRootId) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'organization=true deploys the member role to memberOus, or to the root: pass -c memberOus=ou-…,ou-… or -c organizationRootId=r-… (aws organizations list-roots)',
+      });
+    }
+  })
+  .transform((o): OrganizationConfig | null =>
+    o.organization
+      ? {
+          organizationId: o.organizationId ?? '',
+          memberOus: o.memberOus,
+          rootId: o.organizationRootId ?? null,
+          delegatedAdmin: o.delegatedAdmin,
+          maxCredentialsTotal: o.maxCredentialsTotal,
+        }
+      : null,
+  );
+
 /**
  * Validates settings: raw context values (strings from `-c`, JSON from cdk.json) or the typed
  * props of the construct (infra/props.ts); throws ConfigError naming each bad key. One schema for
@@ -287,8 +386,12 @@ const configSchema = z
  */
 export function parseConfig(raw: Partial<Record<ConfigKey, unknown>> | CredsweepProps): CredsweepConfig {
   const result = configSchema.safeParse(raw);
-  if (result.success) return result.data;
-  throw new ConfigError(result.error.issues.map((issue) => issue.message));
+  const org = organizationSchema.safeParse(raw);
+  if (result.success && org.success) return { ...result.data, organization: org.data };
+  throw new ConfigError([
+    ...(result.success ? [] : result.error.issues.map((issue) => issue.message)),
+    ...(org.success ? [] : org.error.issues.map((issue) => issue.message)),
+  ]);
 }
 
 /** Anything with CDK's `tryGetContext`, such as `app.node`. */
@@ -298,19 +401,41 @@ export interface ContextSource {
 
 /** The props of a validated configuration (what the construct takes). */
 export function propsOf(config: CredsweepConfig): CredsweepProps {
-  const { schedule, alarmEmail, ...rest } = config;
+  const { schedule, alarmEmail, organization, ...rest } = config;
   return {
     ...rest,
     ...(schedule !== null ? { schedule } : {}),
     ...(alarmEmail !== null ? { alarmEmail } : {}),
+    ...(organization
+      ? {
+          organization: true,
+          organizationId: organization.organizationId,
+          memberOus: organization.memberOus,
+          ...(organization.rootId ? { organizationRootId: organization.rootId } : {}),
+          delegatedAdmin: organization.delegatedAdmin,
+          maxCredentialsTotal: organization.maxCredentialsTotal,
+        }
+      : {}),
   };
 }
+
+/** The keys of an organization deployment: flat props and context keys, one nested `organization` config. */
+type OrganizationKey =
+  | 'organization'
+  | 'organizationId'
+  | 'memberOus'
+  | 'organizationRootId'
+  | 'delegatedAdmin'
+  | 'maxCredentialsTotal';
 
 // Compile-time agreement of the props (infra/props.ts) with the schema: the same keys, and each
 // prop's type is the type the schema produces for it (null standing for an absent optional prop).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const propsMatchSchema: {
-  [K in ConfigKey]-?: Same<Exclude<CredsweepProps[K], undefined>, Exclude<CredsweepConfig[K], null>>;
+  [K in Exclude<ConfigKey, OrganizationKey>]-?: Same<
+    Exclude<CredsweepProps[K], undefined>,
+    Exclude<CredsweepConfig[K], null>
+  >;
 } = {
   approverEmails: true,
   senderEmail: true,
@@ -327,7 +452,12 @@ const propsMatchSchema: {
   securityHubAutoStart: true,
 };
 const propsHaveTheSchemaKeys: Same<keyof CredsweepProps, ConfigKey> = true;
-void [propsMatchSchema, propsHaveTheSchemaKeys];
+// The organization props against the organization config they produce.
+const organizationPropsMatch: Same<
+  Required<Pick<CredsweepProps, 'organizationId' | 'memberOus' | 'delegatedAdmin' | 'maxCredentialsTotal'>>,
+  Omit<OrganizationConfig, 'rootId'>
+> = true;
+void [propsMatchSchema, propsHaveTheSchemaKeys, organizationPropsMatch];
 
 /** Reads every credsweep key from CDK context and validates it. */
 export function configFromContext(source: ContextSource): CredsweepConfig {

@@ -66,4 +66,29 @@ export interface CredsweepProps {
    * @default false
    */
   readonly securityHubAutoStart?: boolean;
+  /**
+   * Also deploy the organization workflow, its four functions and the member role StackSet
+   * (docs/organizations.md). Needs `organizationId` and `memberOus` or `organizationRootId`.
+   * @default false
+   */
+  readonly organization?: boolean;
+  /** `o-…`: the member role trusts only principals of this organization. */
+  readonly organizationId?: string;
+  /**
+   * OUs the StackSet deploys the member role to (automatic deployment).
+   * @default - the root (`organizationRootId`)
+   */
+  readonly memberOus?: string[];
+  /** `r-…`: the StackSet's target when no OU is named. */
+  readonly organizationRootId?: string;
+  /**
+   * The hub is a CloudFormation delegated administrator, not the management account.
+   * @default false
+   */
+  readonly delegatedAdmin?: boolean;
+  /**
+   * Blast-radius guard of an organization run, all accounts together.
+   * @default 500
+   */
+  readonly maxCredentialsTotal?: number;
 }

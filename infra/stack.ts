@@ -10,10 +10,11 @@ import {
   type StackProps,
   Validations,
 } from 'aws-cdk-lib';
+import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { CfnRole, Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from 'aws-cdk-lib/aws-s3';
@@ -26,14 +27,15 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import { Construct } from 'constructs';
 import { packageFile } from '../cli/package-files.js';
 import {
-  FUNCTION_IDS,
+  deployedFunctionIds,
   FUNCTIONS,
   type FunctionId,
   functionGrants,
   type ResourceKind,
 } from '../handlers/aws/permissions.js';
+import type { FunctionAws } from '../handlers/aws/ports.js';
 import { PASSWORD_SECRET_PREFIX } from '../handlers/core/defaults.js';
-import { parseConfig } from './config.js';
+import { type CredsweepConfig, parseConfig } from './config.js';
 import { ApprovalApi } from './constructs/approval-api.js';
 import { CredsweepFunction } from './constructs/credsweep-function.js';
 import { SecurityHubStart } from './constructs/security-hub-start.js';
@@ -41,6 +43,16 @@ import type { CredsweepProps } from './props.js';
 
 /** The workflow definition of this package (in the repository or installed), never from the working directory. */
 export const ASL_PATH = packageFile('statemachine', 'remediation.asl.json');
+
+import { MEMBER_ROLE_NAME, memberPermissions, memberRoleTemplate, memberTrustPolicy } from './member-role.js';
+/** The organization workflow (deployed with `organization: true`). */
+export const ORG_ASL_PATH = packageFile('statemachine', 'organization.asl.json');
+
+/**
+ * Accounts analyzed or changed at once by the organization workflow's Distributed Maps (child
+ * executions in flight). IAM's rate limits are per account, so accounts run in parallel.
+ */
+export const ORG_MAP_MAX_CONCURRENCY = 40;
 
 /** Tunables of the workflow that are not deployment choices. */
 export const WORKFLOW_TIMING = {
@@ -117,6 +129,25 @@ const FUNCTION_SPECS: Record<FunctionId, FunctionSpec> = {
       'Starts a credsweep run for the IAM users of Security Hub findings (custom action, auto-start).',
     timeout: Duration.seconds(30),
   },
+  // Organization deployments only.
+  ListAccounts: {
+    description: 'Lists the accounts of the organization (or of named OUs) for an organization run.',
+    timeout: Duration.seconds(280),
+  },
+  OrgPlan: {
+    description: 'Builds the one plan of an organization run; its blast-radius guard.',
+    timeout: Duration.seconds(880),
+    memorySize: 1024,
+  },
+  AccountPlan: {
+    description: 'Reads the batch references of one account of an organization run.',
+    timeout: Duration.seconds(50),
+  },
+  OrgReport: {
+    description: 'Writes the evidence of every account and the organization summary; mails it.',
+    timeout: Duration.seconds(880),
+    memorySize: 1024,
+  },
 };
 
 /** Functions the workflow does not invoke, made once the state machine exists (they name it). */
@@ -141,8 +172,6 @@ interface Scope {
 export class Credsweep extends Construct {
   /** The remediation workflow; start runs here (`credsweep start --state-machine <arn>`). */
   readonly stateMachine: StateMachine;
-  /** The functions, by construct id. */
-  readonly functions: Readonly<Record<FunctionId, CredsweepFunction>>;
   /** Plans, batches and evidence (`credsweep evidence --bucket <name>`); retained on delete. */
   readonly bucket: Bucket;
   /** Approvals and the write-ahead ledger; retained on delete. */
@@ -153,11 +182,15 @@ export class Credsweep extends Construct {
   readonly alarmTopic: Topic;
   /** The custom action "Disable w/ credsweep", its rule, and the optional auto-start. */
   readonly startFromSecurityHub: SecurityHubStart;
+  /** The organization workflow (`-c organization=true` only). */
+  readonly organizationStateMachine: StateMachine | undefined;
+  readonly functions: Partial<Record<FunctionId, CredsweepFunction>>;
 
   constructor(scope: Construct, id: string, props: CredsweepProps) {
     super(scope, id);
     const config = parseConfig(props);
     const stack = Stack.of(this);
+    const org = config.organization;
     const logRetention = config.logRetentionDays as RetentionDays;
 
     // --- Data -----------------------------------------------------------------------------------
@@ -234,11 +267,19 @@ export class Credsweep extends Construct {
       BATCH_SIZE: String(config.batchSize),
       EXEMPT_USERS: config.exemptUsers.join(','),
       EXEMPT_TAG_KEY: config.exemptTagKey,
+      ...(org
+        ? {
+            MAX_CREDENTIALS_TOTAL: String(org.maxCredentialsTotal),
+            MEMBER_ROLE_NAME,
+            ORGANIZATION_ID: org.organizationId,
+          }
+        : {}),
     };
+    const functionIds = deployedFunctionIds(org !== null);
 
     const make = (id: FunctionId, extra: Record<string, string> = {}) => {
-      const account = functionGrants(id)
-        .filter((g) => g.resource === 'account')
+      const account = functionGrants(id, org !== null)
+        .filter((g) => g.resource === 'account' || g.resource === 'organization')
         .map((g) => g.action);
       return new CredsweepFunction(this, id, {
         ...FUNCTION_SPECS[id],
@@ -250,17 +291,22 @@ export class Credsweep extends Construct {
               accountLevelActions: {
                 actions: [...new Set(account)],
                 reason:
-                  'IAM has no resource-level permissions for them; only read-only actions are declared with the resource kind "account" (handlers/aws/permissions.ts).',
+                  'IAM and Organizations have no resource-level permissions for them; only read-only actions are declared with the resource kinds "account" and "organization" (handlers/aws/permissions.ts).',
               },
             }
           : {}),
       });
     };
-    const fns = Object.fromEntries(
-      FUNCTION_IDS.filter((id) => !AFTER_STATE_MACHINE.includes(id)).map((id) => [id, make(id)]),
-    ) as Record<FunctionId, CredsweepFunction>;
+    const fns: Partial<Record<FunctionId, CredsweepFunction>> = Object.fromEntries(
+      functionIds.filter((id) => !AFTER_STATE_MACHINE.includes(id)).map((id) => [id, make(id)]),
+    );
+    const fn = (id: FunctionId): CredsweepFunction => {
+      const found = fns[id];
+      if (!found) throw new Error(`this deployment has no ${id} function`);
+      return found;
+    };
     this.functions = fns;
-    approvalApi.routeTo(fns.ApprovalApi.fn);
+    approvalApi.routeTo(fn('ApprovalApi').fn);
 
     // --- The workflow ---------------------------------------------------------------------------
 
@@ -276,16 +322,19 @@ export class Credsweep extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    // The functions the workflow invokes: each `${<Id>FunctionArn}` placeholder of the ASL.
+    // The functions a workflow invokes: each `${<Id>FunctionArn}` placeholder of its ASL.
+    const taskArnsOf = (asl: string) => {
+      const invoked = [...new Set([...asl.matchAll(/\$\{([A-Za-z0-9]+)FunctionArn\}/g)].map((m) => m[1]))];
+      return Object.fromEntries(
+        invoked.map((name) => {
+          const target = name ? fns[name as FunctionId] : undefined;
+          if (!target) throw new Error(`The ASL invokes \${${name}FunctionArn}, which is no function`);
+          return [`${name}FunctionArn`, target.fn.functionArn];
+        }),
+      );
+    };
     const asl = readFileSync(ASL_PATH, 'utf8');
-    const invoked = [...new Set([...asl.matchAll(/\$\{([A-Za-z0-9]+)FunctionArn\}/g)].map((m) => m[1]))];
-    const taskArns = Object.fromEntries(
-      invoked.map((name) => {
-        if (!(name && name in fns))
-          throw new Error(`The ASL invokes \${${name}FunctionArn}, which is no function`);
-        return [`${name}FunctionArn`, fns[name as FunctionId].fn.functionArn];
-      }),
-    );
+    const taskArns = taskArnsOf(asl);
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
@@ -325,6 +374,12 @@ export class Credsweep extends Construct {
       reason:
         'Added by CDK for logging and tracing: the CloudWatch Logs vended-delivery actions (logs:CreateLogDelivery and friends) and X-Ray PutTraceSegments/PutTelemetryRecords/GetSampling* support only Resource "*".',
     });
+
+    // The organization workflow: Distributed Maps run each account as a child execution of it,
+    // with the same task functions (given an accountId they work through the member role).
+    this.organizationStateMachine = org
+      ? this.organizationWorkflow(taskArnsOf(readFileSync(ORG_ASL_PATH, 'utf8')), config, workflowLogs)
+      : undefined;
 
     // --- Start from Security Hub ---------------------------------------------------------------
 
@@ -368,7 +423,7 @@ export class Credsweep extends Construct {
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [prefix] },
     });
 
-    const scopes: Record<Exclude<ResourceKind, 'account'>, Scope> = {
+    const scopes: Record<Exclude<ResourceKind, 'account' | 'organization'>, Scope> = {
       'iam-user': { sid: 'ReadIamUsers', resources: [users], nag: usersNag },
       'iam-user-change': { sid: 'ChangeIamUsers', resources: [users], nag: usersNag },
       'approval-item': {
@@ -408,23 +463,49 @@ export class Credsweep extends Construct {
       },
       'signing-key-secret': { sid: 'SigningKey', resources: [signingKey.secretArn] },
       // Step Functions authorises SendTask* against the state machine whose task the token belongs to.
-      // Step Functions authorises StartExecution against the state machine too.
-      'state-machine': { sid: 'StateMachine', resources: [this.stateMachine.stateMachineArn] },
+      // Step Functions authorises StartExecution and the task-token callbacks against the state machine.
+      'state-machine': {
+        sid: 'StateMachine',
+        resources: [
+          this.stateMachine.stateMachineArn,
+          ...(this.organizationStateMachine ? [this.organizationStateMachine.stateMachineArn] : []),
+        ],
+      },
+      // The member role has the same name in every account (the StackSet deploys it); only roles
+      // of this organization may be assumed.
+      'member-role': {
+        sid: 'AssumeMemberRole',
+        resources: [
+          stack.formatArn({
+            service: 'iam',
+            region: '',
+            account: '*',
+            resource: 'role',
+            resourceName: MEMBER_ROLE_NAME,
+          }),
+        ],
+        conditions: { StringEquals: { 'aws:ResourceOrgID': org?.organizationId ?? '' } },
+        nag: {
+          finding: `Resource::arn:<AWS::Partition>:iam::*:role/${MEMBER_ROLE_NAME}`,
+          reason: `The member role has the same name in every account of the organization (the StackSet deploys it); aws:ResourceOrgID limits it to roles of ${org?.organizationId ?? 'the organization'}.`,
+        },
+      },
       'security-hub': {
         sid: 'SecurityHubFindings',
         resources: [stack.formatArn({ service: 'securityhub', resource: 'hub', resourceName: 'default' })],
       },
     };
 
-    for (const id of FUNCTION_IDS) {
-      const fn = fns[id];
+    for (const id of functionIds) {
+      const fn = fns[id] as CredsweepFunction;
       const byKind = new Map<ResourceKind, Set<string>>();
-      for (const grant of functionGrants(id)) {
+      for (const grant of functionGrants(id, org !== null)) {
         byKind.set(grant.resource, (byKind.get(grant.resource) ?? new Set()).add(grant.action));
       }
       const nagged = new Set<string>();
       for (const [kind, actionSet] of byKind) {
-        if (kind === 'account') continue; // granted by CredsweepFunction (accountLevelActions)
+        // Granted by CredsweepFunction (accountLevelActions).
+        if (kind === 'account' || kind === 'organization') continue;
         const scope = scopes[kind];
         const actions = [...actionSet].sort();
         fn.addToRolePolicy(
@@ -464,6 +545,14 @@ export class Credsweep extends Construct {
           );
         }
       }
+    }
+
+    if (org) {
+      this.memberRoles(
+        config,
+        org,
+        functionIds.filter((id) => (FUNCTIONS[id].aws as FunctionAws).accounts).map(fn),
+      );
     }
 
     // --- Optional schedule ----------------------------------------------------------------------
@@ -533,6 +622,153 @@ export class Credsweep extends Construct {
     this.approvalApi = approvalApi;
     this.alarmTopic = alarmTopic;
   }
+
+  /** The organization workflow's state machine, allowed to run its own accounts as child executions. */
+  private organizationWorkflow(
+    taskArns: Record<string, string>,
+    config: CredsweepConfig,
+    workflowLogs: LogGroup,
+  ): StateMachine {
+    const name = Fn.join('-', ['credsweep-organization', Fn.select(2, Fn.split('/', Aws.STACK_ID))]);
+    const machine = new StateMachine(this, 'OrganizationStateMachine', {
+      stateMachineName: name,
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromString(readFileSync(ORG_ASL_PATH, 'utf8')),
+      definitionSubstitutions: {
+        ...taskArns,
+        Partition: Aws.PARTITION,
+        ApprovalTimeoutSeconds: String(config.approvalTimeoutHours * 3600),
+        MapMaxConcurrency: String(config.mapMaxConcurrency),
+        OrgMapMaxConcurrency: String(ORG_MAP_MAX_CONCURRENCY),
+        ReportPollSeconds: String(WORKFLOW_TIMING.reportPollSeconds),
+        ReportPollMaxAttempts: String(WORKFLOW_TIMING.reportPollMaxAttempts),
+        RetryIntervalSeconds: String(WORKFLOW_TIMING.retryIntervalSeconds),
+      },
+      logs: { destination: workflowLogs, level: LogLevel.ALL, includeExecutionData: false },
+      tracingEnabled: true,
+    });
+    machine.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'InvokeTaskFunctions',
+        actions: ['lambda:InvokeFunction'],
+        resources: Object.values(taskArns),
+      }),
+    );
+    // A Distributed Map starts, describes and stops child executions of its own state machine.
+    machine.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'StartChildExecutions',
+        actions: ['states:StartExecution'],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'states',
+            resource: 'stateMachine',
+            resourceName: name,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+    machine.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'FollowChildExecutions',
+        actions: ['states:DescribeExecution', 'states:StopExecution'],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'states',
+            resource: 'execution',
+            resourceName: Fn.join('', [name, '/*']),
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+    Validations.of(machine.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Added by CDK for logging and tracing: the CloudWatch Logs vended-delivery actions and X-Ray PutTraceSegments/PutTelemetryRecords/GetSampling* support only Resource "*".',
+    });
+    Validations.of(machine.role).acknowledge({
+      // cdk-nag names the resource with the name's tokens as CloudFormation JSON.
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:credsweep-organization-${JSON.stringify({ 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] })}/*]`,
+      reason:
+        'A Distributed Map runs each account as a child execution of this state machine, named at run time: it may describe and stop only executions of this state machine.',
+    });
+    return machine;
+  }
+
+  /**
+   * The member role: in the hub account itself (service-managed StackSets skip the management
+   * account) and, through a service-managed StackSet with automatic deployment, in every account
+   * of the member OUs (or the root). Its actions come from the single source (memberGrants).
+   */
+  private memberRoles(
+    config: CredsweepConfig,
+    org: NonNullable<CredsweepConfig['organization']>,
+    trusted: CredsweepFunction[],
+  ): void {
+    const options = {
+      trustedRoleArns: trusted.map((f) => f.role.roleArn),
+      organizationId: org.organizationId,
+      exemptTagKey: config.exemptTagKey,
+      exemptUsers: config.exemptUsers,
+    };
+    const hubMemberRole = new CfnRole(this, 'HubMemberRole', {
+      roleName: MEMBER_ROLE_NAME,
+      description: 'Assumed by the credsweep hub functions only; changes to exempt users are denied.',
+      maxSessionDuration: 3600,
+      assumeRolePolicyDocument: memberTrustPolicy({ ...options, userArnPrefix: '' }),
+      policies: [
+        {
+          policyName: 'credsweep-member',
+          policyDocument: memberPermissions({
+            ...options,
+            userArnPrefix: Stack.of(this).formatArn({
+              service: 'iam',
+              region: '',
+              resource: 'user',
+              resourceName: '',
+            }),
+          }),
+        },
+      ],
+    });
+    Validations.of(hubMemberRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'The account-level IAM reads of the single source (credential report, password policy) support only Resource "*".',
+    });
+    Validations.of(hubMemberRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:user/*]',
+      reason:
+        'Any IAM user of the account may hold a stale credential, so the actions are scoped to its users (user/*); changes to users tagged exempt or named exempt are explicitly denied.',
+    });
+
+    new CfnStackSet(this, 'MemberRoleStackSet', {
+      stackSetName: Fn.join('-', ['credsweep-member', Fn.select(2, Fn.split('/', Aws.STACK_ID))]),
+      description: 'credsweep member role in every account of the target OUs (automatic deployment).',
+      permissionModel: 'SERVICE_MANAGED',
+      autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
+      callAs: org.delegatedAdmin ? 'DELEGATED_ADMIN' : 'SELF',
+      capabilities: ['CAPABILITY_NAMED_IAM'],
+      managedExecution: { Active: true },
+      operationPreferences: {
+        failureTolerancePercentage: 100,
+        maxConcurrentPercentage: 25,
+        regionConcurrencyType: 'PARALLEL',
+      },
+      // IAM is global: one instance per account, in the hub's Region.
+      stackInstancesGroup: [
+        {
+          deploymentTargets: {
+            organizationalUnitIds: org.memberOus.length > 0 ? org.memberOus : [org.rootId ?? ''],
+          },
+          regions: [Aws.REGION],
+        },
+      ],
+      templateBody: Stack.of(this).toJsonString(memberRoleTemplate(options)),
+    });
+  }
 }
 
 export interface CredsweepStackProps extends StackProps {
@@ -559,5 +795,10 @@ export class CredsweepStack extends Stack {
     new CfnOutput(this, 'BucketName', { value: credsweep.bucket.bucketName });
     new CfnOutput(this, 'TableName', { value: credsweep.table.tableName });
     new CfnOutput(this, 'AlarmTopicArn', { value: credsweep.alarmTopic.topicArn });
+    if (credsweep.organizationStateMachine) {
+      new CfnOutput(this, 'OrganizationStateMachineArn', {
+        value: credsweep.organizationStateMachine.stateMachineArn,
+      });
+    }
   }
 }

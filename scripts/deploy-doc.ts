@@ -8,7 +8,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FUNCTION_IDS, FUNCTIONS, functionGrants, RESOURCE_KINDS } from '../handlers/aws/permissions.js';
+import {
+  FUNCTION_IDS,
+  FUNCTIONS,
+  functionGrants,
+  memberGrants,
+  RESOURCE_KINDS,
+} from '../handlers/aws/permissions.js';
 import { renderQuotas } from './quota-arithmetic.js';
 
 export const DEPLOY_DOC_PATH = fileURLToPath(new URL('../docs/deploy.md', import.meta.url));
@@ -22,15 +28,22 @@ export interface Section {
 const begin = (name: string) => `<!-- generated:${name} (npm run docs:deploy) -->`;
 const end = (name: string) => `<!-- /generated:${name} -->`;
 
-/** One row per (function, action, resource kind), with every port method that needs it. */
+/**
+ * One row per (function, action, resource kind), with every port method that needs it. The
+ * organization functions, and the grants of the organization ports (`organizations.*`,
+ * `accounts.*`), exist only in an organization deployment: their rows say so.
+ */
 export function renderPermissions(): string {
   const rows = ['| function | action | on | needed by |', '|---|---|---|---|'];
   for (const id of FUNCTION_IDS) {
     const merged = new Map<string, { action: string; resource: string; calls: string[] }>();
-    for (const grant of functionGrants(id)) {
+    const inAccount = new Set(functionGrants(id, false).map((g) => `${g.action} ${g.call}`));
+    const orgOnly = 'organization' in FUNCTIONS[id];
+    for (const grant of functionGrants(id, true)) {
       const key = `${grant.action} ${grant.resource}`;
       const row = merged.get(key) ?? { action: grant.action, resource: grant.resource, calls: [] };
-      row.calls.push(`\`${grant.call}\``);
+      const organization = orgOnly || !inAccount.has(`${grant.action} ${grant.call}`);
+      row.calls.push(`\`${grant.call}\`${organization ? ' (organization)' : ''}`);
       merged.set(key, row);
     }
     for (const row of merged.values()) {
@@ -43,8 +56,29 @@ export function renderPermissions(): string {
   return rows.join('\n');
 }
 
+/** The member role's actions (organization deployments): the `iam` calls of the functions that reach member accounts. */
+export function renderMemberRole(): string {
+  const rows = ['| action | on | needed by |', '|---|---|---|'];
+  const calls = new Map<string, Set<string>>();
+  for (const id of FUNCTION_IDS) {
+    const aws = FUNCTIONS[id].aws as { accounts?: unknown };
+    if (!aws.accounts) continue;
+    for (const g of functionGrants(id, true).filter((x) => x.call.startsWith('iam.'))) {
+      calls.set(g.action, (calls.get(g.action) ?? new Set()).add(`${id} \`${g.call}\``));
+    }
+  }
+  for (const grant of memberGrants()) {
+    const kind = grant.resource as keyof typeof RESOURCE_KINDS;
+    rows.push(
+      `| \`${grant.action}\` | ${RESOURCE_KINDS[kind]} | ${[...(calls.get(grant.action) ?? [])].join(', ')} |`,
+    );
+  }
+  return rows.join('\n');
+}
+
 export const SECTIONS: Section[] = [
   { name: 'permissions', render: renderPermissions },
+  { name: 'member-role', render: renderMemberRole },
   { name: 'quotas', render: renderQuotas },
 ];
 

@@ -1,14 +1,15 @@
 /** `credsweep demo`: the real workflow, locally, against the sandbox account (DESIGN.md contract). */
 import { writeFileSync } from 'node:fs';
+import { InputError } from '../../handlers/core/errors.js';
 import { type ApprovalMode, runDemo } from '../local/demo-run.js';
-import type { FailAt } from '../local/engine.js';
 import { toHistoryEvent } from '../local/executions.js';
 import { SAMPLE_EXEMPT_USERS, sampleSeed } from '../local/sample-account.js';
-import { parseSeed } from '../local/seed.js';
+import { sampleOrganization } from '../local/sample-organization.js';
+import { isOrganizationSeed, parseAnySeed, type Seed } from '../local/seed.js';
 import { printError, printJson } from '../output.js';
 import { fromLocalEvents, type TimelineEvent } from '../timeline.js';
 import { approvalLinkPrinter, ProgressPrinter, printLine } from './common.js';
-import { readUserFile } from './options.js';
+import { type parseFailAt, readUserFile } from './options.js';
 
 export interface DemoFlags {
   seed?: string;
@@ -17,7 +18,11 @@ export interface DemoFlags {
   maxCredentials?: number;
   autoApprove?: boolean;
   autoReject?: boolean;
-  failAt?: FailAt;
+  failAt?: ReturnType<typeof parseFailAt>;
+  org?: boolean;
+  accounts?: string[];
+  ous?: string[];
+  maxCredentialsTotal?: number;
   stateOut?: string;
   json?: boolean;
   home: string;
@@ -34,8 +39,18 @@ export interface DemoFlags {
 /** Runs `credsweep demo` (cli/program.ts defines its options). */
 export async function demo(flags: DemoFlags): Promise<void> {
   const now = flags.now ?? new Date();
-  const seed = flags.seed ? parseSeed(readUserFile(flags.seed, 'seed'), flags.seed) : sampleSeed(now);
-  const exemptUsers = flags.exempt ?? (flags.seed ? [] : [...SAMPLE_EXEMPT_USERS]);
+  const seed = flags.seed
+    ? parseAnySeed(readUserFile(flags.seed, 'seed'), flags.seed)
+    : flags.org
+      ? sampleOrganization(now)
+      : sampleSeed(now);
+  const org = isOrganizationSeed(seed) ? seed.organization : null;
+  if (!org && (flags.failAt?.accountId || flags.accounts || flags.ous || flags.maxCredentialsTotal)) {
+    throw new InputError(
+      '--fail-at STEP@ACCOUNT, --accounts, --ous and --max-credentials-total are for organization runs (--org or an organization seed)',
+    );
+  }
+  const exemptUsers = flags.exempt ?? (flags.seed || flags.org ? [] : [...SAMPLE_EXEMPT_USERS]);
   const approval: ApprovalMode = flags.autoApprove
     ? 'auto-approve'
     : flags.autoReject
@@ -44,9 +59,13 @@ export async function demo(flags: DemoFlags): Promise<void> {
   const say = (line: string) => {
     if (!flags.json) printLine(line);
   };
+  const source = flags.seed ? `, ${flags.seed}` : ', built-in sample';
   say(
-    `credsweep demo: account ${seed.accountId} (${seed.users.length} users${flags.seed ? `, ${flags.seed}` : ', built-in sample'}), ` +
-      `threshold ${flags.days ?? 30} days, as of ${now.toISOString()}`,
+    org
+      ? `credsweep demo: organization of ${org.managementAccountId} (${org.accounts.length} accounts${source}), ` +
+          `threshold ${flags.days ?? 30} days, as of ${now.toISOString()}`
+      : `credsweep demo: account ${(seed as Seed).accountId} (${(seed as Seed).users.length} users${source}), ` +
+          `threshold ${flags.days ?? 30} days, as of ${now.toISOString()}`,
   );
   const printer = new ProgressPrinter(say);
   const events: TimelineEvent[] = [];
@@ -61,7 +80,11 @@ export async function demo(flags: DemoFlags): Promise<void> {
     ...(flags.maxCredentials !== undefined ? { maxCredentials: flags.maxCredentials } : {}),
     ...(flags.users ? { users: flags.users } : {}),
     ...(flags.dryRun ? { dryRun: true } : {}),
-    ...(flags.failAt ? { failAt: flags.failAt } : {}),
+    ...(flags.failAt ? { failAt: flags.failAt.step } : {}),
+    ...(flags.failAt?.accountId ? { faultAccount: flags.failAt.accountId } : {}),
+    ...(flags.accounts ? { accounts: flags.accounts } : {}),
+    ...(flags.ous ? { ous: flags.ous } : {}),
+    ...(flags.maxCredentialsTotal !== undefined ? { maxCredentialsTotal: flags.maxCredentialsTotal } : {}),
     ...(flags.port !== undefined ? { port: flags.port } : {}),
     ...(flags.throttle !== undefined ? { throttleRate: flags.throttle } : {}),
     ...(flags.rngSeed !== undefined ? { rngSeed: flags.rngSeed } : {}),
@@ -77,8 +100,11 @@ export async function demo(flags: DemoFlags): Promise<void> {
       flags.home,
     ),
   });
-  const { sandbox, ...summary } = result;
-  if (flags.stateOut) writeFileSync(flags.stateOut, `${JSON.stringify(sandbox.toSeed(), null, 2)}\n`);
+  const { sandbox, organization, ...summary } = result;
+  if (flags.stateOut) {
+    const state = organization ? organization.toSeed() : sandbox.toSeed();
+    writeFileSync(flags.stateOut, `${JSON.stringify(state, null, 2)}\n`);
+  }
   if (flags.json) {
     const { error: _error, ...contract } = summary;
     printJson({ ...contract, ...(summary.error ? { error: summary.error } : {}) }, null);
@@ -87,15 +113,25 @@ export async function demo(flags: DemoFlags): Promise<void> {
     say(
       `Result: ${summary.status} (${summary.outcome})${summary.error ? ` - ${summary.error.Error}: ${summary.error.Cause}` : ''}`,
     );
-    for (const c of summary.changes) {
+    const change = (c: (typeof summary.changes)[number], indent: string) =>
       say(
-        `  ${c.userName}  ${c.credential}${c.accessKeyId ? ` ${c.accessKeyId}` : ''}: ${c.before} -> ${c.after ?? '?'} [${c.status}]`,
+        `${indent}${c.userName}  ${c.credential}${c.accessKeyId ? ` ${c.accessKeyId}` : ''}: ${c.before} -> ${c.after ?? '?'} [${c.status}]`,
       );
+    if (summary.accounts) {
+      for (const a of summary.accounts) {
+        say(`  ${a.name} (${a.accountId}, ${a.ou}): ${a.outcome}${a.error ? ` - ${a.error.Error}` : ''}`);
+        for (const c of a.changes) change(c, '    ');
+      }
+    } else {
+      for (const c of summary.changes) change(c, '  ');
     }
     for (const s of summary.skippedAtRecheck) {
       say(`  skipped ${s.userName} ${s.credential}: used since the report (${s.liveLastUsed})`);
     }
-    say(`State transitions: ${summary.transitions}; largest state payload: ${summary.maxPayloadBytes} bytes`);
+    say(
+      `State transitions: ${summary.transitions}; largest state payload: ${summary.maxPayloadBytes} bytes; ` +
+        `largest execution history: ${summary.maxExecutionEvents} events`,
+    );
     say(`Evidence: ${summary.evidenceDir}`);
     if (flags.stateOut) say(`Sandbox account after the run: ${flags.stateOut}`);
   }

@@ -85,3 +85,47 @@ export function readUserBytes(file: string, what: string): Buffer {
     throw new InputError(`cannot read the ${what} ${JSON.stringify(file)}: ${why}`);
   }
 }
+
+/** Comma-separated 12-digit AWS account ids. */
+export function parseAccountList(value: string): string[] {
+  const ids = value
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  const bad = ids.filter((id) => !/^\d{12}$/.test(id));
+  if (ids.length === 0 || bad.length > 0) {
+    throw new InvalidArgumentError(
+      `expected comma-separated 12-digit account ids${bad.length > 0 ? `, not ${bad.map((b) => JSON.stringify(b)).join(', ')}` : ''}`,
+    );
+  }
+  return ids;
+}
+
+/** Comma-separated OU ids (`ou-…`) or root ids (`r-…`). */
+export function parseOuList(value: string): string[] {
+  const ids = value
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  const bad = ids.filter((id) => !/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/.test(id));
+  if (ids.length === 0 || bad.length > 0) {
+    throw new InvalidArgumentError(
+      `expected comma-separated OU ids (ou-xxxx-xxxxxxxx) or root ids (r-xxxx)${bad.length > 0 ? `, not ${bad.map((b) => JSON.stringify(b)).join(', ')}` : ''}`,
+    );
+  }
+  return ids;
+}
+
+const FAIL_STEPS = ['disable-console', 'deactivate-keys', 'verify'] as const;
+
+/** `--fail-at STEP` or, in an organization run, `STEP@ACCOUNT`. */
+export function parseFailAt(value: string): { step: (typeof FAIL_STEPS)[number]; accountId?: string } {
+  const [step, accountId, ...rest] = value.split('@');
+  const known = FAIL_STEPS.find((s) => s === step);
+  if (!known || rest.length > 0 || (accountId !== undefined && !/^\d{12}$/.test(accountId))) {
+    throw new InvalidArgumentError(
+      `expected ${FAIL_STEPS.join(', ')} or, for an organization, STEP@ACCOUNT (e.g. deactivate-keys@222222222222); got ${JSON.stringify(value)}`,
+    );
+  }
+  return accountId ? { step: known, accountId } : { step: known };
+}

@@ -10,6 +10,7 @@ import { EXECUTION_NAME, resolveTarget } from '../aws/target.js';
 import type { ApprovalMode } from '../local/demo-run.js';
 import { toHistoryEvent } from '../local/executions.js';
 import { SAMPLE_ACCOUNT_ID, SAMPLE_EXEMPT_USERS } from '../local/sample-account.js';
+import { isOrganizationSeed } from '../local/seed.js';
 import { printError } from '../output.js';
 import { localRuns } from '../runs.js';
 import type { SourceFlags } from '../source-options.js';
@@ -180,7 +181,7 @@ async function startLocal(flags: StartFlags): Promise<number> {
   const seed = await localAccount(flags.home);
   // The built-in sample account is always run with its exemption list, as `credsweep demo` runs it.
   const exemptUsers = [
-    ...(seed.accountId === SAMPLE_ACCOUNT_ID ? SAMPLE_EXEMPT_USERS : []),
+    ...(!isOrganizationSeed(seed) && seed.accountId === SAMPLE_ACCOUNT_ID ? SAMPLE_EXEMPT_USERS : []),
     ...(flags.exempt ?? []),
   ];
   validateRequest(requestOf(flags, localUser()));

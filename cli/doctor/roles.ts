@@ -11,7 +11,11 @@ import {
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
 import type { Grant, ResourceKind } from '../../handlers/aws/permissions.js';
-import { DEFAULT_EXEMPT_TAG_KEY, PASSWORD_SECRET_PREFIX } from '../../handlers/core/defaults.js';
+import {
+  DEFAULT_EXEMPT_TAG_KEY,
+  DEFAULT_MEMBER_ROLE_NAME,
+  PASSWORD_SECRET_PREFIX,
+} from '../../handlers/core/defaults.js';
 import { aws } from '../aws/errors.js';
 import { type CheckResult, ok, problem } from './checks.js';
 import { iamClient } from './clients.js';
@@ -31,6 +35,13 @@ const leadingKeys = (prefix: string): ContextEntry[] => [
     ContextKeyType: 'stringList',
     ContextKeyValues: [`${prefix}${PROBE}`],
   },
+];
+
+/** A made-up member account: the member-role grant names every account's role of one name. */
+const MEMBER_PROBE_ACCOUNT = '111111111111';
+
+const resourceOrg = (organizationId: string): ContextEntry[] => [
+  { ContextKeyName: 'aws:ResourceOrgID', ContextKeyType: 'string', ContextKeyValues: [organizationId] },
 ];
 
 const exemptTag = (d: Deployment, value: 'true' | 'false'): ContextEntry[] => [
@@ -68,7 +79,21 @@ function probes(d: Deployment): Record<ResourceKind, Probe> {
       context: [],
     },
     'signing-key-secret': { arns: [env.SIGNING_KEY_SECRET_ARN ?? '?'], context: [] },
-    'state-machine': { arns: [d.stateMachineArn], context: [] },
+    'state-machine': {
+      arns: [
+        d.stateMachineArn,
+        ...(d.outputs.OrganizationStateMachineArn ? [d.outputs.OrganizationStateMachineArn] : []),
+      ],
+      context: [],
+    },
+    // Organization deployments: the member role in a member account of this organization.
+    'member-role': {
+      arns: [
+        `arn:${p}:iam::${MEMBER_PROBE_ACCOUNT}:role/${env.MEMBER_ROLE_NAME ?? DEFAULT_MEMBER_ROLE_NAME}`,
+      ],
+      context: resourceOrg(env.ORGANIZATION_ID ?? ''),
+    },
+    organization: { arns: ['*'], context: [] },
     'security-hub': { arns: [`arn:${p}:securityhub:${r}:${a}:hub/default`], context: [] },
   };
 }

@@ -3,7 +3,7 @@
  * found early explains the ones after it. Loaded on demand by cli/commands/doctor.ts.
  */
 
-import { FUNCTION_IDS, functionGrants } from '../../handlers/aws/permissions.js';
+import { deployedFunctionIds, functionGrants } from '../../handlers/aws/permissions.js';
 import {
   type CheckResult,
   checkAlarm,
@@ -28,6 +28,8 @@ export interface DoctorReport {
 
 export async function runDoctor(opts: { stack?: string; fetchFn?: typeof fetch }): Promise<DoctorReport> {
   const d = await readDeployment(opts.stack);
+  // An organization deployment has the organization workflow and its functions too.
+  const organization = d.outputs.OrganizationStateMachineArn !== undefined;
   const checks: CheckResult[] = [
     ...(await guarded('state-machine', 'the state machine exists', () => checkStateMachine(d))),
     ...(await guarded('alarm', 'the failed-runs alarm exists', () => checkAlarm(d))),
@@ -42,9 +44,9 @@ export async function runDoctor(opts: { stack?: string; fetchFn?: typeof fetch }
     // Each function's role against the single source of permissions, one check per function.
     ...(
       await Promise.all(
-        FUNCTION_IDS.map((id) =>
+        deployedFunctionIds(organization).map((id) =>
           guarded(`role:${id}`, `the ${id} function's role allows what its code calls`, () =>
-            checkRole(d, id, functionGrants(id)),
+            checkRole(d, id, functionGrants(id, organization)),
           ),
         ),
       )

@@ -4,11 +4,17 @@ import { packageFile } from '../package-files.js';
 
 /** statemachine/remediation.asl.json of this package (in the repository or installed). */
 export const ASL_PATH = packageFile('statemachine', 'remediation.asl.json');
+/** The organization workflow: the same task functions, fanned out per member account. */
+export const ORG_ASL_PATH = packageFile('statemachine', 'organization.asl.json');
+
+export type Workflow = 'account' | 'organization';
+
+export const aslPath = (workflow: Workflow) => (workflow === 'organization' ? ORG_ASL_PATH : ASL_PATH);
 
 const PLACEHOLDER = /\$\{([A-Za-z0-9_]+)\}/g;
 
-export function readAslTemplate(): string {
-  return readFileSync(ASL_PATH, 'utf8');
+export function readAslTemplate(workflow: Workflow = 'account'): string {
+  return readFileSync(aslPath(workflow), 'utf8');
 }
 
 /** Every `${Name}` the definition uses. */
@@ -37,8 +43,9 @@ export const localFunctionName = (arn: string): string => arn.split(':function:c
 export function localSubstitutions(
   accountId: string,
   opts: { approvalTimeoutSeconds: number; mapMaxConcurrency?: number; reportPollMaxAttempts?: number },
+  workflow: Workflow = 'account',
 ) {
-  return {
+  const shared = {
     Partition: 'aws',
     GenerateReportFunctionArn: LOCAL_ARN(accountId, 'generate-report'),
     AnalyzeFunctionArn: LOCAL_ARN(accountId, 'analyze'),
@@ -53,6 +60,15 @@ export function localSubstitutions(
     ReportPollSeconds: 1,
     ReportPollMaxAttempts: opts.reportPollMaxAttempts ?? 10,
     RetryIntervalSeconds: 1,
+  };
+  if (workflow === 'account') return shared;
+  return {
+    ...shared,
+    ListAccountsFunctionArn: LOCAL_ARN(accountId, 'list-accounts'),
+    OrgPlanFunctionArn: LOCAL_ARN(accountId, 'org-plan'),
+    AccountPlanFunctionArn: LOCAL_ARN(accountId, 'account-plan'),
+    OrgReportFunctionArn: LOCAL_ARN(accountId, 'org-report'),
+    OrgMapMaxConcurrency: opts.mapMaxConcurrency ?? 8,
   };
 }
 

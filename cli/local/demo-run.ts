@@ -14,6 +14,9 @@ import {
 import { CredsweepError, InputError } from '../../handlers/core/errors.js';
 import type { Evidence } from '../../handlers/core/evidence.js';
 import { evidenceKey } from '../../handlers/core/evidence.js';
+import { accountRunId } from '../../handlers/core/organization/account-scope.js';
+import { accountsKey } from '../../handlers/core/organization/accounts.js';
+import type { OrgEvidence } from '../../handlers/core/organization/org-report.js';
 import { runPrefix } from '../../handlers/core/plan.js';
 import { runRequestSchema } from '../../handlers/core/request.js';
 import type { LedgerEntry } from '../../handlers/core/types.js';
@@ -32,13 +35,14 @@ import {
   Outbox,
 } from './local-ports.js';
 import { SandboxAccount } from './sandbox-account.js';
+import { NO_ORGANIZATION, SandboxOrganization } from './sandbox-organization.js';
 import { withSdkRetry } from './sdk-retry.js';
-import { parseSeed, type Seed } from './seed.js';
+import { type AnySeed, isOrganizationSeed, parseAnySeed } from './seed.js';
 
 /** The local account: every local run (demo, backout) starts from it and leaves its state in it. */
 export const sandboxFile = (home: string) => join(home, 'sandbox.json');
 
-export function loadLocalAccount(home: string): Seed {
+export function loadLocalAccount(home: string): AnySeed {
   const path = sandboxFile(home);
   let text: string;
   try {
@@ -49,12 +53,12 @@ export function loadLocalAccount(home: string): Seed {
       `no local account in ${home}: run \`credsweep demo\` first (it keeps the account in ${path})`,
     );
   }
-  return parseSeed(text, path);
+  return parseAnySeed(text, path);
 }
 
 function keep(
   home: string,
-  sandbox: SandboxAccount,
+  sandbox: { toSeed(): AnySeed },
   input: Record<string, unknown>,
   startedAt: Date,
   result: EngineResult,
@@ -79,7 +83,8 @@ function keep(
 export type ApprovalMode = 'auto-approve' | 'auto-reject' | 'manual' | 'none';
 
 export interface DemoOptions {
-  seed: Seed;
+  /** An account seed, or an organization seed (then the organization workflow runs). */
+  seed: AnySeed;
   now: Date;
   /** Directory the local run keeps its store, blobs (evidence), outbox and secrets in. */
   home: string;
@@ -91,6 +96,12 @@ export interface DemoOptions {
   dryRun?: boolean;
   failAt?: FailAt;
   crashOnceAt?: FailAt;
+  /** Organization runs: the member account `failAt`/`crashOnceAt` hits. */
+  faultAccount?: string;
+  /** Organization runs: only these accounts, only the accounts of these OUs, and the run's limit. */
+  accounts?: string[];
+  ous?: string[];
+  maxCredentialsTotal?: number;
   approvalTimeoutSeconds?: number;
   throttleRate?: number;
   rngSeed?: number;
@@ -113,6 +124,8 @@ export interface DemoOptions {
 }
 
 export interface DemoChange {
+  /** Organization runs: the member account of the credential. */
+  accountId?: string;
   userName: string;
   credential: LedgerEntry['credential'];
   accessKeyId: string | null;
@@ -136,7 +149,20 @@ export interface DemoResult {
   }[];
   transitions: number;
   maxPayloadBytes: number;
+  /** The largest history of any one execution (the run, or one of its Distributed Map children). */
+  maxExecutionEvents: number;
   evidenceDir: string;
+  /** Organization runs: the outcome of each account. */
+  accounts?: DemoAccount[];
+}
+
+export interface DemoAccount {
+  accountId: string;
+  name: string;
+  ou: string;
+  outcome: string;
+  changes: DemoChange[];
+  error: { Error: string; Cause: string } | null;
 }
 
 const LINK = /https?:\/\/127\.0\.0\.1:\d+\/approvals\/[^\s"<>]+/;
@@ -148,7 +174,9 @@ export function demoExecutionName(now: Date): string {
     .replace(/\.\d+Z$/, 'Z')}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
-export async function runDemo(opts: DemoOptions): Promise<DemoResult & { sandbox: SandboxAccount }> {
+export async function runDemo(
+  opts: DemoOptions,
+): Promise<DemoResult & { sandbox: SandboxAccount; organization: SandboxOrganization | null }> {
   // Before anything runs or is written: the input is what the workflow accepts, and the name is new.
   const input: Record<string, unknown> = opts.backoutOf
     ? {
@@ -160,6 +188,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { sandbox
     : {
         ...(opts.days !== undefined ? { days: opts.days } : {}),
         ...(opts.maxCredentials !== undefined ? { maxCredentials: opts.maxCredentials } : {}),
+        ...(opts.accounts ? { accounts: opts.accounts } : {}),
+        ...(opts.ous ? { ous: opts.ous } : {}),
+        ...(opts.maxCredentialsTotal !== undefined ? { maxCredentialsTotal: opts.maxCredentialsTotal } : {}),
         ...(opts.users ? { users: opts.users } : {}),
         ...(opts.dryRun ? { dryRun: true } : {}),
         startedBy: opts.startedBy ?? 'credsweep demo',
@@ -172,7 +203,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { sandbox
   }
   const executionName = opts.executionName ?? demoExecutionName(opts.now);
   const startedAt = new Date();
-  const arn = `arn:aws:states:us-east-1:${opts.seed.accountId}:execution:credsweep-remediation:${executionName}`;
+  const hubAccountId = isOrganizationSeed(opts.seed)
+    ? opts.seed.organization.managementAccountId
+    : opts.seed.accountId;
+  const stateMachineName = isOrganizationSeed(opts.seed) ? 'credsweep-organization' : 'credsweep-remediation';
+  const arn = `arn:aws:states:us-east-1:${hubAccountId}:execution:${stateMachineName}:${executionName}`;
   reserveExecution(opts.home, {
     executionArn: arn,
     name: executionName,
@@ -189,7 +224,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { sandbox
   });
   const started = Date.now();
   const clock = () => new Date(opts.now.getTime() + (Date.now() - started));
-  const sandbox = new SandboxAccount(opts.seed, {
+  const sandboxOptions = {
     now: clock,
     ...(opts.throttleRate !== undefined ? { throttleRate: opts.throttleRate } : {}),
     ...(opts.rngSeed !== undefined ? { rngSeed: opts.rngSeed } : {}),
@@ -199,10 +234,17 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { sandbox
     ...(opts.reportPollsUntilComplete !== undefined
       ? { reportPollsUntilComplete: opts.reportPollsUntilComplete }
       : {}),
-  });
+  };
+  const organization = isOrganizationSeed(opts.seed)
+    ? new SandboxOrganization(opts.seed, { ...sandboxOptions, wrap: (iam) => withSdkRetry(iam) })
+    : null;
+  // The hub: the account seed's account, or the organization's management account.
+  const sandbox =
+    organization?.account(organization.managementAccountId) ??
+    new SandboxAccount(opts.seed as Exclude<AnySeed, { organization: unknown }>, sandboxOptions);
   const approvalTimeoutSeconds = opts.approvalTimeoutSeconds ?? 3600;
   const settings: Settings = {
-    accountId: opts.seed.accountId,
+    accountId: sandbox.accountId,
     approverEmails: ['security-approver@example.com'],
     senderEmail: 'credsweep@example.com',
     approvalBaseUrl: 'http://127.0.0.1',
@@ -241,6 +283,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { sandbox
     callbacks,
     securityHub: sandbox.securityHub,
     runs: new LocalRunStarter(),
+    organizations: organization ?? NO_ORGANIZATION,
+    accounts: organization ?? NO_ORGANIZATION,
     settings,
     now: clock,
   };
@@ -265,11 +309,13 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { sandbox
       executionName,
       input,
       approvalTimeoutSeconds,
+      ...(organization ? { workflow: 'organization' as const } : {}),
+      ...(opts.faultAccount ? { faultAccount: opts.faultAccount } : {}),
       ...(opts.failAt ? { failAt: opts.failAt } : {}),
       ...(opts.crashOnceAt ? { crashOnceAt: opts.crashOnceAt } : {}),
       ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
     });
-    keep(opts.home, sandbox, input, startedAt, result, executionName);
+    keep(opts.home, organization ?? sandbox, input, startedAt, result, executionName);
     // No approval mail means no approver is acting (nothing to do, or stopped before approval).
     if (links.length > 0) {
       await approver.catch((err: Error) => {
@@ -280,23 +326,17 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { sandbox
       .get(evidenceKey(result.executionId))
       .then((text) => JSON.parse(text) as Evidence)
       .catch(() => null);
-    const ledger = await ports.store.listLedger(result.executionId);
+    const accounts = organization ? await orgAccounts(ports, result.executionId) : undefined;
+    const ledger = accounts
+      ? accounts.flatMap((a) => a.ledger)
+      : await ports.store.listLedger(result.executionId);
     return {
       status: result.status,
       outcome: evidence?.outcome ?? 'failed',
       executionName,
       error: result.error,
-      changes: ledger
-        .filter((e) => e.status === 'changed' || e.status === 'restored')
-        .map((e) => ({
-          userName: e.userName,
-          credential: e.credential,
-          accessKeyId: e.accessKeyId ?? null,
-          action: e.action,
-          before: e.before,
-          after: e.after ?? null,
-          status: e.status,
-        })),
+      changes: accounts ? accounts.flatMap((a) => a.changes) : changesOf(ledger),
+      ...(accounts ? { accounts: accounts.map(({ ledger: _ledger, ...a }) => a) } : {}),
       skippedAtRecheck: ledger
         .filter((e) => e.skipReason === 'used-since-report')
         .map((e) => ({
@@ -307,10 +347,60 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult & { sandbox
         })),
       transitions: result.transitions,
       maxPayloadBytes: result.maxPayloadBytes,
+      maxExecutionEvents: result.maxExecutionEvents,
       evidenceDir: join(opts.home, runPrefix(result.executionId)),
       sandbox,
+      organization,
     };
   } finally {
     await server.close();
   }
+}
+
+function changesOf(ledger: LedgerEntry[], accountId?: string): DemoChange[] {
+  return ledger
+    .filter((e) => e.status === 'changed' || e.status === 'restored')
+    .map((e) => ({
+      ...(accountId ? { accountId } : {}),
+      userName: e.userName,
+      credential: e.credential,
+      accessKeyId: e.accessKeyId ?? null,
+      action: e.action,
+      before: e.before,
+      after: e.after ?? null,
+      status: e.status,
+    }));
+}
+
+/** Each account of an organization run: its outcome (org evidence), its ledger and changes. */
+async function orgAccounts(
+  ports: Ports,
+  executionId: string,
+): Promise<(DemoAccount & { ledger: LedgerEntry[] })[]> {
+  const listed = await ports.blobs
+    .get(accountsKey(executionId))
+    .then(
+      (text) =>
+        (JSON.parse(text) as { accounts: { accountId: string; name: string; ou: string }[] }).accounts,
+    )
+    .catch(() => []);
+  const org = await ports.blobs
+    .get(evidenceKey(executionId))
+    .then((text) => JSON.parse(text) as OrgEvidence)
+    .catch(() => null);
+  const out: (DemoAccount & { ledger: LedgerEntry[] })[] = [];
+  for (const account of listed) {
+    const ledger = await ports.store.listLedger(accountRunId(executionId, account.accountId));
+    const row = org?.accounts?.find((a) => a.accountId === account.accountId);
+    out.push({
+      accountId: account.accountId,
+      name: account.name,
+      ou: account.ou,
+      outcome: row?.outcome ?? 'failed',
+      changes: changesOf(ledger, account.accountId),
+      error: row?.error ?? null,
+      ledger,
+    });
+  }
+  return out;
 }

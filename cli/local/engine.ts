@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { accountPlan } from '../../handlers/account-plan.js';
 import { analyze } from '../../handlers/analyze.js';
 import { FUNCTIONS, type FunctionId } from '../../handlers/aws/permissions.js';
 import { restrictPorts } from '../../handlers/aws/ports.js';
@@ -11,11 +12,22 @@ import { backout } from '../../handlers/backout.js';
 import { deactivateKeys } from '../../handlers/deactivate-keys.js';
 import { disableConsole } from '../../handlers/disable-console.js';
 import { generateReport } from '../../handlers/generate-report.js';
+import { listAccounts } from '../../handlers/list-accounts.js';
+import { orgPlan } from '../../handlers/org-plan.js';
+import { orgReport } from '../../handlers/org-report.js';
 import type { Ports } from '../../handlers/ports/index.js';
 import { report } from '../../handlers/report.js';
 import { requestApproval } from '../../handlers/request-approval.js';
 import { verify } from '../../handlers/verify.js';
-import { type AslDefinition, localFunctionName, localSubstitutions, resolveAsl } from './asl.js';
+import {
+  type AslDefinition,
+  localFunctionName,
+  localSubstitutions,
+  readAslTemplate,
+  resolveAsl,
+  type Workflow,
+} from './asl.js';
+import { historySizes } from './history-size.js';
 import type { LocalTaskCallbacks } from './local-ports.js';
 import './polyfills.js';
 
@@ -34,10 +46,14 @@ export interface EngineOptions {
   approvalTimeoutSeconds: number;
   mapMaxConcurrency?: number;
   reportPollMaxAttempts?: number;
+  /** The account workflow (default) or the organization workflow. */
+  workflow?: Workflow;
   /** Makes the named task fail right after its first change (or first check, for verify). */
   failAt?: FailAt;
   /** Makes the named task crash once after its first change with a retryable Lambda error. */
   crashOnceAt?: FailAt;
+  /** Organization runs: `failAt`/`crashOnceAt` hit only this member account. */
+  faultAccount?: string;
   onEvent?: (event: EventLog) => void;
 }
 
@@ -50,6 +66,11 @@ export interface EngineResult {
   transitions: number;
   /** The largest state input or output seen, in bytes of JSON (Step Functions' limit is 262,144). */
   maxPayloadBytes: number;
+  /**
+   * The largest history of any one execution, the started one or a Distributed Map child, in Step
+   * Functions events (its limit is 25,000 per execution); see history-size.ts.
+   */
+  maxExecutionEvents: number;
   events: EventLog[];
 }
 
@@ -70,7 +91,21 @@ const FAIL_AT_STATE: Record<
  * change is made, the task dies before recording its outcome. `InjectedFailure` is not retried by
  * the ASL (so the run backs out); `Lambda.ServiceException` is (so the task runs again).
  */
-function failingAfterFirst(ports: Ports, methods: string[], errorName: string): Ports {
+function failingAfterFirst(ports: Ports, methods: string[], errorName: string, accountId?: string): Ports {
+  if (accountId) {
+    // Organization run: the fault is in that member account's IAM, reached through the member role.
+    let failing: Promise<Ports['iam']> | undefined;
+    const accounts = {
+      iamFor: (id: string) => {
+        if (id !== accountId) return ports.accounts.iamFor(id);
+        failing ??= ports.accounts
+          .iamFor(id)
+          .then((iam) => failingAfterFirst({ ...ports, iam }, methods, errorName).iam);
+        return failing;
+      },
+    };
+    return { ...ports, accounts };
+  }
   let tripped = false;
   const iam = new Proxy(ports.iam, {
     get(target, prop, receiver) {
@@ -108,6 +143,10 @@ const portsOf = (ports: Ports, name: string): Ports =>
 const HANDLERS: Record<string, Handler> = {
   'generate-report': generateReport,
   analyze,
+  'list-accounts': listAccounts,
+  'org-plan': orgPlan,
+  'account-plan': accountPlan,
+  'org-report': orgReport,
   'disable-console': disableConsole,
   'deactivate-keys': deactivateKeys,
   verify,
@@ -133,8 +172,10 @@ function taskFunctions(definition: AslDefinition): [string, string][] {
 export async function runLocal(opts: EngineOptions): Promise<EngineResult> {
   const { ports, callbacks } = opts;
   const accountId = ports.settings.accountId;
-  const definition = resolveAsl(localSubstitutions(accountId, opts));
-  const executionId = `arn:aws:states:us-east-1:${accountId}:execution:credsweep-remediation:${opts.executionName}`;
+  const workflow = opts.workflow ?? 'account';
+  const definition = resolveAsl(localSubstitutions(accountId, opts, workflow), readAslTemplate(workflow));
+  const stateMachineName = workflow === 'organization' ? 'credsweep-organization' : 'credsweep-remediation';
+  const executionId = `arn:aws:states:us-east-1:${accountId}:execution:${stateMachineName}:${opts.executionName}`;
   const taskToken = randomBytes(48).toString('base64url');
 
   const faults = [
@@ -151,6 +192,7 @@ export async function runLocal(opts: EngineOptions): Promise<EngineResult> {
           ports,
           mine.map((f) => f.method),
           first.error,
+          opts.faultAccount,
         )
       : ports;
   };
@@ -209,7 +251,7 @@ export async function runLocal(opts: EngineOptions): Promise<EngineResult> {
       },
       StateMachine: {
         Id: executionId.replace(':execution:', ':stateMachine:').replace(/:[^:]+$/, ''),
-        Name: 'credsweep-remediation',
+        Name: stateMachineName,
       },
       Task: { Token: taskToken },
     } as never,
@@ -241,6 +283,7 @@ export async function runLocal(opts: EngineOptions): Promise<EngineResult> {
     error,
     transitions,
     maxPayloadBytes,
+    maxExecutionEvents: historySizes(definition, events).max,
     events,
   };
 }

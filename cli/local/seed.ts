@@ -108,64 +108,138 @@ const findingSchema = z.looseObject({
   Note: z.looseObject({ Text: text(512), UpdatedBy: text(512), UpdatedAt: isoDate.optional() }).optional(),
 });
 
+/** The fields of one account's state; an account seed adds its id, an organization's account more. */
+const accountFields = {
+  /** The account password policy; absent: none set, IAM's default policy applies. */
+  passwordPolicy: passwordPolicySchema.optional(),
+  users: z.array(userSchema),
+};
+
+/** IAM user names are unique regardless of case, access key ids are unique. */
+function uniqueNamesAndKeys(seed: { users: z.output<typeof userSchema>[] }, ctx: z.RefinementCtx) {
+  // IAM user names are unique regardless of case ("ADMIN" and "admin" cannot both exist).
+  const userIndex = new Map<string, number>();
+  const keyIndex = new Map<string, string>();
+  seed.users.forEach((user, u) => {
+    const folded = user.userName.toLowerCase();
+    const first = userIndex.get(folded);
+    if (first === undefined) {
+      userIndex.set(folded, u);
+    } else {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['users', u, 'userName'],
+        message: `duplicate user name ${user.userName} (already users[${first}]; IAM names ignore case)`,
+      });
+    }
+    user.accessKeys.forEach((key, k) => {
+      const here = `users[${u}].accessKeys[${k}]`;
+      const firstKey = keyIndex.get(key.accessKeyId);
+      if (firstKey === undefined) {
+        keyIndex.set(key.accessKeyId, here);
+      } else {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['users', u, 'accessKeys', k, 'accessKeyId'],
+          message: `duplicate access key id ${key.accessKeyId} (already ${firstKey})`,
+        });
+      }
+    });
+  });
+}
+
+const accountIdSchema = z
+  .string({ error: 'expected a string' })
+  .regex(/^\d{12}$/, { error: 'expected 12 digits' });
+
+/** Security Hub findings are unique by product and id. */
+function uniqueFindings(
+  seed: { securityHub?: { findings: z.output<typeof findingSchema>[] } | undefined },
+  ctx: z.RefinementCtx,
+) {
+  const findingIndex = new Map<string, number>();
+  seed.securityHub?.findings.forEach((finding, f) => {
+    const key = `${finding.ProductArn} ${finding.Id}`;
+    const first = findingIndex.get(key);
+    if (first === undefined) findingIndex.set(key, f);
+    else
+      ctx.addIssue({
+        code: 'custom',
+        path: ['securityHub', 'findings', f, 'Id'],
+        message: `duplicate finding ${finding.Id} (already securityHub.findings[${first}])`,
+      });
+  });
+}
+
 export const seedSchema = z
   .strictObject({
-    accountId: z.string({ error: 'expected a string' }).regex(/^\d{12}$/, { error: 'expected 12 digits' }),
-    /** The account password policy; absent: none set, IAM's default policy applies. */
-    passwordPolicy: passwordPolicySchema.optional(),
-    users: z.array(userSchema),
+    accountId: accountIdSchema,
+    ...accountFields,
     /** The account's Security Hub; absent means Security Hub is not enabled (not subscribed). */
     securityHub: z.strictObject({ findings: z.array(findingSchema) }).optional(),
   })
   .superRefine((seed, ctx) => {
-    // IAM user names are unique regardless of case ("ADMIN" and "admin" cannot both exist).
-    const userIndex = new Map<string, number>();
-    const keyIndex = new Map<string, string>();
-    const findingIndex = new Map<string, number>();
-    seed.securityHub?.findings.forEach((finding, f) => {
-      const key = `${finding.ProductArn} ${finding.Id}`;
-      const first = findingIndex.get(key);
-      if (first === undefined) findingIndex.set(key, f);
-      else
-        ctx.addIssue({
-          code: 'custom',
-          path: ['securityHub', 'findings', f, 'Id'],
-          message: `duplicate finding ${finding.Id} (already securityHub.findings[${first}])`,
-        });
-    });
-    seed.users.forEach((user, u) => {
-      const folded = user.userName.toLowerCase();
-      const first = userIndex.get(folded);
-      if (first === undefined) {
-        userIndex.set(folded, u);
-      } else {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['users', u, 'userName'],
-          message: `duplicate user name ${user.userName} (already users[${first}]; IAM names ignore case)`,
-        });
-      }
-      user.accessKeys.forEach((key, k) => {
-        const here = `users[${u}].accessKeys[${k}]`;
-        const firstKey = keyIndex.get(key.accessKeyId);
-        if (firstKey === undefined) {
-          keyIndex.set(key.accessKeyId, here);
-        } else {
+    uniqueFindings(seed, ctx);
+    uniqueNamesAndKeys(seed, ctx);
+  });
+
+/** One account of an organization seed: an account seed plus what Organizations says of it. */
+const orgAccountSchema = z
+  .strictObject({
+    accountId: accountIdSchema,
+    name: z.string({ error: 'expected a string' }).min(1).max(50),
+    ou: z
+      .string({ error: 'expected a string' })
+      .regex(/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/, {
+        error: 'expected an OU id (ou-xxxx-xxxxxxxx) or a root id (r-xxxx)',
+      }),
+    status: z.enum(['ACTIVE', 'SUSPENDED'], { error: 'expected ACTIVE or SUSPENDED' }),
+    /** false: the member role is missing, so assuming it is denied (AccessDenied, as STS answers). */
+    memberRole: z.boolean({ error: 'expected true or false' }),
+    ...accountFields,
+  })
+  .superRefine(uniqueNamesAndKeys);
+
+/** `{"organization":{"managementAccountId","accounts":[…]}}` (DESIGN.md). */
+export const organizationSeedSchema = z.strictObject({
+  organization: z
+    .strictObject({
+      managementAccountId: accountIdSchema,
+      accounts: z.array(orgAccountSchema).min(1, { error: 'expected at least one account' }),
+    })
+    .superRefine((org, ctx) => {
+      const seen = new Map<string, number>();
+      org.accounts.forEach((account, i) => {
+        const first = seen.get(account.accountId);
+        if (first === undefined) seen.set(account.accountId, i);
+        else
           ctx.addIssue({
             code: 'custom',
-            path: ['users', u, 'accessKeys', k, 'accessKeyId'],
-            message: `duplicate access key id ${key.accessKeyId} (already ${firstKey})`,
+            path: ['accounts', i, 'accountId'],
+            message: `duplicate account id ${account.accountId} (already accounts[${first}])`,
           });
-        }
       });
-    });
-  });
+      if (!seen.has(org.managementAccountId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['managementAccountId'],
+          message: `${org.managementAccountId} is not one of the accounts`,
+        });
+      }
+    }),
+});
 
 export type Seed = z.output<typeof seedSchema>;
 export type SeedUser = Seed['users'][number];
 export type SeedAccessKey = SeedUser['accessKeys'][number];
 export type SeedLoginProfile = NonNullable<SeedUser['loginProfile']>;
 export type SeedFinding = NonNullable<Seed['securityHub']>['findings'][number];
+export type OrganizationSeed = z.output<typeof organizationSeedSchema>;
+export type OrgSeedAccount = OrganizationSeed['organization']['accounts'][number];
+/** Either form of seed; `--state-out` writes back the form it was given. */
+export type AnySeed = Seed | OrganizationSeed;
+
+export const isOrganizationSeed = (seed: AnySeed): seed is OrganizationSeed => 'organization' in seed;
 
 /** A seed that does not validate; `issues` holds one `path: problem` line per problem. */
 export class SeedError extends CredsweepError {
@@ -198,13 +272,34 @@ export function validateSeed(value: unknown, source: string): Seed {
   );
 }
 
-/** Parse seed JSON text; errors name `source` (usually the file) and the path of each bad field. */
-export function parseSeed(text: string, source: string): Seed {
-  let value: unknown;
+function parseJson(text: string, source: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
     throw new SeedError(source, [`not valid JSON: ${err instanceof Error ? err.message : String(err)}`]);
+  }
+}
+
+/** Parse seed JSON text; errors name `source` (usually the file) and the path of each bad field. */
+export function parseSeed(text: string, source: string): Seed {
+  return validateSeed(parseJson(text, source), source);
+}
+
+/** Validate an organization seed; errors name the path, e.g. `organization.accounts[2].ou`. */
+export function validateOrganizationSeed(value: unknown, source: string): OrganizationSeed {
+  const result = organizationSeedSchema.safeParse(value);
+  if (result.success) return result.data;
+  throw new SeedError(
+    source,
+    result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`),
+  );
+}
+
+/** An account seed or an organization seed (one with a top-level `organization`). */
+export function parseAnySeed(text: string, source: string): AnySeed {
+  const value = parseJson(text, source);
+  if (value !== null && typeof value === 'object' && 'organization' in value) {
+    return validateOrganizationSeed(value, source);
   }
   return validateSeed(value, source);
 }

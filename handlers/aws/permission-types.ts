@@ -36,7 +36,11 @@ export type ResourceKind =
   /** The remediation state machine (task-token callbacks, starting a run). */
   | 'state-machine'
   /** This account's Security Hub in the Region (`hub/default`): its findings are read and updated through it. */
-  | 'security-hub';
+  | 'security-hub'
+  /** The credsweep member role in each account of the organization (`role/<MEMBER_ROLE_NAME>`). */
+  | 'member-role'
+  /** The organization's tree (Organizations has no resource-level permissions for listing it). */
+  | 'organization';
 
 /** An IAM action as IAM spells it: `service:Action`. */
 export type IamAction = `${string}:${string}`;

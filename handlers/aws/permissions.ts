@@ -9,19 +9,26 @@
  *
  * For infrastructure, tests and the CLI only: it imports every entry, so no Lambda bundles it.
  */
+
+import { AWS as accountPlan } from '../account-plan.js';
 import { AWS as analyze } from '../analyze.js';
 import { AWS as approvalApi } from '../approval-api.js';
 import { AWS as backout } from '../backout.js';
 import { AWS as deactivateKeys } from '../deactivate-keys.js';
 import { AWS as disableConsole } from '../disable-console.js';
 import { AWS as generateReport } from '../generate-report.js';
+import { AWS as listAccounts } from '../list-accounts.js';
+import { AWS as orgPlan } from '../org-plan.js';
+import { AWS as orgReport } from '../org-report.js';
 import { AWS as report } from '../report.js';
 import { AWS as requestApproval } from '../request-approval.js';
 import { AWS as startFromSecurityHub } from '../start-from-security-hub.js';
 import { AWS as verify } from '../verify.js';
+import { ACCOUNT_ACCESS_PERMISSIONS } from './account-access.js';
 import { BLOB_PERMISSIONS } from './blobs.js';
 import { IAM_PERMISSIONS } from './iam.js';
 import { MAIL_PERMISSIONS } from './mail.js';
+import { ORGANIZATIONS_PERMISSIONS } from './organizations.js';
 import type { IamAction, MethodPermissions, ResourceKind } from './permission-types.js';
 import { type FunctionAws, PORT_NAMES, type PortName } from './ports.js';
 import { RUNS_PERMISSIONS } from './runs.js';
@@ -48,6 +55,8 @@ export const RESOURCE_KINDS: Readonly<Record<ResourceKind, string>> = {
   'signing-key-secret': 'the approval-link signing-key secret',
   'state-machine': 'the remediation state machine',
   'security-hub': "this account's Security Hub in the Region (`hub/default`)",
+  'member-role': 'the credsweep member role of each account (`role/<member role name>`, organizations only)',
+  organization: '`*` (Organizations has no resource-level permissions for listing; read-only)',
 };
 
 /** Every adapter's map, by port name. */
@@ -60,11 +69,14 @@ export const PORT_PERMISSIONS: { readonly [K in PortName]: Readonly<Record<strin
   callbacks: CALLBACK_PERMISSIONS,
   securityHub: SECURITY_HUB_PERMISSIONS,
   runs: RUNS_PERMISSIONS,
+  organizations: ORGANIZATIONS_PERMISSIONS,
+  accounts: ACCOUNT_ACCESS_PERMISSIONS,
 };
 
 /**
  * The deployed functions, by construct id (the stack's logical ids start with it), with the entry
- * file under handlers/ and its AWS declaration. A new function is one line here.
+ * file under handlers/ and its AWS declaration. A new function is one line here. `organization`
+ * marks the functions only an organization deployment (`-c organization=true`) has.
  */
 export const FUNCTIONS = {
   GenerateReport: { entry: 'generate-report.ts', aws: generateReport },
@@ -77,11 +89,26 @@ export const FUNCTIONS = {
   Report: { entry: 'report.ts', aws: report },
   ApprovalApi: { entry: 'approval-api.ts', aws: approvalApi },
   SecurityHubStart: { entry: 'start-from-security-hub.ts', aws: startFromSecurityHub },
-} as const satisfies Record<string, { entry: string; aws: FunctionAws }>;
+  ListAccounts: { entry: 'list-accounts.ts', aws: listAccounts, organization: true },
+  OrgPlan: { entry: 'org-plan.ts', aws: orgPlan, organization: true },
+  AccountPlan: { entry: 'account-plan.ts', aws: accountPlan, organization: true },
+  OrgReport: { entry: 'org-report.ts', aws: orgReport, organization: true },
+} as const satisfies Record<string, { entry: string; aws: FunctionAws; organization?: true }>;
 
 export type FunctionId = keyof typeof FUNCTIONS;
 
+/** Every function of an organization deployment. */
 export const FUNCTION_IDS = Object.keys(FUNCTIONS) as FunctionId[];
+
+/** The functions of a single-account deployment (every deployment has them). */
+export const ACCOUNT_FUNCTION_IDS = FUNCTION_IDS.filter((id) => !('organization' in FUNCTIONS[id]));
+
+/** The functions a deployment has: an organization deployment adds the organization workflow's. */
+export const deployedFunctionIds = (organization: boolean): FunctionId[] =>
+  organization ? FUNCTION_IDS : ACCOUNT_FUNCTION_IDS;
+
+/** Ports only an organization run calls: a single-account deployment grants nothing for them. */
+const ORGANIZATION_PORTS: readonly PortName[] = ['organizations', 'accounts'];
 
 /** One permission a function needs, with the call that needs it. */
 export interface Grant {
@@ -91,10 +118,14 @@ export interface Grant {
   call: string;
 }
 
-/** Every permission `aws` needs, one per (action, resource, call), in declaration order. */
-export function grantsOf(aws: FunctionAws): Grant[] {
+/**
+ * Every permission `aws` needs, one per (action, resource, call), in declaration order; in a
+ * single-account deployment (`organization` false) without the organization ports' ones.
+ */
+export function grantsOf(aws: FunctionAws, organization = true): Grant[] {
   const grants: Grant[] = [];
   for (const port of PORT_NAMES) {
+    if (!organization && ORGANIZATION_PORTS.includes(port)) continue;
     const methods: readonly string[] = aws[port]?.methods ?? [];
     for (const method of methods) {
       const needs = PORT_PERMISSIONS[port][method];
@@ -107,9 +138,9 @@ export function grantsOf(aws: FunctionAws): Grant[] {
   return grants;
 }
 
-/** The permissions of one deployed function (by construct id). */
-export function functionGrants(id: FunctionId): Grant[] {
-  return grantsOf(FUNCTIONS[id].aws);
+/** The permissions of one deployed function (by construct id), in an organization deployment or not. */
+export function functionGrants(id: FunctionId, organization = false): Grant[] {
+  return grantsOf(FUNCTIONS[id].aws, organization);
 }
 
 /**
@@ -117,10 +148,30 @@ export function functionGrants(id: FunctionId): Grant[] {
  * deployed role (`credsweep doctor`, IAM SimulatePrincipalPolicy). The actions CDK adds to every
  * function (its log group, X-Ray) are not included.
  */
-export function requiredActions(): Record<FunctionId, IamAction[]> {
-  const out = {} as Record<FunctionId, IamAction[]>;
-  for (const id of FUNCTION_IDS) {
-    out[id] = [...new Set(functionGrants(id).map((g) => g.action))].sort();
+export function requiredActions(organization = false): Partial<Record<FunctionId, IamAction[]>> {
+  const out: Partial<Record<FunctionId, IamAction[]>> = {};
+  for (const id of deployedFunctionIds(organization)) {
+    out[id] = [...new Set(functionGrants(id, organization).map((g) => g.action))].sort();
   }
   return out;
+}
+
+/**
+ * The IAM actions the member role allows in each member account: those of the `iam` methods of every
+ * function that reaches member accounts (declares `accounts`), sorted, with their resource kind. The
+ * member role is nothing else (infra/member-role.ts); its exempt Deny covers the `iam-user-change` ones.
+ */
+export function memberGrants(): Grant[] {
+  const seen = new Map<string, Grant>();
+  for (const id of FUNCTION_IDS) {
+    const aws: FunctionAws = FUNCTIONS[id].aws;
+    if (!aws.accounts) continue;
+    for (const grant of grantsOf({ ...(aws.iam ? { iam: aws.iam } : {}) })) {
+      const key = `${grant.action} ${grant.resource}`;
+      if (!seen.has(key)) seen.set(key, grant);
+    }
+  }
+  return [...seen.values()].sort(
+    (a, b) => a.action.localeCompare(b.action) || a.resource.localeCompare(b.resource),
+  );
 }

@@ -21,6 +21,9 @@
  * | EXEMPT_USERS              | no       | (none)               | comma-separated user names never touched             |
  * | EXEMPT_TAG_KEY            | no       | `credsweep:exempt`   | tag key that exempts a user when its value is `true` |
  * | STATE_MACHINE_ARN         | no       | (none)               | the state machine a function starts runs of (runs port) |
+ * | MAX_CREDENTIALS_TOTAL     | no       | 500                  | blast-radius limit of an organization run, all accounts |
+ * | MEMBER_ROLE_NAME          | no       | `credsweep-member`   | the member role assumed in each account (organizations) |
+ * | ORGANIZATION_ID           | no       | (none)               | `o-…`, organization deployments (read by `credsweep doctor`) |
  *
  * An empty value counts as unset. AWS_REGION (set by Lambda) is read by the SDK itself.
  */
@@ -29,14 +32,18 @@ import {
   DEFAULT_BATCH_SIZE,
   DEFAULT_EXEMPT_TAG_KEY,
   DEFAULT_MAX_CREDENTIALS,
+  DEFAULT_MAX_CREDENTIALS_TOTAL,
+  DEFAULT_MEMBER_ROLE_NAME,
   DEFAULT_THRESHOLD_DAYS,
   PASSWORD_SECRET_PREFIX,
 } from '../core/defaults.js';
 import { CredsweepError } from '../core/errors.js';
 import type {
+  AccountAccessPort,
   BlobPort,
   IamPort,
   MailPort,
+  OrganizationsPort,
   Ports,
   RunStarterPort,
   SecretsPort,
@@ -107,6 +114,17 @@ export const awsEnvSchema = z.object({
       )
       .optional(),
   ),
+  MAX_CREDENTIALS_TOTAL: variable(wholeNumber(1).default(DEFAULT_MAX_CREDENTIALS_TOTAL)),
+  MEMBER_ROLE_NAME: variable(
+    text()
+      .regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name')
+      .default(DEFAULT_MEMBER_ROLE_NAME),
+  ),
+  ORGANIZATION_ID: variable(
+    text()
+      .regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id (o-…)')
+      .optional(),
+  ),
 });
 
 export type AwsEnv = z.output<typeof awsEnvSchema>;
@@ -141,6 +159,7 @@ export function settingsFromEnv(env: AwsEnv): Settings {
     approvalTimeoutSeconds: env.APPROVAL_TIMEOUT_SECONDS,
     thresholdDays: env.THRESHOLD_DAYS,
     maxCredentials: env.MAX_CREDENTIALS,
+    maxCredentialsTotal: env.MAX_CREDENTIALS_TOTAL,
     batchSize: env.BATCH_SIZE,
     exemptUsers: env.EXEMPT_USERS,
     exemptTagKey: env.EXEMPT_TAG_KEY,
@@ -179,6 +198,9 @@ export interface FunctionAws {
   callbacks?: PortUse<TaskCallbackPort>;
   securityHub?: PortUse<SecurityHubPort>;
   runs?: PortUse<RunStarterPort>;
+  organizations?: PortUse<OrganizationsPort>;
+  /** Member accounts' IAM: the `iam` methods above, called through the member role (organizations). */
+  accounts?: PortUse<AccountAccessPort>;
 }
 
 export type PortName = keyof FunctionAws;
@@ -192,6 +214,8 @@ export const PORT_NAMES = [
   'callbacks',
   'securityHub',
   'runs',
+  'organizations',
+  'accounts',
 ] as const satisfies readonly PortName[];
 
 /** A port this function was not given: any use is a deployment bug, named as such. */
@@ -228,6 +252,17 @@ function restricted<T extends object>(port: T, name: string, methods: readonly s
 }
 
 /**
+ * The member accounts' IAM cut down to the `iam` methods `aws` declares: the member role allows
+ * exactly the IAM actions of those methods (infra/member-role.ts), so any other one fails here too.
+ */
+function accountsPort(accounts: AccountAccessPort, aws: FunctionAws): AccountAccessPort {
+  const methods = aws.iam?.methods ?? [];
+  return {
+    iamFor: async (accountId) => restricted(await accounts.iamFor(accountId), 'iam', methods),
+  };
+}
+
+/**
  * `ports` cut down to what `aws` declares: undeclared ports and methods throw PortNotAvailable.
  * The local engine runs every handler through this, so the local and end-to-end tests prove that
  * each function declares every call it makes.
@@ -247,6 +282,8 @@ export function restrictPorts(ports: Ports, aws: FunctionAws): Ports {
     callbacks: pick('callbacks'),
     securityHub: pick('securityHub'),
     runs: pick('runs'),
+    organizations: pick('organizations'),
+    accounts: accountsPort(pick('accounts'), aws),
   };
 }
 
@@ -265,6 +302,8 @@ export function buildAwsPorts(env: AwsEnv, aws: FunctionAws): Ports {
     callbacks: build('callbacks'),
     securityHub: build('securityHub'),
     runs: build('runs'),
+    organizations: build('organizations'),
+    accounts: accountsPort(build('accounts'), aws),
     settings: settingsFromEnv(env),
     now: () => new Date(),
   };

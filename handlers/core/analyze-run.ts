@@ -36,12 +36,21 @@ export function matchKey(row: ReportRow, slot: 1 | 2, keys: AccessKeyInfo[]): Ac
   return keys.length === 2 ? ordered[slot - 1] : slot === 1 ? ordered[0] : undefined;
 }
 
+/**
+ * `accountId` is set in an organization run: plan item ids then start with it, so the one approval
+ * of the run names each credential of each account unambiguously.
+ */
 export async function analyzeRun(
   ports: Ports,
   executionId: string,
   request: RunRequest,
+  accountId?: string,
 ): Promise<AnalyzeResult> {
   await refuseReusedName(ports, executionId);
+  const idOf = (userName: string, credential: string, accessKeyId?: string) =>
+    accountId
+      ? `${accountId}/${itemId(userName, credential, accessKeyId)}`
+      : itemId(userName, credential, accessKeyId);
   const { iam, settings } = ports;
   const now = ports.now();
   const days = request.days ?? settings.thresholdDays;
@@ -91,7 +100,7 @@ export async function analyzeRun(
         reason: f.reason,
       };
       if (f.credential === 'console-password') {
-        items.push({ id: itemId(userName, f.credential), ...base });
+        items.push({ id: idOf(userName, f.credential), ...base, ...(accountId ? { accountId } : {}) });
         continue;
       }
       const key = row ? matchKey(row, f.credential === 'access-key-1' ? 1 : 2, keys) : undefined;
@@ -100,9 +109,10 @@ export async function analyzeRun(
         continue;
       }
       items.push({
-        id: itemId(userName, f.credential, key.accessKeyId),
+        id: idOf(userName, f.credential, key.accessKeyId),
         ...base,
         accessKeyId: key.accessKeyId,
+        ...(accountId ? { accountId } : {}),
       });
     }
   }

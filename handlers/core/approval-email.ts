@@ -5,6 +5,7 @@
  * `escapeHtml`. The mail carries the approver's link; never the task token.
  */
 import { clean, escapeHtml } from './html.js';
+import { accountGroups, accountsNotInRequest, scopeOf } from './organization/approval-groups.js';
 import type { CredentialKind, Plan, PlanItem } from './types.js';
 
 export { clean, escapeHtml };
@@ -77,10 +78,9 @@ const rowCells = (row: CredentialRow): string[] => [
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** `credsweep: approve disabling 7 unused credentials in 123456789012` */
-export function approvalSubject(plan: Pick<Plan, 'items' | 'accountId'>): string {
-  return clean(
-    `credsweep: approve disabling ${plural(plan.items.length, 'unused credential')} in ${plan.accountId}`,
-  );
+export function approvalSubject(plan: Plan): string {
+  const where = plan.organization ? scopeOf(plan).replace(' of the organization', '') : plan.accountId;
+  return clean(`credsweep: approve disabling ${plural(plan.items.length, 'unused credential')} in ${where}`);
 }
 
 /** The command that reverses the run's changes. */
@@ -105,19 +105,27 @@ export interface RenderedEmail {
 /** Everything the email says, as plain text; the two renderers below only lay it out. */
 function emailModel(input: ApprovalEmailInput) {
   const { plan } = input;
-  const rows = credentialRows(plan);
   const count = plan.items.length;
+  // At most EMAIL_MAX_ROWS rows in all, each account's under its heading.
+  let room = EMAIL_MAX_ROWS;
+  const groups = accountGroups(plan).flatMap((group) => {
+    if (room <= 0) return [];
+    const rows = group.rows.slice(0, room);
+    room -= rows.length;
+    return [{ heading: group.heading, rows }];
+  });
   return {
     subject: approvalSubject(plan),
     intro:
-      `credsweep asks you to approve disabling ${plural(count, 'IAM credential')} in AWS account ` +
-      `${clean(plan.accountId)} that ${count === 1 ? 'has' : 'have'} not been used for ` +
+      `credsweep asks you to approve disabling ${plural(count, 'IAM credential')} in ${scopeOf(plan)} ` +
+      `that ${count === 1 ? 'has' : 'have'} not been used for ` +
       `${plan.thresholdDays} days or more (the threshold of this run).`,
-    rows: rows.slice(0, EMAIL_MAX_ROWS),
+    groups,
     more:
-      rows.length > EMAIL_MAX_ROWS
-        ? `… and ${rows.length - EMAIL_MAX_ROWS} more, all listed on the approval page.`
+      count > EMAIL_MAX_ROWS
+        ? `… and ${count - EMAIL_MAX_ROWS} more, all listed on the approval page.`
         : null,
+    notInRequest: accountsNotInRequest(plan),
     unresolved:
       plan.unresolved.length > 0
         ? `${plural(plan.unresolved.length, 'other finding')} could not be turned into an action and ` +
@@ -172,8 +180,11 @@ function renderText(model: ReturnType<typeof emailModel>): string {
   return [
     model.intro,
     '',
-    textTable(model.rows),
+    ...model.groups.flatMap((g) => [...(g.heading ? [g.heading] : []), textTable(g.rows), '']),
     ...(model.more ? [model.more] : []),
+    ...(model.notInRequest.length > 0
+      ? ['', 'Accounts not part of this request:', ...model.notInRequest.map((l) => `- ${l}`)]
+      : []),
     ...(model.unresolved ? ['', model.unresolved] : []),
     '',
     'Review and decide:',
@@ -198,17 +209,34 @@ const CELL = 'padding:4px 10px;border-bottom:1px solid #d0d7de;text-align:left;v
 function renderHtml(model: ReturnType<typeof emailModel>): string {
   const e = escapeHtml;
   const head = TABLE_HEADINGS.map((h) => `<th style="${CELL};background:#f6f8fa">${e(h)}</th>`).join('');
-  const body = model.rows
+  const tableOf = (rows: CredentialRow[]) =>
+    rows
+      .map(
+        (row) =>
+          `<tr>${rowCells(row)
+            .map(
+              (cell, col) =>
+                `<td style="${CELL}${col === 2 || col === 3 ? ';white-space:nowrap' : ''}">${e(cell)}</td>`,
+            )
+            .join('')}</tr>`,
+      )
+      .join('\n');
+  const tables = model.groups
     .map(
-      (row) =>
-        `<tr>${rowCells(row)
-          .map(
-            (cell, col) =>
-              `<td style="${CELL}${col === 2 || col === 3 ? ';white-space:nowrap' : ''}">${e(cell)}</td>`,
-          )
-          .join('')}</tr>`,
+      (
+        g,
+      ) => `${g.heading ? `<h3 style="margin:18px 0 6px">${e(g.heading)}</h3>\n` : ''}<table style="border-collapse:collapse;margin:12px 0">
+<thead><tr>${head}</tr></thead>
+<tbody>
+${tableOf(g.rows)}
+</tbody>
+</table>`,
     )
     .join('\n');
+  const notInRequest =
+    model.notInRequest.length > 0
+      ? `<h3 style="margin:18px 0 6px">Accounts not part of this request</h3>\n<ul>\n${model.notInRequest.map((l) => `<li>${e(l)}</li>`).join('\n')}\n</ul>`
+      : '';
   const link = /^https?:\/\//i.test(model.link)
     ? `<a href="${e(model.link)}" style="display:inline-block;padding:8px 14px;background:#1f6feb;color:#ffffff;text-decoration:none;border-radius:6px">Review and decide</a>`
     : '';
@@ -217,13 +245,9 @@ function renderHtml(model: ReturnType<typeof emailModel>): string {
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${e(model.subject)}</title></head>
 <body style="font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;font-size:14px;line-height:1.45;color:#1f2328;max-width:860px;margin:0 auto;padding:16px">
 <p>${e(model.intro)}</p>
-<table style="border-collapse:collapse;margin:12px 0">
-<thead><tr>${head}</tr></thead>
-<tbody>
-${body}
-</tbody>
-</table>
+${tables}
 ${model.more ? `<p>${e(model.more)}</p>` : ''}
+${notInRequest}
 ${model.unresolved ? `<p>${e(model.unresolved)}</p>` : ''}
 <p>${link}</p>
 <p style="word-break:break-all;font-size:12px;color:#59636e">${e(model.link)}</p>

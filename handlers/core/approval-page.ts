@@ -15,6 +15,7 @@ import {
   reasonLabel,
   TABLE_HEADINGS,
 } from './approval-email.js';
+import { accountGroups, accountsNotInRequest, scopeOf } from './organization/approval-groups.js';
 import type { ApprovalRecord, ApproverLink, DecisionRecord, Plan } from './types.js';
 
 export const STYLE = `
@@ -130,19 +131,27 @@ export function renderFormPage(input: FormPageInput): string {
   const ticked = new Set(input.selected ?? rows.map((row) => row.id));
   const title = `Approve disabling ${plural(rows.length, 'unused credential')}`;
   const head = ['Disable', ...TABLE_HEADINGS].map((h) => `<th scope="col">${e(h)}</th>`).join('');
-  const body = rows
-    .map((row, index) => {
-      const id = `item-${index}`;
-      const check = `<input type="checkbox" id="${id}" name="item" value="${e(row.id)}"${ticked.has(row.id) ? ' checked' : ''} aria-label="${e(`Disable ${row.user} ${row.credential}`)}">`;
-      return (
-        `<tr><td class="tick">${check}</td><td><label for="${id}">${e(row.user)}</label></td>` +
-        `<td>${e(row.credential)}</td><td>${e(row.lastUsed)}</td><td class="num">${e(row.daysUnused)}</td>` +
-        `<td>${e(row.why)}</td></tr>`
-      );
-    })
+  let index = 0;
+  const rowHtml = (row: (typeof rows)[number]) => {
+    const id = `item-${index++}`;
+    const check = `<input type="checkbox" id="${id}" name="item" value="${e(row.id)}"${ticked.has(row.id) ? ' checked' : ''} aria-label="${e(`Disable ${row.user} ${row.credential}`)}">`;
+    return (
+      `<tr><td class="tick">${check}</td><td><label for="${id}">${e(row.user)}</label></td>` +
+      `<td>${e(row.credential)}</td><td>${e(row.lastUsed)}</td><td class="num">${e(row.daysUnused)}</td>` +
+      `<td>${e(row.why)}</td></tr>`
+    );
+  };
+  const body = accountGroups(plan)
+    .flatMap((group) => [
+      ...(group.heading
+        ? [`<tr class="account"><th scope="rowgroup" colspan="6">${e(group.heading)}</th></tr>`]
+        : []),
+      ...group.rows.map(rowHtml),
+    ])
     .join('\n');
+  const notInRequest = accountsNotInRequest(plan);
   const report = plan.reportGeneratedAt ? formatUtc(plan.reportGeneratedAt) : 'unknown';
-  const content = `<h1>${e(title)} in AWS account ${e(plan.accountId)}</h1>
+  const content = `<h1>${e(title)} in ${e(scopeOf(plan))}</h1>
 <p>These IAM credentials have not been used for ${e(plan.thresholdDays)} days or more. Untick any you want to keep: if you approve, only the ticked ones are disabled and the others are recorded as not approved. To stop the whole change, reject with a reason.</p>
 <dl>
 <dt>Link issued to</dt><dd>${e(input.approver.approver)}</dd>
@@ -160,6 +169,7 @@ ${input.error ? `<div class="error" role="alert">${e(input.error)}</div>` : ''}
 ${body}
 </tbody>
 </table>
+${notInRequest.length > 0 ? `<h2>Accounts not part of this request</h2>\n<ul>\n${notInRequest.map((l) => `<li>${e(l)}</li>`).join('\n')}\n</ul>` : ''}
 <label class="reason" for="reason">Reason <span>(required to reject, optional when approving)</span></label>
 <textarea id="reason" name="reason" rows="3" maxlength="1000">${e(input.reason ?? '', true)}</textarea>
 <div class="actions">

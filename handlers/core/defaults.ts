@@ -13,3 +13,7 @@ export const DEFAULT_BATCH_SIZE = 25;
 export const DEFAULT_EXEMPT_TAG_KEY = 'credsweep:exempt';
 /** Secrets Manager name prefix of console passwords restored by backout. */
 export const PASSWORD_SECRET_PREFIX = 'credsweep/restored/';
+/** Blast-radius guard of an organization run: all accounts together. */
+export const DEFAULT_MAX_CREDENTIALS_TOTAL = 500;
+/** The role the StackSet deploys in every member account (and the hub) for the hub to assume. */
+export const DEFAULT_MEMBER_ROLE_NAME = 'credsweep-member';

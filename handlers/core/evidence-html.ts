@@ -14,7 +14,7 @@ export const escapeHtml = (value: unknown): string => escapeHtmlWith(value, true
 const ISO = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z$/;
 
 /** `2026-11-26T12:00:00.000Z` reads as `2026-11-26 12:00:00 UTC`; anything else as given. */
-function when(value: string | null | undefined): string {
+export function when(value: string | null | undefined): string {
   if (!value) return '';
   const m = ISO.exec(value);
   return m ? `${m[1]} ${m[2]} UTC` : value;
@@ -22,7 +22,7 @@ function when(value: string | null | undefined): string {
 
 const nameOf = (id: string) => id.split(':').pop() ?? id;
 
-const OUTCOME_TEXT: Record<Evidence['outcome'], string> = {
+export const OUTCOME_TEXT: Record<Evidence['outcome'], string> = {
   remediated: 'Remediated',
   'nothing-to-do': 'Nothing to do',
   'dry-run': 'Dry run',
@@ -31,6 +31,8 @@ const OUTCOME_TEXT: Record<Evidence['outcome'], string> = {
   'backed-out': 'Backed out',
   'backout-failed': 'Backout failed',
   failed: 'Stopped before approval',
+  unreachable: 'Account unreachable',
+  suspended: 'Account suspended',
 };
 
 const SKIP_TEXT: Record<string, string> = {
@@ -115,7 +117,7 @@ function securityHubSection(ev: Evidence): string[] {
 }
 
 /** A table from already-escaped cells; `cells` must come from `escapeHtml` or `when`-then-escape. */
-function table(headers: string[], rows: string[][], empty: string): string {
+export function table(headers: string[], rows: string[][], empty: string): string {
   if (rows.length === 0) return `<p class="empty">${escapeHtml(empty)}</p>`;
   const head = headers.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('');
   const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n');
@@ -123,7 +125,7 @@ function table(headers: string[], rows: string[][], empty: string): string {
 }
 
 /** A definition list of label/value pairs; values are escaped here. */
-function facts(pairs: [string, string | number | null | undefined][]): string {
+export function facts(pairs: [string, string | number | null | undefined][]): string {
   const rows = pairs
     .filter(([, v]) => v !== null && v !== undefined && v !== '')
     .map(([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`)
@@ -197,7 +199,7 @@ function unchangedRow(c: CredentialRecord): string[] {
   ];
 }
 
-const CSS = `
+export const CSS = `
 :root { color-scheme: light; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1f24; margin: 2rem auto; max-width: 80rem; padding: 0 1.5rem; }
 h1 { font-size: 1.5rem; margin: 0 0 .25rem; }
@@ -206,7 +208,8 @@ h2 { font-size: 1.1rem; margin: 2rem 0 .5rem; border-bottom: 1px solid #d0d7de; 
 .badge { display: inline-block; padding: .1rem .6rem; border-radius: 1rem; font-weight: 600; border: 1px solid currentColor; }
 .badge.remediated, .badge.nothing-to-do, .badge.dry-run { color: #116329; }
 .badge.rejected, .badge.timed-out, .badge.backed-out { color: #9a6700; }
-.badge.backout-failed { color: #b3261e; }
+.badge.backout-failed, .badge.failed, .badge.unreachable { color: #b3261e; }
+.badge.suspended { color: #57606a; }
 table { border-collapse: collapse; width: 100%; margin: .25rem 0 1rem; }
 th, td { border: 1px solid #d0d7de; padding: .3rem .5rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 thead th { background: #f6f8fa; white-space: nowrap; }

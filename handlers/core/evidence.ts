@@ -457,6 +457,10 @@ export function summarize(e: Omit<Evidence, 'summary'>): string {
         : `${e.error ? `${e.error.Error}: ` : ''}the run was backed out; ${plural(c.restored, 'credential')} restored, ${c.disabled} still disabled.`;
     case 'failed':
       return `Stopped before approval (${e.error?.Error ?? 'error'}: ${e.error?.Cause ?? 'no cause given'}); nobody was asked and nothing was changed.`;
+    case 'unreachable':
+      return `Account ${e.execution.accountId} could not be reached (${e.error?.Error ?? 'error'}: ${e.error?.Cause ?? 'no cause given'}); nothing was read or changed there.`;
+    case 'suspended':
+      return `Account ${e.execution.accountId} is suspended; it was not swept.`;
     case 'backout-failed':
       return (
         `Backout could not finish (${e.backout?.error?.Error ?? 'error'}): ${plural(c.restored, 'credential')} restored, ` +

@@ -9,6 +9,10 @@ export const OUTCOMES = [
   'backout-failed',
   /** Stopped before anyone was asked (blast-radius guard, report never ready, analysis error). */
   'failed',
+  /** Organization runs: the member role of the account could not be assumed; nothing was read or changed. */
+  'unreachable',
+  /** Organization runs: the account is suspended (or closing); it was not swept. */
+  'suspended',
 ] as const;
 
 export type Outcome = (typeof OUTCOMES)[number];

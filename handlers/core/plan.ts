@@ -41,16 +41,21 @@ export function toBatches(items: PlanItem[], size: number): PlanItem[][] {
   return batches;
 }
 
+/** The references of a plan's batches (the keys storePlan writes them under). */
+export function batchRefs(executionId: string, items: PlanItem[], batchSize: number): BatchRef[] {
+  return toBatches(items, batchSize).map((batch, index) => ({
+    index,
+    key: batchKey(executionId, index),
+    size: batch.length,
+  }));
+}
+
 /** Stores the plan and its batches; returns the references the state machine carries. */
 export async function storePlan(blobs: BlobPort, plan: Plan, batchSize: number): Promise<BatchRef[]> {
   await blobs.put(planKey(plan.executionId), JSON.stringify(plan), 'application/json');
   const batches = toBatches(plan.items, batchSize);
-  const refs: BatchRef[] = [];
-  for (const [index, batch] of batches.entries()) {
-    const key = batchKey(plan.executionId, index);
-    await blobs.put(key, JSON.stringify(batch), 'application/json');
-    refs.push({ index, key, size: batch.length });
-  }
+  const refs = batchRefs(plan.executionId, plan.items, batchSize);
+  for (const ref of refs) await blobs.put(ref.key, JSON.stringify(batches[ref.index]), 'application/json');
   return refs;
 }
 

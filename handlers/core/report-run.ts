@@ -62,7 +62,11 @@ export function summaryMail(e: Evidence): { subject: string; text: string; html:
   return { subject, text, html };
 }
 
-export async function reportRun(ports: Ports, task: ReportTask): Promise<ReportResult> {
+export async function reportRun(
+  ports: Ports,
+  task: ReportTask,
+  options: { mail: boolean } = { mail: true },
+): Promise<ReportResult> {
   // Every ending passes here: the run lets the account go (a no-op when it never took it).
   await releaseAccount(ports, task.executionId);
   if (task.error?.Error === RUN_NAME_REUSED) {
@@ -72,7 +76,7 @@ export async function reportRun(ports: Ports, task: ReportTask): Promise<ReportR
   const evidence = await collectEvidence(ports, task);
   evidence.securityHub = await followFindingsAtEnd(ports, evidence);
   const evidenceKey = await writeEvidence(ports, evidence);
-  if (task.outcome !== 'nothing-to-do' && task.outcome !== 'dry-run') {
+  if (options.mail && task.outcome !== 'nothing-to-do' && task.outcome !== 'dry-run') {
     await ports.mail.send({ to: ports.settings.approverEmails, ...summaryMail(evidence) });
   }
   return {

@@ -19,6 +19,20 @@ export const runRequestSchema = z
     backoutOf: z.string().min(1).optional(),
     /** Who started it, for the record (the CLI fills in the caller identity). */
     startedBy: z.string().max(256).optional(),
+    /** Organization runs: only these member accounts (default: every ACTIVE account). */
+    accounts: z
+      .array(z.string().regex(/^\d{12}$/, 'not a 12-digit AWS account id'))
+      .min(1)
+      .optional(),
+    /** Organization runs: only the accounts of these OUs (and the OUs below them). */
+    ous: z
+      .array(
+        z.string().regex(/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/, 'not an OU or root id'),
+      )
+      .min(1)
+      .optional(),
+    /** Organization runs: the blast-radius limit of all accounts together (default 500). */
+    maxCredentialsTotal: z.number().int().min(0).optional(),
   })
   .strict()
   .refine((r) => r.mode !== 'backout' || r.backoutOf !== undefined, {

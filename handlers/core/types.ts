@@ -1,4 +1,5 @@
 /** Domain types shared by the rules, the tasks and the command line. No AWS import here. */
+import type { OrganizationPlan } from './organization/org-plan.js';
 
 export type CredentialKind = 'console-password' | 'access-key-1' | 'access-key-2';
 
@@ -86,6 +87,8 @@ export interface PlanItem {
   createdAt?: string | null;
   daysUnused: number;
   reason: FindingReason;
+  /** Organization runs: the member account the credential is in. */
+  accountId?: string;
 }
 
 /** The whole plan, stored as a blob; the state machine carries only its key and batch keys. */
@@ -100,6 +103,8 @@ export interface Plan {
   items: PlanItem[];
   /** Findings that could not be turned into an action (e.g. a key the report shows but IAM no longer has). */
   unresolved: { userName: string; credential: CredentialKind; why: string }[];
+  /** Organization runs: every account of the run and its state (handlers/core/organization/org-plan.ts). */
+  organization?: OrganizationPlan;
 }
 
 export interface BatchRef {

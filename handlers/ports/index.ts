@@ -1,6 +1,7 @@
 import type { BlobPort } from './blobs.js';
 import type { IamPort, PasswordPolicy } from './iam.js';
 import type { MailPort } from './mail.js';
+import type { AccountAccessPort, OrganizationsPort } from './organizations.js';
 import type { RunStarterPort } from './runs.js';
 import type { SecretsPort } from './secrets.js';
 import type { SecurityHubPort } from './security-hub.js';
@@ -8,9 +9,11 @@ import type { StorePort } from './store.js';
 import type { TaskCallbackPort } from './task-callbacks.js';
 
 export type {
+  AccountAccessPort,
   BlobPort,
   IamPort,
   MailPort,
+  OrganizationsPort,
   PasswordPolicy,
   RunStarterPort,
   SecretsPort,
@@ -29,6 +32,8 @@ export interface Settings {
   approvalTimeoutSeconds: number;
   thresholdDays: number;
   maxCredentials: number;
+  /** Blast-radius limit of an organization run, all accounts together. @default 500 */
+  maxCredentialsTotal?: number;
   batchSize: number;
   exemptUsers: string[];
   exemptTagKey: string;
@@ -57,6 +62,10 @@ export interface Ports {
   securityHub: SecurityHubPort;
   /** Starts runs (only the start-from-Security-Hub function has it). */
   runs: RunStarterPort;
+  /** The organization's accounts (organization runs only). */
+  organizations: OrganizationsPort;
+  /** Each member account's IAM through the member role (organization runs only). */
+  accounts: AccountAccessPort;
   settings: Settings;
   /** The clock; tests and the demo's --now pin it. */
   now: () => Date;

@@ -4,10 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  ACCOUNT_FUNCTION_IDS,
   FUNCTION_IDS,
   FUNCTIONS,
   functionGrants,
   grantsOf,
+  memberGrants,
   requiredActions,
 } from '../../handlers/aws/permissions.js';
 import { use } from '../../handlers/aws/ports.js';
@@ -40,11 +42,51 @@ describe('grantsOf', () => {
 describe('requiredActions', () => {
   it('lists the sorted actions of every deployed function, for checks of a deployed role', () => {
     const actions = requiredActions();
-    expect(Object.keys(actions).sort()).toEqual([...FUNCTION_IDS].sort());
+    expect(Object.keys(actions).sort()).toEqual([...ACCOUNT_FUNCTION_IDS].sort());
     // RequestApproval records that the mail went out (store.markMailed).
     expect(actions.RequestApproval).toContain('dynamodb:UpdateItem');
-    for (const id of FUNCTION_IDS) {
+    for (const id of ACCOUNT_FUNCTION_IDS) {
       expect(actions[id]).toEqual([...new Set(functionGrants(id).map((g) => g.action))].sort());
     }
+  });
+
+  it('adds the organization functions and the member-role AssumeRole only to an organization deployment', () => {
+    const single = requiredActions(false);
+    const org = requiredActions(true);
+    expect(Object.keys(org).sort()).toEqual([...FUNCTION_IDS].sort());
+    expect(Object.keys(single)).not.toContain('ListAccounts');
+    expect(single.DeactivateKeys).not.toContain('sts:AssumeRole');
+    expect(org.DeactivateKeys).toContain('sts:AssumeRole');
+    expect(org.ListAccounts).toEqual([
+      'organizations:ListAccountsForParent',
+      'organizations:ListOrganizationalUnitsForParent',
+      'organizations:ListRoots',
+      's3:PutObject',
+    ]);
+    // No function that never reaches a member account may assume the member role.
+    for (const id of ['RequestApproval', 'Report', 'ApprovalApi', 'OrgPlan', 'OrgReport'] as const) {
+      expect(org[id], id).not.toContain('sts:AssumeRole');
+    }
+  });
+});
+
+describe('memberGrants', () => {
+  it('is the IAM actions of the account tasks that reach member accounts, and nothing else', () => {
+    const expected = new Set(
+      FUNCTION_IDS.filter((id) => 'accounts' in FUNCTIONS[id].aws).flatMap((id) =>
+        functionGrants(id, true)
+          .filter((g) => g.call.startsWith('iam.'))
+          .map((g) => g.action),
+      ),
+    );
+    const actions = memberGrants().map((g) => g.action);
+    expect(new Set(actions)).toEqual(expected);
+    expect(actions.every((a) => a.startsWith('iam:'))).toBe(true);
+    // What the account tasks change: disable, deactivate, and backout's restore.
+    expect(
+      memberGrants()
+        .filter((g) => g.resource === 'iam-user-change')
+        .map((g) => g.action),
+    ).toEqual(['iam:CreateLoginProfile', 'iam:DeleteLoginProfile', 'iam:UpdateAccessKey']);
   });
 });

@@ -45,6 +45,8 @@ describe('parseAwsEnv', () => {
       BATCH_SIZE: 25,
       EXEMPT_USERS: [],
       EXEMPT_TAG_KEY: 'credsweep:exempt',
+      MAX_CREDENTIALS_TOTAL: 500,
+      MEMBER_ROLE_NAME: 'credsweep-member',
     });
   });
 
@@ -158,6 +160,7 @@ describe('settingsFromEnv', () => {
       approvalTimeoutSeconds: 86_400,
       thresholdDays: 30,
       maxCredentials: 50,
+      maxCredentialsTotal: 500,
       batchSize: 25,
       exemptUsers: ['break-glass'],
       exemptTagKey: 'credsweep:exempt',

@@ -45,6 +45,7 @@ describe('parseConfig', () => {
       logRetentionDays: 365,
       alarmEmail: null,
       securityHubAutoStart: false,
+      organization: null,
     });
   });
 

@@ -15,6 +15,9 @@ const ALL_FEATURES = {
   alarmEmail: 'secops@example.com',
   exemptUsers: 'breakglass,ci-deployer',
   securityHubAutoStart: 'true',
+  organization: 'true',
+  organizationId: 'o-a1b2c3d4e5',
+  memberOus: 'ou-a1b2-workload1,ou-a1b2-sandbox01',
 };
 
 /** The rules acknowledged on purpose; each acknowledgement is reviewed in infra/. */

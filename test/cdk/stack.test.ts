@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTION_IDS, functionGrants } from '../../handlers/aws/permissions.js';
+import { ACCOUNT_FUNCTION_IDS, functionGrants } from '../../handlers/aws/permissions.js';
 import { awsEnvSchema } from '../../handlers/aws/ports.js';
 import { PASSWORD_SECRET_PREFIX } from '../../handlers/core/defaults.js';
 import { ASL_PATH, WORKFLOW_TIMING } from '../../infra/stack.js';
@@ -454,7 +454,7 @@ describe('credsweep stack', () => {
   describe('least privilege', () => {
     it('grants each function what its AWS declaration needs (handlers/aws/permissions.ts), nothing more', () => {
       // The declaration itself is checked against the calls the code makes by test/policy/.
-      for (const name of FUNCTION_IDS) {
+      for (const name of ACCOUNT_FUNCTION_IDS) {
         const allowed = (byRole.get(roleOf(template, name)) ?? [])
           .filter((s) => s.effect === 'Allow')
           .flatMap((s) => s.actions);
@@ -465,7 +465,7 @@ describe('credsweep stack', () => {
     });
 
     it('scopes IAM user changes to the account users, and denies them on exempt users by tag and name', () => {
-      const changing = FUNCTION_IDS.filter((id) =>
+      const changing = ACCOUNT_FUNCTION_IDS.filter((id) =>
         functionGrants(id).some((g) => g.resource === 'iam-user-change'),
       );
       expect(changing.sort()).toEqual(['Backout', 'DeactivateKeys', 'DisableConsole']);
@@ -529,7 +529,7 @@ describe('credsweep stack', () => {
     });
 
     it('keeps every table statement to one partition-key prefix, the approval function to approvals', () => {
-      for (const name of FUNCTION_IDS) {
+      for (const name of ACCOUNT_FUNCTION_IDS) {
         const table = (byRole.get(roleOf(template, name)) ?? []).filter((s) =>
           s.actions.some((a) => a.startsWith('dynamodb:')),
         );

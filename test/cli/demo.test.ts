@@ -35,6 +35,7 @@ describe('credsweep demo', () => {
       'skippedAtRecheck',
       'transitions',
       'maxPayloadBytes',
+      'maxExecutionEvents',
       'evidenceDir',
     ]);
     expect(result).toMatchObject({ status: 'SUCCEEDED', outcome: 'remediated' });

@@ -35,7 +35,7 @@ import {
 import { DescribeStateMachineCommand, SFNClient, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FUNCTION_IDS } from '../../handlers/aws/permissions.js';
+import { ACCOUNT_FUNCTION_IDS as FUNCTION_IDS } from '../../handlers/aws/permissions.js';
 import { runCli } from '../helpers/cli.js';
 
 const ACCOUNT = '111122223333';

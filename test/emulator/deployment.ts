@@ -15,8 +15,11 @@ export const REGION = 'us-east-1';
 export const PARTITION = 'aws';
 export const STACK_NAME = 'Credsweep';
 
-/** The construct ids of the stack's functions, as the recorder names callers (one list: handlers/aws/permissions.ts). */
-import { FUNCTION_IDS, type FunctionId } from '../../handlers/aws/permissions.js';
+/**
+ * The construct ids of the single-account stack's functions, as the recorder names callers (one
+ * list: handlers/aws/permissions.ts; the organization functions are not in this deployment).
+ */
+import { ACCOUNT_FUNCTION_IDS as FUNCTION_IDS, type FunctionId } from '../../handlers/aws/permissions.js';
 
 export { FUNCTION_IDS, type FunctionId };
 

@@ -1,4 +1,5 @@
 /** Real local adapters over a sandbox account in a temporary directory: for tests of the task logic. */
+
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import {
   Outbox,
 } from '../../cli/local/local-ports.js';
 import { SandboxAccount, type SandboxAccountOptions } from '../../cli/local/sandbox-account.js';
+import { NO_ORGANIZATION } from '../../cli/local/sandbox-organization.js';
 import type { Seed } from '../../cli/local/seed.js';
 import type { ApprovalRecord } from '../../handlers/core/types.js';
 import type { Ports, Settings } from '../../handlers/ports/index.js';
@@ -59,6 +61,8 @@ export function harness(
     callbacks: new LocalTaskCallbacks(),
     securityHub: sandbox.securityHub,
     runs: new LocalRunStarter(),
+    organizations: NO_ORGANIZATION,
+    accounts: NO_ORGANIZATION,
     settings,
     now: clock,
   };

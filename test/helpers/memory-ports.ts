@@ -3,6 +3,8 @@
  * that keeps every message, a fixed signing key and task callbacks that record each call. A shared
  * `journal` lists the writes in order (e.g. `putApproval <id>` before `mail <to>`).
  */
+
+import { NO_ORGANIZATION } from '../../cli/local/sandbox-organization.js';
 import { SandboxSecurityHub } from '../../cli/local/sandbox-security-hub.js';
 import type { ApprovalApiEvent } from '../../handlers/approval-api.js';
 import { lockTakeable } from '../../handlers/core/account-guard.js';
@@ -233,6 +235,8 @@ export function memoryPorts(
     // The sandbox's Security Hub is in memory already: subscribed, with no findings unless a test adds them.
     securityHub: new SandboxSecurityHub('123456789012', [], () => new Date(clock)),
     runs: new RecordingRuns(),
+    organizations: NO_ORGANIZATION,
+    accounts: NO_ORGANIZATION,
     settings: {
       accountId: '123456789012',
       approverEmails: ['alice.sec@example.com', 'bob.sec@example.com'],

@@ -1,0 +1,26 @@
+import { s3BlobsPort } from './aws/blobs.js';
+import { awsPorts, type FunctionAws, use } from './aws/ports.js';
+import { accountPlanEvent } from './core/events.js';
+import { accountRunId } from './core/organization/account-scope.js';
+import { batchRefs, planKey, readPlan } from './core/plan.js';
+import { parseWith } from './core/validate.js';
+import type { Ports } from './ports/index.js';
+
+/** The batch references of one account's stored plan: what the apply of that account iterates over. */
+export async function accountPlan(event: unknown, ports: Ports) {
+  const { executionId, accountId } = parseWith(accountPlanEvent, event, 'AccountPlan event');
+  const runId = accountRunId(executionId, accountId);
+  const plan = await readPlan(ports.blobs, planKey(runId));
+  return { total: plan.items.length, batches: batchRefs(runId, plan.items, ports.settings.batchSize) };
+}
+
+/**
+ * What this function does to AWS, port method by port method. Its role is granted exactly the
+ * permissions the adapters declare for these methods (handlers/aws/permissions.ts), and any other
+ * method fails (PortNotAvailable).
+ */
+export const AWS = {
+  blobs: use(s3BlobsPort, 'get'),
+} satisfies FunctionAws;
+
+export const handler = (event: unknown) => accountPlan(event, awsPorts(AWS));

@@ -1,0 +1,48 @@
+/**
+ * One account of an organization run. The per-account steps are the account workflow's handlers:
+ * given an `accountId` they work on that account's IAM (through the member role) and keep their
+ * plan, ledger and evidence under the account's own run id, so every rule of handlers/core applies
+ * unchanged. Without an `accountId` (a single-account run) nothing changes: the hub's own account.
+ */
+import type { Ports } from '../../ports/index.js';
+import { CredsweepError } from '../errors.js';
+
+/** The run id of one account of an organization run: its ledger, plan and evidence live under it. */
+export const accountRunId = (executionId: string, accountId?: string) =>
+  accountId ? `${executionId}/accounts/${accountId}` : executionId;
+
+/** The organization run and the account of an account run id (the inverse of accountRunId). */
+export function splitAccountRunId(runId: string): { executionId: string; accountId: string | null } {
+  const match = /^(.*)\/accounts\/(\d{12})$/.exec(runId);
+  return match
+    ? { executionId: match[1] ?? runId, accountId: match[2] ?? null }
+    : { executionId: runId, accountId: null };
+}
+
+/** The member role could not be assumed: the account is reported as unreachable, never changed. */
+export class AccountUnreachable extends CredsweepError {
+  constructor(accountId: string, cause: Error) {
+    super(
+      'AccountUnreachable',
+      `account ${accountId} cannot be reached through the credsweep member role (${cause.name}: ${cause.message}); nothing was read or changed there.`,
+    );
+  }
+}
+
+/** The ports and the run id of a task of one account (or of the hub's own run, without `accountId`). */
+export async function inAccount(ports: Ports, executionId: string, accountId?: string) {
+  return { ports: await accountPorts(ports, accountId), runId: accountRunId(executionId, accountId) };
+}
+
+/** The ports of `accountId`: its IAM through the member role; store, blobs, mail and secrets stay the hub's. */
+export async function accountPorts(ports: Ports, accountId?: string): Promise<Ports> {
+  if (!accountId) return ports;
+  let iam: Ports['iam'];
+  try {
+    iam = await ports.accounts.iamFor(accountId);
+  } catch (err) {
+    if (err instanceof Error && (err.name === 'Throttling' || err.name.startsWith('Lambda.'))) throw err;
+    throw new AccountUnreachable(accountId, err instanceof Error ? err : new Error(String(err)));
+  }
+  return { ...ports, iam, settings: { ...ports.settings, accountId } };
+}

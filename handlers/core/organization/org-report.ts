@@ -1,0 +1,347 @@
+/**
+ * The report of an organization run: every account gets its own evidence folder
+ * (`runs/<name>/accounts/<id>/`: evidence.json, findings.csv, report.html, written by the account's
+ * own Report task, or here for the accounts no task reported: nothing to do, suspended, rejected…),
+ * and the run gets an org summary next to them (`runs/<name>/`: evidence.json with one row per
+ * account, findings.csv of every account with its account column, report.html), and one mail.
+ */
+import type { Ports } from '../../ports/index.js';
+import { approvalIdFor } from '../approval-links.js';
+import {
+  type ApprovalEvidence,
+  approvalEvidence,
+  type CredentialRecord,
+  causeMessage,
+  type ErrorInfo,
+  type Evidence,
+  evidenceKey,
+  findingsCsvKey,
+  reportHtmlKey,
+} from '../evidence.js';
+import { csvLine, FINDINGS_CSV_COLUMNS, renderFindingsCsv } from '../evidence-csv.js';
+import { CSS, escapeHtml, facts, OUTCOME_TEXT, table, when } from '../evidence-html.js';
+import type { Outcome } from '../outcomes.js';
+import { planKey, readPlan } from '../plan.js';
+import { reportRun } from '../report-run.js';
+import type { RunRequest } from '../request.js';
+import { accountRunId } from './account-scope.js';
+import { readAccounts } from './accounts.js';
+import { inBatches } from './org-plan.js';
+
+export interface OrgReportTask {
+  executionId: string;
+  outcome: Outcome;
+  request: RunRequest;
+  approvalId?: string;
+  error?: ErrorInfo | null;
+}
+
+export interface OrgAccountEvidence {
+  accountId: string;
+  name: string;
+  ou: string;
+  status: string;
+  outcome: Outcome;
+  summary: string;
+  counts: Evidence['counts'];
+  error: ErrorInfo | null;
+  /** The account's own evidence.json. */
+  evidenceKey: string;
+}
+
+export interface OrgEvidence {
+  schemaVersion: 2;
+  kind: 'organization';
+  execution: Evidence['execution'];
+  outcome: Outcome;
+  summary: string;
+  writtenAt: string;
+  approval: ApprovalEvidence | null;
+  accounts: OrgAccountEvidence[];
+  /** Every credential changed in any account, each with its accountId. */
+  changes: (CredentialRecord & { accountId: string })[];
+  counts: {
+    accounts: number;
+    remediated: number;
+    nothingToDo: number;
+    unreachable: number;
+    suspended: number;
+    failed: number;
+    backedOut: number;
+    proposed: number;
+    disabled: number;
+    restored: number;
+  };
+  error: ErrorInfo | null;
+}
+
+export interface OrgReportResult {
+  outcome: Outcome;
+  evidenceKey: string;
+  accounts: number;
+  /** Accounts whose changes were backed out, whose backout failed, or whose analysis failed. */
+  failedAccounts: number;
+}
+
+const BEFORE_APPROVAL: readonly Outcome[] = ['rejected', 'timed-out', 'dry-run', 'failed', 'nothing-to-do'];
+const FAILED: readonly Outcome[] = ['backed-out', 'backout-failed', 'failed'];
+
+async function optionalJson<T>(ports: Ports, key: string): Promise<T | null> {
+  try {
+    return JSON.parse(await ports.blobs.get(key)) as T;
+  } catch (err) {
+    if ((err as Error).name === 'NoSuchKey') return null;
+    throw err;
+  }
+}
+
+/** The outcome of an account that no task of the run reported. */
+function unreportedOutcome(
+  status: string,
+  state: string | undefined,
+  task: OrgReportTask,
+): { outcome: Outcome; error: ErrorInfo | null } {
+  if (status !== 'ACTIVE') return { outcome: 'suspended', error: null };
+  if (task.request.mode === 'backout') return { outcome: 'backed-out', error: null };
+  if (state === 'nothing-to-do') return { outcome: 'nothing-to-do', error: null };
+  if (BEFORE_APPROVAL.includes(task.outcome)) return { outcome: task.outcome, error: task.error ?? null };
+  return {
+    outcome: 'failed',
+    error: {
+      Error: 'AccountNotReported',
+      Cause: 'the apply of this account ended without its report; see the execution history',
+    },
+  };
+}
+
+function orgOutcome(task: OrgReportTask, accounts: OrgAccountEvidence[]): Outcome {
+  const any = (o: Outcome) => accounts.some((a) => a.outcome === o);
+  if (task.request.mode === 'backout') return any('backout-failed') ? 'backout-failed' : 'backed-out';
+  if (task.outcome !== 'remediated') return task.outcome;
+  if (any('backout-failed')) return 'backout-failed';
+  if (any('backed-out')) return 'backed-out';
+  return 'remediated';
+}
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+function orgSummary(e: Omit<OrgEvidence, 'summary'>): string {
+  const c = e.counts;
+  const parts = [
+    `${plural(c.accounts, 'account')}: ${c.remediated} remediated, ${c.nothingToDo} with nothing to do`,
+    c.backedOut > 0 ? `${c.backedOut} backed out` : '',
+    c.failed > 0 ? `${c.failed} failed` : '',
+    c.unreachable > 0 ? `${c.unreachable} unreachable` : '',
+    c.suspended > 0 ? `${c.suspended} suspended` : '',
+  ].filter(Boolean);
+  const head = `${OUTCOME_TEXT[e.outcome]}. ${parts.join(', ')}.`;
+  return `${head} ${c.disabled} of ${plural(c.proposed, 'proposed credential')} disabled, ${c.restored} restored.`;
+}
+
+/** The org summary, and each account's own evidence (the rows of the org findings.csv). */
+export async function collectOrgEvidence(
+  ports: Ports,
+  task: OrgReportTask,
+): Promise<{ evidence: OrgEvidence; perAccount: Evidence[] }> {
+  const { executionId } = task;
+  const accounts = await readAccounts(ports.blobs, executionId).catch((err: Error) => {
+    if (err.name === 'NoSuchKey') return [];
+    throw err;
+  });
+  const plan = await readPlan(ports.blobs, planKey(executionId)).catch(() => null);
+  const states = new Map((plan?.organization?.accounts ?? []).map((a) => [a.accountId, a.state]));
+  const rows = await inBatches(accounts, 16, async (account): Promise<[OrgAccountEvidence, Evidence]> => {
+    const runId = accountRunId(executionId, account.accountId);
+    let evidence = await optionalJson<Evidence>(ports, evidenceKey(runId));
+    if (!evidence) {
+      const { outcome, error } = unreportedOutcome(account.status, states.get(account.accountId), task);
+      await reportRun(
+        { ...ports, settings: { ...ports.settings, accountId: account.accountId } },
+        {
+          executionId: runId,
+          outcome,
+          request: task.request,
+          ...(task.approvalId ? { approvalId: task.approvalId } : {}),
+          error,
+        },
+        { mail: false },
+      );
+      evidence = (await optionalJson<Evidence>(ports, evidenceKey(runId))) as Evidence;
+    }
+    return [
+      {
+        accountId: account.accountId,
+        name: account.name,
+        ou: account.ou,
+        status: account.status,
+        outcome: evidence.outcome,
+        summary: evidence.summary,
+        counts: evidence.counts,
+        error: evidence.error,
+        evidenceKey: evidenceKey(runId),
+      },
+      evidence,
+    ];
+  });
+  const record = await ports.store.getApproval(task.approvalId ?? approvalIdFor(executionId));
+  const accountRows = rows.map(([row]) => row);
+  const count = (o: Outcome) => accountRows.filter((a) => a.outcome === o).length;
+  const sum = (pick: (c: Evidence['counts']) => number) =>
+    accountRows.reduce((n, a) => n + pick(a.counts), 0);
+  const base: Omit<OrgEvidence, 'summary'> = {
+    schemaVersion: 2,
+    kind: 'organization',
+    execution: {
+      id: executionId,
+      name: executionId.split(':').pop() ?? executionId,
+      accountId: ports.settings.accountId,
+      ...arnParts(executionId),
+      mode: task.request.mode,
+      startedBy: task.request.startedBy ?? null,
+      request: task.request,
+    },
+    outcome: orgOutcome(task, accountRows),
+    writtenAt: ports.now().toISOString(),
+    approval: record ? approvalEvidence(record) : null,
+    accounts: accountRows,
+    changes: rows.flatMap(([row, ev]) => ev.changes.map((c) => ({ ...c, accountId: row.accountId }))),
+    counts: {
+      accounts: accountRows.length,
+      remediated: count('remediated'),
+      nothingToDo: count('nothing-to-do'),
+      unreachable: count('unreachable'),
+      suspended: count('suspended'),
+      failed: count('failed') + count('backout-failed'),
+      backedOut: count('backed-out'),
+      proposed: sum((c) => c.proposed),
+      disabled: sum((c) => c.disabled),
+      restored: sum((c) => c.restored),
+    },
+    error: task.error ? { Error: task.error.Error, Cause: causeMessage(task.error.Cause) } : null,
+  };
+  return { evidence: { ...base, summary: orgSummary(base) }, perAccount: rows.map(([, ev]) => ev) };
+}
+
+function arnParts(executionId: string): { region: string | null; stateMachineArn: string | null } {
+  const parts = executionId.split(':');
+  if (parts.length !== 8 || parts[5] !== 'execution') return { region: null, stateMachineArn: null };
+  return {
+    region: parts[3] ?? null,
+    stateMachineArn: [...parts.slice(0, 5), 'stateMachine', parts[6]].join(':'),
+  };
+}
+
+/** findings.csv of the whole run: the header once, then every account's rows (its account_id column). */
+export function renderOrgFindingsCsv(accounts: Evidence[]): string {
+  const header = csvLine([...FINDINGS_CSV_COLUMNS]);
+  return header + accounts.map((ev) => renderFindingsCsv(ev).slice(header.length)).join('');
+}
+
+export function renderOrgReportHtml(ev: OrgEvidence): string {
+  const e = escapeHtml;
+  const d = ev.approval?.decision ?? null;
+  const accountRows = ev.accounts.map((a) => [
+    `<a href="accounts/${e(a.accountId)}/report.html">${e(a.name)}</a>`,
+    `<code>${e(a.accountId)}</code>`,
+    e(a.ou),
+    `<span class="badge ${e(a.outcome)}">${e(OUTCOME_TEXT[a.outcome])}</span>`,
+    e(a.counts.proposed),
+    e(a.counts.disabled),
+    e(a.counts.restored),
+    a.error ? `${e(a.error.Error)}: ${e(a.error.Cause)}` : '',
+  ]);
+  const changeRows = ev.changes.map((c) => [
+    `<code>${e(c.accountId)}</code>`,
+    e(c.userName),
+    e(c.accessKeyId ? `${c.credential} ${c.accessKeyId}` : c.credential),
+    e(c.before),
+    e(c.after),
+    e(c.result),
+  ]);
+  const sections = [
+    '<h2>Run</h2>',
+    facts([
+      ['Execution', ev.execution.id],
+      ['Hub account', ev.execution.accountId],
+      ['Mode', ev.execution.mode],
+      ['Started by', ev.execution.startedBy ?? 'not recorded'],
+      ['Accounts', ev.counts.accounts],
+      ['Approval', d ? `${d.decision} by ${d.approver} at ${when(d.decidedAt)}` : 'no decision'],
+      ['Evidence written', when(ev.writtenAt)],
+    ]),
+    '<h2>Accounts</h2>',
+    table(
+      ['Account', 'Id', 'OU', 'Outcome', 'Proposed', 'Disabled', 'Restored', 'Error'],
+      accountRows,
+      'No account was listed.',
+    ),
+    '<h2>Changes</h2>',
+    table(['Account', 'User', 'Credential', 'Before', 'After', 'Result'], changeRows, 'Nothing was changed.'),
+    ...(ev.error
+      ? ['<h2>Error</h2>', `<p class="error"><strong>${e(ev.error.Error)}</strong>: ${e(ev.error.Cause)}</p>`]
+      : []),
+  ];
+  const title = `credsweep organization run ${ev.execution.name}: ${OUTCOME_TEXT[ev.outcome]}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${e(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header>
+<h1>credsweep organization run ${e(ev.execution.name)}</h1>
+<p><span class="badge ${e(ev.outcome)}">${e(OUTCOME_TEXT[ev.outcome])}</span> hub account ${e(ev.execution.accountId)}</p>
+<p class="summary">${e(ev.summary)}</p>
+</header>
+<main>
+${sections.join('\n')}
+</main>
+<footer>Rendered from evidence.json of this organization run; each account's folder (accounts/&lt;id&gt;/) holds its own evidence.</footer>
+</body>
+</html>
+`;
+}
+
+export function orgSummaryMail(ev: OrgEvidence): { subject: string; text: string; html: string } {
+  const run = ev.execution.name;
+  const lines = [
+    `Organization run ${run} from hub account ${ev.execution.accountId} ended: ${ev.outcome}.`,
+    ev.summary,
+    ...(ev.error ? [`Cause: ${ev.error.Error}: ${ev.error.Cause}`] : []),
+    '',
+    ...ev.accounts.map(
+      (a) =>
+        `- ${a.name} (${a.accountId}, ${a.ou}): ${a.outcome}; ${a.counts.disabled} disabled, ${a.counts.restored} restored` +
+        (a.error ? ` (${a.error.Error})` : ''),
+    ),
+    '',
+    `Evidence: credsweep evidence ${run}`,
+    ...(ev.counts.disabled > 0 ? [`Back out with: credsweep backout ${run} [--accounts id,…]`] : []),
+  ];
+  const text = lines.join('\n');
+  return {
+    subject: `credsweep ${run}: ${ev.outcome} in ${plural(ev.counts.accounts, 'account')} (${ev.counts.disabled} disabled, ${ev.counts.restored} restored)`,
+    text,
+    html: `<!doctype html><html><body><pre style="font-family:monospace">${escapeHtml(text)}</pre></body></html>`,
+  };
+}
+
+export async function orgReportRun(ports: Ports, task: OrgReportTask): Promise<OrgReportResult> {
+  const { evidence, perAccount } = await collectOrgEvidence(ports, task);
+  const id = task.executionId;
+  await ports.blobs.put(findingsCsvKey(id), renderOrgFindingsCsv(perAccount), 'text/csv; charset=utf-8');
+  await ports.blobs.put(reportHtmlKey(id), renderOrgReportHtml(evidence), 'text/html; charset=utf-8');
+  const key = evidenceKey(id);
+  await ports.blobs.put(key, `${JSON.stringify(evidence, null, 2)}\n`, 'application/json');
+  if (evidence.outcome !== 'nothing-to-do' && evidence.outcome !== 'dry-run') {
+    await ports.mail.send({ to: ports.settings.approverEmails, ...orgSummaryMail(evidence) });
+  }
+  const failedAccounts = evidence.accounts.filter((a) =>
+    task.request.mode === 'backout' ? a.outcome === 'backout-failed' : FAILED.includes(a.outcome),
+  ).length;
+  return { outcome: evidence.outcome, evidenceKey: key, accounts: evidence.accounts.length, failedAccounts };
+}

@@ -1,0 +1,25 @@
+import { s3BlobsPort } from './aws/blobs.js';
+import { awsOrganizationsPort } from './aws/organizations.js';
+import { awsPorts, type FunctionAws, use } from './aws/ports.js';
+import { orgEvent } from './core/events.js';
+import { listRunAccounts } from './core/organization/accounts.js';
+import { parseWith } from './core/validate.js';
+import type { Ports } from './ports/index.js';
+
+/** The accounts of an organization run (all, named ones, or those of OUs), stored; returns their ids. */
+export async function listAccounts(event: unknown, ports: Ports) {
+  const { executionId, request } = parseWith(orgEvent, event, 'ListAccounts event');
+  return listRunAccounts(ports, executionId, request);
+}
+
+/**
+ * What this function does to AWS, port method by port method. Its role is granted exactly the
+ * permissions the adapters declare for these methods (handlers/aws/permissions.ts), and any other
+ * method fails (PortNotAvailable).
+ */
+export const AWS = {
+  organizations: use(awsOrganizationsPort, 'listAccounts'),
+  blobs: use(s3BlobsPort, 'put'),
+} satisfies FunctionAws;
+
+export const handler = (event: unknown) => listAccounts(event, awsPorts(AWS));

@@ -1,0 +1,23 @@
+import { s3BlobsPort } from './aws/blobs.js';
+import { awsPorts, type FunctionAws, use } from './aws/ports.js';
+import { orgEvent } from './core/events.js';
+import { buildOrgPlan } from './core/organization/org-plan.js';
+import { parseWith } from './core/validate.js';
+import type { Ports } from './ports/index.js';
+
+/** One plan for the whole organization run from each account's stored plan; the run's blast-radius guard. */
+export async function orgPlan(event: unknown, ports: Ports) {
+  const { executionId, request } = parseWith(orgEvent, event, 'BuildOrgPlan event');
+  return buildOrgPlan(ports, executionId, request);
+}
+
+/**
+ * What this function does to AWS, port method by port method. Its role is granted exactly the
+ * permissions the adapters declare for these methods (handlers/aws/permissions.ts), and any other
+ * method fails (PortNotAvailable).
+ */
+export const AWS = {
+  blobs: use(s3BlobsPort, 'get', 'put'),
+} satisfies FunctionAws;
+
+export const handler = (event: unknown) => orgPlan(event, awsPorts(AWS));

@@ -1,0 +1,26 @@
+import { s3BlobsPort } from './aws/blobs.js';
+import { sesMailPort } from './aws/mail.js';
+import { awsPorts, type FunctionAws, use } from './aws/ports.js';
+import { dynamoStorePort } from './aws/store.js';
+import { orgReportEvent } from './core/events.js';
+import { orgReportRun } from './core/organization/org-report.js';
+import { parseWith } from './core/validate.js';
+import type { Ports } from './ports/index.js';
+
+/** Writes every account's evidence not yet written, the org summary, and mails it once. */
+export async function orgReport(event: unknown, ports: Ports) {
+  return orgReportRun(ports, parseWith(orgReportEvent, event, 'OrgReport event'));
+}
+
+/**
+ * What this function does to AWS, port method by port method. Its role is granted exactly the
+ * permissions the adapters declare for these methods (handlers/aws/permissions.ts), and any other
+ * method fails (PortNotAvailable).
+ */
+export const AWS = {
+  store: use(dynamoStorePort, 'getApproval', 'listLedger', 'releaseLock'),
+  blobs: use(s3BlobsPort, 'get', 'put'),
+  mail: use(sesMailPort, 'send'),
+} satisfies FunctionAws;
+
+export const handler = (event: unknown) => orgReport(event, awsPorts(AWS));

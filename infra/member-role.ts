@@ -1,0 +1,136 @@
+/**
+ * The member role of an organization deployment: what the hub's functions may do in a member
+ * account, deployed to every account of the target OUs by a service-managed StackSet (and to the
+ * hub account by the stack itself). Its IAM actions are not listed here: they are the `iam` port
+ * methods of the functions that reach member accounts (handlers/aws/permissions.ts, memberGrants),
+ * as the single source declares them. Trusted only by the hub's function roles that work in member
+ * accounts, and only while they are principals of the organization; changes to exempt users (by
+ * tag or by name) explicitly denied.
+ */
+import { ArnPrincipal, Effect, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type Grant, memberGrants } from '../handlers/aws/permissions.js';
+import { DEFAULT_MEMBER_ROLE_NAME } from '../handlers/core/defaults.js';
+
+export const MEMBER_ROLE_NAME = DEFAULT_MEMBER_ROLE_NAME;
+
+export interface MemberRoleOptions {
+  /** The hub's function roles that assume the member role. */
+  trustedRoleArns: string[];
+  organizationId: string;
+  exemptTagKey: string;
+  exemptUsers: string[];
+  /** `arn:${AWS::Partition}:iam::${AWS::AccountId}:user/` in the account the role is in. */
+  userArnPrefix: string;
+  /** What the role allows (default: the single source's member grants). */
+  grants?: readonly Pick<Grant, 'action' | 'resource'>[];
+}
+
+/** The member grants' actions by resource kind, sorted; a kind other than IAM's is a bug here. */
+export function memberActions(grants: readonly Pick<Grant, 'action' | 'resource'>[] = memberGrants()) {
+  const byKind = {
+    account: new Set<string>(),
+    'iam-user': new Set<string>(),
+    'iam-user-change': new Set<string>(),
+  };
+  for (const g of grants) {
+    if (!(g.resource in byKind)) {
+      throw new Error(`the member role grants only IAM actions; ${g.action} is on ${g.resource}`);
+    }
+    byKind[g.resource as keyof typeof byKind].add(g.action);
+  }
+  const sorted = (set: Set<string>) => [...set].sort();
+  return {
+    account: sorted(byKind.account),
+    read: sorted(byKind['iam-user']),
+    change: sorted(byKind['iam-user-change']),
+  };
+}
+
+export function memberTrustPolicy(o: MemberRoleOptions): PolicyDocument {
+  return new PolicyDocument({
+    statements: [
+      new PolicyStatement({
+        sid: 'HubFunctionsOfTheOrganization',
+        actions: ['sts:AssumeRole'],
+        principals: o.trustedRoleArns.map((arn) => new ArnPrincipal(arn)),
+        conditions: { StringEquals: { 'aws:PrincipalOrgID': o.organizationId } },
+      }),
+    ],
+  });
+}
+
+export function memberPermissions(o: MemberRoleOptions): PolicyDocument {
+  const users = `${o.userArnPrefix}*`;
+  const actions = memberActions(o.grants);
+  const statements: PolicyStatement[] = [];
+  if (actions.account.length > 0) {
+    // IAM has no resource-level permissions for these (read-only, account level).
+    statements.push(new PolicyStatement({ sid: 'ReadAccount', actions: actions.account, resources: ['*'] }));
+  }
+  if (actions.read.length > 0) {
+    statements.push(new PolicyStatement({ sid: 'ReadIamUsers', actions: actions.read, resources: [users] }));
+  }
+  if (actions.change.length > 0) {
+    statements.push(
+      new PolicyStatement({ sid: 'ChangeIamUsers', actions: actions.change, resources: [users] }),
+      new PolicyStatement({
+        sid: 'DenyChangesToExemptUsers',
+        effect: Effect.DENY,
+        actions: actions.change,
+        resources: [users],
+        conditions: { StringEqualsIgnoreCase: { [`iam:ResourceTag/${o.exemptTagKey}`]: 'true' } },
+      }),
+    );
+    if (o.exemptUsers.length > 0) {
+      statements.push(
+        new PolicyStatement({
+          sid: 'DenyChangesToExemptUserNames',
+          effect: Effect.DENY,
+          actions: actions.change,
+          resources: o.exemptUsers.flatMap((name) => [
+            `${o.userArnPrefix}${name}`,
+            `${o.userArnPrefix}*/${name}`,
+          ]),
+        }),
+      );
+    }
+  }
+  return new PolicyDocument({ statements });
+}
+
+/** The StackSet's template: one role, named the same in every account. */
+export function memberRoleTemplate(o: Omit<MemberRoleOptions, 'userArnPrefix'>): Record<string, unknown> {
+  // CloudFormation's own placeholders, resolved by Fn::Sub in each member account.
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a JS template
+  const userArnPrefix = 'arn:${AWS::Partition}:iam::${AWS::AccountId}:user/';
+  const withPrefix = { ...o, userArnPrefix };
+  const sub = (doc: PolicyDocument) => subArns(doc.toJSON() as Record<string, unknown>);
+  return {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Description:
+      'credsweep member role: lets the credsweep hub find and disable stale IAM credentials here (CIS 1.12).',
+    Resources: {
+      MemberRole: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          RoleName: MEMBER_ROLE_NAME,
+          Description: 'Assumed by the credsweep hub functions only; changes to exempt users are denied.',
+          MaxSessionDuration: 3600,
+          AssumeRolePolicyDocument: memberTrustPolicy(withPrefix).toJSON(),
+          Policies: [{ PolicyName: 'credsweep-member', PolicyDocument: sub(memberPermissions(withPrefix)) }],
+        },
+      },
+    },
+    Outputs: { MemberRoleArn: { Value: { 'Fn::GetAtt': ['MemberRole', 'Arn'] } } },
+  };
+}
+
+/** Resources with `${AWS::…}` become Fn::Sub in the member template (resolved in each member account). */
+function subArns(value: unknown): unknown {
+  if (typeof value === 'string' && value.includes('${AWS::')) return { 'Fn::Sub': value };
+  if (Array.isArray(value)) return value.map(subArns);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, subArns(v)]));
+  }
+  return value;
+}
