@@ -15,7 +15,7 @@ import {
   memberGrants,
   RESOURCE_KINDS,
 } from '../handlers/aws/permissions.js';
-import { renderQuotas } from './quota-arithmetic.js';
+import { renderOrgQuotas, renderQuotas } from './quota-arithmetic.js';
 
 export const DEPLOY_DOC_PATH = fileURLToPath(new URL('../docs/deploy.md', import.meta.url));
 
@@ -80,6 +80,7 @@ export const SECTIONS: Section[] = [
   { name: 'permissions', render: renderPermissions },
   { name: 'member-role', render: renderMemberRole },
   { name: 'quotas', render: renderQuotas },
+  { name: 'org-quotas', render: () => renderOrgQuotas() },
 ];
 
 /** `doc` with each section's generated text in place; a missing marker is an error. */

@@ -4,6 +4,7 @@ import {
   type AslState,
   localSubstitutions,
   placeholders,
+  readAslTemplate,
   resolveAsl,
 } from '../../cli/local/asl.js';
 
@@ -57,6 +58,27 @@ function stateAt(path: string): AslState {
   return nested;
 }
 
+/**
+ * The errors of the Lambda service itself that AWS recommends every Lambda task retry
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html), and
+ * its throttle: a transient one must not back out an approved run.
+ */
+const LAMBDA_TRANSIENT = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.ClientExecutionTimeoutException',
+  'Lambda.TooManyRequestsException',
+];
+
+/** Every Task state, Map iterations included, as `Outer` or `Outer/Inner`. */
+function taskStates(def: AslDefinition, prefix = ''): [string, AslState][] {
+  return Object.entries(def.States).flatMap(([name, state]) => [
+    ...(state.Type === 'Task' ? [[`${prefix}${name}`, state] as [string, AslState]] : []),
+    ...(state.ItemProcessor ? taskStates(state.ItemProcessor, `${prefix}${name}/`) : []),
+  ]);
+}
+
 describe('the workflow graph (statemachine/remediation.asl.json)', () => {
   it('has a value for every placeholder and every transition lands on a state', () => {
     expect(placeholders()).toContain('ApprovalTimeoutSeconds');
@@ -95,27 +117,6 @@ describe('the workflow graph (statemachine/remediation.asl.json)', () => {
     );
     expect(throttling).toMatchObject({ BackoffRate: 2, JitterStrategy: 'FULL' });
   });
-
-  /**
-   * The errors of the Lambda service itself that AWS recommends every Lambda task retry
-   * (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html), and
-   * its throttle: a transient one must not back out an approved run.
-   */
-  const LAMBDA_TRANSIENT = [
-    'Lambda.ServiceException',
-    'Lambda.AWSLambdaException',
-    'Lambda.SdkClientException',
-    'Lambda.ClientExecutionTimeoutException',
-    'Lambda.TooManyRequestsException',
-  ];
-
-  /** Every Task state, Map iterations included, as `Outer` or `Outer/Inner`. */
-  function taskStates(def: AslDefinition, prefix = ''): [string, AslState][] {
-    return Object.entries(def.States).flatMap(([name, state]) => [
-      ...(state.Type === 'Task' ? [[`${prefix}${name}`, state] as [string, AslState]] : []),
-      ...(state.ItemProcessor ? taskStates(state.ItemProcessor, `${name}/`) : []),
-    ]);
-  }
 
   it('has Lambda tasks only, each found by taskStates', () => {
     const tasks = taskStates(asl);
@@ -188,5 +189,45 @@ describe('the workflow graph (statemachine/remediation.asl.json)', () => {
     const map = states.ApplyBatches;
     expect(map?.ItemsPath).toBe('$.plan.batches');
     expect(map?.ResultPath).toBeNull();
+  });
+});
+
+/** What a Lambda task's retriers must do with each transient Lambda error (the first that matches applies). */
+function expectTransientRetries(path: string, state: AslState) {
+  const retry = (state.Retry ?? []) as {
+    ErrorEquals: string[];
+    BackoffRate?: number;
+    JitterStrategy?: string;
+    MaxAttempts?: number;
+  }[];
+  for (const error of LAMBDA_TRANSIENT) {
+    const applies = retry.find((r) => r.ErrorEquals.includes(error) || r.ErrorEquals.includes('States.ALL'));
+    expect(applies, `${path}: ${error}`).toBeDefined();
+    expect(applies?.BackoffRate ?? 2, `${path}: ${error}`).toBeGreaterThan(1);
+    expect(applies?.JitterStrategy, `${path}: ${error}`).toBe('FULL');
+    expect(applies?.MaxAttempts ?? 3, `${path}: ${error}`).toBeGreaterThanOrEqual(2);
+  }
+}
+
+describe('the organization workflow’s tasks (statemachine/organization.asl.json)', () => {
+  const org = resolveAsl(
+    localSubstitutions('123456789012', { approvalTimeoutSeconds: 259200 }, 'organization'),
+    readAslTemplate('organization'),
+  );
+  const tasks = taskStates(org);
+
+  it('has Lambda tasks only, in both Distributed Maps and the Map inside one', () => {
+    expect(tasks.length).toBeGreaterThanOrEqual(15);
+    expect(tasks.map(([name]) => name)).toContain('ApplyAccounts/ApplyBatches/DeactivateAccessKeys');
+    for (const [name, state] of tasks) {
+      const target = String(
+        (state.Parameters as { FunctionName?: string } | undefined)?.FunctionName ?? state.Resource,
+      );
+      expect(target, name).toMatch(/^arn:aws:lambda:/);
+    }
+  });
+
+  it.each(tasks)('%s retries every transient Lambda error with backoff and full jitter', (path, state) => {
+    expectTransientRetries(path, state);
   });
 });

@@ -15,7 +15,17 @@ import {
   worstCaseBatches,
 } from '../../handlers/core/quotas.js';
 import type { PlanItem } from '../../handlers/core/types.js';
-import { deployedAsl, EVENTS, historyBudget, largestBatchRefBytes } from '../../scripts/quota-arithmetic.js';
+import {
+  ACCOUNT_REF_BYTES,
+  deployedAsl,
+  deployedOrgAsl,
+  EVENTS,
+  historyBudget,
+  largestBatchRefBytes,
+  orgHistoryBudget,
+  orgListPaths,
+  orgPayloadWorst,
+} from '../../scripts/quota-arithmetic.js';
 
 describe('the history-event budget of a run (25,000 events)', () => {
   const budget = historyBudget(deployedAsl());
@@ -80,5 +90,46 @@ describe('worstCaseBatches', () => {
       expect(quotaProblem(max, minBatchSizeFor(max))).toBeUndefined();
       expect(quotaProblem(max, minBatchSizeFor(max) - 1)).toBeDefined();
     }
+  });
+});
+
+describe('an organization run of 5,000 accounts (statemachine/organization.asl.json)', () => {
+  const def = deployedOrgAsl();
+  const budget = orgHistoryBudget(def);
+
+  it('runs every account in a Distributed Map, so nothing in the parent history is per account', () => {
+    const maps = Object.entries(def.States).filter(([, s]) => s.Type === 'Map');
+    expect(maps.map(([name]) => name).sort()).toEqual([
+      'AnalyzeAccounts',
+      'ApplyAccounts',
+      'BackoutAccounts',
+    ]);
+    for (const [name, state] of maps) {
+      expect(state.ItemProcessor?.ProcessorConfig, name).toMatchObject({ Mode: 'DISTRIBUTED' });
+      // The children's results are not collected into the parent's state.
+      expect((state as { ResultPath?: unknown }).ResultPath, name).toBeNull();
+    }
+    expect(budget.parentWorst).toBeLessThan(500);
+  });
+
+  it('keeps every execution, parent and each account’s child, within 25,000 events at worst', () => {
+    expect(Object.keys(budget.childWorst).sort()).toEqual([
+      'AnalyzeAccounts',
+      'ApplyAccounts',
+      'BackoutAccounts',
+    ]);
+    for (const [map, events] of Object.entries(budget.childWorst)) {
+      expect(events, map).toBeLessThanOrEqual(HISTORY_EVENT_QUOTA);
+    }
+    // The apply child holds the account workflow's own bound: MAX_BATCHES batches.
+    expect(budget.childWorst.ApplyAccounts).toBeGreaterThan(MAX_BATCHES * EVENTS.lambdaTask * 2);
+  });
+
+  it('carries account ids only in the lists that grow, and 5,000 accounts fit the 256 KiB payload', () => {
+    expect(orgListPaths(def)).toEqual(['$.accounts.items', '$.plan.items']);
+    expect(ACCOUNT_REF_BYTES).toBe(15);
+    expect(orgPayloadWorst(5000, def)).toBeLessThanOrEqual(PAYLOAD_QUOTA_BYTES);
+    // And where it would stop fitting: about 8,000 accounts.
+    expect(orgPayloadWorst(8200, def)).toBeGreaterThan(PAYLOAD_QUOTA_BYTES);
   });
 });

@@ -5,6 +5,8 @@ import { readAslTemplate } from '../../cli/local/asl.js';
 import {
   condition,
   DOC_PATH,
+  ORG_DOC_PATH,
+  ORG_SOURCE,
   parseTemplate,
   renderStateMachineDoc,
 } from '../../scripts/state-machine-doc.js';
@@ -49,5 +51,33 @@ describe('docs/state-machine.md', () => {
       condition({ Variable: '$.report.attempt', NumericGreaterThanEquals: `\${ReportPollMaxAttempts}` }),
     ).toBe(`$.report.attempt >= \${ReportPollMaxAttempts}`);
     expect(condition({ Not: { Variable: '$.x', BooleanEquals: true } })).toBe('not ($.x == true)');
+  });
+});
+
+describe('docs/organization-workflow.md', () => {
+  const orgTemplate = readAslTemplate('organization');
+  const orgDoc = renderStateMachineDoc(orgTemplate, ORG_SOURCE);
+
+  it('is what scripts/state-machine-doc.ts generates from statemachine/organization.asl.json', () => {
+    const committed = readFileSync(ORG_DOC_PATH, 'utf8');
+    expect(committed, 'docs/organization-workflow.md is stale: run `npm run docs:state-machine`').toBe(
+      orgDoc,
+    );
+  });
+
+  it('draws every state at every depth, each Distributed Map and the Map inside one as a subgraph', () => {
+    const chart = /```mermaid\n([\s\S]*?)```/.exec(orgDoc)?.[1] ?? '';
+    const id = (name: string) => name.replace(/\?/g, '_q').replace(/[^A-Za-z0-9_]/g, '_');
+    const visit = (
+      states: Record<string, { Type: string; ItemProcessor?: { States: Record<string, never> } }>,
+    ) => {
+      for (const [name, state] of Object.entries(states)) {
+        expect(chart, name).toContain(state.Type === 'Map' ? `subgraph ${id(name)}[` : `${id(name)}`);
+        if (state.ItemProcessor) visit(state.ItemProcessor.States);
+      }
+    };
+    visit(parseTemplate(orgTemplate).States as never);
+    expect(chart).toContain('ApplyAccounts (Distributed Map): one child execution per account');
+    expect(chart).toContain('ApplyBatches (Map): one iteration per batch');
   });
 });
