@@ -129,6 +129,9 @@ export const awsEnvSchema = z.object({
 
 export type AwsEnv = z.output<typeof awsEnvSchema>;
 
+/** The variables only an organization deployment sets (the others have their defaults without them). */
+export const ORGANIZATION_ENV = ['MAX_CREDENTIALS_TOTAL', 'MEMBER_ROLE_NAME', 'ORGANIZATION_ID'] as const;
+
 /** Raised when the Lambda environment does not validate; the message lists every problem. */
 export class InvalidEnvironment extends Error {
   constructor(readonly problems: string[]) {

@@ -1,5 +1,6 @@
 /** `-c organization=true`: the member role StackSet, the hub's own member role, the org state machine. */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTION_IDS, FUNCTIONS, memberGrants } from '../../handlers/aws/permissions.js';
 import { ConfigError, parseConfig } from '../../infra/config.js';
 import { type Built, buildStack, prop, REQUIRED_CONTEXT, resourcesOf } from './synth.js';
 
@@ -103,6 +104,8 @@ describe('organization deployment', () => {
         'iam:UpdateAccessKey',
       ].sort(),
     );
+    // Derived from the single source, not listed by hand: the iam calls of the member-side tasks.
+    expect(allowed).toEqual([...new Set(memberGrants().map((g) => g.action))].sort());
     const deny = policy.find((s) => s.Sid === 'DenyChangesToExemptUsers');
     expect(deny?.Effect).toBe('Deny');
     expect(actions(deny ?? { Action: [] }).sort()).toEqual([
@@ -110,6 +113,37 @@ describe('organization deployment', () => {
       'iam:DeleteLoginProfile',
       'iam:UpdateAccessKey',
     ]);
+  });
+
+  it('lets exactly the functions that declare accounts.iamFor assume the member role, of this organization only', () => {
+    const policies = resourcesOf(built.template, 'AWS::IAM::Policy');
+    const assuming = Object.entries(policies)
+      .filter(([, p]) => prop<Doc>(p, 'PolicyDocument').Statement.some((s) => s.Sid === 'AssumeMemberRole'))
+      .map(([id]) => [...FUNCTION_IDS].sort((a, b) => b.length - a.length).find((f) => id.startsWith(f)))
+      .sort();
+    expect(assuming).toEqual(FUNCTION_IDS.filter((id) => 'accounts' in FUNCTIONS[id].aws).sort());
+    expect(assuming).toEqual([
+      'Analyze',
+      'Backout',
+      'DeactivateKeys',
+      'DisableConsole',
+      'GenerateReport',
+      'Verify',
+    ]);
+    for (const [, p] of Object.entries(policies)) {
+      const s = prop<Doc>(p, 'PolicyDocument').Statement.find((x) => x.Sid === 'AssumeMemberRole');
+      if (s) expect(s.Condition).toEqual({ StringEquals: { 'aws:ResourceOrgID': 'o-a1b2c3d4e5' } });
+    }
+    // Every function knows the member role and the organization's limit.
+    for (const fn of Object.values(resourcesOf(built.template, 'AWS::Lambda::Function'))) {
+      const env = prop<{ Variables?: Record<string, unknown> }>(fn, 'Environment').Variables ?? {};
+      if (!env.TABLE_NAME) continue; // CDK's own helper functions
+      expect(env).toMatchObject({
+        MEMBER_ROLE_NAME: 'credsweep-member',
+        ORGANIZATION_ID: 'o-a1b2c3d4e5',
+        MAX_CREDENTIALS_TOTAL: '500',
+      });
+    }
   });
 
   it('adds the organization state machine with Distributed Maps that may start their own child executions', () => {

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT_FUNCTION_IDS, functionGrants } from '../../handlers/aws/permissions.js';
-import { awsEnvSchema } from '../../handlers/aws/ports.js';
+import { awsEnvSchema, ORGANIZATION_ENV } from '../../handlers/aws/ports.js';
 import { PASSWORD_SECRET_PREFIX } from '../../handlers/core/defaults.js';
 import { ASL_PATH, WORKFLOW_TIMING } from '../../infra/stack.js';
 import {
@@ -222,11 +222,15 @@ describe('credsweep stack', () => {
       const apiUrl = (template.toJSON().Outputs as Record<string, { Value: unknown }>).ApprovalApiUrl?.Value;
       const starter = logicalIdStartingWith(template, 'AWS::Lambda::Function', 'SecurityHubStartFunction');
       // STATE_MACHINE_ARN only on the function that starts runs (the runs port needs it).
-      const common = Object.keys(awsEnvSchema.shape).filter((name) => name !== 'STATE_MACHINE_ARN');
+      const common = Object.keys(awsEnvSchema.shape).filter(
+        (name) => name !== 'STATE_MACHINE_ARN' && !(ORGANIZATION_ENV as readonly string[]).includes(name),
+      );
       for (const [id, fn] of Object.entries(functions())) {
         const env = prop<{ Variables: Record<string, unknown> }>(fn, 'Environment').Variables;
         expect(Object.keys(env)).toEqual(expect.arrayContaining(common));
         expect('STATE_MACHINE_ARN' in env, id).toBe(id === starter);
+        // A single-account deployment sets none of the organization's variables.
+        for (const name of ORGANIZATION_ENV) expect(Object.keys(env)).not.toContain(name);
         expect(env).toMatchObject({
           PASSWORD_SECRET_PREFIX,
           ACCOUNT_ID: { Ref: 'AWS::AccountId' },
