@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { benchAnalysis } from './analysis.js';
 import { benchBundles } from './bundles.js';
 import { benchIamCalls, type CallCount } from './iam-calls.js';
+import { benchOrganization } from './organization.js';
 import { benchStartup, STARTUP_ROUNDS, type StartupRow } from './startup.js';
 import { fmt, int } from './stats.js';
 import { benchTransitions } from './transitions.js';
@@ -22,6 +23,7 @@ const started = Date.now();
 const analysis = await benchAnalysis();
 const iam = await benchIamCalls();
 const transitions = await benchTransitions();
+const organization = await benchOrganization();
 const bundles = await benchBundles();
 const startup = await benchStartup();
 
@@ -96,6 +98,17 @@ const lines = [
   ...transitions.map(
     (t) =>
       `| ${int(t.users)} | ${int(t.remediated)} | ${int(t.transitions)} | ${int(t.maxPayloadBytes)} bytes (limit 262,144) | $${t.usdPerRun.toFixed(5)} |`,
+  ),
+  '',
+  '## An organization run (docs/organizations.md): 5 users per account, 5 % of credentials stale',
+  '',
+  'Every 50th member account has no member role (unreachable), every 97th is suspended. The largest history is that of any one execution, the parent or one account\'s child execution of a Distributed Map (Step Functions allows 25,000 events each); the payload limit is 262,144 bytes. Local wall time runs every account in this one process.',
+  '',
+  '| accounts | unreachable | suspended | remediated | transitions | largest history | largest state payload | cost per run | local wall time |',
+  '|---|---|---|---|---|---|---|---|---|',
+  ...organization.map(
+    (o) =>
+      `| ${int(o.accounts)} | ${o.unreachable} | ${o.suspended} | ${int(o.remediated)} | ${int(o.transitions)} | ${int(o.maxExecutionEvents)} events | ${int(o.maxPayloadBytes)} bytes | $${o.usdPerRun.toFixed(4)} | ${seconds(o.wallMs)} |`,
   ),
   '',
   '## Lambda bundles (esbuild as the stack bundles them: ESM, node22, minified, AWS SDK included)',

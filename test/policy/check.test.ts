@@ -6,7 +6,7 @@
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTION_IDS } from '../../handlers/aws/permissions.js';
+import { ACCOUNT_FUNCTION_IDS } from '../../handlers/aws/permissions.js';
 import { buildStack } from '../cdk/synth.js';
 import { checkCalls, type PolicyProblem, taskCallbackDecision } from './check.js';
 import { BASELINE_UNEXERCISED } from './expected.js';
@@ -62,7 +62,7 @@ async function problemsOfDeactivateKeys(calls: RecordedCall[], t = template): Pr
 describe('checkCalls', () => {
   it('resolves every intrinsic of every function role into plain policy JSON', () => {
     const roles = functionRoles(template, env());
-    expect(roles.map((r) => r.functionId).sort()).toEqual([...FUNCTION_IDS].sort());
+    expect(roles.map((r) => r.functionId).sort()).toEqual([...ACCOUNT_FUNCTION_IDS].sort());
     const text = JSON.stringify(roles);
     expect(text).not.toMatch(/"(Ref|Fn::[A-Za-z]+)"/);
     expect(text).toContain(`arn:aws:iam::${TEST.account}:user/*`);
