@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTION_IDS } from '../../handlers/aws/permissions.js';
+import { ACCOUNT_FUNCTION_IDS } from '../../handlers/aws/permissions.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -40,7 +40,7 @@ describe('examples/own-app (import { Credsweep } from "credsweep/cdk")', () => {
 
   it("puts the whole deployment under the app's construct id, beside the app's own outputs", () => {
     const types = Object.values(template.Resources).map((r) => r.Type);
-    expect(types.filter((t) => t === 'AWS::Lambda::Function')).toHaveLength(FUNCTION_IDS.length);
+    expect(types.filter((t) => t === 'AWS::Lambda::Function')).toHaveLength(ACCOUNT_FUNCTION_IDS.length);
     expect(types).toEqual(
       expect.arrayContaining([
         'AWS::StepFunctions::StateMachine',
