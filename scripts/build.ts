@@ -17,7 +17,7 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { lambdaDir } from '../cli/package-files.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -26,38 +26,45 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const REQUIRE_BANNER =
   "import { createRequire as __credsweepRequire } from 'node:module'; const require = __credsweepRequire(import.meta.url);";
 
+/**
+ * What every bundle shares: one ES module for Node with its dependencies in, the SDK's ES module
+ * builds (they tree-shake to the commands a client sends), a require() for the CommonJS ones, and
+ * names kept through minification (error names are what the command and Step Functions' Retry/Catch
+ * match on; stack traces stay readable).
+ */
+const BUNDLE = {
+  absWorkingDir: ROOT,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  mainFields: ['module', 'main'],
+  banner: { js: REQUIRE_BANNER },
+  keepNames: true,
+  logLevel: 'warning',
+} as const satisfies BuildOptions;
+
+/** Whitespace and syntax only, for the command and the construct people run and read. */
+const READABLE = { minifyWhitespace: true, minifySyntax: true, legalComments: 'external' } as const;
+
 export async function buildCli(): Promise<void> {
   rmSync(`${ROOT}dist/cli`, { recursive: true, force: true });
   await build({
-    absWorkingDir: ROOT,
+    ...BUNDLE,
+    ...READABLE,
     entryPoints: { main: 'cli/main.ts' },
     outdir: 'dist/cli',
     chunkNames: 'chunks/[name]-[hash]',
-    bundle: true,
     splitting: true,
-    format: 'esm',
-    platform: 'node',
     target: 'node20',
-    // The SDK's ES module builds tree-shake to the commands a client sends.
-    mainFields: ['module', 'main'],
-    banner: { js: REQUIRE_BANNER },
-    // Whitespace and syntax only: stack traces keep readable names, and error names (what the
-    // command matches on) survive.
-    minifyWhitespace: true,
-    minifySyntax: true,
-    keepNames: true,
-    legalComments: 'external',
-    logLevel: 'warning',
   });
 }
 
 /**
  * dist/lambda/<handler>/index.mjs: each Lambda function's code, bundled once here, so the construct
  * (infra/constructs/credsweep-function.ts) deploys the same files from a clone and from an
- * installed package, without esbuild or Docker at synth time. ESM for node22, minified with the
- * names kept (error names are what Step Functions Retry/Catch match), a source map without the
- * sources (the functions run with --enable-source-maps), and the pinned AWS SDK included rather
- * than whatever SDK the runtime carries.
+ * installed package, without esbuild or Docker at synth time. ESM for node22, fully minified, a
+ * source map without the sources (the functions run with --enable-source-maps), and the pinned AWS
+ * SDK included rather than whatever SDK the runtime carries.
  */
 export async function buildLambdas(): Promise<void> {
   const { FUNCTIONS } = await import('../handlers/aws/permissions.js');
@@ -65,20 +72,13 @@ export async function buildLambdas(): Promise<void> {
   await Promise.all(
     Object.values(FUNCTIONS).map(({ entry }) =>
       build({
-        absWorkingDir: ROOT,
+        ...BUNDLE,
         entryPoints: [`handlers/${entry}`],
         outfile: `${lambdaDir(entry)}/index.mjs`,
-        bundle: true,
-        format: 'esm',
-        platform: 'node',
         target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: { js: REQUIRE_BANNER },
         minify: true,
-        keepNames: true,
         sourcemap: true,
         sourcesContent: false,
-        logLevel: 'warning',
       }),
     ),
   );
@@ -91,21 +91,12 @@ export async function buildLambdas(): Promise<void> {
 export async function buildConstruct(): Promise<void> {
   rmSync(`${ROOT}dist/cdk`, { recursive: true, force: true });
   await build({
-    absWorkingDir: ROOT,
+    ...BUNDLE,
+    ...READABLE,
     entryPoints: { index: 'infra/cdk.ts' },
     outdir: 'dist/cdk',
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
     target: 'node20',
     external: ['aws-cdk-lib', 'constructs'],
-    mainFields: ['module', 'main'],
-    banner: { js: REQUIRE_BANNER },
-    minifyWhitespace: true,
-    minifySyntax: true,
-    keepNames: true,
-    legalComments: 'external',
-    logLevel: 'warning',
   });
 }
 
