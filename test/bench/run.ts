@@ -102,7 +102,7 @@ const lines = [
   '',
   '## An organization run (docs/organizations.md): 5 users per account, 5 % of credentials stale',
   '',
-  'Every 50th member account has no member role (unreachable), every 97th is suspended. The largest history is that of any one execution, the parent or one account\'s child execution of a Distributed Map (Step Functions allows 25,000 events each); the payload limit is 262,144 bytes. Local wall time runs every account in this one process.',
+  "Every 50th member account has no member role (unreachable), every 97th is suspended. The largest history is that of any one execution, the parent or one account's child execution of a Distributed Map (Step Functions allows 25,000 events each); the payload limit is 262,144 bytes. Local wall time runs every account in this one process.",
   '',
   '| accounts | unreachable | suspended | remediated | transitions | largest history | largest state payload | cost per run | local wall time |',
   '|---|---|---|---|---|---|---|---|---|',
