@@ -146,6 +146,14 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
       'blast-radius guard: fail before approval above this many (default: the deployed limit)',
       parsePositiveInt,
     )
+    .option('--all-accounts', 'organization: every ACTIVE account (the organization workflow)')
+    .option('--accounts <ids>', 'organization: only these accounts (comma list)', parseAccountList)
+    .option('--ous <ids>', 'organization: only the accounts of these OUs (comma list)', parseOuList)
+    .option(
+      '--max-credentials-total <n>',
+      'organization blast-radius guard: fail before approval above this many in all accounts (default: the deployed limit)',
+      parsePositiveInt,
+    )
     .option('--name <name>', 'execution name (default run-<UTC time>-<4 random>)')
     .option('--wait', 'follow the run until it ends or waits for approval')
     .option('--poll <seconds>', 'seconds between progress checks with --wait', parseSeconds, 5)

@@ -11,6 +11,8 @@ import { AwsCallError, aws } from './errors.js';
 export const DEFAULT_STACK = 'Credsweep';
 export const STATE_MACHINE_OUTPUT = 'StateMachineArn';
 export const BUCKET_OUTPUT = 'BucketName';
+/** The organization workflow's state machine (deployed with `-c organization=true`). */
+export const ORG_STATE_MACHINE_OUTPUT = 'OrganizationStateMachineArn';
 
 export const STATE_MACHINE_ARN = /^arn:aws[\w-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[\w-]{1,80}$/;
 export const EXECUTION_ARN = /^arn:aws[\w-]*:states:[a-z0-9-]+:\d{12}:execution:[\w-]{1,80}:[\w-]{1,80}$/;
@@ -21,6 +23,8 @@ export interface TargetOptions {
   stack?: string;
   stateMachine?: string;
   bucket?: string;
+  /** The organization workflow's state machine instead of the account workflow's. */
+  organization?: boolean;
 }
 
 export interface Target {
@@ -58,7 +62,13 @@ export async function resolveTarget(opts: TargetOptions, needBucket = false): Pr
   }
   const stackName = opts.stack ?? DEFAULT_STACK;
   const outputs = await stackOutputs(stackName);
-  const stateMachineArn = opts.stateMachine ?? outputs[STATE_MACHINE_OUTPUT];
+  if (opts.organization && !opts.stateMachine && !outputs[ORG_STATE_MACHINE_OUTPUT]) {
+    throw new InputError(
+      `stack ${stackName} has no ${ORG_STATE_MACHINE_OUTPUT} output: deploy it with -c organization=true (docs/organizations.md), or pass --state-machine ARN.`,
+    );
+  }
+  const stateMachineArn =
+    opts.stateMachine ?? outputs[opts.organization ? ORG_STATE_MACHINE_OUTPUT : STATE_MACHINE_OUTPUT];
   const bucketName = opts.bucket ?? outputs[BUCKET_OUTPUT] ?? null;
   if (!stateMachineArn) {
     throw new InputError(

@@ -41,6 +41,27 @@ export interface StartFlags extends SourceFlags {
   poll: number;
   autoApprove?: boolean;
   autoReject?: boolean;
+  /** An organization run over every ACTIVE account (or those of --accounts / --ous). */
+  allAccounts?: boolean;
+  accounts?: string[];
+  ous?: string[];
+  maxCredentialsTotal?: number;
+}
+
+/** Whether the flags ask for an organization run; the organization options need one. */
+function organizationRun(flags: StartFlags): boolean {
+  const org = Boolean(flags.allAccounts || flags.accounts || flags.ous);
+  if (flags.allAccounts && (flags.accounts || flags.ous)) {
+    throw new InputError(
+      '--all-accounts sweeps every account: give it alone, or name --accounts or --ous instead',
+    );
+  }
+  if (!org && flags.maxCredentialsTotal !== undefined) {
+    throw new InputError(
+      '--max-credentials-total is for organization runs: add --all-accounts, --accounts or --ous',
+    );
+  }
+  return org;
 }
 
 /** Runs `credsweep start` (cli/program.ts defines its options). */
@@ -56,6 +77,9 @@ function requestOf(flags: StartFlags, startedBy: string): Record<string, unknown
     ...(flags.exempt ? { exemptUsers: flags.exempt } : {}),
     ...(flags.dryRun ? { dryRun: true } : {}),
     ...(flags.maxCredentials !== undefined ? { maxCredentials: flags.maxCredentials } : {}),
+    ...(flags.accounts ? { accounts: flags.accounts } : {}),
+    ...(flags.ous ? { ous: flags.ous } : {}),
+    ...(flags.maxCredentialsTotal !== undefined ? { maxCredentialsTotal: flags.maxCredentialsTotal } : {}),
     startedBy,
   };
 }
@@ -76,11 +100,13 @@ async function startAws(flags: StartFlags): Promise<number> {
   const say = (line: string) => {
     if (!flags.json) printLine(line);
   };
+  const organization = organizationRun(flags);
   validateRequest(requestOf(flags, 'check'));
   const name = checkName(flags.name ?? executionName('run', new Date()));
   const target = await resolveTarget({
     ...(flags.stack !== undefined ? { stack: flags.stack } : {}),
     ...(flags.stateMachine !== undefined ? { stateMachine: flags.stateMachine } : {}),
+    ...(organization ? { organization: true } : {}),
   });
   const input: RunRequest = validateRequest(requestOf(flags, (await callerArn()) ?? localUser()));
   const started = await startExecution(target.stateMachineArn, name, input);
@@ -137,6 +163,9 @@ export interface LocalRunOptions {
   dryRun?: boolean;
   maxCredentials?: number;
   backoutOf?: string;
+  accounts?: string[];
+  ous?: string[];
+  maxCredentialsTotal?: number;
 }
 
 /** Runs the workflow locally in this process, printing the same progress as `--wait` does in AWS. */
@@ -161,6 +190,9 @@ export async function runLocally(opts: LocalRunOptions): Promise<{ view: RunView
     ...(opts.dryRun ? { dryRun: true } : {}),
     ...(opts.maxCredentials !== undefined ? { maxCredentials: opts.maxCredentials } : {}),
     ...(opts.backoutOf ? { backoutOf: opts.backoutOf } : {}),
+    ...(opts.accounts ? { accounts: opts.accounts } : {}),
+    ...(opts.ous ? { ous: opts.ous } : {}),
+    ...(opts.maxCredentialsTotal !== undefined ? { maxCredentialsTotal: opts.maxCredentialsTotal } : {}),
     startedBy: localUser(),
     onEvent: (event) => {
       events.push(...fromLocalEvents([toHistoryEvent(event)]));
@@ -177,8 +209,16 @@ export async function runLocally(opts: LocalRunOptions): Promise<{ view: RunView
 }
 
 async function startLocal(flags: StartFlags): Promise<number> {
+  const organization = organizationRun(flags);
   const name = checkName(flags.name ?? executionName('run', new Date()));
   const seed = await localAccount(flags.home);
+  if (organization !== isOrganizationSeed(seed)) {
+    throw new InputError(
+      organization
+        ? `the local account in ${flags.home} is one account, not an organization: run \`credsweep demo --org\` (or demo --seed with an organization seed) first`
+        : `the local account in ${flags.home} is an organization: start it with --all-accounts, --accounts or --ous`,
+    );
+  }
   // The built-in sample account is always run with its exemption list, as `credsweep demo` runs it.
   const exemptUsers = [
     ...(!isOrganizationSeed(seed) && seed.accountId === SAMPLE_ACCOUNT_ID ? SAMPLE_EXEMPT_USERS : []),
@@ -200,6 +240,9 @@ async function startLocal(flags: StartFlags): Promise<number> {
     ...(flags.users ? { users: flags.users } : {}),
     ...(flags.dryRun ? { dryRun: true } : {}),
     ...(flags.maxCredentials !== undefined ? { maxCredentials: flags.maxCredentials } : {}),
+    ...(flags.accounts ? { accounts: flags.accounts } : {}),
+    ...(flags.ous ? { ous: flags.ous } : {}),
+    ...(flags.maxCredentialsTotal !== undefined ? { maxCredentialsTotal: flags.maxCredentialsTotal } : {}),
   });
   const e = view.execution;
   return finish(

@@ -115,6 +115,79 @@ function describeAs(name: string, status: string, extra: Record<string, unknown>
 }
 
 describe('credsweep start', () => {
+  it('--all-accounts / --accounts / --ous start the organization workflow of the stack', async () => {
+    const ORG_ARN = STATE_MACHINE_ARN.replace(
+      /:stateMachine:.*$/,
+      ':stateMachine:credsweep-organization-abc',
+    );
+    cfn.on(DescribeStacksCommand).resolves({
+      ...meta,
+      Stacks: [
+        {
+          StackName: 'Credsweep',
+          CreationTime: new Date(),
+          StackStatus: 'CREATE_COMPLETE',
+          Outputs: [
+            { OutputKey: 'StateMachineArn', OutputValue: STATE_MACHINE_ARN },
+            { OutputKey: 'OrganizationStateMachineArn', OutputValue: ORG_ARN },
+            { OutputKey: 'BucketName', OutputValue: BUCKET },
+          ],
+        },
+      ],
+    });
+    sfn.on(StartExecutionCommand).callsFake((input) => ({
+      ...meta,
+      executionArn: `${ORG_ARN.replace(':stateMachine:', ':execution:')}:${input.name}`,
+      startDate: new Date('2026-11-26T12:00:00Z'),
+    }));
+
+    const all = await runCli(['start', '--all-accounts', '--json']);
+    expect(all.stderr).toBe('');
+    expect(all.code).toBe(0);
+    const some = await runCli([
+      'start',
+      '--accounts',
+      '222222222222,333333333333',
+      '--max-credentials-total',
+      '20',
+      '--json',
+    ]);
+    expect(some.code).toBe(0);
+    const ous = await runCli(['start', '--ous', 'ou-a1b2-workload1', '--json']);
+    expect(ous.code).toBe(0);
+
+    const calls = sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input);
+    expect(calls.map((c) => c.stateMachineArn)).toEqual([ORG_ARN, ORG_ARN, ORG_ARN]);
+    expect(calls.map((c) => JSON.parse(c.input ?? ''))).toEqual([
+      { mode: 'remediate', startedBy: CALLER },
+      {
+        mode: 'remediate',
+        accounts: ['222222222222', '333333333333'],
+        maxCredentialsTotal: 20,
+        startedBy: CALLER,
+      },
+      { mode: 'remediate', ous: ['ou-a1b2-workload1'], startedBy: CALLER },
+    ]);
+  });
+
+  it('says how to deploy the organization workflow when the stack has none, and refuses mixed or bad options', async () => {
+    const missing = await runCli(['start', '--all-accounts']);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain(
+      'has no OrganizationStateMachineArn output: deploy it with -c organization=true',
+    );
+    const mixed = await runCli(['start', '--all-accounts', '--accounts', '222222222222']);
+    expect(mixed.code).not.toBe(0);
+    expect(mixed.stderr).toContain('--all-accounts sweeps every account');
+    const total = await runCli(['start', '--max-credentials-total', '5']);
+    expect(total.code).not.toBe(0);
+    expect(total.stderr).toContain('--max-credentials-total is for organization runs');
+    const bad = await runCli(['start', '--accounts', '2222']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('expected comma-separated 12-digit account ids, not "2222"');
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
   it('starts a named execution with the validated input and the caller as startedBy', async () => {
     sfn.on(StartExecutionCommand).callsFake((input) => ({
       ...meta,
