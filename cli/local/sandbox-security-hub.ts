@@ -7,18 +7,13 @@
  * (FindingNotFound, DuplicatedFindingIdentifier). `toSeed()` gives the findings back, updated.
  */
 import { fromAsff } from '../../handlers/core/security-hub/asff.js';
-import {
-  MAX_FINDINGS_PER_UPDATE,
-  MAX_NOTE_TEXT,
-  MAX_NOTE_UPDATED_BY,
-} from '../../handlers/core/security-hub/controls.js';
+import { updateProblem } from '../../handlers/core/security-hub/controls.js';
 import type {
   CredentialFinding,
   FindingUpdate,
   SecurityHubPort,
   UnprocessedFinding,
 } from '../../handlers/ports/security-hub.js';
-import { WORKFLOW_STATUSES } from '../../handlers/ports/security-hub.js';
 import type { SeedFinding } from './seed.js';
 
 export const SECURITY_HUB_OPERATIONS = ['GetFindings', 'BatchUpdateFindings'] as const;
@@ -31,8 +26,6 @@ export class SandboxSecurityHubError extends Error {
     this.name = name;
   }
 }
-
-const length = (text: string) => [...text].length;
 
 export class SandboxSecurityHub implements SecurityHubPort {
   private readonly findings: SeedFinding[] | null;
@@ -56,22 +49,9 @@ export class SandboxSecurityHub implements SecurityHubPort {
   async updateFindings(update: FindingUpdate): Promise<{ unprocessed: UnprocessedFinding[] }> {
     this.counts.BatchUpdateFindings += 1;
     const findings = this.subscribed();
-    const invalid = (message: string) => new SandboxSecurityHubError('InvalidInputException', message);
-    if (update.findings.length < 1 || update.findings.length > MAX_FINDINGS_PER_UPDATE) {
-      throw invalid(
-        `FindingIdentifiers must hold 1 to ${MAX_FINDINGS_PER_UPDATE} findings, got ${update.findings.length}`,
-      );
-    }
-    if (!WORKFLOW_STATUSES.includes(update.status)) throw invalid(`Invalid Workflow.Status ${update.status}`);
+    const problem = updateProblem(update);
+    if (problem) throw new SandboxSecurityHubError('InvalidInputException', problem);
     const { text, updatedBy } = update.note;
-    if (length(text) < 1 || length(text) > MAX_NOTE_TEXT) {
-      throw invalid(`Note.Text must be 1 to ${MAX_NOTE_TEXT} characters, got ${length(text)}`);
-    }
-    if (length(updatedBy) < 1 || length(updatedBy) > MAX_NOTE_UPDATED_BY) {
-      throw invalid(
-        `Note.UpdatedBy must be 1 to ${MAX_NOTE_UPDATED_BY} characters, got ${length(updatedBy)}`,
-      );
-    }
     const unprocessed: UnprocessedFinding[] = [];
     const seen = new Set<string>();
     const at = this.now().toISOString();

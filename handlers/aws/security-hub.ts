@@ -15,10 +15,12 @@ import {
   GetFindingsCommand,
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
+import { CredsweepError } from '../core/errors.js';
 import { fromAsff } from '../core/security-hub/asff.js';
 import {
   CIS_UNUSED_CREDENTIAL_GENERATORS,
   UNUSED_CREDENTIAL_CONTROLS,
+  updateProblem,
 } from '../core/security-hub/controls.js';
 import type {
   CredentialFinding,
@@ -71,7 +73,14 @@ export class AwsSecurityHub implements SecurityHubPort {
     return [...found.values()];
   }
 
+  /**
+   * One BatchUpdateFindings. An update AWS would refuse (more than 100 findings, a note over 512
+   * characters) is refused here with AWS's error name, InvalidInputException, before anything is
+   * sent; the findings AWS could not update come back in `unprocessed` with its ErrorCode.
+   */
   async updateFindings(update: FindingUpdate): Promise<{ unprocessed: UnprocessedFinding[] }> {
+    const problem = updateProblem(update);
+    if (problem) throw new CredsweepError('InvalidInputException', `BatchUpdateFindings: ${problem}`);
     const out = await this.client.send(
       new BatchUpdateFindingsCommand({
         FindingIdentifiers: update.findings.map((f) => ({ Id: f.id, ProductArn: f.productArn })),

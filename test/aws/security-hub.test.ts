@@ -166,5 +166,118 @@ describe('AwsSecurityHub', () => {
         ],
       });
     });
+
+    it("sends an update at AWS's documented limits in one call: 100 finding identifiers, Note.Text and Note.UpdatedBy of 512 characters", async () => {
+      // Prepare: BatchUpdateFindings takes "up to 100 findings at a time"; Note.Text and
+      // Note.UpdatedBy are 1 to 512 characters (AWS Security Hub API Reference).
+      hubMock
+        .on(BatchUpdateFindingsCommand)
+        .resolves({ ProcessedFindings: [], UnprocessedFindings: [], ...meta });
+      const findings = Array.from({ length: 100 }, (_, i) => ({ id: `f${i}`, productArn: 'p' }));
+      const note = { text: 'é'.repeat(512), updatedBy: `credsweep/${'r'.repeat(502)}` };
+
+      // Act
+      const out = await hub.updateFindings({ findings, status: 'NOTIFIED', note });
+
+      // Assess
+      expect(out).toEqual({ unprocessed: [] });
+      expect(hubMock).toHaveReceivedCommandTimes(BatchUpdateFindingsCommand, 1);
+      const sent = hubMock.commandCalls(BatchUpdateFindingsCommand)[0]?.args[0].input;
+      expect(sent?.FindingIdentifiers).toHaveLength(100);
+      expect(sent?.Note).toEqual({ Text: note.text, UpdatedBy: note.updatedBy });
+    });
+
+    it('refuses what BatchUpdateFindings would refuse (101 findings, 513 characters), with its error name, before sending anything', async () => {
+      const ref = { id: 'f', productArn: 'p' };
+      const note = { text: 'n', updatedBy: 'credsweep/r' };
+      const cases = [
+        {
+          update: { findings: Array.from({ length: 101 }, (_, i) => ({ ...ref, id: `f${i}` })), note },
+          message: 'BatchUpdateFindings: FindingIdentifiers must hold 1 to 100 findings, got 101',
+        },
+        {
+          update: { findings: [ref], note: { ...note, text: 'n'.repeat(513) } },
+          message: 'BatchUpdateFindings: Note.Text must be 1 to 512 characters, got 513',
+        },
+        {
+          update: { findings: [ref], note: { ...note, updatedBy: 'u'.repeat(513) } },
+          message: 'BatchUpdateFindings: Note.UpdatedBy must be 1 to 512 characters, got 513',
+        },
+        {
+          update: { findings: [], note },
+          message: 'BatchUpdateFindings: FindingIdentifiers must hold 1 to 100 findings, got 0',
+        },
+      ];
+      for (const { update, message } of cases) {
+        expect(await thrown(() => hub.updateFindings({ ...update, status: 'RESOLVED' }))).toMatchObject({
+          name: 'InvalidInputException',
+          message,
+        });
+      }
+      expect(hubMock).toHaveReceivedCommandTimes(BatchUpdateFindingsCommand, 0);
+    });
+
+    it('returns every unprocessed finding with the ErrorCode AWS documents, and an empty list when all were processed', async () => {
+      // Prepare: the codes of BatchUpdateFindingsUnprocessedFinding (AWS Security Hub API Reference).
+      const codes = [
+        ['ConcurrentUpdateError', 'Concurrent finding updates detected'],
+        ['DuplicatedFindingIdentifier', 'Finding Identifier is duplicated'],
+        ['FindingNotFound', 'Finding Not Found'],
+        ['FindingSizeExceeded', 'Finding size exceeded 240 KB'],
+        ['InternalFailure', 'Internal service failure'],
+        ['InvalidInput', 'Invalid Input'],
+      ] as const;
+      hubMock
+        .on(BatchUpdateFindingsCommand)
+        .resolvesOnce({
+          ProcessedFindings: [],
+          UnprocessedFindings: codes.map(([ErrorCode, ErrorMessage], i) => ({
+            FindingIdentifier: { Id: `f${i}`, ProductArn: 'p' },
+            ErrorCode,
+            ErrorMessage,
+          })),
+          ...meta,
+        })
+        .resolvesOnce({ ProcessedFindings: [{ Id: 'g', ProductArn: 'p' }], ...meta });
+      const note = { text: 'credsweep run r', updatedBy: 'credsweep/r' };
+
+      // Act
+      const first = await hub.updateFindings({
+        findings: codes.map((_, i) => ({ id: `f${i}`, productArn: 'p' })),
+        status: 'NEW',
+        note,
+      });
+      const second = await hub.updateFindings({
+        findings: [{ id: 'g', productArn: 'p' }],
+        status: 'NEW',
+        note,
+      });
+
+      // Assess
+      expect(first.unprocessed).toEqual(
+        codes.map(([errorCode, errorMessage], i) => ({
+          finding: { id: `f${i}`, productArn: 'p' },
+          errorCode,
+          errorMessage,
+        })),
+      );
+      expect(second).toEqual({ unprocessed: [] });
+    });
+
+    it("keeps the service's error name when the whole call fails (AccessDeniedException)", async () => {
+      hubMock.on(BatchUpdateFindingsCommand).rejects(
+        Object.assign(new Error('not authorized to perform: securityhub:BatchUpdateFindings'), {
+          name: 'AccessDeniedException',
+        }),
+      );
+      const err = await thrown(() =>
+        hub.updateFindings({
+          findings: [{ id: 'f', productArn: 'p' }],
+          status: 'RESOLVED',
+          note: { text: 't', updatedBy: 'credsweep/r' },
+        }),
+      );
+      expect(err.name).toBe('AccessDeniedException');
+    });
   });
 });

@@ -3,6 +3,8 @@
  * AWS adapter builds its GetFindings filters from it, the sandbox and the rules check against it.
  */
 
+import { type FindingUpdate, WORKFLOW_STATUSES } from '../../ports/security-hub.js';
+
 /** The security controls of "credentials unused for N days": IAM.8 (90 days) and IAM.22 (45 days). */
 export const UNUSED_CREDENTIAL_CONTROLS = ['IAM.8', 'IAM.22'] as const;
 
@@ -21,6 +23,31 @@ export const MAX_FINDINGS_PER_UPDATE = 100;
 /** BatchUpdateFindings: Note.Text and Note.UpdatedBy. */
 export const MAX_NOTE_TEXT = 512;
 export const MAX_NOTE_UPDATED_BY = 512;
+/**
+ * What BatchUpdateFindings would refuse with InvalidInputException in `update` (AWS API Reference:
+ * FindingIdentifiers "up to 100 findings at a time"; Note.Text and Note.UpdatedBy 1 to 512
+ * characters; Workflow.Status one of NEW, NOTIFIED, RESOLVED, SUPPRESSED), or null. The AWS adapter
+ * checks it before sending, the sandbox answers with it: one rule for both.
+ */
+export function updateProblem(update: FindingUpdate): string | null {
+  const count = update.findings.length;
+  if (count < 1 || count > MAX_FINDINGS_PER_UPDATE) {
+    return `FindingIdentifiers must hold 1 to ${MAX_FINDINGS_PER_UPDATE} findings, got ${count}`;
+  }
+  if (!WORKFLOW_STATUSES.includes(update.status)) return `Invalid Workflow.Status ${update.status}`;
+  const text = characters(update.note.text);
+  if (text < 1 || text > MAX_NOTE_TEXT) {
+    return `Note.Text must be 1 to ${MAX_NOTE_TEXT} characters, got ${text}`;
+  }
+  const by = characters(update.note.updatedBy);
+  if (by < 1 || by > MAX_NOTE_UPDATED_BY) {
+    return `Note.UpdatedBy must be 1 to ${MAX_NOTE_UPDATED_BY} characters, got ${by}`;
+  }
+  return null;
+}
+
+const characters = (text: string) => [...text].length;
+
 /** GetFindings: values of one filter field per call. */
 export const MAX_FILTER_VALUES = 20;
 
