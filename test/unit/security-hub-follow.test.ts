@@ -247,6 +247,97 @@ describe('settleFindings (the run ends)', () => {
   });
 });
 
+describe('settleFindings: every ending, and where credsweep and Security Hub disagree', () => {
+  it('timed out: NEW, the note says no approver decided before the window closed', async () => {
+    const hub = withFindings(ports, [userFinding('IAM.22', 'carol', { ...at(), status: 'NOTIFIED' })]);
+    const id = hub.toSeed()?.findings[0]?.Id ?? '';
+    const evidence = rejectedEvidence('');
+    evidence.outcome = 'timed-out';
+    if (evidence.approval) evidence.approval = { ...evidence.approval, status: 'pending', decision: null };
+
+    const step = await settleFindings(ports, evidence);
+
+    expect(statusOf(hub, id)).toBe('NEW');
+    expect(noteOf(hub, id)?.Text).toBe(
+      `credsweep run ${RUN}: no approver decided before ${EXPIRES}; nothing was changed.`,
+    );
+    expect(step.findings[0]).toMatchObject({ action: 'reopened', why: 'no approver decided in time' });
+  });
+
+  it('rejected: a finding a person RESOLVED or SUPPRESSED is left as they set it, and no update is sent for it', async () => {
+    const hub = withFindings(ports, [userFinding('IAM.8', 'carol', { ...at(), status: 'SUPPRESSED' })]);
+    const id = hub.toSeed()?.findings[0]?.Id ?? '';
+
+    const step = await settleFindings(ports, rejectedEvidence('no'));
+
+    expect(statusOf(hub, id)).toBe('SUPPRESSED');
+    expect(noteOf(hub, id)).toBeUndefined();
+    expect(hub.calls().BatchUpdateFindings).toBe(0);
+    expect(step).toMatchObject({ status: 'unchanged' });
+    expect(step.findings[0]?.why).toBe(
+      'rejected by alice.sec@example.com; left SUPPRESSED as someone set it',
+    );
+  });
+
+  it('exempt by the exemption list: SUPPRESSED, the note names the list as an accepted risk', async () => {
+    const hub = withFindings(ports, [userFinding('IAM.22', 'break.glass', at())]);
+    const id = hub.toSeed()?.findings[0]?.Id ?? '';
+    const evidence = rejectedEvidence('no');
+    evidence.exempt = [{ userName: 'break.glass', by: 'exemption-list' }];
+
+    await settleFindings(ports, evidence);
+
+    expect(statusOf(hub, id)).toBe('SUPPRESSED');
+    expect(noteOf(hub, id)?.Text).toBe(
+      `credsweep run ${RUN}: break.glass is exempt by the exemption list, an accepted risk on record; credsweep does not change it.`,
+    );
+  });
+
+  it('reset-recently: a user credsweep did not propose keeps its finding, and the evidence says why they disagree', async () => {
+    const hub = withFindings(ports, [userFinding('IAM.8', 'gina', at())]);
+    const evidence = rejectedEvidence('no');
+    evidence.outcome = 'remediated';
+    evidence.skipped = [{ userName: 'gina', reason: 'reset-recently', credential: 'console-password' }];
+
+    const step = await settleFindings(ports, evidence);
+
+    expect(hub.calls().BatchUpdateFindings).toBe(0);
+    expect(step.findings[0]).toMatchObject({ userName: 'gina', action: 'left', before: 'NEW', after: 'NEW' });
+    expect(step.findings[0]?.why).toContain(
+      'credsweep ages it from the reset (reset-recently), Security Hub from the last use',
+    );
+  });
+
+  it('reset-recently next to a disabled key: the finding is not RESOLVED (Security Hub still counts the password), it goes back to NEW saying why', async () => {
+    const hub = withFindings(ports, [userFinding('IAM.8', 'carol', { ...at(), status: 'NOTIFIED' })]);
+    const id = hub.toSeed()?.findings[0]?.Id ?? '';
+    const evidence = rejectedEvidence('');
+    evidence.outcome = 'remediated';
+    const carolKey = evidence.unchanged.find(
+      (r) => r.userName === 'carol' && r.credential !== 'console-password',
+    );
+    if (!carolKey) throw new Error('samplePlan has no key of carol');
+    evidence.changes = [
+      {
+        ...carolKey,
+        approved: true,
+        result: 'disabled',
+        verification: { ok: true, observed: 'Inactive' } as never,
+      },
+    ];
+    evidence.unchanged = [];
+    evidence.skipped = [{ userName: 'carol', reason: 'reset-recently', credential: 'console-password' }];
+
+    const step = await settleFindings(ports, evidence);
+
+    expect(statusOf(hub, id)).toBe('NEW');
+    expect(noteOf(hub, id)?.Text).toBe(
+      `credsweep run ${RUN}: disabled access key ${carolKey.accessKeyId}, but its console password was set again after its last use: credsweep ages it from the reset (reset-recently), Security Hub from the last use, so the finding stays open.`,
+    );
+    expect(step.findings[0]).toMatchObject({ action: 'reopened', after: 'NEW' });
+  });
+});
+
 describe("the sandbox keeps Security Hub's limits", () => {
   it('rejects more than 100 findings and notes longer than 512 characters, as BatchUpdateFindings does', async () => {
     const hub = withFindings(ports, [userFinding('IAM.8', 'carol', at())]);

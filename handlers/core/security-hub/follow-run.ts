@@ -267,7 +267,7 @@ const SKIPPED_USER: Record<string, string> = {
   'not-selected': 'not among the users this run was asked to handle',
   root: 'the root user is never changed by credsweep',
   'reset-recently':
-    'its password was reset after its last use: credsweep ages it from the reset (reset-recently), Security Hub from the last use',
+    'its console password was set again after its last use: credsweep ages it from the reset (reset-recently), Security Hub from the last use',
 };
 
 interface EndContext {
@@ -346,6 +346,12 @@ function decideAtEnd(e: RunEvidence, ctx: EndContext, f: CredentialFinding): Dec
   switch (e.outcome) {
     case 'remediated': {
       const disabled = records.filter((r) => r.result === 'disabled');
+      const reset = e.skipped.find((s) => s.userName === userName && s.reason === 'reset-recently');
+      if (reset && records.every(settled) && disabled.length > 0) {
+        // Where credsweep and Security Hub disagree: the finding is not resolved by this run.
+        const why = `disabled ${describeAll(disabled)}, but ${SKIPPED_USER['reset-recently']}, so the finding stays open`;
+        return reopen(f, why, `credsweep run ${run}: ${why}.`);
+      }
       if (records.every(settled) && disabled.length > 0) {
         const verifiedAt = e.verification?.verifiedAt ?? '?';
         const approver = decision?.approver ?? 'an approver';
