@@ -1,6 +1,9 @@
 /** `credsweep demo`: the real workflow, locally, against the sandbox account (DESIGN.md contract). */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { InputError } from '../../handlers/core/errors.js';
+import type { Evidence } from '../../handlers/core/evidence.js';
+import { securityHubLines } from '../../handlers/core/report-run.js';
 import { type ApprovalMode, runDemo } from '../local/demo-run.js';
 import { toHistoryEvent } from '../local/executions.js';
 import { SAMPLE_EXEMPT_USERS, sampleSeed } from '../local/sample-account.js';
@@ -133,7 +136,19 @@ export async function demo(flags: DemoFlags): Promise<void> {
         `largest execution history: ${summary.maxExecutionEvents} events`,
     );
     say(`Evidence: ${summary.evidenceDir}`);
+    for (const line of securityHubOfRun(summary.evidenceDir)) say(line);
     if (flags.stateOut) say(`Sandbox account after the run: ${flags.stateOut}`);
   }
   process.exitCode = summary.status === 'SUCCEEDED' ? 0 : 3;
+}
+
+/** What became of the account's Security Hub findings, from the run's evidence (nothing when it wrote none). */
+function securityHubOfRun(evidenceDir: string): string[] {
+  let evidence: Pick<Evidence, 'securityHub'>;
+  try {
+    evidence = JSON.parse(readFileSync(join(evidenceDir, 'evidence.json'), 'utf8')) as Evidence;
+  } catch {
+    return [];
+  }
+  return securityHubLines(evidence);
 }

@@ -18,11 +18,14 @@ export interface ReportResult {
   skippedAtRecheck: number;
 }
 
-/** One line on the Security Hub findings: how many went where, or why none was updated. */
-function securityHubLines(e: Evidence): string[] {
+/**
+ * One line on the Security Hub findings: how many went where, or why none was updated (the summary
+ * mail and `credsweep demo`).
+ */
+export function securityHubLines(e: Pick<Evidence, 'securityHub'>): string[] {
   const hub = e.securityHub;
   if (!hub) return [];
-  if (hub.status === 'not-updated') return [`Security Hub: ${hub.reason}.`];
+  if (hub.status === 'not-updated') return [`${hub.reason}.`];
   const moved = hub.findings.filter((f) => f.before !== f.after);
   if (moved.length === 0) return [`Security Hub: ${hub.findings.length} finding(s), none changed.`];
   const by = new Map<string, number>();
