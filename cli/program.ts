@@ -6,7 +6,7 @@
  */
 
 import { Command, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
-import { DEFAULT_THRESHOLD_DAYS } from '../handlers/core/defaults.js';
+import { CONSOLE_ACTIONS, DEFAULT_THRESHOLD_DAYS } from '../handlers/core/defaults.js';
 import { visibleLines } from '../handlers/core/visible-text.js';
 import type { AnalyzeFlags } from './commands/analyze.js';
 import type { BackoutFlags } from './commands/backout.js';
@@ -17,6 +17,7 @@ import type { HistoryFlags } from './commands/history.js';
 import {
   collectUsers,
   parseAccountList,
+  parseDays,
   parseFailAt,
   parseIsoDate,
   parseNameList,
@@ -123,6 +124,22 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
     )
     .option('--users <users>', 'only these users (comma list)', collectUsers)
     .option('--dry-run', 'analyze and report only; no approval is asked, nothing changes')
+    .option(
+      '--warn-days <n>',
+      'warn owners this many days before a disable; 0: no warnings (default 7)',
+      parseDays,
+    )
+    .option(
+      '--delete-after <days>',
+      'also propose deleting keys credsweep deactivated this many days ago (cannot be undone)',
+      parseDays,
+    )
+    .addOption(
+      new Option(
+        '--console-action <action>',
+        'what to do to an unused console password (default disable)',
+      ).choices([...CONSOLE_ACTIONS]),
+    )
     .option('--approval-timeout <seconds>', 'approval window', parsePositiveInt, 3600)
     .option('--port <n>', 'port of the approval page on 127.0.0.1 (default: any free port)', parsePort)
     .option('--throttle <rate>', 'fraction of IAM calls answered with Throttling (0..1)', parseRate)
@@ -153,6 +170,26 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
       '--max-credentials-total <n>',
       'organization blast-radius guard: fail before approval above this many in all accounts (default: the deployed limit)',
       parsePositiveInt,
+    )
+    .option(
+      '--warn-days <n>',
+      'warn owners (tag credsweep:owner) this many days before a disable; 0: no warnings (default: deployed, 7)',
+      parseDays,
+    )
+    .option(
+      '--delete-after <days>',
+      'also propose deleting keys credsweep deactivated this many days ago (cannot be undone); 0: off',
+      parseDays,
+    )
+    .addOption(
+      new Option('--console-action <action>', 'what to do to an unused console password').choices([
+        ...CONSOLE_ACTIONS,
+      ]),
+    )
+    .option(
+      '--now <iso>',
+      'with --local: the sandbox clock (rehearse the lifecycle days later in the same home)',
+      parseIsoDate,
     )
     .option('--name <name>', 'execution name (default run-<UTC time>-<4 random>)')
     .option('--wait', 'follow the run until it ends or waits for approval')

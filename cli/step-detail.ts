@@ -8,7 +8,15 @@ const n = z.number();
 const stepOutput = z.looseObject({
   report: z.looseObject({ state: z.string() }).optional().catch(undefined),
   plan: z
-    .looseObject({ findings: n, total: n, skipped: n, thresholdDays: n, batches: z.array(z.unknown()) })
+    .looseObject({
+      findings: n,
+      total: n,
+      skipped: n,
+      thresholdDays: n,
+      warned: n,
+      deletions: n,
+      batches: z.array(z.unknown()),
+    })
     .partial()
     .optional()
     .catch(undefined),
@@ -19,6 +27,7 @@ const stepOutput = z.looseObject({
     .catch(undefined),
   console: z.looseObject({ changed: n, skipped: n }).optional().catch(undefined),
   keys: z.looseObject({ changed: n, skipped: n }).optional().catch(undefined),
+  deleted: z.looseObject({ changed: n, skipped: n }).optional().catch(undefined),
   verification: z.looseObject({ checked: n, failed: n }).optional().catch(undefined),
   backout: z
     .looseObject({ restored: n, notChanged: n, skipped: n, failed: n })
@@ -48,7 +57,10 @@ export function stepDetail(step: Step): string {
         return o.report ? `credential report ${o.report.state}` : '';
       case 'Analyze':
         return o.plan
-          ? `${plural(o.plan.findings ?? 0, 'finding')}, ${o.plan.total ?? 0} proposed, ${plural(o.plan.skipped ?? 0, 'user')} skipped, threshold ${o.plan.thresholdDays ?? '?'} days`
+          ? `${plural(o.plan.findings ?? 0, 'finding')}, ${o.plan.total ?? 0} proposed` +
+              (o.plan.deletions ? ` (${o.plan.deletions} for deletion)` : '') +
+              (o.plan.warned ? `, ${o.plan.warned} held for owner warnings` : '') +
+              `, ${plural(o.plan.skipped ?? 0, 'user')} skipped, threshold ${o.plan.thresholdDays ?? '?'} days`
           : '';
       case 'RequestApproval':
         return o.approval
@@ -63,6 +75,10 @@ export function stepDetail(step: Step): string {
           : '';
       case 'DeactivateAccessKeys':
         return o.keys ? `${plural(o.keys.changed, 'access key')} deactivated, ${o.keys.skipped} skipped` : '';
+      case 'DeleteAccessKeys':
+        return o.deleted
+          ? `${plural(o.deleted.changed, 'access key')} deleted (delete stage), ${o.deleted.skipped} skipped`
+          : '';
       case 'ApplyBatches':
         return o.plan?.batches
           ? `${o.plan.batches.length} ${o.plan.batches.length === 1 ? 'batch' : 'batches'}`

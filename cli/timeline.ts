@@ -375,7 +375,12 @@ type StateDocument = z.infer<typeof stateDocument>;
 
 const batchCounts = object({ changed: count, skipped: count });
 /** The state document inside a Map iteration: the batch reference and each task's result. */
-const iterationDocument = z.looseObject({ batch: z.unknown(), console: batchCounts, keys: batchCounts });
+const iterationDocument = z.looseObject({
+  batch: z.unknown(),
+  console: batchCounts,
+  keys: batchCounts,
+  deleted: batchCounts,
+});
 
 const requestDocument = z.looseObject({
   mode: z.string().optional().catch(undefined),
@@ -497,7 +502,7 @@ export function viewRun(record: ExecutionRecord, events: TimelineEvent[]): RunVi
   const running = steps.filter((s) => s.status === 'running');
   const waitingForApproval = running.some((s) => s.state === 'RequestApproval');
 
-  // Batches: the last result of each iteration (DeactivateAccessKeys' output carries both tasks').
+  // Batches: the last result of each iteration (DeleteAccessKeys' output carries all three tasks').
   const perBatch = new Map<number, z.infer<typeof iterationDocument>>();
   for (const e of events) {
     if (e.type !== 'StateExited' || e.index === null) continue;
@@ -507,8 +512,8 @@ export function viewRun(record: ExecutionRecord, events: TimelineEvent[]): RunVi
   let batchChanged = 0;
   let batchSkipped = 0;
   for (const b of perBatch.values()) {
-    batchChanged += (b.console?.changed ?? 0) + (b.keys?.changed ?? 0);
-    batchSkipped += (b.console?.skipped ?? 0) + (b.keys?.skipped ?? 0);
+    batchChanged += (b.console?.changed ?? 0) + (b.keys?.changed ?? 0) + (b.deleted?.changed ?? 0);
+    batchSkipped += (b.console?.skipped ?? 0) + (b.keys?.skipped ?? 0) + (b.deleted?.skipped ?? 0);
   }
   const batchesDone = events.filter((e) => e.type === 'MapIterationSucceeded').length;
 

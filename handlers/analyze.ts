@@ -1,14 +1,19 @@
 import { memberAccess } from './aws/account-access.js';
 import { s3BlobsPort } from './aws/blobs.js';
 import { awsIamPort } from './aws/iam.js';
+import { sesMailPort } from './aws/mail.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
+import { dynamoStorePort } from './aws/store.js';
 import { analyzeRun } from './core/analyze-run.js';
 import { analyzeEvent } from './core/events.js';
 import { inAccount } from './core/organization/account-scope.js';
 import { parseWith } from './core/validate.js';
 import type { Ports } from './ports/index.js';
 
-/** Report -> findings -> stored plan and batch references (small payload at any account size). */
+/**
+ * Report -> findings -> lifecycle rules -> stored plan and batch references (small payload at any
+ * account size). Mails owners their warnings (docs/lifecycle.md): a mail, not a change to the account.
+ */
 export async function analyze(event: unknown, ports: Ports) {
   const { executionId, request, accountId } = parseWith(analyzeEvent, event, 'Analyze event');
   const scope = await inAccount(ports, executionId, accountId);
@@ -21,9 +26,12 @@ export async function analyze(event: unknown, ports: Ports) {
  * method fails (PortNotAvailable).
  */
 export const AWS = {
-  iam: use(awsIamPort, 'getCredentialReport', 'getUser', 'listAccessKeys'),
+  iam: use(awsIamPort, 'getCredentialReport', 'getUser', 'listAccessKeys', 'getAccessKeyLastUsed'),
+  // Owners' warnings (read, mailed, recorded) and the delete stage's ledger look-up by key id.
+  store: use(dynamoStorePort, 'getWarning', 'putWarning', 'listKeyLedger'),
   blobs: use(s3BlobsPort, 'get', 'put'),
   accounts: use(memberAccess, 'iamFor'),
+  mail: use(sesMailPort, 'send'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => analyze(event, awsPorts(AWS));

@@ -2,6 +2,7 @@ import { memberAccess } from './aws/account-access.js';
 import { s3BlobsPort } from './aws/blobs.js';
 import { awsIamPort } from './aws/iam.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
+import { awsSecretsPort } from './aws/secrets.js';
 import { dynamoStorePort } from './aws/store.js';
 import { batchEvent } from './core/events.js';
 import { inAccount } from './core/organization/account-scope.js';
@@ -9,7 +10,10 @@ import { disableConsoleAccess } from './core/remediate.js';
 import { parseWith } from './core/validate.js';
 import type { Ports } from './ports/index.js';
 
-/** Deletes the login profile of each approved, still-unused console password in the batch. */
+/**
+ * Deletes the login profile of each approved, still-unused console password in the batch; with
+ * consoleAction `reset`, sets a generated password that must be reset instead (kept in the secrets port).
+ */
 export async function disableConsole(event: unknown, ports: Ports) {
   const { accountId, ...task } = parseWith(batchEvent, event, 'DisableConsoleAccess event');
   const scope = await inAccount(ports, task.executionId, accountId);
@@ -22,10 +26,19 @@ export async function disableConsole(event: unknown, ports: Ports) {
  * method fails (PortNotAvailable).
  */
 export const AWS = {
-  iam: use(awsIamPort, 'getUser', 'getLoginProfile', 'deleteLoginProfile'),
+  iam: use(
+    awsIamPort,
+    'getUser',
+    'getLoginProfile',
+    'deleteLoginProfile',
+    // consoleAction reset: a generated password meeting the account's policy, reset at first sign-in.
+    'getAccountPasswordPolicy',
+    'updateLoginProfile',
+  ),
   store: use(dynamoStorePort, 'getApproval', 'recordIntent', 'updateLedger', 'holdLock', 'setLastChange'),
   blobs: use(s3BlobsPort, 'get'),
   accounts: use(memberAccess, 'iamFor'),
+  secrets: use(awsSecretsPort, 'putSecret'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => disableConsole(event, awsPorts(AWS));

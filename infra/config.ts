@@ -18,7 +18,11 @@
  * | mapMaxConcurrency     | 2                  | batches changed in parallel (IAM's write rate is low)          |
  * | schedule              | off                | EventBridge Scheduler `rate(...)` or `cron(...)` for periodic runs |
  * | exemptUsers           | (none)             | IAM user names never touched (list)                            |
- * | exemptTagKey          | credsweep:exempt   | users tagged `<key>=true` are never touched (IAM also denies)  |
+ * | exemptTagKey          | credsweep:exempt   | users tagged `<key>=true` (IAM also denies) or `=YYYY-MM-DD` (through that day) are never touched |
+ * | warnDays              | 7                  | owners (tag ownerTagKey) are warned this many days before a disable; 0: off |
+ * | ownerTagKey           | credsweep:owner    | the tag holding the email address of a user's owner            |
+ * | deleteAfterDays       | off                | delete keys credsweep deactivated this many days ago (approved, irreversible) |
+ * | consoleAction         | disable            | `disable` (delete the login profile) or `reset` (new password, reset required) |
  * | logRetentionDays      | 365                | retention of every log group and of the S3 access logs         |
  * | alarmEmail            | (none)             | subscribed to the failed-run alarm topic when set              |
  * | securityHubAutoStart  | false              | new failing IAM.8/IAM.22 findings start runs on their own, a burst gathered into one run |
@@ -31,11 +35,16 @@
  */
 import { z } from 'zod';
 import {
+  CONSOLE_ACTIONS,
+  type ConsoleAction,
   DEFAULT_BATCH_SIZE,
+  DEFAULT_CONSOLE_ACTION,
   DEFAULT_EXEMPT_TAG_KEY,
   DEFAULT_MAX_CREDENTIALS,
   DEFAULT_MAX_CREDENTIALS_TOTAL,
+  DEFAULT_OWNER_TAG_KEY,
   DEFAULT_THRESHOLD_DAYS,
+  DEFAULT_WARN_DAYS,
 } from '../handlers/core/defaults.js';
 import { MAX_PLAN_CREDENTIALS, quotaProblem } from '../handlers/core/quotas.js';
 import type { CredsweepProps } from './props.js';
@@ -53,6 +62,11 @@ export interface CredsweepConfig {
   readonly schedule: string | null;
   readonly exemptUsers: string[];
   readonly exemptTagKey: string;
+  readonly warnDays: number;
+  readonly ownerTagKey: string;
+  /** Days after credsweep deactivated a key before it is proposed for deletion; null: never. */
+  readonly deleteAfterDays: number | null;
+  readonly consoleAction: ConsoleAction;
   readonly logRetentionDays: number;
   readonly alarmEmail: string | null;
   /** New failing IAM.8 / IAM.22 Security Hub findings start runs on their own (gathered, one run per burst). */
@@ -82,6 +96,10 @@ export const CONFIG_KEYS = [
   'schedule',
   'exemptUsers',
   'exemptTagKey',
+  'warnDays',
+  'ownerTagKey',
+  'deleteAfterDays',
+  'consoleAction',
   'logRetentionDays',
   'alarmEmail',
   'securityHubAutoStart',
@@ -236,15 +254,42 @@ const exemptUsersSchema = z.preprocess(
     }),
 );
 
-const exemptTagKeySchema = z.preprocess(
+function tagKey(key: ConfigKey, fallback: string) {
+  return z.preprocess(
+    toText,
+    z
+      .string({ error: (issue) => `${key} must be a string (got ${shown(issue.input)})` })
+      .trim()
+      .regex(/^[\p{L}\p{Z}\p{N}_.:/=+@-]{1,128}$/u, {
+        error: (issue) => `${key} ${shown(issue.input)} is not an IAM tag key`,
+      })
+      .default(fallback),
+  );
+}
+
+const deleteAfterDaysSchema = z.preprocess(
+  (value) => (isBlank(value) || value === 'off' ? undefined : toNumber(value)),
+  z
+    .number({
+      error: (issue) =>
+        `deleteAfterDays must be "off" or a whole number from 1 to 3650 (got ${shown(issue.input)})`,
+    })
+    .int({ error: (issue) => `deleteAfterDays must be a whole number (got ${shown(issue.input)})` })
+    .min(1, {
+      error: (issue) => `deleteAfterDays must be "off" or from 1 to 3650 (got ${shown(issue.input)})`,
+    })
+    .max(3650, { error: (issue) => `deleteAfterDays must be from 1 to 3650 (got ${shown(issue.input)})` })
+    .optional()
+    .transform((value) => value ?? null),
+);
+
+const consoleActionSchema = z.preprocess(
   toText,
   z
-    .string({ error: (issue) => `exemptTagKey must be a string (got ${shown(issue.input)})` })
-    .trim()
-    .regex(/^[\p{L}\p{Z}\p{N}_.:/=+@-]{1,128}$/u, {
-      error: (issue) => `exemptTagKey ${shown(issue.input)} is not an IAM tag key`,
+    .enum(CONSOLE_ACTIONS, {
+      error: (issue) => `consoleAction must be "disable" or "reset" (got ${shown(issue.input)})`,
     })
-    .default(DEFAULT_EXEMPT_TAG_KEY),
+    .default(DEFAULT_CONSOLE_ACTION),
 );
 
 const logRetentionSchema = z.preprocess(
@@ -275,7 +320,11 @@ const configSchema = z
     mapMaxConcurrency: wholeNumber('mapMaxConcurrency', 2, 1, 10),
     schedule: scheduleSchema,
     exemptUsers: exemptUsersSchema,
-    exemptTagKey: exemptTagKeySchema,
+    exemptTagKey: tagKey('exemptTagKey', DEFAULT_EXEMPT_TAG_KEY),
+    warnDays: wholeNumber('warnDays', DEFAULT_WARN_DAYS, 0, 365),
+    ownerTagKey: tagKey('ownerTagKey', DEFAULT_OWNER_TAG_KEY),
+    deleteAfterDays: deleteAfterDaysSchema,
+    consoleAction: consoleActionSchema,
     logRetentionDays: logRetentionSchema,
     alarmEmail: z
       .preprocess(
@@ -401,10 +450,11 @@ export interface ContextSource {
 
 /** The props of a validated configuration (what the construct takes). */
 export function propsOf(config: CredsweepConfig): CredsweepProps {
-  const { schedule, alarmEmail, organization, ...rest } = config;
+  const { schedule, alarmEmail, organization, deleteAfterDays, ...rest } = config;
   return {
     ...rest,
     ...(schedule !== null ? { schedule } : {}),
+    ...(deleteAfterDays !== null ? { deleteAfterDays } : {}),
     ...(alarmEmail !== null ? { alarmEmail } : {}),
     ...(organization
       ? {
@@ -447,6 +497,10 @@ const propsMatchSchema: {
   schedule: true,
   exemptUsers: true,
   exemptTagKey: true,
+  warnDays: true,
+  ownerTagKey: true,
+  deleteAfterDays: true,
+  consoleAction: true,
   logRetentionDays: true,
   alarmEmail: true,
   securityHubAutoStart: true,

@@ -51,6 +51,29 @@ export interface CredsweepProps {
    */
   readonly exemptTagKey?: string;
   /**
+   * Owners (the email in tag `ownerTagKey`) are warned this many days before a credential of theirs
+   * may be disabled; 0 turns warnings off (docs/lifecycle.md), 0 to 365.
+   * @default 7
+   */
+  readonly warnDays?: number;
+  /**
+   * The tag holding the email address of a user's owner.
+   * @default 'credsweep:owner'
+   */
+  readonly ownerTagKey?: string;
+  /**
+   * The delete stage: access keys credsweep deactivated this many days ago, still Inactive and
+   * unused, are proposed for deletion (approved as impossible to undo), 1 to 3650.
+   * @default - off: nothing is ever deleted
+   */
+  readonly deleteAfterDays?: number;
+  /**
+   * What a stale console password gets: `disable` (login profile deleted) or `reset` (a generated
+   * password to change at the next sign-in, kept in Secrets Manager for the admins).
+   * @default 'disable'
+   */
+  readonly consoleAction?: 'disable' | 'reset';
+  /**
    * Retention of every log group and of the S3 access logs, in days (a CloudWatch Logs value).
    * @default 365
    */

@@ -34,7 +34,7 @@ import {
   type ResourceKind,
 } from '../handlers/aws/permissions.js';
 import type { FunctionAws } from '../handlers/aws/ports.js';
-import { PASSWORD_SECRET_PREFIX } from '../handlers/core/defaults.js';
+import { BREAK_GLASS_TAG_KEY, KEY_INDEX, PASSWORD_SECRET_PREFIX } from '../handlers/core/defaults.js';
 import { type CredsweepConfig, parseConfig } from './config.js';
 import { ApprovalApi } from './constructs/approval-api.js';
 import { CredsweepFunction } from './constructs/credsweep-function.js';
@@ -69,6 +69,7 @@ const APPROVAL_ITEMS = 'APPROVAL#*';
 const LEDGER_ITEMS = 'LEDGER#*';
 const CHANGE_ITEMS = 'CHANGE#*';
 const LOCK_ITEMS = 'LOCK#*';
+const WARNING_ITEMS = 'WARNING#*';
 
 /** The S3 key prefix of everything the functions read and write (handlers/core/plan.ts). */
 const RUNS_PREFIX = 'runs/';
@@ -81,7 +82,7 @@ interface FunctionSpec {
 }
 
 /**
- * The ten functions. The construct id is the substitution name without `FunctionArn`
+ * The eleven functions. The construct id is the substitution name without `FunctionArn`
  * (`GenerateReport` -> `${GenerateReportFunctionArn}`), so logical ids read `GenerateReportFunction...`.
  * Their entry files and what each does to AWS come from handlers/aws/permissions.ts.
  */
@@ -105,6 +106,10 @@ const FUNCTION_SPECS: Record<FunctionId, FunctionSpec> = {
   },
   DeactivateKeys: {
     description: 'Deactivates approved stale access keys, ledger first.',
+    timeout: Duration.seconds(280),
+  },
+  DeleteKeys: {
+    description: 'The delete stage: deletes approved keys credsweep deactivated long ago, ledger first.',
     timeout: Duration.seconds(280),
   },
   Verify: {
@@ -206,6 +211,13 @@ export class Credsweep extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // The delete stage asks which run deactivated a key: ledger entries by access key id (sparse:
+    // only entries about keys carry the attribute).
+    table.addGlobalSecondaryIndex({
+      indexName: KEY_INDEX,
+      partitionKey: { name: 'accessKeyId', type: AttributeType.STRING },
+      sortKey: { name: 'recordedAt', type: AttributeType.STRING },
+    });
 
     // The data bucket's server access logs. It is their destination, so it logs nothing itself
     // (cdk-nag's S1 accepts a bucket that receives access logs).
@@ -267,6 +279,10 @@ export class Credsweep extends Construct {
       BATCH_SIZE: String(config.batchSize),
       EXEMPT_USERS: config.exemptUsers.join(','),
       EXEMPT_TAG_KEY: config.exemptTagKey,
+      WARN_DAYS: String(config.warnDays),
+      OWNER_TAG_KEY: config.ownerTagKey,
+      CONSOLE_ACTION: config.consoleAction,
+      DELETE_AFTER_DAYS: config.deleteAfterDays === null ? 'off' : String(config.deleteAfterDays),
       ...(org
         ? {
             MAX_CREDENTIALS_TOTAL: String(org.maxCredentialsTotal),
@@ -361,7 +377,7 @@ export class Credsweep extends Construct {
     });
 
     // The definition is a string, so CDK cannot see which functions it calls: allow exactly the
-    // eight task functions (unqualified ARNs, as the ASL uses them), nothing else.
+    // nine task functions (unqualified ARNs, as the ASL uses them), nothing else.
     this.stateMachine.addToRolePolicy(
       new PolicyStatement({
         sid: 'InvokeTaskFunctions',
@@ -445,6 +461,12 @@ export class Credsweep extends Construct {
         sid: 'AccountGuardItems',
         resources: [table.tableArn],
         conditions: leadingKeys(LOCK_ITEMS),
+      },
+      'ledger-key-index': { sid: 'LedgerByAccessKey', resources: [`${table.tableArn}/index/${KEY_INDEX}`] },
+      'warning-item': {
+        sid: 'OwnerWarnings',
+        resources: [table.tableArn],
+        conditions: leadingKeys(WARNING_ITEMS),
       },
       'run-object': {
         sid: 'RunObjects',
@@ -532,6 +554,17 @@ export class Credsweep extends Construct {
             actions,
             resources: [users],
             conditions: { StringEqualsIgnoreCase: { [`iam:ResourceTag/${config.exemptTagKey}`]: 'true' } },
+          }),
+        );
+        // Break-glass users are never changed by credsweep: a second Deny (the conditions of one
+        // statement are ANDed, so this one must hold on its own).
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            sid: 'DenyChangesToBreakGlassUsers',
+            effect: Effect.DENY,
+            actions,
+            resources: [users],
+            conditions: { StringEqualsIgnoreCase: { [`iam:ResourceTag/${BREAK_GLASS_TAG_KEY}`]: 'true' } },
           }),
         );
         if (userNameArns.length > 0) {

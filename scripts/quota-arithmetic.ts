@@ -132,7 +132,7 @@ export function renderQuotas(): string {
     `**${fmt(MAX_BATCHES)}**, and refuses settings that could exceed it. Reasoned from the ASL with the events`,
     'Step Functions records for each kind of state (`scripts/quota-arithmetic.ts`; a test recomputes it):',
     '',
-    `- One Map iteration: MapIterationStarted/Succeeded (${EVENTS.mapIteration}) + two Lambda tasks x ${EVENTS.lambdaTask}`,
+    `- One Map iteration: MapIterationStarted/Succeeded (${EVENTS.mapIteration}) + ${(b.perBatch - EVENTS.mapIteration) / EVENTS.lambdaTask} Lambda tasks x ${EVENTS.lambdaTask}`,
     `  (TaskStateEntered, LambdaFunctionScheduled, -Started, -Succeeded, TaskStateExited) = **${b.perBatch} events**.`,
     `- Worst case, every task of the iteration using every retry (${EVENTS.lambdaRetry} events per failed attempt):`,
     `  **${b.perBatchWorst} events**.`,

@@ -12,7 +12,13 @@ import {
   rowCredentials,
   usersNotInReport,
 } from '../../handlers/core/staleness.js';
-import type { Analysis, CredentialReport, ReportDate, ReportRow } from '../../handlers/core/types.js';
+import type {
+  Analysis,
+  CredentialReport,
+  ReportDate,
+  ReportRow,
+  SkipReason,
+} from '../../handlers/core/types.js';
 import { visibleLines } from '../../handlers/core/visible-text.js';
 import { printError, printJson } from '../output.js';
 import { readUserBytes } from './options.js';
@@ -172,10 +178,12 @@ function formatAnalysis(analysis: Analysis, report: CredentialReport, file: stri
 const SKIP_REASONS = {
   root: 'root user: never changed by credsweep (manual steps below)',
   exempt: 'exempt (--exempt)',
-  'exempt-tag': 'exempt (tag credsweep:exempt=true)',
+  'exempt-tag': 'exempt (tag credsweep:exempt)',
+  'exempt-tag-invalid': 'exemption tag is neither true nor a day YYYY-MM-DD: never acted on',
+  'break-glass': 'break-glass user (tag credsweep:break-glass=true)',
   'not-selected': 'not among the selected users',
   'reset-recently': 'password set again after its last use (listed below)',
-} as const;
+} as const satisfies Record<SkipReason, string>;
 
 function rootSection(root: ReportRow, now: Date, days: number): string[] {
   const keyLines = rowCredentials(root, now, days)

@@ -1,6 +1,7 @@
 /** `credsweep demo`: the real workflow, locally, against the sandbox account (DESIGN.md contract). */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ConsoleAction } from '../../handlers/core/defaults.js';
 import { InputError } from '../../handlers/core/errors.js';
 import type { Evidence } from '../../handlers/core/evidence.js';
 import { securityHubLines } from '../../handlers/core/report-run.js';
@@ -16,6 +17,9 @@ import { type parseFailAt, readUserFile } from './options.js';
 
 export interface DemoFlags {
   seed?: string;
+  warnDays?: number;
+  deleteAfter?: number;
+  consoleAction?: ConsoleAction;
   now?: Date;
   days?: number;
   maxCredentials?: number;
@@ -83,6 +87,9 @@ export async function demo(flags: DemoFlags): Promise<void> {
     ...(flags.maxCredentials !== undefined ? { maxCredentials: flags.maxCredentials } : {}),
     ...(flags.users ? { users: flags.users } : {}),
     ...(flags.dryRun ? { dryRun: true } : {}),
+    ...(flags.warnDays !== undefined ? { warnDays: flags.warnDays } : {}),
+    ...(flags.deleteAfter !== undefined ? { deleteAfterDays: flags.deleteAfter } : {}),
+    ...(flags.consoleAction ? { consoleAction: flags.consoleAction } : {}),
     ...(flags.failAt ? { failAt: flags.failAt.step } : {}),
     ...(flags.failAt?.accountId ? { faultAccount: flags.failAt.accountId } : {}),
     ...(flags.accounts ? { accounts: flags.accounts } : {}),

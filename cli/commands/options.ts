@@ -129,3 +129,11 @@ export function parseFailAt(value: string): { step: (typeof FAIL_STEPS)[number];
   }
   return accountId ? { step: known, accountId } : { step: known };
 }
+
+/** A whole number of days, 0 or more (0 turns the lifecycle feature off for the run). */
+export function parseDays(value: string): number {
+  const n = /^\d{1,4}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(n >= 0 && n <= 3650))
+    throw new InvalidArgumentError('Expected a whole number of days from 0 to 3650.');
+  return n;
+}

@@ -3,6 +3,7 @@
  * workflow's own schema validates; `--wait` follows it until it ends or waits for approval.
  * `--local` runs the same workflow in this process over the local account `credsweep demo` keeps.
  */
+import type { ConsoleAction } from '../../handlers/core/defaults.js';
 import { InputError } from '../../handlers/core/errors.js';
 import type { RunRequest } from '../../handlers/core/request.js';
 import { callerArn, startExecution } from '../aws/executions.js';
@@ -32,6 +33,10 @@ import {
 
 export interface StartFlags extends SourceFlags {
   days?: number;
+  now?: Date;
+  warnDays?: number;
+  deleteAfter?: number;
+  consoleAction?: ConsoleAction;
   users?: string[];
   exempt?: string[];
   dryRun?: boolean;
@@ -80,6 +85,9 @@ function requestOf(flags: StartFlags, startedBy: string): Record<string, unknown
     ...(flags.accounts ? { accounts: flags.accounts } : {}),
     ...(flags.ous ? { ous: flags.ous } : {}),
     ...(flags.maxCredentialsTotal !== undefined ? { maxCredentialsTotal: flags.maxCredentialsTotal } : {}),
+    ...(flags.warnDays !== undefined ? { warnDays: flags.warnDays } : {}),
+    ...(flags.deleteAfter !== undefined ? { deleteAfterDays: flags.deleteAfter } : {}),
+    ...(flags.consoleAction ? { consoleAction: flags.consoleAction } : {}),
     startedBy,
   };
 }
@@ -97,6 +105,7 @@ async function startAws(flags: StartFlags): Promise<number> {
   if (flags.autoApprove || flags.autoReject) {
     throw new InputError('--auto-approve and --auto-reject are for --local runs; in AWS an approver decides');
   }
+  if (flags.now) throw new InputError('--now is for --local runs; in AWS the clock is the real one');
   const say = (line: string) => {
     if (!flags.json) printLine(line);
   };
@@ -166,6 +175,11 @@ export interface LocalRunOptions {
   accounts?: string[];
   ous?: string[];
   maxCredentialsTotal?: number;
+  /** The sandbox clock (default: now). */
+  now?: Date;
+  warnDays?: number;
+  deleteAfterDays?: number;
+  consoleAction?: ConsoleAction;
 }
 
 /** Runs the workflow locally in this process, printing the same progress as `--wait` does in AWS. */
@@ -180,7 +194,7 @@ export async function runLocally(opts: LocalRunOptions): Promise<{ view: RunView
   const events: TimelineEvent[] = [];
   const result = await runDemo({
     seed,
-    now: new Date(),
+    now: opts.now ?? new Date(),
     home: opts.home,
     approval: opts.approval,
     executionName: opts.executionName,
@@ -193,6 +207,9 @@ export async function runLocally(opts: LocalRunOptions): Promise<{ view: RunView
     ...(opts.accounts ? { accounts: opts.accounts } : {}),
     ...(opts.ous ? { ous: opts.ous } : {}),
     ...(opts.maxCredentialsTotal !== undefined ? { maxCredentialsTotal: opts.maxCredentialsTotal } : {}),
+    ...(opts.warnDays !== undefined ? { warnDays: opts.warnDays } : {}),
+    ...(opts.deleteAfterDays !== undefined ? { deleteAfterDays: opts.deleteAfterDays } : {}),
+    ...(opts.consoleAction ? { consoleAction: opts.consoleAction } : {}),
     startedBy: localUser(),
     onEvent: (event) => {
       events.push(...fromLocalEvents([toHistoryEvent(event)]));
@@ -243,6 +260,10 @@ async function startLocal(flags: StartFlags): Promise<number> {
     ...(flags.accounts ? { accounts: flags.accounts } : {}),
     ...(flags.ous ? { ous: flags.ous } : {}),
     ...(flags.maxCredentialsTotal !== undefined ? { maxCredentialsTotal: flags.maxCredentialsTotal } : {}),
+    ...(flags.now ? { now: flags.now } : {}),
+    ...(flags.warnDays !== undefined ? { warnDays: flags.warnDays } : {}),
+    ...(flags.deleteAfter !== undefined ? { deleteAfterDays: flags.deleteAfter } : {}),
+    ...(flags.consoleAction ? { consoleAction: flags.consoleAction } : {}),
   });
   const e = view.execution;
   return finish(

@@ -14,6 +14,7 @@ import type { Grant, ResourceKind } from '../../handlers/aws/permissions.js';
 import {
   DEFAULT_EXEMPT_TAG_KEY,
   DEFAULT_MEMBER_ROLE_NAME,
+  KEY_INDEX,
   PASSWORD_SECRET_PREFIX,
 } from '../../handlers/core/defaults.js';
 import { aws } from '../aws/errors.js';
@@ -69,6 +70,8 @@ function probes(d: Deployment): Record<ResourceKind, Probe> {
     'ledger-item': { arns: [table], context: leadingKeys('LEDGER#') },
     'change-item': { arns: [table], context: leadingKeys('CHANGE#') },
     'lock-item': { arns: [table], context: leadingKeys('LOCK#') },
+    'ledger-key-index': { arns: [`${table}/index/${KEY_INDEX}`], context: [] },
+    'warning-item': { arns: [table], context: leadingKeys('WARNING#') },
     'run-object': { arns: [`arn:${p}:s3:::${bucket}/runs/${PROBE}/plan.json`], context: [] },
     'run-bucket': { arns: [`arn:${p}:s3:::${bucket}`], context: [] },
     'mail-identity': { arns: mailTo.map((m) => `arn:${p}:ses:${r}:${a}:identity/${m}`), context: [] },

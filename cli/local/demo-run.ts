@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
+  type ConsoleAction,
   DEFAULT_BATCH_SIZE,
   DEFAULT_EXEMPT_TAG_KEY,
   DEFAULT_MAX_CREDENTIALS,
@@ -94,6 +95,10 @@ export interface DemoOptions {
   users?: string[];
   exemptUsers?: string[];
   dryRun?: boolean;
+  /** Lifecycle overrides of the run input (docs/lifecycle.md). */
+  warnDays?: number;
+  deleteAfterDays?: number;
+  consoleAction?: ConsoleAction;
   failAt?: FailAt;
   crashOnceAt?: FailAt;
   /** Organization runs: the member account `failAt`/`crashOnceAt` hits. */
@@ -193,6 +198,9 @@ export async function runDemo(
         ...(opts.maxCredentialsTotal !== undefined ? { maxCredentialsTotal: opts.maxCredentialsTotal } : {}),
         ...(opts.users ? { users: opts.users } : {}),
         ...(opts.dryRun ? { dryRun: true } : {}),
+        ...(opts.warnDays !== undefined ? { warnDays: opts.warnDays } : {}),
+        ...(opts.deleteAfterDays !== undefined ? { deleteAfterDays: opts.deleteAfterDays } : {}),
+        ...(opts.consoleAction ? { consoleAction: opts.consoleAction } : {}),
         startedBy: opts.startedBy ?? 'credsweep demo',
       };
   const parsed = runRequestSchema.safeParse(input);

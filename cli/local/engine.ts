@@ -10,6 +10,7 @@ import { FUNCTIONS, type FunctionId } from '../../handlers/aws/permissions.js';
 import { restrictPorts } from '../../handlers/aws/ports.js';
 import { backout } from '../../handlers/backout.js';
 import { deactivateKeys } from '../../handlers/deactivate-keys.js';
+import { deleteKeys } from '../../handlers/delete-keys.js';
 import { disableConsole } from '../../handlers/disable-console.js';
 import { generateReport } from '../../handlers/generate-report.js';
 import { listAccounts } from '../../handlers/list-accounts.js';
@@ -149,6 +150,7 @@ const HANDLERS: Record<string, Handler> = {
   'org-report': orgReport,
   'disable-console': disableConsole,
   'deactivate-keys': deactivateKeys,
+  'delete-keys': deleteKeys,
   verify,
   backout,
   report,

@@ -4,7 +4,7 @@
  * private files for secrets, and in-process waiters for task callbacks.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { lockTakeable } from '../../handlers/core/account-guard.js';
 import { CredsweepError } from '../../handlers/core/errors.js';
@@ -15,6 +15,7 @@ import type {
   DecisionRecord,
   LastChange,
   LedgerEntry,
+  OwnerWarningRecord,
 } from '../../handlers/core/types.js';
 import type {
   BlobPort,
@@ -102,6 +103,30 @@ export class FileStore implements StorePort {
   async releaseLock(accountId: string, holder: string): Promise<void> {
     const path = this.lockPath(accountId);
     if (readJson<AccountLock>(path)?.holder === holder) rmSync(path, { force: true });
+  }
+
+  /** Every run's ledger, read for the key (a local home holds few runs; AWS queries an index). */
+  async listKeyLedger(accessKeyId: string): Promise<LedgerEntry[]> {
+    const root = join(this.dir, 'ledger');
+    const runs = existsSync(root) ? readdirSync(root) : [];
+    return runs
+      .flatMap((run) => listJson<LedgerEntry>(join(root, run)))
+      .filter((entry) => entry.accessKeyId === accessKeyId)
+      .sort((a, b) => a.recordedAt.localeCompare(b.recordedAt));
+  }
+
+  private warningPath = (accountId: string, credentialKey: string) =>
+    join(this.dir, 'warnings', `${safeName(`${accountId}-${credentialKey}`)}.json`);
+
+  async getWarning(accountId: string, credentialKey: string): Promise<OwnerWarningRecord | null> {
+    return readJson<OwnerWarningRecord>(this.warningPath(accountId, credentialKey));
+  }
+
+  async putWarning(warning: OwnerWarningRecord): Promise<void> {
+    writeFileAtomic(
+      this.warningPath(warning.accountId, warning.credentialKey),
+      JSON.stringify(warning, null, 2),
+    );
   }
 }
 

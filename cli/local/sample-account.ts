@@ -2,7 +2,11 @@
  * The built-in sample account that `npm start` (credsweep demo) runs against. Dates are relative
  * to `now`, so that with the default threshold of 30 days every run has something to show.
  */
-import { DEFAULT_EXEMPT_TAG_KEY } from '../../handlers/core/defaults.js';
+import {
+  BREAK_GLASS_TAG_KEY,
+  DEFAULT_EXEMPT_TAG_KEY,
+  DEFAULT_OWNER_TAG_KEY,
+} from '../../handlers/core/defaults.js';
 import type { Seed } from './seed.js';
 
 export const SAMPLE_ACCOUNT_ID = '123456789012';
@@ -132,15 +136,15 @@ export function sampleSeed(now: Date): Seed {
       {
         userName: 'breakglass-admin',
         createdAt: ago(1200),
-        tags: { purpose: 'break-glass' },
+        tags: { purpose: 'break-glass', [BREAK_GLASS_TAG_KEY]: 'true' },
         loginProfile: password(1200, 180),
         accessKeys: [],
       },
-      // Last signed in 29 days ago: close to the threshold, not stale.
+      // Last signed in 29 days ago: close to the threshold, not stale; her owner is warned (docs/lifecycle.md).
       {
         userName: 'grace.okoye',
         createdAt: ago(300),
-        tags: { team: 'support' },
+        tags: { team: 'support', [DEFAULT_OWNER_TAG_KEY]: 'support-lead@example.com' },
         loginProfile: password(300, 29),
         accessKeys: [],
       },

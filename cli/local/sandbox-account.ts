@@ -4,7 +4,7 @@
  * the credential report's exact CSV, its generation states, its 4-hour reuse and its snapshot
  * semantics (changes show only in a report generated after them).
  */
-import { DEFAULT_EXEMPT_TAG_KEY } from '../../handlers/core/defaults.js';
+import { BREAK_GLASS_TAG_KEY, DEFAULT_EXEMPT_TAG_KEY } from '../../handlers/core/defaults.js';
 import type {
   AccessKeyInfo,
   IamPort,
@@ -29,6 +29,8 @@ export const IAM_OPERATIONS = [
   'CreateLoginProfile',
   'UpdateAccessKey',
   'GetAccountPasswordPolicy',
+  'UpdateLoginProfile',
+  'DeleteAccessKey',
   'ListUsers',
 ] as const;
 export type IamOperation = (typeof IAM_OPERATIONS)[number];
@@ -84,9 +86,12 @@ export interface SandboxAccountOptions {
   /** Seed of the PRNG that picks throttled calls: the same seed and calls give the same failures. Default 1. */
   rngSeed?: number;
   /**
-   * The tag key the deployed role's policy protects: DeleteLoginProfile, CreateLoginProfile and
-   * UpdateAccessKey on a user tagged `<key>=true` (any case) fail with AccessDenied, as the explicit
-   * Deny in infra/stack.ts makes them. Default `credsweep:exempt`; null models no such policy.
+   * The tag key the deployed role's policy protects: the mutating calls (DeleteLoginProfile,
+   * CreateLoginProfile, UpdateLoginProfile, UpdateAccessKey, DeleteAccessKey) on a user tagged
+   * `<key>=true` (any case) fail with AccessDenied, as the explicit Deny in infra/stack.ts makes them;
+   * so do they on a user tagged `credsweep:break-glass=true`. A dated exemption (`YYYY-MM-DD`) is not
+   * enforced: IAM's Deny compares the tag with a fixed value. Default `credsweep:exempt`; null models
+   * no such policy (neither Deny).
    */
   exemptTagKey?: string | null;
   /**
@@ -339,6 +344,35 @@ export class SandboxAccount implements IamPort {
     return this.passwordPolicy ? { ...this.passwordPolicy } : null;
   }
 
+  async updateLoginProfile(
+    userName: string,
+    password: string,
+    passwordResetRequired: boolean,
+  ): Promise<void> {
+    this.enter('UpdateLoginProfile');
+    this.authorize('iam:UpdateLoginProfile', userName);
+    const user = this.user(userName);
+    if (!user.loginProfile) {
+      throw new SandboxIamError('NoSuchEntity', `Login Profile for User ${userName} cannot be found.`);
+    }
+    if (password.length < 1 || password.length > 128) {
+      throw new SandboxIamError('PasswordPolicyViolation', 'The password must be 1 to 128 characters long.');
+    }
+    // The password itself is not kept. IAM keeps the profile's CreateDate; PasswordLastUsed stays.
+    this.beginLag(user);
+    user.loginProfile = { ...user.loginProfile, passwordResetRequired, setBySandbox: true };
+  }
+
+  async deleteAccessKey(userName: string, accessKeyId: string): Promise<void> {
+    this.enter('DeleteAccessKey');
+    this.authorize('iam:DeleteAccessKey', userName);
+    const user = this.user(userName);
+    const index = user.accessKeys.findIndex((k) => k.accessKeyId === accessKeyId);
+    if (index < 0) throw SandboxAccount.noSuchKey(accessKeyId);
+    this.beginLag(user);
+    user.accessKeys.splice(index, 1);
+  }
+
   // ---- for the demo and the tests ----
 
   /** The current state in the seed format: users and keys in their seed order, no password. */
@@ -418,8 +452,10 @@ export class SandboxAccount implements IamPort {
   private authorize(action: string, userName: string): void {
     const denied = `User: arn:aws:sts::${this.accountId}:${SANDBOX_SESSION} is not authorized to perform: ${action} on resource: user ${userName}`;
     if (this.denied.has(userName)) throw new SandboxIamError('AccessDenied', denied);
-    const tag = this.exemptTagKey ? this.byName.get(userName)?.tags?.[this.exemptTagKey] : undefined;
-    if (tag?.toLowerCase() === 'true') {
+    const tags = this.byName.get(userName)?.tags;
+    const exempt = this.exemptTagKey ? tags?.[this.exemptTagKey] : undefined;
+    const breakGlass = this.exemptTagKey ? tags?.[BREAK_GLASS_TAG_KEY] : undefined;
+    if (exempt?.toLowerCase() === 'true' || breakGlass?.toLowerCase() === 'true') {
       throw new SandboxIamError(
         'AccessDenied',
         `${denied} with an explicit deny in an identity-based policy`,

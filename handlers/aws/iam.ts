@@ -26,6 +26,7 @@
  */
 import {
   CreateLoginProfileCommand,
+  DeleteAccessKeyCommand,
   DeleteLoginProfileCommand,
   GenerateCredentialReportCommand,
   GetAccessKeyLastUsedCommand,
@@ -36,6 +37,7 @@ import {
   IAMClient,
   ListAccessKeysCommand,
   UpdateAccessKeyCommand,
+  UpdateLoginProfileCommand,
 } from '@aws-sdk/client-iam';
 import type {
   AccessKeyInfo,
@@ -63,6 +65,8 @@ export const IAM_PERMISSIONS = {
   createLoginProfile: { 'iam:CreateLoginProfile': 'iam-user-change' },
   updateAccessKey: { 'iam:UpdateAccessKey': 'iam-user-change' },
   getAccountPasswordPolicy: { 'iam:GetAccountPasswordPolicy': 'account' },
+  updateLoginProfile: { 'iam:UpdateLoginProfile': 'iam-user-change' },
+  deleteAccessKey: { 'iam:DeleteAccessKey': 'iam-user-change' },
 } as const satisfies PortPermissions<IamPort>;
 
 /** SDK v3 error names and their wire codes, for errors that carry no `Code` (e.g. built in tests). */
@@ -251,6 +255,29 @@ export class AwsIam implements IamPort {
       if (err instanceof Error && err.name === 'NoSuchEntity') return null;
       throw err;
     }
+  }
+
+  /** The password goes to IAM only; it is never logged here. */
+  async updateLoginProfile(
+    userName: string,
+    password: string,
+    passwordResetRequired: boolean,
+  ): Promise<void> {
+    await this.call(() =>
+      this.client.send(
+        new UpdateLoginProfileCommand({
+          UserName: userName,
+          Password: password,
+          PasswordResetRequired: passwordResetRequired,
+        }),
+      ),
+    );
+  }
+
+  async deleteAccessKey(userName: string, accessKeyId: string): Promise<void> {
+    await this.call(() =>
+      this.client.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId })),
+    );
   }
 }
 

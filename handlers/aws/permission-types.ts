@@ -13,7 +13,7 @@ export type ResourceKind =
   | 'account'
   /** Reading any IAM user of the account: `user/*`. */
   | 'iam-user'
-  /** Changing an IAM user: `user/*`, with an explicit Deny for exempt users (tag and name). */
+  /** Changing an IAM user: `user/*`, with explicit Denies for exempt users (tag and name) and break-glass users (tag). */
   | 'iam-user-change'
   /** Approval records of the table (`dynamodb:LeadingKeys` `APPROVAL#*`). */
   | 'approval-item'
@@ -23,6 +23,10 @@ export type ResourceKind =
   | 'change-item'
   /** The one-run-per-account guard (`dynamodb:LeadingKeys` `LOCK#*`). */
   | 'lock-item'
+  /** The table's `byAccessKey` index of ledger entries (the delete stage: which run deactivated a key). */
+  | 'ledger-key-index'
+  /** Owners' warnings, one per credential (`dynamodb:LeadingKeys` `WARNING#*`). */
+  | 'warning-item'
   /** Objects under `runs/` of the data bucket. */
   | 'run-object'
   /** The data bucket itself (so a missing object reads as NoSuchKey, not AccessDenied). */

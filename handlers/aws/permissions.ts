@@ -15,6 +15,7 @@ import { AWS as analyze } from '../analyze.js';
 import { AWS as approvalApi } from '../approval-api.js';
 import { AWS as backout } from '../backout.js';
 import { AWS as deactivateKeys } from '../deactivate-keys.js';
+import { AWS as deleteKeys } from '../delete-keys.js';
 import { AWS as disableConsole } from '../disable-console.js';
 import { AWS as generateReport } from '../generate-report.js';
 import { AWS as listAccounts } from '../list-accounts.js';
@@ -43,11 +44,13 @@ export type { IamAction, ResourceKind } from './permission-types.js';
 export const RESOURCE_KINDS: Readonly<Record<ResourceKind, string>> = {
   account: '`*` (IAM has no resource-level permissions for it; read-only)',
   'iam-user': 'any user of the account (`user/*`)',
-  'iam-user-change': 'any user (`user/*`), denied on exempt users (tag and name)',
+  'iam-user-change': 'any user (`user/*`), denied on exempt users (tag and name) and break-glass users (tag)',
   'approval-item': 'approval records (`APPROVAL#*` items of the table)',
   'ledger-item': 'ledger entries (`LEDGER#*` items of the table)',
   'change-item': "each credential's last change (`CHANGE#*` items of the table)",
   'lock-item': 'the one-run-per-account guard (`LOCK#*` items of the table)',
+  'ledger-key-index': "the table's `byAccessKey` index (ledger entries by access key id)",
+  'warning-item': "owners' warnings (`WARNING#*` items of the table)",
   'run-object': 'objects under `runs/` of the data bucket',
   'run-bucket': 'the data bucket (a missing object then reads as NoSuchKey)',
   'mail-identity': 'the SES identities of the sender and the approvers',
@@ -84,6 +87,7 @@ export const FUNCTIONS = {
   RequestApproval: { entry: 'request-approval.ts', aws: requestApproval },
   DisableConsole: { entry: 'disable-console.ts', aws: disableConsole },
   DeactivateKeys: { entry: 'deactivate-keys.ts', aws: deactivateKeys },
+  DeleteKeys: { entry: 'delete-keys.ts', aws: deleteKeys },
   Verify: { entry: 'verify.ts', aws: verify },
   Backout: { entry: 'backout.ts', aws: backout },
   Report: { entry: 'report.ts', aws: report },

@@ -19,7 +19,11 @@
  * | MAX_CREDENTIALS           | no       | 50                   | blast-radius limit per run                           |
  * | BATCH_SIZE                | no       | 25                   | plan items per Map iteration                         |
  * | EXEMPT_USERS              | no       | (none)               | comma-separated user names never touched             |
- * | EXEMPT_TAG_KEY            | no       | `credsweep:exempt`   | tag key that exempts a user when its value is `true` |
+ * | EXEMPT_TAG_KEY            | no       | `credsweep:exempt`   | tag key that exempts a user (`true` or a day)        |
+ * | WARN_DAYS                 | no       | 7                    | owners are warned this many days ahead; 0: off       |
+ * | DELETE_AFTER_DAYS         | no       | `off`                | delete stage: keys deactivated this long ago          |
+ * | CONSOLE_ACTION            | no       | `disable`            | `disable` or `reset` an unused console password      |
+ * | OWNER_TAG_KEY             | no       | `credsweep:owner`    | tag key holding the owner's email address            |
  * | STATE_MACHINE_ARN         | no       | (none)               | the state machine a function starts runs of (runs port) |
  * | MAX_CREDENTIALS_TOTAL     | no       | 500                  | blast-radius limit of an organization run, all accounts |
  * | MEMBER_ROLE_NAME          | no       | `credsweep-member`   | the member role assumed in each account (organizations) |
@@ -29,12 +33,16 @@
  */
 import * as z from 'zod';
 import {
+  CONSOLE_ACTIONS,
   DEFAULT_BATCH_SIZE,
+  DEFAULT_CONSOLE_ACTION,
   DEFAULT_EXEMPT_TAG_KEY,
   DEFAULT_MAX_CREDENTIALS,
   DEFAULT_MAX_CREDENTIALS_TOTAL,
   DEFAULT_MEMBER_ROLE_NAME,
+  DEFAULT_OWNER_TAG_KEY,
   DEFAULT_THRESHOLD_DAYS,
+  DEFAULT_WARN_DAYS,
   PASSWORD_SECRET_PREFIX,
 } from '../core/defaults.js';
 import { CredsweepError } from '../core/errors.js';
@@ -125,6 +133,17 @@ export const awsEnvSchema = z.object({
       .regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id (o-…)')
       .optional(),
   ),
+  WARN_DAYS: variable(wholeNumber(0).default(DEFAULT_WARN_DAYS)),
+  DELETE_AFTER_DAYS: z.preprocess(
+    (value) => (value === 'off' ? undefined : blankToUndefined(value)),
+    wholeNumber(1).optional(),
+  ),
+  CONSOLE_ACTION: variable(
+    text()
+      .pipe(z.enum(CONSOLE_ACTIONS, { error: 'must be disable or reset' }))
+      .default(DEFAULT_CONSOLE_ACTION),
+  ),
+  OWNER_TAG_KEY: variable(text().default(DEFAULT_OWNER_TAG_KEY)),
 });
 
 export type AwsEnv = z.output<typeof awsEnvSchema>;
@@ -166,6 +185,10 @@ export function settingsFromEnv(env: AwsEnv): Settings {
     batchSize: env.BATCH_SIZE,
     exemptUsers: env.EXEMPT_USERS,
     exemptTagKey: env.EXEMPT_TAG_KEY,
+    warnDays: env.WARN_DAYS,
+    deleteAfterDays: env.DELETE_AFTER_DAYS ?? null,
+    consoleAction: env.CONSOLE_ACTION,
+    ownerTagKey: env.OWNER_TAG_KEY,
     passwordSecretPrefix: env.PASSWORD_SECRET_PREFIX,
     evidenceLocation: `s3://${env.BUCKET_NAME}/`,
   };

@@ -7,9 +7,14 @@
  * | ledger   | `LEDGER#<executionId>`  | `ITEM#<itemId>`  | the LedgerEntry                        |
  * | change   | `CHANGE#<credentialKey>`| `LAST`           | the LastChange of one credential       |
  * | guard    | `LOCK#<accountId>`      | `LOCK`           | the AccountLock (one run at a time)    |
+ * | warning  | `WARNING#<account>/<credential>` | `WARNING` | the OwnerWarningRecord (docs/lifecycle.md) |
+ *
+ * The sparse global secondary index `byAccessKey` (partition `accessKeyId`, sort `recordedAt`) holds
+ * the ledger entries about access keys: the delete stage asks which run deactivated a key.
  *
  * `ttl` (epoch seconds) is the approval's expiresAt plus 30 days; enable TTL on that attribute so
- * old approvals (which hold a task token) disappear. Ledger entries are evidence and never expire.
+ * old approvals (which hold a task token) disappear. Ledger entries are evidence and never expire
+ * (the delete stage reads deactivations `deleteAfterDays` old, so the ledger must outlive that).
  * Reads are strongly consistent: a conditional write that lost is followed by a read of the winner.
  * Approvals hold the Step Functions task token: it is stored here and never logged.
  */
@@ -22,7 +27,15 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { AccountLock, ApprovalRecord, DecisionRecord, LastChange, LedgerEntry } from '../core/types.js';
+import { KEY_INDEX } from '../core/defaults.js';
+import type {
+  AccountLock,
+  ApprovalRecord,
+  DecisionRecord,
+  LastChange,
+  LedgerEntry,
+  OwnerWarningRecord,
+} from '../core/types.js';
 import type { StorePort } from '../ports/store.js';
 import type { PortPermissions } from './permission-types.js';
 import type { AwsEnv } from './ports.js';
@@ -30,7 +43,8 @@ import { DEFAULT_RETRY, memoize } from './retry.js';
 
 /**
  * What each StorePort method needs from DynamoDB (docs/aws-adapters.md). The kind names the items:
- * approval records (`APPROVAL#...`) or ledger entries (`LEDGER#...`), enforced with LeadingKeys.
+ * approval records (`APPROVAL#...`), ledger entries (`LEDGER#...`) or owners' warnings
+ * (`WARNING#...`), enforced with LeadingKeys, or the `byAccessKey` index.
  */
 export const STORE_PERMISSIONS = {
   putApproval: { 'dynamodb:PutItem': 'approval-item' },
@@ -48,15 +62,24 @@ export const STORE_PERMISSIONS = {
   // Conditional PutItem; when it is held by another run, that lock is read back (GetItem).
   holdLock: { 'dynamodb:PutItem': 'lock-item', 'dynamodb:GetItem': 'lock-item' },
   releaseLock: { 'dynamodb:DeleteItem': 'lock-item' },
+  // The delete stage: the ledger entries about one key, from the byAccessKey index.
+  listKeyLedger: { 'dynamodb:Query': 'ledger-key-index' },
+  getWarning: { 'dynamodb:GetItem': 'warning-item' },
+  putWarning: { 'dynamodb:PutItem': 'warning-item' },
 } as const satisfies PortPermissions<StorePort>;
 
 /** How long an approval item outlives its expiry before DynamoDB TTL removes it. */
 export const APPROVAL_RETENTION_SECONDS = 30 * 24 * 60 * 60;
 
 const APPROVAL_SK = 'APPROVAL';
+const WARNING_SK = 'WARNING';
 const ITEM_PREFIX = 'ITEM#';
 
 export const approvalKey = (approvalId: string) => ({ pk: `APPROVAL#${approvalId}`, sk: APPROVAL_SK });
+export const warningKey = (accountId: string, credentialKey: string) => ({
+  pk: `WARNING#${accountId}/${credentialKey}`,
+  sk: WARNING_SK,
+});
 export const ledgerKey = (executionId: string, itemId: string) => ({
   pk: `LEDGER#${executionId}`,
   sk: `${ITEM_PREFIX}${itemId}`,
@@ -306,6 +329,46 @@ export class DynamoStore implements StorePort {
       // Not held (already released, or taken over after the lease): nothing to release.
       if (!isConditionalCheckFailed(err)) throw err;
     }
+  }
+
+  /** The key's entries from the `byAccessKey` index, oldest first (an index read is eventually consistent: fine for days-old changes). */
+  async listKeyLedger(accessKeyId: string): Promise<LedgerEntry[]> {
+    const entries: LedgerEntry[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: KEY_INDEX,
+          KeyConditionExpression: 'accessKeyId = :id',
+          ExpressionAttributeValues: { ':id': accessKeyId },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) entries.push(withoutKeys<LedgerEntry>(item));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return entries;
+  }
+
+  async getWarning(accountId: string, credentialKey: string): Promise<OwnerWarningRecord | null> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: warningKey(accountId, credentialKey),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? withoutKeys<OwnerWarningRecord>(out.Item) : null;
+  }
+
+  async putWarning(warning: OwnerWarningRecord): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...warning, ...warningKey(warning.accountId, warning.credentialKey) },
+      }),
+    );
   }
 }
 

@@ -5,6 +5,7 @@
  * `escapeHtml`. The mail carries the approver's link; never the task token.
  */
 import { clean, escapeHtml } from './html.js';
+import { itemWhy, type LifecycleSection, lifecycleSections, sectionsAsText } from './lifecycle/sections.js';
 import { accountGroups, accountsNotInRequest, scopeOf } from './organization/approval-groups.js';
 import type { CredentialKind, Plan, PlanItem } from './types.js';
 
@@ -61,8 +62,23 @@ export function credentialRows(plan: Pick<Plan, 'items' | 'thresholdDays'>): Cre
     credential: credentialLabel(item),
     lastUsed: formatDay(item.lastUsed),
     daysUnused: String(item.daysUnused),
-    why: reasonLabel(item, plan.thresholdDays),
+    why: itemWhy(item, plan.thresholdDays),
   }));
+}
+
+/** What approving does, in words: the console action of this run and the deletions, if any. */
+export function approvalActions(plan: Pick<Plan, 'items' | 'lifecycle'>): string {
+  const reset = plan.lifecycle?.consoleAction === 'reset';
+  const deletions = plan.items.filter((i) => i.action === 'delete-access-key').length;
+  return (
+    (reset
+      ? 'console passwords are RESET to a generated password that must be changed at the next sign-in (kept in Secrets Manager for the admins, never mailed; the old password cannot be brought back)'
+      : 'console passwords are removed (login profile deleted)') +
+    ', access keys set to Inactive' +
+    (deletions > 0
+      ? `, and ${plural(deletions, 'access key')} marked DELETE are deleted for good: a deletion cannot be undone by any backout`
+      : '')
+  );
 }
 
 export const TABLE_HEADINGS = ['User', 'Credential', 'Last used', 'Days unused', 'Why'] as const;
@@ -80,7 +96,13 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /** `credsweep: approve disabling 7 unused credentials in 123456789012` */
 export function approvalSubject(plan: Plan): string {
   const where = plan.organization ? scopeOf(plan).replace(' of the organization', '') : plan.accountId;
-  return clean(`credsweep: approve disabling ${plural(plan.items.length, 'unused credential')} in ${where}`);
+  const deletions = plan.items.filter((i) => i.action === 'delete-access-key').length;
+  const disables = plan.items.length - deletions;
+  const what = [
+    ...(disables > 0 ? [`disabling ${plural(disables, 'unused credential')}`] : []),
+    ...(deletions > 0 ? [`deleting ${plural(deletions, 'deactivated access key')}`] : []),
+  ].join(' and ');
+  return clean(`credsweep: approve ${what} in ${where}`);
 }
 
 /** The command that reverses the run's changes. */
@@ -114,18 +136,22 @@ function emailModel(input: ApprovalEmailInput) {
     room -= rows.length;
     return [{ heading: group.heading, rows }];
   });
+  const deletions = plan.items.filter((i) => i.action === 'delete-access-key').length;
   return {
     subject: approvalSubject(plan),
     intro:
-      `credsweep asks you to approve disabling ${plural(count, 'IAM credential')} in ${scopeOf(plan)} ` +
-      `that ${count === 1 ? 'has' : 'have'} not been used for ` +
-      `${plan.thresholdDays} days or more (the threshold of this run).`,
+      `credsweep asks you to approve ${approvalSubject(plan)
+        .replace(/^credsweep: approve /, '')
+        .replace(/ in \S+$/, '')} in ${scopeOf(plan)}: not used for ${plan.thresholdDays} days or more ` +
+      '(the threshold of this run)' +
+      (deletions > 0 ? ', or deactivated by credsweep long ago and unused since.' : '.'),
     groups,
     more:
       count > EMAIL_MAX_ROWS
         ? `… and ${count - EMAIL_MAX_ROWS} more, all listed on the approval page.`
         : null,
     notInRequest: accountsNotInRequest(plan),
+    sections: lifecycleSections({ lifecycle: plan.lifecycle ?? null, skipped: plan.analysis.skipped }),
     unresolved:
       plan.unresolved.length > 0
         ? `${plural(plan.unresolved.length, 'other finding')} could not be turned into an action and ` +
@@ -139,10 +165,9 @@ function emailModel(input: ApprovalEmailInput) {
     outcomes: [
       [
         'Approve',
-        'the credentials you leave ticked are disabled: console passwords are removed and access keys ' +
-          'set to Inactive. Each one is checked again just before the change (anything used since the ' +
-          'report is skipped), recorded before it is made, and verified afterwards. Unticked ones are ' +
-          'left as they are and recorded as not approved.',
+        `the credentials you leave ticked are changed: ${approvalActions(plan)}. Each one is checked ` +
+          'again just before the change (anything used since the report is skipped), recorded before ' +
+          'it is made, and verified afterwards. Unticked ones are left as they are and recorded as not approved.',
       ],
       ['Reject', 'nothing is changed; your reason is recorded.'],
       [
@@ -152,8 +177,11 @@ function emailModel(input: ApprovalEmailInput) {
       ],
     ] as const,
     backout:
-      'Every change can be reversed. An admin runs the command below: access keys become Active again, ' +
-      'and console access is restored with a new password that must be changed at the next sign-in.',
+      'Disabling can be reversed. An admin runs the command below: access keys become Active again, ' +
+      'and console access is restored with a new password that must be changed at the next sign-in.' +
+      (plan.items.some((i) => i.action === 'delete-access-key' || i.action === 'reset-login-profile')
+        ? ' A deleted access key and a reset password cannot be brought back by a backout.'
+        : ''),
     backoutCommand: backoutCommand(plan.executionId),
     footer:
       `Execution ${clean(plan.executionId)}. Plan as of ${formatUtc(plan.asOf)}` +
@@ -185,6 +213,7 @@ function renderText(model: ReturnType<typeof emailModel>): string {
     ...(model.notInRequest.length > 0
       ? ['', 'Accounts not part of this request:', ...model.notInRequest.map((l) => `- ${l}`)]
       : []),
+    ...sectionsAsText(model.sections),
     ...(model.unresolved ? ['', model.unresolved] : []),
     '',
     'Review and decide:',
@@ -205,6 +234,19 @@ function renderText(model: ReturnType<typeof emailModel>): string {
 }
 
 const CELL = 'padding:4px 10px;border-bottom:1px solid #d0d7de;text-align:left;vertical-align:top';
+
+function sectionHtml(s: LifecycleSection): string {
+  const e = escapeHtml;
+  const head = s.headers.map((h) => `<th style="${CELL};background:#f6f8fa">${e(h)}</th>`).join('');
+  const body = s.rows
+    .map((r) => `<tr>${r.map((cell) => `<td style="${CELL}">${e(cell)}</td>`).join('')}</tr>`)
+    .join('\n');
+  return `<h3 style="margin:18px 0 6px">${e(s.title)}</h3>
+<p>${e(s.note)}</p>
+<table style="border-collapse:collapse;margin:12px 0"><thead><tr>${head}</tr></thead><tbody>
+${body}
+</tbody></table>`;
+}
 
 function renderHtml(model: ReturnType<typeof emailModel>): string {
   const e = escapeHtml;
@@ -248,6 +290,7 @@ ${tableOf(g.rows)}
 ${tables}
 ${model.more ? `<p>${e(model.more)}</p>` : ''}
 ${notInRequest}
+${model.sections.map(sectionHtml).join('\n')}
 ${model.unresolved ? `<p>${e(model.unresolved)}</p>` : ''}
 <p>${link}</p>
 <p style="word-break:break-all;font-size:12px;color:#59636e">${e(model.link)}</p>

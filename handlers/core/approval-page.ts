@@ -7,6 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  approvalActions,
+  approvalSubject,
   backoutCommand,
   clean,
   credentialRows,
@@ -15,8 +17,19 @@ import {
   reasonLabel,
   TABLE_HEADINGS,
 } from './approval-email.js';
+import { type LifecycleSection, lifecycleSections } from './lifecycle/sections.js';
 import { accountGroups, accountsNotInRequest, scopeOf } from './organization/approval-groups.js';
 import type { ApprovalRecord, ApproverLink, DecisionRecord, Plan } from './types.js';
+
+function sectionHtml(s: LifecycleSection): string {
+  const head = s.headers.map((h) => `<th scope="col">${e(h)}</th>`).join('');
+  const body = s.rows.map((r) => `<tr>${r.map((cell) => `<td>${e(cell)}</td>`).join('')}</tr>`).join('\n');
+  return `<h2>${e(s.title)}</h2>
+<p class="muted">${e(s.note)}</p>
+<table><thead><tr>${head}</tr></thead><tbody>
+${body}
+</tbody></table>`;
+}
 
 export const STYLE = `
 :root{color-scheme:light}
@@ -129,12 +142,16 @@ export function renderFormPage(input: FormPageInput): string {
   const { plan, record } = input;
   const rows = credentialRows(plan);
   const ticked = new Set(input.selected ?? rows.map((row) => row.id));
-  const title = `Approve disabling ${plural(rows.length, 'unused credential')}`;
-  const head = ['Disable', ...TABLE_HEADINGS].map((h) => `<th scope="col">${e(h)}</th>`).join('');
+  const deletions = plan.items.filter((i) => i.action === 'delete-access-key').length;
+  const deleting = new Set(plan.items.filter((i) => i.action === 'delete-access-key').map((i) => i.id));
+  const title = approvalSubject(plan)
+    .replace(/^credsweep: approve/, 'Approve')
+    .replace(/ in \S+$/, '');
+  const head = ['Approve', ...TABLE_HEADINGS].map((h) => `<th scope="col">${e(h)}</th>`).join('');
   let index = 0;
   const rowHtml = (row: (typeof rows)[number]) => {
     const id = `item-${index++}`;
-    const check = `<input type="checkbox" id="${id}" name="item" value="${e(row.id)}"${ticked.has(row.id) ? ' checked' : ''} aria-label="${e(`Disable ${row.user} ${row.credential}`)}">`;
+    const check = `<input type="checkbox" id="${id}" name="item" value="${e(row.id)}"${ticked.has(row.id) ? ' checked' : ''} aria-label="${e(`${deleting.has(row.id) ? 'Delete' : 'Disable'} ${row.user} ${row.credential}`)}">`;
     return (
       `<tr><td class="tick">${check}</td><td><label for="${id}">${e(row.user)}</label></td>` +
       `<td>${e(row.credential)}</td><td>${e(row.lastUsed)}</td><td class="num">${e(row.daysUnused)}</td>` +
@@ -152,7 +169,9 @@ export function renderFormPage(input: FormPageInput): string {
   const notInRequest = accountsNotInRequest(plan);
   const report = plan.reportGeneratedAt ? formatUtc(plan.reportGeneratedAt) : 'unknown';
   const content = `<h1>${e(title)} in ${e(scopeOf(plan))}</h1>
-<p>These IAM credentials have not been used for ${e(plan.thresholdDays)} days or more. Untick any you want to keep: if you approve, only the ticked ones are disabled and the others are recorded as not approved. To stop the whole change, reject with a reason.</p>
+<p>These IAM credentials have not been used for ${e(plan.thresholdDays)} days or more. Untick any you want to keep: if you approve, only the ticked ones are changed and the others are recorded as not approved. To stop the whole change, reject with a reason.</p>
+<div class="note"><strong>What approving does:</strong> ${e(approvalActions(plan))}.</div>
+${deletions > 0 ? `<div class="error" role="alert">${e(`${plural(deletions, 'access key')} marked DELETE will be deleted for good: this cannot be undone, not even by a backout. Untick any you are unsure of.`)}</div>` : ''}
 <dl>
 <dt>Link issued to</dt><dd>${e(input.approver.approver)}</dd>
 <dt>Decide before</dt><dd>${e(formatUtc(record.expiresAt))}</dd>
@@ -177,13 +196,16 @@ ${notInRequest.length > 0 ? `<h2>Accounts not part of this request</h2>\n<ul>\n$
 <button type="submit" name="action" value="reject" class="reject">Reject all</button>
 </div>
 </form>
+${lifecycleSections({ lifecycle: plan.lifecycle ?? null, skipped: plan.analysis.skipped })
+  .map(sectionHtml)
+  .join('\n')}
 <h2>What happens next</h2>
 <ul>
-<li><strong>Approve</strong>: each ticked credential is checked again just before the change (anything used since the report is skipped), recorded, disabled (console password removed, access key set to Inactive) and verified. Unticked ones are left as they are.</li>
+<li><strong>Approve</strong>: each ticked credential is checked again just before the change (anything used since the report is skipped), recorded, changed as said above and verified. Unticked ones are left as they are.</li>
 <li><strong>Reject</strong>: nothing is changed; your reason is recorded with the run.</li>
 <li><strong>No answer</strong>: at ${e(formatUtc(record.expiresAt))} the request expires and nothing is changed.</li>
 </ul>
-<p class="muted">Every change can be reversed by an admin with <code>${e(backoutCommand(plan.executionId))}</code>. The first approver to decide decides for everyone; your address, the time, your IP address and browser are recorded with the decision.</p>`;
+<p class="muted">Disabling can be reversed by an admin with <code>${e(backoutCommand(plan.executionId))}</code>${plan.items.some((i) => i.action) ? ' (a deleted key or a reset password cannot)' : ''}. The first approver to decide decides for everyone; your address, the time, your IP address and browser are recorded with the decision.</p>`;
   return layout(title, content);
 }
 

@@ -35,6 +35,8 @@ export interface BackoutResult {
   /** Left alone: changed since by a later run, or outside credsweep (`skips` says which). */
   skipped: number;
   failed: number;
+  /** Changes approved as impossible to undo (a deleted key, a reset password): named in the evidence. */
+  cannotRestore: number;
   /** The first SKIPS_LISTED of them, for the execution history and the command line. */
   skips: {
     userName: string;
@@ -50,6 +52,12 @@ const SKIPS_LISTED = 20;
 
 /** Renew the account guard every this many credentials, so a long backout keeps it. */
 const RENEW_EVERY = 50;
+
+/** Ledger actions no backout can undo; they were approved as such (docs/lifecycle.md). */
+export const IRREVERSIBLE_ACTIONS: ReadonlySet<LedgerEntry['action']> = new Set([
+  'delete-access-key',
+  'reset-login-profile',
+]);
 
 const nameOf = (executionId: string) => executionId.split(':').pop() ?? executionId;
 
@@ -170,10 +178,11 @@ async function judge(ports: Ports, task: BackoutTask, entry: LedgerEntry): Promi
 
 export async function backoutRun(ports: Ports, task: BackoutTask): Promise<BackoutResult> {
   const entries = await ports.store.listLedger(task.sourceExecutionId);
-  const wanted = entries.filter(
+  const inScope = entries.filter(
     (e) =>
       (e.status === 'changed' || e.status === 'intended') && (!task.users || task.users.includes(e.userName)),
   );
+  const wanted = inScope.filter((e) => !IRREVERSIBLE_ACTIONS.has(e.action));
   const result: BackoutResult = {
     sourceExecutionId: task.sourceExecutionId,
     restored: 0,
@@ -181,6 +190,7 @@ export async function backoutRun(ports: Ports, task: BackoutTask): Promise<Backo
     skipped: 0,
     failed: 0,
     skips: [],
+    cannotRestore: inScope.length - wanted.length,
   };
   const failures: string[] = [];
   const passwordPolicy = policyReader(ports);

@@ -17,3 +17,16 @@ export const PASSWORD_SECRET_PREFIX = 'credsweep/restored/';
 export const DEFAULT_MAX_CREDENTIALS_TOTAL = 500;
 /** The role the StackSet deploys in every member account (and the hub) for the hub to assume. */
 export const DEFAULT_MEMBER_ROLE_NAME = 'credsweep-member';
+
+/** Owners are warned this many days before a credential of theirs may be disabled; 0 turns warnings off. */
+export const DEFAULT_WARN_DAYS = 7;
+/** The tag whose value is the email address of a user's owner. */
+export const DEFAULT_OWNER_TAG_KEY = 'credsweep:owner';
+/** Users tagged `<key>=true` are break-glass users: never proposed, always listed (the IAM policy denies changes too). */
+export const BREAK_GLASS_TAG_KEY = 'credsweep:break-glass';
+/** The table's sparse index of ledger entries by access key id (the delete stage reads it). */
+export const KEY_INDEX = 'byAccessKey';
+/** What happens to an unused console password: its login profile is deleted, or its password reset. */
+export const CONSOLE_ACTIONS = ['disable', 'reset'] as const;
+export type ConsoleAction = (typeof CONSOLE_ACTIONS)[number];
+export const DEFAULT_CONSOLE_ACTION: ConsoleAction = 'disable';

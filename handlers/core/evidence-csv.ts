@@ -32,6 +32,10 @@ export const FINDINGS_CSV_COLUMNS = [
   'restored_by',
   'verified',
   'verified_state',
+  'action',
+  'deactivated_by',
+  'deactivated_at',
+  'key_created_at',
 ] as const;
 
 type Cell = string | number | boolean | null;
@@ -76,6 +80,10 @@ function row(e: Evidence, c: CredentialRecord): Cell[] {
     c.restored ? nameOf(c.restored.by) : null,
     c.verification?.ok ?? null,
     c.verification?.actual ?? null,
+    c.action,
+    c.deletion ? nameOf(c.deletion.deactivatedBy) : null,
+    c.deletion?.deactivatedAt ?? null,
+    c.deletion?.keyCreatedAt ?? null,
   ];
 }
 

@@ -5,6 +5,7 @@
  */
 import type { CredentialRecord, Evidence } from './evidence.js';
 import { escapeHtml as escapeHtmlWith } from './html.js';
+import { lifecycleSections } from './lifecycle/sections.js';
 import type { FindingRecord } from './security-hub/follow-run.js';
 import type { Skipped } from './types.js';
 
@@ -38,7 +39,9 @@ export const OUTCOME_TEXT: Record<Evidence['outcome'], string> = {
 const SKIP_TEXT: Record<string, string> = {
   root: 'root user: never changed by credsweep (manual steps)',
   exempt: 'exempt: on the exemption list',
-  'exempt-tag': 'exempt: tagged credsweep:exempt=true',
+  'exempt-tag': 'exempt: tagged credsweep:exempt',
+  'exempt-tag-invalid': 'exemption tag unreadable (neither true nor YYYY-MM-DD): never acted on',
+  'break-glass': 'break-glass user: never changed (listed above with its last use)',
   'not-selected': 'not among the users this run was limited to',
   'reset-recently': 'password set again after its last use: aged from the reset, not stale',
 };
@@ -269,8 +272,65 @@ export function renderReportHtml(ev: Evidence): string {
       ['Verified', c.verified],
       ['Verification failed', c.verificationFailed],
       ['Unresolved', c.unresolved],
+      ['Owner warnings mailed by this run', c.ownersWarned],
+      ['Held until the owner was warned long enough', c.heldForWarning],
+      ['Access keys deleted (cannot be undone)', c.deleted],
     ]),
   );
+  if (ev.lifecycle) {
+    const l = ev.lifecycle;
+    sections.push(
+      '<h2>Lifecycle</h2>',
+      facts([
+        [
+          'Owner warning',
+          l.warnDays > 0 ? `${l.warnDays} days before a disable (tag ${l.ownerTagKey})` : 'off',
+        ],
+        [
+          'Console action',
+          l.consoleAction === 'reset'
+            ? 'reset the password (reset required)'
+            : 'disable (delete the login profile)',
+        ],
+        [
+          'Delete stage',
+          l.deleteAfterDays === null ? 'off' : `keys credsweep deactivated ${l.deleteAfterDays}+ days ago`,
+        ],
+      ]),
+    );
+    const warned = l.warnings;
+    if (warned.length > 0) {
+      sections.push(
+        '<h3>Owner warnings</h3>',
+        table(
+          ['User', 'Credential', 'Owner', 'Warned', 'By run', 'May be disabled from', 'Now'],
+          warned.map((n) => [
+            e(n.userName),
+            credentialCell(n),
+            e(n.owner),
+            e(`${when(n.warnedAt)}${n.mailed ? ' (mailed by this run)' : ''}`),
+            e(nameOf(n.warnedBy)),
+            e(when(n.disableFrom)),
+            e(n.proposed ? 'proposed' : 'held: owner warned'),
+          ]),
+          'None.',
+        ),
+      );
+    }
+  }
+  for (const section of lifecycleSections({ lifecycle: ev.lifecycle, skipped: ev.skipped }).filter(
+    (s) => !s.title.startsWith('Owner warned'),
+  )) {
+    sections.push(
+      `<h3>${e(section.title)}</h3>`,
+      `<p>${e(section.note)}</p>`,
+      table(
+        section.headers,
+        section.rows.map((r) => r.map((cell) => e(cell))),
+        'None.',
+      ),
+    );
+  }
 
   sections.push('<h2>Approval</h2>');
   if (!a) {
@@ -385,6 +445,16 @@ export function renderReportHtml(ev: Evidence): string {
         ['Backout error', b.error ? `${b.error.Error}: ${b.error.Cause}` : null],
       ]),
     );
+    if (b.cannotRestore.length > 0) {
+      sections.push(
+        '<p class="error">These changes were approved as impossible to undo; this backout could not restore them:</p>',
+        table(
+          ['User', 'Credential', 'Why'],
+          b.cannotRestore.map((x) => [e(x.userName), credentialCell(x), e(x.why)]),
+          'None.',
+        ),
+      );
+    }
   }
   if (ev.error) {
     sections.push(

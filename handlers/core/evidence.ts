@@ -6,6 +6,7 @@
  */
 import type { Ports } from '../ports/index.js';
 import { approvalIdFor } from './approval-links.js';
+import { IRREVERSIBLE_ACTIONS } from './backout.js';
 import { renderFindingsCsv } from './evidence-csv.js';
 import { renderReportHtml } from './evidence-html.js';
 import type { Outcome } from './outcomes.js';
@@ -17,10 +18,12 @@ import type {
   BackoutSkip,
   CredentialKind,
   Finding,
+  KeyDeletion,
   LedgerAction,
   LedgerEntry,
   Plan,
   PlanItem,
+  PlanLifecycle,
   Skipped,
 } from './types.js';
 import { type VerificationCheck, verificationKey } from './verify.js';
@@ -100,6 +103,8 @@ export interface CredentialRecord {
   backoutSkipped: BackoutSkip | null;
   /** Live state read back by Verify. */
   verification: { ok: boolean; expected: string; actual: string } | null;
+  /** A deletion (the delete stage): the key's dates and the run that deactivated it; null otherwise. */
+  deletion: KeyDeletion | null;
 }
 
 export interface ApprovalEvidence {
@@ -141,6 +146,14 @@ export interface BackoutEvidence {
   }[];
   /** Why the backout could not finish (outcome backout-failed). */
   error: ErrorInfo | null;
+  /** Changes a backout cannot restore (deleted keys, reset passwords), each named. */
+  cannotRestore: {
+    userName: string;
+    credential: CredentialKind;
+    accessKeyId: string | null;
+    action: LedgerAction;
+    why: string;
+  }[];
 }
 
 export interface EvidenceCounts {
@@ -157,6 +170,12 @@ export interface EvidenceCounts {
   notApproved: number;
   verified: number;
   verificationFailed: number;
+  /** Owners mailed a warning by this run (one per credential). */
+  ownersWarned: number;
+  /** Credentials held because their owner's warning is too recent. */
+  heldForWarning: number;
+  /** Access keys deleted by this run (the delete stage). */
+  deleted: number;
 }
 
 export interface Evidence {
@@ -179,7 +198,13 @@ export interface Evidence {
   report: { generatedAt: string | null; asOf: string; thresholdDays: number; dryRun: boolean } | null;
   findings: Finding[];
   skipped: Skipped[];
-  exempt: { userName: string; by: 'exemption-list' | 'tag' }[];
+  exempt: { userName: string; by: 'exemption-list' | 'tag'; until: string | null }[];
+  /**
+   * The lifecycle (docs/lifecycle.md): owner warnings (who, when, which credential, from when it may
+   * be disabled), break-glass users with their last use, dated exemptions (running or expired),
+   * unreadable owner tags, the run's consoleAction and deleteAfterDays. null for runs without a plan.
+   */
+  lifecycle: PlanLifecycle | null;
   unresolved: Plan['unresolved'];
   approval: ApprovalEvidence | null;
   /** Every credential this run changed (disabled, or disabled and restored): before and after. */
@@ -222,6 +247,8 @@ export const EVIDENCE_FILES = ['evidence.json', 'findings.csv', 'report.html'] a
 const CHANGED_STATE: Record<LedgerAction, string> = {
   'delete-login-profile': 'no login profile',
   'deactivate-access-key': 'Inactive',
+  'reset-login-profile': 'password reset, reset required at first sign-in',
+  'delete-access-key': 'key deleted',
 };
 
 async function optional<T>(read: () => Promise<T>): Promise<T | null> {
@@ -319,6 +346,7 @@ function fromLedger(
         : null,
     backoutSkipped: entry.backoutSkip ?? null,
     verification: check ? { ok: check.ok, expected: check.expected, actual: check.actual } : null,
+    deletion: entry.deletion ?? null,
   };
 }
 
@@ -334,6 +362,7 @@ const UNCHANGED = {
   restored: null,
   backoutSkipped: null,
   verification: null,
+  deletion: null,
 } as const;
 
 /** A plan item with no ledger entry: what the decision (or its absence) did to it. */
@@ -380,6 +409,7 @@ export function credentialRecords(
       approved: approvedOf(item.id),
       result: unhandled(outcome, approval, item),
       ...UNCHANGED,
+      deletion: item.deletion ?? null,
     });
   }
   // Ledger entries without a plan item: a backout-mode run restores another run's entries.
@@ -430,11 +460,14 @@ export function summarize(e: Omit<Evidence, 'summary'>): string {
   switch (e.outcome) {
     case 'remediated':
       return (
-        `${c.disabled} of ${plural(c.proposed, 'proposed credential')} disabled after approval by ` +
-        `${e.approval?.decision?.approver ?? 'an approver'}, ${c.verified} verified${recheck}.`
+        `${c.disabled} of ${plural(c.proposed, 'proposed credential')} disabled` +
+        (c.deleted > 0 ? ` (${c.deleted} access ${c.deleted === 1 ? 'key' : 'keys'} deleted for good)` : '') +
+        ` after approval by ${e.approval?.decision?.approver ?? 'an approver'}, ${c.verified} verified${recheck}.`
       );
     case 'nothing-to-do':
-      return `No credential unused for ${e.report?.thresholdDays ?? '?'} days or more; nothing was asked or changed.`;
+      return c.heldForWarning > 0 || c.ownersWarned > 0
+        ? `Nothing to propose yet: ${plural(c.heldForWarning, 'credential')} held until the owner's warning is old enough (${c.ownersWarned} warned by this run); nothing was asked or changed.`
+        : `No credential unused for ${e.report?.thresholdDays ?? '?'} days or more; nothing was asked or changed.`;
     case 'dry-run':
       return `Dry run: ${plural(c.proposed, 'credential')} would be proposed for approval; nothing was changed.`;
     case 'rejected':
@@ -486,9 +519,10 @@ export async function collectEvidence(ports: Ports, task: ReportTask): Promise<E
     mode === 'backout' && task.request?.backoutOf
       ? executionArnOf(task.request.backoutOf, task.executionId)
       : task.executionId;
+  const sourceLedger = sourceId !== task.executionId ? await ports.store.listLedger(sourceId) : ownLedger;
   const restoredHere =
     sourceId !== task.executionId
-      ? (await ports.store.listLedger(sourceId)).filter(
+      ? sourceLedger.filter(
           (e) => e.restoredBy === task.executionId || e.backoutSkip?.by === task.executionId,
         )
       : [];
@@ -538,7 +572,12 @@ export async function collectEvidence(ports: Ports, task: ReportTask): Promise<E
     skipped,
     exempt: skipped
       .filter((s) => s.reason === 'exempt' || s.reason === 'exempt-tag')
-      .map((s) => ({ userName: s.userName, by: s.reason === 'exempt' ? 'exemption-list' : 'tag' })),
+      .map((s) => ({
+        userName: s.userName,
+        by: s.reason === 'exempt' ? 'exemption-list' : 'tag',
+        until: s.until ?? null,
+      })),
+    lifecycle: plan?.lifecycle ?? null,
     unresolved: plan?.unresolved ?? [],
     approval,
     changes: credentials.filter(changed),
@@ -579,6 +618,23 @@ export async function collectEvidence(ports: Ports, task: ReportTask): Promise<E
             at: e.backoutSkip?.at ?? '',
           })),
           error: backoutError,
+          cannotRestore: sourceLedger
+            .filter(
+              (r) =>
+                r.status === 'changed' &&
+                IRREVERSIBLE_ACTIONS.has(r.action) &&
+                (mode !== 'backout' || !task.request?.users || task.request.users.includes(r.userName)),
+            )
+            .map((r) => ({
+              userName: r.userName,
+              credential: r.credential,
+              accessKeyId: r.accessKeyId ?? null,
+              action: r.action,
+              why:
+                r.action === 'delete-access-key'
+                  ? 'the access key was deleted; a deleted key cannot be restored (create a new one if needed)'
+                  : 'the password was reset; the old password cannot be brought back (the new one is in Secrets Manager)',
+            })),
         }
       : null,
     error,
@@ -595,6 +651,9 @@ export async function collectEvidence(ports: Ports, task: ReportTask): Promise<E
       notApproved: count('not-approved'),
       verified: checks.filter((c) => c.ok).length,
       verificationFailed: checks.filter((c) => !c.ok).length,
+      ownersWarned: plan?.lifecycle?.warnings.filter((n) => n.mailed).length ?? 0,
+      heldForWarning: plan?.lifecycle?.warnings.filter((n) => !n.proposed).length ?? 0,
+      deleted: credentials.filter((r) => r.result === 'disabled' && r.action === 'delete-access-key').length,
     },
   };
   return { ...evidence, summary: summarize(evidence) };

@@ -15,8 +15,11 @@ export const HISTORY_EVENT_QUOTA = 25_000;
 /** Step Functions: bytes of a state's input or output (256 KiB). */
 export const PAYLOAD_QUOTA_BYTES = 262_144;
 
-/** The most batches (Map iterations) a run may have. */
-export const MAX_BATCHES = 375;
+/**
+ * The most batches (Map iterations) a run may have. Each iteration runs three Lambda tasks
+ * (DisableConsoleAccess, DeactivateAccessKeys and the delete stage's DeleteAccessKeys).
+ */
+export const MAX_BATCHES = 260;
 
 /** A user has at most three credentials: a console password and two access keys. */
 export const MAX_CREDENTIALS_PER_USER = 3;

@@ -4,10 +4,16 @@
  * nothing twice: the ledger entry for (execution, credential) is created once and a change is only
  * made while that entry says `intended`.
  */
+
+import type { UserInfo } from '../ports/iam.js';
 import type { Ports } from '../ports/index.js';
 import { holdAccount } from './account-guard.js';
+import { passwordSecretName } from './backout.js';
+import { BREAK_GLASS_TAG_KEY } from './defaults.js';
 import { InputError } from './errors.js';
 import { recordDisabled } from './last-change.js';
+import { exemptionOf, holdsOff, isBreakGlass } from './lifecycle/tags.js';
+import { generatePassword } from './password.js';
 import { readBatch } from './plan.js';
 import { isStale } from './staleness.js';
 import type { BatchRef, LedgerEntry, PlanItem } from './types.js';
@@ -24,12 +30,25 @@ export interface BatchResult {
   skipped: number;
 }
 
-type Candidate = Omit<
+export type Candidate = Omit<
   LedgerEntry,
   'executionId' | 'itemId' | 'userName' | 'credential' | 'recordedAt' | 'action'
 >;
 
-async function approvedSelection(ports: Ports, approvalId: string): Promise<Set<string>> {
+/**
+ * Why a user's credentials must not be changed now, read live just before a change: exempt (`true`,
+ * or a day not yet past, or an unclear value) or break-glass. null when it may be changed.
+ */
+export function liveHold(
+  user: UserInfo,
+  exemptTagKey: string,
+  now: Date,
+): 'exempt-tag' | 'break-glass' | null {
+  if (isBreakGlass(user.tags[BREAK_GLASS_TAG_KEY])) return 'break-glass';
+  return holdsOff(exemptionOf(user.tags[exemptTagKey], now)) ? 'exempt-tag' : null;
+}
+
+export async function approvedSelection(ports: Ports, approvalId: string): Promise<Set<string>> {
   const approval = await ports.store.getApproval(approvalId);
   if (approval?.status !== 'approved' || !approval.decision) {
     throw new InputError(`Approval ${approvalId} is not approved; refusing to change anything.`);
@@ -42,7 +61,7 @@ async function approvedSelection(ports: Ports, approvalId: string): Promise<Set<
  * the stored entry is `intended`. So a retry after a crash between the change and its outcome
  * completes the change (which tolerates being already done) instead of skipping it.
  */
-async function applyItem(
+export async function applyItem(
   ports: Ports,
   task: BatchTask,
   item: PlanItem,
@@ -71,7 +90,7 @@ async function applyItem(
 const usedSince = (lastUsed: string | null, now: Date, days: number) =>
   lastUsed !== null && !isStale(new Date(lastUsed), now, days);
 
-async function runBatch(
+export async function runBatch(
   ports: Ports,
   task: BatchTask,
   filter: (item: PlanItem) => boolean,
@@ -97,7 +116,8 @@ export async function disableConsoleAccess(ports: Ports, task: BatchTask): Promi
         if (!selection.has(item.id)) return skipped('not-approved');
         const user = await iam.getUser(item.userName).catch(nullIfMissing);
         if (!user) return skipped('gone');
-        if (user.tags[settings.exemptTagKey]?.toLowerCase() === 'true') return skipped('exempt-tag');
+        const hold = liveHold(user, settings.exemptTagKey, ports.now());
+        if (hold) return skipped(hold);
         if (usedSince(user.passwordLastUsed, ports.now(), task.thresholdDays)) {
           return { ...skipped('used-since-report'), liveLastUsed: user.passwordLastUsed };
         }
@@ -108,6 +128,11 @@ export async function disableConsoleAccess(ports: Ports, task: BatchTask): Promi
           before: `login profile created ${profile.createdAt}, reset required ${profile.passwordResetRequired}`,
         };
       })();
+      if (item.action === 'reset-login-profile') {
+        return applyItem(ports, task, item, 'reset-login-profile', candidate, () =>
+          resetPassword(ports, task, item),
+        );
+      }
       return applyItem(ports, task, item, 'delete-login-profile', candidate, async () => {
         await iam.deleteLoginProfile(item.userName).catch(ignore('NoSuchEntity'));
         return 'no login profile';
@@ -125,14 +150,15 @@ export async function deactivateAccessKeys(ports: Ports, task: BatchTask): Promi
   return runBatch(
     ports,
     task,
-    (item) => item.accessKeyId !== undefined,
+    (item) => item.accessKeyId !== undefined && item.action !== 'delete-access-key',
     async (item) => {
       const keyId = item.accessKeyId ?? '';
       const candidate = await (async (): Promise<Candidate> => {
         if (!selection.has(item.id)) return skipped('not-approved');
         const user = await getUser(item.userName);
         if (!user) return skipped('gone');
-        if (user.tags[settings.exemptTagKey]?.toLowerCase() === 'true') return skipped('exempt-tag');
+        const hold = liveHold(user, settings.exemptTagKey, ports.now());
+        if (hold) return skipped(hold);
         const key = (await listKeys(item.userName)).find((k) => k.accessKeyId === keyId);
         if (!key) return skipped('gone');
         const lastUsed = await iam.getAccessKeyLastUsed(keyId);
@@ -150,6 +176,22 @@ export async function deactivateAccessKeys(ports: Ports, task: BatchTask): Promi
   );
 }
 
+/**
+ * consoleAction `reset`: a generated password, stored first (secrets port, never mailed or logged),
+ * then set with PasswordResetRequired. A retry sets a new one and overwrites the secret, so the
+ * secret always holds the password IAM has. The old password cannot be brought back.
+ */
+async function resetPassword(ports: Ports, task: BatchTask, item: PlanItem): Promise<string> {
+  const password = generatePassword(await ports.iam.getAccountPasswordPolicy());
+  const secretRef = await ports.secrets.putSecret(
+    passwordSecretName(ports.settings.passwordSecretPrefix, task.executionId, item.userName),
+    password,
+    `credsweep reset console password of ${item.userName} (run ${task.executionId.split(':').pop()}); reset required at first sign-in`,
+  );
+  await ports.iam.updateLoginProfile(item.userName, password, true);
+  return `password reset, reset required at first sign-in; new password in ${secretRef}`;
+}
+
 /** Memoizes a per-user read for the length of one task invocation. */
 export function perUser<T>(load: (userName: string) => Promise<T>): (userName: string) => Promise<T> {
   const cache = new Map<string, Promise<T>>();
@@ -163,17 +205,17 @@ export function perUser<T>(load: (userName: string) => Promise<T>): (userName: s
   };
 }
 
-const skipped = (skipReason: LedgerEntry['skipReason']): Candidate => ({
+export const skipped = (skipReason: LedgerEntry['skipReason']): Candidate => ({
   status: 'skipped',
   before: 'unchanged',
   skipReason,
 });
 
-function nullIfMissing(err: Error): null {
+export function nullIfMissing(err: Error): null {
   if (err.name === 'NoSuchEntity') return null;
   throw err;
 }
 
-const ignore = (name: string) => (err: Error) => {
+export const ignore = (name: string) => (err: Error) => {
   if (err.name !== name) throw err;
 };

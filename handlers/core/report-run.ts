@@ -50,6 +50,14 @@ export function summaryMail(e: Evidence): { subject: string; text: string; html:
     `Skipped because used since the report: ${c.skippedAtRecheck}. Not approved: ${c.notApproved}.`,
     ...(e.error ? [`Cause: ${e.error.Error}: ${e.error.Cause}`] : []),
     ...securityHubLines(e),
+    ...(e.backout && e.backout.cannotRestore.length > 0
+      ? [
+          `This backout cannot restore ${e.backout.cannotRestore.length} change(s), approved as impossible to undo:`,
+          ...e.backout.cannotRestore.map(
+            (x) => `- ${x.userName} ${x.credential}${x.accessKeyId ? ` ${x.accessKeyId}` : ''}: ${x.why}`,
+          ),
+        ]
+      : []),
     ...e.changes.map(
       (r) =>
         `- ${r.userName} ${r.credential}${r.accessKeyId ? ` ${r.accessKeyId}` : ''}: ${r.before ?? ''} -> ${r.after ?? ''}` +

@@ -1,5 +1,6 @@
 /** The execution input: what an admin, the schedule or `credsweep start/backout` may ask for. */
 import * as z from 'zod';
+import { CONSOLE_ACTIONS } from './defaults.js';
 import { InputError } from './errors.js';
 import { MAX_PLAN_CREDENTIALS, quotaProblem } from './quotas.js';
 
@@ -15,6 +16,10 @@ export const runRequestSchema = z
     dryRun: z.boolean().optional(),
     /** Raises (or lowers) the blast-radius guard for this run; bounded by the quotas (maxCredentialsOf). */
     maxCredentials: z.number().int().min(0).max(MAX_PLAN_CREDENTIALS).optional(),
+    /** Lifecycle overrides for this run (docs/lifecycle.md); 0 turns warnings / the delete stage off. */
+    warnDays: z.number().int().min(0).max(365).optional(),
+    deleteAfterDays: z.number().int().min(0).max(3650).optional(),
+    consoleAction: z.enum(CONSOLE_ACTIONS).optional(),
     /** With mode=backout: the execution (ARN or name) whose changes to restore. */
     backoutOf: z.string().min(1).optional(),
     /** Who started it, for the record (the CLI fills in the caller identity). */

@@ -51,6 +51,8 @@ export interface CredentialAssessment {
   /** Whole days since the last use, or since creation when never used. */
   daysUnused: number;
   reason: FindingReason;
+  /** ISO instant the credential is aged from: the later of its last use and its creation. */
+  since: string;
 }
 
 /**
@@ -85,6 +87,7 @@ export function assessCredential(
       isStale(lastUsed, now, days),
     daysUnused: daysBetween(since, now),
     reason: evidence.lastUsed === null ? 'never-used' : 'unused',
+    since: since.toISOString(),
   };
 }
 

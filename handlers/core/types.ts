@@ -52,7 +52,17 @@ export interface Finding {
   reason: FindingReason;
 }
 
-export type SkipReason = 'root' | 'exempt' | 'exempt-tag' | 'not-selected' | 'reset-recently';
+export type SkipReason =
+  | 'root'
+  | 'exempt'
+  | 'exempt-tag'
+  /** The exemption tag holds neither `true` nor a day `YYYY-MM-DD`: never acted on, listed for the admins. */
+  | 'exempt-tag-invalid'
+  /** Tagged `credsweep:break-glass=true`: never proposed, listed with the last use of each credential. */
+  | 'break-glass'
+  | 'not-selected'
+  /** A password set again after its last use: aged from the reset (handlers/core/staleness.ts). */
+  | 'reset-recently';
 
 export interface Skipped {
   userName: string;
@@ -66,6 +76,10 @@ export interface Skipped {
   createdAt?: string | null;
   /** Whole days since `createdAt` (the age the rule used). */
   daysUnused?: number;
+  /** `exempt-tag` with a day: exempt through the end of this day (UTC). */
+  until?: string;
+  /** `exempt-tag-invalid`: the tag's value as found (neutralise before showing it). */
+  value?: string;
 }
 
 export interface Analysis {
@@ -89,6 +103,67 @@ export interface PlanItem {
   reason: FindingReason;
   /** Organization runs: the member account the credential is in. */
   accountId?: string;
+  /**
+   * What approving it does, when it is not the default (console password: delete the login profile;
+   * access key: deactivate it): `reset-login-profile` (consoleAction `reset`) or `delete-access-key`
+   * (the delete stage, impossible to undo).
+   */
+  action?: 'reset-login-profile' | 'delete-access-key';
+  /** For `delete-access-key`: the key's history, from credsweep's ledger and IAM. */
+  deletion?: KeyDeletion;
+}
+
+/** Why an Inactive key may be deleted: credsweep deactivated it, that long ago, and it stayed unused. */
+export interface KeyDeletion {
+  /** The run (execution ARN) whose ledger records the deactivation. */
+  deactivatedBy: string;
+  deactivatedAt: string;
+  keyCreatedAt: string;
+  /** Last use (GetAccessKeyLastUsed), always before the deactivation; null when never used. */
+  keyLastUsed: string | null;
+}
+
+/** An owner's warning about one credential (docs/lifecycle.md), as the plan and the evidence list it. */
+export interface WarningNotice {
+  userName: string;
+  credential: CredentialKind;
+  accessKeyId: string | null;
+  owner: string;
+  lastUsed: string | null;
+  daysUnused: number;
+  /** Already stale (held until the warning is old enough), or stale soon. */
+  stale: boolean;
+  /** When the owner was warned (this run, or an earlier one). */
+  warnedAt: string;
+  /** The run that warned. */
+  warnedBy: string;
+  /** From this instant the credential may be proposed for disabling. */
+  disableFrom: string;
+  /** Whether this run mailed the owner (false: warned earlier, in the same idle period; or a dry run). */
+  mailed: boolean;
+  /** Warned long enough ago: proposed in this run (false: held, listed as "owner warned"). */
+  proposed: boolean;
+}
+
+/** A break-glass user's credentials and their last use, listed in every approval and evidence. */
+export interface BreakGlassUser {
+  userName: string;
+  credentials: { credential: CredentialKind; enabled: boolean; lastUsed: string | null }[];
+}
+
+/** What the lifecycle rules found in this run (docs/lifecycle.md). */
+export interface PlanLifecycle {
+  warnDays: number;
+  deleteAfterDays: number | null;
+  consoleAction: 'disable' | 'reset';
+  ownerTagKey: string;
+  /** Owners warned (this run or before) about credentials not proposed yet, and those now proposed. */
+  warnings: WarningNotice[];
+  breakGlass: BreakGlassUser[];
+  /** Owner tags that are not an email address: not mailed, the credentials handled as without owner. */
+  ownerTagInvalid: { userName: string; value: string }[];
+  /** Dated exemptions found: still running (the user was skipped) or expired (treated normally). */
+  exemptions: { userName: string; until: string; expired: boolean }[];
 }
 
 /** The whole plan, stored as a blob; the state machine carries only its key and batch keys. */
@@ -105,6 +180,8 @@ export interface Plan {
   unresolved: { userName: string; credential: CredentialKind; why: string }[];
   /** Organization runs: every account of the run and its state (handlers/core/organization/org-plan.ts). */
   organization?: OrganizationPlan;
+  /** Owner warnings, break-glass users, dated exemptions; absent in plans written before the lifecycle. */
+  lifecycle?: PlanLifecycle;
 }
 
 export interface BatchRef {
@@ -113,7 +190,13 @@ export interface BatchRef {
   size: number;
 }
 
-export type LedgerAction = 'delete-login-profile' | 'deactivate-access-key';
+export type LedgerAction =
+  | 'delete-login-profile'
+  | 'deactivate-access-key'
+  /** consoleAction `reset`: a generated password, reset required at first sign-in; cannot be undone. */
+  | 'reset-login-profile'
+  /** The delete stage: an access key credsweep deactivated long ago; cannot be undone. */
+  | 'delete-access-key';
 
 /**
  * Write-ahead ledger entry, one per (execution, plan item). Created as `intended` with the
@@ -135,6 +218,9 @@ export interface LedgerEntry {
     | 'already-disabled'
     | 'gone'
     | 'exempt-tag'
+    | 'break-glass'
+    /** Delete stage, at re-check: reactivated, used, or its deactivation backed out since Analyze. */
+    | 'no-longer-deletable'
     | 'not-changed';
   /**
    * Set by a backout that left this change alone: a later run changed the credential since, or it is
@@ -143,8 +229,10 @@ export interface LedgerEntry {
   backoutSkip?: BackoutSkip;
   /** Live last use seen at re-check, when it caused a skip. */
   liveLastUsed?: string | null;
-  /** For restored console passwords: where the new password is kept (never the password). */
+  /** For restored or reset console passwords: where the new password is kept (never the password). */
   secretRef?: string;
+  /** For `delete-access-key`: the run that deactivated the key, and the key's dates. */
+  deletion?: KeyDeletion;
   recordedAt: string;
   changedAt?: string;
   restoredAt?: string;
@@ -223,4 +311,23 @@ export interface ApprovalRecord {
   /** Set once every approver's mail went out; a retry before that re-issues the links and mails. */
   mailedAt?: string;
   decision?: DecisionRecord;
+}
+
+/**
+ * The store's record of the last warning an owner got about one credential (who, when, which
+ * credential). A warning holds for one idle period: a credential used (or a password set) after it
+ * needs a new one.
+ */
+export interface OwnerWarningRecord {
+  accountId: string;
+  /** `key/<access key id>` or `password/<user name>`. */
+  credentialKey: string;
+  userName: string;
+  credential: CredentialKind;
+  accessKeyId: string | null;
+  owner: string;
+  warnedAt: string;
+  /** The run that mailed the warning. */
+  executionId: string;
+  disableFrom: string;
 }

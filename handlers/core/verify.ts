@@ -43,9 +43,24 @@ export async function checkEntry(
     const actual = profile ? 'login profile present' : 'no login profile';
     return { ...base, expected: 'no login profile', actual, ok: profile === null };
   }
+  if (entry.action === 'reset-login-profile') {
+    const profile = await ports.iam.getLoginProfile(entry.userName);
+    const actual = profile
+      ? `login profile present, reset required ${profile.passwordResetRequired}`
+      : 'no login profile';
+    return {
+      ...base,
+      expected: 'login profile present, reset required true',
+      actual,
+      ok: profile?.passwordResetRequired === true,
+    };
+  }
   const keys = await listKeys(entry.userName);
   const key = keys.find((k) => k.accessKeyId === entry.accessKeyId);
   const actual = key ? key.status : 'key not found';
+  if (entry.action === 'delete-access-key') {
+    return { ...base, expected: 'key not found', actual, ok: key === undefined };
+  }
   return { ...base, expected: 'Inactive', actual, ok: key?.status === 'Inactive' };
 }
 

@@ -43,4 +43,8 @@ export interface IamPort {
   updateAccessKey(userName: string, accessKeyId: string, status: 'Active' | 'Inactive'): Promise<void>;
   /** The account password policy; null when none is set (NoSuchEntity: IAM's default policy applies). */
   getAccountPasswordPolicy(): Promise<PasswordPolicy | null>;
+  /** Sets a new console password (consoleAction `reset`); NoSuchEntity when the user has none. */
+  updateLoginProfile(userName: string, password: string, passwordResetRequired: boolean): Promise<void>;
+  /** Deletes an access key for good (the delete stage); NoSuchEntity when it is gone. */
+  deleteAccessKey(userName: string, accessKeyId: string): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import type { ConsoleAction } from '../core/defaults.js';
 import type { BlobPort } from './blobs.js';
 import type { IamPort, PasswordPolicy } from './iam.js';
 import type { MailPort } from './mail.js';
@@ -37,6 +38,14 @@ export interface Settings {
   batchSize: number;
   exemptUsers: string[];
   exemptTagKey: string;
+  /** Lifecycle (docs/lifecycle.md): days of warning an owner gets; 0 turns warnings off. @default 7 */
+  warnDays?: number;
+  /** Keys credsweep deactivated this many days ago are proposed for deletion. @default null (never) */
+  deleteAfterDays?: number | null;
+  /** `disable` deletes an unused console password's login profile; `reset` replaces the password. @default 'disable' */
+  consoleAction?: ConsoleAction;
+  /** The tag holding the email address of a user's owner. @default 'credsweep:owner' */
+  ownerTagKey?: string;
   /** Secrets Manager name prefix for console passwords restored by backout, e.g. `credsweep/restored/`. */
   passwordSecretPrefix: string;
   /**

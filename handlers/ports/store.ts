@@ -1,5 +1,12 @@
 /** Approvals and the write-ahead ledger. AWS: DynamoDB (handlers/aws/store.ts); local: JSON files. */
-import type { AccountLock, ApprovalRecord, DecisionRecord, LastChange, LedgerEntry } from '../core/types.js';
+import type {
+  AccountLock,
+  ApprovalRecord,
+  DecisionRecord,
+  LastChange,
+  LedgerEntry,
+  OwnerWarningRecord,
+} from '../core/types.js';
 
 export interface StorePort {
   putApproval(approval: ApprovalRecord): Promise<void>;
@@ -38,4 +45,15 @@ export interface StorePort {
   holdLock(lock: AccountLock): Promise<AccountLock>;
   /** Removes the guard only if `holder` holds it (a conditional delete); otherwise nothing. */
   releaseLock(accountId: string, holder: string): Promise<void>;
+
+  /**
+   * Every ledger entry of any run about this access key, oldest first (the delete stage asks which
+   * run deactivated it). AWS: a sparse index of the table on `accessKeyId`.
+   */
+  listKeyLedger(accessKeyId: string): Promise<LedgerEntry[]>;
+
+  /** The last warning about a credential (docs/lifecycle.md), or null. */
+  getWarning(accountId: string, credentialKey: string): Promise<OwnerWarningRecord | null>;
+  /** Records a warning, replacing the earlier one about the same credential. */
+  putWarning(warning: OwnerWarningRecord): Promise<void>;
 }

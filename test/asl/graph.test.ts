@@ -46,6 +46,7 @@ const iamTasks = [
   'Backout',
   'ApplyBatches/DisableConsoleAccess',
   'ApplyBatches/DeactivateAccessKeys',
+  'ApplyBatches/DeleteAccessKeys',
 ];
 
 function stateAt(path: string): AslState {
@@ -97,6 +98,15 @@ describe('the workflow graph (statemachine/remediation.asl.json)', () => {
     expect(reachable(asl)).toContain('ApplyBatches');
     expect(reachable(asl, `Decision?.Choices[${approved}]`)).not.toContain('ApplyBatches');
     expect(reachable(asl, `Decision?.Choices[${approved}]`)).not.toContain('Verify');
+  });
+
+  it('runs every mutating task (the delete stage included) only inside the approved Map', () => {
+    const mutating = ['DisableConsoleAccess', 'DeactivateAccessKeys', 'DeleteAccessKeys'];
+    // None of them is a top-level state: the only way in is ApplyBatches, reached only when approved.
+    for (const name of mutating) expect(states[name]).toBeUndefined();
+    const inner = states.ApplyBatches?.ItemProcessor;
+    expect(inner && reachable(inner)).toEqual(new Set(mutating));
+    expect(stateAt('ApplyBatches/DeleteAccessKeys').Resource).toContain('delete-keys');
   });
 
   it('asks for approval with a task token and an explicit approval window', () => {

@@ -30,9 +30,9 @@ import {
 describe('the history-event budget of a run (25,000 events)', () => {
   const budget = historyBudget(deployedAsl());
 
-  it('counts 12 events for a Map iteration whose two Lambda tasks succeed first time', () => {
-    expect(budget.perBatch).toBe(EVENTS.mapIteration + 2 * EVENTS.lambdaTask);
-    expect(budget.perBatch).toBe(12);
+  it('counts 17 events for a Map iteration whose three Lambda tasks succeed first time', () => {
+    expect(budget.perBatch).toBe(EVENTS.mapIteration + 3 * EVENTS.lambdaTask);
+    expect(budget.perBatch).toBe(17);
   });
 
   it('holds MAX_BATCHES batches even if every task of every iteration and outside used every retry', () => {

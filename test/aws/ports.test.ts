@@ -47,7 +47,20 @@ describe('parseAwsEnv', () => {
       EXEMPT_TAG_KEY: 'credsweep:exempt',
       MAX_CREDENTIALS_TOTAL: 500,
       MEMBER_ROLE_NAME: 'credsweep-member',
+      WARN_DAYS: 7,
+      CONSOLE_ACTION: 'disable',
+      OWNER_TAG_KEY: 'credsweep:owner',
     });
+  });
+
+  it('reads the lifecycle variables: warnings, the delete stage (off or days), the console action', () => {
+    expect(
+      parseAwsEnv({ ...VALID, WARN_DAYS: '0', DELETE_AFTER_DAYS: '90', CONSOLE_ACTION: 'reset' }),
+    ).toMatchObject({ WARN_DAYS: 0, DELETE_AFTER_DAYS: 90, CONSOLE_ACTION: 'reset' });
+    expect(parseAwsEnv({ ...VALID, DELETE_AFTER_DAYS: 'off' }).DELETE_AFTER_DAYS).toBeUndefined();
+    expect(problemsOf({ ...VALID, CONSOLE_ACTION: 'wipe' })).toEqual([
+      'CONSOLE_ACTION: must be disable or reset',
+    ]);
   });
 
   it('reads the optional variables when set, and treats blank ones as unset', () => {
@@ -164,6 +177,10 @@ describe('settingsFromEnv', () => {
       batchSize: 25,
       exemptUsers: ['break-glass'],
       exemptTagKey: 'credsweep:exempt',
+      warnDays: 7,
+      deleteAfterDays: null,
+      consoleAction: 'disable',
+      ownerTagKey: 'credsweep:owner',
       passwordSecretPrefix: 'credsweep/restored/',
       evidenceLocation: `s3://${VALID.BUCKET_NAME}/`,
     });

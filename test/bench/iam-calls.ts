@@ -28,7 +28,7 @@ const sum = (calls: Record<string, number>) => Object.values(calls).reduce((a, b
 
 async function credsweep(seed: Seed): Promise<CallCount & { staleUsers: Set<string> }> {
   const home = mkdtempSync(join(tmpdir(), 'credsweep-bench-'));
-  const result = await runDemo({ seed, now: NOW, home, approval: 'auto-approve', maxCredentials: 5_000 }); // within the 375-batch quota
+  const result = await runDemo({ seed, now: NOW, home, approval: 'auto-approve', maxCredentials: 5_000 }); // within the 260-batch quota
   const staleUsers = new Set(result.changes.map((c) => c.userName));
   const byOperation = result.sandbox.calls();
   return {

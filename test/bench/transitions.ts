@@ -22,7 +22,7 @@ export async function benchTransitions(): Promise<TransitionRow[]> {
   for (const users of [50, 500, 5000]) {
     const home = mkdtempSync(join(tmpdir(), 'credsweep-bench-'));
     const seed = largeAccountSeed({ users, staleFraction: 0.05, now: NOW });
-    const result = await runDemo({ seed, now: NOW, home, approval: 'auto-approve', maxCredentials: 5_000 }); // within the 375-batch quota
+    const result = await runDemo({ seed, now: NOW, home, approval: 'auto-approve', maxCredentials: 5_000 }); // within the 260-batch quota
     if (result.status !== 'SUCCEEDED')
       throw new Error(`bench run at ${users} users failed: ${JSON.stringify(result.error)}`);
     rows.push({

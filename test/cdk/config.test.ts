@@ -42,11 +42,25 @@ describe('parseConfig', () => {
       schedule: null,
       exemptUsers: [],
       exemptTagKey: 'credsweep:exempt',
+      warnDays: 7,
+      ownerTagKey: 'credsweep:owner',
+      deleteAfterDays: null,
+      consoleAction: 'disable',
       logRetentionDays: 365,
       alarmEmail: null,
       securityHubAutoStart: false,
       organization: null,
     });
+  });
+
+  it('reads the lifecycle settings and names a bad one', () => {
+    expect(
+      parseConfig({ ...REQUIRED_CONTEXT, warnDays: '0', deleteAfterDays: '90', consoleAction: 'reset' }),
+    ).toMatchObject({ warnDays: 0, deleteAfterDays: 90, consoleAction: 'reset' });
+    expect(parseConfig({ ...REQUIRED_CONTEXT, deleteAfterDays: 'off' }).deleteAfterDays).toBeNull();
+    expect(() => parseConfig({ ...REQUIRED_CONTEXT, consoleAction: 'wipe' })).toThrow(/consoleAction/);
+    expect(() => parseConfig({ ...REQUIRED_CONTEXT, deleteAfterDays: '0' })).toThrow(/deleteAfterDays/);
+    expect(() => parseConfig({ ...REQUIRED_CONTEXT, ownerTagKey: 'bad#key' })).toThrow(/ownerTagKey/);
   });
 
   it('takes lists as comma-separated strings (from -c) or arrays (from cdk.json)', () => {
@@ -137,10 +151,10 @@ describe('parseConfig', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^maxCredentials 15000 with batchSize 1 allows up to 15000 batches/);
     expect(problems[0]).toContain('25,000 history events');
-    expect(problems[0]).toContain('lower maxCredentials to at most 375, or raise batchSize to at least 42');
-    expect(parseConfig({ ...REQUIRED_CONTEXT, maxCredentials: '15000', batchSize: '42' })).toMatchObject({
+    expect(problems[0]).toContain('lower maxCredentials to at most 260, or raise batchSize to at least 60');
+    expect(parseConfig({ ...REQUIRED_CONTEXT, maxCredentials: '15000', batchSize: '60' })).toMatchObject({
       maxCredentials: 15_000,
-      batchSize: 42,
+      batchSize: 60,
     });
   });
 

@@ -45,6 +45,7 @@ const TASK_FUNCTIONS = [
   'RequestApproval',
   'DisableConsole',
   'DeactivateKeys',
+  'DeleteKeys',
   'Verify',
   'Backout',
   'Report',
@@ -137,13 +138,13 @@ describe('credsweep stack', () => {
       },
     );
     definition = JSON.parse(text) as { States: Record<string, State> };
-    // Bundling ten functions with esbuild takes a minute or more on a busy machine.
+    // Bundling eleven functions with esbuild takes a minute or more on a busy machine.
   }, 300_000);
 
   describe('resources', () => {
     it('deploys the expected resource set', () => {
       const counts: Record<string, number> = {
-        'AWS::Lambda::Function': 10,
+        'AWS::Lambda::Function': 11,
         'AWS::StepFunctions::StateMachine': 1,
         'AWS::DynamoDB::Table': 1,
         'AWS::S3::Bucket': 2,
@@ -152,7 +153,7 @@ describe('credsweep stack', () => {
         'AWS::ApiGateway::Stage': 1,
         'AWS::ApiGateway::Method': 2,
         'AWS::ApiGateway::Resource': 2,
-        'AWS::Logs::LogGroup': 12,
+        'AWS::Logs::LogGroup': 13,
         'AWS::SecurityHub::ActionTarget': 1,
         'AWS::Events::Rule': 1,
         'AWS::SQS::Queue': 0,
@@ -214,7 +215,7 @@ describe('credsweep stack', () => {
       const used = Object.values(functions()).map(
         (fn) => prop<{ LogGroup: { Ref: string } }>(fn, 'LoggingConfig').LogGroup.Ref,
       );
-      expect(new Set(used).size).toBe(10);
+      expect(new Set(used).size).toBe(11);
       for (const id of used) expect(logGroups[id]?.Properties?.RetentionInDays).toBe(90);
     });
 
@@ -242,6 +243,10 @@ describe('credsweep stack', () => {
           BATCH_SIZE: '10',
           EXEMPT_USERS: 'breakglass',
           EXEMPT_TAG_KEY: 'credsweep:exempt',
+          WARN_DAYS: '7',
+          OWNER_TAG_KEY: 'credsweep:owner',
+          CONSOLE_ACTION: 'disable',
+          DELETE_AFTER_DAYS: 'off',
         });
         expect(env.APPROVAL_BASE_URL).toEqual(apiUrl);
       }
@@ -358,7 +363,7 @@ describe('credsweep stack', () => {
       );
     });
 
-    it('may invoke exactly the eight task functions, and nothing else', () => {
+    it('may invoke exactly the nine task functions, and nothing else', () => {
       const machine = Object.values(resourcesOf(template, 'AWS::StepFunctions::StateMachine'))[0];
       const role = getAtt(machine?.Properties?.RoleArn) ?? '';
       const invoke = (byRole.get(role) ?? []).filter((s) => s.actions.some((a) => a.startsWith('lambda:')));
@@ -468,11 +473,11 @@ describe('credsweep stack', () => {
       }
     });
 
-    it('scopes IAM user changes to the account users, and denies them on exempt users by tag and name', () => {
+    it('scopes IAM user changes to the account users, and denies them on exempt users by tag and name and on break-glass users', () => {
       const changing = ACCOUNT_FUNCTION_IDS.filter((id) =>
         functionGrants(id).some((g) => g.resource === 'iam-user-change'),
       );
-      expect(changing.sort()).toEqual(['Backout', 'DeactivateKeys', 'DisableConsole']);
+      expect(changing.sort()).toEqual(['Backout', 'DeactivateKeys', 'DeleteKeys', 'DisableConsole']);
       for (const name of changing) {
         const statements = byRole.get(roleOf(template, name)) ?? [];
         const changes = functionGrants(name)
@@ -490,6 +495,13 @@ describe('credsweep stack', () => {
           actions: changes,
           resources: [USERS_ARN],
           condition: { StringEqualsIgnoreCase: { 'iam:ResourceTag/credsweep:exempt': 'true' } },
+        });
+        expect(denies, name).toContainEqual({
+          sid: 'DenyChangesToBreakGlassUsers',
+          effect: 'Deny',
+          actions: changes,
+          resources: [USERS_ARN],
+          condition: { StringEqualsIgnoreCase: { 'iam:ResourceTag/credsweep:break-glass': 'true' } },
         });
         const byName = denies.find((s) => s.sid === 'DenyChangesToExemptUserNames');
         expect(byName?.actions).toEqual(changes);
@@ -538,6 +550,12 @@ describe('credsweep stack', () => {
           s.actions.some((a) => a.startsWith('dynamodb:')),
         );
         for (const s of table) {
+          // The delete stage's look-up by key id: a read of the index only, never of its items' table.
+          if (JSON.stringify(s.resources).includes('/index/')) {
+            expect(s.actions, `${name} ${s.sid}`).toEqual(['dynamodb:Query']);
+            expect(JSON.stringify(s.resources)).toMatch(/"\/index\/byAccessKey"\]/);
+            continue;
+          }
           const prefixes = s.condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
           expect(prefixes, `${name} ${s.sid}`).toHaveLength(1);
         }
@@ -624,6 +642,19 @@ describe('credsweep stack', () => {
         AttributeDefinitions: [
           { AttributeName: 'pk', AttributeType: 'S' },
           { AttributeName: 'sk', AttributeType: 'S' },
+          { AttributeName: 'accessKeyId', AttributeType: 'S' },
+          { AttributeName: 'recordedAt', AttributeType: 'S' },
+        ],
+        // The delete stage's lookup of ledger entries by access key (docs/lifecycle.md).
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'byAccessKey',
+            KeySchema: [
+              { AttributeName: 'accessKeyId', KeyType: 'HASH' },
+              { AttributeName: 'recordedAt', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
         ],
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -713,11 +744,24 @@ describe('credsweep stack with the optional features off', () => {
     const statements = [...statementsByRole(template).values()].flat();
     const denies = statements.filter((s) => s.effect === 'Deny');
     expect(denies.filter((s) => s.sid === 'DenyChangesToExemptUserNames')).toHaveLength(0);
+    // One per function that changes users: disable console, deactivate keys, delete keys, backout.
     const byTag = denies.filter((s) => s.sid === 'DenyChangesToExemptUsers');
-    expect(byTag).toHaveLength(3);
+    expect(byTag).toHaveLength(4);
     for (const s of byTag) {
       expect(s.condition).toEqual({ StringEqualsIgnoreCase: { 'iam:ResourceTag/security:keep': 'true' } });
     }
+    const breakGlass = denies.filter((s) => s.sid === 'DenyChangesToBreakGlassUsers');
+    expect(breakGlass).toHaveLength(4);
+    for (const s of breakGlass) {
+      expect(s.condition).toEqual({
+        StringEqualsIgnoreCase: { 'iam:ResourceTag/credsweep:break-glass': 'true' },
+      });
+    }
+    // Each role denies on break-glass users exactly the changes it denies on exempt users.
+    expect(breakGlass.map((s) => [...s.actions].sort())).toEqual(byTag.map((s) => [...s.actions].sort()));
+    expect(breakGlass.flatMap((s) => s.actions)).toEqual(
+      expect.arrayContaining(['iam:DeleteAccessKey', 'iam:UpdateLoginProfile']),
+    );
   });
 
   it('uses the default numbers in the workflow and the functions', () => {

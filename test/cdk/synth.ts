@@ -1,6 +1,6 @@
 /**
  * Builds the credsweep stack for the CDK tests the way `cdk synth` does: with the feature flags
- * of cdk.json and a validated configuration. Building bundles nine functions with esbuild
+ * of cdk.json and a validated configuration. Building bundles eleven functions with esbuild
  * (about 1 s each), so each test file builds once in beforeAll; suites that do not look at code
  * pass `bundle: false` (CDK's `aws:cdk:bundling-stacks` context), which skips esbuild.
  */

@@ -68,7 +68,7 @@ describe('after `credsweep demo --auto-approve --json`', () => {
     const out = run.stdout;
     expect(out).toContain(`${demo.executionName}  SUCCEEDED (remediated)`);
     expect(out).toMatch(
-      /Analyze\s+\d+(?:ms|\.\ds)\s+8 findings, 8 proposed, 3 users skipped, threshold 30 days/,
+      /Analyze\s+\d+(?:ms|\.\ds)\s+8 findings, 8 proposed, 1 held for owner warnings, 3 users skipped, threshold 30 days/,
     );
     expect(out).toMatch(
       /RequestApproval\s+\d+(?:ms|\.\ds)\s+approved by security-approver@example.com \(8 approved, 0 not\)/,

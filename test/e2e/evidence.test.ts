@@ -68,8 +68,8 @@ describe('evidence of a remediated run', () => {
       ]),
     );
     expect(e.exempt).toEqual([
-      { userName: 'breakglass-admin', by: 'exemption-list' },
-      { userName: 'legacy-reporting', by: 'tag' },
+      { userName: 'breakglass-admin', by: 'exemption-list', until: null },
+      { userName: 'legacy-reporting', by: 'tag', until: null },
     ]);
 
     // The approval record: who decided what, never the task token or the link hashes.

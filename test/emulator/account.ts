@@ -6,7 +6,12 @@
  * they are the test's, not the functions'.
  */
 import { randomBytes } from 'node:crypto';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import {
   CreateAccessKeyCommand,
   CreateLoginProfileCommand,
@@ -52,6 +57,7 @@ export class MotoAccount {
   private readonly config;
   /** Access key ids moto gave each seeded user, in creation order. */
   readonly keys = new Map<string, string[]>();
+  private tableName = '';
 
   constructor(readonly endpoint: string) {
     this.config = {
@@ -75,10 +81,12 @@ export class MotoAccount {
         TableName: tableName,
         KeySchema: table.Properties?.KeySchema as never,
         AttributeDefinitions: table.Properties?.AttributeDefinitions as never,
+        GlobalSecondaryIndexes: table.Properties?.GlobalSecondaryIndexes as never,
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
     dynamo.destroy();
+    this.tableName = tableName;
     ids.ref[tableId] = tableName;
     ids.attr[tableId] = { Arn: `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/${tableName}` };
 
@@ -164,6 +172,42 @@ export class MotoAccount {
       body: JSON.stringify({ accountId: ACCOUNT_ID, users: dates }),
     });
     if (!response.ok) throw new Error(`moto refused the dates: ${await response.text()}`);
+  }
+
+  /**
+   * Moves the ledger entries about one access key `days` into the past (recordedAt, changedAt), as
+   * if the run that wrote them had run then: the delete stage acts on deactivations that old.
+   */
+  async backdateKeyLedger(accessKeyId: string, days: number): Promise<number> {
+    const dynamo = new DynamoDBClient(this.config);
+    try {
+      const found = await dynamo.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'byAccessKey',
+          KeyConditionExpression: 'accessKeyId = :id',
+          ExpressionAttributeValues: { ':id': { S: accessKeyId } },
+        }),
+      );
+      const shift = (iso: string | undefined) =>
+        new Date(Date.parse(iso ?? '') - days * 86_400_000).toISOString();
+      for (const item of found.Items ?? []) {
+        await dynamo.send(
+          new UpdateItemCommand({
+            TableName: this.tableName,
+            Key: { pk: item.pk as never, sk: item.sk as never },
+            UpdateExpression: item.changedAt ? 'SET recordedAt = :r, changedAt = :c' : 'SET recordedAt = :r',
+            ExpressionAttributeValues: {
+              ':r': { S: shift(item.recordedAt?.S) },
+              ...(item.changedAt ? { ':c': { S: shift(item.changedAt.S) } } : {}),
+            },
+          }),
+        );
+      }
+      return found.Items?.length ?? 0;
+    } finally {
+      dynamo.destroy();
+    }
   }
 
   /** Whether the user has a console password, and the status of each of its keys, as IAM says now. */

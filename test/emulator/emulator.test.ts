@@ -29,6 +29,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GetLoginProfileCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD_SECRET_PREFIX } from '../../handlers/core/defaults.js';
 import { REQUIRED_CONTEXT } from '../cdk/synth.js';
@@ -60,6 +61,7 @@ import { runWorkflow, TaskTokens, type WorkflowResult } from './workflow.js';
 const LAUNCHER = fileURLToPath(new URL('./moto_server.py', import.meta.url));
 const APPROVER = REQUIRED_CONTEXT.approverEmails;
 const SENDER = REQUIRED_CONTEXT.senderEmail;
+const OWNER = 'olga.owner@example.com';
 
 const moto = detectMoto();
 if (!moto.available && !isCi()) console.warn(`[test/emulator] skipped: ${moto.reason}`);
@@ -107,6 +109,14 @@ const USERS: SeedUser[] = [
     accessKeys: [{ createdDaysAgo: 365, lastUsedDaysAgo: 80 }],
   },
   { userName: 'bo', createdDaysAgo: 365, accessKeys: [{ createdDaysAgo: 365, lastUsedDaysAgo: 40 }] },
+  // the lifecycle (with ben, whose key the approve-all run deactivates)
+  {
+    userName: 'olga',
+    createdDaysAgo: 200,
+    tags: { 'credsweep:owner': OWNER },
+    accessKeys: [{ createdDaysAgo: 200, lastUsedDaysAgo: 27 }],
+  },
+  { userName: 'rita', createdDaysAgo: 300, console: { lastUsedDaysAgo: 95 } },
 ];
 
 /** The AWS error IAM answers when a policy denies the call (awsQuery XML). */
@@ -205,6 +215,7 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
     name: string,
     users: string[],
     decide: (form: ApprovalForm) => Record<string, string | string[]>,
+    extra: Record<string, unknown> = {},
   ): Promise<{
     result: WorkflowResult;
     link: string;
@@ -217,7 +228,7 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
       lambdas,
       tokens,
       executionName: name,
-      input: { users, ...(startedBy ? { startedBy } : {}) },
+      input: { users, ...extra, ...(startedBy ? { startedBy } : {}) },
     });
     const link = await approvalLink(mailBefore, execution);
     const shape = restApiShape(deployment.template);
@@ -425,6 +436,54 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
     const evidence = await account.object(bucketName(), 'runs/emu-reject/evidence.json');
     expect(evidence).toContain('Rob is on parental leave until March; keep his access.');
     expect(JSON.parse(evidence).outcome).toBe('rejected');
+  }, 180_000);
+
+  it('the lifecycle: the owner is warned by mail, a password is reset (kept in Secrets Manager only), and a key credsweep deactivated 31 days ago is deleted', async () => {
+    // Prepare: ben's key, deactivated by the approve-all run, as if that run had been 31 days ago.
+    const [benKey] = account.keys.get('ben') ?? [];
+    expect((await account.credentials('ben')).keys).toEqual({ [String(benKey)]: 'Inactive' });
+    expect(await account.backdateKeyLedger(String(benKey), 31)).toBeGreaterThan(0);
+    const [olgaKey] = account.keys.get('olga') ?? [];
+
+    // Act
+    const { result, page } = await run(
+      'emu-lifecycle',
+      ['ben', 'olga', 'rita'],
+      (form) => ({ action: 'approve', item: form.items }),
+      { deleteAfterDays: 30, consoleAction: 'reset' },
+    );
+
+    // Assess
+    expect(result.error, logsTail()).toBeNull();
+    expect(result.status).toBe('SUCCEEDED');
+    expect(page).toContain('this cannot be undone');
+    expect(await account.credentials('ben')).toEqual({ console: false, keys: {} });
+    expect(await account.credentials('olga')).toEqual({
+      console: false,
+      keys: { [String(olgaKey)]: 'Active' },
+    });
+    const warning = (await account.sentMail()).find((m) => m.destinations.ToAddresses?.includes(OWNER));
+    expect(warning?.body).toContain('olga');
+    const profile = await account.iam.send(new GetLoginProfileCommand({ UserName: 'rita' }));
+    expect(profile.LoginProfile?.PasswordResetRequired).toBe(true);
+    const [secret] = (await account.secretsUnder(PASSWORD_SECRET_PREFIX)).filter((s) =>
+      s.name.endsWith('/rita'),
+    );
+    const password = secret?.value ?? '';
+    expect(password.length).toBeGreaterThanOrEqual(16);
+    const carriers = recorder.requests
+      .filter((r) => wireText(r).includes(password))
+      .map((r) => carrierName(r));
+    expect(carriers.sort()).toEqual(['iam UpdateLoginProfile', 'secretsmanager CreateSecret']);
+    for (const log of lambdas.logs()) expect(log.text).not.toContain(password);
+    for (const mail of await account.sentMail())
+      expect(`${mail.subject}\n${mail.body}`).not.toContain(password);
+    const evidence = await account.object(bucketName(), 'runs/emu-lifecycle/evidence.json');
+    expect(evidence).not.toContain(password);
+    expect(evidence).toContain(String(benKey));
+    expect(recorder.all).toContainEqual(
+      expect.objectContaining({ functionId: 'DeleteKeys', action: 'iam:DeleteAccessKey' }),
+    );
   }, 180_000);
 
   it('failure after the first change: the run backs out, every credential is restored, the password is kept only in Secrets Manager', async () => {

@@ -18,6 +18,7 @@ import type {
   DecisionRecord,
   LastChange,
   LedgerEntry,
+  OwnerWarningRecord,
   Plan,
   PlanItem,
 } from '../../handlers/core/types.js';
@@ -113,6 +114,25 @@ export class MemoryStore implements StorePort {
 
   async releaseLock(accountId: string, holder: string): Promise<void> {
     if (this.locks.get(accountId)?.holder === holder) this.locks.delete(accountId);
+  }
+
+  async listKeyLedger(accessKeyId: string): Promise<LedgerEntry[]> {
+    return [...this.ledger.values()]
+      .filter((entry) => entry.accessKeyId === accessKeyId)
+      .sort((a, b) => a.recordedAt.localeCompare(b.recordedAt))
+      .map(copy);
+  }
+
+  readonly warnings = new Map<string, OwnerWarningRecord>();
+
+  async getWarning(accountId: string, credentialKey: string): Promise<OwnerWarningRecord | null> {
+    const found = this.warnings.get(`${accountId}/${credentialKey}`);
+    return found ? copy(found) : null;
+  }
+
+  async putWarning(warning: OwnerWarningRecord): Promise<void> {
+    this.journal.push(`putWarning ${warning.credentialKey}`);
+    this.warnings.set(`${warning.accountId}/${warning.credentialKey}`, copy(warning));
   }
 }
 

@@ -62,4 +62,9 @@ export const SCENARIO_UNEXERCISED: UnexercisedAllowance[] = [
     why: 'Sent only when a backout is run again and its restored-password secret already exists (handlers/aws/secrets.ts).',
   },
   ...NOT_SERVED_BY_MOTO,
+  {
+    action: 'secretsmanager:PutSecretValue',
+    functionId: 'DisableConsole',
+    why: "Sent only when a user's console password is reset (consoleAction reset) a second time and its secret already exists (handlers/aws/secrets.ts).",
+  },
 ];

@@ -70,6 +70,7 @@ const IAM_USER_ACTIONS = new Set([
   'DeleteLoginProfile',
   'UpdateLoginProfile',
   'UpdateAccessKey',
+  'DeleteAccessKey',
   'GetAccessKeyLastUsed',
   'ListUserTags',
 ]);

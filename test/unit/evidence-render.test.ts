@@ -34,6 +34,7 @@ function record(overrides: Partial<CredentialRecord>): CredentialRecord {
     restored: null,
     backoutSkipped: null,
     verification: { ok: true, expected: 'no login profile', actual: 'no login profile' },
+    deletion: null,
     ...overrides,
   };
 }
@@ -63,7 +64,8 @@ function evidence(overrides: Partial<Evidence> = {}): Evidence {
     },
     findings: [],
     skipped: [{ userName: '=cmd|calc', reason: 'exempt' }],
-    exempt: [{ userName: '=cmd|calc', by: 'exemption-list' }],
+    exempt: [{ userName: '=cmd|calc', by: 'exemption-list', until: null }],
+    lifecycle: null,
     unresolved: [],
     approval: {
       approvalId: '0b6f3c8e-1111-8222-9333-444455556666',
@@ -100,6 +102,9 @@ function evidence(overrides: Partial<Evidence> = {}): Evidence {
       notApproved: 0,
       verified: 0,
       verificationFailed: 0,
+      ownersWarned: 0,
+      heldForWarning: 0,
+      deleted: 0,
     },
     ...overrides,
   };

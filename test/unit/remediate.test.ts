@@ -90,7 +90,7 @@ describe('analyze: the plan', () => {
     });
     expect(reads).toEqual([]);
     await expect(
-      analyzeRun(h.ports, EXEC, { mode: 'remediate', maxCredentials: 375 }),
+      analyzeRun(h.ports, EXEC, { mode: 'remediate', maxCredentials: 260 }),
     ).resolves.toMatchObject({
       total: 4,
     });

@@ -636,6 +636,9 @@ describe('SandboxAccount calls', () => {
     await sandbox.createLoginProfile('alice', 'x-Password-1', true);
     await sandbox.updateAccessKey('alice', KEY_OLD, 'Inactive');
     await sandbox.updateAccessKey('alice', KEY_OLD, 'Active');
+    await sandbox.updateLoginProfile('alice', 'y-Password-2', true);
+    await sandbox.updateAccessKey('alice', KEY_OLD, 'Inactive');
+    await sandbox.deleteAccessKey('alice', KEY_OLD);
     await sandbox.listUsers();
     await sandbox.getAccountPasswordPolicy();
 
@@ -648,8 +651,10 @@ describe('SandboxAccount calls', () => {
       GetLoginProfile: 1,
       DeleteLoginProfile: 1,
       CreateLoginProfile: 1,
-      UpdateAccessKey: 2,
       GetAccountPasswordPolicy: 1,
+      UpdateAccessKey: 3,
+      UpdateLoginProfile: 1,
+      DeleteAccessKey: 1,
       ListUsers: 1,
     });
 

@@ -52,6 +52,7 @@ function rejectedEvidence(reason: string): Omit<Evidence, 'summary' | 'securityH
     restored: null,
     backoutSkipped: null,
     verification: null,
+    deletion: null,
   }));
   return {
     schemaVersion: 2,
@@ -71,6 +72,7 @@ function rejectedEvidence(reason: string): Omit<Evidence, 'summary' | 'securityH
     findings: plan.analysis.findings,
     skipped: [],
     exempt: [],
+    lifecycle: null,
     unresolved: [],
     approval: {
       approvalId: 'a',
@@ -107,6 +109,9 @@ function rejectedEvidence(reason: string): Omit<Evidence, 'summary' | 'securityH
       verified: 0,
       verificationFailed: 0,
       resetRecently: 0,
+      ownersWarned: 0,
+      heldForWarning: 0,
+      deleted: 0,
     },
   };
 }

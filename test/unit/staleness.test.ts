@@ -89,6 +89,7 @@ describe('assessCredential', () => {
       resetRecently: false,
       daysUnused: 85,
       reason: 'unused',
+      since: '2026-09-01T12:00:00.000Z',
     });
   });
 
@@ -109,6 +110,7 @@ describe('assessCredential', () => {
       resetRecently: true,
       daysUnused: 6,
       reason: 'unused',
+      since: '2026-11-20T00:00:00.000Z',
     });
   });
 
@@ -128,6 +130,7 @@ describe('assessCredential', () => {
       resetRecently: false,
       daysUnused: 25,
       reason: 'never-used',
+      since: '2026-11-01T00:00:00.000Z',
     });
   });
 
@@ -710,6 +713,7 @@ describe('rowCredentials', () => {
           resetRecently: false,
           daysUnused: 25,
           reason: 'never-used',
+          since: '2026-11-01T00:00:00.000Z',
         },
       },
     ]);
