@@ -355,12 +355,18 @@ export class SandboxAccount implements IamPort {
     if (!user.loginProfile) {
       throw new SandboxIamError('NoSuchEntity', `Login Profile for User ${userName} cannot be found.`);
     }
-    if (password.length < 1 || password.length > 128) {
-      throw new SandboxIamError('PasswordPolicyViolation', 'The password must be 1 to 128 characters long.');
-    }
-    // The password itself is not kept. IAM keeps the profile's CreateDate; PasswordLastUsed stays.
+    // IAM checks a new password against the account's policy, as CreateLoginProfile does.
+    const violations = passwordPolicyViolations(password, this.passwordPolicy ?? null);
+    if (violations.length > 0) throw new SandboxIamError('PasswordPolicyViolation', violations.join('; '));
+    // The password itself is not kept. The report's password_last_changed becomes now (the seed's
+    // loginProfile.createdAt stands for it), so the next run ages the password from the reset;
+    // PasswordLastUsed stays, as in IAM.
     this.beginLag(user);
-    user.loginProfile = { ...user.loginProfile, passwordResetRequired, setBySandbox: true };
+    user.loginProfile = {
+      createdAt: this.now().toISOString(),
+      passwordResetRequired,
+      setBySandbox: true,
+    };
   }
 
   async deleteAccessKey(userName: string, accessKeyId: string): Promise<void> {

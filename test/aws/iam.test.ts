@@ -3,6 +3,7 @@ import {
   CredentialReportExpiredException,
   CredentialReportNotPresentException,
   CredentialReportNotReadyException,
+  DeleteAccessKeyCommand,
   DeleteLoginProfileCommand,
   EntityAlreadyExistsException,
   GenerateCredentialReportCommand,
@@ -16,7 +17,9 @@ import {
   LimitExceededException,
   ListAccessKeysCommand,
   NoSuchEntityException,
+  PasswordPolicyViolationException,
   UpdateAccessKeyCommand,
+  UpdateLoginProfileCommand,
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -487,6 +490,99 @@ describe('AwsIam', () => {
 
       // Assess
       expect(err.name).toBe('LimitExceeded');
+    });
+  });
+  describe('updateLoginProfile (consoleAction reset)', () => {
+    it('sends the user, the new password and PasswordResetRequired', async () => {
+      // Prepare
+      iamMock.on(UpdateLoginProfileCommand).resolves({ ...meta });
+
+      // Act
+      await iam.updateLoginProfile('alice', 'N3w!Generated-Passw0rd', true);
+
+      // Assess
+      expect(iamMock).toHaveReceivedCommandExactlyOnceWith(UpdateLoginProfileCommand, {
+        UserName: 'alice',
+        Password: 'N3w!Generated-Passw0rd',
+        PasswordResetRequired: true,
+      });
+    });
+
+    it('throws NoSuchEntity when the user has no console password any more', async () => {
+      // Prepare
+      iamMock.on(UpdateLoginProfileCommand).rejects(
+        new NoSuchEntityException({
+          message: 'Login Profile for User alice cannot be found.',
+          $metadata: {},
+        }),
+      );
+
+      // Act
+      const err = await thrown(() => iam.updateLoginProfile('alice', 'N3w!Generated-Passw0rd', true));
+
+      // Assess
+      expect(err.name).toBe('NoSuchEntity');
+      expect(err.message).toBe('Login Profile for User alice cannot be found.');
+    });
+
+    it('throws PasswordPolicyViolation renamed, without the password in the message', async () => {
+      // Prepare
+      iamMock.on(UpdateLoginProfileCommand).rejects(
+        new PasswordPolicyViolationException({
+          message: 'Password should have at least one uppercase letter',
+          $metadata: {},
+        }),
+      );
+
+      // Act
+      const err = await thrown(() => iam.updateLoginProfile('alice', 'weak-secret-value', true));
+
+      // Assess
+      expect(err.name).toBe('PasswordPolicyViolation');
+      expect(err.message).not.toContain('weak-secret-value');
+    });
+  });
+
+  describe('deleteAccessKey (the delete stage)', () => {
+    it('sends the user and the key', async () => {
+      // Prepare
+      iamMock.on(DeleteAccessKeyCommand).resolves({ ...meta });
+
+      // Act
+      await iam.deleteAccessKey('alice', 'AKIAOLDKEY');
+
+      // Assess
+      expect(iamMock).toHaveReceivedCommandExactlyOnceWith(DeleteAccessKeyCommand, {
+        UserName: 'alice',
+        AccessKeyId: 'AKIAOLDKEY',
+      });
+    });
+
+    it('throws NoSuchEntity when the key is already gone', async () => {
+      // Prepare
+      iamMock.on(DeleteAccessKeyCommand).rejects(
+        new NoSuchEntityException({
+          message: 'The Access Key with id AKIAOLDKEY cannot be found.',
+          $metadata: {},
+        }),
+      );
+
+      // Act
+      const err = await thrown(() => iam.deleteAccessKey('alice', 'AKIAOLDKEY'));
+
+      // Assess
+      expect(err.name).toBe('NoSuchEntity');
+    });
+
+    it('keeps Throttling named Throttling', async () => {
+      // Prepare
+      iamMock.on(DeleteAccessKeyCommand).rejects(serviceError('Throttling', 'Rate exceeded'));
+
+      // Act
+      const err = await thrown(() => iam.deleteAccessKey('alice', 'AKIAOLDKEY'));
+
+      // Assess
+      expect(err.name).toBe('Throttling');
     });
   });
 });

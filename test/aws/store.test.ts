@@ -10,7 +10,12 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { approvalTtl, DynamoStore } from '../../handlers/aws/store.js';
-import type { ApprovalRecord, DecisionRecord, LedgerEntry } from '../../handlers/core/types.js';
+import type {
+  ApprovalRecord,
+  DecisionRecord,
+  LedgerEntry,
+  OwnerWarningRecord,
+} from '../../handlers/core/types.js';
 import { thrown } from '../helpers/thrown.js';
 
 const TABLE = 'credsweep-table';
@@ -431,5 +436,106 @@ describe('DynamoStore: last change of a credential and the account guard', () =>
       ConditionExpression: 'holder = :holder',
       ExpressionAttributeValues: { ':holder': EXECUTION },
     });
+  });
+});
+
+describe('DynamoStore: the lifecycle (owner warnings, ledger by access key)', () => {
+  let store: DynamoStore;
+  beforeEach(() => {
+    docMock.reset();
+    store = new DynamoStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })), TABLE);
+  });
+  afterEach(() => docMock.reset());
+
+  const warning: OwnerWarningRecord = {
+    accountId: '123456789012',
+    credentialKey: 'key/AKIAONE',
+    userName: 'alice',
+    credential: 'access-key-1',
+    accessKeyId: 'AKIAONE',
+    owner: 'owner@example.com',
+    warnedAt: '2025-03-01T09:00:00.000Z',
+    executionId: EXECUTION,
+    disableFrom: '2025-03-08T09:00:00.000Z',
+  };
+
+  it('records a warning under WARNING#<account>/<credential>, replacing the earlier one', async () => {
+    // Prepare
+    docMock.on(PutCommand).resolves({ ...meta });
+
+    // Act
+    await store.putWarning(warning);
+
+    // Assess
+    expect(docMock).toHaveReceivedCommandExactlyOnceWith(PutCommand, {
+      TableName: TABLE,
+      Item: { ...warning, pk: 'WARNING#123456789012/key/AKIAONE', sk: 'WARNING' },
+    });
+    expect(docMock.commandCalls(PutCommand)[0]?.args[0].input.ConditionExpression).toBeUndefined();
+  });
+
+  it('reads a warning consistently and strips the table attributes; null when there is none', async () => {
+    // Prepare
+    docMock
+      .on(GetCommand)
+      .resolvesOnce({ Item: { ...warning, pk: 'WARNING#123456789012/key/AKIAONE', sk: 'WARNING' }, ...meta })
+      .resolvesOnce({ ...meta });
+
+    // Act
+    const found = await store.getWarning('123456789012', 'key/AKIAONE');
+    const missing = await store.getWarning('123456789012', 'password/bob');
+
+    // Assess
+    expect(found).toEqual(warning);
+    expect(missing).toBeNull();
+    expect(docMock.commandCalls(GetCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        TableName: TABLE,
+        Key: { pk: 'WARNING#123456789012/key/AKIAONE', sk: 'WARNING' },
+        ConsistentRead: true,
+      },
+      {
+        TableName: TABLE,
+        Key: { pk: 'WARNING#123456789012/password/bob', sk: 'WARNING' },
+        ConsistentRead: true,
+      },
+    ]);
+  });
+
+  it("lists a key's ledger entries of every run from the byAccessKey index, across pages", async () => {
+    // Prepare: the deactivation by one run and its backout's record by another.
+    const earlier = ledgerEntry('item-1', { status: 'changed', changedAt: '2025-01-01T12:00:00.000Z' });
+    const later = ledgerEntry('item-1', {
+      executionId: `${EXECUTION}-backout`,
+      status: 'restored',
+      recordedAt: '2025-01-02T12:00:00.000Z',
+    });
+    const page2Key = { pk: `LEDGER#${EXECUTION}`, sk: 'ITEM#item-1', accessKeyId: 'AKIAONE' };
+    docMock
+      .on(QueryCommand)
+      .resolvesOnce({
+        Items: [{ ...earlier, pk: `LEDGER#${EXECUTION}`, sk: 'ITEM#item-1' }],
+        LastEvaluatedKey: page2Key,
+        ...meta,
+      })
+      .resolvesOnce({ Items: [{ ...later, pk: `LEDGER#${EXECUTION}-backout`, sk: 'ITEM#item-1' }], ...meta });
+
+    // Act
+    const entries = await store.listKeyLedger('AKIAONE');
+
+    // Assess
+    expect(entries).toEqual([earlier, later]);
+    const query = {
+      TableName: TABLE,
+      IndexName: 'byAccessKey',
+      KeyConditionExpression: 'accessKeyId = :id',
+      ExpressionAttributeValues: { ':id': 'AKIAONE' },
+    };
+    expect(docMock.commandCalls(QueryCommand).map((c) => c.args[0].input)).toEqual([
+      { ...query, ExclusiveStartKey: undefined },
+      { ...query, ExclusiveStartKey: page2Key },
+    ]);
+    // A global secondary index cannot be read consistently (DynamoDB refuses ConsistentRead on one).
+    expect(docMock.commandCalls(QueryCommand)[0]?.args[0].input.ConsistentRead).toBeUndefined();
   });
 });

@@ -288,7 +288,7 @@ describe('settleFindings: every ending, and where credsweep and Security Hub dis
     const hub = withFindings(ports, [userFinding('IAM.22', 'break.glass', at())]);
     const id = hub.toSeed()?.findings[0]?.Id ?? '';
     const evidence = rejectedEvidence('no');
-    evidence.exempt = [{ userName: 'break.glass', by: 'exemption-list' }];
+    evidence.exempt = [{ userName: 'break.glass', by: 'exemption-list', until: null }];
 
     await settleFindings(ports, evidence);
 
@@ -365,5 +365,71 @@ describe("the sandbox keeps Security Hub's limits", () => {
       'FindingNotFound',
       'DuplicatedFindingIdentifier',
     ]);
+  });
+});
+
+describe('settleFindings: the lifecycle', () => {
+  it('leaves a finding whose owner was warned (naming the dates), names break-glass and unreadable exemptions, and suppresses a dated exemption with its day', async () => {
+    // Prepare: a run that only warned olga's owner; bg is break-glass, ivan's tag unreadable, fay exempt through a day.
+    const hub = withFindings(ports, [
+      userFinding('IAM.8', 'olga', at()),
+      userFinding('IAM.8', 'bg', at()),
+      userFinding('IAM.8', 'ivan', at()),
+      userFinding('IAM.8', 'fay', at()),
+    ]);
+    const ids = Object.fromEntries(
+      (hub.toSeed()?.findings ?? []).map((f) => [userNameOfArn(f.Resources?.[0]?.Id ?? '') ?? '', f.Id]),
+    );
+    const base = rejectedEvidence('unused');
+    const evidence: Omit<Evidence, 'summary' | 'securityHub'> = {
+      ...base,
+      outcome: 'nothing-to-do',
+      approval: null,
+      changes: [],
+      unchanged: [],
+      skipped: [
+        { userName: 'bg', reason: 'break-glass' },
+        { userName: 'ivan', reason: 'exempt-tag-invalid', value: 'until March' },
+        { userName: 'fay', reason: 'exempt-tag', until: '2025-06-20' },
+      ],
+      exempt: [{ userName: 'fay', by: 'tag', until: '2025-06-20' }],
+      lifecycle: {
+        warnDays: 7,
+        deleteAfterDays: null,
+        consoleAction: 'disable',
+        ownerTagKey: 'credsweep:owner',
+        warnings: [
+          {
+            userName: 'olga',
+            credential: 'console-password',
+            accessKeyId: null,
+            owner: 'owner@example.com',
+            lastUsed: '2025-04-01T00:00:00.000Z',
+            daysUnused: 61,
+            stale: true,
+            warnedAt: '2025-06-01T12:00:00.000Z',
+            warnedBy: RUN,
+            disableFrom: '2025-06-08T12:00:00.000Z',
+            mailed: true,
+            proposed: false,
+          },
+        ],
+        breakGlass: [],
+        ownerTagInvalid: [],
+        exemptions: [{ userName: 'fay', until: '2025-06-20', expired: false }],
+      },
+    };
+
+    // Act
+    const step = await settleFindings(ports, evidence);
+
+    // Assess
+    const why = (user: string) => step.findings.find((f) => f.id === ids[user])?.why ?? '';
+    expect(statusOf(hub, ids.olga ?? '')).toBe('NEW');
+    expect(why('olga')).toBe('its owner was warned on 2025-06-01; credsweep may disable it from 2025-06-08');
+    expect(why('bg')).toMatch(/^a break-glass user/);
+    expect(why('ivan')).toMatch(/exemption tag is neither true nor a day/);
+    expect(statusOf(hub, ids.fay ?? '')).toBe('SUPPRESSED');
+    expect(noteOf(hub, ids.fay ?? '')?.Text).toContain('credsweep:exempt=2025-06-20 (through that day, UTC)');
   });
 });

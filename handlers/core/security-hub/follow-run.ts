@@ -268,6 +268,10 @@ const SKIPPED_USER: Record<string, string> = {
   root: 'the root user is never changed by credsweep',
   'reset-recently':
     'its console password was set again after its last use: credsweep ages it from the reset (reset-recently), Security Hub from the last use',
+  'break-glass':
+    'a break-glass user (credsweep:break-glass=true): never changed by credsweep; test its credentials instead',
+  'exempt-tag-invalid':
+    'its exemption tag is neither true nor a day YYYY-MM-DD: credsweep never acts on an unclear intent; fix the tag',
 };
 
 interface EndContext {
@@ -314,7 +318,9 @@ function decideAtEnd(e: RunEvidence, ctx: EndContext, f: CredentialFinding): Dec
   const records = [...e.changes, ...e.unchanged].filter((r) => r.userName === userName);
   const tagSkip = records.some((r) => r.result === 'skipped' && r.skipReason === 'exempt-tag');
   if (exempt || tagSkip) {
-    const tag = `the tag ${ctx.exemptTagKey}=true`;
+    const tag = exempt?.until
+      ? `the tag ${ctx.exemptTagKey}=${exempt.until} (through that day, UTC)`
+      : `the tag ${ctx.exemptTagKey}=true`;
     const by =
       exempt?.by === 'exemption-list'
         ? 'the exemption list'
@@ -333,6 +339,14 @@ function decideAtEnd(e: RunEvidence, ctx: EndContext, f: CredentialFinding): Dec
   }
 
   if (records.length === 0) {
+    // The lifecycle: a stale credential of a user with an owner waits for the owner's warning.
+    const held = e.lifecycle?.warnings.filter((w) => w.userName === userName && !w.proposed) ?? [];
+    if (held.length > 0) {
+      const w = held[0] as (typeof held)[number];
+      return left(
+        `its owner was warned on ${w.warnedAt.slice(0, 10)}; credsweep may disable it from ${w.disableFrom.slice(0, 10)}`,
+      );
+    }
     const skipped = e.skipped.find((s) => s.userName === userName);
     if (skipped) return left(SKIPPED_USER[skipped.reason] ?? `skipped by credsweep (${skipped.reason})`);
     const days = e.report?.thresholdDays ?? '?';
