@@ -9,7 +9,7 @@
  */
 import { ArnPrincipal, Effect, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type Grant, memberGrants } from '../handlers/aws/permissions.js';
-import { DEFAULT_MEMBER_ROLE_NAME } from '../handlers/core/defaults.js';
+import { BREAK_GLASS_TAG_KEY, DEFAULT_MEMBER_ROLE_NAME } from '../handlers/core/defaults.js';
 
 export const MEMBER_ROLE_NAME = DEFAULT_MEMBER_ROLE_NAME;
 
@@ -79,6 +79,14 @@ export function memberPermissions(o: MemberRoleOptions): PolicyDocument {
         actions: actions.change,
         resources: [users],
         conditions: { StringEqualsIgnoreCase: { [`iam:ResourceTag/${o.exemptTagKey}`]: 'true' } },
+      }),
+      // Break-glass users are never changed (docs/lifecycle.md): a Deny of its own.
+      new PolicyStatement({
+        sid: 'DenyChangesToBreakGlassUsers',
+        effect: Effect.DENY,
+        actions: actions.change,
+        resources: [users],
+        conditions: { StringEqualsIgnoreCase: { [`iam:ResourceTag/${BREAK_GLASS_TAG_KEY}`]: 'true' } },
       }),
     );
     if (o.exemptUsers.length > 0) {

@@ -82,11 +82,17 @@ describe('memberGrants', () => {
     const actions = memberGrants().map((g) => g.action);
     expect(new Set(actions)).toEqual(expected);
     expect(actions.every((a) => a.startsWith('iam:'))).toBe(true);
-    // What the account tasks change: disable, deactivate, and backout's restore.
+    // What the account tasks change: disable (or reset), deactivate, and backout's restore.
     expect(
       memberGrants()
         .filter((g) => g.resource === 'iam-user-change')
-        .map((g) => g.action),
-    ).toEqual(['iam:CreateLoginProfile', 'iam:DeleteLoginProfile', 'iam:UpdateAccessKey']);
+        .map((g) => g.action)
+        .sort(),
+    ).toEqual([
+      'iam:CreateLoginProfile',
+      'iam:DeleteLoginProfile',
+      'iam:UpdateAccessKey',
+      'iam:UpdateLoginProfile',
+    ]);
   });
 });

@@ -102,6 +102,7 @@ describe('organization deployment', () => {
         'iam:GetUser',
         'iam:ListAccessKeys',
         'iam:UpdateAccessKey',
+        'iam:UpdateLoginProfile',
       ].sort(),
     );
     // Derived from the single source, not listed by hand: the iam calls of the member-side tasks.
@@ -112,7 +113,13 @@ describe('organization deployment', () => {
       'iam:CreateLoginProfile',
       'iam:DeleteLoginProfile',
       'iam:UpdateAccessKey',
+      'iam:UpdateLoginProfile',
     ]);
+    const breakGlass = policy.find((s) => s.Sid === 'DenyChangesToBreakGlassUsers');
+    expect(breakGlass?.Effect).toBe('Deny');
+    expect(breakGlass?.Condition).toEqual({
+      StringEqualsIgnoreCase: { 'iam:ResourceTag/credsweep:break-glass': 'true' },
+    });
   });
 
   it('lets exactly the functions that declare accounts.iamFor assume the member role, of this organization only', () => {

@@ -22,7 +22,7 @@ const DAY0 = new Date('2026-11-02T09:00:00.000Z');
 const EXEC = 'arn:aws:states:eu-west-1:210987654321:execution:credsweep:run';
 const OWNER = 'owner-a@example.com';
 
-const before = (days: number, from = DAY0) => new Date(from.getTime() - days * DAY).toISOString();
+const daysBefore = (days: number, from = DAY0) => new Date(from.getTime() - days * DAY).toISOString();
 
 /** One user whose console password was last used `unusedDays` before DAY0. */
 function seedWith(tags: Record<string, string>, unusedDays = 40, userName = 'olga'): Seed {
@@ -31,11 +31,11 @@ function seedWith(tags: Record<string, string>, unusedDays = 40, userName = 'olg
     users: [
       {
         userName,
-        createdAt: before(400),
+        createdAt: daysBefore(400),
         tags,
         loginProfile: {
-          createdAt: before(400),
-          passwordLastUsed: before(unusedDays),
+          createdAt: daysBefore(400),
+          passwordLastUsed: daysBefore(unusedDays),
           passwordResetRequired: false,
         },
         accessKeys: [],
@@ -228,9 +228,7 @@ describe('exemptions that end (credsweep:exempt=YYYY-MM-DD)', () => {
     const values = ['false', 'until March', '2026-02-30', '31-12-2026'];
     const seed: Seed = {
       accountId: '210987654321',
-      users: values.map((value, i) => ({
-        ...seedWith({ 'credsweep:exempt': value }, 60, `user${i}`).users[0]!,
-      })),
+      users: values.flatMap((value, i) => seedWith({ 'credsweep:exempt': value }, 60, `user${i}`).users),
     };
     const h = harness(seed, DAY0);
 
@@ -262,7 +260,7 @@ describe('exemptions that end (credsweep:exempt=YYYY-MM-DD)', () => {
       executionId,
       approvalId,
       thresholdDays: 30,
-      batch: result.batches[0]!,
+      batch: result.batches[0] as (typeof result.batches)[number],
     });
 
     // Assess
@@ -274,7 +272,7 @@ describe('exemptions that end (credsweep:exempt=YYYY-MM-DD)', () => {
 });
 
 describe('the delete stage rule', () => {
-  const key = { accessKeyId: 'AKIAOLD', status: 'Inactive' as const, createdAt: before(400) };
+  const key = { accessKeyId: 'AKIAOLD', status: 'Inactive' as const, createdAt: daysBefore(400) };
   const deactivation = (overrides: Partial<LedgerEntry> = {}): LedgerEntry => ({
     executionId: `${EXEC}-earlier`,
     itemId: 'olga/AKIAOLD',
@@ -285,38 +283,45 @@ describe('the delete stage rule', () => {
     status: 'changed',
     before: 'Active',
     after: 'Inactive',
-    recordedAt: before(31),
-    changedAt: before(31),
+    recordedAt: daysBefore(31),
+    changedAt: daysBefore(31),
     ...overrides,
   });
 
   it('deletes a key credsweep deactivated deleteAfterDays ago and that stayed unused', () => {
-    expect(deletionVerdict(key, [deactivation()], before(90), DAY0, 30)).toMatchObject({
+    expect(deletionVerdict(key, [deactivation()], daysBefore(90), DAY0, 30)).toMatchObject({
       deletable: true,
-      deletion: { deactivatedBy: `${EXEC}-earlier`, deactivatedAt: before(31), keyLastUsed: before(90) },
+      deletion: {
+        deactivatedBy: `${EXEC}-earlier`,
+        deactivatedAt: daysBefore(31),
+        keyLastUsed: daysBefore(90),
+      },
     });
   });
 
   it.each([
-    ['deactivated by hand (no ledger entry)', [], before(90), 30, /did not deactivate it/],
+    ['deactivated by hand (no ledger entry)', [], daysBefore(90), 30, /did not deactivate it/],
     [
       'its deactivation backed out',
-      [deactivation(), deactivation({ status: 'restored', recordedAt: before(20), changedAt: before(20) })],
-      before(90),
+      [
+        deactivation(),
+        deactivation({ status: 'restored', recordedAt: daysBefore(20), changedAt: daysBefore(20) }),
+      ],
+      daysBefore(90),
       30,
       /backed out/,
     ],
     [
       'used after credsweep deactivated it',
       [deactivation()],
-      before(10),
+      daysBefore(10),
       30,
       /used since credsweep deactivated it/,
     ],
     [
       'deactivated 31 days ago, deleteAfterDays 32',
       [deactivation()],
-      before(90),
+      daysBefore(90),
       32,
       /31 days ago, fewer than 32/,
     ],
@@ -327,9 +332,11 @@ describe('the delete stage rule', () => {
   });
 
   it('never deletes a key that is Active again', () => {
-    expect(deletionVerdict({ ...key, status: 'Active' }, [deactivation()], before(90), DAY0, 30)).toEqual({
-      deletable: false,
-      why: 'the key is Active',
-    });
+    expect(deletionVerdict({ ...key, status: 'Active' }, [deactivation()], daysBefore(90), DAY0, 30)).toEqual(
+      {
+        deletable: false,
+        why: 'the key is Active',
+      },
+    );
   });
 });
