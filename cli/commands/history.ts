@@ -39,7 +39,6 @@ export async function history(flags: HistoryFlags): Promise<void> {
     [5, 6, 7],
   );
   for (const line of lines) printLine(line);
-  printLine(
-    `\n${views.length} run${views.length === 1 ? '' : 's'} of ${source.where}. Details: credsweep show <name>`,
-  );
+  printLine();
+  printLine(`${views.length} run${views.length === 1 ? '' : 's'} of ${source.where}. Details: credsweep show <name>`);
 }

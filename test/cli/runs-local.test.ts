@@ -149,6 +149,9 @@ describe('more local runs on the kept account', () => {
       [backoutName, 'SUCCEEDED', 'backed-out'],
       [demo.executionName, 'SUCCEEDED', 'remediated'],
     ]);
+    // A blank line, then the count: plain text, nothing shown as an escape.
+    expect(history.stdout).not.toContain('\\u{');
+    expect(history.stdout).toContain(`\n\n3 runs of ${home}. Details: credsweep show <name>\n`);
   });
 
   it('evidence --local copies the three files', async () => {
