@@ -5,7 +5,7 @@
  */
 import type { CredentialRecord, Evidence } from './evidence.js';
 import { escapeHtml as escapeHtmlWith } from './html.js';
-import { lifecycleSections } from './lifecycle/sections.js';
+import { lifecycleSections, RESET_RECENTLY_TITLE } from './lifecycle/sections.js';
 import type { FindingRecord } from './security-hub/follow-run.js';
 import type { Skipped } from './types.js';
 
@@ -319,7 +319,8 @@ export function renderReportHtml(ev: Evidence): string {
     }
   }
   for (const section of lifecycleSections({ lifecycle: ev.lifecycle, skipped: ev.skipped }).filter(
-    (s) => !s.title.startsWith('Owner warned'),
+    // The evidence lists reset-recently passwords in its own "Not proposed" table, with the users.
+    (s) => !s.title.startsWith('Owner warned') && s.title !== RESET_RECENTLY_TITLE,
   )) {
     sections.push(
       `<h3>${e(section.title)}</h3>`,

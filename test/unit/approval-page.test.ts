@@ -113,6 +113,34 @@ describe('pages', () => {
     }
   });
 
+  it('form: lists passwords set again since a last sign-in N+ days ago as not proposed, with both dates', () => {
+    const base = samplePlan();
+    const plan = {
+      ...base,
+      analysis: {
+        ...base.analysis,
+        skipped: [
+          {
+            userName: 'dana',
+            reason: 'reset-recently' as const,
+            credential: 'console-password' as const,
+            lastUsed: '2025-02-01T09:00:00.000Z',
+            createdAt: '2025-05-28T10:00:00.000Z',
+            daysUnused: 4,
+          },
+        ],
+      },
+    };
+
+    const html = renderFormPage({ plan, record, approver: APPROVER, csrfToken: 'csrf-token' });
+
+    expect(html).toContain('Not proposed: passwords set again since their last use');
+    expect(html).toMatch(
+      /<td>dana<\/td><td>console password<\/td><td>2025-02-01<\/td><td>2025-05-28<\/td><td>4<\/td>/,
+    );
+    expect(html).not.toContain('value="dana/');
+  });
+
   it('form: a ticked checkbox per credential, the csrf token, a reason box, Approve and Reject', () => {
     const plan = samplePlan();
 

@@ -25,6 +25,9 @@ const LABEL: Record<CredentialKind, string> = {
 const credential = (c: CredentialKind, keyId: string | null) =>
   keyId ? `${LABEL[c]} (${clean(keyId)})` : LABEL[c];
 
+/** The section of passwords set again since their last use (reset-recently). */
+export const RESET_RECENTLY_TITLE = 'Not proposed: passwords set again since their last use';
+
 export function lifecycleSections(input: {
   lifecycle?: PlanLifecycle | null;
   skipped: Skipped[];
@@ -91,6 +94,21 @@ export function lifecycleSections(input: {
           'no warning mailed (not an email address); handled as a user without owner',
         ]),
       ],
+    });
+  }
+  const reset = input.skipped.filter((s) => s.reason === 'reset-recently');
+  if (reset.length > 0) {
+    sections.push({
+      title: RESET_RECENTLY_TITLE,
+      note: 'Their last sign-in is older than the threshold, but the password was set again since (an admin reset it, or a backout restored it) and is aged from that: not stale yet, so not proposed. Security Hub IAM.8 judges by the last sign-in alone and may call these users failing.',
+      headers: ['User', 'Credential', 'Last used', 'Set again', 'Days since'],
+      rows: reset.map((s) => [
+        clean(s.userName),
+        LABEL[s.credential ?? 'console-password'],
+        day(s.lastUsed ?? null),
+        day(s.createdAt ?? null),
+        String(s.daysUnused ?? ''),
+      ]),
     });
   }
   return sections;
