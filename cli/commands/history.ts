@@ -40,5 +40,7 @@ export async function history(flags: HistoryFlags): Promise<void> {
   );
   for (const line of lines) printLine(line);
   printLine();
-  printLine(`${views.length} run${views.length === 1 ? '' : 's'} of ${source.where}. Details: credsweep show <name>`);
+  printLine(
+    `${views.length} run${views.length === 1 ? '' : 's'} of ${source.where}. Details: credsweep show <name>`,
+  );
 }
