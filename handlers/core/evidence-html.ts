@@ -464,26 +464,49 @@ export function renderReportHtml(ev: Evidence): string {
     );
   }
 
-  const title = `credsweep run ${ev.execution.name}: ${OUTCOME_TEXT[ev.outcome]}`;
+  return reportPage({
+    heading: `credsweep run ${ev.execution.name}`,
+    outcome: ev.outcome,
+    account: `account ${ev.execution.accountId}`,
+    summary: ev.summary,
+    sections,
+    footer: `Rendered from evidence.json (schema ${e(ev.schemaVersion)}) of this run; that file is the record, this page and findings.csv are views of it.`,
+  });
+}
+
+/**
+ * The printable, self-contained page of a run's evidence (account and organization runs alike): no
+ * script, no external asset, one inline stylesheet. `sections` and `footer` are HTML already escaped.
+ */
+export function reportPage(page: {
+  heading: string;
+  outcome: Evidence['outcome'];
+  account: string;
+  summary: string;
+  sections: string[];
+  footer: string;
+}): string {
+  const e = escapeHtml;
+  const outcome = OUTCOME_TEXT[page.outcome];
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(title)}</title>
+<title>${e(`${page.heading}: ${outcome}`)}</title>
 <style>${CSS}</style>
 </head>
 <body>
 <header>
-<h1>credsweep run ${e(ev.execution.name)}</h1>
-<p><span class="badge ${e(ev.outcome)}">${e(OUTCOME_TEXT[ev.outcome])}</span> account ${e(ev.execution.accountId)}</p>
-<p class="summary">${e(ev.summary)}</p>
+<h1>${e(page.heading)}</h1>
+<p><span class="badge ${e(page.outcome)}">${e(outcome)}</span> ${e(page.account)}</p>
+<p class="summary">${e(page.summary)}</p>
 </header>
 <main>
-${sections.join('\n')}
+${page.sections.join('\n')}
 </main>
-<footer>Rendered from evidence.json (schema ${e(ev.schemaVersion)}) of this run; that file is the record, this page and findings.csv are views of it.</footer>
+<footer>${page.footer}</footer>
 </body>
 </html>
 `;

@@ -19,7 +19,7 @@ import {
   reportHtmlKey,
 } from '../evidence.js';
 import { csvLine, FINDINGS_CSV_COLUMNS, renderFindingsCsv } from '../evidence-csv.js';
-import { CSS, escapeHtml, facts, OUTCOME_TEXT, table, when } from '../evidence-html.js';
+import { CSS, escapeHtml, facts, OUTCOME_TEXT, reportPage, table, when } from '../evidence-html.js';
 import type { Outcome } from '../outcomes.js';
 import { planKey, readPlan } from '../plan.js';
 import { reportRun } from '../report-run.js';
@@ -281,29 +281,15 @@ export function renderOrgReportHtml(ev: OrgEvidence): string {
       ? ['<h2>Error</h2>', `<p class="error"><strong>${e(ev.error.Error)}</strong>: ${e(ev.error.Cause)}</p>`]
       : []),
   ];
-  const title = `credsweep organization run ${ev.execution.name}: ${OUTCOME_TEXT[ev.outcome]}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(title)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<header>
-<h1>credsweep organization run ${e(ev.execution.name)}</h1>
-<p><span class="badge ${e(ev.outcome)}">${e(OUTCOME_TEXT[ev.outcome])}</span> hub account ${e(ev.execution.accountId)}</p>
-<p class="summary">${e(ev.summary)}</p>
-</header>
-<main>
-${sections.join('\n')}
-</main>
-<footer>Rendered from evidence.json of this organization run; each account's folder (accounts/&lt;id&gt;/) holds its own evidence.</footer>
-</body>
-</html>
-`;
+  return reportPage({
+    heading: `credsweep organization run ${ev.execution.name}`,
+    outcome: ev.outcome,
+    account: `hub account ${ev.execution.accountId}`,
+    summary: ev.summary,
+    sections,
+    footer:
+      "Rendered from evidence.json of this organization run; each account's folder (accounts/&lt;id&gt;/) holds its own evidence.",
+  });
 }
 
 export function orgSummaryMail(ev: OrgEvidence): { subject: string; text: string; html: string } {
