@@ -9,5 +9,5 @@
  * docs/install.md explains the props, the outputs to add and the cdk-nag acknowledgements it carries.
  */
 export { ConfigError } from './config.js';
+export { Credsweep } from './credsweep.js';
 export type { CredsweepProps } from './props.js';
-export { Credsweep } from './stack.js';

@@ -20,7 +20,7 @@ import {
   PAYLOAD_QUOTA_BYTES,
 } from '../handlers/core/quotas.js';
 import type { BatchRef } from '../handlers/core/types.js';
-import { WORKFLOW_TIMING } from '../infra/stack.js';
+import { WORKFLOW_TIMING } from '../infra/credsweep.js';
 
 /** History events Step Functions records (GetExecutionHistory event types). */
 export const EVENTS = {

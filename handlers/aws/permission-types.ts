@@ -5,7 +5,7 @@
  */
 
 /**
- * What an IAM action is allowed on. The stack (infra/stack.ts) turns each kind into resource ARNs
+ * What an IAM action is allowed on. The stack (infra/credsweep.ts) turns each kind into resource ARNs
  * and conditions; the policy check (test/policy/) and `credsweep doctor` read the same kinds.
  */
 export type ResourceKind =

@@ -5,7 +5,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../infra/config.js';
-import { Credsweep } from '../../infra/stack.js';
+import { Credsweep } from '../../infra/credsweep.js';
 
 const stack = () => new Stack(new App(), 'Team');
 

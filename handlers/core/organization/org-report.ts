@@ -19,7 +19,7 @@ import {
   reportHtmlKey,
 } from '../evidence.js';
 import { csvLine, FINDINGS_CSV_COLUMNS, renderFindingsCsv } from '../evidence-csv.js';
-import { CSS, escapeHtml, facts, OUTCOME_TEXT, reportPage, table, when } from '../evidence-html.js';
+import { escapeHtml, facts, OUTCOME_TEXT, reportPage, table, when } from '../evidence-html.js';
 import type { Outcome } from '../outcomes.js';
 import { planKey, readPlan } from '../plan.js';
 import { reportRun } from '../report-run.js';
