@@ -1,4 +1,4 @@
-import { s3BlobsPort } from './aws/blobs.js';
+import { blobsAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { accountPlanEvent } from './core/events.js';
 import { accountRunId } from './core/organization/account-scope.js';
@@ -20,7 +20,7 @@ export async function accountPlan(event: unknown, ports: Ports) {
  * method fails (PortNotAvailable).
  */
 export const AWS = {
-  blobs: use(s3BlobsPort, 'get'),
+  blobs: use(blobsAdapter, 'get'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => accountPlan(event, awsPorts(AWS));

@@ -1,9 +1,5 @@
-import { memberAccess } from './aws/account-access.js';
-import { s3BlobsPort } from './aws/blobs.js';
-import { awsIamPort } from './aws/iam.js';
-import { sesMailPort } from './aws/mail.js';
+import { accountsAdapter, blobsAdapter, iamAdapter, mailAdapter, storeAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { dynamoStorePort } from './aws/store.js';
 import { analyzeRun } from './core/analyze-run.js';
 import { analyzeEvent } from './core/events.js';
 import { inAccount } from './core/organization/account-scope.js';
@@ -26,12 +22,12 @@ export async function analyze(event: unknown, ports: Ports) {
  * method fails (PortNotAvailable).
  */
 export const AWS = {
-  iam: use(awsIamPort, 'getCredentialReport', 'getUser', 'listAccessKeys', 'getAccessKeyLastUsed'),
+  iam: use(iamAdapter, 'getCredentialReport', 'getUser', 'listAccessKeys', 'getAccessKeyLastUsed'),
   // Owners' warnings (read, mailed, recorded) and the delete stage's ledger look-up by key id.
-  store: use(dynamoStorePort, 'getWarning', 'putWarning', 'listKeyLedger'),
-  blobs: use(s3BlobsPort, 'get', 'put'),
-  accounts: use(memberAccess, 'iamFor'),
-  mail: use(sesMailPort, 'send'),
+  store: use(storeAdapter, 'getWarning', 'putWarning', 'listKeyLedger'),
+  blobs: use(blobsAdapter, 'get', 'put'),
+  accounts: use(accountsAdapter, 'iamFor'),
+  mail: use(mailAdapter, 'send'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => analyze(event, awsPorts(AWS));

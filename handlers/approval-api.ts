@@ -9,12 +9,9 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as z from 'zod';
-import { s3BlobsPort } from './aws/blobs.js';
+import { blobsAdapter, callbacksAdapter, secretsAdapter, storeAdapter } from './aws/adapters.js';
 import { logger } from './aws/logger.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { awsSecretsPort } from './aws/secrets.js';
-import { dynamoStorePort } from './aws/store.js';
-import { sfnCallbacksPort } from './aws/task-callbacks.js';
 import {
   type ClientInfo,
   callbackOutput,
@@ -288,10 +285,10 @@ export async function approvalApi(
  * method fails (PortNotAvailable).
  */
 export const AWS = {
-  store: use(dynamoStorePort, 'getApproval', 'decideApproval'),
-  blobs: use(s3BlobsPort, 'get'),
-  secrets: use(awsSecretsPort, 'getSigningKey'),
-  callbacks: use(sfnCallbacksPort, 'sendSuccess'),
+  store: use(storeAdapter, 'getApproval', 'decideApproval'),
+  blobs: use(blobsAdapter, 'get'),
+  secrets: use(secretsAdapter, 'getSigningKey'),
+  callbacks: use(callbacksAdapter, 'sendSuccess'),
 } satisfies FunctionAws;
 
 /** Lambda entry point behind API Gateway. */

@@ -1,8 +1,5 @@
-import { memberAccess } from './aws/account-access.js';
-import { awsIamPort } from './aws/iam.js';
+import { accountsAdapter, iamAdapter, secretsAdapter, storeAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { awsSecretsPort } from './aws/secrets.js';
-import { dynamoStorePort } from './aws/store.js';
 import { backoutRun } from './core/backout.js';
 import { backoutEvent } from './core/events.js';
 import { accountRunId, inAccount } from './core/organization/account-scope.js';
@@ -33,16 +30,16 @@ export async function backout(event: unknown, ports: Ports) {
  */
 export const AWS = {
   iam: use(
-    awsIamPort,
+    iamAdapter,
     'getAccountPasswordPolicy',
     'getLoginProfile',
     'listAccessKeys',
     'updateAccessKey',
     'createLoginProfile',
   ),
-  store: use(dynamoStorePort, 'listLedger', 'updateLedger', 'holdLock', 'getLastChange', 'setLastChange'),
-  secrets: use(awsSecretsPort, 'putSecret'),
-  accounts: use(memberAccess, 'iamFor'),
+  store: use(storeAdapter, 'listLedger', 'updateLedger', 'holdLock', 'getLastChange', 'setLastChange'),
+  secrets: use(secretsAdapter, 'putSecret'),
+  accounts: use(accountsAdapter, 'iamFor'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => backout(event, awsPorts(AWS));

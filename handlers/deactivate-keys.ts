@@ -1,8 +1,5 @@
-import { memberAccess } from './aws/account-access.js';
-import { s3BlobsPort } from './aws/blobs.js';
-import { awsIamPort } from './aws/iam.js';
+import { accountsAdapter, blobsAdapter, iamAdapter, storeAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { dynamoStorePort } from './aws/store.js';
 import { batchEvent } from './core/events.js';
 import { inAccount } from './core/organization/account-scope.js';
 import { deactivateAccessKeys } from './core/remediate.js';
@@ -22,10 +19,10 @@ export async function deactivateKeys(event: unknown, ports: Ports) {
  * method fails (PortNotAvailable).
  */
 export const AWS = {
-  iam: use(awsIamPort, 'getUser', 'listAccessKeys', 'getAccessKeyLastUsed', 'updateAccessKey'),
-  store: use(dynamoStorePort, 'getApproval', 'recordIntent', 'updateLedger', 'holdLock', 'setLastChange'),
-  blobs: use(s3BlobsPort, 'get'),
-  accounts: use(memberAccess, 'iamFor'),
+  iam: use(iamAdapter, 'getUser', 'listAccessKeys', 'getAccessKeyLastUsed', 'updateAccessKey'),
+  store: use(storeAdapter, 'getApproval', 'recordIntent', 'updateLedger', 'holdLock', 'setLastChange'),
+  blobs: use(blobsAdapter, 'get'),
+  accounts: use(accountsAdapter, 'iamFor'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => deactivateKeys(event, awsPorts(AWS));

@@ -1,7 +1,5 @@
-import { s3BlobsPort } from './aws/blobs.js';
-import { awsIamPort } from './aws/iam.js';
+import { blobsAdapter, iamAdapter, storeAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { dynamoStorePort } from './aws/store.js';
 import { batchEvent } from './core/events.js';
 import { deleteAccessKeys } from './core/lifecycle/deletion.js';
 import { parseWith } from './core/validate.js';
@@ -21,9 +19,9 @@ export async function deleteKeys(event: unknown, ports: Ports) {
  * method fails (PortNotAvailable).
  */
 export const AWS = {
-  iam: use(awsIamPort, 'getUser', 'listAccessKeys', 'getAccessKeyLastUsed', 'deleteAccessKey'),
+  iam: use(iamAdapter, 'getUser', 'listAccessKeys', 'getAccessKeyLastUsed', 'deleteAccessKey'),
   store: use(
-    dynamoStorePort,
+    storeAdapter,
     'getApproval',
     'recordIntent',
     'updateLedger',
@@ -31,7 +29,7 @@ export const AWS = {
     'setLastChange',
     'listKeyLedger',
   ),
-  blobs: use(s3BlobsPort, 'get'),
+  blobs: use(blobsAdapter, 'get'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => deleteKeys(event, awsPorts(AWS));

@@ -1,9 +1,5 @@
-import { memberAccess } from './aws/account-access.js';
-import { s3BlobsPort } from './aws/blobs.js';
-import { awsIamPort } from './aws/iam.js';
+import { accountsAdapter, blobsAdapter, iamAdapter, secretsAdapter, storeAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { awsSecretsPort } from './aws/secrets.js';
-import { dynamoStorePort } from './aws/store.js';
 import { batchEvent } from './core/events.js';
 import { inAccount } from './core/organization/account-scope.js';
 import { disableConsoleAccess } from './core/remediate.js';
@@ -27,7 +23,7 @@ export async function disableConsole(event: unknown, ports: Ports) {
  */
 export const AWS = {
   iam: use(
-    awsIamPort,
+    iamAdapter,
     'getUser',
     'getLoginProfile',
     'deleteLoginProfile',
@@ -35,10 +31,10 @@ export const AWS = {
     'getAccountPasswordPolicy',
     'updateLoginProfile',
   ),
-  store: use(dynamoStorePort, 'getApproval', 'recordIntent', 'updateLedger', 'holdLock', 'setLastChange'),
-  blobs: use(s3BlobsPort, 'get'),
-  accounts: use(memberAccess, 'iamFor'),
-  secrets: use(awsSecretsPort, 'putSecret'),
+  store: use(storeAdapter, 'getApproval', 'recordIntent', 'updateLedger', 'holdLock', 'setLastChange'),
+  blobs: use(blobsAdapter, 'get'),
+  accounts: use(accountsAdapter, 'iamFor'),
+  secrets: use(secretsAdapter, 'putSecret'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => disableConsole(event, awsPorts(AWS));

@@ -1,5 +1,4 @@
-import { memberAccess } from './aws/account-access.js';
-import { awsIamPort } from './aws/iam.js';
+import { accountsAdapter, iamAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { generateReportEvent } from './core/events.js';
 import { accountPorts } from './core/organization/account-scope.js';
@@ -20,8 +19,8 @@ export async function generateReport(event: unknown, ports: Ports) {
  * method fails (PortNotAvailable).
  */
 export const AWS = {
-  iam: use(awsIamPort, 'generateCredentialReport'),
-  accounts: use(memberAccess, 'iamFor'),
+  iam: use(iamAdapter, 'generateCredentialReport'),
+  accounts: use(accountsAdapter, 'iamFor'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => generateReport(event, awsPorts(AWS));

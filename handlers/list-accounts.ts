@@ -1,5 +1,4 @@
-import { s3BlobsPort } from './aws/blobs.js';
-import { awsOrganizationsPort } from './aws/organizations.js';
+import { blobsAdapter, organizationsAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { orgEvent } from './core/events.js';
 import { listRunAccounts } from './core/organization/accounts.js';
@@ -18,8 +17,8 @@ export async function listAccounts(event: unknown, ports: Ports) {
  * method fails (PortNotAvailable).
  */
 export const AWS = {
-  organizations: use(awsOrganizationsPort, 'listAccounts'),
-  blobs: use(s3BlobsPort, 'put'),
+  organizations: use(organizationsAdapter, 'listAccounts'),
+  blobs: use(blobsAdapter, 'put'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => listAccounts(event, awsPorts(AWS));

@@ -1,4 +1,4 @@
-import { s3BlobsPort } from './aws/blobs.js';
+import { blobsAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { orgEvent } from './core/events.js';
 import { buildOrgPlan } from './core/organization/org-plan.js';
@@ -17,7 +17,7 @@ export async function orgPlan(event: unknown, ports: Ports) {
  * method fails (PortNotAvailable).
  */
 export const AWS = {
-  blobs: use(s3BlobsPort, 'get', 'put'),
+  blobs: use(blobsAdapter, 'get', 'put'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => orgPlan(event, awsPorts(AWS));

@@ -1,7 +1,5 @@
-import { s3BlobsPort } from './aws/blobs.js';
-import { sesMailPort } from './aws/mail.js';
+import { blobsAdapter, mailAdapter, storeAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { dynamoStorePort } from './aws/store.js';
 import { orgReportEvent } from './core/events.js';
 import { orgReportRun } from './core/organization/org-report.js';
 import { parseWith } from './core/validate.js';
@@ -18,9 +16,9 @@ export async function orgReport(event: unknown, ports: Ports) {
  * method fails (PortNotAvailable).
  */
 export const AWS = {
-  store: use(dynamoStorePort, 'getApproval', 'listLedger', 'releaseLock'),
-  blobs: use(s3BlobsPort, 'get', 'put'),
-  mail: use(sesMailPort, 'send'),
+  store: use(storeAdapter, 'getApproval', 'listLedger', 'releaseLock'),
+  blobs: use(blobsAdapter, 'get', 'put'),
+  mail: use(mailAdapter, 'send'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => orgReport(event, awsPorts(AWS));

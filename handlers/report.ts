@@ -1,8 +1,5 @@
-import { s3BlobsPort } from './aws/blobs.js';
-import { sesMailPort } from './aws/mail.js';
+import { blobsAdapter, mailAdapter, securityHubAdapter, storeAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { awsSecurityHubPort } from './aws/security-hub.js';
-import { dynamoStorePort } from './aws/store.js';
 import { reportEvent } from './core/events.js';
 import { accountRunId } from './core/organization/account-scope.js';
 import { reportRun } from './core/report-run.js';
@@ -29,10 +26,10 @@ export async function report(event: unknown, ports: Ports) {
  * method fails (PortNotAvailable).
  */
 export const AWS = {
-  store: use(dynamoStorePort, 'getApproval', 'listLedger', 'releaseLock'),
-  blobs: use(s3BlobsPort, 'get', 'put'),
-  mail: use(sesMailPort, 'send'),
-  securityHub: use(awsSecurityHubPort, 'findCredentialFindings', 'updateFindings'),
+  store: use(storeAdapter, 'getApproval', 'listLedger', 'releaseLock'),
+  blobs: use(blobsAdapter, 'get', 'put'),
+  mail: use(mailAdapter, 'send'),
+  securityHub: use(securityHubAdapter, 'findCredentialFindings', 'updateFindings'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => report(event, awsPorts(AWS));

@@ -16,12 +16,9 @@
  *   every approver gets one that works.
  */
 import * as z from 'zod';
-import { s3BlobsPort } from './aws/blobs.js';
+import { blobsAdapter, mailAdapter, securityHubAdapter, storeAdapter } from './aws/adapters.js';
 import { logger } from './aws/logger.js';
-import { sesMailPort } from './aws/mail.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { awsSecurityHubPort } from './aws/security-hub.js';
-import { dynamoStorePort } from './aws/store.js';
 import { renderApprovalEmail } from './core/approval-email.js';
 import { approvalIdFor, issueLinks } from './core/approval-links.js';
 import { CredsweepError, InputError } from './core/errors.js';
@@ -130,10 +127,10 @@ async function notifySecurityHub(
  * method fails (PortNotAvailable).
  */
 export const AWS = {
-  store: use(dynamoStorePort, 'getApproval', 'putApproval', 'markMailed'),
-  blobs: use(s3BlobsPort, 'get', 'put'),
-  mail: use(sesMailPort, 'send'),
-  securityHub: use(awsSecurityHubPort, 'findCredentialFindings', 'updateFindings'),
+  store: use(storeAdapter, 'getApproval', 'putApproval', 'markMailed'),
+  blobs: use(blobsAdapter, 'get', 'put'),
+  mail: use(mailAdapter, 'send'),
+  securityHub: use(securityHubAdapter, 'findCredentialFindings', 'updateFindings'),
 } satisfies FunctionAws;
 
 /** Lambda entry point. Logs ids and counts only: never the event (it holds the task token). */

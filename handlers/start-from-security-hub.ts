@@ -12,9 +12,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
+import { runsAdapter } from './aws/adapters.js';
 import { logger } from './aws/logger.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { awsRunsPort } from './aws/runs.js';
 import { InputError } from './core/errors.js';
 import type { AsffFinding } from './core/security-hub/asff.js';
 import { type StartTrigger, startExecutionName, usersToStart } from './core/security-hub/start-run.js';
@@ -98,7 +98,7 @@ export async function startFromSecurityHub(
  * method fails (PortNotAvailable).
  */
 export const AWS = {
-  runs: use(awsRunsPort, 'start'),
+  runs: use(runsAdapter, 'start'),
 } satisfies FunctionAws;
 
 export const handler = async (event: unknown): Promise<StartResult> => {

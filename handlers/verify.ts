@@ -1,8 +1,5 @@
-import { memberAccess } from './aws/account-access.js';
-import { s3BlobsPort } from './aws/blobs.js';
-import { awsIamPort } from './aws/iam.js';
+import { accountsAdapter, blobsAdapter, iamAdapter, storeAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { dynamoStorePort } from './aws/store.js';
 import { verifyEvent } from './core/events.js';
 import { inAccount } from './core/organization/account-scope.js';
 import { parseWith } from './core/validate.js';
@@ -22,10 +19,10 @@ export async function verify(event: unknown, ports: Ports) {
  * method fails (PortNotAvailable).
  */
 export const AWS = {
-  iam: use(awsIamPort, 'getLoginProfile', 'listAccessKeys'),
-  store: use(dynamoStorePort, 'listLedger'),
-  blobs: use(s3BlobsPort, 'put'),
-  accounts: use(memberAccess, 'iamFor'),
+  iam: use(iamAdapter, 'getLoginProfile', 'listAccessKeys'),
+  store: use(storeAdapter, 'listLedger'),
+  blobs: use(blobsAdapter, 'put'),
+  accounts: use(accountsAdapter, 'iamFor'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => verify(event, awsPorts(AWS));

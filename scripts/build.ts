@@ -15,9 +15,10 @@
  * checking stays where it is (`npm run typecheck`).
  */
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BuildOptions, build } from 'esbuild';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
 import { lambdaDir } from '../cli/package-files.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -46,6 +47,22 @@ const BUNDLE = {
 /** Whitespace and syntax only, for the command and the construct people run and read. */
 const READABLE = { minifyWhitespace: true, minifySyntax: true, legalComments: 'external' } as const;
 
+/**
+ * aws-local-stepfunctions imports the Lambda client and the credential providers for Task states it
+ * would invoke in AWS. credsweep gives every Task a local handler, so the command bundles a stand-in
+ * that refuses (cli/local/no-aws-lambda.ts): `demo` and the other local commands load no AWS SDK.
+ */
+const localEngineWithoutAws: Plugin = {
+  name: 'local-engine-without-aws',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^@aws-sdk\/(client-lambda|credential-providers)$/ }, (args) =>
+      args.importer.includes('aws-local-stepfunctions')
+        ? { path: `${ROOT}cli/local/no-aws-lambda.ts` }
+        : undefined,
+    );
+  },
+};
+
 export async function buildCli(): Promise<void> {
   rmSync(`${ROOT}dist/cli`, { recursive: true, force: true });
   await build({
@@ -56,8 +73,39 @@ export async function buildCli(): Promise<void> {
     chunkNames: 'chunks/[name]-[hash]',
     splitting: true,
     target: 'node20',
+    plugins: [localEngineWithoutAws],
   });
 }
+
+/**
+ * A Lambda function calls its adapters at once, so its bundle imports them statically: esbuild then
+ * keeps only the parts of each SDK client the adapter uses (a module reached through `import()` is
+ * kept whole, about a third more code). handlers/aws/adapters.ts loads them on first call for the
+ * command's local runs; here each `await import('./x.js')` there becomes a static import, and the
+ * adapters a function does not declare drop out as unused (they are marked free of side effects).
+ */
+const staticAdapters: Plugin = {
+  name: 'static-adapters',
+  setup(plugin) {
+    plugin.onLoad({ filter: /handlers[\\/]aws[\\/]adapters\.ts$/ }, (args) => {
+      const imports: string[] = [];
+      const contents = readFileSync(args.path, 'utf8').replace(
+        /await import\('(\.\/[\w-]+\.js)'\)/g,
+        (_call, specifier: string) => {
+          const name = `adapter${imports.length}`;
+          imports.push(`import * as ${name} from '${specifier}';`);
+          return name;
+        },
+      );
+      return { contents: `${imports.join('\n')}\n${contents}`, loader: 'ts' };
+    });
+    plugin.onResolve({ filter: /^\.\/[\w-]+\.js$/ }, (args) =>
+      /handlers[\\/]aws[\\/]adapters\.ts$/.test(args.importer)
+        ? { path: join(dirname(args.importer), args.path.replace(/\.js$/, '.ts')), sideEffects: false }
+        : undefined,
+    );
+  },
+};
 
 /**
  * dist/lambda/<handler>/index.mjs: each Lambda function's code, bundled once here, so the construct
@@ -67,7 +115,7 @@ export async function buildCli(): Promise<void> {
  * SDK included rather than whatever SDK the runtime carries.
  */
 export async function buildLambdas(): Promise<void> {
-  const { FUNCTIONS } = await import('../handlers/aws/permissions.js');
+  const { FUNCTIONS } = await import('../handlers/aws/functions.js');
   rmSync(`${ROOT}dist/lambda`, { recursive: true, force: true });
   await Promise.all(
     Object.values(FUNCTIONS).map(({ entry }) =>
@@ -79,6 +127,7 @@ export async function buildLambdas(): Promise<void> {
         minify: true,
         sourcemap: true,
         sourcesContent: false,
+        plugins: [staticAdapters],
       }),
     ),
   );

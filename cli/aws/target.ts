@@ -7,17 +7,15 @@ import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { InputError } from '../../handlers/core/errors.js';
 import { cloudFormationClient } from './clients.js';
 import { AwsCallError, aws } from './errors.js';
+import { EXECUTION_ARN, EXECUTION_NAME, STATE_MACHINE_ARN } from './names.js';
+
+export { EXECUTION_ARN, EXECUTION_NAME, STATE_MACHINE_ARN };
 
 export const DEFAULT_STACK = 'Credsweep';
 export const STATE_MACHINE_OUTPUT = 'StateMachineArn';
 export const BUCKET_OUTPUT = 'BucketName';
 /** The organization workflow's state machine (deployed with `-c organization=true`). */
 export const ORG_STATE_MACHINE_OUTPUT = 'OrganizationStateMachineArn';
-
-export const STATE_MACHINE_ARN = /^arn:aws[\w-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[\w-]{1,80}$/;
-export const EXECUTION_ARN = /^arn:aws[\w-]*:states:[a-z0-9-]+:\d{12}:execution:[\w-]{1,80}:[\w-]{1,80}$/;
-/** Step Functions execution names: 1 to 80 letters, digits, `-` or `_`. */
-export const EXECUTION_NAME = /^[\w-]{1,80}$/;
 
 export interface TargetOptions {
   stack?: string;

@@ -4,9 +4,6 @@
  * passwords re-created with a reset required). `--local` runs it over the local account.
  */
 import { InputError } from '../../handlers/core/errors.js';
-import { callerArn, startExecution } from '../aws/executions.js';
-import { awsRuns } from '../aws/runs.js';
-import { resolveTarget } from '../aws/target.js';
 import { localRuns, type RunSource, readEvidence } from '../runs.js';
 import type { SourceFlags } from '../source-options.js';
 import type { RunView } from '../timeline.js';
@@ -101,6 +98,9 @@ async function backoutRun(ref: string, flags: BackoutFlags): Promise<number> {
     return report(flags, { backoutOf: source.execution.executionArn, ...startedOf(view) }, view, evidenceDir);
   }
 
+  const { resolveTarget } = await import('../aws/target.js');
+  const { awsRuns } = await import('../aws/runs.js');
+  const { callerArn, startExecution } = await import('../aws/executions.js');
   const target = await resolveTarget({
     ...(flags.stack !== undefined ? { stack: flags.stack } : {}),
     ...(flags.stateMachine !== undefined ? { stateMachine: flags.stateMachine } : {}),

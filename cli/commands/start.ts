@@ -6,8 +6,7 @@
 import type { ConsoleAction } from '../../handlers/core/defaults.js';
 import { InputError } from '../../handlers/core/errors.js';
 import type { RunRequest } from '../../handlers/core/request.js';
-import { callerArn, startExecution } from '../aws/executions.js';
-import { EXECUTION_NAME, resolveTarget } from '../aws/target.js';
+import { EXECUTION_NAME } from '../aws/names.js';
 import type { ApprovalMode } from '../local/demo-run.js';
 import { toHistoryEvent } from '../local/executions.js';
 import { SAMPLE_ACCOUNT_ID, SAMPLE_EXEMPT_USERS } from '../local/sample-account.js';
@@ -112,6 +111,8 @@ async function startAws(flags: StartFlags): Promise<number> {
   const organization = organizationRun(flags);
   validateRequest(requestOf(flags, 'check'));
   const name = checkName(flags.name ?? executionName('run', new Date()));
+  const { resolveTarget } = await import('../aws/target.js');
+  const { callerArn, startExecution } = await import('../aws/executions.js');
   const target = await resolveTarget({
     ...(flags.stack !== undefined ? { stack: flags.stack } : {}),
     ...(flags.stateMachine !== undefined ? { stateMachine: flags.stateMachine } : {}),

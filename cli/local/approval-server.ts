@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ApprovalApiEvent, type ApprovalLog, approvalApi } from '../../handlers/approval-api.js';
-import { FUNCTIONS } from '../../handlers/aws/permissions.js';
+import { FUNCTIONS } from '../../handlers/aws/functions.js';
 import { restrictPorts } from '../../handlers/aws/ports.js';
 import { groupFields } from '../../handlers/core/approval-decision.js';
 import { htmlResponse, renderErrorPage, renderTooLargePage } from '../../handlers/core/approval-page.js';

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { accountPlan } from '../../handlers/account-plan.js';
 import { analyze } from '../../handlers/analyze.js';
-import { FUNCTIONS, type FunctionId } from '../../handlers/aws/permissions.js';
+import { FUNCTIONS, type FunctionId } from '../../handlers/aws/functions.js';
 import { restrictPorts } from '../../handlers/aws/ports.js';
 import { backout } from '../../handlers/backout.js';
 import { deactivateKeys } from '../../handlers/deactivate-keys.js';

@@ -10,23 +10,9 @@
  * For infrastructure, tests and the CLI only: it imports every entry, so no Lambda bundles it.
  */
 
-import { AWS as accountPlan } from '../account-plan.js';
-import { AWS as analyze } from '../analyze.js';
-import { AWS as approvalApi } from '../approval-api.js';
-import { AWS as backout } from '../backout.js';
-import { AWS as deactivateKeys } from '../deactivate-keys.js';
-import { AWS as deleteKeys } from '../delete-keys.js';
-import { AWS as disableConsole } from '../disable-console.js';
-import { AWS as generateReport } from '../generate-report.js';
-import { AWS as listAccounts } from '../list-accounts.js';
-import { AWS as orgPlan } from '../org-plan.js';
-import { AWS as orgReport } from '../org-report.js';
-import { AWS as report } from '../report.js';
-import { AWS as requestApproval } from '../request-approval.js';
-import { AWS as startFromSecurityHub } from '../start-from-security-hub.js';
-import { AWS as verify } from '../verify.js';
 import { ACCOUNT_ACCESS_PERMISSIONS } from './account-access.js';
 import { BLOB_PERMISSIONS } from './blobs.js';
+import { deployedFunctionIds, FUNCTION_IDS, FUNCTIONS, type FunctionId } from './functions.js';
 import { IAM_PERMISSIONS } from './iam.js';
 import { MAIL_PERMISSIONS } from './mail.js';
 import { ORGANIZATIONS_PERMISSIONS } from './organizations.js';
@@ -38,6 +24,13 @@ import { SECURITY_HUB_PERMISSIONS } from './security-hub.js';
 import { STORE_PERMISSIONS } from './store.js';
 import { CALLBACK_PERMISSIONS } from './task-callbacks.js';
 
+export {
+  ACCOUNT_FUNCTION_IDS,
+  deployedFunctionIds,
+  FUNCTION_IDS,
+  FUNCTIONS,
+  type FunctionId,
+} from './functions.js';
 export type { IamAction, ResourceKind } from './permission-types.js';
 
 /** What each kind of resource is granted on (infra/credsweep.ts builds the ARNs), for the docs. */
@@ -75,41 +68,6 @@ export const PORT_PERMISSIONS: { readonly [K in PortName]: Readonly<Record<strin
   organizations: ORGANIZATIONS_PERMISSIONS,
   accounts: ACCOUNT_ACCESS_PERMISSIONS,
 };
-
-/**
- * The deployed functions, by construct id (the stack's logical ids start with it), with the entry
- * file under handlers/ and its AWS declaration. A new function is one line here. `organization`
- * marks the functions only an organization deployment (`-c organization=true`) has.
- */
-export const FUNCTIONS = {
-  GenerateReport: { entry: 'generate-report.ts', aws: generateReport },
-  Analyze: { entry: 'analyze.ts', aws: analyze },
-  RequestApproval: { entry: 'request-approval.ts', aws: requestApproval },
-  DisableConsole: { entry: 'disable-console.ts', aws: disableConsole },
-  DeactivateKeys: { entry: 'deactivate-keys.ts', aws: deactivateKeys },
-  DeleteKeys: { entry: 'delete-keys.ts', aws: deleteKeys },
-  Verify: { entry: 'verify.ts', aws: verify },
-  Backout: { entry: 'backout.ts', aws: backout },
-  Report: { entry: 'report.ts', aws: report },
-  ApprovalApi: { entry: 'approval-api.ts', aws: approvalApi },
-  SecurityHubStart: { entry: 'start-from-security-hub.ts', aws: startFromSecurityHub },
-  ListAccounts: { entry: 'list-accounts.ts', aws: listAccounts, organization: true },
-  OrgPlan: { entry: 'org-plan.ts', aws: orgPlan, organization: true },
-  AccountPlan: { entry: 'account-plan.ts', aws: accountPlan, organization: true },
-  OrgReport: { entry: 'org-report.ts', aws: orgReport, organization: true },
-} as const satisfies Record<string, { entry: string; aws: FunctionAws; organization?: true }>;
-
-export type FunctionId = keyof typeof FUNCTIONS;
-
-/** Every function of an organization deployment. */
-export const FUNCTION_IDS = Object.keys(FUNCTIONS) as FunctionId[];
-
-/** The functions of a single-account deployment (every deployment has them). */
-export const ACCOUNT_FUNCTION_IDS = FUNCTION_IDS.filter((id) => !('organization' in FUNCTIONS[id]));
-
-/** The functions a deployment has: an organization deployment adds the organization workflow's. */
-export const deployedFunctionIds = (organization: boolean): FunctionId[] =>
-  organization ? FUNCTION_IDS : ACCOUNT_FUNCTION_IDS;
 
 /** Ports only an organization run calls: a single-account deployment grants nothing for them. */
 const ORGANIZATION_PORTS: readonly PortName[] = ['organizations', 'accounts'];

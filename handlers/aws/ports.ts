@@ -194,20 +194,34 @@ export function settingsFromEnv(env: AwsEnv): Settings {
   };
 }
 
-/** One port a function uses: how its AWS adapter is built, and which of its methods the function calls. */
+/**
+ * An AWS adapter, loaded on its first call (handlers/aws/adapters.ts): `load` imports its module
+ * and gives the factory that builds the port from the environment.
+ */
+export interface Adapter<P> {
+  readonly load: () => Promise<(env: AwsEnv) => P>;
+}
+
+/** One port a function uses: its adapter, and which of its methods the function calls. */
 export interface PortUse<P> {
-  readonly build: (env: AwsEnv) => P;
+  readonly adapter: Adapter<P>;
   readonly methods: readonly (keyof P & string)[];
 }
 
+/** The methods of P that return a promise: only those can wait for their adapter to load. */
+type AsyncMethods<P> = {
+  [K in keyof P]: P[K] extends (...args: never[]) => Promise<unknown> ? K : never;
+}[keyof P] &
+  string;
+
 /**
- * Declares that a function calls `methods` of the port that `build` makes, e.g.
- * `use(awsIamPort, 'getUser', 'listAccessKeys')`. The stack grants the function exactly the
+ * Declares that a function calls `methods` of the port that `adapter` builds, e.g.
+ * `use(iamAdapter, 'getUser', 'listAccessKeys')`. The stack grants the function exactly the
  * permissions the adapter declares for those methods (handlers/aws/permissions.ts), and the port
  * refuses any other method, so an undeclared call fails in every test instead of in AWS.
  */
-export function use<P>(build: (env: AwsEnv) => P, ...methods: (keyof P & string)[]): PortUse<P> {
-  return { build, methods };
+export function use<P>(adapter: Adapter<P>, ...methods: AsyncMethods<P>[]): PortUse<P> {
+  return { adapter, methods };
 }
 
 /**
@@ -313,11 +327,34 @@ export function restrictPorts(ports: Ports, aws: FunctionAws): Ports {
   };
 }
 
-/** Ports for a validated environment: the AWS adapters `aws` declares, restricted to its methods. */
+/**
+ * The port `adapter` builds for `env`, without loading it: its module is imported and the port
+ * built on the first method call, which then waits for it (every port method is async).
+ */
+function loadedOnFirstCall<T extends object>(adapter: Adapter<T>, env: AwsEnv): T {
+  let port: Promise<T> | undefined;
+  return new Proxy({} as T, {
+    get(_target, prop) {
+      if (prop === 'then' || typeof prop !== 'string') return undefined;
+      return async (...args: unknown[]) => {
+        port ??= adapter.load().then((build) => build(env));
+        const method = Reflect.get(await port, prop) as (...a: unknown[]) => Promise<unknown>;
+        return method.apply(await port, args);
+      };
+    },
+  });
+}
+
+/**
+ * Ports for a validated environment: the AWS adapters `aws` declares, restricted to its methods,
+ * each loaded on its first call.
+ */
 export function buildAwsPorts(env: AwsEnv, aws: FunctionAws): Ports {
   const build = <K extends PortName>(name: K): Ports[K] => {
     const declared = aws[name] as PortUse<Ports[K]> | undefined;
-    return declared ? restricted(declared.build(env), name, declared.methods) : unavailable<Ports[K]>(name);
+    return declared
+      ? restricted(loadedOnFirstCall(declared.adapter, env), name, declared.methods)
+      : unavailable<Ports[K]>(name);
   };
   return {
     iam: build('iam'),

@@ -3,6 +3,7 @@
  * is the module the stack bundles, and each declared method has its adapter's permissions.
  */
 import { describe, expect, it } from 'vitest';
+import { storeAdapter } from '../../handlers/aws/adapters.js';
 import {
   ACCOUNT_FUNCTION_IDS,
   FUNCTION_IDS,
@@ -13,7 +14,6 @@ import {
   requiredActions,
 } from '../../handlers/aws/permissions.js';
 import { use } from '../../handlers/aws/ports.js';
-import { dynamoStorePort } from '../../handlers/aws/store.js';
 
 describe('FUNCTIONS', () => {
   it('holds, for each deployed function, the AWS declaration its entry file exports', async () => {
@@ -30,7 +30,7 @@ describe('FUNCTIONS', () => {
 
 describe('grantsOf', () => {
   it('lists each action of each declared method with the call that needs it', () => {
-    const grants = grantsOf({ store: use(dynamoStorePort, 'markMailed', 'recordIntent') });
+    const grants = grantsOf({ store: use(storeAdapter, 'markMailed', 'recordIntent') });
     expect(grants).toEqual([
       { action: 'dynamodb:UpdateItem', resource: 'approval-item', call: 'store.markMailed' },
       { action: 'dynamodb:PutItem', resource: 'ledger-item', call: 'store.recordIntent' },

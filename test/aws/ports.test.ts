@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InvalidEnvironment, parseAwsEnv, settingsFromEnv } from '../../handlers/aws/ports.js';
 import { DEFAULT_RETRY, IAM_RETRY } from '../../handlers/aws/retry.js';
+import type { StorePort } from '../../handlers/ports/store.js';
 
 const VALID = {
   TABLE_NAME: 'credsweep-table',
@@ -204,11 +205,11 @@ describe('awsPorts', () => {
     for (const [name, value] of Object.entries(VALID)) vi.stubEnv(name, value);
     vi.stubEnv('AWS_REGION', 'eu-west-1');
     const { awsPorts, use } = await freshPortsModule();
-    const { awsIamPort } = await import('../../handlers/aws/iam.js');
+    const { iamAdapter } = await import('../../handlers/aws/adapters.js');
 
     // Act
-    const first = awsPorts({ iam: use(awsIamPort, 'getUser') });
-    const second = awsPorts({ iam: use(awsIamPort, 'getUser') });
+    const first = awsPorts({ iam: use(iamAdapter, 'getUser') });
+    const second = awsPorts({ iam: use(iamAdapter, 'getUser') });
 
     // Assess
     expect(second).toBe(first);
@@ -266,6 +267,34 @@ describe('clients', () => {
   });
 });
 
+describe('adapters', () => {
+  it('are loaded on the first call of a port, once, and not before', async () => {
+    // Prepare
+    const { buildAwsPorts, use } = await import('../../handlers/aws/ports.js');
+    const { memoryPorts } = await import('../helpers/memory-ports.js');
+    const store: StorePort = memoryPorts().store;
+    let loads = 0;
+    const adapter = {
+      load: async () => {
+        loads += 1;
+        return () => store;
+      },
+    };
+    const ports = buildAwsPorts(parseAwsEnv(VALID), { store: use(adapter, 'getApproval', 'listLedger') });
+    const loadsBeforeUse = loads;
+
+    // Act
+    const approval = await ports.store.getApproval('nope');
+    const ledger = await ports.store.listLedger('arn:aws:states:us-east-1:123456789012:execution:sm:run');
+
+    // Assess
+    expect(loadsBeforeUse).toBe(0);
+    expect(loads).toBe(1);
+    expect(approval).toBeNull();
+    expect(ledger).toEqual([]);
+  });
+});
+
 describe('ports a function was not given', () => {
   it('fail loudly, naming the port, instead of reaching a service the role does not allow', async () => {
     // Prepare
@@ -284,8 +313,8 @@ describe('port methods a function does not declare', () => {
   it('fail loudly, naming the method, before any request leaves (its role would not allow it)', async () => {
     // Prepare
     const { buildAwsPorts, use } = await import('../../handlers/aws/ports.js');
-    const { dynamoStorePort } = await import('../../handlers/aws/store.js');
-    const ports = buildAwsPorts(parseAwsEnv(VALID), { store: use(dynamoStorePort, 'getApproval') });
+    const { storeAdapter } = await import('../../handlers/aws/adapters.js');
+    const ports = buildAwsPorts(parseAwsEnv(VALID), { store: use(storeAdapter, 'getApproval') });
 
     // Act
     const marking = () => ports.store.markMailed('abc', '2026-01-01T00:00:00Z');
@@ -299,8 +328,8 @@ describe('port methods a function does not declare', () => {
     // Prepare
     const { restrictPorts, use } = await import('../../handlers/aws/ports.js');
     const { memoryPorts } = await import('../helpers/memory-ports.js');
-    const { dynamoStorePort } = await import('../../handlers/aws/store.js');
-    const ports = restrictPorts(memoryPorts(), { store: use(dynamoStorePort, 'getApproval') });
+    const { storeAdapter } = await import('../../handlers/aws/adapters.js');
+    const ports = restrictPorts(memoryPorts(), { store: use(storeAdapter, 'getApproval') });
 
     // Act
     const result = await ports.store.getApproval('nope');
