@@ -128,6 +128,17 @@ export class DynamoStore implements StorePort {
       }),
     );
   }
+  /** Sends a conditional write: true if it was written, false if its condition failed. */
+  private async written(command: PutCommand | UpdateCommand | DeleteCommand): Promise<boolean> {
+    try {
+      // The document client's send is typed per command; all three are conditional writes alike.
+      await this.doc.send(command as PutCommand);
+      return true;
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+      return false;
+    }
+  }
 
   async getApproval(approvalId: string): Promise<ApprovalRecord | null> {
     const out = await this.doc.send(
@@ -172,45 +183,35 @@ export class DynamoStore implements StorePort {
   }
 
   async markMailed(approvalId: string, mailedAt: string): Promise<void> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: approvalKey(approvalId),
-          UpdateExpression: 'SET #mailedAt = :mailedAt',
-          ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status', '#mailedAt': 'mailedAt' },
-          ExpressionAttributeValues: { ':mailedAt': mailedAt, ':pending': 'pending' },
-        }),
-      );
-    } catch (err) {
-      // Already decided: the mail evidently reached someone; nothing to record.
-      if (!isConditionalCheckFailed(err)) throw err;
-    }
+    // Already decided (false): the mail evidently reached someone; nothing to record.
+    await this.written(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: approvalKey(approvalId),
+        UpdateExpression: 'SET #mailedAt = :mailedAt',
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status', '#mailedAt': 'mailedAt' },
+        ExpressionAttributeValues: { ':mailedAt': mailedAt, ':pending': 'pending' },
+      }),
+    );
   }
 
   /** Put-if-absent on (executionId, itemId); a retried task gets back the entry first recorded. */
   async recordIntent(entry: LedgerEntry): Promise<LedgerEntry> {
     const key = ledgerKey(entry.executionId, entry.itemId);
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...entry, ...key },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return entry;
-    } catch (err) {
-      if (!isConditionalCheckFailed(err)) throw err;
-      const out = await this.doc.send(
-        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
-      );
-      if (!out.Item) {
-        throw new Error(`Ledger entry ${entry.itemId} of ${entry.executionId} exists but could not be read`);
-      }
-      return withoutKeys<LedgerEntry>(out.Item);
+    const put = new PutCommand({
+      TableName: this.tableName,
+      Item: { ...entry, ...key },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    if (await this.written(put)) return entry;
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    if (!out.Item) {
+      throw new Error(`Ledger entry ${entry.itemId} of ${entry.executionId} exists but could not be read`);
     }
+    return withoutKeys<LedgerEntry>(out.Item);
   }
 
   /**
@@ -218,16 +219,12 @@ export class DynamoStore implements StorePort {
    * holds: an outcome cannot be recorded for an intent that was never recorded (NotFound).
    */
   async updateLedger(entry: LedgerEntry): Promise<void> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...entry, ...ledgerKey(entry.executionId, entry.itemId) },
-          ConditionExpression: 'attribute_exists(pk)',
-        }),
-      );
-    } catch (err) {
-      if (!isConditionalCheckFailed(err)) throw err;
+    const put = new PutCommand({
+      TableName: this.tableName,
+      Item: { ...entry, ...ledgerKey(entry.executionId, entry.itemId) },
+      ConditionExpression: 'attribute_exists(pk)',
+    });
+    if (!(await this.written(put))) {
       throw notFound(
         `No ledger entry ${entry.itemId} of ${entry.executionId} to update; record the intent first`,
       );
@@ -277,58 +274,42 @@ export class DynamoStore implements StorePort {
                 ':at': expected.at,
               },
             };
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...change, ...lastChangeKey(change.credentialKey) },
-          ...condition,
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (!isConditionalCheckFailed(err)) throw err;
-      return false;
-    }
+    return this.written(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...change, ...lastChangeKey(change.credentialKey) },
+        ...condition,
+      }),
+    );
   }
 
   /** PutItem if free, the holder's own, or expired; else reads the holder's (strongly consistent). */
   async holdLock(lock: AccountLock): Promise<AccountLock> {
     const key = lockKey(lock.accountId);
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...lock, ...key },
-          ConditionExpression: 'attribute_not_exists(pk) OR holder = :holder OR expiresAt <= :since',
-          ExpressionAttributeValues: { ':holder': lock.holder, ':since': lock.since },
-        }),
-      );
-      return lock;
-    } catch (err) {
-      if (!isConditionalCheckFailed(err)) throw err;
-      const out = await this.doc.send(
-        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
-      );
-      // Released between the two calls: try again once; a second loss names the new holder.
-      return out.Item ? withoutKeys<AccountLock>(out.Item) : this.holdLock(lock);
-    }
+    const put = new PutCommand({
+      TableName: this.tableName,
+      Item: { ...lock, ...key },
+      ConditionExpression: 'attribute_not_exists(pk) OR holder = :holder OR expiresAt <= :since',
+      ExpressionAttributeValues: { ':holder': lock.holder, ':since': lock.since },
+    });
+    if (await this.written(put)) return lock;
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    // Released between the two calls: try again; a second loss names the new holder.
+    return out.Item ? withoutKeys<AccountLock>(out.Item) : this.holdLock(lock);
   }
 
   async releaseLock(accountId: string, holder: string): Promise<void> {
-    try {
-      await this.doc.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: lockKey(accountId),
-          ConditionExpression: 'holder = :holder',
-          ExpressionAttributeValues: { ':holder': holder },
-        }),
-      );
-    } catch (err) {
-      // Not held (already released, or taken over after the lease): nothing to release.
-      if (!isConditionalCheckFailed(err)) throw err;
-    }
+    // Not held (false: already released, or taken over after the lease): nothing to release.
+    await this.written(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: lockKey(accountId),
+        ConditionExpression: 'holder = :holder',
+        ExpressionAttributeValues: { ':holder': holder },
+      }),
+    );
   }
 
   /** The key's entries from the `byAccessKey` index, oldest first (an index read is eventually consistent: fine for days-old changes). */
