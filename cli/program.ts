@@ -16,6 +16,7 @@ import type { EvidenceFlags } from './commands/evidence.js';
 import type { HistoryFlags } from './commands/history.js';
 import {
   collectUsers,
+  parseAccountId,
   parseAccountList,
   parseDays,
   parseFailAt,
@@ -27,7 +28,8 @@ import {
   parseSeconds,
 } from './commands/options.js';
 import type { StartFlags } from './commands/start.js';
-import { addSourceOptions, DEFAULT_HOME, type SourceFlags } from './source-options.js';
+import type { RunFlags } from './commands/status.js';
+import { addSourceOptions, DEFAULT_HOME } from './source-options.js';
 
 export const DESCRIPTION =
   'Find IAM credentials unused for N days and disable them through an approved, reversible workflow.';
@@ -206,15 +208,20 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
 
   const status = program
     .command('status')
-    .description('where a run is now, or how it ended: state, approval, counts, error')
-    .argument('<execution>', 'the run: its name or execution ARN');
-  addSourceOptions(status).action(async (ref: string, flags: SourceFlags) =>
+    .description(
+      'where a run is now, or how it ended: state, approval, counts, error; an organization run per account',
+    )
+    .argument('<execution>', 'the run: its name or execution ARN')
+    .option('--account <id>', 'organization run: only this account (12 digits)', parseAccountId);
+  addSourceOptions(status).action(async (ref: string, flags: RunFlags) =>
     (await import('./commands/status.js')).status(ref, flags),
   );
 
   const history = program
     .command('history')
-    .description('recent runs, newest first: when, who started it, outcome and counts')
+    .description(
+      'recent runs, newest first: when, who started it, outcome and counts; organization runs with their accounts',
+    )
     .option('--limit <n>', 'how many runs', parsePositiveInt, 20);
   addSourceOptions(history).action(async (flags: HistoryFlags) =>
     (await import('./commands/history.js')).history(flags),
@@ -223,15 +230,27 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
   const show = program
     .command('show')
     .description('a run in detail: its timeline, the approval, each change before and after, verification')
-    .argument('<execution>', 'the run: its name or execution ARN');
-  addSourceOptions(show, { bucket: true }).action(async (ref: string, flags: SourceFlags) =>
+    .argument('<execution>', 'the run: its name or execution ARN')
+    .option(
+      '--account <id>',
+      "organization run: only this account's steps and evidence (12 digits)",
+      parseAccountId,
+    );
+  addSourceOptions(show, { bucket: true }).action(async (ref: string, flags: RunFlags) =>
     (await import('./commands/show.js')).show(ref, flags),
   );
 
   const backout = program
     .command('backout')
-    .description("restore what a run changed, from that run's ledger (a new execution in backout mode)")
+    .description(
+      "restore what a run changed, from that run's ledger (a new execution in backout mode); an organization run per account",
+    )
     .argument('<execution>', 'the run to back out: its name or execution ARN')
+    .option(
+      '--accounts <ids>',
+      'organization run: only restore these accounts (comma list of 12-digit ids it changed)',
+      parseAccountList,
+    )
     .option(
       '--users <names>',
       'only restore these users (comma list; \\, for a comma in a name)',
@@ -247,7 +266,12 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
     .command('evidence')
     .description("copy a run's evidence (evidence.json, findings.csv, report.html) into a directory")
     .argument('<execution>', 'the run: its name or execution ARN')
-    .option('--out <dir>', 'where to write the files (default ./credsweep-evidence/<execution name>)');
+    .option('--out <dir>', 'where to write the files (default ./credsweep-evidence/<execution name>)')
+    .option(
+      '--account <id>',
+      "organization run: only this account's folder (default: the org summary and every account's folder)",
+      parseAccountId,
+    );
   addSourceOptions(evidence, { bucket: true }).action(async (ref: string, flags: EvidenceFlags) =>
     (await import('./commands/evidence.js')).evidence(ref, flags),
   );

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../handlers/core/errors.js';
 import { EVIDENCE_FILES, type Evidence } from '../handlers/core/evidence.js';
+import type { OrgEvidence } from '../handlers/core/organization/org-report.js';
 import { runPrefix } from '../handlers/core/plan.js';
 import { listExecutions as listLocal, readExecution } from './local/executions.js';
 import { fromLocalEvents, localRecord, type RunView, viewRun } from './timeline.js';
@@ -28,14 +29,32 @@ export interface RunSource {
   view(ref: string): Promise<RunView>;
   /** Recent runs, newest first, each from its newest events (enough for outcome and counts). */
   list(limit: number): Promise<RunView[]>;
-  /** The run's evidence directory: `s3://bucket/runs/<name>/` or a local path; null if unknown. */
-  evidenceLocation(view: RunView): string | null;
-  /** The three evidence files of a run. */
-  evidenceFiles(view: RunView): Promise<EvidenceFile[]>;
+  /**
+   * The run's evidence directory: `s3://bucket/runs/<name>/` or a local path; null if unknown. With
+   * `accountId` (organization runs): that account's folder, `…/runs/<name>/accounts/<id>/`.
+   */
+  evidenceLocation(view: RunView, accountId?: string): string | null;
+  /** The three evidence files of a run, or of one account of an organization run. */
+  evidenceFiles(view: RunView, accountId?: string): Promise<EvidenceFile[]>;
+  /** One file the run keeps under its prefix (`accounts.json`, `accounts/<id>/evidence.json`); null if absent. */
+  file(view: RunView, path: string): Promise<string | null>;
+}
+
+/** Where an account's folder is inside its organization run's prefix. */
+export const accountFolder = (accountId?: string) => (accountId ? `accounts/${accountId}/` : '');
+
+function readLocal(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
 }
 
 export function localRuns(home: string): RunSource {
   const dir = (view: RunView) => join(home, runPrefix(view.execution.executionArn));
+
   return {
     kind: 'local',
     where: resolve(home),
@@ -47,34 +66,57 @@ export function localRuns(home: string): RunSource {
             (home === '.credsweep' ? '' : ` --home ${home}`),
         );
       }
-      return viewRun(localRecord(execution), fromLocalEvents(execution.events));
+      return viewRun(localRecord(execution), fromLocalEvents(execution.events), {
+        organization: isLocalOrganization(execution.stateMachineArn),
+      });
     },
     async list(limit) {
       return listLocal(home)
         .slice(0, limit)
-        .map((e) => viewRun(localRecord(e), fromLocalEvents(e.events)));
+        .map((e) =>
+          viewRun(localRecord(e), fromLocalEvents(e.events), {
+            organization: isLocalOrganization(e.stateMachineArn),
+          }),
+        );
     },
-    evidenceLocation(view) {
-      return `${dir(view)}/`;
+    evidenceLocation(view, accountId) {
+      return `${dir(view)}/${accountFolder(accountId)}`;
     },
-    async evidenceFiles(view) {
-      return EVIDENCE_FILES.map((name) => {
-        try {
-          return { name, text: readFileSync(join(dir(view), name), 'utf8') };
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { name, text: null };
-          throw err;
-        }
-      });
+    async evidenceFiles(view, accountId) {
+      return EVIDENCE_FILES.map((name) => ({
+        name,
+        text: readLocal(join(dir(view), accountFolder(accountId), name)),
+      }));
+    },
+    async file(view, path) {
+      return readLocal(join(dir(view), path));
     },
   };
 }
 
-/** The run's evidence.json, or null when it has not been written (yet) or cannot be read. */
-export async function readEvidence(source: RunSource, view: RunView): Promise<Evidence | null> {
-  const files = await source.evidenceFiles(view);
-  const json = files.find((f) => f.name === 'evidence.json')?.text;
+/** Local runs of the organization workflow run as `credsweep-organization` (cli/local/demo-run.ts). */
+const isLocalOrganization = (stateMachineArn: string) =>
+  stateMachineArn.endsWith(':stateMachine:credsweep-organization');
+
+/**
+ * The run's evidence.json (or, with `accountId`, that account's), or null when it has not been written
+ * (yet) or cannot be read. An organization run's own evidence.json is its org summary: readOrgEvidence.
+ */
+export async function readEvidence(
+  source: RunSource,
+  view: RunView,
+  accountId?: string,
+): Promise<Evidence | null> {
+  const json = await source.file(view, `${accountFolder(accountId)}evidence.json`);
   if (!json) return null;
-  const parsed = JSON.parse(json) as Evidence;
-  return parsed.schemaVersion === 2 ? parsed : null;
+  const parsed = JSON.parse(json) as Evidence | OrgEvidence;
+  return parsed.schemaVersion === 2 && !('kind' in parsed) ? parsed : null;
+}
+
+/** The org summary of an organization run (its evidence.json), or null when not written (yet). */
+export async function readOrgEvidence(source: RunSource, view: RunView): Promise<OrgEvidence | null> {
+  const json = await source.file(view, 'evidence.json');
+  if (!json) return null;
+  const parsed = JSON.parse(json) as Evidence | OrgEvidence;
+  return parsed.schemaVersion === 2 && 'kind' in parsed && parsed.kind === 'organization' ? parsed : null;
 }

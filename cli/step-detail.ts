@@ -41,6 +41,15 @@ const stepOutput = z.looseObject({
     .catch(undefined),
 });
 
+/**
+ * Which Map iteration a step belongs to: `[account 222222222222]` in an organization run (each
+ * iteration's input names its account), else `[batch 2]`.
+ */
+export function iterationLabel(index: number, input: unknown): string {
+  const accountId = (input as { accountId?: unknown } | null | undefined)?.accountId;
+  return typeof accountId === 'string' ? `[account ${accountId}]` : `[batch ${index}]`;
+}
+
 /** What a step produced, in a few words, read from its output. */
 export function stepDetail(step: Step): string {
   if (step.status === 'failed' && step.error) {

@@ -361,7 +361,11 @@ const stateDocument = z.looseObject({
     changed: count,
     restored: count,
     skippedAtRecheck: count,
+    /** Organization runs (ReportOrg): how many accounts the run covered. */
+    accounts: count,
   }),
+  /** Organization runs (ListAccounts): the accounts listed, and how many were not ACTIVE. */
+  accounts: object({ total: count, notActive: count }),
   backout: object({
     sourceExecutionId: z.string(),
     restored: count,
@@ -431,6 +435,10 @@ export interface RunCounts {
 
 export interface RunView {
   execution: ExecutionRecord;
+  /** A run of the organization workflow (statemachine/organization.asl.json): one outcome per account. */
+  organization: boolean;
+  /** Organization runs: the accounts it covers (known once ListAccounts has run). */
+  accountCount: number | null;
   outcome: RunOutcome;
   mode: string | null;
   startedBy: string | null;
@@ -491,8 +499,26 @@ function outcomeOf(record: ExecutionRecord, doc: StateDocument | null, steps: St
   }
 }
 
-/** Everything `status`, `show`, `history` and `start --wait` say about a run, from one event list. */
-export function viewRun(record: ExecutionRecord, events: TimelineEvent[]): RunView {
+/** States only the organization workflow has: a run that entered one is an organization run. */
+const ORGANIZATION_STATES = new Set([
+  'ListAccounts',
+  'AnalyzeAccounts',
+  'BuildOrgPlan',
+  'ApplyAccounts',
+  'BackoutAccounts',
+  'ReportOrg',
+]);
+
+/**
+ * Everything `status`, `show`, `history` and `start --wait` say about a run, from one event list.
+ * `organization` is what the source knows (the run is an execution of the organization workflow's
+ * state machine); without it, a run that entered an organization-only state is one.
+ */
+export function viewRun(
+  record: ExecutionRecord,
+  events: TimelineEvent[],
+  options: { organization?: boolean } = {},
+): RunView {
   const steps = buildSteps(events, record);
   const doc = latestDocument(events, record);
   const started = events.find((e) => e.type === 'ExecutionStarted');
@@ -525,8 +551,11 @@ export function viewRun(record: ExecutionRecord, events: TimelineEvent[]): RunVi
           const failed = events.findLast((e) => e.type === 'ExecutionFailed');
           return failed ? { error: failed.error ?? '', cause: failed.cause ?? '' } : null;
         })();
+  const organization = options.organization || steps.some((s) => ORGANIZATION_STATES.has(s.state));
   return {
     execution: record,
+    organization,
+    accountCount: organization ? (doc?.evidence?.accounts ?? doc?.accounts?.total ?? null) : null,
     outcome: outcomeOf(record, doc, steps, waitingForApproval),
     mode: req?.mode ?? null,
     startedBy: req?.startedBy ?? null,

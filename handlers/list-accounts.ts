@@ -18,7 +18,7 @@ export async function listAccounts(event: unknown, ports: Ports) {
  */
 export const AWS = {
   organizations: use(organizationsAdapter, 'listAccounts'),
-  blobs: use(blobsAdapter, 'put'),
+  blobs: use(blobsAdapter, 'get', 'put'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => listAccounts(event, awsPorts(AWS));

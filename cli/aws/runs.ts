@@ -1,9 +1,14 @@
-/** The runs of a state machine in AWS, and their evidence in its bucket: the AWS `RunSource`. */
+/**
+ * The runs of a deployment in AWS, and their evidence in its bucket: the AWS `RunSource`. A stack
+ * deployed with `-c organization=true` has two state machines: a run named without its ARN is looked
+ * up in the account workflow's, then in the organization workflow's, and `history` lists both.
+ */
 import { InputError } from '../../handlers/core/errors.js';
 import { EVIDENCE_FILES } from '../../handlers/core/evidence.js';
 import { runPrefix } from '../../handlers/core/plan.js';
-import type { RunSource } from '../runs.js';
+import { accountFolder, type RunSource } from '../runs.js';
 import { fromAwsHistory, type RunView, viewRun } from '../timeline.js';
+import { AwsCallError } from './errors.js';
 import {
   describeExecution,
   executionHistory,
@@ -11,10 +16,14 @@ import {
   listExecutions,
   recentHistory,
 } from './executions.js';
-import { executionArnOf, type Target } from './target.js';
+import { EXECUTION_ARN, executionArnOf, type Target } from './target.js';
 
 /** Runs `work` over `items` with at most `limit` at a time, keeping their order. */
-async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimited<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
@@ -27,36 +36,81 @@ async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Pr
   return results;
 }
 
+const notFound = (err: unknown) => (err as { awsName?: string }).awsName === 'ExecutionDoesNotExist';
+
 export function awsRuns(target: Target): RunSource {
   const prefix = (view: RunView) => `${runPrefix(view.execution.executionArn)}/`;
+  const orgArn = target.organizationStateMachineArn ?? null;
+  const machines = [target.stateMachineArn, ...(orgArn ? [orgArn] : [])];
+  const isOrganization = (stateMachineArn: string) => orgArn !== null && stateMachineArn === orgArn;
+  const bucket = () => {
+    if (!target.bucketName) {
+      throw new InputError('the evidence bucket is unknown: pass --bucket NAME or --stack NAME');
+    }
+    return target.bucketName;
+  };
+
+  /** DescribeExecution by ARN, or by name in each state machine of the deployment in turn. */
+  async function describe(ref: string) {
+    if (EXECUTION_ARN.test(ref)) return describeExecution(ref);
+    const arns = machines.map((machine) => executionArnOf(machine, ref));
+    for (const [i, machine] of machines.entries()) {
+      try {
+        return await describeExecution(arns[i] as string, machine);
+      } catch (err) {
+        if (!notFound(err) || machines.length === 1) throw err;
+      }
+    }
+    throw new AwsCallError(
+      `no execution ${JSON.stringify(ref)} in state machine ${machines.join(' nor in ')}. ` +
+        'List recent runs with `credsweep history`.',
+      'ExecutionDoesNotExist',
+    );
+  }
+
   return {
     kind: 'aws',
-    where: target.stateMachineArn,
+    where: machines.join(' and '),
     async view(ref) {
-      const arn = executionArnOf(target.stateMachineArn, ref);
-      const record = await describeExecution(arn, target.stateMachineArn);
-      return viewRun(record, fromAwsHistory(await executionHistory(arn)));
-    },
-    async list(limit) {
-      const items = await listExecutions(target.stateMachineArn, limit);
-      return mapLimited(items, 4, async (item) => {
-        const arn = item.executionArn ?? '';
-        const record = await describeExecution(arn, target.stateMachineArn);
-        return viewRun(record, fromAwsHistory(await recentHistory(arn)));
+      const record = await describe(ref);
+      return viewRun(record, fromAwsHistory(await executionHistory(record.executionArn)), {
+        organization: isOrganization(record.stateMachineArn),
       });
     },
-    evidenceLocation(view) {
-      return target.bucketName ? `s3://${target.bucketName}/${prefix(view)}` : null;
+    async list(limit) {
+      const lists = await Promise.all(
+        machines.map(async (machine) =>
+          (await listExecutions(machine, limit)).map((item) => ({ machine, item })),
+        ),
+      );
+      const newest = lists
+        .flat()
+        .sort((a, b) => (b.item.startDate?.getTime() ?? 0) - (a.item.startDate?.getTime() ?? 0))
+        .slice(0, limit);
+      return mapLimited(newest, 4, async ({ machine, item }) => {
+        const arn = item.executionArn ?? '';
+        const record = await describeExecution(arn, machine);
+        return viewRun(record, fromAwsHistory(await recentHistory(arn)), {
+          organization: isOrganization(machine),
+        });
+      });
     },
-    async evidenceFiles(view) {
-      const bucket = target.bucketName;
-      if (!bucket) throw new InputError('the evidence bucket is unknown: pass --bucket NAME or --stack NAME');
+    evidenceLocation(view, accountId) {
+      return target.bucketName
+        ? `s3://${target.bucketName}/${prefix(view)}${accountFolder(accountId)}`
+        : null;
+    },
+    async evidenceFiles(view, accountId) {
+      const name = bucket();
       return Promise.all(
-        EVIDENCE_FILES.map(async (name) => ({
-          name,
-          text: await getObjectText(bucket, `${prefix(view)}${name}`),
+        EVIDENCE_FILES.map(async (file) => ({
+          name: file,
+          text: await getObjectText(name, `${prefix(view)}${accountFolder(accountId)}${file}`),
         })),
       );
+    },
+    async file(view, path) {
+      return getObjectText(bucket(), `${prefix(view)}${path}`);
     },
   };
 }

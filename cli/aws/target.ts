@@ -31,6 +31,11 @@ export interface Target {
   bucketName: string | null;
   /** The stack the outputs came from, if any. */
   stackName: string | null;
+  /**
+   * The organization workflow's state machine too, when the stack has one and the target is the
+   * account workflow's: a run is looked up in both (status, show, evidence, backout; history lists both).
+   */
+  organizationStateMachineArn?: string | null;
 }
 
 export async function stackOutputs(stackName: string): Promise<Record<string, string>> {
@@ -76,7 +81,13 @@ export async function resolveTarget(opts: TargetOptions, needBucket = false): Pr
   if (needBucket && !bucketName) {
     throw new InputError(`stack ${stackName} has no ${BUCKET_OUTPUT} output; pass --bucket NAME.`);
   }
-  return { stateMachineArn, bucketName, stackName };
+  const orgArn = outputs[ORG_STATE_MACHINE_OUTPUT];
+  return {
+    stateMachineArn,
+    bucketName,
+    stackName,
+    ...(orgArn && orgArn !== stateMachineArn ? { organizationStateMachineArn: orgArn } : {}),
+  };
 }
 
 /** The ARN of an execution given by name (or already as an ARN) in a state machine. */

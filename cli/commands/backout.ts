@@ -1,10 +1,13 @@
 /**
- * `credsweep backout <execution> [--users a,b]`: a new execution of the same workflow in backout
- * mode, which restores exactly what that run's ledger says it changed (keys to Active, console
- * passwords re-created with a reset required). `--local` runs it over the local account.
+ * `credsweep backout <execution> [--accounts ids] [--users a,b]`: a new execution of the same
+ * workflow in backout mode, which restores exactly what that run's ledger says it changed (keys to
+ * Active, console passwords re-created with a reset required). An organization run is backed out by
+ * the organization workflow, one child per account it changed (or per account of `--accounts`).
+ * `--local` runs it over the local account (or organization).
  */
 import { InputError } from '../../handlers/core/errors.js';
-import { localRuns, type RunSource, readEvidence } from '../runs.js';
+import { printError } from '../output.js';
+import { localRuns, type RunSource, readEvidence, readOrgEvidence } from '../runs.js';
 import type { SourceFlags } from '../source-options.js';
 import type { RunView } from '../timeline.js';
 import {
@@ -23,6 +26,8 @@ import { runLocally } from './start.js';
 
 export interface BackoutFlags extends SourceFlags {
   users?: string[];
+  /** Organization runs: only these accounts. */
+  accounts?: string[];
   wait?: boolean;
   poll: number;
 }
@@ -53,9 +58,16 @@ export async function backout(ref: string, flags: BackoutFlags): Promise<void> {
 
 /**
  * With --users, every named user must be one the run changed (its evidence lists them): a name it
- * did not change would restore nothing and look like success.
+ * did not change would restore nothing and look like success. Organization runs: checkAccounts.
  */
-async function checkUsers(source: RunSource, view: RunView, users: string[] | undefined): Promise<void> {
+async function checkUsers(source: RunSource, view: RunView, flags: BackoutFlags): Promise<void> {
+  if (view.organization) return checkAccounts(source, view, flags);
+  if (flags.accounts) {
+    throw new InputError(
+      `--accounts is for organization runs; ${view.execution.name} is a run of one account (leave --accounts out)`,
+    );
+  }
+  const users = flags.users;
   if (!users) return;
   const evidence = await readEvidence(source, view).catch(() => null);
   if (!evidence) return; // No evidence to check against (still being written, or unreadable): the ledger decides.
@@ -70,6 +82,63 @@ async function checkUsers(source: RunSource, view: RunView, users: string[] | un
   }
 }
 
+/**
+ * An organization run: each of --accounts must be an account of that run in which it changed
+ * something, and each of --users a user it changed in those accounts (its org summary lists them):
+ * anything else would restore nothing and look like success.
+ */
+async function checkAccounts(source: RunSource, view: RunView, flags: BackoutFlags): Promise<void> {
+  const name = view.execution.name;
+  const org = await readOrgEvidence(source, view).catch(() => null);
+  if (!org) {
+    // No summary to check against (unreadable): the ledger decides; the ids are 12 digits already.
+    if (flags.accounts || flags.users) {
+      printError(
+        `warning: the evidence of ${name} could not be read, so --accounts and --users were not checked against it`,
+      );
+    }
+    return;
+  }
+  const changedIn = (accountId: string) => org.changes.filter((c) => c.accountId === accountId);
+  for (const id of flags.accounts ?? []) {
+    const account = org.accounts.find((a) => a.accountId === id);
+    if (!account) {
+      throw new InputError(
+        `account ${id} is not an account of ${name} (its accounts: ${org.accounts
+          .map((a) => `${a.accountId} ${a.name}`)
+          .join(', ')}); nothing was backed out.`,
+      );
+    }
+    if (changedIn(id).length === 0) {
+      const changed = [...new Set(org.changes.map((c) => c.accountId))];
+      throw new InputError(
+        `${name} changed nothing in account ${id} (${account.name}: ${account.outcome}); nothing was backed out. ` +
+          `It changed ${changed.length > 0 ? `accounts ${changed.join(', ')}` : 'no account'}.`,
+      );
+    }
+  }
+  if (!flags.users) return;
+  const scope = flags.accounts ?? [...new Set(org.changes.map((c) => c.accountId))];
+  const changed = new Set(scope.flatMap((id) => changedIn(id).map((c) => c.userName)));
+  const unknown = flags.users.filter((u) => !changed.has(u));
+  if (unknown.length > 0) {
+    throw new InputError(
+      `${name} changed nothing of ${unknown.join(', ')} in ${flags.accounts ? `accounts ${scope.join(', ')}` : 'any account'} ` +
+        `(it changed ${changed.size > 0 ? [...changed].join(', ') : 'no user'} there); nothing was backed out. ` +
+        'Name only users it changed (credsweep show lists them by account).',
+    );
+  }
+}
+
+/** `(accounts 222222222222; users alice)` or ''. */
+function scopeText(flags: BackoutFlags): string {
+  const parts = [
+    ...(flags.accounts ? [`accounts ${flags.accounts.join(', ')}`] : []),
+    ...(flags.users ? [`users ${flags.users.join(', ')}`] : []),
+  ];
+  return parts.length > 0 ? ` (${parts.join('; ')})` : '';
+}
+
 async function backoutRun(ref: string, flags: BackoutFlags): Promise<number> {
   const say = (line: string) => {
     if (!flags.json) printLine(line);
@@ -78,21 +147,21 @@ async function backoutRun(ref: string, flags: BackoutFlags): Promise<number> {
     const runs = localRuns(flags.home);
     const source = await runs.view(ref);
     checkSource(source);
-    await checkUsers(runs, source, flags.users);
+    await checkUsers(runs, source, flags);
     validateRequest({
       mode: 'backout',
       backoutOf: source.execution.executionArn,
+      ...(flags.accounts ? { accounts: flags.accounts } : {}),
       ...(flags.users ? { users: flags.users } : {}),
     });
-    say(
-      `Backing out ${source.execution.name}${flags.users ? ` (users ${flags.users.join(', ')})` : ''} locally`,
-    );
+    say(`Backing out ${source.execution.name}${scopeText(flags)} locally`);
     const { view, evidenceDir } = await runLocally({
       home: flags.home,
       ...(flags.json ? { json: true } : {}),
       approval: 'none',
       executionName: backoutName(source.execution.name),
       backoutOf: source.execution.executionArn,
+      ...(flags.accounts ? { accounts: flags.accounts } : {}),
       ...(flags.users ? { users: flags.users } : {}),
     });
     return report(flags, { backoutOf: source.execution.executionArn, ...startedOf(view) }, view, evidenceDir);
@@ -108,33 +177,34 @@ async function backoutRun(ref: string, flags: BackoutFlags): Promise<number> {
   const runs = awsRuns(target);
   const source = await runs.view(ref);
   checkSource(source);
-  await checkUsers(runs, source, flags.users);
+  await checkUsers(runs, source, flags);
   // Always the full ARN: the ledger is keyed by execution ARN.
   const input = validateRequest({
     mode: 'backout',
     backoutOf: source.execution.executionArn,
+    ...(flags.accounts ? { accounts: flags.accounts } : {}),
     ...(flags.users ? { users: flags.users } : {}),
     startedBy: (await callerArn()) ?? localUser(),
   });
   const name = backoutName(source.execution.name);
-  const started = await startExecution(target.stateMachineArn, name, input);
+  // The workflow that ran it backs it out: an organization run's is the organization workflow.
+  const stateMachineArn = source.execution.stateMachineArn || target.stateMachineArn;
+  const started = await startExecution(stateMachineArn, name, input);
   const result = {
     ...started,
     name,
-    stateMachineArn: target.stateMachineArn,
+    stateMachineArn,
     input,
     backoutOf: input.backoutOf,
   };
-  say(
-    `Started ${name}, restoring what ${source.execution.name} changed${flags.users ? ` for ${flags.users.join(', ')}` : ''}`,
-  );
+  say(`Started ${name}, restoring what ${source.execution.name} changed${scopeText(flags)}`);
   say(`  ${started.executionArn}`);
   if (!flags.wait) {
     say(`Follow it with: credsweep status ${name}`);
     if (flags.json) printJson(result);
     return 0;
   }
-  const view = await followAws(started.executionArn, target.stateMachineArn, flags.poll, say);
+  const view = await followAws(started.executionArn, stateMachineArn, flags.poll, say);
   return report(flags, result, view, null);
 }
 

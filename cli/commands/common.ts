@@ -10,7 +10,7 @@ import { runRequestSchema } from '../../handlers/core/request.js';
 import { printJson, printLine } from '../output.js';
 import { localRuns, type RunSource } from '../runs.js';
 import type { SourceFlags } from '../source-options.js';
-import { stepDetail } from '../step-detail.js';
+import { iterationLabel, stepDetail } from '../step-detail.js';
 import {
   type BackoutSkipView,
   buildSteps,
@@ -152,6 +152,14 @@ export function describeRun(view: RunView, evidenceAt: string | null): string[] 
     ]);
   }
   lines.push(['request', requestText(view)]);
+  if (view.organization) {
+    lines.push([
+      'accounts',
+      view.accountCount === null
+        ? 'not listed yet'
+        : `${plural(view.accountCount, 'account')} (organization run)`,
+    ]);
+  }
   if (e.status === 'RUNNING') {
     lines.push([
       'now',
@@ -212,6 +220,8 @@ function requestText(view: RunView): string {
   const r = view.request ?? {};
   const parts = [String(r.mode ?? 'remediate')];
   if (typeof r.days === 'number') parts.push(`days ${r.days}`);
+  if (Array.isArray(r.accounts)) parts.push(`accounts ${r.accounts.join(', ')}`);
+  if (Array.isArray(r.ous)) parts.push(`OUs ${r.ous.join(', ')}`);
   if (Array.isArray(r.users)) parts.push(`users ${r.users.join(', ')}`);
   else if (r.mode !== 'backout') parts.push('all users');
   if (Array.isArray(r.exemptUsers) && r.exemptUsers.length > 0)
@@ -247,6 +257,8 @@ export function approvalLinkPrinter(say: (line: string) => void, manual: boolean
 
 export class ProgressPrinter {
   private printed = 0;
+  /** Each Map iteration's label as its last entered state named it (events after carry no input). */
+  private readonly labels = new Map<number, string>();
 
   constructor(private readonly say: (line: string) => void) {}
 
@@ -265,14 +277,17 @@ export class ProgressPrinter {
         (s) => s.state === e.state && s.index === e.index,
       );
       const detail = step ? stepDetail(step) : '';
-      const where = e.index === null ? '' : `[batch ${e.index}] `;
+      const where = e.index === null ? '' : `${iterationLabel(e.index, step?.input)} `;
       if (step && detail) this.say(`  ✓ ${where}${step.state}: ${detail} (${duration(step.durationMs)})`);
     }
     this.printed = events.length;
   }
 
   private line(e: TimelineEvent): void {
-    const where = e.index === null ? (e.state ?? '') : `  [batch ${e.index}] ${e.state}`;
+    if (e.index !== null && e.type === 'StateEntered')
+      this.labels.set(e.index, iterationLabel(e.index, e.input));
+    const label = e.index === null ? '' : (this.labels.get(e.index) ?? `[batch ${e.index}]`);
+    const where = e.index === null ? (e.state ?? '') : `  ${label} ${e.state}`;
     switch (e.type) {
       case 'StateEntered':
         this.say(`→ ${where}`);
@@ -284,7 +299,7 @@ export class ProgressPrinter {
         this.say(`✗ ${where}: ${e.error ?? ''}${e.cause ? `: ${e.cause}` : ''}`);
         return;
       case 'MapIterationFailed':
-        this.say(`✗ batch ${e.index} failed`);
+        this.say(`✗ ${(this.labels.get(e.index ?? -1) ?? `[batch ${e.index}]`).slice(1, -1)} failed`);
         return;
       default:
         return;

@@ -1,4 +1,8 @@
-/** `credsweep history [--limit N]`: recent runs, newest first: when, who started, outcome, counts. */
+/**
+ * `credsweep history [--limit N]`: recent runs, newest first: when, who started, outcome, counts.
+ * Organization runs are marked (KIND `org`) with the number of accounts they covered; their
+ * outcome is the run's overall one (`credsweep status <name>` gives each account's).
+ */
 import type { SourceFlags } from '../source-options.js';
 import { printJson, printLine, runJson, runSource, shortPrincipal, table, when } from './common.js';
 
@@ -12,7 +16,10 @@ export async function history(flags: HistoryFlags): Promise<void> {
   const source = await runSource(flags);
   const views = await source.list(flags.limit);
   if (flags.json) {
-    printJson({ where: source.where, runs: views.map((v) => runJson(v, null)) });
+    printJson({
+      where: source.where,
+      runs: views.map((v) => ({ ...runJson(v, null), kind: v.organization ? 'organization' : 'account' })),
+    });
     return;
   }
   if (views.length === 0) {
@@ -26,6 +33,8 @@ export async function history(flags: HistoryFlags): Promise<void> {
   const rows = views.map((v) => [
     when(v.execution.startDate),
     v.execution.name,
+    v.organization ? 'org' : 'account',
+    v.organization ? n(v.accountCount) : '',
     v.execution.status,
     v.outcome,
     shortPrincipal(v.startedBy),
@@ -34,13 +43,25 @@ export async function history(flags: HistoryFlags): Promise<void> {
     n(v.counts.restored),
   ]);
   const lines = table(
-    ['STARTED', 'NAME', 'STATUS', 'OUTCOME', 'STARTED BY', 'FINDINGS', 'DISABLED', 'RESTORED'],
+    [
+      'STARTED',
+      'NAME',
+      'KIND',
+      'ACCOUNTS',
+      'STATUS',
+      'OUTCOME',
+      'STARTED BY',
+      'FINDINGS',
+      'DISABLED',
+      'RESTORED',
+    ],
     rows,
-    [5, 6, 7],
+    [3, 7, 8, 9],
   );
   for (const line of lines) printLine(line);
   printLine();
   printLine(
-    `${views.length} run${views.length === 1 ? '' : 's'} of ${source.where}. Details: credsweep show <name>`,
+    `${views.length} run${views.length === 1 ? '' : 's'} of ${source.where}. Details: credsweep show <name>` +
+      (views.some((v) => v.organization) ? '; an org run per account: credsweep status <name>' : ''),
   );
 }

@@ -137,3 +137,12 @@ export function parseDays(value: string): number {
     throw new InvalidArgumentError('Expected a whole number of days from 0 to 3650.');
   return n;
 }
+
+/** One 12-digit AWS account id (`--account`). */
+export function parseAccountId(value: string): string {
+  const id = value.trim();
+  if (!/^\d{12}$/.test(id)) {
+    throw new InvalidArgumentError(`expected a 12-digit AWS account id, not ${JSON.stringify(value)}`);
+  }
+  return id;
+}

@@ -4,10 +4,11 @@
  * with its before and after state, what was skipped, and the verification.
  */
 import type { CredentialRecord, Evidence } from '../../handlers/core/evidence.js';
-import { readEvidence } from '../runs.js';
-import type { SourceFlags } from '../source-options.js';
-import { stepDetail } from '../step-detail.js';
-import type { Step } from '../timeline.js';
+import type { OrgEvidence } from '../../handlers/core/organization/org-report.js';
+import { type RunSource, readEvidence } from '../runs.js';
+import { iterationLabel, stepDetail } from '../step-detail.js';
+import type { RunView, Step } from '../timeline.js';
+import { accountLines, accountsLines, orgOf } from './accounts.js';
 import {
   clock,
   describeRun,
@@ -20,11 +21,12 @@ import {
   table,
   when,
 } from './common.js';
+import type { RunFlags } from './status.js';
 
 export function timelineLines(steps: Step[]): string[] {
   const rows = steps.map((s) => [
     clock(s.enteredAt),
-    s.index === null ? s.state : `  [batch ${s.index}] ${s.state}`,
+    s.index === null ? s.state : `  ${iterationLabel(s.index, s.input)} ${s.state}`,
     s.status === 'running' ? 'running' : duration(s.durationMs),
     stepDetail(s),
   ]);
@@ -46,9 +48,8 @@ function changeRow(c: CredentialRecord): string[] {
   ];
 }
 
-export function evidenceLines(e: Evidence): string[] {
+function approvalLines(a: Evidence['approval'], proposed: number, approved?: number): string[] {
   const out: string[] = [];
-  const a = e.approval;
   if (a) {
     out.push('', 'Approval');
     out.push(
@@ -57,12 +58,20 @@ export function evidenceLines(e: Evidence): string[] {
     if (a.decision) {
       const d = a.decision;
       out.push(`  decision   ${d.decision} by ${d.approver} at ${when(d.decidedAt)} from ${d.sourceIp}`);
-      if (d.decision === 'approved') out.push(`  approved   ${d.selection.length} of ${e.counts.proposed}`);
+      if (d.decision === 'approved')
+        out.push(`  approved   ${approved ?? d.selection.length} of ${proposed}`);
       if (d.reason) out.push(`  reason     ${d.reason}`);
     } else {
       out.push('  decision   none');
     }
   }
+  return out;
+}
+
+export function evidenceLines(e: Evidence): string[] {
+  // In an account of an organization run the one approval covers every account: count this one's.
+  const approvedHere = [...e.changes, ...e.unchanged].filter((c) => c.approved === true).length;
+  const out: string[] = approvalLines(e.approval, e.counts.proposed, approvedHere);
   out.push('', `Changes (${e.changes.length})`);
   if (e.changes.length === 0) out.push('  none');
   else
@@ -110,9 +119,33 @@ export function evidenceLines(e: Evidence): string[] {
   return out;
 }
 
-export async function show(ref: string, flags: SourceFlags): Promise<void> {
+/** The org summary of an organization run: the approval, then every change with its account. */
+export function orgEvidenceLines(e: OrgEvidence): string[] {
+  const out = approvalLines(e.approval, e.counts.proposed);
+  out.push('', `Changes in all accounts (${e.changes.length})`);
+  if (e.changes.length === 0) out.push('  none');
+  else
+    out.push(
+      ...table(
+        ['ACCOUNT', 'USER', 'CREDENTIAL', 'BEFORE', 'AFTER', 'RESTORED TO', 'VERIFIED'],
+        e.changes.map((c) => [c.accountId, ...changeRow(c)]),
+      ).map((l) => `  ${l}`),
+    );
+  return out;
+}
+
+/** The steps of one account (and the run's own): an iteration's input names its account. */
+function stepsOf(steps: Step[], accountId: string): Step[] {
+  return steps.filter(
+    (s) => s.index === null || (s.input as { accountId?: unknown } | null)?.accountId === accountId,
+  );
+}
+
+export async function show(ref: string, flags: RunFlags): Promise<void> {
   const source = await runSource(flags);
   const view = await source.view(ref);
+  const { org, account, note } = await orgOf(source, view, flags.account);
+  if (view.organization) return showOrganization(source, view, { org, account, note }, flags);
   const evidenceAt = source.evidenceLocation(view);
   let evidence: Evidence | null = null;
   let missing = '';
@@ -147,5 +180,48 @@ export async function show(ref: string, flags: SourceFlags): Promise<void> {
   ];
   if (evidence) lines.push(...evidenceLines(evidence));
   else lines.push('', `(${missing})`);
+  for (const line of lines) printLine(line);
+}
+
+/** `show` of an organization run: the run, its accounts (or one), its timeline, its org summary. */
+async function showOrganization(
+  source: RunSource,
+  view: RunView,
+  { org, account, note }: Awaited<ReturnType<typeof orgOf>>,
+  flags: RunFlags,
+): Promise<void> {
+  const evidenceAt = source.evidenceLocation(view, account?.accountId);
+  const steps = account ? stepsOf(view.steps, account.accountId) : view.steps;
+  const ended = view.execution.status !== 'RUNNING';
+  const own = account && ended ? await readEvidence(source, view, account.accountId) : null;
+  if (flags.json) {
+    printJson({
+      run: runJson(view, source.evidenceLocation(view)),
+      accounts: org?.accounts ?? null,
+      ...(account ? { account, accountEvidence: own } : { evidence: org?.evidence ?? null }),
+      steps: steps.map(({ input: _i, output: _o, ...s }) => ({
+        ...s,
+        detail: stepDetail({ ...s, input: _i, output: _o }),
+      })),
+    });
+    return;
+  }
+  const lines = describeRun(view, source.evidenceLocation(view));
+  if (account) lines.push('', ...accountLines(account, ended ? evidenceAt : null, view.execution.name));
+  else if (org) {
+    if (org.summary) lines.push('', org.summary);
+    lines.push(...accountsLines(org));
+  } else if (note) lines.push('', `(${note})`);
+  lines.push('', account ? `Timeline (the run's own steps and account ${account.accountId}'s)` : 'Timeline');
+  lines.push(...timelineLines(steps).map((l) => `  ${l}`));
+  if (steps.every((s) => s.index === null) && source.kind === 'aws') {
+    lines.push(
+      "  (each account's steps run in its own child execution of the Distributed Map; the accounts above say how each ended)",
+    );
+  }
+  if (account && own) lines.push(...evidenceLines(own));
+  else if (!account && org?.evidence) lines.push(...orgEvidenceLines(org.evidence));
+  else if (!ended) lines.push('', '(the evidence is written when the run ends)');
+  else lines.push('', `(no evidence.json in ${evidenceAt ?? 'the evidence bucket (add --bucket NAME)'})`);
   for (const line of lines) printLine(line);
 }

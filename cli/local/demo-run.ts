@@ -187,6 +187,7 @@ export async function runDemo(
     ? {
         mode: 'backout',
         backoutOf: opts.backoutOf,
+        ...(opts.accounts ? { accounts: opts.accounts } : {}),
         ...(opts.users ? { users: opts.users } : {}),
         startedBy: opts.startedBy ?? 'credsweep backout --local',
       }

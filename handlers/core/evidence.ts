@@ -9,6 +9,7 @@ import { approvalIdFor } from './approval-links.js';
 import { IRREVERSIBLE_ACTIONS } from './backout.js';
 import { renderFindingsCsv } from './evidence-csv.js';
 import { renderReportHtml } from './evidence-html.js';
+import { accountRunId, splitAccountRunId } from './organization/account-scope.js';
 import type { Outcome } from './outcomes.js';
 import { planKey as planKeyOf, readPlan, runPrefix } from './plan.js';
 import { executionArnOf, type RunRequest } from './request.js';
@@ -515,9 +516,11 @@ export async function collectEvidence(ports: Ports, task: ReportTask): Promise<E
       },
   );
   const mode = task.request?.mode ?? 'remediate';
+  // One account of an organization backout restores that account's part of the earlier run.
+  const { executionId: runId, accountId } = splitAccountRunId(task.executionId);
   const sourceId =
     mode === 'backout' && task.request?.backoutOf
-      ? executionArnOf(task.request.backoutOf, task.executionId)
+      ? accountRunId(executionArnOf(task.request.backoutOf, runId), accountId ?? undefined)
       : task.executionId;
   const sourceLedger = sourceId !== task.executionId ? await ports.store.listLedger(sourceId) : ownLedger;
   const restoredHere =

@@ -81,6 +81,9 @@ export interface OrgReportResult {
   accounts: number;
   /** Accounts whose changes were backed out, whose backout failed, or whose analysis failed. */
   failedAccounts: number;
+  /** Credentials disabled and restored in all accounts (as an account run's Report says them). */
+  changed: number;
+  restored: number;
 }
 
 const BEFORE_APPROVAL: readonly Outcome[] = ['rejected', 'timed-out', 'dry-run', 'failed', 'nothing-to-do'];
@@ -329,5 +332,12 @@ export async function orgReportRun(ports: Ports, task: OrgReportTask): Promise<O
   const failedAccounts = evidence.accounts.filter((a) =>
     task.request.mode === 'backout' ? a.outcome === 'backout-failed' : FAILED.includes(a.outcome),
   ).length;
-  return { outcome: evidence.outcome, evidenceKey: key, accounts: evidence.accounts.length, failedAccounts };
+  return {
+    outcome: evidence.outcome,
+    evidenceKey: key,
+    accounts: evidence.accounts.length,
+    failedAccounts,
+    changed: evidence.counts.disabled,
+    restored: evidence.counts.restored,
+  };
 }
