@@ -10,6 +10,7 @@ import { iterationLabel, stepDetail } from '../step-detail.js';
 import type { RunView, Step } from '../timeline.js';
 import { accountLines, accountsLines, orgOf } from './accounts.js';
 import {
+  backoutSkipText,
   clock,
   describeRun,
   duration,
@@ -219,7 +220,11 @@ async function showOrganization(
       "  (each account's steps run in its own child execution of the Distributed Map; the accounts above say how each ended)",
     );
   }
-  if (account && own) lines.push(...evidenceLines(own));
+  if (account && own) {
+    lines.push(...evidenceLines(own));
+    // What this account's backout left alone (an account run's status lists it from the run's state).
+    for (const skip of own.backout?.skipped ?? []) lines.push(`  left alone  ${backoutSkipText(skip)}`);
+  }
   else if (!account && org?.evidence) lines.push(...orgEvidenceLines(org.evidence));
   else if (!ended) lines.push('', '(the evidence is written when the run ends)');
   else lines.push('', `(no evidence.json in ${evidenceAt ?? 'the evidence bucket (add --bucket NAME)'})`);
