@@ -152,8 +152,6 @@ export function outcomeCounts(accounts: AccountRow[]): string {
   const counts = new Map<string, number>();
   for (const a of accounts) counts.set(a.outcome, (counts.get(a.outcome) ?? 0) + 1);
   const rank = (o: string) => (OUTCOME_ORDER.includes(o) ? OUTCOME_ORDER.indexOf(o) : OUTCOME_ORDER.length);
-  const parts = [...counts]
-    .sort(([a], [b]) => rank(a) - rank(b))
-    .map(([outcome, n]) => `${n} ${outcome}`);
+  const parts = [...counts].sort(([a], [b]) => rank(a) - rank(b)).map(([outcome, n]) => `${n} ${outcome}`);
   return parts.join(', ');
 }

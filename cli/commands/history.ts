@@ -34,7 +34,7 @@ export async function history(flags: HistoryFlags): Promise<void> {
     when(v.execution.startDate),
     v.execution.name,
     v.organization ? 'org' : 'account',
-    v.organization ? n(v.accountCount) : '',
+    v.organization ? n(v.accountCount) : '-',
     v.execution.status,
     v.outcome,
     shortPrincipal(v.startedBy),

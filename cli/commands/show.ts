@@ -224,8 +224,7 @@ async function showOrganization(
     lines.push(...evidenceLines(own));
     // What this account's backout left alone (an account run's status lists it from the run's state).
     for (const skip of own.backout?.skipped ?? []) lines.push(`  left alone  ${backoutSkipText(skip)}`);
-  }
-  else if (!account && org?.evidence) lines.push(...orgEvidenceLines(org.evidence));
+  } else if (!account && org?.evidence) lines.push(...orgEvidenceLines(org.evidence));
   else if (!ended) lines.push('', '(the evidence is written when the run ends)');
   else lines.push('', `(no evidence.json in ${evidenceAt ?? 'the evidence bucket (add --bucket NAME)'})`);
   for (const line of lines) printLine(line);

@@ -61,6 +61,9 @@ describe('requiredActions', () => {
       'organizations:ListAccountsForParent',
       'organizations:ListOrganizationalUnitsForParent',
       'organizations:ListRoots',
+      // In backout mode it reads the earlier run's org plan: the accounts that run changed.
+      's3:GetObject',
+      's3:ListBucket',
       's3:PutObject',
     ]);
     // No function that never reaches a member account may assume the member role.

@@ -429,10 +429,10 @@ describe('credsweep history', () => {
     expect(sfn).toHaveReceivedCommandWith(GetExecutionHistoryCommand, { reverseOrder: true, maxResults: 25 });
     const lines = run.stdout.split('\n');
     expect(lines[0]).toMatch(
-      /^STARTED\s+NAME\s+STATUS\s+OUTCOME\s+STARTED BY\s+FINDINGS\s+DISABLED\s+RESTORED$/,
+      /^STARTED\s+NAME\s+KIND\s+ACCOUNTS\s+STATUS\s+OUTCOME\s+STARTED BY\s+FINDINGS\s+DISABLED\s+RESTORED$/,
     );
     expect(lines[1]).toMatch(
-      /^2026-11-26 12:00:00 UTC\s+r5\s+FAILED\s+backed-out\s+assumed-role\/Admin\/alice\s+3\s+0\s+2$/,
+      /^2026-11-26 12:00:00 UTC\s+r5\s+account\s+-\s+FAILED\s+backed-out\s+assumed-role\/Admin\/alice\s+3\s+0\s+2$/,
     );
     expect(lines.filter((l) => l.startsWith('2026-'))).toHaveLength(3);
   });

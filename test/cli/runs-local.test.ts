@@ -144,10 +144,10 @@ describe('more local runs on the kept account', () => {
 
     const history = await runCli(['history', '--local', '--home', home]);
     const rows = history.stdout.split('\n').filter((l) => l.startsWith('20'));
-    expect(rows.map((r) => r.split(/\s{2,}/).slice(1, 4))).toEqual([
-      ['run-local-reject', 'FAILED', 'rejected'],
-      [backoutName, 'SUCCEEDED', 'backed-out'],
-      [demo.executionName, 'SUCCEEDED', 'remediated'],
+    expect(rows.map((r) => r.split(/\s{2,}/).slice(1, 6))).toEqual([
+      ['run-local-reject', 'account', '-', 'FAILED', 'rejected'],
+      [backoutName, 'account', '-', 'SUCCEEDED', 'backed-out'],
+      [demo.executionName, 'account', '-', 'SUCCEEDED', 'remediated'],
     ]);
     // A blank line, then the count: plain text, nothing shown as an escape.
     expect(history.stdout).not.toContain('\\u{');

@@ -31,10 +31,7 @@ function credentials(seed: OrganizationSeed): Record<string, string> {
   return out;
 }
 
-async function cli(args: string[]) {
-  const run = await runCli(args);
-  return run;
-}
+const cli = runCli;
 
 /** A fresh home with one approved organization run; returns the home and the run's name. */
 async function orgRun(): Promise<{ home: string; name: string; before: Record<string, string> }> {
@@ -67,7 +64,9 @@ describe('after `credsweep demo --org --auto-approve`', () => {
     const json = JSON.parse((await cli(['status', name, ...local, '--json'])).stdout);
     expect(json).toMatchObject({ organization: true, accountCount: 5, outcome: 'remediated' });
     expect(
-      Object.fromEntries(json.accounts.map((a: { accountId: string; outcome: string }) => [a.accountId, a.outcome])),
+      Object.fromEntries(
+        json.accounts.map((a: { accountId: string; outcome: string }) => [a.accountId, a.outcome]),
+      ),
     ).toEqual({
       [A.management]: 'nothing-to-do',
       [A.payments]: 'remediated',
@@ -130,7 +129,9 @@ describe('after `credsweep demo --org --auto-approve`', () => {
     const run = await cli(['history', ...local]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^STARTED\s+NAME\s+KIND\s+ACCOUNTS\s+STATUS\s+OUTCOME/m);
-    expect(run.stdout).toMatch(new RegExp(`${name}\\s+org\\s+5\\s+SUCCEEDED\\s+remediated\\s.*\\s5\\s+0$`, 'm'));
+    expect(run.stdout).toMatch(
+      new RegExp(`${name}\\s+org\\s+5\\s+SUCCEEDED\\s+remediated\\s.*\\s5\\s+0$`, 'm'),
+    );
     const json = JSON.parse((await cli(['history', ...local, '--json'])).stdout);
     expect(json.runs[0]).toMatchObject({ name, kind: 'organization', organization: true, accountCount: 5 });
   });
@@ -143,8 +144,11 @@ describe('after `credsweep demo --org --auto-approve`', () => {
     const summary = JSON.parse(readFileSync(join(out, 'evidence.json'), 'utf8'));
     expect(summary.kind).toBe('organization');
     // The summary's report.html links to accounts/<id>/report.html: the links work in the copy.
-    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('href="accounts/222222222222/report.html"');
-    for (const id of Object.values(A)) expect(existsSync(join(out, 'accounts', id, 'report.html')), id).toBe(true);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain(
+      'href="accounts/222222222222/report.html"',
+    );
+    for (const id of Object.values(A))
+      expect(existsSync(join(out, 'accounts', id, 'report.html')), id).toBe(true);
 
     const one = join(tempHome(), 'one');
     const narrowed = await cli(['evidence', name, ...local, '--account', A.payments, '--out', one, '--json']);
@@ -157,7 +161,10 @@ describe('after `credsweep demo --org --auto-approve`', () => {
       'report.html',
     ]);
     const own = JSON.parse(readFileSync(join(one, 'evidence.json'), 'utf8'));
-    expect(own.changes.map((c: { userName: string }) => c.userName).sort()).toEqual(['carol.ops', 'deploy-bot']);
+    expect(own.changes.map((c: { userName: string }) => c.userName).sort()).toEqual([
+      'carol.ops',
+      'deploy-bot',
+    ]);
     expect(existsSync(join(one, 'accounts'))).toBe(false);
   });
 });
@@ -191,7 +198,12 @@ describe('credsweep backout <org run> --accounts / --users', () => {
 
     const history = JSON.parse((await cli(['history', ...local, '--json'])).stdout);
     const backout = history.runs[0];
-    expect(backout).toMatchObject({ kind: 'organization', mode: 'backout', outcome: 'backed-out', accountCount: 1 });
+    expect(backout).toMatchObject({
+      kind: 'organization',
+      mode: 'backout',
+      outcome: 'backed-out',
+      accountCount: 1,
+    });
     const status = await cli(['status', backout.name, ...local]);
     expect(status.stdout).toContain('Accounts (1): 1 backed-out');
     expect(status.stdout).toMatch(/222222222222 +payments-prod .* backed-out +0 +0 +2/);
@@ -201,7 +213,16 @@ describe('credsweep backout <org run> --accounts / --users', () => {
     const { home, name } = await orgRun();
     const local = ['--local', '--home', home];
     const afterRun = credentials(sandbox(home));
-    const run = await cli(['backout', name, ...local, '--accounts', A.analytics, '--users', 'frank.bi', '--json']);
+    const run = await cli([
+      'backout',
+      name,
+      ...local,
+      '--accounts',
+      A.analytics,
+      '--users',
+      'frank.bi',
+      '--json',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout).run).toMatchObject({ outcome: 'backed-out', counts: { restored: 1 } });
     const now = credentials(sandbox(home));
@@ -261,7 +282,9 @@ describe('credsweep backout <org run> --accounts / --users', () => {
     expect(shown.stdout).toContain(
       'left alone  deploy-bot access-key-1 AKIASAMPLEPAY0000001: changed outside credsweep since this run; not restored',
     );
-    const json = JSON.parse((await cli(['show', out.name, ...local, '--account', A.payments, '--json'])).stdout);
+    const json = JSON.parse(
+      (await cli(['show', out.name, ...local, '--account', A.payments, '--json'])).stdout,
+    );
     expect(json.accountEvidence.backout.skipped).toEqual([
       expect.objectContaining({ userName: 'deploy-bot', reason: 'changed-outside-credsweep' }),
     ]);
@@ -271,6 +294,9 @@ describe('credsweep backout <org run> --accounts / --users', () => {
     expect(payments2?.users.find((u) => u.userName === 'carol.ops')?.loginProfile).not.toBeNull();
   });
 });
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const ACTING = /[\u001b\u0007\u202e]/;
 
 describe('text from the organization is neutralised', () => {
   it('an account name with terminal escapes and a bidi override is shown as visible escapes', async () => {
@@ -292,10 +318,10 @@ describe('text from the organization is neutralised', () => {
       const run = await cli([...args, '--local', '--home', home]);
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout, args.join(' ')).toContain('pay\\u{1B}]0;owned\\u{7}ments\\u{202E}yxc');
-      expect(run.stdout).not.toMatch(/[\u001b\u0007\u202e]/);
+      expect(run.stdout).not.toMatch(ACTING);
     }
     const json = await cli(['status', name, '--local', '--home', home, '--json']);
-    expect(json.stdout).not.toMatch(/[\u001b\u0007\u202e]/);
+    expect(json.stdout).not.toMatch(ACTING);
     expect(JSON.parse(json.stdout).accounts[1].name).toBe(payments.name);
   });
 });
