@@ -207,11 +207,19 @@ export function describeRun(view: RunView, evidenceAt: string | null): string[] 
   return [`${e.name}  ${statusText(view)}`, ...lines.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)];
 }
 
+/**
+ * A run's name from its execution ARN, or from one account's run id of an organization run
+ * (`…:run-B/accounts/222222222222` is run `run-B`).
+ */
+export function runName(executionId: string): string {
+  return (executionId.split(':').pop() ?? executionId).replace(/\/accounts\/\d{12}$/, '');
+}
+
 /** `alice access-key-1 AKIA…: changed later by run run-B (not restored)` */
 export function backoutSkipText(skip: BackoutSkipView): string {
   const why =
     skip.reason === 'changed-by-later-run'
-      ? `changed later by run ${(skip.laterRun ?? '?').split(':').pop()}`
+      ? `changed later by run ${runName(skip.laterRun ?? '?')}`
       : 'changed outside credsweep since this run';
   return `${skip.userName} ${skip.credential}${skip.accessKeyId ? ` ${skip.accessKeyId}` : ''}: ${why}; not restored`;
 }

@@ -18,6 +18,7 @@ import {
   printJson,
   printLine,
   runJson,
+  runName,
   runSource,
   table,
   when,
@@ -112,7 +113,7 @@ export function evidenceLines(e: Evidence): string[] {
     const b = e.backout;
     out.push(
       '',
-      `Backout (${b.trigger}) of ${b.sourceExecutionId.split(':').pop()}: ${plural(b.restored, 'credential')} restored` +
+      `Backout (${b.trigger}) of ${runName(b.sourceExecutionId)}: ${plural(b.restored, 'credential')} restored` +
         (b.users ? ` (users ${b.users.join(', ')})` : '') +
         (b.error ? `; FAILED ${b.error.Error}: ${b.error.Cause}` : ''),
     );

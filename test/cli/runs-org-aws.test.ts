@@ -303,7 +303,7 @@ describe('an organization run in AWS', () => {
     const lines = run.stdout.split('\n');
     expect(lines[0]).toMatch(/^STARTED\s+NAME\s+KIND\s+ACCOUNTS\s+STATUS\s+OUTCOME/);
     expect(lines[1]).toMatch(new RegExp(`${org.name}\\s+org\\s+5\\s+SUCCEEDED\\s+remediated`));
-    expect(lines[2]).toMatch(new RegExp(`${older}\\s+account\\s+FAILED\\s+backed-out`));
+    expect(lines[2]).toMatch(new RegExp(`${older}\\s+account\\s+-\\s+FAILED\\s+backed-out`));
     const json = JSON.parse((await runCli(['history', '--json'])).stdout);
     expect(
       json.runs.map((r: { kind: string; accountCount: number | null }) => [r.kind, r.accountCount]),

@@ -295,6 +295,45 @@ describe('credsweep backout <org run> --accounts / --users', () => {
   });
 });
 
+describe('backout of an organization run after a later run changed the same credential', () => {
+  it('leaves that credential to the later run (only-if-last-change) and restores the rest of the account', async () => {
+    const { home, name } = await orgRun();
+    const local = ['--local', '--home', home];
+    // deploy-bot's key is re-activated by hand, then a later organization run disables it again.
+    const seed = sandbox(home);
+    const key = seed.organization.accounts
+      .find((a) => a.accountId === A.payments)
+      ?.users.find((u) => u.userName === 'deploy-bot')?.accessKeys[0];
+    if (!key) throw new Error('no deploy-bot key');
+    key.status = 'Active';
+    writeFileSync(join(home, 'sandbox.json'), JSON.stringify(seed));
+    const later = await cli([
+      'start',
+      ...local,
+      '--accounts',
+      A.payments,
+      '--auto-approve',
+      '--name',
+      'run-later',
+    ]);
+    expect(later.code, later.stderr).toBe(0);
+    expect(credentials(sandbox(home))[`${A.payments}/deploy-bot`]).toBe(
+      'no password, AKIASAMPLEPAY0000001 Inactive',
+    );
+
+    const run = await cli(['backout', name, ...local, '--accounts', A.payments]);
+    expect(run.code, run.stderr).toBe(0);
+    const backout = JSON.parse((await cli(['history', ...local, '--json'])).stdout).runs[0].name;
+    const shown = await cli(['show', backout, ...local, '--account', A.payments]);
+    expect(shown.stdout).toContain(
+      'left alone  deploy-bot access-key-1 AKIASAMPLEPAY0000001: changed later by run run-later; not restored',
+    );
+    const now = credentials(sandbox(home));
+    expect(now[`${A.payments}/deploy-bot`]).toBe('no password, AKIASAMPLEPAY0000001 Inactive');
+    expect(now[`${A.payments}/carol.ops`]).toMatch(/^password/);
+  });
+});
+
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const ACTING = /[\u001b\u0007\u202e]/;
 
