@@ -1,4 +1,10 @@
-import { blobsAdapter, mailAdapter, storeAdapter } from './aws/adapters.js';
+import {
+  accountsAdapter,
+  blobsAdapter,
+  mailAdapter,
+  securityHubAdapter,
+  storeAdapter,
+} from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { orgReportEvent } from './core/events.js';
 import { orgReportRun } from './core/organization/org-report.js';
@@ -19,6 +25,9 @@ export const AWS = {
   store: use(storeAdapter, 'getApproval', 'listLedger', 'releaseLock'),
   blobs: use(blobsAdapter, 'get', 'put'),
   mail: use(mailAdapter, 'send'),
+  // The accounts no task reported (rejected, timed out, nothing to do...): their findings follow too.
+  securityHub: use(securityHubAdapter, 'findCredentialFindings', 'updateFindings'),
+  accounts: use(accountsAdapter, 'securityHubFor'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => orgReport(event, awsPorts(AWS));

@@ -1,8 +1,15 @@
-import { blobsAdapter, mailAdapter, securityHubAdapter, storeAdapter } from './aws/adapters.js';
+import {
+  accountsAdapter,
+  blobsAdapter,
+  mailAdapter,
+  securityHubAdapter,
+  storeAdapter,
+} from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { reportEvent } from './core/events.js';
 import { accountRunId } from './core/organization/account-scope.js';
 import { reportRun } from './core/report-run.js';
+import { findingsPorts } from './core/security-hub/account-hub.js';
 import { parseWith } from './core/validate.js';
 import type { Ports } from './ports/index.js';
 
@@ -11,10 +18,10 @@ export async function report(event: unknown, ports: Ports) {
   const { accountId, ...task } = parseWith(reportEvent, event, 'Report event');
   if (!accountId) return reportRun(ports, task);
   // One account of an organization run: its evidence folder, no mail (the org report mails once).
-  // No IAM is needed, so an unreachable account's evidence is written too.
-  const accountSettings = { ...ports.settings, accountId };
+  // No IAM is needed, so an unreachable account's evidence is written too; its findings are those
+  // of the account (core/security-hub/account-hub.ts).
   return reportRun(
-    { ...ports, settings: accountSettings },
+    findingsPorts(ports, accountId),
     { ...task, executionId: accountRunId(task.executionId, accountId) },
     { mail: false },
   );
@@ -30,6 +37,7 @@ export const AWS = {
   blobs: use(blobsAdapter, 'get', 'put'),
   mail: use(mailAdapter, 'send'),
   securityHub: use(securityHubAdapter, 'findCredentialFindings', 'updateFindings'),
+  accounts: use(accountsAdapter, 'securityHubFor'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => report(event, awsPorts(AWS));

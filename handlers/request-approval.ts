@@ -16,13 +16,20 @@
  *   every approver gets one that works.
  */
 import * as z from 'zod';
-import { blobsAdapter, mailAdapter, securityHubAdapter, storeAdapter } from './aws/adapters.js';
+import {
+  accountsAdapter,
+  blobsAdapter,
+  mailAdapter,
+  securityHubAdapter,
+  storeAdapter,
+} from './aws/adapters.js';
 import { logger } from './aws/logger.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { renderApprovalEmail } from './core/approval-email.js';
 import { approvalIdFor, issueLinks } from './core/approval-links.js';
 import { CredsweepError, InputError } from './core/errors.js';
 import { readPlan, runPrefix } from './core/plan.js';
+import { notifyOrganizationFindings } from './core/security-hub/follow-org.js';
 import { notifiedKey, notifyFindings, type SecurityHubStep } from './core/security-hub/follow-run.js';
 import type { ApprovalRecord, Plan } from './core/types.js';
 import type { Ports } from './ports/index.js';
@@ -103,8 +110,9 @@ export async function requestApproval(event: unknown, ports: Ports): Promise<Req
 }
 
 /**
- * The findings of the proposed users go to NOTIFIED (findings follow the run). Recorded for the
- * evidence; never fails the approval request: Security Hub does not decide the run.
+ * The findings of the proposed users go to NOTIFIED (findings follow the run); in an organization
+ * run, in each account that owns them. Recorded for the evidence; never fails the approval request:
+ * Security Hub does not decide the run.
  */
 async function notifySecurityHub(
   ports: Ports,
@@ -112,12 +120,16 @@ async function notifySecurityHub(
   plan: Plan,
   expiresAt: string,
 ): Promise<SecurityHubStep['status']> {
+  const put = async (key: string, step: SecurityHubStep) => {
+    try {
+      await ports.blobs.put(key, JSON.stringify(step), 'application/json');
+    } catch (err) {
+      logger.warn('Could not record the Security Hub NOTIFIED step', { error: (err as Error).name });
+    }
+  };
+  if (plan.organization) return notifyOrganizationFindings(ports, executionId, plan, expiresAt, put);
   const step = await notifyFindings(ports, runPrefix(executionId).slice('runs/'.length), plan, expiresAt);
-  try {
-    await ports.blobs.put(notifiedKey(runPrefix(executionId)), JSON.stringify(step), 'application/json');
-  } catch (err) {
-    logger.warn('Could not record the Security Hub NOTIFIED step', { error: (err as Error).name });
-  }
+  await put(notifiedKey(runPrefix(executionId)), step);
   return step.status;
 }
 
@@ -131,6 +143,8 @@ export const AWS = {
   blobs: use(blobsAdapter, 'get', 'put'),
   mail: use(mailAdapter, 'send'),
   securityHub: use(securityHubAdapter, 'findCredentialFindings', 'updateFindings'),
+  // Organization runs: each account's findings (core/security-hub/account-hub.ts).
+  accounts: use(accountsAdapter, 'securityHubFor'),
 } satisfies FunctionAws;
 
 /** Lambda entry point. Logs ids and counts only: never the event (it holds the task token). */

@@ -7,8 +7,13 @@
  *   window: every finding of a burst arrives in one invocation, and one invocation starts one run.
  *
  * The run is limited to those users (`users`); the staleness policy and the approval still decide.
- * Environment: the common one (handlers/aws/ports.ts; ACCOUNT_ID is the account whose findings
- * count) and STATE_MACHINE_ARN, the state machine it starts.
+ * Findings of the hub account start the account workflow. In an organization deployment whose hub
+ * is the Security Hub administrator, findings of member accounts (AwsAccountId other than the hub)
+ * arrive too: they start one run of the organization workflow for those accounts (`accounts`) and
+ * their users, the hub's own users with them; a deployment without the organization workflow
+ * refuses them, naming the accounts, and starts nothing for them.
+ * Environment: the common one (handlers/aws/ports.ts; ACCOUNT_ID is the hub account),
+ * STATE_MACHINE_ARN and, in an organization deployment, ORGANIZATION_STATE_MACHINE_ARN.
  */
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
@@ -17,7 +22,7 @@ import { logger } from './aws/logger.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { InputError } from './core/errors.js';
 import type { AsffFinding } from './core/security-hub/asff.js';
-import { type StartTrigger, startExecutionName, usersToStart } from './core/security-hub/start-run.js';
+import { runsToStart, type StartTrigger, startExecutionName } from './core/security-hub/start-run.js';
 import type { Ports } from './ports/index.js';
 
 const securityHubEvent = z.object({
@@ -37,6 +42,12 @@ export interface StartResult {
   users: number;
   /** The execution started, or null when no finding named a user to start for. */
   executionArn: string | null;
+  /** Which workflow it runs: the account's, or the organization's for member accounts' findings. */
+  workflow: 'account' | 'organization' | null;
+  /** The accounts an organization run was started for. */
+  accounts: string[];
+  /** Why findings of other accounts started nothing (a deployment that is not an organization's). */
+  refused: string | null;
 }
 
 /** The findings of a batch of queued EventBridge events; a body that is not one is skipped and named. */
@@ -78,18 +89,46 @@ export async function startFromSecurityHub(
   } else {
     throw new InputError('not a Security Hub findings event (EventBridge) nor a batch of them (SQS)');
   }
-  const users = usersToStart(findings, ports.settings.accountId, trigger);
-  if (users.length === 0) return { trigger, findings: findings.length, users: 0, executionArn: null };
+  const hubAccountId = ports.settings.accountId;
+  const { hub, members } = runsToStart(findings, hubAccountId, trigger);
   const startedBy =
     trigger === 'custom-action'
       ? `Security Hub custom action "${actionName ?? 'Disable w/ credsweep'}" on ${findings.length} finding(s)`
       : `Security Hub auto-start: ${findings.length} new failing finding(s)`;
-  const now = ports.now();
-  const executionArn = await ports.runs.start(
-    startExecutionName(trigger, now, randomBytes(3).toString('hex')),
-    { mode: 'remediate', users, startedBy: startedBy.slice(0, 256) },
-  );
-  return { trigger, findings: findings.length, users: users.length, executionArn };
+  const name = startExecutionName(trigger, ports.now(), randomBytes(3).toString('hex'));
+  const base = { trigger, findings: findings.length, accounts: [] as string[], refused: null };
+  if (members.length > 0) {
+    // Member accounts' findings (they reach the hub when it is the Security Hub administrator): one
+    // organization run for their accounts (and the hub's, when its own findings came with them).
+    const accounts = [...(hub.length > 0 ? [hubAccountId] : []), ...members.map((m) => m.accountId)];
+    const users = [...new Set([...hub, ...members.flatMap((m) => m.users)])].sort();
+    try {
+      const executionArn = await ports.runs.startOrganization(name, {
+        mode: 'remediate',
+        accounts,
+        users,
+        startedBy: startedBy.slice(0, 256),
+      });
+      return { ...base, users: users.length, executionArn, workflow: 'organization', accounts };
+    } catch (err) {
+      if ((err as Error).name !== 'NotAnOrganization') throw err;
+      const refused = `${members.length} other account(s) (${members.map((m) => m.accountId).join(', ')}) named in the findings: ${(err as Error).message}; their findings start nothing`;
+      if (hub.length === 0) return { ...base, users: 0, executionArn: null, workflow: null, refused };
+      const executionArn = await ports.runs.start(name, {
+        mode: 'remediate',
+        users: hub,
+        startedBy: startedBy.slice(0, 256),
+      });
+      return { ...base, users: hub.length, executionArn, workflow: 'account', refused };
+    }
+  }
+  if (hub.length === 0) return { ...base, users: 0, executionArn: null, workflow: null };
+  const executionArn = await ports.runs.start(name, {
+    mode: 'remediate',
+    users: hub,
+    startedBy: startedBy.slice(0, 256),
+  });
+  return { ...base, users: hub.length, executionArn, workflow: 'account' };
 }
 
 /**
@@ -98,7 +137,7 @@ export async function startFromSecurityHub(
  * method fails (PortNotAvailable).
  */
 export const AWS = {
-  runs: use(runsAdapter, 'start'),
+  runs: use(runsAdapter, 'start', 'startOrganization'),
 } satisfies FunctionAws;
 
 export const handler = async (event: unknown): Promise<StartResult> => {

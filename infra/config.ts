@@ -32,6 +32,7 @@
  * | organizationRootId    | (required without memberOus) | `r-…`: the StackSet's target when no OU is named       |
  * | delegatedAdmin        | false              | the hub is a CloudFormation delegated administrator, not the management account |
  * | maxCredentialsTotal   | 500                | blast-radius guard of an organization run, all accounts        |
+ * | securityHubAdministrator | false           | the hub is the organization's Security Hub administrator: members' findings are updated through it, no member findings role |
  */
 import { z } from 'zod';
 import {
@@ -82,6 +83,12 @@ export interface OrganizationConfig {
   readonly rootId: string | null;
   readonly delegatedAdmin: boolean;
   readonly maxCredentialsTotal: number;
+  /**
+   * The hub is the organization's Security Hub (delegated) administrator: each member account's
+   * findings are read and updated through the hub's own Security Hub, and the StackSet deploys no
+   * member findings role. Otherwise each account's findings are reached through that role.
+   */
+  readonly securityHubAdministrator: boolean;
 }
 
 /** The CDK context keys credsweep reads, in documentation order. */
@@ -109,6 +116,7 @@ export const CONFIG_KEYS = [
   'organizationRootId',
   'delegatedAdmin',
   'maxCredentialsTotal',
+  'securityHubAdministrator',
 ] as const;
 
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
@@ -398,9 +406,19 @@ const organizationSchema = z
     ),
     delegatedAdmin: flag('delegatedAdmin'),
     maxCredentialsTotal: wholeNumber('maxCredentialsTotal', DEFAULT_MAX_CREDENTIALS_TOTAL, 1, 100000),
+    securityHubAdministrator: flag('securityHubAdministrator'),
   })
   .superRefine((o, ctx) => {
-    if (!o.organization) return;
+    if (!o.organization) {
+      if (o.securityHubAdministrator) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            "securityHubAdministrator applies to organization deployments (organization=true); a single-account deployment updates its own account's findings",
+        });
+      }
+      return;
+    }
     if (!o.organizationId) {
       ctx.addIssue({
         code: 'custom',
@@ -424,6 +442,7 @@ const organizationSchema = z
           rootId: o.organizationRootId ?? null,
           delegatedAdmin: o.delegatedAdmin,
           maxCredentialsTotal: o.maxCredentialsTotal,
+          securityHubAdministrator: o.securityHubAdministrator,
         }
       : null,
   );
@@ -464,6 +483,7 @@ export function propsOf(config: CredsweepConfig): CredsweepProps {
           ...(organization.rootId ? { organizationRootId: organization.rootId } : {}),
           delegatedAdmin: organization.delegatedAdmin,
           maxCredentialsTotal: organization.maxCredentialsTotal,
+          securityHubAdministrator: organization.securityHubAdministrator,
         }
       : {}),
   };
@@ -476,6 +496,7 @@ type OrganizationKey =
   | 'memberOus'
   | 'organizationRootId'
   | 'delegatedAdmin'
+  | 'securityHubAdministrator'
   | 'maxCredentialsTotal';
 
 // Compile-time agreement of the props (infra/props.ts) with the schema: the same keys, and each
@@ -508,7 +529,12 @@ const propsMatchSchema: {
 const propsHaveTheSchemaKeys: Same<keyof CredsweepProps, ConfigKey> = true;
 // The organization props against the organization config they produce.
 const organizationPropsMatch: Same<
-  Required<Pick<CredsweepProps, 'organizationId' | 'memberOus' | 'delegatedAdmin' | 'maxCredentialsTotal'>>,
+  Required<
+    Pick<
+      CredsweepProps,
+      'organizationId' | 'memberOus' | 'delegatedAdmin' | 'maxCredentialsTotal' | 'securityHubAdministrator'
+    >
+  >,
   Omit<OrganizationConfig, 'rootId'>
 > = true;
 void [propsMatchSchema, propsHaveTheSchemaKeys, organizationPropsMatch];

@@ -21,9 +21,10 @@ import {
   FUNCTIONS,
   type FunctionId,
   functionGrants,
+  memberGrants,
+  memberRoleUsers,
   type ResourceKind,
 } from '../handlers/aws/permissions.js';
-import type { FunctionAws } from '../handlers/aws/ports.js';
 import { BREAK_GLASS_TAG_KEY, KEY_INDEX, PASSWORD_SECRET_PREFIX } from '../handlers/core/defaults.js';
 import { type CredsweepConfig, parseConfig } from './config.js';
 import { ApprovalApi } from './constructs/approval-api.js';
@@ -34,7 +35,13 @@ import type { CredsweepProps } from './props.js';
 /** The workflow definition of this package (in the repository or installed), never from the working directory. */
 export const ASL_PATH = packageFile('statemachine', 'remediation.asl.json');
 
-import { MEMBER_ROLE_NAME, memberPermissions, memberRoleTemplate, memberTrustPolicy } from './member-role.js';
+import {
+  MEMBER_FINDINGS_ROLE_NAME,
+  MEMBER_ROLE_NAME,
+  memberPermissions,
+  memberRoleTemplate,
+  memberTrustPolicy,
+} from './member-role.js';
 /** The organization workflow (deployed with `organization: true`). */
 export const ORG_ASL_PATH = packageFile('statemachine', 'organization.asl.json');
 
@@ -186,6 +193,10 @@ export class Credsweep extends Construct {
     const config = parseConfig(props);
     const stack = Stack.of(this);
     const org = config.organization;
+    const deployment = {
+      organization: org !== null,
+      securityHubAdministrator: org?.securityHubAdministrator ?? false,
+    };
     const logRetention = config.logRetentionDays as RetentionDays;
 
     // --- Data -----------------------------------------------------------------------------------
@@ -278,13 +289,14 @@ export class Credsweep extends Construct {
             MAX_CREDENTIALS_TOTAL: String(org.maxCredentialsTotal),
             MEMBER_ROLE_NAME,
             ORGANIZATION_ID: org.organizationId,
+            SECURITY_HUB_ADMINISTRATOR: String(org.securityHubAdministrator),
           }
         : {}),
     };
     const functionIds = deployedFunctionIds(org !== null);
 
     const make = (id: FunctionId, extra: Record<string, string> = {}) => {
-      const account = functionGrants(id, org !== null)
+      const account = functionGrants(id, deployment)
         .filter((g) => g.resource === 'account' || g.resource === 'organization')
         .map((g) => g.action);
       return new CredsweepFunction(this, id, {
@@ -389,10 +401,16 @@ export class Credsweep extends Construct {
 
     // --- Start from Security Hub ---------------------------------------------------------------
 
-    fns.SecurityHubStart = make('SecurityHubStart', { STATE_MACHINE_ARN: this.stateMachine.stateMachineArn });
+    fns.SecurityHubStart = make('SecurityHubStart', {
+      STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
+      ...(this.organizationStateMachine
+        ? { ORGANIZATION_STATE_MACHINE_ARN: this.organizationStateMachine.stateMachineArn }
+        : {}),
+    });
     this.startFromSecurityHub = new SecurityHubStart(this, 'SecurityHub', {
       fn: fns.SecurityHubStart,
       autoStart: config.securityHubAutoStart,
+      organization: org !== null,
     });
 
     // --- Least privilege: each function gets what its AWS declaration needs, nothing else -------
@@ -483,6 +501,15 @@ export class Credsweep extends Construct {
           ...(this.organizationStateMachine ? [this.organizationStateMachine.stateMachineArn] : []),
         ],
       },
+      // Starting runs: each workflow's own grant (the start function's runs.start / runs.startOrganization).
+      'remediation-state-machine': {
+        sid: 'StartRemediationRuns',
+        resources: [this.stateMachine.stateMachineArn],
+      },
+      'organization-state-machine': {
+        sid: 'StartOrganizationRuns',
+        resources: this.organizationStateMachine ? [this.organizationStateMachine.stateMachineArn] : [],
+      },
       // The member role has the same name in every account (the StackSet deploys it); only roles
       // of this organization may be assumed.
       'member-role': {
@@ -502,6 +529,24 @@ export class Credsweep extends Construct {
           reason: `The member role has the same name in every account of the organization (the StackSet deploys it); aws:ResourceOrgID limits it to roles of ${org?.organizationId ?? 'the organization'}.`,
         },
       },
+      // The member findings role, named the same in every account (the StackSet deploys it).
+      'member-findings-role': {
+        sid: 'AssumeMemberFindingsRole',
+        resources: [
+          stack.formatArn({
+            service: 'iam',
+            region: '',
+            account: '*',
+            resource: 'role',
+            resourceName: MEMBER_FINDINGS_ROLE_NAME,
+          }),
+        ],
+        conditions: { StringEquals: { 'aws:ResourceOrgID': org?.organizationId ?? '' } },
+        nag: {
+          finding: `Resource::arn:<AWS::Partition>:iam::*:role/${MEMBER_FINDINGS_ROLE_NAME}`,
+          reason: `The member findings role has the same name in every account of the organization (the StackSet deploys it); aws:ResourceOrgID limits it to roles of ${org?.organizationId ?? 'the organization'}.`,
+        },
+      },
       'security-hub': {
         sid: 'SecurityHubFindings',
         resources: [stack.formatArn({ service: 'securityhub', resource: 'hub', resourceName: 'default' })],
@@ -511,7 +556,7 @@ export class Credsweep extends Construct {
     for (const id of functionIds) {
       const fn = fns[id] as CredsweepFunction;
       const byKind = new Map<ResourceKind, Set<string>>();
-      for (const grant of functionGrants(id, org !== null)) {
+      for (const grant of functionGrants(id, deployment)) {
         byKind.set(grant.resource, (byKind.get(grant.resource) ?? new Set()).add(grant.action));
       }
       const nagged = new Set<string>();
@@ -571,11 +616,10 @@ export class Credsweep extends Construct {
     }
 
     if (org) {
-      this.memberRoles(
-        config,
-        org,
-        functionIds.filter((id) => (FUNCTIONS[id].aws as FunctionAws).accounts).map(fn),
-      );
+      this.memberRoles(config, org, {
+        iam: memberRoleUsers('iamFor').map(fn),
+        findings: org.securityHubAdministrator ? [] : memberRoleUsers('securityHubFor').map(fn),
+      });
     }
 
     // --- Optional schedule ----------------------------------------------------------------------
@@ -728,13 +772,15 @@ export class Credsweep extends Construct {
   private memberRoles(
     config: CredsweepConfig,
     org: NonNullable<CredsweepConfig['organization']>,
-    trusted: CredsweepFunction[],
+    trusted: { iam: CredsweepFunction[]; findings: CredsweepFunction[] },
   ): void {
     const options = {
-      trustedRoleArns: trusted.map((f) => f.role.roleArn),
+      trustedRoleArns: trusted.iam.map((f) => f.role.roleArn),
+      findingsTrustedRoleArns: trusted.findings.map((f) => f.role.roleArn),
       organizationId: org.organizationId,
       exemptTagKey: config.exemptTagKey,
       exemptUsers: config.exemptUsers,
+      grants: memberGrants({ securityHubAdministrator: org.securityHubAdministrator }),
     };
     const hubMemberRole = new CfnRole(this, 'HubMemberRole', {
       roleName: MEMBER_ROLE_NAME,

@@ -6,16 +6,28 @@
  * as the single source declares them. Trusted only by the hub's function roles that work in member
  * accounts, and only while they are principals of the organization; changes to exempt users (by
  * tag or by name) explicitly denied.
+ *
+ * Next to it, in the same StackSet, the member findings role: only the Security Hub actions of the
+ * functions that follow findings (GetFindings, BatchUpdateFindings on the account's own hub),
+ * trusted only by those functions, which so never get the member role's IAM changes. It is left out
+ * when the hub is the Security Hub administrator (its own Security Hub updates members' findings).
  */
 import { ArnPrincipal, Effect, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type Grant, memberGrants } from '../handlers/aws/permissions.js';
-import { BREAK_GLASS_TAG_KEY, DEFAULT_MEMBER_ROLE_NAME } from '../handlers/core/defaults.js';
+import {
+  BREAK_GLASS_TAG_KEY,
+  DEFAULT_MEMBER_ROLE_NAME,
+  memberFindingsRoleName,
+} from '../handlers/core/defaults.js';
 
 export const MEMBER_ROLE_NAME = DEFAULT_MEMBER_ROLE_NAME;
+export const MEMBER_FINDINGS_ROLE_NAME = memberFindingsRoleName(MEMBER_ROLE_NAME);
 
 export interface MemberRoleOptions {
   /** The hub's function roles that assume the member role. */
   trustedRoleArns: string[];
+  /** The hub's function roles that assume the member findings role (none: no such role). */
+  findingsTrustedRoleArns?: string[];
   organizationId: string;
   exemptTagKey: string;
   exemptUsers: string[];
@@ -25,16 +37,19 @@ export interface MemberRoleOptions {
   grants?: readonly Pick<Grant, 'action' | 'resource'>[];
 }
 
-/** The member grants' actions by resource kind, sorted; a kind other than IAM's is a bug here. */
+/** The member grants' actions by resource kind, sorted; a kind other than IAM's and Security Hub's is a bug here. */
 export function memberActions(grants: readonly Pick<Grant, 'action' | 'resource'>[] = memberGrants()) {
   const byKind = {
     account: new Set<string>(),
     'iam-user': new Set<string>(),
     'iam-user-change': new Set<string>(),
+    'security-hub': new Set<string>(),
   };
   for (const g of grants) {
     if (!(g.resource in byKind)) {
-      throw new Error(`the member role grants only IAM actions; ${g.action} is on ${g.resource}`);
+      throw new Error(
+        `the member roles grant only IAM and Security Hub actions; ${g.action} is on ${g.resource}`,
+      );
     }
     byKind[g.resource as keyof typeof byKind].add(g.action);
   }
@@ -43,19 +58,31 @@ export function memberActions(grants: readonly Pick<Grant, 'action' | 'resource'
     account: sorted(byKind.account),
     read: sorted(byKind['iam-user']),
     change: sorted(byKind['iam-user-change']),
+    findings: sorted(byKind['security-hub']),
   };
 }
 
-export function memberTrustPolicy(o: MemberRoleOptions): PolicyDocument {
+export function memberTrustPolicy(o: MemberRoleOptions, trusted = o.trustedRoleArns): PolicyDocument {
   return new PolicyDocument({
     statements: [
       new PolicyStatement({
         sid: 'HubFunctionsOfTheOrganization',
         actions: ['sts:AssumeRole'],
-        principals: o.trustedRoleArns.map((arn) => new ArnPrincipal(arn)),
+        principals: trusted.map((arn) => new ArnPrincipal(arn)),
         conditions: { StringEquals: { 'aws:PrincipalOrgID': o.organizationId } },
       }),
     ],
+  });
+}
+
+/** The member findings role's policy: Security Hub's findings of the account's own hub, in the Region. */
+export function memberFindingsPermissions(
+  o: Pick<MemberRoleOptions, 'grants'>,
+  hubArn: string,
+): PolicyDocument {
+  const { findings } = memberActions(o.grants);
+  return new PolicyDocument({
+    statements: [new PolicyStatement({ sid: 'AccountFindings', actions: findings, resources: [hubArn] })],
   });
 }
 
@@ -113,6 +140,25 @@ export function memberRoleTemplate(o: Omit<MemberRoleOptions, 'userArnPrefix'>):
   const userArnPrefix = 'arn:${AWS::Partition}:iam::${AWS::AccountId}:user/';
   const withPrefix = { ...o, userArnPrefix };
   const sub = (doc: PolicyDocument) => subArns(doc.toJSON() as Record<string, unknown>);
+  const findings =
+    memberActions(o.grants).findings.length > 0 && (o.findingsTrustedRoleArns ?? []).length > 0;
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a JS template
+  const hubArn = 'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:hub/default';
+  const findingsRole = {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      RoleName: MEMBER_FINDINGS_ROLE_NAME,
+      Description: 'Assumed by the credsweep hub functions that follow Security Hub findings; nothing else.',
+      MaxSessionDuration: 3600,
+      AssumeRolePolicyDocument: memberTrustPolicy(withPrefix, o.findingsTrustedRoleArns).toJSON(),
+      Policies: [
+        {
+          PolicyName: 'credsweep-member-findings',
+          PolicyDocument: sub(memberFindingsPermissions(o, hubArn)),
+        },
+      ],
+    },
+  };
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Description:
@@ -128,8 +174,14 @@ export function memberRoleTemplate(o: Omit<MemberRoleOptions, 'userArnPrefix'>):
           Policies: [{ PolicyName: 'credsweep-member', PolicyDocument: sub(memberPermissions(withPrefix)) }],
         },
       },
+      ...(findings ? { MemberFindingsRole: findingsRole } : {}),
     },
-    Outputs: { MemberRoleArn: { Value: { 'Fn::GetAtt': ['MemberRole', 'Arn'] } } },
+    Outputs: {
+      MemberRoleArn: { Value: { 'Fn::GetAtt': ['MemberRole', 'Arn'] } },
+      ...(findings
+        ? { MemberFindingsRoleArn: { Value: { 'Fn::GetAtt': ['MemberFindingsRole', 'Arn'] } } }
+        : {}),
+    },
   };
 }
 

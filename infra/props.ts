@@ -110,6 +110,14 @@ export interface CredsweepProps {
    */
   readonly delegatedAdmin?: boolean;
   /**
+   * The hub is the organization's Security Hub (delegated) administrator: member accounts' findings
+   * are read and updated through the hub's own Security Hub (BatchUpdateFindings from the
+   * administrator), and the StackSet deploys no member findings role. Otherwise each account's
+   * findings are reached through its member findings role (docs/compliance.md).
+   * @default false
+   */
+  readonly securityHubAdministrator?: boolean;
+  /**
    * Blast-radius guard of an organization run, all accounts together.
    * @default 500
    */

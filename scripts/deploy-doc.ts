@@ -13,9 +13,13 @@ import {
   FUNCTIONS,
   functionGrants,
   memberGrants,
+  memberRoleUsers,
   RESOURCE_KINDS,
 } from '../handlers/aws/permissions.js';
+import { DEFAULT_MEMBER_ROLE_NAME, memberFindingsRoleName } from '../handlers/core/defaults.js';
 import { renderOrgQuotas, renderQuotas } from './quota-arithmetic.js';
+
+const MEMBER_FINDINGS_ROLE = memberFindingsRoleName(DEFAULT_MEMBER_ROLE_NAME);
 
 export const DEPLOY_DOC_PATH = fileURLToPath(new URL('../docs/deploy.md', import.meta.url));
 
@@ -56,21 +60,31 @@ export function renderPermissions(): string {
   return rows.join('\n');
 }
 
-/** The member role's actions (organization deployments): the `iam` calls of the functions that reach member accounts. */
+/**
+ * The member roles' actions (organization deployments): the `iam` calls of the functions that reach
+ * member accounts (the member role), the `securityHub` calls of those that follow findings there
+ * (the member findings role).
+ */
 export function renderMemberRole(): string {
-  const rows = ['| action | on | needed by |', '|---|---|---|'];
+  const rows = ['| role | action | on | needed by |', '|---|---|---|---|'];
   const calls = new Map<string, Set<string>>();
-  for (const id of FUNCTION_IDS) {
-    const aws = FUNCTIONS[id].aws as { accounts?: unknown };
-    if (!aws.accounts) continue;
-    for (const g of functionGrants(id, true).filter((x) => x.call.startsWith('iam.'))) {
-      calls.set(g.action, (calls.get(g.action) ?? new Set()).add(`${id} \`${g.call}\``));
+  const note = (method: 'iamFor' | 'securityHubFor', port: string) => {
+    for (const id of memberRoleUsers(method)) {
+      for (const g of functionGrants(id, true).filter((x) => x.call.startsWith(`${port}.`))) {
+        calls.set(g.action, (calls.get(g.action) ?? new Set()).add(`${id} \`${g.call}\``));
+      }
     }
-  }
+  };
+  note('iamFor', 'iam');
+  note('securityHubFor', 'securityHub');
   for (const grant of memberGrants()) {
     const kind = grant.resource as keyof typeof RESOURCE_KINDS;
+    const role =
+      grant.resource === 'security-hub'
+        ? `\`${MEMBER_FINDINGS_ROLE}\` (not with \`securityHubAdministrator\`)`
+        : `\`${DEFAULT_MEMBER_ROLE_NAME}\``;
     rows.push(
-      `| \`${grant.action}\` | ${RESOURCE_KINDS[kind]} | ${[...(calls.get(grant.action) ?? [])].join(', ')} |`,
+      `| ${role} | \`${grant.action}\` | ${RESOURCE_KINDS[kind]} | ${[...(calls.get(grant.action) ?? [])].join(', ')} |`,
     );
   }
   return rows.join('\n');

@@ -15,6 +15,7 @@ import {
   DEFAULT_EXEMPT_TAG_KEY,
   DEFAULT_MEMBER_ROLE_NAME,
   KEY_INDEX,
+  memberFindingsRoleName,
   PASSWORD_SECRET_PREFIX,
 } from '../../handlers/core/defaults.js';
 import { aws } from '../aws/errors.js';
@@ -89,10 +90,21 @@ function probes(d: Deployment): Record<ResourceKind, Probe> {
       ],
       context: [],
     },
+    'remediation-state-machine': { arns: [d.stateMachineArn], context: [] },
+    'organization-state-machine': {
+      arns: d.outputs.OrganizationStateMachineArn ? [d.outputs.OrganizationStateMachineArn] : [],
+      context: [],
+    },
     // Organization deployments: the member role in a member account of this organization.
     'member-role': {
       arns: [
         `arn:${p}:iam::${MEMBER_PROBE_ACCOUNT}:role/${env.MEMBER_ROLE_NAME ?? DEFAULT_MEMBER_ROLE_NAME}`,
+      ],
+      context: resourceOrg(env.ORGANIZATION_ID ?? ''),
+    },
+    'member-findings-role': {
+      arns: [
+        `arn:${p}:iam::${MEMBER_PROBE_ACCOUNT}:role/${memberFindingsRoleName(env.MEMBER_ROLE_NAME ?? DEFAULT_MEMBER_ROLE_NAME)}`,
       ],
       context: resourceOrg(env.ORGANIZATION_ID ?? ''),
     },

@@ -107,6 +107,11 @@ export interface DemoOptions {
   accounts?: string[];
   ous?: string[];
   maxCredentialsTotal?: number;
+  /**
+   * Organization runs: the hub is the organization's Security Hub administrator, so every account's
+   * findings are updated through the hub's Security Hub (default: through each member findings role).
+   */
+  securityHubAdministrator?: boolean;
   approvalTimeoutSeconds?: number;
   throttleRate?: number;
   rngSeed?: number;
@@ -267,6 +272,7 @@ export async function runDemo(
     // The sandbox's read lag counts reads, not seconds: re-reading needs no real wait.
     rereadDelaysMs: [2, 4, 8],
     evidenceLocation: `${resolve(opts.home)}/`,
+    ...(organization && opts.securityHubAdministrator ? { securityHubAdministrator: true } : {}),
   };
   const links: { url: string; approver: string }[] = [];
   let linkArrived: () => void = () => undefined;
@@ -290,7 +296,8 @@ export async function runDemo(
     mail: outbox,
     secrets: new FileSecrets(join(opts.home, 'secrets')),
     callbacks,
-    securityHub: sandbox.securityHub,
+    securityHub:
+      organization && opts.securityHubAdministrator ? organization.administratorHub() : sandbox.securityHub,
     runs: new LocalRunStarter(),
     organizations: organization ?? NO_ORGANIZATION,
     accounts: organization ?? NO_ORGANIZATION,

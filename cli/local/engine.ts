@@ -104,6 +104,7 @@ function failingAfterFirst(ports: Ports, methods: string[], errorName: string, a
           .then((iam) => failingAfterFirst({ ...ports, iam }, methods, errorName).iam);
         return failing;
       },
+      securityHubFor: (id: string) => ports.accounts.securityHubFor(id),
     };
     return { ...ports, accounts };
   }

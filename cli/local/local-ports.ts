@@ -247,4 +247,8 @@ export class LocalRunStarter implements RunStarterPort {
       `runs are started from Security Hub events only in AWS (asked to start ${name}); locally, use \`credsweep start --local --users NAME,...\``,
     );
   }
+
+  async startOrganization(name: string): Promise<string> {
+    return this.start(name);
+  }
 }

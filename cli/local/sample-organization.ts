@@ -3,7 +3,7 @@
  * workload accounts with stale credentials, one account without the member role (unreachable) and
  * one suspended account. Dates are relative to `now`, as in the sample account.
  */
-import type { OrganizationSeed } from './seed.js';
+import type { OrganizationSeed, SeedFinding } from './seed.js';
 
 export const SAMPLE_MANAGEMENT_ACCOUNT_ID = '111111111111';
 export const SAMPLE_ORG_ACCOUNTS = {
@@ -102,4 +102,62 @@ export function sampleOrganization(now: Date): OrganizationSeed {
       ],
     },
   };
+}
+
+/**
+ * IAM.8 / IAM.22 / CIS 1.12 findings (and one of another control, IAM.5, which credsweep leaves
+ * alone) in each account's own Security Hub, as Security Hub names them; `kind` picks the control.
+ */
+export function sampleFinding(
+  accountId: string,
+  userName: string,
+  kind: 'IAM.8' | 'IAM.22' | 'CIS 1.12' | 'IAM.5',
+  at: string,
+  region = 'us-east-1',
+): SeedFinding {
+  const control = kind === 'CIS 1.12' ? null : kind;
+  const generator = control ? `security-control/${control}` : 'cis-aws-foundations-benchmark/v/1.4.0/1.12';
+  return {
+    SchemaVersion: '2018-10-08',
+    Id: `arn:aws:securityhub:${region}:${accountId}:${generator}/finding/${kind.replace(' ', '-')}-${userName}`,
+    ProductArn: `arn:aws:securityhub:${region}::product/aws/securityhub`,
+    GeneratorId: generator,
+    AwsAccountId: accountId,
+    CreatedAt: at,
+    UpdatedAt: at,
+    Title: `${kind} on IAM user ${userName}`,
+    Compliance: { Status: 'FAILED', ...(control ? { SecurityControlId: control } : {}) },
+    Resources: [{ Type: 'AwsIamUser', Id: `arn:aws:iam::${accountId}:user/${userName}` }],
+    Workflow: { Status: 'NEW' },
+    RecordState: 'ACTIVE',
+  };
+}
+
+/**
+ * The sample organization with Security Hub findings in its accounts (samples/security-hub-organization.json):
+ * the hub's own, two workload accounts (one finding of another control among them), the account
+ * without the member role and the suspended one (their findings stay untouched).
+ */
+export function sampleOrganizationWithFindings(now: Date): OrganizationSeed {
+  const seed = sampleOrganization(now);
+  const at = new Date(now.getTime() - DAY_MS).toISOString();
+  const a = SAMPLE_ORG_ACCOUNTS;
+  const findings: Record<string, [string, Parameters<typeof sampleFinding>[2]][]> = {
+    [a.management]: [['org-admin', 'IAM.22']],
+    [a.payments]: [
+      ['deploy-bot', 'IAM.22'],
+      ['deploy-bot', 'CIS 1.12'],
+      ['carol.ops', 'IAM.8'],
+      ['carol.ops', 'IAM.5'],
+    ],
+    [a.analytics]: [['etl-runner', 'IAM.22']],
+    [a.legacy]: [['old-admin', 'IAM.22']],
+    [a.suspended]: [['gone.user', 'IAM.8']],
+  };
+  for (const account of seed.organization.accounts) {
+    const mine = findings[account.accountId];
+    if (mine)
+      account.securityHub = { findings: mine.map(([u, k]) => sampleFinding(account.accountId, u, k, at)) };
+  }
+  return seed;
 }

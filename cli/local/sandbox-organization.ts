@@ -1,14 +1,19 @@
 /**
  * The sandbox organization: an organization seed's accounts, each a SandboxAccount, behind the two
- * organization ports. Organizations lists the accounts with their OU and status; the member role
+ * organization ports. Organizations lists the accounts with their OU and status; the member roles
  * of an account seeded `"memberRole": false` (or of a suspended account) cannot be assumed, and the
  * answer is STS's: AccessDenied, "… is not authorized to perform: sts:AssumeRole on resource …".
+ * Each account's Security Hub is its seed's `securityHub` (through the member findings role), and
+ * `administratorHub()` is the hub's Security Hub as the organization's administrator, which sees
+ * every account's findings whatever its member role.
  */
-import { DEFAULT_MEMBER_ROLE_NAME } from '../../handlers/core/defaults.js';
+import { DEFAULT_MEMBER_ROLE_NAME, memberFindingsRoleName } from '../../handlers/core/defaults.js';
 import { CredsweepError } from '../../handlers/core/errors.js';
 import type { IamPort } from '../../handlers/ports/iam.js';
 import type { AccountAccessPort, OrgAccount, OrganizationsPort } from '../../handlers/ports/organizations.js';
+import type { FindingRef, SecurityHubPort, UnprocessedFinding } from '../../handlers/ports/security-hub.js';
 import { SandboxAccount, type SandboxAccountOptions, SandboxIamError } from './sandbox-account.js';
+import type { SandboxSecurityHub } from './sandbox-security-hub.js';
 import { type OrganizationSeed, type OrgSeedAccount, validateOrganizationSeed } from './seed.js';
 
 interface Member {
@@ -52,15 +57,58 @@ export class SandboxOrganization implements OrganizationsPort, AccountAccessPort
   }
 
   async iamFor(accountId: string): Promise<IamPort> {
+    return this.wrap(this.assume(accountId, DEFAULT_MEMBER_ROLE_NAME).sandbox);
+  }
+
+  async securityHubFor(accountId: string): Promise<SecurityHubPort> {
+    return this.assume(accountId, memberFindingsRoleName(DEFAULT_MEMBER_ROLE_NAME)).sandbox.securityHub;
+  }
+
+  /**
+   * The hub's Security Hub as the organization's Security Hub administrator: each account's
+   * findings, read and updated by AwsAccountId, with no member role.
+   */
+  administratorHub(): SecurityHubPort {
+    const hubs = () => [...this.members.values()].map((m) => m.sandbox.securityHub);
+    return {
+      findCredentialFindings: async (accountId) =>
+        (await this.members.get(accountId)?.sandbox.securityHub.findCredentialFindings(accountId)) ?? [],
+      updateFindings: async (update) => {
+        // Each finding is updated in the account that holds it, as Security Hub does for its administrator.
+        const holder = (ref: FindingRef) =>
+          hubs().find((hub) =>
+            hub.toSeed()?.findings.some((f) => f.Id === ref.id && f.ProductArn === ref.productArn),
+          );
+        const unprocessed: UnprocessedFinding[] = [];
+        const groups = new Map<SandboxSecurityHub, FindingRef[]>();
+        for (const ref of update.findings) {
+          const hub = holder(ref);
+          if (hub) groups.set(hub, [...(groups.get(hub) ?? []), ref]);
+          else
+            unprocessed.push({
+              finding: ref,
+              errorCode: 'FindingNotFound',
+              errorMessage: 'Finding Not Found',
+            });
+        }
+        for (const [hub, findings] of groups) {
+          unprocessed.push(...(await hub.updateFindings({ ...update, findings })).unprocessed);
+        }
+        return { unprocessed };
+      },
+    };
+  }
+
+  private assume(accountId: string, roleName: string): Member {
     this.assumeCalls += 1;
     const member = this.members.get(accountId);
     if (!member?.meta.memberRole || member.meta.status !== 'ACTIVE') {
       throw new SandboxIamError(
         'AccessDenied',
-        `User: arn:aws:sts::${this.managementAccountId}:assumed-role/credsweep/credsweep is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${accountId}:role/${DEFAULT_MEMBER_ROLE_NAME}`,
+        `User: arn:aws:sts::${this.managementAccountId}:assumed-role/credsweep/credsweep is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${accountId}:role/${roleName}`,
       );
     }
-    return this.wrap(member.sandbox);
+    return member;
   }
 
   /** The sandbox of one account (tests and the demo act in it directly). */
@@ -101,10 +149,13 @@ export const NO_ORGANIZATION: OrganizationsPort & AccountAccessPort = {
       'this local run has an account seed, not an organization seed',
     );
   },
-  iamFor: async (accountId: string) => {
-    throw new CredsweepError(
-      'NotAnOrganization',
-      `account ${accountId}: this local run has an account seed, not an organization seed`,
-    );
-  },
+  iamFor: async (accountId: string) => notAnOrganization(accountId),
+  securityHubFor: async (accountId: string) => notAnOrganization(accountId),
 };
+
+function notAnOrganization(accountId: string): never {
+  throw new CredsweepError(
+    'NotAnOrganization',
+    `account ${accountId}: this local run has an account seed, not an organization seed`,
+  );
+}

@@ -197,8 +197,13 @@ const orgAccountSchema = z
     /** false: the member role is missing, so assuming it is denied (AccessDenied, as STS answers). */
     memberRole: z.boolean({ error: 'expected true or false' }),
     ...accountFields,
+    /** The account's own Security Hub, as in an account seed; absent: not enabled there. */
+    securityHub: z.strictObject({ findings: z.array(findingSchema) }).optional(),
   })
-  .superRefine(uniqueNamesAndKeys);
+  .superRefine((account, ctx) => {
+    uniqueFindings(account, ctx);
+    uniqueNamesAndKeys(account, ctx);
+  });
 
 /** `{"organization":{"managementAccountId","accounts":[…]}}` (DESIGN.md). */
 export const organizationSeedSchema = z.strictObject({

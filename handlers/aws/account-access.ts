@@ -1,18 +1,23 @@
 /**
  * AccountAccessPort over STS: AssumeRole into the member role of an account
- * (`arn:<partition>:iam::<account>:role/<MEMBER_ROLE_NAME>`), and an IAM client with those
- * credentials. One IAM client per account and container; the SDK refreshes the credentials before
- * they expire. STS errors keep their names (AccessDenied when the role is missing or does not trust
- * this function's role, RegionDisabledException, ...).
+ * (`arn:<partition>:iam::<account>:role/<MEMBER_ROLE_NAME>`) for an IAM client, or into the member
+ * findings role (`<MEMBER_ROLE_NAME>-findings`) for a Security Hub client, with those credentials.
+ * One client per account, role and container; the SDK refreshes the credentials before they
+ * expire. STS errors keep their names (AccessDenied when the role is missing or does not trust this
+ * function's role, RegionDisabledException, ...).
  */
 import { IAMClient } from '@aws-sdk/client-iam';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { memberFindingsRoleName } from '../core/defaults.js';
 import type { IamPort } from '../ports/iam.js';
 import type { AccountAccessPort } from '../ports/organizations.js';
+import type { SecurityHubPort } from '../ports/security-hub.js';
 import { AwsIam } from './iam.js';
 import type { PortPermissions } from './permission-types.js';
 import type { AwsEnv } from './ports.js';
 import { DEFAULT_RETRY, IAM_RETRY, memoize } from './retry.js';
+import { AwsSecurityHub } from './security-hub.js';
 
 /** The member role's ARN in `accountId`, in the partition of the region the hub runs in. */
 export function memberRoleArn(
@@ -25,16 +30,19 @@ export function memberRoleArn(
 }
 
 /**
- * What each method sends to AWS (handlers/aws/permissions.ts). The IAM calls made with the member
- * role's credentials are the `iam` methods the function declares; the member role is granted exactly
- * those (infra/member-role.ts), the function role only the AssumeRole.
+ * What each method sends to AWS (handlers/aws/permissions.ts). The calls made with the member
+ * role's credentials are the `iam` methods the function declares, those made with the member
+ * findings role's the `securityHub` methods; each role is granted exactly those
+ * (infra/member-role.ts), the function role only the AssumeRole.
  */
 export const ACCOUNT_ACCESS_PERMISSIONS = {
   iamFor: { 'sts:AssumeRole': 'member-role' },
+  securityHubFor: { 'sts:AssumeRole': 'member-findings-role' },
 } as const satisfies PortPermissions<AccountAccessPort>;
 
 export class StsAccountAccess implements AccountAccessPort {
   private readonly clients = new Map<string, Promise<IamPort>>();
+  private readonly hubs = new Map<string, Promise<SecurityHubPort>>();
 
   constructor(
     private readonly sts: STSClient,
@@ -44,27 +52,29 @@ export class StsAccountAccess implements AccountAccessPort {
   ) {}
 
   iamFor(accountId: string): Promise<IamPort> {
-    let port = this.clients.get(accountId);
-    if (!port) {
-      port = this.assume(accountId);
-      this.clients.set(accountId, port);
-      // A failed assume is not cached: the next call tries again.
-      port.catch(() => this.clients.delete(accountId));
-    }
-    return port;
+    return cached(this.clients, accountId, async () => {
+      const credentials = await this.assume(memberRoleArn(accountId, this.roleName));
+      return new AwsIam(new IAMClient({ ...IAM_RETRY, credentials }));
+    });
   }
 
-  private async assume(accountId: string): Promise<IamPort> {
-    const roleArn = memberRoleArn(accountId, this.roleName);
-    // Fails here (AccessDenied) when the role cannot be assumed, before any IAM call is made.
+  securityHubFor(accountId: string): Promise<SecurityHubPort> {
+    return cached(this.hubs, accountId, async () => {
+      const roleArn = memberRoleArn(accountId, memberFindingsRoleName(this.roleName));
+      const credentials = await this.assume(roleArn);
+      return new AwsSecurityHub(new SecurityHubClient({ ...DEFAULT_RETRY, credentials }));
+    });
+  }
+
+  /** Refreshing credentials of `roleArn`; fails here (AccessDenied) when it cannot be assumed, before any call is made. */
+  private async assume(roleArn: string) {
     let current = await this.credentials(roleArn);
-    const credentials = async () => {
+    return async () => {
       if (current.expiration && current.expiration.getTime() - Date.now() < 60_000) {
         current = await this.credentials(roleArn);
       }
       return current;
     };
-    return new AwsIam(new IAMClient({ ...IAM_RETRY, credentials }));
   }
 
   private async credentials(roleArn: string) {
@@ -81,6 +91,17 @@ export class StsAccountAccess implements AccountAccessPort {
       ...(c.Expiration ? { expiration: c.Expiration } : {}),
     };
   }
+}
+
+/** One client per account; a failed assume is not cached, so the next call tries again. */
+function cached<T>(clients: Map<string, Promise<T>>, accountId: string, make: () => Promise<T>): Promise<T> {
+  let port = clients.get(accountId);
+  if (!port) {
+    port = make();
+    clients.set(accountId, port);
+    port.catch(() => clients.delete(accountId));
+  }
+  return port;
 }
 
 export const stsClient = memoize(() => new STSClient({ ...DEFAULT_RETRY }));

@@ -37,12 +37,18 @@ export type ResourceKind =
   | 'restored-password-secret'
   /** The approval-link signing-key secret. */
   | 'signing-key-secret'
-  /** The remediation state machine (task-token callbacks, starting a run). */
+  /** Every state machine of the deployment (task-token callbacks: approvals of either workflow). */
   | 'state-machine'
+  /** The remediation (account) state machine alone: starting a run of it. */
+  | 'remediation-state-machine'
+  /** The organization state machine alone (organization deployments): starting an organization run. */
+  | 'organization-state-machine'
   /** This account's Security Hub in the Region (`hub/default`): its findings are read and updated through it. */
   | 'security-hub'
   /** The credsweep member role in each account of the organization (`role/<MEMBER_ROLE_NAME>`). */
   | 'member-role'
+  /** The credsweep member findings role in each account (`role/<MEMBER_ROLE_NAME>-findings`): Security Hub only. */
+  | 'member-findings-role'
   /** The organization's tree (Organizations has no resource-level permissions for listing it). */
   | 'organization';
 

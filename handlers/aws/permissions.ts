@@ -49,9 +49,14 @@ export const RESOURCE_KINDS: Readonly<Record<ResourceKind, string>> = {
   'mail-identity': 'the SES identities of the sender and the approvers',
   'restored-password-secret': 'secrets named `credsweep/restored/*`',
   'signing-key-secret': 'the approval-link signing-key secret',
-  'state-machine': 'the remediation state machine',
+  'state-machine':
+    'the state machines of the deployment (the remediation one; the organization one too when deployed)',
+  'remediation-state-machine': 'the remediation state machine',
+  'organization-state-machine': 'the organization state machine (organizations only)',
   'security-hub': "this account's Security Hub in the Region (`hub/default`)",
   'member-role': 'the credsweep member role of each account (`role/<member role name>`, organizations only)',
+  'member-findings-role':
+    'the credsweep member findings role of each account (`role/<member role name>-findings`, organizations whose hub is not the Security Hub administrator)',
   organization: '`*` (Organizations has no resource-level permissions for listing; read-only)',
 };
 
@@ -71,6 +76,8 @@ export const PORT_PERMISSIONS: { readonly [K in PortName]: Readonly<Record<strin
 
 /** Ports only an organization run calls: a single-account deployment grants nothing for them. */
 const ORGANIZATION_PORTS: readonly PortName[] = ['organizations', 'accounts'];
+/** Resources only an organization deployment has: a single-account deployment grants nothing on them. */
+const ORGANIZATION_KINDS: readonly ResourceKind[] = ['organization-state-machine'];
 
 /** One permission a function needs, with the call that needs it. */
 export interface Grant {
@@ -80,11 +87,24 @@ export interface Grant {
   call: string;
 }
 
+/** What a deployment is, as far as its grants go. */
+export interface DeploymentKind {
+  /** An organization deployment: the organization ports are granted. */
+  organization: boolean;
+  /** The hub is the Security Hub administrator: no member findings role (docs/compliance.md). */
+  securityHubAdministrator?: boolean;
+}
+
+const deploymentOf = (d: boolean | DeploymentKind): DeploymentKind =>
+  typeof d === 'boolean' ? { organization: d } : d;
+
 /**
  * Every permission `aws` needs, one per (action, resource, call), in declaration order; in a
- * single-account deployment (`organization` false) without the organization ports' ones.
+ * single-account deployment (`organization` false) without the organization ports' ones, and when
+ * the hub is the Security Hub administrator without the member findings role's.
  */
-export function grantsOf(aws: FunctionAws, organization = true): Grant[] {
+export function grantsOf(aws: FunctionAws, deployment: boolean | DeploymentKind = true): Grant[] {
+  const { organization, securityHubAdministrator } = deploymentOf(deployment);
   const grants: Grant[] = [];
   for (const port of PORT_NAMES) {
     if (!organization && ORGANIZATION_PORTS.includes(port)) continue;
@@ -93,6 +113,8 @@ export function grantsOf(aws: FunctionAws, organization = true): Grant[] {
       const needs = PORT_PERMISSIONS[port][method];
       if (!needs) throw new Error(`the ${port} adapter declares no permissions for ${method}`);
       for (const [action, resource] of Object.entries(needs) as [IamAction, ResourceKind][]) {
+        if (securityHubAdministrator && resource === 'member-findings-role') continue;
+        if (!organization && ORGANIZATION_KINDS.includes(resource)) continue;
         grants.push({ action, resource, call: `${port}.${method}` });
       }
     }
@@ -101,8 +123,8 @@ export function grantsOf(aws: FunctionAws, organization = true): Grant[] {
 }
 
 /** The permissions of one deployed function (by construct id), in an organization deployment or not. */
-export function functionGrants(id: FunctionId, organization = false): Grant[] {
-  return grantsOf(FUNCTIONS[id].aws, organization);
+export function functionGrants(id: FunctionId, deployment: boolean | DeploymentKind = false): Grant[] {
+  return grantsOf(FUNCTIONS[id].aws, deployment);
 }
 
 /**
@@ -110,27 +132,48 @@ export function functionGrants(id: FunctionId, organization = false): Grant[] {
  * deployed role (`credsweep doctor`, IAM SimulatePrincipalPolicy). The actions CDK adds to every
  * function (its log group, X-Ray) are not included.
  */
-export function requiredActions(organization = false): Partial<Record<FunctionId, IamAction[]>> {
+export function requiredActions(
+  deployment: boolean | DeploymentKind = false,
+): Partial<Record<FunctionId, IamAction[]>> {
+  const { organization } = deploymentOf(deployment);
   const out: Partial<Record<FunctionId, IamAction[]>> = {};
   for (const id of deployedFunctionIds(organization)) {
-    out[id] = [...new Set(functionGrants(id, organization).map((g) => g.action))].sort();
+    out[id] = [...new Set(functionGrants(id, deployment).map((g) => g.action))].sort();
   }
   return out;
 }
 
+/** The functions that assume a member account's role: `iamFor` the member role, `securityHubFor` the member findings role. */
+export function memberRoleUsers(method: 'iamFor' | 'securityHubFor'): FunctionId[] {
+  return FUNCTION_IDS.filter((id) => {
+    const accounts: FunctionAws['accounts'] = (FUNCTIONS[id].aws as FunctionAws).accounts;
+    return accounts?.methods.includes(method) ?? false;
+  });
+}
+
 /**
- * The IAM actions the member role allows in each member account: those of the `iam` methods of every
- * function that reaches member accounts (declares `accounts`), sorted, with their resource kind. The
- * member role is nothing else (infra/member-role.ts); its exempt Deny covers the `iam-user-change` ones.
+ * What the member roles allow in each member account, sorted, with the resource kind: the member
+ * role the `iam` methods of every function that declares `accounts.iamFor`; the member findings role
+ * the `securityHub` methods of every function that declares `accounts.securityHubFor` (none when the
+ * hub is the Security Hub administrator). The roles are nothing else (infra/member-role.ts); the
+ * member role's exempt Deny covers the `iam-user-change` ones.
  */
-export function memberGrants(): Grant[] {
+export function memberGrants(options: { securityHubAdministrator?: boolean } = {}): Grant[] {
   const seen = new Map<string, Grant>();
-  for (const id of FUNCTION_IDS) {
-    const aws: FunctionAws = FUNCTIONS[id].aws;
-    if (!aws.accounts) continue;
-    for (const grant of grantsOf({ ...(aws.iam ? { iam: aws.iam } : {}) })) {
+  const add = (grants: Grant[]) => {
+    for (const grant of grants) {
       const key = `${grant.action} ${grant.resource}`;
       if (!seen.has(key)) seen.set(key, grant);
+    }
+  };
+  for (const id of memberRoleUsers('iamFor')) {
+    const { iam } = FUNCTIONS[id].aws as FunctionAws;
+    add(grantsOf(iam ? { iam } : {}));
+  }
+  if (!options.securityHubAdministrator) {
+    for (const id of memberRoleUsers('securityHubFor')) {
+      const { securityHub } = FUNCTIONS[id].aws as FunctionAws;
+      add(grantsOf(securityHub ? { securityHub } : {}));
     }
   }
   return [...seen.values()].sort(

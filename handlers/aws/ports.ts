@@ -28,6 +28,8 @@
  * | MAX_CREDENTIALS_TOTAL     | no       | 500                  | blast-radius limit of an organization run, all accounts |
  * | MEMBER_ROLE_NAME          | no       | `credsweep-member`   | the member role assumed in each account (organizations) |
  * | ORGANIZATION_ID           | no       | (none)               | `o-…`, organization deployments (read by `credsweep doctor`) |
+ * | SECURITY_HUB_ADMINISTRATOR| no       | `false`              | `true`: the hub is the Security Hub administrator (organizations) |
+ * | ORGANIZATION_STATE_MACHINE_ARN | no  | (none)               | the organization workflow a function starts runs of (runs port) |
  *
  * An empty value counts as unset. AWS_REGION (set by Lambda) is read by the SDK itself.
  */
@@ -133,6 +135,20 @@ export const awsEnvSchema = z.object({
       .regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id (o-…)')
       .optional(),
   ),
+  SECURITY_HUB_ADMINISTRATOR: variable(
+    text()
+      .pipe(z.enum(['true', 'false'], { error: 'must be true or false' }))
+      .transform((v) => v === 'true')
+      .default(false),
+  ),
+  ORGANIZATION_STATE_MACHINE_ARN: variable(
+    text()
+      .regex(
+        /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:.+$/,
+        'must be a Step Functions state machine ARN',
+      )
+      .optional(),
+  ),
   WARN_DAYS: variable(wholeNumber(0).default(DEFAULT_WARN_DAYS)),
   DELETE_AFTER_DAYS: z.preprocess(
     (value) => (value === 'off' ? undefined : blankToUndefined(value)),
@@ -149,7 +165,13 @@ export const awsEnvSchema = z.object({
 export type AwsEnv = z.output<typeof awsEnvSchema>;
 
 /** The variables only an organization deployment sets (the others have their defaults without them). */
-export const ORGANIZATION_ENV = ['MAX_CREDENTIALS_TOTAL', 'MEMBER_ROLE_NAME', 'ORGANIZATION_ID'] as const;
+export const ORGANIZATION_ENV = [
+  'MAX_CREDENTIALS_TOTAL',
+  'MEMBER_ROLE_NAME',
+  'ORGANIZATION_ID',
+  'SECURITY_HUB_ADMINISTRATOR',
+  'ORGANIZATION_STATE_MACHINE_ARN',
+] as const;
 
 /** Raised when the Lambda environment does not validate; the message lists every problem. */
 export class InvalidEnvironment extends Error {
@@ -190,6 +212,7 @@ export function settingsFromEnv(env: AwsEnv): Settings {
     consoleAction: env.CONSOLE_ACTION,
     ownerTagKey: env.OWNER_TAG_KEY,
     passwordSecretPrefix: env.PASSWORD_SECRET_PREFIX,
+    securityHubAdministrator: env.SECURITY_HUB_ADMINISTRATOR,
     evidenceLocation: `s3://${env.BUCKET_NAME}/`,
   };
 }
@@ -292,13 +315,17 @@ function restricted<T extends object>(port: T, name: string, methods: readonly s
 }
 
 /**
- * The member accounts' IAM cut down to the `iam` methods `aws` declares: the member role allows
- * exactly the IAM actions of those methods (infra/member-role.ts), so any other one fails here too.
+ * The member accounts' IAM cut down to the `iam` methods `aws` declares, their Security Hub to the
+ * `securityHub` ones: the member roles allow exactly the actions of those methods
+ * (infra/member-role.ts), so any other one fails here too.
  */
 function accountsPort(accounts: AccountAccessPort, aws: FunctionAws): AccountAccessPort {
-  const methods = aws.iam?.methods ?? [];
+  const iam = aws.iam?.methods ?? [];
+  const hub = aws.securityHub?.methods ?? [];
   return {
-    iamFor: async (accountId) => restricted(await accounts.iamFor(accountId), 'iam', methods),
+    iamFor: async (accountId) => restricted(await accounts.iamFor(accountId), 'iam', iam),
+    securityHubFor: async (accountId) =>
+      restricted(await accounts.securityHubFor(accountId), 'securityHub', hub),
   };
 }
 

@@ -17,6 +17,12 @@ export const PASSWORD_SECRET_PREFIX = 'credsweep/restored/';
 export const DEFAULT_MAX_CREDENTIALS_TOTAL = 500;
 /** The role the StackSet deploys in every member account (and the hub) for the hub to assume. */
 export const DEFAULT_MEMBER_ROLE_NAME = 'credsweep-member';
+/**
+ * The member findings role, next to the member role in each account: only Security Hub's
+ * GetFindings and BatchUpdateFindings, for the functions that follow findings (Report,
+ * RequestApproval, OrgReport), which never get the member role's IAM changes (docs/compliance.md).
+ */
+export const memberFindingsRoleName = (memberRoleName: string) => `${memberRoleName}-findings`.slice(0, 64);
 
 /** Owners are warned this many days before a credential of theirs may be disabled; 0 turns warnings off. */
 export const DEFAULT_WARN_DAYS = 7;

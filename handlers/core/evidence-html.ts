@@ -76,6 +76,23 @@ const FINDING_ACTION_TEXT: Record<FindingRecord['action'], string> = {
   left: 'left as it was',
 };
 
+/** The columns of "what about this finding?" (the account's evidence and the organization's). */
+export const FINDING_HEADERS = ['Finding', 'User', 'Workflow', 'credsweep', 'Why', 'Note written'] as const;
+
+/** One finding's escaped cells under FINDING_HEADERS. */
+export function findingCells(f: FindingRecord): string[] {
+  return [
+    `${escapeHtml(f.control)}<br><small>${escapeHtml(f.id)}</small>`,
+    escapeHtml(f.userName ?? ''),
+    escapeHtml(f.before === f.after ? f.after : `${f.before} -> ${f.after}`),
+    escapeHtml(
+      f.error ? `${FINDING_ACTION_TEXT[f.action]} NOT applied (${f.error})` : FINDING_ACTION_TEXT[f.action],
+    ),
+    escapeHtml(f.why),
+    escapeHtml(f.note ?? ''),
+  ];
+}
+
 /** "What about this finding?": each IAM.8 / IAM.22 / CIS finding, what credsweep did and why. */
 function securityHubSection(ev: Evidence): string[] {
   const hub = ev.securityHub;
@@ -99,19 +116,8 @@ function securityHubSection(ev: Evidence): string[] {
   out.push(
     `<p>At the end of the run (${escapeHtml(when(hub.at))}), for each IAM.8, IAM.22 and CIS unused-credential finding of the account:</p>`,
     table(
-      ['Finding', 'User', 'Workflow', 'credsweep', 'Why', 'Note written'],
-      hub.findings.map((f) => [
-        `${escapeHtml(f.control)}<br><small>${escapeHtml(f.id)}</small>`,
-        escapeHtml(f.userName ?? ''),
-        escapeHtml(f.before === f.after ? f.after : `${f.before} -> ${f.after}`),
-        escapeHtml(
-          f.error
-            ? `${FINDING_ACTION_TEXT[f.action]} NOT applied (${f.error})`
-            : FINDING_ACTION_TEXT[f.action],
-        ),
-        escapeHtml(f.why),
-        escapeHtml(f.note ?? ''),
-      ]),
+      [...FINDING_HEADERS],
+      hub.findings.map(findingCells),
       'No IAM.8, IAM.22 or CIS unused-credential finding is failing in this account.',
     ),
   );

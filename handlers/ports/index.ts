@@ -46,6 +46,12 @@ export interface Settings {
   consoleAction?: ConsoleAction;
   /** The tag holding the email address of a user's owner. @default 'credsweep:owner' */
   ownerTagKey?: string;
+  /**
+   * Organization runs: the hub is the organization's Security Hub administrator, so each member
+   * account's findings are read and updated through the hub's own Security Hub; otherwise through
+   * the member findings role of each account (docs/compliance.md). @default false
+   */
+  securityHubAdministrator?: boolean;
   /** Secrets Manager name prefix for console passwords restored by backout, e.g. `credsweep/restored/`. */
   passwordSecretPrefix: string;
   /**

@@ -4,6 +4,7 @@
  * handlers/aws/account-access.ts; local: cli/local/sandbox-organization.ts.
  */
 import type { IamPort } from './iam.js';
+import type { SecurityHubPort } from './security-hub.js';
 
 /** Organizations' account states; only ACTIVE accounts are swept. */
 export type AccountStatus = 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE';
@@ -30,4 +31,10 @@ export interface AccountAccessPort {
    * names it) when the role is missing or does not trust the hub.
    */
   iamFor(accountId: string): Promise<IamPort>;
+  /**
+   * The Security Hub of `accountId` (its own findings, in the hub's Region), through the member
+   * findings role: only GetFindings and BatchUpdateFindings. Used when the hub is not the Security
+   * Hub administrator of the organization (docs/compliance.md). Throws AccessDenied as `iamFor` does.
+   */
+  securityHubFor(accountId: string): Promise<SecurityHubPort>;
 }

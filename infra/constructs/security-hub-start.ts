@@ -28,6 +28,12 @@ export interface SecurityHubStartProps {
   readonly fn: CredsweepFunction;
   /** New failing IAM.8 / IAM.22 findings start runs on their own. */
   readonly autoStart: boolean;
+  /**
+   * An organization deployment: the auto-start also takes member accounts' findings (they reach the
+   * hub's EventBridge when the hub is the Security Hub administrator); they start the organization
+   * workflow for those accounts.
+   */
+  readonly organization?: boolean;
 }
 
 /**
@@ -82,7 +88,7 @@ export class SecurityHubStart extends Construct {
         detailType: ['Security Hub Findings - Imported'],
         detail: {
           findings: {
-            AwsAccountId: [Stack.of(this).account],
+            ...(props.organization ? {} : { AwsAccountId: [Stack.of(this).account] }),
             Compliance: { Status: ['FAILED'], SecurityControlId: [...UNUSED_CREDENTIAL_CONTROLS] },
             Workflow: { Status: ['NEW'] },
             RecordState: ['ACTIVE'],

@@ -8,6 +8,7 @@ import {
   ACCOUNT_FUNCTION_IDS,
   FUNCTION_IDS,
   FUNCTIONS,
+  type FunctionId,
   functionGrants,
   grantsOf,
   memberGrants,
@@ -66,25 +67,50 @@ describe('requiredActions', () => {
       's3:ListBucket',
       's3:PutObject',
     ]);
-    // No function that never reaches a member account may assume the member role.
-    for (const id of ['RequestApproval', 'Report', 'ApprovalApi', 'OrgPlan', 'OrgReport'] as const) {
-      expect(org[id], id).not.toContain('sts:AssumeRole');
+    // No function that never reaches a member account's IAM may assume the member role; the ones
+    // that follow Security Hub findings assume only the member findings role.
+    const roleKinds = (deployment: Parameters<typeof functionGrants>[1]) => (id: FunctionId) =>
+      functionGrants(id, deployment)
+        .filter((g) => g.action === 'sts:AssumeRole')
+        .map((g) => g.resource);
+    const kinds = roleKinds(true);
+    for (const id of ['ApprovalApi', 'OrgPlan'] as const) expect(kinds(id), id).toEqual([]);
+    for (const id of ['RequestApproval', 'Report', 'OrgReport'] as const) {
+      expect(kinds(id), id).toEqual(['member-findings-role']);
     }
+    // The hub as the Security Hub administrator: no member findings role to assume.
+    const admin = roleKinds({ organization: true, securityHubAdministrator: true });
+    for (const id of ['RequestApproval', 'Report', 'OrgReport'] as const) expect(admin(id), id).toEqual([]);
+    expect(admin('DeactivateKeys')).toEqual(['member-role']);
   });
 });
 
 describe('memberGrants', () => {
-  it('is the IAM actions of the account tasks that reach member accounts, and nothing else', () => {
-    const expected = new Set(
-      FUNCTION_IDS.filter((id) => 'accounts' in FUNCTIONS[id].aws).flatMap((id) =>
+  it('is the IAM actions of the account tasks that reach member accounts, the Security Hub actions of those that follow findings, and nothing else', () => {
+    const declaring = (method: string, port: string) =>
+      FUNCTION_IDS.filter((id) =>
+        (FUNCTIONS[id].aws as { accounts?: { methods: readonly string[] } }).accounts?.methods.includes(
+          method,
+        ),
+      ).flatMap((id) =>
         functionGrants(id, true)
-          .filter((g) => g.call.startsWith('iam.'))
+          .filter((g) => g.call.startsWith(`${port}.`))
           .map((g) => g.action),
-      ),
-    );
+      );
+    const iam = new Set(declaring('iamFor', 'iam'));
+    const findings = new Set(declaring('securityHubFor', 'securityHub'));
+    expect([...findings].sort()).toEqual(['securityhub:BatchUpdateFindings', 'securityhub:GetFindings']);
     const actions = memberGrants().map((g) => g.action);
-    expect(new Set(actions)).toEqual(expected);
-    expect(actions.every((a) => a.startsWith('iam:'))).toBe(true);
+    expect(new Set(actions)).toEqual(new Set([...iam, ...findings]));
+    expect(
+      memberGrants()
+        .filter((g) => g.resource === 'security-hub')
+        .map((g) => g.action),
+    ).toEqual([...findings].sort());
+    // The hub as the Security Hub administrator: the member side is IAM only.
+    const admin = memberGrants({ securityHubAdministrator: true }).map((g) => g.action);
+    expect(new Set(admin)).toEqual(iam);
+    expect(admin.every((a) => a.startsWith('iam:'))).toBe(true);
     // What the account tasks change: disable (or reset), deactivate, and backout's restore.
     expect(
       memberGrants()

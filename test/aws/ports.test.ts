@@ -48,6 +48,7 @@ describe('parseAwsEnv', () => {
       EXEMPT_TAG_KEY: 'credsweep:exempt',
       MAX_CREDENTIALS_TOTAL: 500,
       MEMBER_ROLE_NAME: 'credsweep-member',
+      SECURITY_HUB_ADMINISTRATOR: false,
       WARN_DAYS: 7,
       CONSOLE_ACTION: 'disable',
       OWNER_TAG_KEY: 'credsweep:owner',
@@ -183,8 +184,15 @@ describe('settingsFromEnv', () => {
       consoleAction: 'disable',
       ownerTagKey: 'credsweep:owner',
       passwordSecretPrefix: 'credsweep/restored/',
+      securityHubAdministrator: false,
       evidenceLocation: `s3://${VALID.BUCKET_NAME}/`,
     });
+    expect(settingsFromEnv(parseAwsEnv({ ...VALID, SECURITY_HUB_ADMINISTRATOR: 'true' }))).toMatchObject({
+      securityHubAdministrator: true,
+    });
+    expect(() => parseAwsEnv({ ...VALID, SECURITY_HUB_ADMINISTRATOR: 'yes' })).toThrow(
+      'SECURITY_HUB_ADMINISTRATOR: must be true or false',
+    );
   });
 });
 

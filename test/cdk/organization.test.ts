@@ -1,7 +1,8 @@
 /** `-c organization=true`: the member role StackSet, the hub's own member role, the org state machine. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTION_IDS, FUNCTIONS, memberGrants } from '../../handlers/aws/permissions.js';
+import { FUNCTION_IDS, memberGrants, memberRoleUsers } from '../../handlers/aws/permissions.js';
 import { ConfigError, parseConfig } from '../../infra/config.js';
+import { memberRoleTemplate } from '../../infra/member-role.js';
 import { type Built, buildStack, prop, REQUIRED_CONTEXT, resourcesOf } from './synth.js';
 
 const ORG = {
@@ -106,7 +107,9 @@ describe('organization deployment', () => {
       ].sort(),
     );
     // Derived from the single source, not listed by hand: the iam calls of the member-side tasks.
-    expect(allowed).toEqual([...new Set(memberGrants().map((g) => g.action))].sort());
+    expect(allowed).toEqual(
+      [...new Set(memberGrants().map((g) => g.action))].filter((a) => a.startsWith('iam:')).sort(),
+    );
     const deny = policy.find((s) => s.Sid === 'DenyChangesToExemptUsers');
     expect(deny?.Effect).toBe('Deny');
     expect(actions(deny ?? { Action: [] }).sort()).toEqual([
@@ -128,7 +131,7 @@ describe('organization deployment', () => {
       .filter(([, p]) => prop<Doc>(p, 'PolicyDocument').Statement.some((s) => s.Sid === 'AssumeMemberRole'))
       .map(([id]) => [...FUNCTION_IDS].sort((a, b) => b.length - a.length).find((f) => id.startsWith(f)))
       .sort();
-    expect(assuming).toEqual(FUNCTION_IDS.filter((id) => 'accounts' in FUNCTIONS[id].aws).sort());
+    expect(assuming).toEqual(memberRoleUsers('iamFor').sort());
     expect(assuming).toEqual([
       'Analyze',
       'Backout',
@@ -198,5 +201,97 @@ describe('organization deployment', () => {
         /organizationId is required[\s\S]*organizationRootId/,
       );
     }
+  });
+
+  it('deploys, next to the member role, a findings role with only GetFindings and BatchUpdateFindings, trusted only by the functions that follow findings', () => {
+    const set = Object.values(resourcesOf(built.template, 'AWS::CloudFormation::StackSet'))[0];
+    const body = JSON.stringify(prop(set, 'TemplateBody'));
+    expect(body).toContain('credsweep-member-findings');
+    expect(body).toContain('securityhub:BatchUpdateFindings');
+    // The template's structure, with placeholder role ARNs for the hub's functions.
+    const template = memberRoleTemplate({
+      trustedRoleArns: ['arn:aws:iam::111111111111:role/analyze'],
+      findingsTrustedRoleArns: ['arn:aws:iam::111111111111:role/report'],
+      organizationId: 'o-a1b2c3d4e5',
+      exemptTagKey: 'credsweep:exempt',
+      exemptUsers: [],
+    }) as { Resources: Record<string, { Properties: Record<string, unknown> }> };
+    const findings = template.Resources.MemberFindingsRole?.Properties ?? {};
+    expect(findings.RoleName).toBe('credsweep-member-findings');
+    const trust = (findings.AssumeRolePolicyDocument as Doc).Statement;
+    expect(trust.map((x) => x.Principal)).toEqual([{ AWS: 'arn:aws:iam::111111111111:role/report' }]);
+    const policy = (findings.Policies as { PolicyDocument: Doc }[])[0]?.PolicyDocument.Statement ?? [];
+    expect(policy.map((x) => [x.Effect, actions(x).sort(), x.Resource])).toEqual([
+      [
+        'Allow',
+        ['securityhub:BatchUpdateFindings', 'securityhub:GetFindings'],
+        { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:hub/default' },
+      ],
+    ]);
+    // The member role itself stays IAM only.
+    const member = template.Resources.MemberRole?.Properties ?? {};
+    const memberActions = (member.Policies as { PolicyDocument: Doc }[])[0]?.PolicyDocument.Statement.flatMap(
+      actions,
+    );
+    expect(memberActions?.some((a) => a.startsWith('securityhub:'))).toBe(false);
+    // Who may assume it: exactly the functions that declare accounts.securityHubFor, of this organization.
+    const policies = resourcesOf(built.template, 'AWS::IAM::Policy');
+    const assuming = Object.entries(policies)
+      .filter(([, p]) =>
+        prop<Doc>(p, 'PolicyDocument').Statement.some((x) => x.Sid === 'AssumeMemberFindingsRole'),
+      )
+      .map(([id]) => [...FUNCTION_IDS].sort((a, b) => b.length - a.length).find((f) => id.startsWith(f)))
+      .sort();
+    expect(assuming).toEqual(['OrgReport', 'Report', 'RequestApproval']);
+    expect(assuming).toEqual(memberRoleUsers('securityHubFor').sort());
+    for (const [, p] of Object.entries(policies)) {
+      const x = prop<Doc>(p, 'PolicyDocument').Statement.find((y) => y.Sid === 'AssumeMemberFindingsRole');
+      if (x) expect(x.Condition).toEqual({ StringEquals: { 'aws:ResourceOrgID': 'o-a1b2c3d4e5' } });
+    }
+  });
+
+  it('with securityHubAdministrator, updates findings through the hub: no findings role, nobody assumes one, the functions are told', {
+    timeout: 300_000,
+  }, () => {
+    const { template } = buildStack({ ...ORG, securityHubAdministrator: 'true' }, { bundle: false });
+    const set = Object.values(resourcesOf(template, 'AWS::CloudFormation::StackSet'))[0];
+    const body = JSON.stringify(prop(set, 'TemplateBody'));
+    expect(body).not.toContain('credsweep-member-findings');
+    expect(body).not.toContain('securityhub:');
+    const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap(
+      (p) => prop<Doc>(p, 'PolicyDocument').Statement,
+    );
+    expect(statements.some((x) => x.Sid === 'AssumeMemberFindingsRole')).toBe(false);
+    expect(statements.some((x) => x.Sid === 'AssumeMemberRole')).toBe(true);
+    for (const fn of Object.values(resourcesOf(template, 'AWS::Lambda::Function'))) {
+      const env = prop<{ Variables?: Record<string, unknown> }>(fn, 'Environment').Variables ?? {};
+      if (env.TABLE_NAME) expect(env.SECURITY_HUB_ADMINISTRATOR).toBe('true');
+    }
+    expect(() => parseConfig({ ...REQUIRED_CONTEXT, securityHubAdministrator: 'true' })).toThrow(
+      /securityHubAdministrator applies to organization deployments/,
+    );
+  });
+
+  it('lets the start function start each workflow on its own grant: the remediation one, and the organization one only here', () => {
+    const startGrants = (template: Built['template']) => {
+      const policies = resourcesOf(template, 'AWS::IAM::Policy');
+      const own = Object.entries(policies).find(([id]) => id.startsWith('SecurityHubStart'))?.[1];
+      return prop<Doc>(own, 'PolicyDocument')
+        .Statement.filter((x) => actions(x).includes('states:StartExecution'))
+        .map((x) => [x.Sid, JSON.stringify(x.Resource)]);
+    };
+    const org = startGrants(built.template);
+    expect(org.map(([sid]) => sid)).toEqual(['StartRemediationRuns', 'StartOrganizationRuns']);
+    expect(org[0]?.[1]).toMatch(/"Ref":"StateMachine[0-9A-F]+"/);
+    expect(org[1]?.[1]).toMatch(/"Ref":"OrganizationStateMachine[0-9A-F]+"/);
+    const alone = startGrants(single.template);
+    expect(alone.map(([sid]) => sid)).toEqual(['StartRemediationRuns']);
+    // In the organization deployment, the auto-start takes members' findings too (no AwsAccountId filter).
+    const fn = Object.values(resourcesOf(built.template, 'AWS::Lambda::Function')).find(
+      (f) =>
+        (prop<{ Variables?: Record<string, unknown> }>(f, 'Environment').Variables ?? {}).STATE_MACHINE_ARN,
+    );
+    const env = prop<{ Variables: Record<string, unknown> }>(fn, 'Environment').Variables;
+    expect(JSON.stringify(env.ORGANIZATION_STATE_MACHINE_ARN)).toMatch(/OrganizationStateMachine/);
   });
 });

@@ -212,11 +212,25 @@ export class RecordingCallbacks implements TaskCallbackPort {
 
 /** Records each run started (the start-from-Security-Hub function's port) and answers with its ARN. */
 export class RecordingRuns implements RunStarterPort {
-  readonly started: { name: string; input: RunRequest }[] = [];
+  readonly started: { name: string; input: RunRequest; workflow: 'account' | 'organization' }[] = [];
 
   async start(name: string, input: RunRequest): Promise<string> {
-    this.started.push({ name, input: copy(input) });
+    this.started.push({ name, input: copy(input), workflow: 'account' });
     return `arn:aws:states:us-east-1:123456789012:execution:credsweep:${name}`;
+  }
+
+  /** An organization deployment (it has the organization workflow); else startOrganization refuses, as AWS's adapter does. */
+  organization = false;
+
+  async startOrganization(name: string, input: RunRequest): Promise<string> {
+    if (!this.organization) {
+      throw new CredsweepError(
+        'NotAnOrganization',
+        'this deployment has no organization workflow (deploy with -c organization=true)',
+      );
+    }
+    this.started.push({ name, input: copy(input), workflow: 'organization' });
+    return `arn:aws:states:us-east-1:123456789012:execution:credsweep-organization:${name}`;
   }
 }
 

@@ -42,7 +42,11 @@ describe('startFromSecurityHub', () => {
 
     const result = await startFromSecurityHub(event, deps);
 
-    expect(result).toMatchObject({ trigger: 'custom-action', findings: 5, users: 2 });
+    expect(result).toMatchObject({ trigger: 'custom-action', findings: 5, users: 2, workflow: 'account' });
+    // Not an organization deployment: eve's finding, in another account, starts nothing, and says why.
+    expect(result.refused).toMatch(
+      /^1 other account\(s\) \(444455556666\) named in the findings: this deployment has no organization workflow/,
+    );
     expect(started.map((s) => s.input)).toEqual([
       {
         mode: 'remediate',
@@ -93,7 +97,7 @@ describe('startFromSecurityHub', () => {
       eventOf('Security Hub Findings - Custom Action', [userFinding('IAM.5', 'carol')]),
       deps,
     );
-    expect(result).toEqual({ trigger: 'custom-action', findings: 1, users: 0, executionArn: null });
+    expect(result).toMatchObject({ trigger: 'custom-action', findings: 1, users: 0, executionArn: null });
     expect(started).toEqual([]);
     expect(await thrown(() => startFromSecurityHub({ hello: 'world' }, deps))).toMatchObject({
       name: 'InputError',
@@ -101,7 +105,85 @@ describe('startFromSecurityHub', () => {
   });
 });
 
+describe('startFromSecurityHub in an organization deployment', () => {
+  const MEMBER = '444455556666';
+  const OTHER = '777788889999';
+
+  it("custom action on member accounts' findings: one organization run for those accounts and users, the hub's own with them", async () => {
+    const { started, deps } = starter();
+    deps.runs.organization = true;
+    const event = eventOf('Security Hub Findings - Custom Action', [
+      userFinding('IAM.8', 'eve', { accountId: MEMBER }),
+      userFinding('IAM.22', 'eve', { accountId: MEMBER }),
+      userFinding('IAM.22', 'frank', { accountId: OTHER }),
+      userFinding('IAM.5', 'mallory', { accountId: OTHER }),
+      userFinding('IAM.8', 'carol'),
+    ]);
+
+    const result = await startFromSecurityHub(event, deps);
+
+    expect(result).toMatchObject({
+      workflow: 'organization',
+      accounts: [ACCOUNT, MEMBER, OTHER],
+      users: 3,
+      refused: null,
+      executionArn: expect.stringContaining(':execution:credsweep-organization:securityhub-custom-action-'),
+    });
+    expect(started).toEqual([
+      {
+        workflow: 'organization',
+        name: expect.stringMatching(/^securityhub-custom-action-/),
+        input: {
+          mode: 'remediate',
+          accounts: [ACCOUNT, MEMBER, OTHER],
+          users: ['carol', 'eve', 'frank'],
+          startedBy: 'Security Hub custom action "Disable w/ credsweep" on 5 finding(s)',
+        },
+      },
+    ]);
+  });
+
+  it("auto-start of a member account alone: the organization workflow for that account; the hub's own findings keep the account workflow", async () => {
+    const { started, deps } = starter();
+    deps.runs.organization = true;
+    const queued = (findings: object[]) => ({
+      Records: [
+        { messageId: 'm', body: JSON.stringify(eventOf('Security Hub Findings - Imported', findings)) },
+      ],
+    });
+    await startFromSecurityHub(queued([userFinding('IAM.22', 'eve', { accountId: MEMBER })]), deps);
+    await startFromSecurityHub(queued([userFinding('IAM.22', 'carol')]), deps);
+    expect(started.map((s) => [s.workflow, s.input.accounts ?? null, s.input.users])).toEqual([
+      ['organization', [MEMBER], ['eve']],
+      ['account', null, ['carol']],
+    ]);
+  });
+});
+
 describe('AwsRunStarter', () => {
+  it('starts the organization workflow for startOrganization, and refuses without one', async () => {
+    const sfn = mockClient(SFNClient);
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:org-x', startDate: NOW, $metadata: {} });
+    const client = new SFNClient({ region: 'us-east-1' });
+    const arn = await new AwsRunStarter(client, 'arn:sm', 'arn:org-sm').startOrganization('n', {
+      mode: 'remediate',
+      accounts: ['444455556666'],
+      users: ['eve'],
+    });
+    expect(arn).toBe('arn:org-x');
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
+      stateMachineArn: 'arn:org-sm',
+      name: 'n',
+      input: '{"mode":"remediate","accounts":["444455556666"],"users":["eve"]}',
+    });
+    const refused = await thrown(() =>
+      new AwsRunStarter(client, 'arn:sm').startOrganization('n', { mode: 'remediate' }),
+    );
+    expect(refused).toMatchObject({ name: 'NotAnOrganization' });
+    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
+    sfn.restore();
+  });
+
   it('starts an execution of the one state machine with the request as input', async () => {
     const sfn = mockClient(SFNClient);
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:x', startDate: NOW, $metadata: {} });

@@ -19,11 +19,22 @@ import {
   reportHtmlKey,
 } from '../evidence.js';
 import { csvLine, FINDINGS_CSV_COLUMNS, renderFindingsCsv } from '../evidence-csv.js';
-import { escapeHtml, facts, OUTCOME_TEXT, reportPage, table, when } from '../evidence-html.js';
+import {
+  escapeHtml,
+  FINDING_HEADERS,
+  facts,
+  findingCells,
+  OUTCOME_TEXT,
+  reportPage,
+  table,
+  when,
+} from '../evidence-html.js';
 import type { Outcome } from '../outcomes.js';
 import { planKey, readPlan } from '../plan.js';
-import { reportRun } from '../report-run.js';
+import { reportRun, securityHubLines } from '../report-run.js';
 import type { RunRequest } from '../request.js';
+import { findingsPorts } from '../security-hub/account-hub.js';
+import type { FindingRecord } from '../security-hub/follow-run.js';
 import { accountRunId } from './account-scope.js';
 import { readAccounts } from './accounts.js';
 import { inBatches } from './org-plan.js';
@@ -45,6 +56,8 @@ export interface OrgAccountEvidence {
   summary: string;
   counts: Evidence['counts'];
   error: ErrorInfo | null;
+  /** What became of the account's Security Hub findings, in one line (as its own evidence says). */
+  securityHub: string | null;
   /** The account's own evidence.json. */
   evidenceKey: string;
 }
@@ -60,6 +73,8 @@ export interface OrgEvidence {
   accounts: OrgAccountEvidence[];
   /** Every credential changed in any account, each with its accountId. */
   changes: (CredentialRecord & { accountId: string })[];
+  /** "What about this finding?": every account's IAM.8 / IAM.22 / CIS findings, from its evidence. */
+  securityHubFindings: (FindingRecord & { accountId: string })[];
   counts: {
     accounts: number;
     remediated: number;
@@ -159,7 +174,7 @@ export async function collectOrgEvidence(
     if (!evidence) {
       const { outcome, error } = unreportedOutcome(account.status, states.get(account.accountId), task);
       await reportRun(
-        { ...ports, settings: { ...ports.settings, accountId: account.accountId } },
+        findingsPorts(ports, account.accountId),
         {
           executionId: runId,
           outcome,
@@ -181,6 +196,7 @@ export async function collectOrgEvidence(
         summary: evidence.summary,
         counts: evidence.counts,
         error: evidence.error,
+        securityHub: securityHubLines(evidence)[0] ?? null,
         evidenceKey: evidenceKey(runId),
       },
       evidence,
@@ -208,6 +224,9 @@ export async function collectOrgEvidence(
     approval: record ? approvalEvidence(record) : null,
     accounts: accountRows,
     changes: rows.flatMap(([row, ev]) => ev.changes.map((c) => ({ ...c, accountId: row.accountId }))),
+    securityHubFindings: rows.flatMap(([row, ev]) =>
+      (ev.securityHub?.findings ?? []).map((f) => ({ ...f, accountId: row.accountId })),
+    ),
     counts: {
       accounts: accountRows.length,
       remediated: count('remediated'),
@@ -280,6 +299,18 @@ export function renderOrgReportHtml(ev: OrgEvidence): string {
     ),
     '<h2>Changes</h2>',
     table(['Account', 'User', 'Credential', 'Before', 'After', 'Result'], changeRows, 'Nothing was changed.'),
+    '<h2 id="security-hub">Security Hub findings</h2>',
+    '<p>For each IAM.8, IAM.22 and CIS unused-credential finding, in the account that owns it: what credsweep did and why.</p>',
+    table(
+      ['Account', ...FINDING_HEADERS],
+      (ev.securityHubFindings ?? []).map((f) => [`<code>${e(f.accountId)}</code>`, ...findingCells(f)]),
+      'No account had a failing IAM.8, IAM.22 or CIS unused-credential finding credsweep could read.',
+    ),
+    table(
+      ['Account', 'Security Hub, per account'],
+      ev.accounts.map((a) => [`<code>${e(a.accountId)}</code>`, e(a.securityHub ?? 'not recorded')]),
+      'No account was listed.',
+    ),
     ...(ev.error
       ? ['<h2>Error</h2>', `<p class="error"><strong>${e(ev.error.Error)}</strong>: ${e(ev.error.Cause)}</p>`]
       : []),
@@ -305,7 +336,8 @@ export function orgSummaryMail(ev: OrgEvidence): { subject: string; text: string
     ...ev.accounts.map(
       (a) =>
         `- ${a.name} (${a.accountId}, ${a.ou}): ${a.outcome}; ${a.counts.disabled} disabled, ${a.counts.restored} restored` +
-        (a.error ? ` (${a.error.Error})` : ''),
+        (a.error ? ` (${a.error.Error})` : '') +
+        (a.securityHub ? `. ${a.securityHub}` : ''),
     ),
     '',
     `Evidence: credsweep evidence ${run}`,

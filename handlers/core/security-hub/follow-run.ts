@@ -23,7 +23,7 @@ import { type CredentialRecord, type Evidence, evidenceKey } from '../evidence.j
 import { runPrefix } from '../plan.js';
 import type { Plan } from '../types.js';
 import { controlName, MAX_FINDINGS_PER_UPDATE, userNameOfArn } from './controls.js';
-import { describeAll, note, quoted, updatedBy } from './notes.js';
+import { describeAll, note, quoted, runNames, updatedBy } from './notes.js';
 
 /** What credsweep did with one finding. */
 export type FindingAction = 'notified' | 'resolved' | 'suppressed' | 'reopened' | 'left';
@@ -72,6 +72,9 @@ export const notifiedKey = (runPrefix: string) => `${runPrefix}/security-hub-not
 export function unavailableReason(err: unknown, accountId: string): string {
   const name = err instanceof Error ? err.name : 'Error';
   const message = err instanceof Error ? err.message : String(err);
+  if (name === 'AccountUnreachable') {
+    return `${message}, so its Security Hub findings were left untouched`;
+  }
   if (name === 'InvalidAccessException') {
     return `Security Hub is not enabled in account ${accountId} in this Region, so its findings were not updated (InvalidAccessException: ${message})`;
   }
@@ -206,6 +209,7 @@ export async function notifyFindings(
 ): Promise<SecurityHubStep> {
   const proposed = new Map<string, Plan['items']>();
   for (const item of plan.items) proposed.set(item.userName, [...(proposed.get(item.userName) ?? []), item]);
+  const label = runNames(run).label;
   return step(ports, run, (f) => {
     const userName = userNameOfArn(f.userArn);
     const items = userName ? proposed.get(userName) : undefined;
@@ -219,9 +223,9 @@ export async function notifyFindings(
     return {
       status: 'NOTIFIED',
       action: 'notified',
-      why: `proposed for approval in run ${run}`,
+      why: `proposed for approval in run ${label}`,
       note: note(
-        `credsweep run ${run}: approval requested to disable ${creds} (unused ${plan.thresholdDays}+ days). ` +
+        `credsweep run ${label}: approval requested to disable ${creds} (unused ${plan.thresholdDays}+ days). ` +
           `Nothing changes before an approver decides; the request expires ${expiresAt}.`,
       ),
     };
@@ -283,12 +287,13 @@ interface EndContext {
 }
 
 function decideAtEnd(e: RunEvidence, ctx: EndContext, f: CredentialFinding): Decision {
-  const run = e.execution.name;
+  const names = runNames(e.execution.name);
+  const run = names.label;
   const userName = userNameOfArn(f.userArn);
   if (userName === null) return left('its resource is not an IAM user ARN credsweep can read');
 
   if (e.execution.mode === 'backout') {
-    const source = e.backout?.sourceExecutionId.split(':').pop() ?? '?';
+    const source = runNames(e.backout?.sourceExecutionId.split(':').pop() ?? '?').label;
     const restored = [...e.changes, ...e.unchanged].filter(
       (r) => r.userName === userName && r.result === 'restored',
     );
@@ -302,12 +307,18 @@ function decideAtEnd(e: RunEvidence, ctx: EndContext, f: CredentialFinding): Dec
       why: `backout ${run} restored ${describeAll(restored)} that run ${source} had disabled`,
       note: note(
         `credsweep backout ${run} restored ${describeAll(restored)} that run ${source} disabled; ` +
-          `the finding is open again. Evidence: credsweep evidence ${run}.`,
+          `the finding is open again. Evidence: ${names.evidence}.`,
       ),
     };
   }
 
   if (e.outcome === 'dry-run') return left('dry run: nothing was asked or changed');
+  if (e.outcome === 'unreachable' || e.outcome === 'suspended') {
+    return left(
+      `account ${f.awsAccountId} was ${e.outcome === 'suspended' ? 'suspended' : 'not reachable through the member role'}: ` +
+        'credsweep read and changed nothing there',
+    );
+  }
   if (e.outcome === 'failed') {
     return left(
       `the run stopped before approval (${e.error?.Error ?? 'error'}): nothing was asked or changed`,
@@ -375,7 +386,7 @@ function decideAtEnd(e: RunEvidence, ctx: EndContext, f: CredentialFinding): Dec
           why: `every stale credential of ${userName} disabled and verified`,
           note: note(
             `credsweep run ${run} disabled ${describeAll(disabled)}, approved by ${approver} at ${decision?.decidedAt ?? '?'}, ` +
-              `verified ${verifiedAt}. Evidence: ${ctx.evidenceAt}. Back out: credsweep backout ${run}.`,
+              `verified ${verifiedAt}. Evidence: ${ctx.evidenceAt}. Back out: ${names.backout}.`,
           ),
         };
       }
@@ -409,7 +420,7 @@ function decideAtEnd(e: RunEvidence, ctx: EndContext, f: CredentialFinding): Dec
         `credsweep run ${run}: ${e.error ? `${e.error.Error}; ` : ''}` +
           (e.outcome === 'backed-out'
             ? `the run was backed out and ${userName}'s credentials restored.`
-            : `the backout could not finish; see credsweep evidence ${run}.`),
+            : `the backout could not finish; see ${names.evidence}.`),
       );
     default:
       return left(`run ended ${e.outcome}`);

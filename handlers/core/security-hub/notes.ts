@@ -41,4 +41,18 @@ export const describeAll = (list: CredentialRef[]) =>
     .map(describeCredential)
     .join(', ');
 
+/**
+ * How notes name a run and its commands: one account of an organization run (`<run>/accounts/<id>`)
+ * as "<run> (account <id>)", backed out with `--accounts <id>`.
+ */
+export function runNames(run: string): { label: string; backout: string; evidence: string } {
+  const org = /^(.*)\/accounts\/(\d{12})$/.exec(run);
+  if (!org) return { label: run, backout: `credsweep backout ${run}`, evidence: `credsweep evidence ${run}` };
+  return {
+    label: `${org[1]} (account ${org[2]})`,
+    backout: `credsweep backout ${org[1]} --accounts ${org[2]}`,
+    evidence: `credsweep evidence ${org[1]}`,
+  };
+}
+
 export const note = (text: string) => truncate(clean(text), MAX_NOTE_TEXT);

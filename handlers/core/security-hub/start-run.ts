@@ -34,6 +34,34 @@ export function usersToStart(findings: AsffFinding[], accountId: string, trigger
   return [...users].sort();
 }
 
+/** What a batch of findings starts: the hub's own users, and the member accounts' users (organizations). */
+export interface RunsToStart {
+  /** Users of findings in the hub account. */
+  hub: string[];
+  /** Users of findings in other accounts, by account id, in account order. */
+  members: { accountId: string; users: string[] }[];
+}
+
+/**
+ * The users to start for, by the account whose findings name them (AwsAccountId): the hub's own,
+ * and each other account's (which only an organization deployment can act on).
+ */
+export function runsToStart(
+  findings: AsffFinding[],
+  hubAccountId: string,
+  trigger: StartTrigger,
+): RunsToStart {
+  const accounts = [...new Set(findings.map((f) => f.AwsAccountId ?? ''))]
+    .filter((a) => /^\d{12}$/.test(a) && a !== hubAccountId)
+    .sort();
+  return {
+    hub: usersToStart(findings, hubAccountId, trigger),
+    members: accounts
+      .map((accountId) => ({ accountId, users: usersToStart(findings, accountId, trigger) }))
+      .filter((m) => m.users.length > 0),
+  };
+}
+
 /** An execution name Step Functions accepts (1-80 of letters, digits, - and _), saying where it came from. */
 export function startExecutionName(trigger: StartTrigger, now: Date, suffix: string): string {
   const stamp = now
