@@ -101,7 +101,8 @@ const PORT_CLIENTS: Record<PortName, string[]> = {
   securityHub: ['client-securityhub'],
   runs: ['client-sfn'],
   organizations: ['client-organizations'],
-  accounts: ['client-sts', 'client-iam'],
+  // One module for both member roles: the IAM client (iamFor) and the Security Hub client (securityHubFor).
+  accounts: ['client-sts', 'client-iam', 'client-securityhub'],
 };
 
 describe('the Lambda bundles (dist/lambda)', () => {

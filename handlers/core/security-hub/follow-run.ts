@@ -20,6 +20,7 @@ import type {
   WorkflowStatus,
 } from '../../ports/security-hub.js';
 import { type CredentialRecord, type Evidence, evidenceKey } from '../evidence.js';
+import { accountRunId, splitAccountRunId } from '../organization/account-scope.js';
 import { runPrefix } from '../plan.js';
 import type { Plan } from '../types.js';
 import { controlName, MAX_FINDINGS_PER_UPDATE, userNameOfArn } from './controls.js';
@@ -293,7 +294,7 @@ function decideAtEnd(e: RunEvidence, ctx: EndContext, f: CredentialFinding): Dec
   if (userName === null) return left('its resource is not an IAM user ARN credsweep can read');
 
   if (e.execution.mode === 'backout') {
-    const source = runNames(e.backout?.sourceExecutionId.split(':').pop() ?? '?').label;
+    const source = runNames(sourceRunOf(e)?.split(':').pop() ?? '?').label;
     const restored = [...e.changes, ...e.unchanged].filter(
       (r) => r.userName === userName && r.result === 'restored',
     );
@@ -444,6 +445,17 @@ export async function settleFindings(
   return step(ports, evidence.execution.name, (f) => decideAtEnd(evidence, ctx, f));
 }
 
+/**
+ * The run a backout restores, as the run that resolved the findings: for one account of an
+ * organization backout, that account's run of the backed-out organization run.
+ */
+function sourceRunOf(e: Pick<RunEvidence, 'execution' | 'backout'>): string | null {
+  const source = e.backout?.sourceExecutionId;
+  if (!source) return null;
+  const { accountId } = splitAccountRunId(e.execution.id);
+  return accountId && splitAccountRunId(source).accountId === null ? accountRunId(source, accountId) : source;
+}
+
 /** The ids of the findings a run resolved, from its evidence (none when it has no evidence). */
 async function resolvedBy(ports: Ports, executionId: string): Promise<Set<string>> {
   try {
@@ -468,10 +480,9 @@ export async function followFindingsAtEnd(ports: Ports, evidence: RunEvidence): 
       if (err.name === 'NoSuchKey') return null;
       throw err;
     });
+  const source = sourceRunOf(evidence);
   const backoutResolved =
-    evidence.execution.mode === 'backout' && evidence.backout
-      ? await resolvedBy(ports, evidence.backout.sourceExecutionId)
-      : new Set<string>();
+    evidence.execution.mode === 'backout' && source ? await resolvedBy(ports, source) : new Set<string>();
   const end = await settleFindings(ports, evidence, backoutResolved);
   return { ...end, notified };
 }
