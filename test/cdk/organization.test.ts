@@ -225,6 +225,7 @@ describe('organization deployment', () => {
       [
         'Allow',
         ['securityhub:BatchUpdateFindings', 'securityhub:GetFindings'],
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub placeholders
         { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:hub/default' },
       ],
     ]);
@@ -288,8 +289,7 @@ describe('organization deployment', () => {
     expect(alone.map(([sid]) => sid)).toEqual(['StartRemediationRuns']);
     // In the organization deployment, the auto-start takes members' findings too (no AwsAccountId filter).
     const fn = Object.values(resourcesOf(built.template, 'AWS::Lambda::Function')).find(
-      (f) =>
-        (prop<{ Variables?: Record<string, unknown> }>(f, 'Environment').Variables ?? {}).STATE_MACHINE_ARN,
+      (f) => prop<{ Variables?: Record<string, unknown> }>(f, 'Environment').Variables?.STATE_MACHINE_ARN,
     );
     const env = prop<{ Variables: Record<string, unknown> }>(fn, 'Environment').Variables;
     expect(JSON.stringify(env.ORGANIZATION_STATE_MACHINE_ARN)).toMatch(/OrganizationStateMachine/);
