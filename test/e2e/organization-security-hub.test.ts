@@ -148,4 +148,33 @@ describe('Security Hub in an organization run', () => {
       `account ${A.suspended} was suspended: credsweep read and changed nothing there`,
     );
   });
+
+  it('a backout of the organization run sets the findings it resolved in each account back to NEW', async () => {
+    const home = tempHome();
+    const run = await runDemo({
+      seed: sampleOrganizationWithFindings(NOW),
+      now: NOW,
+      home,
+      approval: 'auto-approve',
+    });
+    const backout = await runDemo({
+      seed: run.organization?.toSeed() as OrganizationSeed,
+      now: new Date(NOW.getTime() + 3_600_000),
+      home,
+      approval: 'none',
+      backoutOf: run.executionName,
+    });
+    expect(backout).toMatchObject({ status: 'SUCCEEDED', outcome: 'backed-out' });
+    const after = backout.organization?.toSeed();
+    expect(statuses(after, A.payments)).toEqual([
+      'carol.ops IAM.5 NEW',
+      'carol.ops IAM.8 NEW',
+      'deploy-bot CIS NEW',
+      'deploy-bot IAM.22 NEW',
+    ]);
+    const carol = findingsIn(after, A.payments).find((f) => f.Compliance?.SecurityControlId === 'IAM.8');
+    expect(carol?.Note?.Text).toContain(
+      `(account ${A.payments}) restored console password that run ${run.executionName} (account ${A.payments}) disabled`,
+    );
+  });
 });
