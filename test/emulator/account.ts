@@ -6,6 +6,7 @@
  * they are the test's, not the functions'.
  */
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
   DynamoDBClient,
@@ -15,11 +16,13 @@ import {
 import {
   CreateAccessKeyCommand,
   CreateLoginProfileCommand,
+  CreateRoleCommand,
   CreateUserCommand,
   GetLoginProfileCommand,
   IAMClient,
   ListAccessKeysCommand,
   NoSuchEntityException,
+  PutRolePolicyCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -39,6 +42,9 @@ import {
   REGION,
 } from './deployment.js';
 
+/** moto_server with the suite's one extra endpoint (test/emulator/moto_server.py). */
+export const MOTO_LAUNCHER = fileURLToPath(new URL('./moto_server.py', import.meta.url));
+
 export interface SeedUser {
   userName: string;
   createdDaysAgo: number;
@@ -46,6 +52,22 @@ export interface SeedUser {
   /** A console password and when it was last used (null: never). */
   console?: { lastUsedDaysAgo: number | null };
   accessKeys?: { createdDaysAgo: number; lastUsedDaysAgo: number | null; inactive?: boolean }[];
+}
+
+/** A client whose requests moto files under `accountId` (the default account needs no header). */
+function inAccount<C extends { middlewareStack: { add: (...args: never[]) => void } }>(
+  client: C,
+  accountId: string,
+): C {
+  if (accountId === ACCOUNT_ID) return client;
+  (client.middlewareStack as unknown as { add: (mw: unknown, opts: unknown) => void }).add(
+    (next: (args: unknown) => unknown) => (args: { request: { headers: Record<string, string> } }) => {
+      args.request.headers['x-moto-account-id'] = accountId;
+      return next(args);
+    },
+    { step: 'build', name: 'motoAccountId' },
+  );
+  return client;
 }
 
 const daysAgo = (days: number | null) =>
@@ -59,15 +81,49 @@ export class MotoAccount {
   readonly keys = new Map<string, string[]>();
   private tableName = '';
 
-  constructor(readonly endpoint: string) {
+  /**
+   * `accountId`: the account moto files this setup under (its `x-moto-account-id` header; moto's
+   * own way to address another account of one server, used for the member accounts of an
+   * organization).
+   */
+  constructor(
+    readonly endpoint: string,
+    readonly accountId: string = ACCOUNT_ID,
+  ) {
     this.config = {
       region: REGION,
       endpoint,
       credentials: { accessKeyId: 'AKIAEMUTESTSETUP', secretAccessKey: 'emulator-secret' },
       forcePathStyle: true,
     };
-    this.iam = new IAMClient(this.config);
-    this.secrets = new SecretsManagerClient(this.config);
+    this.iam = inAccount(new IAMClient(this.config), accountId);
+    this.secrets = inAccount(new SecretsManagerClient(this.config), accountId);
+  }
+
+  /**
+   * Creates a role in this account (e.g. the organization's member role, from the StackSet's
+   * template), with its inline policies.
+   */
+  async createRole(
+    roleName: string,
+    trustPolicy: unknown,
+    policies: { PolicyName: string; PolicyDocument: unknown }[],
+  ): Promise<string> {
+    const created = await this.iam.send(
+      new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: JSON.stringify(trustPolicy) }),
+    );
+    for (const policy of policies) {
+      await this.iam.send(
+        new PutRolePolicyCommand({
+          RoleName: roleName,
+          PolicyName: policy.PolicyName,
+          PolicyDocument: JSON.stringify(policy.PolicyDocument),
+        }),
+      );
+    }
+    const arn = created.Role?.Arn;
+    if (!arn) throw new Error(`moto created no role ${roleName}`);
+    return arn;
   }
 
   /** Creates what the template declares that the functions use; returns their physical ids. */
@@ -169,7 +225,7 @@ export class MotoAccount {
     const response = await fetch(`${this.endpoint}/credsweep-emulator/iam-dates`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ accountId: ACCOUNT_ID, users: dates }),
+      body: JSON.stringify({ accountId: this.accountId, users: dates }),
     });
     if (!response.ok) throw new Error(`moto refused the dates: ${await response.text()}`);
   }

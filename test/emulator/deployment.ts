@@ -17,9 +17,13 @@ export const STACK_NAME = 'Credsweep';
 
 /**
  * The construct ids of the single-account stack's functions, as the recorder names callers (one
- * list: handlers/aws/permissions.ts; the organization functions are not in this deployment).
+ * list: handlers/aws/permissions.ts; an organization deployment adds its own, deployedFunctionIds(true)).
  */
-import { ACCOUNT_FUNCTION_IDS as FUNCTION_IDS, type FunctionId } from '../../handlers/aws/permissions.js';
+import {
+  deployedFunctionIds,
+  ACCOUNT_FUNCTION_IDS as FUNCTION_IDS,
+  type FunctionId,
+} from '../../handlers/aws/permissions.js';
 
 export { FUNCTION_IDS, type FunctionId };
 
@@ -133,9 +137,9 @@ export function onlyResource(template: CfnTemplate, type: string): [string, CfnR
 }
 
 /** The construct id of a function from its logical id (`AnalyzeFunction6151029A` -> `Analyze`). */
-function functionIdOf(logicalId: string): FunctionId {
+function functionIdOf(logicalId: string, known: readonly FunctionId[]): FunctionId {
   const id = logicalId.replace(/Function[0-9A-F]{8}$/, '');
-  if (!(FUNCTION_IDS as readonly string[]).includes(id)) {
+  if (!(known as readonly string[]).includes(id)) {
     throw new Error(`the template has a function ${logicalId} the emulator does not know (${id})`);
   }
   return id as FunctionId;
@@ -160,13 +164,35 @@ export function generatedIds(template: CfnTemplate): PhysicalIds {
   return ids;
 }
 
-/** The deployment the bundles see, given the physical ids of what the emulator created. */
-export function deploymentOf(synthesized: Synthesized, ids: PhysicalIds): Deployment {
+/**
+ * The state machine a run starts: the account workflow's (`StateMachine…`), or in an organization
+ * deployment (`-c organization=true`, which has both) the organization workflow's.
+ */
+function stateMachineOf(template: CfnTemplate, organization: boolean): [string, CfnResource] {
+  const prefix = organization ? 'OrganizationStateMachine' : 'StateMachine';
+  const found = resourcesOf(template, 'AWS::StepFunctions::StateMachine').filter(([id]) =>
+    new RegExp(`^${prefix}[0-9A-F]{8}$`).test(id),
+  );
+  if (found.length !== 1) throw new Error(`expected one ${prefix} in the template, found ${found.length}`);
+  return found[0] as [string, CfnResource];
+}
+
+/**
+ * The deployment the bundles see, given the physical ids of what the emulator created; with
+ * `organization`, the functions of an organization deployment and its organization state machine.
+ */
+export function deploymentOf(
+  synthesized: Synthesized,
+  ids: PhysicalIds,
+  options: { organization?: boolean } = {},
+): Deployment {
+  const organization = options.organization ?? false;
+  const expected = deployedFunctionIds(organization);
   const { template, assemblyDir } = synthesized;
   const functions = {} as Record<FunctionId, DeployedFunction>;
   for (const [logicalId, resource] of resourcesOf(template, 'AWS::Lambda::Function')) {
     const props = resource.Properties ?? {};
-    const id = functionIdOf(logicalId);
+    const id = functionIdOf(logicalId, expected);
     const s3Key = (props.Code as { S3Key?: string } | undefined)?.S3Key;
     if (!s3Key) throw new Error(`${logicalId} has no Code.S3Key: synthesize with bundling on`);
     const bundleDir = join(assemblyDir, `asset.${s3Key.replace(/\.zip$/, '')}`);
@@ -194,10 +220,10 @@ export function deploymentOf(synthesized: Synthesized, ids: PhysicalIds): Deploy
       environment,
     };
   }
-  const missing = FUNCTION_IDS.filter((id) => !functions[id]);
+  const missing = expected.filter((id) => !functions[id]);
   if (missing.length > 0) throw new Error(`the template lacks functions: ${missing.join(', ')}`);
 
-  const [machineId, machine] = onlyResource(template, 'AWS::StepFunctions::StateMachine');
+  const [machineId, machine] = stateMachineOf(template, organization);
   const text = resolveValue(machine.Properties?.DefinitionString, ids, `${machineId} DefinitionString`);
   const substitutions = Object.fromEntries(
     Object.entries((machine.Properties?.DefinitionSubstitutions ?? {}) as Record<string, unknown>).map(

@@ -28,7 +28,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { GetLoginProfileCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD_SECRET_PREFIX } from '../../handlers/core/defaults.js';
@@ -40,8 +39,15 @@ import { NOT_SERVED_BY_MOTO, SCENARIO_UNEXERCISED } from '../policy/expected.js'
 import type { RecordedCall } from '../policy/recorded-call.js';
 import { CallRecorder, type HttpAnswer, securityHubArn, type WireRequest } from '../policy/recorder.js';
 import { testEnvironment } from '../policy/roles.js';
-import { MotoAccount, type SeedUser } from './account.js';
+import { MOTO_LAUNCHER, MotoAccount, type SeedUser } from './account.js';
 import { restApiEvent, restApiShape } from './api-gateway.js';
+import {
+  type ApprovalForm,
+  answerApproval,
+  approvalLink,
+  decodeHtml,
+  logsTail as logsOf,
+} from './approval.js';
 import {
   ACCOUNT_ID,
   type CfnTemplate,
@@ -58,7 +64,6 @@ import {
 import { accessKeyOf, Lambdas } from './lambdas.js';
 import { runWorkflow, TaskTokens, type WorkflowResult } from './workflow.js';
 
-const LAUNCHER = fileURLToPath(new URL('./moto_server.py', import.meta.url));
 const APPROVER = REQUIRED_CONTEXT.approverEmails;
 const SENDER = REQUIRED_CONTEXT.senderEmail;
 const OWNER = 'olga.owner@example.com';
@@ -126,14 +131,6 @@ const accessDenied = (action: string, userName: string) => ({
   body: `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:sts::${ACCOUNT_ID}:assumed-role/DeactivateKeysRole/Credsweep is not authorized to perform: iam:${action} on resource: arn:aws:iam::${ACCOUNT_ID}:user/${userName} with an explicit deny in a service control policy</Message></Error><RequestId>00000000-0000-4000-8000-000000000001</RequestId></ErrorResponse>`,
 });
 
-const decodeHtml = (text: string) =>
-  text
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-
 describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire against moto_server', () => {
   let workdir: string;
   let server: MotoServer | undefined;
@@ -171,7 +168,7 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
     workdir = mkdtempSync(join(tmpdir(), 'credsweep-emulator-'));
     const [synth, started] = await Promise.all([
       Promise.resolve().then(() => synthesize(join(workdir, 'cdk.out'), {})),
-      startMoto({ file: 'python3', args: (port) => [LAUNCHER, String(port)] }),
+      startMoto({ file: 'python3', args: (port) => [MOTO_LAUNCHER, String(port)] }),
     ]);
     synthesized = synth;
     server = started;
@@ -230,67 +227,14 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
       executionName: name,
       input: { users, ...extra, ...(startedBy ? { startedBy } : {}) },
     });
-    const link = await approvalLink(mailBefore, execution);
-    const shape = restApiShape(deployment.template);
-    const get = (await lambdas.invoke('ApprovalApi', restApiEvent(shape, { method: 'GET', url: link }))) as {
-      statusCode: number;
-      body: string;
-    };
-    expect(get.statusCode).toBe(200);
-    const form = parseForm(get.body);
-    const fields = decide(form);
-    const body = new URLSearchParams();
-    body.append('csrf', form.csrf);
-    for (const [field, value] of Object.entries(fields)) {
-      for (const one of Array.isArray(value) ? value : [value]) body.append(field, one);
-    }
-    const decided = (await lambdas.invoke(
-      'ApprovalApi',
-      restApiEvent(shape, {
-        method: 'POST',
-        url: link,
-        body: body.toString(),
-        headers: {
-          'Content-Type': 'application/x-www-form-urlencoded',
-          Origin: new URL(link).origin,
-          'Sec-Fetch-Site': 'same-origin',
-        },
-      }),
-    )) as { statusCode: number; body: string };
-    return { result: await execution, link, page: get.body, decided };
-  }
-
-  /** Polls moto's SES for the approval mail sent after `since` mails; fails if the run ends first. */
-  async function approvalLink(since: number, execution: Promise<WorkflowResult>): Promise<string> {
-    let ended: WorkflowResult | undefined;
-    void execution.then((result) => {
-      ended = result;
-    });
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      const mail = (await account.sentMail()).slice(since);
-      const approval = mail.find(
-        (m) => m.destinations.ToAddresses?.includes(APPROVER) && m.body.includes('/approvals/'),
-      );
-      if (approval) {
-        const href = /href="(https:\/\/[^"]+\/approvals\/[^"]+)"/.exec(approval.body)?.[1];
-        if (!href) throw new Error(`the approval mail has no link:\n${approval.body}`);
-        return decodeHtml(href);
-      }
-      if (ended)
-        throw new Error(`the run ended before any approval mail: ${JSON.stringify(ended)}\n${logsTail()}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    throw new Error(`no approval mail within 60 s\n${logsTail()}`);
+    const link = await approvalLink({ account, approver: APPROVER, since: mailBefore, execution, lambdas });
+    const { page, decided } = await answerApproval({ deployment, lambdas, link, decide });
+    return { result: await execution, link, page, decided };
   }
 
   const bucketName = () => String(deployment.functions.Report.environment.BUCKET_NAME);
 
-  const logsTail = () =>
-    lambdas
-      .logs()
-      .map((log) => `--- ${log.functionId}\n${log.text.slice(-1500)}`)
-      .join('\n');
+  const logsTail = () => logsOf(lambdas);
 
   it('the CLI learns who starts a run from STS (GetCallerIdentity over the wire)', async () => {
     // Act: the CLI's own caller lookup, with the SDK pointed at the recorder as the CLI's key.
@@ -702,26 +646,4 @@ function carrierName(request: WireRequest): string {
     .pop();
   const action = new URLSearchParams(request.body).get('Action');
   return `${request.service} ${target || action || request.path}`;
-}
-
-interface ApprovalForm {
-  csrf: string;
-  items: string[];
-  labels: Record<string, string>;
-}
-
-/** The approval form as a browser sees it: the hidden token and each credential checkbox. */
-function parseForm(html: string): ApprovalForm {
-  const csrf = /<input type="hidden" name="csrf" value="([^"]*)">/.exec(html)?.[1];
-  if (csrf === undefined) throw new Error(`the approval page has no form token:\n${html.slice(0, 2000)}`);
-  const items: string[] = [];
-  const labels: Record<string, string> = {};
-  for (const m of html.matchAll(
-    /<input type="checkbox" id="[^"]*" name="item" value="([^"]*)"[^>]*aria-label="([^"]*)"/g,
-  )) {
-    const value = decodeHtml(m[1] ?? '');
-    items.push(value);
-    labels[value] = decodeHtml(m[2] ?? '');
-  }
-  return { csrf: decodeHtml(csrf), items, labels };
 }

@@ -36,6 +36,12 @@ export interface CheckOptions {
   unexercisedAllowed: UnexercisedAllowance[];
   /** Physical names the calls were recorded with; default: testEnvironment(template). */
   environment?: PolicyEnvironment;
+  /**
+   * The roles to check against instead of the template's function roles: a role deployed some
+   * other way, e.g. an organization's member role from the StackSet's template (memberRole in
+   * test/policy/roles.ts), whose callers the recorder names `MemberRole@<account>`.
+   */
+  roles?: FunctionRole[];
 }
 
 export interface PolicyProblem {
@@ -68,7 +74,7 @@ function matches(pattern: string, value: string, ignoreCase: boolean): boolean {
 }
 
 /** The actions a role's Allow statements grant (no NotAction in credsweep's roles). */
-function allowedActions(role: FunctionRole): string[] {
+export function allowedActions(role: FunctionRole): string[] {
   const actions = new Set<string>();
   for (const { policy } of role.policies) {
     for (const statement of policy.Statement) {
@@ -134,7 +140,7 @@ export async function checkCalls(
 ): Promise<PolicyProblem[]> {
   const environment = options.environment ?? testEnvironment(template);
   const roles = new Map(
-    functionRoles(template, environment).map((role) => [role.functionId as string, role]),
+    (options.roles ?? functionRoles(template, environment)).map((role) => [role.functionId as string, role]),
   );
   const problems: PolicyProblem[] = [];
 

@@ -68,3 +68,12 @@ export const SCENARIO_UNEXERCISED: UnexercisedAllowance[] = [
     why: "Sent only when a user's console password is reset (consoleAction reset) a second time and its secret already exists (handlers/aws/secrets.ts).",
   },
 ];
+
+/** The member role's grants the organization scenario does not send (test/emulator/organization.test.ts). */
+export const MEMBER_ROLE_UNEXERCISED: UnexercisedAllowance[] = [
+  {
+    action: 'iam:UpdateLoginProfile',
+    functionId: 'MemberRole',
+    why: "Sent only with consoleAction reset (DisableConsole resets the password instead of deleting it; handlers/core/remediate.ts); the organization scenarios delete console passwords, and the backout's restore is CreateLoginProfile. The single-account suite's lifecycle scenario sends it with DisableConsole's own role.",
+  },
+];

@@ -13,6 +13,11 @@
  * writes), `iam:ResourceTag/<key>` and `aws:ResourceTag/<key>` (the user's tags in moto at the time
  * of the call), `s3:x-amz-server-side-encryption` (from the request header).
  *
+ * Member accounts (organization runs): a hub function's sts:AssumeRole answer is read for the
+ * temporary access key it hands out; every later request signed with that key is attributed to the
+ * member role of the role's account (caller `MemberRole@<account>`, resources in that account), not
+ * to the function that assumed it, so it is checked against the member role's policy.
+ *
  * Two answers do not come from moto:
  * - Step Functions (`states`): moto's Step Functions cannot run the Lambda tasks, so the workflow
  *   runs in the local engine and the proxy hands SendTask* to `states` (the engine's stand-in);
@@ -23,8 +28,10 @@ import type { AddressInfo } from 'node:net';
 import type { RecordedCall } from './recorded-call.js';
 
 export interface WireRequest {
-  /** The caller named by the access key (a function id, or another name such as `CLI`). */
+  /** The caller named by the access key (a function id, another name such as `CLI`, or `MemberRole@<account>`). */
   caller: string;
+  /** The account the request acts in (the hub's, or the member account of an assumed member role). */
+  account: string;
   service: string;
   region: string;
   method: string;
@@ -55,9 +62,14 @@ export interface RecorderOptions {
   stateMachineArn: string;
   /** The Step Functions stand-in: answers a `states` request (action without prefix, JSON body). */
   states: (action: string, body: unknown) => Promise<HttpAnswer>;
+  /** The organization's id (`o-…`), for aws:ResourceOrgID and Organizations ARNs (organization runs). */
+  organizationId?: string;
   /** Optional: an error answer for one request instead of moto's. */
   fault?: (request: Omit<WireRequest, 'status' | 'responseBody'>) => HttpAnswer | undefined;
 }
+
+/** The caller name of requests signed with a member role's temporary credentials. */
+export const memberRoleCaller = (account: string) => `MemberRole@${account}`;
 
 const CREDENTIAL = /Credential=([^/,\s]+)\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request/;
 
@@ -90,6 +102,8 @@ export class CallRecorder {
   /** Requests the mapping does not know: each is a gap in the recorder, and a test failure. */
   readonly unmapped: string[] = [];
   private server: Server | undefined;
+  /** Temporary access key ids handed out by sts:AssumeRole, with the account of the role assumed. */
+  private readonly assumed = new Map<string, string>();
   endpoint = '';
 
   constructor(private readonly options: RecorderOptions) {}
@@ -133,8 +147,12 @@ export class CallRecorder {
     const match = CREDENTIAL.exec(String(headers.authorization ?? ''));
     const [, accessKeyId = '', region = '', service = ''] = match ?? [];
     const parsed = new URL(url, 'http://recorder');
+    const memberAccount = this.assumed.get(accessKeyId);
     const base = {
-      caller: this.options.callerOf(accessKeyId) ?? `unknown:${accessKeyId || 'unsigned'}`,
+      caller: memberAccount
+        ? memberRoleCaller(memberAccount)
+        : (this.options.callerOf(accessKeyId) ?? `unknown:${accessKeyId || 'unsigned'}`),
+      account: memberAccount ?? this.options.account,
       service,
       region,
       method,
@@ -159,6 +177,7 @@ export class CallRecorder {
     }
     const wire: WireRequest = { ...base, status: answer.status, responseBody: answer.body.toString() };
     this.requests.push(wire);
+    this.learnAssumedKey(wire);
     const call = await this.describe(wire, before);
     if (call) this.all.push(call);
     return answer;
@@ -200,20 +219,31 @@ export class CallRecorder {
     });
   }
 
+  /** A successful AssumeRole: its temporary key will sign requests in the role's account. */
+  private learnAssumedKey(wire: WireRequest): void {
+    if (wire.service !== 'sts' || wire.status !== 200) return;
+    const form = new URLSearchParams(wire.body);
+    if (form.get('Action') !== 'AssumeRole') return;
+    const key = /<AccessKeyId>([^<]+)<\/AccessKeyId>/.exec(wire.responseBody)?.[1];
+    const account = /^arn:[^:]+:iam::(\d{12}):role\//.exec(form.get('RoleArn') ?? '')?.[1];
+    if (key && account) this.assumed.set(key, account);
+  }
+
   /** The IAM user a request names and that user's tags now (for iam:ResourceTag conditions). */
   private async userContext(request: Omit<WireRequest, 'status' | 'responseBody'>) {
     if (request.service !== 'iam') return {};
     const form = new URLSearchParams(request.body);
     const userName = form.get('UserName');
     if (!userName) return {};
-    return tagContext(await this.userTags(userName));
+    return tagContext(await this.userTags(userName, request.account));
   }
 
   /** The user's tags, read from moto directly (not through the proxy, so not recorded). */
-  async userTags(userName: string): Promise<Record<string, string>> {
+  async userTags(userName: string, account = this.options.account): Promise<Record<string, string>> {
     const response = await fetch(this.options.target, {
       method: 'POST',
       headers: {
+        'x-moto-account-id': account,
         'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
         authorization:
           'AWS4-HMAC-SHA256 Credential=AKIARECORDER/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0',
@@ -234,7 +264,8 @@ export class CallRecorder {
     wire: WireRequest,
     userContext: Record<string, string>,
   ): Promise<RecordedCall | null> {
-    const { account, partition } = this.options;
+    const { partition } = this.options;
+    const account = wire.account;
     const region = wire.region;
     const functionId = wire.caller;
     const call = (action: string, resource: string, context: Record<string, string | string[]> = {}) => ({
@@ -254,7 +285,14 @@ export class CallRecorder {
         const form = new URLSearchParams(wire.body);
         const action = form.get('Action') ?? '';
         if (wire.service === 'sts') {
-          return action === 'GetCallerIdentity' ? call('sts:GetCallerIdentity', '*') : unmapped(action);
+          if (action === 'GetCallerIdentity') return call('sts:GetCallerIdentity', '*');
+          // The role is the resource; AWS fills aws:ResourceOrgID from the role's account.
+          const roleArn = form.get('RoleArn');
+          if (action === 'AssumeRole' && roleArn) {
+            const orgId = this.options.organizationId;
+            return call('sts:AssumeRole', roleArn, orgId ? { 'aws:ResourceOrgID': orgId } : {});
+          }
+          return unmapped(action);
         }
         if (IAM_ACCOUNT_ACTIONS.has(action)) return call(`iam:${action}`, '*');
         if (!IAM_USER_ACTIONS.has(action)) return unmapped(action);
@@ -263,7 +301,7 @@ export class CallRecorder {
         if (!userName && action === 'GetAccessKeyLastUsed') {
           // The request names only the key; IAM authorizes it against the key's user.
           userName = /<UserName>([^<]*)<\/UserName>/.exec(wire.responseBody)?.[1] ?? null;
-          if (userName) context = tagContext(await this.userTags(xmlText(userName)));
+          if (userName) context = tagContext(await this.userTags(xmlText(userName), account));
         }
         if (!userName) return unmapped(`${action} without a user`);
         return call(`iam:${action}`, `arn:${partition}:iam::${account}:user/${xmlText(userName)}`, context);
@@ -333,6 +371,23 @@ export class CallRecorder {
         if (!['CreateSecret', 'PutSecretValue', 'GetSecretValue', 'DescribeSecret'].includes(target))
           return unmapped(target);
         return call(`secretsmanager:${target}`, arn);
+      }
+      case 'organizations': {
+        // AWS JSON 1.1. ListRoots has no resource type; the ListXForParent ones are authorized
+        // against the parent (root or OU ARN, in the management account that owns them).
+        const target = String(wire.headers['x-amz-target'] ?? '').replace(/^AWSOrganizationsV20161128\./, '');
+        if (target === 'ListRoots') return call('organizations:ListRoots', '*');
+        if (target === 'ListOrganizationalUnitsForParent' || target === 'ListAccountsForParent') {
+          const parent = (safeJson(wire.body) as { ParentId?: string } | null)?.ParentId ?? '';
+          const orgId = this.options.organizationId;
+          if (!orgId) return unmapped(`${target} without an organizationId`);
+          const kind = parent.startsWith('r-') ? 'root' : 'ou';
+          return call(
+            `organizations:${target}`,
+            `arn:${partition}:organizations::${this.options.account}:${kind}/${orgId}/${parent}`,
+          );
+        }
+        return unmapped(target);
       }
       case 'securityhub': {
         // REST-JSON: GetFindings is POST /findings, BatchUpdateFindings PATCH /findings/batchupdate;

@@ -35,7 +35,8 @@ export interface PolicyDocument {
 
 /** A function's role: its construct id, the role's logical id, and its policies with nothing left to resolve. */
 export interface FunctionRole {
-  functionId: FunctionId;
+  /** A function's construct id, or another principal's name (`MemberRole@<account>`). */
+  functionId: FunctionId | `MemberRole@${string}`;
   roleLogicalId: string;
   policies: { name: string; policy: PolicyDocument }[];
 }
@@ -204,4 +205,42 @@ export function functionRoles(template: CfnTemplate, env: PolicyEnvironment): Fu
     roles.push({ functionId, roleLogicalId, policies });
   }
   return roles;
+}
+
+/**
+ * The organization's member role in `account`, as the StackSet deploys it: the TemplateBody of the
+ * template's AWS::CloudFormation::StackSet (its Fn::Join of the hub's role ARNs resolved with
+ * `env`), its one AWS::IAM::Role with every Fn::Sub resolved for `account`. `functionId` is the
+ * caller name the recorder gives requests signed with that role's credentials.
+ */
+export function memberRole(
+  template: CfnTemplate,
+  env: PolicyEnvironment,
+  account: string,
+): FunctionRole & { roleName: string; trustPolicy: PolicyDocument } {
+  const stackSets = Object.entries(template.Resources).filter(
+    ([, r]) => r.Type === 'AWS::CloudFormation::StackSet',
+  );
+  if (stackSets.length !== 1) throw new Error(`expected one StackSet, found ${stackSets.length}`);
+  const [stackSetId, stackSet] = stackSets[0] as [string, { Properties?: Record<string, unknown> }];
+  const body = JSON.parse(
+    String(resolve(stackSet.Properties?.TemplateBody, env, `${stackSetId}.TemplateBody`)),
+  ) as CfnTemplate;
+  const roles = Object.entries(body.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Role');
+  if (roles.length !== 1)
+    throw new Error(`expected one role in the StackSet's template, found ${roles.length}`);
+  const [roleLogicalId, role] = roles[0] as [string, { Properties?: Record<string, unknown> }];
+  const inAccount = { ...env, account };
+  const props = resolve(role.Properties, inAccount, `${stackSetId} ${roleLogicalId}`) as {
+    RoleName: string;
+    AssumeRolePolicyDocument: PolicyDocument;
+    Policies?: { PolicyName: string; PolicyDocument: PolicyDocument }[];
+  };
+  return {
+    functionId: `MemberRole@${account}`,
+    roleLogicalId,
+    roleName: props.RoleName,
+    trustPolicy: props.AssumeRolePolicyDocument,
+    policies: (props.Policies ?? []).map((p) => ({ name: p.PolicyName, policy: p.PolicyDocument })),
+  };
 }
