@@ -17,13 +17,13 @@ export const STACK_NAME = 'Credsweep';
 
 /**
  * The construct ids of the single-account stack's functions, as the recorder names callers (one
- * list: handlers/aws/permissions.ts; an organization deployment adds its own, deployedFunctionIds(true)).
+ * list: handlers/aws/functions.ts; an organization deployment adds its own, deployedFunctionIds(true)).
  */
 import {
   deployedFunctionIds,
   ACCOUNT_FUNCTION_IDS as FUNCTION_IDS,
   type FunctionId,
-} from '../../handlers/aws/permissions.js';
+} from '../../handlers/aws/functions.js';
 
 export { FUNCTION_IDS, type FunctionId };
 

@@ -33,7 +33,7 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deployedFunctionIds, type FunctionId } from '../../handlers/aws/permissions.js';
+import { deployedFunctionIds, type FunctionId } from '../../handlers/aws/functions.js';
 import { REQUIRED_CONTEXT } from '../cdk/synth.js';
 import { detectMoto, isCi, type MotoServer, startMoto, stopMoto } from '../helpers/moto.js';
 import { allowedActions, checkCalls } from '../policy/check.js';
