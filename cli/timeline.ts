@@ -329,6 +329,8 @@ const backoutSkip = z.looseObject({
   accessKeyId: z.string().nullable(),
   reason: z.string(),
   laterRun: z.string().nullable(),
+  /** What the later run did (runs before this field existed have none). */
+  laterChange: z.enum(['disabled', 'reset', 'deleted', 'restored']).nullish().catch(null),
 });
 export type BackoutSkipView = z.infer<typeof backoutSkip>;
 const object = <T extends z.ZodRawShape>(shape: T) => z.looseObject(shape).partial().nullish().catch(null);

@@ -1,16 +1,20 @@
-import { blobsAdapter, iamAdapter, storeAdapter } from './aws/adapters.js';
+import { accountsAdapter, blobsAdapter, iamAdapter, storeAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { batchEvent } from './core/events.js';
 import { deleteAccessKeys } from './core/lifecycle/deletion.js';
+import { inAccount } from './core/organization/account-scope.js';
 import { parseWith } from './core/validate.js';
 import type { Ports } from './ports/index.js';
 
 /**
  * The delete stage: deletes each approved access key of the batch that credsweep deactivated long
  * enough ago and that stayed Inactive and unused (ledger first; impossible to undo, approved as such).
+ * In an organization run (`accountId` given) it works in that account, through the member role.
  */
 export async function deleteKeys(event: unknown, ports: Ports) {
-  return deleteAccessKeys(ports, parseWith(batchEvent, event, 'DeleteAccessKeys event'));
+  const { accountId, ...task } = parseWith(batchEvent, event, 'DeleteAccessKeys event');
+  const scope = await inAccount(ports, task.executionId, accountId);
+  return deleteAccessKeys(scope.ports, { ...task, executionId: scope.runId });
 }
 
 /**
@@ -30,6 +34,7 @@ export const AWS = {
     'listKeyLedger',
   ),
   blobs: use(blobsAdapter, 'get'),
+  accounts: use(accountsAdapter, 'iamFor'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => deleteKeys(event, awsPorts(AWS));

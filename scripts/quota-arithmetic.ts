@@ -69,40 +69,60 @@ export function stateEvents(state: AslState, worst: boolean): number {
 }
 
 export interface HistoryBudget {
-  /** Events of one Map iteration whose tasks succeed first time. */
+  /** Events of one iteration of the execution's inline Map whose tasks succeed first time (0 without one). */
   perBatch: number;
-  /** Events of one Map iteration whose every task uses every retry. */
+  /** Events of one inline Map iteration whose every task uses every retry. */
   perBatchWorst: number;
   /**
-   * Everything outside the Map, worst case: every state counted as if visited (all branches), each
-   * using every retry, the report poll loop at its limit.
+   * Everything outside the inline Map, worst case: every state counted as if visited (all branches),
+   * each using every retry, the report poll loop at its limit, a Distributed Map only its own events
+   * (its items run as child executions, with their own histories).
    */
   outsideWorst: number;
   /** The poll loop's share of outsideWorst. */
   pollLoopWorst: number;
 }
 
-/** The history-event arithmetic of `def` (the Map named ApplyBatches holds the per-batch tasks). */
-export function historyBudget(def: AslDefinition = deployedAsl()): HistoryBudget {
-  const map = Object.values(def.States).find((s) => s.Type === 'Map');
-  const inner = Object.values(map?.ItemProcessor?.States ?? {});
-  const perIteration = (worst: boolean) =>
-    EVENTS.mapIteration + inner.reduce((sum, s) => sum + stateEvents(s, worst), 0);
-  const loop = new Set(['GenerateReport', 'ReportReady?', 'WaitForReport']);
+const POLL_LOOP = new Set(['GenerateReport', 'ReportReady?', 'WaitForReport']);
+
+const isDistributed = (state: AslState) =>
+  (state.ItemProcessor as { ProcessorConfig?: { Mode?: string } } | undefined)?.ProcessorConfig?.Mode ===
+  'DISTRIBUTED';
+
+/** The history-event arithmetic of one execution whose states are `states`. */
+export function executionBudget(states: Record<string, AslState>): HistoryBudget {
+  let perBatch = 0;
+  let perBatchWorst = 0;
   let pollLoopWorst = 0;
   let outsideWorst = EVENTS.execution;
-  for (const [name, state] of Object.entries(def.States)) {
+  for (const [name, state] of Object.entries(states)) {
     const events = stateEvents(state, true);
-    if (loop.has(name)) pollLoopWorst += events * WORKFLOW_TIMING.reportPollMaxAttempts;
+    if (POLL_LOOP.has(name)) pollLoopWorst += events * WORKFLOW_TIMING.reportPollMaxAttempts;
     else outsideWorst += events;
+    if (state.Type === 'Map' && !isDistributed(state)) {
+      const inner = Object.values(state.ItemProcessor?.States ?? {});
+      const perIteration = (worst: boolean) =>
+        EVENTS.mapIteration + inner.reduce((sum, s) => sum + stateEvents(s, worst), 0);
+      perBatch = perIteration(false);
+      perBatchWorst = perIteration(true);
+    }
   }
-  return {
-    perBatch: perIteration(false),
-    perBatchWorst: perIteration(true),
-    outsideWorst: outsideWorst + pollLoopWorst,
-    pollLoopWorst,
-  };
+  return { perBatch, perBatchWorst, outsideWorst: outsideWorst + pollLoopWorst, pollLoopWorst };
 }
+
+/** The history-event arithmetic of the account workflow (its Map ApplyBatches holds the per-batch tasks). */
+export function historyBudget(def: AslDefinition = deployedAsl()): HistoryBudget {
+  return executionBudget(def.States);
+}
+
+/** The worst-case history of an execution with `batches` iterations of its inline Map. */
+export const worstWith = (b: HistoryBudget, batches: number) => b.outsideWorst + batches * b.perBatchWorst;
+
+/** The most inline Map iterations (batches) an execution can hold within 25,000 events, every retry used. */
+export const batchesAllowed = (b: HistoryBudget) =>
+  b.perBatchWorst === 0
+    ? Number.POSITIVE_INFINITY
+    : Math.floor((HISTORY_EVENT_QUOTA - b.outsideWorst) / b.perBatchWorst);
 
 /** Bytes of the largest batch reference: the longest execution name (80), a 4-digit index. */
 export function largestBatchRefBytes(): number {
@@ -121,6 +141,7 @@ export function largestBatchRefBytes(): number {
 /** The arithmetic as a Markdown section for docs/deploy.md. */
 export function renderQuotas(): string {
   const b = historyBudget();
+  const limits = batchLimits();
   const fmt = (n: number) => n.toLocaleString('en-US');
   const historyUsed = MAX_BATCHES * b.perBatchWorst + b.outsideWorst;
   const refBytes = largestBatchRefBytes();
@@ -140,6 +161,9 @@ export function renderQuotas(): string {
     `  poll at its ${WORKFLOW_TIMING.reportPollMaxAttempts}-attempt limit, ${fmt(b.pollLoopWorst)} of them): **${fmt(b.outsideWorst)} events**.`,
     `- ${fmt(MAX_BATCHES)} batches x ${b.perBatchWorst} + ${fmt(b.outsideWorst)} = **${fmt(historyUsed)}** <= ${fmt(HISTORY_EVENT_QUOTA)}.`,
     `  Without retries the same run records ${fmt(MAX_BATCHES * b.perBatch)} events in its Map.`,
+    `- The bound is derived from both workflows: this execution holds at most (${fmt(HISTORY_EVENT_QUOTA)} - ${fmt(b.outsideWorst)}) / ${b.perBatchWorst}`,
+    `  = **${fmt(limits.account)}** batches, an account of an organization run at most **${fmt(limits.organization)}**`,
+    `  (see [Quotas of an organization run](#quotas-of-an-organization-run)); ${fmt(MAX_BATCHES)} is below both.`,
     `- Payload: the largest batch reference (an 80-character execution name) is ${refBytes} bytes;`,
     `  ${fmt(MAX_BATCHES)} of them are ${fmt(MAX_BATCHES * refBytes)} bytes of the ${fmt(PAYLOAD_QUOTA_BYTES)}, leaving the rest for the run input.`,
     '',
@@ -168,46 +192,38 @@ export function deployedOrgAsl(): AslDefinition {
   );
 }
 
-const isDistributed = (state: AslState) =>
-  (state.ItemProcessor as { ProcessorConfig?: { Mode?: string } } | undefined)?.ProcessorConfig?.Mode ===
-  'DISTRIBUTED';
-
-/**
- * Worst-case events of one execution whose states are `states`: every state as if visited, every
- * retry used, the report poll loop at its limit; an inline Map at MAX_BATCHES iterations; a
- * Distributed Map only its own four events (its items run as child executions, not here).
- */
-function executionWorst(states: Record<string, AslState>): number {
-  let events = EVENTS.execution;
-  for (const [name, state] of Object.entries(states)) {
-    const own = stateEvents(state, true);
-    if (name === 'GenerateReport' || name === 'ReportReady?' || name === 'WaitForReport') {
-      events += own * WORKFLOW_TIMING.reportPollMaxAttempts;
-    } else if (state.Type === 'Map' && !isDistributed(state)) {
-      const inner = Object.values(state.ItemProcessor?.States ?? {});
-      const perIteration = EVENTS.mapIteration + inner.reduce((sum, s) => sum + stateEvents(s, true), 0);
-      events += own + MAX_BATCHES * perIteration;
-    } else {
-      events += own;
-    }
-  }
-  return events;
-}
-
 export interface OrgHistoryBudget {
   /** The execution that was started: the same for 1 or 5,000 accounts. */
   parentWorst: number;
-  /** Each Distributed Map's child execution (one account), worst case, by Map name. */
+  /** Each Distributed Map's child execution (one account), worst case at MAX_BATCHES, by Map name. */
   childWorst: Record<string, number>;
+  /** The arithmetic of the child execution that applies an account's batches (ApplyAccounts). */
+  apply: HistoryBudget;
 }
 
 /** The history arithmetic of the organization workflow: nothing in it grows with the accounts. */
 export function orgHistoryBudget(def: AslDefinition = deployedOrgAsl()): OrgHistoryBudget {
   const childWorst: Record<string, number> = {};
+  let apply: HistoryBudget | undefined;
   for (const [name, state] of Object.entries(def.States)) {
-    if (isDistributed(state)) childWorst[name] = executionWorst(state.ItemProcessor?.States ?? {});
+    if (!isDistributed(state)) continue;
+    const child = executionBudget(state.ItemProcessor?.States ?? {});
+    childWorst[name] = worstWith(child, MAX_BATCHES);
+    if (child.perBatchWorst > 0) apply = child;
   }
-  return { parentWorst: executionWorst(def.States), childWorst };
+  if (!apply) throw new Error('the organization workflow has no child execution applying batches');
+  return { parentWorst: worstWith(executionBudget(def.States), MAX_BATCHES), childWorst, apply };
+}
+
+/**
+ * The per-account batch limit, derived from both workflows: the most batches the account workflow's
+ * execution and an organization run's apply child can each hold. MAX_BATCHES must not exceed either.
+ */
+export function batchLimits(): { account: number; organization: number } {
+  return {
+    account: batchesAllowed(historyBudget()),
+    organization: batchesAllowed(orgHistoryBudget().apply),
+  };
 }
 
 /** Bytes one account id takes in a list of the state: `"123456789012",`. */
@@ -243,6 +259,7 @@ export function orgPayloadWorst(accounts: number, def: AslDefinition = deployedO
 export function renderOrgQuotas(accounts = 5000): string {
   const fmt = (n: number) => n.toLocaleString('en-US');
   const b = orgHistoryBudget();
+  const a = b.apply;
   const lists = orgListPaths();
   const payload = orgPayloadWorst(accounts);
   const largestChild = Math.max(...Object.values(b.childWorst));
@@ -254,9 +271,18 @@ export function renderOrgQuotas(accounts = 5000): string {
     '',
     `- The parent execution, worst case (every state as if visited, every retry used): **${fmt(b.parentWorst)} events**,`,
     `  for 1 or ${fmt(accounts)} accounts.`,
-    ...Object.entries(b.childWorst).map(
-      ([map, events]) =>
-        `- One account's child execution of ${map}, worst case${map === 'ApplyAccounts' ? ` (${fmt(MAX_BATCHES)} batches, every retry)` : ''}: **${fmt(events)} events**.`,
+    ...Object.entries(b.childWorst).map(([map, events]) =>
+      map === 'ApplyAccounts'
+        ? [
+            `- One account's child execution of ApplyAccounts, worst case: the account workflow's batch steps`,
+            `  (${(a.perBatch - EVENTS.mapIteration) / EVENTS.lambdaTask} Lambda tasks per batch: DisableConsoleAccess, DeactivateAccessKeys, DeleteAccessKeys), ${a.perBatchWorst} events`,
+            `  per batch with every retry, plus ${fmt(a.outsideWorst)} for the rest (its plan, Verify, Report, Backout, as if all visited):`,
+            `  ${fmt(MAX_BATCHES)} batches x ${a.perBatchWorst} + ${fmt(a.outsideWorst)} = **${fmt(events)} events**.`,
+            `  It could hold (${fmt(HISTORY_EVENT_QUOTA)} - ${fmt(a.outsideWorst)}) / ${a.perBatchWorst} = ${fmt(batchesAllowed(a))} batches; the per-account limit is ${fmt(MAX_BATCHES)}`,
+            "  (above), enforced in each account's Analyze: a `maxCredentials` (deployment or run input) whose",
+            '  plan could need more batches with the `batchSize` is refused before anything is read or changed.',
+          ].join('\n')
+        : `- One account's child execution of ${map}, worst case: **${fmt(events)} events**.`,
     ),
     `- The largest history of any one execution: ${fmt(Math.max(b.parentWorst, largestChild))} <= ${fmt(HISTORY_EVENT_QUOTA)}.`,
     `- Payload: the lists that grow with the accounts are the Distributed Maps' items (${lists.map((l) => `\`${l}\``).join(', ')}),`,

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { InputError } from '../../handlers/core/errors.js';
+import { laterChangeText } from '../../handlers/core/last-change.js';
 import { runRequestSchema } from '../../handlers/core/request.js';
 import { printJson, printLine } from '../output.js';
 import { localRuns, type RunSource } from '../runs.js';
@@ -215,11 +216,11 @@ export function runName(executionId: string): string {
   return (executionId.split(':').pop() ?? executionId).replace(/\/accounts\/\d{12}$/, '');
 }
 
-/** `alice access-key-1 AKIA…: changed later by run run-B (not restored)` */
+/** `alice access-key-1 AKIA…: key deleted by later run run-B (a deletion cannot be restored); not restored` */
 export function backoutSkipText(skip: BackoutSkipView): string {
   const why =
     skip.reason === 'changed-by-later-run'
-      ? `changed later by run ${runName(skip.laterRun ?? '?')}`
+      ? laterChangeText(skip.laterRun, skip.laterChange)
       : 'changed outside credsweep since this run';
   return `${skip.userName} ${skip.credential}${skip.accessKeyId ? ` ${skip.accessKeyId}` : ''}: ${why}; not restored`;
 }

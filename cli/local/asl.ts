@@ -52,6 +52,7 @@ export function localSubstitutions(
     RequestApprovalFunctionArn: LOCAL_ARN(accountId, 'request-approval'),
     DisableConsoleFunctionArn: LOCAL_ARN(accountId, 'disable-console'),
     DeactivateKeysFunctionArn: LOCAL_ARN(accountId, 'deactivate-keys'),
+    DeleteKeysFunctionArn: LOCAL_ARN(accountId, 'delete-keys'),
     VerifyFunctionArn: LOCAL_ARN(accountId, 'verify'),
     BackoutFunctionArn: LOCAL_ARN(accountId, 'backout'),
     ReportFunctionArn: LOCAL_ARN(accountId, 'report'),
@@ -61,9 +62,7 @@ export function localSubstitutions(
     ReportPollMaxAttempts: opts.reportPollMaxAttempts ?? 10,
     RetryIntervalSeconds: 1,
   };
-  // The delete stage (DeleteAccessKeys) is in the account workflow only.
-  if (workflow === 'account')
-    return { ...shared, DeleteKeysFunctionArn: LOCAL_ARN(accountId, 'delete-keys') };
+  if (workflow === 'account') return shared;
   return {
     ...shared,
     ListAccountsFunctionArn: LOCAL_ARN(accountId, 'list-accounts'),

@@ -259,11 +259,11 @@ export async function analyzeRun(
   const allUsers = report.rows.filter((r) => !r.isRoot);
   for (const u of await breakGlassUsers(allUsers, getUser, life, now, days)) lifecycle.breakGlass.push(u);
 
-  // The delete stage runs in the account workflow only: the organization workflow has no
-  // DeleteAccessKeys state yet, so an organization run never proposes a deletion.
-  if (life.deleteAfterDays !== null && accountId === undefined) {
+  // The delete stage, in an account run and in each account of an organization run alike.
+  if (life.deleteAfterDays !== null) {
     items.push(
       ...(await deletionCandidates(ports, rows, {
+        ...(accountId ? { accountId } : {}),
         now,
         deleteAfterDays: life.deleteAfterDays,
         exemptTagKey: settings.exemptTagKey,

@@ -44,6 +44,8 @@ export interface BackoutResult {
     accessKeyId: string | null;
     reason: BackoutSkip['reason'];
     laterRun: string | null;
+    /** What the later run did to it (`deleted`, `reset`, `disabled`, `restored`). */
+    laterChange: BackoutSkip['laterChange'] | null;
   }[];
 }
 
@@ -143,7 +145,8 @@ type Verdict =
 /** Whether `last` is a change made after this entry's own (by another run, or another backout). */
 function changedLater(entry: LedgerEntry, last: LastChange | null): boolean {
   if (!last) return false;
-  if (last.executionId === entry.executionId && last.change === 'disabled') return false;
+  // The run's own change (whatever it was: disabled, reset, deleted) is not a later one.
+  if (last.executionId === entry.executionId && last.change !== 'restored') return false;
   return last.at >= (entry.changedAt ?? entry.recordedAt);
 }
 
@@ -153,7 +156,13 @@ async function judge(ports: Ports, task: BackoutTask, entry: LedgerEntry): Promi
   const at = ports.now().toISOString();
   const later = (last: LastChange): Verdict => ({
     kind: 'skip',
-    skip: { reason: 'changed-by-later-run', laterRun: last.executionId, by: task.executionId, at },
+    skip: {
+      reason: 'changed-by-later-run',
+      laterRun: last.executionId,
+      laterChange: last.change,
+      by: task.executionId,
+      at,
+    },
   });
   const last = await ports.store.getLastChange(key);
   const mine =
@@ -217,6 +226,7 @@ export async function backoutRun(ports: Ports, task: BackoutTask): Promise<Backo
             accessKeyId: entry.accessKeyId ?? null,
             reason: verdict.skip.reason,
             laterRun: verdict.skip.laterRun ?? null,
+            laterChange: verdict.skip.laterChange ?? null,
           });
         }
       } else {

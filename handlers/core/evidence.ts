@@ -9,6 +9,7 @@ import { approvalIdFor } from './approval-links.js';
 import { IRREVERSIBLE_ACTIONS } from './backout.js';
 import { renderFindingsCsv } from './evidence-csv.js';
 import { renderReportHtml } from './evidence-html.js';
+import { laterChangeText } from './last-change.js';
 import { accountRunId, splitAccountRunId } from './organization/account-scope.js';
 import type { Outcome } from './outcomes.js';
 import { planKey as planKeyOf, readPlan, runPrefix } from './plan.js';
@@ -142,6 +143,8 @@ export interface BackoutEvidence {
     accessKeyId: string | null;
     reason: BackoutSkip['reason'];
     laterRun: string | null;
+    /** What the later run did: `disabled`, `reset`, `deleted` or `restored` (null: not recorded). */
+    laterChange: BackoutSkip['laterChange'] | null;
     found: string | null;
     at: string;
   }[];
@@ -449,6 +452,17 @@ function backoutTrigger(outcome: Outcome, mode: 'remediate' | 'backout', error: 
   return error ? ('failure' as const) : ('requested' as const);
 }
 
+/** `; N cannot be restored (…)`: the changes approved as impossible to undo that a backout left, named. */
+function lostText(e: Pick<Evidence, 'backout'>): string {
+  const lost = e.backout?.cannotRestore ?? [];
+  if (lost.length === 0) return '';
+  const named = lost.map(
+    (x) =>
+      `${x.userName} ${x.accessKeyId ?? x.credential} ${x.action === 'delete-access-key' ? 'deleted' : 'reset'}`,
+  );
+  return ` (${lost.length} cannot be restored, approved as impossible to undo: ${named.join(', ')})`;
+}
+
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /** The first sentence of every rendering: what the run did, in words. */
@@ -484,11 +498,12 @@ export function summarize(e: Omit<Evidence, 'summary'>): string {
               ? `; ${e.backout.skipped.length} left alone, changed since (${e.backout.skipped
                   .map(
                     (k) =>
-                      `${k.userName} ${k.credential}: ${k.laterRun ? `by run ${nameOf(k.laterRun)}` : 'outside credsweep'}`,
+                      `${k.userName} ${k.accessKeyId ?? k.credential}: ${k.laterRun ? laterChangeText(k.laterRun, k.laterChange) : 'outside credsweep'}`,
                   )
-                  .join(', ')}).`
-              : '.')
-        : `${e.error ? `${e.error.Error}: ` : ''}the run was backed out; ${plural(c.restored, 'credential')} restored, ${c.disabled} still disabled.`;
+                  .join(', ')})`
+              : '') +
+            `${lostText(e)}.`
+        : `${e.error ? `${e.error.Error}: ` : ''}the run was backed out; ${plural(c.restored, 'credential')} restored, ${c.disabled} still disabled${lostText(e)}.`;
     case 'failed':
       return `Stopped before approval (${e.error?.Error ?? 'error'}: ${e.error?.Cause ?? 'no cause given'}); nobody was asked and nothing was changed.`;
     case 'unreachable':
@@ -617,6 +632,7 @@ export async function collectEvidence(ports: Ports, task: ReportTask): Promise<E
             accessKeyId: e.accessKeyId ?? null,
             reason: e.backoutSkip?.reason ?? 'changed-outside-credsweep',
             laterRun: e.backoutSkip?.laterRun ?? null,
+            laterChange: e.backoutSkip?.laterChange ?? null,
             found: e.backoutSkip?.found ?? null,
             at: e.backoutSkip?.at ?? '',
           })),

@@ -11,7 +11,7 @@ import { holdAccount } from './account-guard.js';
 import { passwordSecretName } from './backout.js';
 import { BREAK_GLASS_TAG_KEY } from './defaults.js';
 import { InputError } from './errors.js';
-import { recordDisabled } from './last-change.js';
+import { recordChange } from './last-change.js';
 import { exemptionOf, holdsOff, isBreakGlass } from './lifecycle/tags.js';
 import { generatePassword } from './password.js';
 import { readBatch } from './plan.js';
@@ -83,7 +83,7 @@ export async function applyItem(
   const after = await change();
   const changedAt = ports.now().toISOString();
   await ports.store.updateLedger({ ...entry, status: 'changed', after, changedAt });
-  await recordDisabled(ports, entry, changedAt);
+  await recordChange(ports, entry, changedAt);
   return 'changed';
 }
 

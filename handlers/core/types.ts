@@ -246,6 +246,8 @@ export interface BackoutSkip {
   reason: BackoutSkipReason;
   /** The execution that changed it later (reason `changed-by-later-run`). */
   laterRun?: string;
+  /** What that later run did (its LastChange): `disabled`, `reset`, `deleted` or `restored`. */
+  laterChange?: LastChange['change'];
   /** What the credential was found to be at the backout ("Active", "login profile present"). */
   found?: string;
   /** The backout execution that checked, and when. */
@@ -262,7 +264,12 @@ export interface LastChange {
   /** `<accountId>/<userName>/<accessKeyId or console-password>` */
   credentialKey: string;
   executionId: string;
-  change: 'disabled' | 'restored';
+  /**
+   * What it did: `disabled` (login profile deleted, key deactivated), `reset` (password replaced,
+   * consoleAction reset), `deleted` (key deleted, the delete stage) or `restored` (a backout).
+   * Items written before `reset` and `deleted` existed say `disabled` for those too.
+   */
+  change: 'disabled' | 'reset' | 'deleted' | 'restored';
   /** For a restore: the run whose change it undid. */
   backoutOf?: string;
   at: string;

@@ -60,7 +60,7 @@ function tasks(def: AslDefinition): Map<string, string> {
   return out;
 }
 
-const MUTATING = new Set(['disable-console', 'deactivate-keys', 'backout']);
+const MUTATING = new Set(['disable-console', 'deactivate-keys', 'delete-keys', 'backout']);
 
 describe('the organization workflow (statemachine/organization.asl.json)', () => {
   it('every transition of every scope lands on a state, and state names are unique across scopes', () => {
@@ -110,9 +110,21 @@ describe('the organization workflow (statemachine/organization.asl.json)', () =>
     const accountFunctions = new Set(tasks(account).values());
     const orgOnly = [...perAccount].filter((f) => !accountFunctions.has(f)).sort();
     expect(orgOnly).toEqual(['account-plan', 'list-accounts', 'org-plan', 'org-report']);
-    // Every function of the account workflow is reused (same code), none is copied under another name,
-    // except the delete stage, which is in the account workflow only (docs/lifecycle.md).
-    expect([...accountFunctions].filter((f) => !perAccount.has(f))).toEqual(['delete-keys']);
+    // Every function of the account workflow is reused (same code), none is copied under another name:
+    // the delete stage included (docs/lifecycle.md).
+    expect([...accountFunctions].filter((f) => !perAccount.has(f))).toEqual([]);
+    // Each account's batches run the account workflow's batch steps, in the same order.
+    const batchSteps = (def: AslDefinition | undefined) => [
+      ...tasks(def ?? { StartAt: '', States: {} }).values(),
+    ];
+    expect(batchSteps(findNested('ApplyBatches')?.ItemProcessor)).toEqual(
+      batchSteps(account.States.ApplyBatches?.ItemProcessor),
+    );
+    expect(batchSteps(findNested('ApplyBatches')?.ItemProcessor)).toEqual([
+      'disable-console',
+      'deactivate-keys',
+      'delete-keys',
+    ]);
     // Each per-account task is told its account.
     for (const [state, fn] of tasks(org)) {
       if (orgOnly.includes(fn) || fn === 'request-approval') continue;

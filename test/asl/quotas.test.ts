@@ -17,6 +17,8 @@ import {
 import type { PlanItem } from '../../handlers/core/types.js';
 import {
   ACCOUNT_REF_BYTES,
+  batchesAllowed,
+  batchLimits,
   deployedAsl,
   deployedOrgAsl,
   EVENTS,
@@ -122,7 +124,41 @@ describe('an organization run of 5,000 accounts (statemachine/organization.asl.j
       expect(events, map).toBeLessThanOrEqual(HISTORY_EVENT_QUOTA);
     }
     // The apply child holds the account workflow's own bound: MAX_BATCHES batches.
-    expect(budget.childWorst.ApplyAccounts).toBeGreaterThan(MAX_BATCHES * EVENTS.lambdaTask * 2);
+    expect(budget.childWorst.ApplyAccounts).toBe(
+      MAX_BATCHES * budget.apply.perBatchWorst + budget.apply.outsideWorst,
+    );
+  });
+
+  it('runs the account workflow’s three batch tasks per batch in each account, delete stage included', () => {
+    // The same iteration as the account workflow's: three Lambda tasks, 17 events, 89 with every retry.
+    expect(budget.apply.perBatch).toBe(EVENTS.mapIteration + 3 * EVENTS.lambdaTask);
+    expect(budget.apply.perBatchWorst).toBe(historyBudget(deployedAsl()).perBatchWorst);
+    expect(budget.childWorst.ApplyAccounts).toBe(23_290);
+  });
+
+  it('derives the per-account batch limit from both workflows: MAX_BATCHES fits each, one more batch per 89 events', () => {
+    const limits = batchLimits();
+    expect(limits).toEqual({
+      account: batchesAllowed(historyBudget(deployedAsl())),
+      organization: batchesAllowed(budget.apply),
+    });
+    expect(MAX_BATCHES).toBeLessThanOrEqual(Math.min(limits.account, limits.organization));
+    // At the derived limit each execution is within the quota; one batch more would not be.
+    const apply = budget.apply;
+    expect(apply.outsideWorst + limits.organization * apply.perBatchWorst).toBeLessThanOrEqual(
+      HISTORY_EVENT_QUOTA,
+    );
+    expect(apply.outsideWorst + (limits.organization + 1) * apply.perBatchWorst).toBeGreaterThan(
+      HISTORY_EVENT_QUOTA,
+    );
+    // The blast-radius limit of each account cannot ask for more: its largest maxCredentials makes
+    // at most MAX_BATCHES batches, and one credential more is refused with the way out.
+    for (const size of [1, 25, 100]) {
+      const largest = maxCredentialsFor(size);
+      expect(worstCaseBatches(largest, size)).toBeLessThanOrEqual(MAX_BATCHES);
+      if (largest < 15_000)
+        expect(quotaProblem(largest + 1, size)).toMatch(/lower maxCredentials to at most/);
+    }
   });
 
   it('carries account ids only in the lists that grow, and 5,000 accounts fit the 256 KiB payload', () => {

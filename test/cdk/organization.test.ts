@@ -1,8 +1,9 @@
 /** `-c organization=true`: the member role StackSet, the hub's own member role, the org state machine. */
+import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_IDS, memberGrants, memberRoleUsers } from '../../handlers/aws/permissions.js';
 import { ConfigError, parseConfig } from '../../infra/config.js';
-import { memberRoleTemplate } from '../../infra/member-role.js';
+import { memberPermissions, memberRoleTemplate } from '../../infra/member-role.js';
 import { type Built, buildStack, prop, REQUIRED_CONTEXT, resourcesOf } from './synth.js';
 
 const ORG = {
@@ -85,7 +86,7 @@ describe('organization deployment', () => {
     expect(trust).toHaveLength(1);
     expect(trust[0]?.Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } });
     const principals = (trust[0]?.Principal as { AWS: unknown[] } | undefined)?.AWS;
-    expect(principals).toHaveLength(6);
+    expect(principals).toHaveLength(7);
     const policy = prop<{ PolicyDocument: Doc }[]>(hub, 'Policies')[0]?.PolicyDocument.Statement ?? [];
     const allowed = policy
       .filter((s) => s.Effect === 'Allow')
@@ -94,6 +95,7 @@ describe('organization deployment', () => {
     expect(allowed).toEqual(
       [
         'iam:CreateLoginProfile',
+        'iam:DeleteAccessKey',
         'iam:DeleteLoginProfile',
         'iam:GenerateCredentialReport',
         'iam:GetAccessKeyLastUsed',
@@ -114,6 +116,7 @@ describe('organization deployment', () => {
     expect(deny?.Effect).toBe('Deny');
     expect(actions(deny ?? { Action: [] }).sort()).toEqual([
       'iam:CreateLoginProfile',
+      'iam:DeleteAccessKey',
       'iam:DeleteLoginProfile',
       'iam:UpdateAccessKey',
       'iam:UpdateLoginProfile',
@@ -123,6 +126,41 @@ describe('organization deployment', () => {
     expect(breakGlass?.Condition).toEqual({
       StringEqualsIgnoreCase: { 'iam:ResourceTag/credsweep:break-glass': 'true' },
     });
+  });
+
+  it('lets the member role delete a key for the delete stage, but never an exempt or break-glass user’s (IAM policy simulator)', async () => {
+    // The member role's policy as the StackSet deploys it, in one member account.
+    const account = '111122223333';
+    const policy = memberPermissions({
+      trustedRoleArns: [],
+      organizationId: ORG.organizationId,
+      exemptTagKey: 'credsweep:exempt',
+      exemptUsers: ['breakglass'],
+      userArnPrefix: `arn:aws:iam::${account}:user/`,
+    }).toJSON();
+    const decide = async (userName: string, tags: Record<string, string> = {}) => {
+      const response = await runSimulation(
+        {
+          identityPolicies: [{ name: 'credsweep-member', policy }],
+          serviceControlPolicies: [],
+          resourceControlPolicies: [],
+          request: {
+            action: 'iam:DeleteAccessKey',
+            principal: `arn:aws:iam::${account}:role/credsweep-member`,
+            resource: { accountId: account, resource: `arn:aws:iam::${account}:user/${userName}` },
+            contextVariables: Object.fromEntries(
+              Object.entries(tags).map(([k, v]) => [`iam:ResourceTag/${k}`, v]),
+            ),
+          },
+        } as never,
+        {},
+      );
+      return response.resultType === 'error' ? JSON.stringify(response.errors) : response.overallResult;
+    };
+    expect(await decide('nora', { team: 'data' })).toBe('Allowed');
+    expect(await decide('fay', { 'credsweep:exempt': 'TRUE' })).toBe('ExplicitlyDenied');
+    expect(await decide('bg', { 'credsweep:break-glass': 'true' })).toBe('ExplicitlyDenied');
+    expect(await decide('breakglass')).toBe('ExplicitlyDenied');
   });
 
   it('lets exactly the functions that declare accounts.iamFor assume the member role, of this organization only', () => {
@@ -136,6 +174,7 @@ describe('organization deployment', () => {
       'Analyze',
       'Backout',
       'DeactivateKeys',
+      'DeleteKeys',
       'DisableConsole',
       'GenerateReport',
       'Verify',

@@ -85,9 +85,12 @@ export function deletionBefore(d: KeyDeletion): string {
   );
 }
 
-/** The plan item id of a deletion: distinct from the deactivation of the same key. */
-export const deletionItemId = (userName: string, accessKeyId: string) =>
-  `${itemId(userName, 'access-key', accessKeyId)}/delete`;
+/**
+ * The plan item id of a deletion: distinct from the deactivation of the same key; in an organization
+ * run it starts with the account id, as every item id of that run does.
+ */
+export const deletionItemId = (userName: string, accessKeyId: string, accountId?: string) =>
+  `${accountId ? `${accountId}/` : ''}${itemId(userName, 'access-key', accessKeyId)}/delete`;
 
 /**
  * Analyze's part of the delete stage: among the rows given (users the run may change), users whose
@@ -98,6 +101,8 @@ export async function deletionCandidates(
   ports: Ports,
   rows: ReportRow[],
   opts: {
+    /** Set in an organization run: the account the rows are of. */
+    accountId?: string;
     now: Date;
     deleteAfterDays: number;
     exemptTagKey: string;
@@ -125,7 +130,8 @@ export async function deletionCandidates(
         (opts.now.getTime() - Date.parse(verdict.deletion.deactivatedAt)) / MS_PER_DAY,
       );
       items.push({
-        id: deletionItemId(row.user, key.accessKeyId),
+        id: deletionItemId(row.user, key.accessKeyId, opts.accountId),
+        ...(opts.accountId ? { accountId: opts.accountId } : {}),
         userName: row.user,
         credential: slot === 0 ? 'access-key-1' : 'access-key-2',
         accessKeyId: key.accessKeyId,

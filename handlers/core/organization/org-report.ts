@@ -60,6 +60,8 @@ export interface OrgAccountEvidence {
   securityHub: string | null;
   /** The account's own evidence.json. */
   evidenceKey: string;
+  /** What a backout in this account could not restore (deleted keys, reset passwords), each named. */
+  cannotRestore?: NonNullable<Evidence['backout']>['cannotRestore'];
 }
 
 export interface OrgEvidence {
@@ -85,7 +87,11 @@ export interface OrgEvidence {
     backedOut: number;
     proposed: number;
     disabled: number;
+    /** Of the disabled: access keys deleted for good (the delete stage). */
+    deleted: number;
     restored: number;
+    /** Changes a backout of this run could not restore (deleted keys, reset passwords). */
+    cannotRestore: number;
   };
   error: ErrorInfo | null;
 }
@@ -153,7 +159,18 @@ function orgSummary(e: Omit<OrgEvidence, 'summary'>): string {
     c.suspended > 0 ? `${c.suspended} suspended` : '',
   ].filter(Boolean);
   const head = `${OUTCOME_TEXT[e.outcome]}. ${parts.join(', ')}.`;
-  return `${head} ${c.disabled} of ${plural(c.proposed, 'proposed credential')} disabled, ${c.restored} restored.`;
+  const deleted = c.deleted > 0 ? ` (${plural(c.deleted, 'access key')} deleted for good)` : '';
+  const lost =
+    c.cannotRestore > 0
+      ? ` ${plural(c.cannotRestore, 'change')} approved as impossible to undo could not be restored: ${e.accounts
+          .flatMap((a) =>
+            (a.cannotRestore ?? []).map(
+              (x) => `${x.userName} ${x.accessKeyId ?? x.credential} in ${a.accountId}`,
+            ),
+          )
+          .join(', ')}.`
+      : '';
+  return `${head} ${c.disabled} of ${plural(c.proposed, 'proposed credential')} disabled${deleted}, ${c.restored} restored.${lost}`;
 }
 
 /** The org summary, and each account's own evidence (the rows of the org findings.csv). */
@@ -198,6 +215,7 @@ export async function collectOrgEvidence(
         error: evidence.error,
         securityHub: securityHubLines(evidence)[0] ?? null,
         evidenceKey: evidenceKey(runId),
+        ...(evidence.backout?.cannotRestore.length ? { cannotRestore: evidence.backout.cannotRestore } : {}),
       },
       evidence,
     ];
@@ -237,7 +255,9 @@ export async function collectOrgEvidence(
       backedOut: count('backed-out'),
       proposed: sum((c) => c.proposed),
       disabled: sum((c) => c.disabled),
+      deleted: sum((c) => c.deleted),
       restored: sum((c) => c.restored),
+      cannotRestore: accountRows.reduce((n, a) => n + (a.cannotRestore?.length ?? 0), 0),
     },
     error: task.error ? { Error: task.error.Error, Cause: causeMessage(task.error.Cause) } : null,
   };
@@ -335,7 +355,10 @@ export function orgSummaryMail(ev: OrgEvidence): { subject: string; text: string
     '',
     ...ev.accounts.map(
       (a) =>
-        `- ${a.name} (${a.accountId}, ${a.ou}): ${a.outcome}; ${a.counts.disabled} disabled, ${a.counts.restored} restored` +
+        `- ${a.name} (${a.accountId}, ${a.ou}): ${a.outcome}; ${a.counts.disabled} disabled` +
+        (a.counts.deleted > 0 ? ` (${a.counts.deleted} deleted for good)` : '') +
+        `, ${a.counts.restored} restored` +
+        (a.cannotRestore?.length ? `, ${a.cannotRestore.length} cannot be restored` : '') +
         (a.error ? ` (${a.error.Error})` : '') +
         (a.securityHub ? `. ${a.securityHub}` : ''),
     ),
