@@ -228,7 +228,8 @@ export async function runLocally(opts: LocalRunOptions): Promise<{ view: RunView
 
 async function startLocal(flags: StartFlags): Promise<number> {
   const organization = organizationRun(flags);
-  const name = checkName(flags.name ?? executionName('run', new Date()));
+  // Named by the sandbox clock (--now), as the run's records, mail and evidence are dated.
+  const name = checkName(flags.name ?? executionName('run', flags.now ?? new Date()));
   const seed = await localAccount(flags.home);
   if (organization !== isOrganizationSeed(seed)) {
     throw new InputError(

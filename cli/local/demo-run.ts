@@ -24,6 +24,7 @@ import type { LedgerEntry } from '../../handlers/core/types.js';
 import type { Ports, Settings } from '../../handlers/ports/index.js';
 import { startApprovalServer } from './approval-server.js';
 import { actAsApprover } from './auto-approver.js';
+import { type SandboxClock, sandboxClock } from './clock.js';
 import { type EngineResult, type EventLog, type FailAt, runLocal } from './engine.js';
 import { reserveExecution, saveExecution, toHistoryEvent } from './executions.js';
 import { writeFileAtomic } from './files.js';
@@ -61,6 +62,7 @@ function keep(
   home: string,
   sandbox: { toSeed(): AnySeed },
   input: Record<string, unknown>,
+  clock: SandboxClock,
   startedAt: Date,
   result: EngineResult,
   name: string,
@@ -72,12 +74,12 @@ function keep(
     stateMachineArn: result.executionId.replace(':execution:', ':stateMachine:').replace(/:[^:]+$/, ''),
     status: result.status,
     startDate: startedAt.toISOString(),
-    stopDate: new Date().toISOString(),
+    stopDate: clock().toISOString(),
     input,
     output: result.output,
     error: result.error?.Error ?? null,
     cause: result.error?.Cause ?? null,
-    events: result.events.map(toHistoryEvent),
+    events: result.events.map((event) => toHistoryEvent(onClock(event, clock))),
   });
 }
 
@@ -215,8 +217,10 @@ export async function runDemo(
       `invalid run input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     );
   }
-  const executionName = opts.executionName ?? demoExecutionName(opts.now);
-  const startedAt = new Date();
+  // One clock for the whole run, from opts.now: names, records, mail files, events, the handlers.
+  const clock = sandboxClock(opts.now);
+  const startedAt = clock();
+  const executionName = opts.executionName ?? demoExecutionName(startedAt);
   const hubAccountId = isOrganizationSeed(opts.seed)
     ? opts.seed.organization.managementAccountId
     : opts.seed.accountId;
@@ -236,8 +240,6 @@ export async function runDemo(
     cause: null,
     events: [],
   });
-  const started = Date.now();
-  const clock = () => new Date(opts.now.getTime() + (Date.now() - started));
   const sandboxOptions = {
     now: clock,
     ...(opts.throttleRate !== undefined ? { throttleRate: opts.throttleRate } : {}),
@@ -279,7 +281,7 @@ export async function runDemo(
   const firstLink = new Promise<void>((resolve) => {
     linkArrived = resolve;
   });
-  const outbox = new Outbox(join(opts.home, 'outbox'), (message) => {
+  const outbox = new Outbox(join(opts.home, 'outbox'), clock, (message) => {
     const url = LINK.exec(message.text)?.[0];
     if (!url) return;
     for (const approver of message.to) {
@@ -329,9 +331,9 @@ export async function runDemo(
       ...(opts.faultAccount ? { faultAccount: opts.faultAccount } : {}),
       ...(opts.failAt ? { failAt: opts.failAt } : {}),
       ...(opts.crashOnceAt ? { crashOnceAt: opts.crashOnceAt } : {}),
-      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+      ...(opts.onEvent ? { onEvent: (event: EventLog) => opts.onEvent?.(onClock(event, clock)) } : {}),
     });
-    keep(opts.home, organization ?? sandbox, input, startedAt, result, executionName);
+    keep(opts.home, organization ?? sandbox, input, clock, startedAt, result, executionName);
     // No approval mail means no approver is acting (nothing to do, or stopped before approval).
     if (links.length > 0) {
       await approver.catch((err: Error) => {
@@ -372,6 +374,12 @@ export async function runDemo(
     await server.close();
   }
 }
+
+/** An engine event stamped by the run's clock instead of the real one. */
+const onClock = (event: EventLog, clock: SandboxClock): EventLog => ({
+  ...event,
+  timestamp: clock.at(event.timestamp).getTime(),
+});
 
 function changesOf(ledger: LedgerEntry[], accountId?: string): DemoChange[] {
   return ledger

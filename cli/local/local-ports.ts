@@ -152,14 +152,19 @@ export class FileBlobs implements BlobPort {
 /** Mail goes to files in the outbox: the message as JSON, and its HTML for a browser. */
 export class Outbox implements MailPort {
   private count = 0;
+  /** `now`: the run's clock (cli/local/clock.ts), which names the files. */
   constructor(
     readonly dir: string,
+    private readonly now: () => Date = () => new Date(),
     private readonly onSend?: (message: MailMessage, file: string) => void,
   ) {}
 
   async send(message: MailMessage): Promise<void> {
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    const base = join(this.dir, `${stamp}-${String(++this.count).padStart(3, '0')}`);
+    const stamp = this.now().toISOString().replace(/[:.]/g, '-');
+    // Two runs of one home at the same --now could stamp the same instant: never write over a mail.
+    let base: string;
+    do base = join(this.dir, `${stamp}-${String(++this.count).padStart(3, '0')}`);
+    while (existsSync(`${base}.json`));
     // An approval mail holds the approver's link key: readable by its owner only, as a mailbox is.
     writeFileAtomic(`${base}.json`, JSON.stringify(message, null, 2), 0o600);
     writeFileAtomic(`${base}.html`, message.html, 0o600);

@@ -93,16 +93,20 @@ const rowCells = (row: CredentialRow): string[] => [
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** `credsweep: approve disabling 7 unused credentials in 123456789012` */
-export function approvalSubject(plan: Plan): string {
-  const where = plan.organization ? scopeOf(plan).replace(' of the organization', '') : plan.accountId;
+/** `disabling 7 unused credentials and deleting 1 deactivated access key` */
+function approvalWhat(plan: Plan): string {
   const deletions = plan.items.filter((i) => i.action === 'delete-access-key').length;
   const disables = plan.items.length - deletions;
-  const what = [
+  return [
     ...(disables > 0 ? [`disabling ${plural(disables, 'unused credential')}`] : []),
     ...(deletions > 0 ? [`deleting ${plural(deletions, 'deactivated access key')}`] : []),
   ].join(' and ');
-  return clean(`credsweep: approve ${what} in ${where}`);
+}
+
+/** `credsweep: approve disabling 7 unused credentials in 123456789012` */
+export function approvalSubject(plan: Plan): string {
+  const where = plan.organization ? scopeOf(plan).replace(' of the organization', '') : plan.accountId;
+  return clean(`credsweep: approve ${approvalWhat(plan)} in ${where}`);
 }
 
 /** The command that reverses the run's changes. */
@@ -140,9 +144,7 @@ function emailModel(input: ApprovalEmailInput) {
   return {
     subject: approvalSubject(plan),
     intro:
-      `credsweep asks you to approve ${approvalSubject(plan)
-        .replace(/^credsweep: approve /, '')
-        .replace(/ in \S+$/, '')} in ${scopeOf(plan)}: not used for ${plan.thresholdDays} days or more ` +
+      `credsweep asks you to approve ${clean(approvalWhat(plan))} in ${scopeOf(plan)}: not used for ${plan.thresholdDays} days or more ` +
       '(the threshold of this run)' +
       (deletions > 0 ? ', or deactivated by credsweep long ago and unused since.' : '.'),
     groups,

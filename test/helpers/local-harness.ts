@@ -36,7 +36,7 @@ export function harness(
   const home = mkdtempSync(join(tmpdir(), 'credsweep-test-'));
   const { settings: overrides, ...sandboxOpts } = opts;
   const sandbox = new SandboxAccount(seed, { now: clock, reportPollsUntilComplete: 0, ...sandboxOpts });
-  const outbox = new Outbox(join(home, 'outbox'));
+  const outbox = new Outbox(join(home, 'outbox'), clock);
   const settings: Settings = {
     accountId: seed.accountId,
     approverEmails: ['approver@example.com'],

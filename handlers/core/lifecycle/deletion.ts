@@ -7,6 +7,7 @@
  */
 import type { AccessKeyInfo, UserInfo } from '../../ports/iam.js';
 import type { Ports } from '../../ports/index.js';
+import { splitAccountRunId } from '../organization/account-scope.js';
 import { itemId } from '../plan.js';
 import {
   applyItem,
@@ -76,9 +77,18 @@ export function deletionVerdict(
   };
 }
 
+/**
+ * The name of the run that deactivated the key, as people know it: in an organization run without
+ * the account suffix of its per-account run id (the deletion is in that same account).
+ */
+export function deactivatingRunName(d: Pick<KeyDeletion, 'deactivatedBy'>): string {
+  const { executionId } = splitAccountRunId(d.deactivatedBy);
+  return executionId.split(':').pop() ?? executionId;
+}
+
 /** The ledger's `before` of a deletion: everything a reviewer needs to know about the key that is gone. */
 export function deletionBefore(d: KeyDeletion): string {
-  const run = d.deactivatedBy.split(':').pop() ?? d.deactivatedBy;
+  const run = deactivatingRunName(d);
   return (
     `Inactive since ${d.deactivatedAt} (deactivated by ${run}); created ${d.keyCreatedAt}; ` +
     `last used ${d.keyLastUsed ?? 'never'}`

@@ -4,8 +4,10 @@
  * tests them), owners warned (credentials not proposed yet), dated exemptions, and tags an admin must
  * fix. Every cell is neutralised here (values come from tags and IAM); HTML renderers escape them too.
  */
+
 import { clean } from '../html.js';
 import type { CredentialKind, PlanItem, PlanLifecycle, Skipped } from '../types.js';
+import { deactivatingRunName } from './deletion.js';
 
 export interface LifecycleSection {
   title: string;
@@ -117,7 +119,7 @@ export function lifecycleSections(input: {
 /** The approval table's "why" of a plan item, the delete stage and the password reset spelled out. */
 export function itemWhy(item: PlanItem, thresholdDays: number): string {
   if (item.action === 'delete-access-key' && item.deletion) {
-    const run = item.deletion.deactivatedBy.split(':').pop() ?? item.deletion.deactivatedBy;
+    const run = deactivatingRunName(item.deletion);
     return `DELETE, cannot be undone: deactivated by credsweep run ${clean(run)} on ${day(item.deletion.deactivatedAt)}, unused since`;
   }
   const unused =
