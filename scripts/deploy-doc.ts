@@ -17,11 +17,13 @@ import {
   RESOURCE_KINDS,
 } from '../handlers/aws/permissions.js';
 import { DEFAULT_MEMBER_ROLE_NAME, memberFindingsRoleName } from '../handlers/core/defaults.js';
-import { renderOrgQuotas, renderQuotas } from './quota-arithmetic.js';
+import { renderOrgApplyQuota, renderOrgQuotas, renderQuotas } from './quota-arithmetic.js';
 
 const MEMBER_FINDINGS_ROLE = memberFindingsRoleName(DEFAULT_MEMBER_ROLE_NAME);
 
 export const DEPLOY_DOC_PATH = fileURLToPath(new URL('../docs/deploy.md', import.meta.url));
+/** docs/organizations.md repeats the per-account arithmetic of an organization run (also generated). */
+export const ORGANIZATIONS_DOC_PATH = fileURLToPath(new URL('../docs/organizations.md', import.meta.url));
 
 /** A generated section: everything between its two marker lines is replaced. */
 export interface Section {
@@ -97,6 +99,14 @@ export const SECTIONS: Section[] = [
   { name: 'org-quotas', render: () => renderOrgQuotas() },
 ];
 
+export const ORGANIZATIONS_SECTIONS: Section[] = [{ name: 'org-apply-quota', render: renderOrgApplyQuota }];
+
+/** Every page with generated sections, and its sections. */
+export const GENERATED_DOCS: { path: string; sections: Section[] }[] = [
+  { path: DEPLOY_DOC_PATH, sections: SECTIONS },
+  { path: ORGANIZATIONS_DOC_PATH, sections: ORGANIZATIONS_SECTIONS },
+];
+
 /** `doc` with each section's generated text in place; a missing marker is an error. */
 export function renderDeployDoc(doc: string, sections: Section[] = SECTIONS): string {
   let out = doc;
@@ -104,7 +114,7 @@ export function renderDeployDoc(doc: string, sections: Section[] = SECTIONS): st
     const from = out.indexOf(begin(section.name));
     const to = out.indexOf(end(section.name));
     if (from < 0 || to < from) {
-      throw new Error(`docs/deploy.md has no markers ${begin(section.name)} ... ${end(section.name)}`);
+      throw new Error(`the page has no markers ${begin(section.name)} ... ${end(section.name)}`);
     }
     out = `${out.slice(0, from)}${begin(section.name)}\n${section.render()}\n${out.slice(to)}`;
   }
@@ -114,6 +124,8 @@ export function renderDeployDoc(doc: string, sections: Section[] = SECTIONS): st
 const invokedDirectly =
   process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
-  writeFileSync(DEPLOY_DOC_PATH, renderDeployDoc(readFileSync(DEPLOY_DOC_PATH, 'utf8')));
-  console.log(`wrote ${DEPLOY_DOC_PATH}`);
+  for (const { path, sections } of GENERATED_DOCS) {
+    writeFileSync(path, renderDeployDoc(readFileSync(path, 'utf8'), sections));
+    console.log(`wrote ${path}`);
+  }
 }

@@ -290,3 +290,23 @@ export function renderOrgQuotas(accounts = 5000): string {
     `  + ${fmt(ORG_STATE_FIXED_BYTES)} bytes for everything else = **${fmt(payload)}** <= ${fmt(PAYLOAD_QUOTA_BYTES)} bytes.`,
   ].join('\n');
 }
+
+/** The per-account arithmetic of an organization run, for docs/organizations.md. */
+export function renderOrgApplyQuota(): string {
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  const b = orgHistoryBudget();
+  const a = b.apply;
+  const limits = batchLimits();
+  return [
+    "Each account's changes run in its own child execution (ApplyAccounts), with the account workflow's",
+    `batch steps: DisableConsoleAccess, DeactivateAccessKeys and the delete stage's DeleteAccessKeys, ${a.perBatch} history`,
+    `events per batch, ${a.perBatchWorst} if every task used every retry. With everything else of the child (${fmt(a.outsideWorst)} events at worst),`,
+    `an account of ${fmt(MAX_BATCHES)} batches (the per-account limit) records at most ${fmt(MAX_BATCHES)} x ${a.perBatchWorst} + ${fmt(a.outsideWorst)} =`,
+    `**${fmt(worstWith(a, MAX_BATCHES))}** events, under Step Functions' ${fmt(HISTORY_EVENT_QUOTA)}. The limit is derived from the ASL: the child`,
+    `could hold ${fmt(limits.organization)} batches, the account workflow ${fmt(limits.account)}; ${fmt(MAX_BATCHES)} is below both. Each account's Analyze`,
+    'refuses a `maxCredentials` (deployment or run input) whose plan could need more batches with the',
+    '`batchSize` (a clear error naming both, before anything is read or changed); the parent execution',
+    `records ${fmt(b.parentWorst)} events at most, for any number of accounts. The whole arithmetic:`,
+    '[deploy.md](deploy.md#quotas-of-an-organization-run).',
+  ].join('\n');
+}

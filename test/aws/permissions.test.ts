@@ -111,7 +111,7 @@ describe('memberGrants', () => {
     const admin = memberGrants({ securityHubAdministrator: true }).map((g) => g.action);
     expect(new Set(admin)).toEqual(iam);
     expect(admin.every((a) => a.startsWith('iam:'))).toBe(true);
-    // What the account tasks change: disable (or reset), deactivate, and backout's restore.
+    // What the account tasks change: disable (or reset), deactivate, delete (the delete stage), and backout's restore.
     expect(
       memberGrants()
         .filter((g) => g.resource === 'iam-user-change')
@@ -119,6 +119,7 @@ describe('memberGrants', () => {
         .sort(),
     ).toEqual([
       'iam:CreateLoginProfile',
+      'iam:DeleteAccessKey',
       'iam:DeleteLoginProfile',
       'iam:UpdateAccessKey',
       'iam:UpdateLoginProfile',

@@ -142,6 +142,19 @@ describe('credsweep demo --org', () => {
     expect(result.error?.Cause).toContain('5 credentials in 2 accounts');
     expect(result.organization?.toSeed()).toEqual(before);
   });
+
+  it('refuses, once and before any account is read, a per-account maxCredentials no account could hold within its quotas', async () => {
+    const before = sampleOrganization(NOW);
+    const result = await orgDemo({ maxCredentials: 15_000 });
+    expect(result).toMatchObject({ status: 'FAILED', outcome: 'failed', changes: [] });
+    expect(result.error?.Error).toBe('InputError');
+    expect(result.error?.Cause).toMatch(
+      /maxCredentials 15000 with batchSize 25 allows up to 653 batches, more than the 260 .* lower maxCredentials to at most 5980, or raise batchSize to at least 60/,
+    );
+    // Stopped at the listing: no account was analyzed.
+    expect((result.accounts ?? []).map((a) => a.outcome)).toEqual([]);
+    expect(result.organization?.toSeed()).toEqual(before);
+  });
 });
 
 describe('credsweep demo --org (command line)', () => {

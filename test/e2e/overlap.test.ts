@@ -55,7 +55,7 @@ describe('backing out an older run after a newer one changed the same key', () =
     expect(backout.code).toBe(0);
     expect(keyIn(sandbox(home), KEY)?.status).toBe('Inactive');
     expect(backout.stdout).toMatch(
-      /left alone\s+ci-deployer access-key-1 AKIASANDBOX0CIDEPL01: changed later by run run-b; not restored/,
+      /left alone\s+ci-deployer access-key-1 AKIASANDBOX0CIDEPL01: disabled again by later run run-b; not restored/,
     );
     // Run B's record still tells the truth.
     const show = await runCli(['show', 'run-b', '--local', '--home', home]);
@@ -69,10 +69,11 @@ describe('backing out an older run after a newer one changed the same key', () =
         accessKeyId: KEY,
         reason: 'changed-by-later-run',
         laterRun: expect.stringMatching(/:run-b$/),
+        laterChange: 'disabled',
       }),
     ]);
     expect(evidence.summary).toMatch(
-      /1 left alone, changed since \(ci-deployer access-key-1: by run run-b\)/,
+      /1 left alone, changed since \(ci-deployer AKIASANDBOX0CIDEPL01: disabled again by later run run-b\)/,
     );
     const ledger = readFileSync(join(home, 'store', 'ledger', runA, `ci-deployer%2F${KEY}.json`), 'utf8');
     expect((JSON.parse(ledger) as LedgerEntry).backoutSkip).toMatchObject({ reason: 'changed-by-later-run' });

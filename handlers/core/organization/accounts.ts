@@ -8,7 +8,7 @@ import type { Ports } from '../../ports/index.js';
 import type { OrgAccount } from '../../ports/organizations.js';
 import { InputError } from '../errors.js';
 import { planKey, readPlan, runPrefix } from '../plan.js';
-import { executionArnOf, type RunRequest } from '../request.js';
+import { executionArnOf, maxCredentialsOf, type RunRequest } from '../request.js';
 
 export const accountsKey = (executionId: string) => `${runPrefix(executionId)}/accounts.json`;
 
@@ -48,6 +48,9 @@ export async function listRunAccounts(
   executionId: string,
   request: RunRequest,
 ): Promise<ListAccountsResult> {
+  // The per-account limit is the same in every account: a maxCredentials no account's workflow could
+  // hold within its quotas (docs/deploy.md, "Quotas") stops the run here, once, before any account.
+  if (request.mode !== 'backout') maxCredentialsOf(request, ports.settings);
   let accounts =
     request.mode === 'backout' && request.backoutOf
       ? await accountsOfRun(ports, executionArnOf(request.backoutOf, executionId))
