@@ -226,7 +226,10 @@ export function memberRole(
   const body = JSON.parse(
     String(resolve(stackSet.Properties?.TemplateBody, env, `${stackSetId}.TemplateBody`)),
   ) as CfnTemplate;
-  const roles = Object.entries(body.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Role');
+  // The member role (logical id MemberRole); the template may hold others (the Security Hub findings role).
+  const roles = Object.entries(body.Resources).filter(
+    ([id, r]) => r.Type === 'AWS::IAM::Role' && id === 'MemberRole',
+  );
   if (roles.length !== 1)
     throw new Error(`expected one role in the StackSet's template, found ${roles.length}`);
   const [roleLogicalId, role] = roles[0] as [string, { Properties?: Record<string, unknown> }];
