@@ -37,7 +37,7 @@ import { deployedFunctionIds, type FunctionId } from '../../handlers/aws/functio
 import { REQUIRED_CONTEXT } from '../cdk/synth.js';
 import { detectMoto, isCi, type MotoServer, startMoto, stopMoto } from '../helpers/moto.js';
 import { allowedActions, checkCalls } from '../policy/check.js';
-import { MEMBER_ROLE_UNEXERCISED, SCENARIO_UNEXERCISED } from '../policy/expected.js';
+import { MEMBER_ROLE_UNEXERCISED, ORG_SCENARIO_UNEXERCISED } from '../policy/expected.js';
 import { CallRecorder, memberRoleCaller } from '../policy/recorder.js';
 import { memberRole, type PolicyEnvironment, testEnvironment } from '../policy/roles.js';
 import { MOTO_LAUNCHER, MotoAccount, type SeedUser } from './account.js';
@@ -396,7 +396,7 @@ describe.skipIf(!moto.available && !isCi())('an organization run over the wire a
     );
     const hubProblems = (
       await checkCalls(synthesized.template, recorder.calls(ORG_FUNCTION_IDS), {
-        unexercisedAllowed: SCENARIO_UNEXERCISED,
+        unexercisedAllowed: ORG_SCENARIO_UNEXERCISED,
         environment,
       })
     ).filter(

@@ -72,8 +72,33 @@ export const SCENARIO_UNEXERCISED: UnexercisedAllowance[] = [
 /** The member role's grants the organization scenario does not send (test/emulator/organization.test.ts). */
 export const MEMBER_ROLE_UNEXERCISED: UnexercisedAllowance[] = [
   {
+    action: 'iam:DeleteAccessKey',
+    functionId: 'MemberRole',
+    why: "Sent only by the organization workflow's delete stage, for keys credsweep deactivated deleteAfterDays ago (DeleteKeys through the member role); the scenarios' keys were deactivated minutes ago. The single-account suite's lifecycle scenario sends it with DeleteKeys' own role.",
+  },
+  {
     action: 'iam:UpdateLoginProfile',
     functionId: 'MemberRole',
     why: "Sent only with consoleAction reset (DisableConsole resets the password instead of deleting it; handlers/core/remediate.ts); the organization scenarios delete console passwords, and the backout's restore is CreateLoginProfile. The single-account suite's lifecycle scenario sends it with DisableConsole's own role.",
+  },
+];
+
+/** The organization scenario's recording (test/emulator/organization.test.ts): the account scenarios' list, plus grants of the organization's own functions only a path it does not run needs. */
+export const ORG_SCENARIO_UNEXERCISED: UnexercisedAllowance[] = [
+  ...SCENARIO_UNEXERCISED,
+  {
+    action: 's3:GetObject',
+    functionId: 'ListAccounts',
+    why: "Sent only in the organization workflow's backout mode: ListAccounts reads the earlier run's plan (handlers/core/organization/accounts.ts); the scenarios run no organization backout.",
+  },
+  {
+    action: 'securityhub:BatchUpdateFindings',
+    functionId: 'OrgReport',
+    why: 'moto 5.2.1 has no BatchUpdateFindings, and the scenarios run without Security Hub findings; OrgReport updates the findings of each account at the end of the run.',
+  },
+  {
+    action: 'sts:AssumeRole',
+    functionId: 'OrgReport',
+    why: "Sent only to update a member account's Security Hub findings through the member role (Security Hub in organizations); the scenarios have no findings.",
   },
 ];
