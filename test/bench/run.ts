@@ -52,7 +52,7 @@ const lines = [
   '|---|---|---|',
   `| detection calls constant in the user count | ${iam.detection.map((d) => `${d.calls} at ${int(d.users)} users`).join(', ')} | ${met(detectionConstant)} |`,
   `| ≤ ${TARGETS.callsPerRemediated} IAM calls per remediated credential | ${fmt(perRemediated(iam.credsweep), 2)} | ${met(perRemediated(iam.credsweep) <= TARGETS.callsPerRemediated)} |`,
-  `| 0 IAM calls per compliant user | ${fmt(perCompliant(iam.credsweep), 2)} (an all-compliant 5,000-user account: ${iam.allCompliant.calls} calls in all) | ${met(perCompliant(iam.credsweep) === 0)} |`,
+  `| 0 IAM calls per compliant user (owner warnings off) | ${fmt(perCompliant(iam.credsweep), 2)} (an all-compliant 5,000-user account: ${int(iam.allCompliant.callsWithoutWarnings)} calls in all; with the default warnDays 7, ${int(iam.allCompliant.calls)}, of which ${int(iam.allCompliant.ownerLookups)} GetUser read the owner tag of users whose credential goes stale within 7 days) | ${met(perCompliant(iam.credsweep) === 0)} |`,
   `| 5,000 report rows analysed in < ${TARGETS.analysisMs} ms | ${fmt(analysis5k?.medianMs ?? Number.NaN)} ms | ${met((analysis5k?.medianMs ?? Infinity) < TARGETS.analysisMs)} |`,
   `| each Lambda bundle < 1 MB | largest ${int(maxBundle)} bytes | ${met(maxBundle < TARGETS.bundleBytes)} |`,
   ...startup.map(startupTarget),
