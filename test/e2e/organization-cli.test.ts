@@ -326,7 +326,7 @@ describe('backout of an organization run after a later run changed the same cred
     const backout = JSON.parse((await cli(['history', ...local, '--json'])).stdout).runs[0].name;
     const shown = await cli(['show', backout, ...local, '--account', A.payments]);
     expect(shown.stdout).toContain(
-      'left alone  deploy-bot access-key-1 AKIASAMPLEPAY0000001: changed later by run run-later; not restored',
+      'left alone  deploy-bot access-key-1 AKIASAMPLEPAY0000001: disabled again by later run run-later; not restored',
     );
     const now = credentials(sandbox(home));
     expect(now[`${A.payments}/deploy-bot`]).toBe('no password, AKIASAMPLEPAY0000001 Inactive');
