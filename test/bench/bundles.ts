@@ -1,26 +1,17 @@
 /**
- * Each Lambda bundled as the CDK stack bundles it (esbuild, ESM, node22, minified, SDK included),
- * its size, and its cold import time in a fresh Node process (median of several).
+ * Each Lambda bundle exactly as the stack deploys it (dist/lambda, built by scripts/build.ts
+ * buildLambdas: ESM, node22, minified, SDK included), its size, and its cold import time in a
+ * fresh Node process (median of several).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { lambdaDir } from '../../cli/package-files.js';
+import { FUNCTIONS } from '../../handlers/aws/functions.js';
+import { buildLambdas } from '../../scripts/build.js';
 import { median } from './stats.js';
 
-const HANDLERS = [
-  'generate-report',
-  'analyze',
-  'request-approval',
-  'disable-console',
-  'deactivate-keys',
-  'verify',
-  'backout',
-  'report',
-  'approval-api',
-];
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface BundleRow {
@@ -30,33 +21,19 @@ export interface BundleRow {
 }
 
 export async function benchBundles(runs = 5): Promise<BundleRow[]> {
-  const out = mkdtempSync(join(tmpdir(), 'credsweep-bundles-'));
+  await buildLambdas();
   const rows: BundleRow[] = [];
-  for (const handler of HANDLERS) {
-    const outfile = join(out, `${handler}.mjs`);
-    await build({
-      entryPoints: [join(root, 'handlers', `${handler}.ts`)],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      mainFields: ['module', 'main'],
-      banner: {
-        js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
-      minify: true,
-      keepNames: true,
-      logLevel: 'silent',
-    });
-    const script = `const t = performance.now(); await import(${JSON.stringify(outfile)}); process.stdout.write(String(performance.now() - t));`;
+  for (const { entry } of Object.values(FUNCTIONS)) {
+    const handler = entry.replace(/\.ts$/, '');
+    const file = join(root, lambdaDir(entry), 'index.mjs');
+    const script = `const t = performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t));`;
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
       times.push(
         Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })),
       );
     }
-    rows.push({ handler, bytes: statSync(outfile).size, coldImportMs: median(times) });
+    rows.push({ handler, bytes: statSync(file).size, coldImportMs: median(times) });
   }
   return rows;
 }

@@ -111,7 +111,7 @@ const lines = [
       `| ${int(o.accounts)} | ${o.unreachable} | ${o.suspended} | ${int(o.remediated)} | ${int(o.transitions)} | ${int(o.maxExecutionEvents)} events | ${int(o.maxPayloadBytes)} bytes | $${o.usdPerRun.toFixed(4)} | ${seconds(o.wallMs)} |`,
   ),
   '',
-  '## Lambda bundles (esbuild as the stack bundles them: ESM, node22, minified, AWS SDK included)',
+  '## Lambda bundles (dist/lambda, as the stack deploys them: ESM, node22, minified, AWS SDK included)',
   '',
   '| handler | bundle | cold import (median of 5) |',
   '|---|---|---|',
