@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
-import { CredsweepError } from '../handlers/core/errors.js';
+import { CredsweepError } from '../handlers/core/shared/errors.js';
 import { errorLine } from './output.js';
 import { packageFile } from './package-files.js';
 import { buildProgram } from './program.js';

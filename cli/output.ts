@@ -3,7 +3,7 @@
  * that act on a terminal (ESC sequences, bidi overrides, line breaks); every line and error goes
  * through the one neutraliser (handlers/core/visible-text.ts), and JSON escapes them.
  */
-import { terminalJson, visible } from '../handlers/core/visible-text.js';
+import { terminalJson, visible } from '../handlers/core/shared/visible-text.js';
 
 /** One JSON object on stdout; characters that could act on a terminal are written as `\uXXXX`. */
 export function printJson(value: unknown, indent: number | null = 2): void {

@@ -6,8 +6,8 @@
  */
 
 import { Command, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
-import { CONSOLE_ACTIONS, DEFAULT_THRESHOLD_DAYS } from '../handlers/core/defaults.js';
-import { visibleLines } from '../handlers/core/visible-text.js';
+import { CONSOLE_ACTIONS, DEFAULT_THRESHOLD_DAYS } from '../handlers/core/shared/defaults.js';
+import { visibleLines } from '../handlers/core/shared/visible-text.js';
 import type { AnalyzeFlags } from './commands/analyze.js';
 import type { BackoutFlags } from './commands/backout.js';
 import type { DemoFlags } from './commands/demo.js';

@@ -8,7 +8,7 @@
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
-import { OUTCOMES, type Outcome } from '../handlers/core/outcomes.js';
+import { OUTCOMES, type Outcome } from '../handlers/core/shared/outcomes.js';
 import type { LocalExecution, LocalHistoryEvent } from './local/executions.js';
 
 export type ExecutionStatus =

@@ -1,9 +1,9 @@
 import { blobsAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { accountPlanEvent } from './core/events.js';
+import { accountPlanEvent } from './core/run/events.js';
 import { accountRunId } from './core/organization/account-scope.js';
-import { batchRefs, planKey, readPlan } from './core/plan.js';
-import { parseWith } from './core/validate.js';
+import { batchRefs, planKey, readPlan } from './core/plan/plan.js';
+import { parseWith } from './core/shared/validate.js';
 import type { Ports } from './ports/index.js';
 
 /** The batch references of one account's stored plan: what the apply of that account iterates over. */

@@ -19,8 +19,8 @@ import {
   parseFormBody,
   statusOf,
   viewApproval,
-} from './core/approval-decision.js';
-import { APPROVAL_ID_PATTERN, findApprover, formToken } from './core/approval-links.js';
+} from './core/approval/decision.js';
+import { APPROVAL_ID_PATTERN, findApprover, formToken } from './core/approval/links.js';
 import {
   type HttpResponse,
   htmlResponse,
@@ -33,8 +33,8 @@ import {
   renderNotDeliveredPage,
   renderNotFoundPage,
   renderWindowClosedPage,
-} from './core/approval-page.js';
-import { readPlan } from './core/plan.js';
+} from './core/approval/page.js';
+import { readPlan } from './core/plan/plan.js';
 import type { Ports } from './ports/index.js';
 
 /** The parts of an API Gateway proxy event the approval API reads. */

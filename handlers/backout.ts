@@ -1,10 +1,10 @@
 import { accountsAdapter, iamAdapter, secretsAdapter, storeAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { backoutRun } from './core/backout.js';
-import { backoutEvent } from './core/events.js';
+import { backoutRun } from './core/change/backout.js';
+import { backoutEvent } from './core/run/events.js';
 import { accountRunId, inAccount } from './core/organization/account-scope.js';
-import { executionArnOf } from './core/request.js';
-import { parseWith } from './core/validate.js';
+import { executionArnOf } from './core/shared/request.js';
+import { parseWith } from './core/shared/validate.js';
 import type { Ports } from './ports/index.js';
 
 /** Restores what the ledger says was changed: this execution's, or (mode=backout) an earlier one's. */

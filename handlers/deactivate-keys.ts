@@ -1,9 +1,9 @@
 import { accountsAdapter, blobsAdapter, iamAdapter, storeAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { batchEvent } from './core/events.js';
+import { batchEvent } from './core/run/events.js';
 import { inAccount } from './core/organization/account-scope.js';
-import { deactivateAccessKeys } from './core/remediate.js';
-import { parseWith } from './core/validate.js';
+import { deactivateAccessKeys } from './core/change/remediate.js';
+import { parseWith } from './core/shared/validate.js';
 import type { Ports } from './ports/index.js';
 
 /** Sets each approved, still-unused access key of the batch to Inactive (never deletes it). */

@@ -1,9 +1,9 @@
 import { accountsAdapter, blobsAdapter, iamAdapter, storeAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { batchEvent } from './core/events.js';
-import { deleteAccessKeys } from './core/lifecycle/deletion.js';
+import { batchEvent } from './core/run/events.js';
+import { deleteAccessKeys } from './core/plan/lifecycle/deletion.js';
 import { inAccount } from './core/organization/account-scope.js';
-import { parseWith } from './core/validate.js';
+import { parseWith } from './core/shared/validate.js';
 import type { Ports } from './ports/index.js';
 
 /**

@@ -1,8 +1,8 @@
 import { accountsAdapter, iamAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { generateReportEvent } from './core/events.js';
+import { generateReportEvent } from './core/run/events.js';
 import { accountPorts } from './core/organization/account-scope.js';
-import { parseWith } from './core/validate.js';
+import { parseWith } from './core/shared/validate.js';
 import type { Ports } from './ports/index.js';
 
 /** Starts (or polls) the credential report; the state machine loops until COMPLETE, bounded. */

@@ -1,8 +1,8 @@
 import { blobsAdapter, organizationsAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { orgEvent } from './core/events.js';
+import { orgEvent } from './core/run/events.js';
 import { listRunAccounts } from './core/organization/accounts.js';
-import { parseWith } from './core/validate.js';
+import { parseWith } from './core/shared/validate.js';
 import type { Ports } from './ports/index.js';
 
 /** The accounts of an organization run (all, named ones, or those of OUs), stored; returns their ids. */

@@ -1,8 +1,8 @@
 import { blobsAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { orgEvent } from './core/events.js';
+import { orgEvent } from './core/run/events.js';
 import { buildOrgPlan } from './core/organization/org-plan.js';
-import { parseWith } from './core/validate.js';
+import { parseWith } from './core/shared/validate.js';
 import type { Ports } from './ports/index.js';
 
 /** One plan for the whole organization run from each account's stored plan; the run's blast-radius guard. */

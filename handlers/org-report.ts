@@ -6,9 +6,9 @@ import {
   storeAdapter,
 } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { orgReportEvent } from './core/events.js';
+import { orgReportEvent } from './core/run/events.js';
 import { orgReportRun } from './core/organization/org-report.js';
-import { parseWith } from './core/validate.js';
+import { parseWith } from './core/shared/validate.js';
 import type { Ports } from './ports/index.js';
 
 /** Writes every account's evidence not yet written, the org summary, and mails it once. */

@@ -6,11 +6,11 @@ import {
   storeAdapter,
 } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { reportEvent } from './core/events.js';
+import { reportEvent } from './core/run/events.js';
 import { accountRunId } from './core/organization/account-scope.js';
-import { reportRun } from './core/report-run.js';
+import { reportRun } from './core/run/report-run.js';
 import { findingsPorts } from './core/security-hub/account-hub.js';
-import { parseWith } from './core/validate.js';
+import { parseWith } from './core/shared/validate.js';
 import type { Ports } from './ports/index.js';
 
 /** Writes the run's evidence and mails the summary. */

@@ -25,13 +25,13 @@ import {
 } from './aws/adapters.js';
 import { logger } from './aws/logger.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { renderApprovalEmail } from './core/approval-email.js';
-import { approvalIdFor, issueLinks } from './core/approval-links.js';
-import { CredsweepError, InputError } from './core/errors.js';
-import { readPlan, runPrefix } from './core/plan.js';
-import { notifyOrganizationFindings } from './core/security-hub/follow-org.js';
+import { renderApprovalEmail } from './core/approval/email.js';
+import { approvalIdFor, issueLinks } from './core/approval/links.js';
+import { CredsweepError, InputError } from './core/shared/errors.js';
+import { readPlan, runPrefix } from './core/plan/plan.js';
+import { notifyOrganizationFindings } from './core/organization/follow-findings.js';
 import { notifiedKey, notifyFindings, type SecurityHubStep } from './core/security-hub/follow-run.js';
-import type { ApprovalRecord, Plan } from './core/types.js';
+import type { ApprovalRecord, Plan } from './core/shared/types.js';
 import type { Ports } from './ports/index.js';
 
 const eventSchema = z.object({

@@ -46,8 +46,8 @@ import {
   DEFAULT_OWNER_TAG_KEY,
   DEFAULT_THRESHOLD_DAYS,
   DEFAULT_WARN_DAYS,
-} from '../handlers/core/defaults.js';
-import { MAX_PLAN_CREDENTIALS, quotaProblem } from '../handlers/core/quotas.js';
+} from '../handlers/core/shared/defaults.js';
+import { MAX_PLAN_CREDENTIALS, quotaProblem } from '../handlers/core/shared/quotas.js';
 import type { CredsweepProps } from './props.js';
 
 /** The validated configuration the stack is built from. */

@@ -25,7 +25,7 @@ import {
   memberRoleUsers,
   type ResourceKind,
 } from '../handlers/aws/permissions.js';
-import { BREAK_GLASS_TAG_KEY, KEY_INDEX, PASSWORD_SECRET_PREFIX } from '../handlers/core/defaults.js';
+import { BREAK_GLASS_TAG_KEY, KEY_INDEX, PASSWORD_SECRET_PREFIX } from '../handlers/core/shared/defaults.js';
 import { type CredsweepConfig, parseConfig } from './config.js';
 import { ApprovalApi } from './constructs/approval-api.js';
 import { CredsweepFunction } from './constructs/credsweep-function.js';

@@ -18,7 +18,7 @@ import {
   BREAK_GLASS_TAG_KEY,
   DEFAULT_MEMBER_ROLE_NAME,
   memberFindingsRoleName,
-} from '../handlers/core/defaults.js';
+} from '../handlers/core/shared/defaults.js';
 
 export const MEMBER_ROLE_NAME = DEFAULT_MEMBER_ROLE_NAME;
 export const MEMBER_FINDINGS_ROLE_NAME = memberFindingsRoleName(MEMBER_ROLE_NAME);

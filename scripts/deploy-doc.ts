@@ -16,7 +16,7 @@ import {
   memberRoleUsers,
   RESOURCE_KINDS,
 } from '../handlers/aws/permissions.js';
-import { DEFAULT_MEMBER_ROLE_NAME, memberFindingsRoleName } from '../handlers/core/defaults.js';
+import { DEFAULT_MEMBER_ROLE_NAME, memberFindingsRoleName } from '../handlers/core/shared/defaults.js';
 import { renderOrgApplyQuota, renderOrgQuotas, renderQuotas } from './quota-arithmetic.js';
 
 const MEMBER_FINDINGS_ROLE = memberFindingsRoleName(DEFAULT_MEMBER_ROLE_NAME);

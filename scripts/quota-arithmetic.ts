@@ -11,15 +11,15 @@ import {
   readAslTemplate,
   resolveAsl,
 } from '../cli/local/asl.js';
-import { planKey } from '../handlers/core/plan.js';
+import { planKey } from '../handlers/core/plan/plan.js';
 import {
   HISTORY_EVENT_QUOTA,
   MAX_BATCHES,
   MAX_CREDENTIALS_PER_USER,
   maxCredentialsFor,
   PAYLOAD_QUOTA_BYTES,
-} from '../handlers/core/quotas.js';
-import type { BatchRef } from '../handlers/core/types.js';
+} from '../handlers/core/shared/quotas.js';
+import type { BatchRef } from '../handlers/core/shared/types.js';
 import { WORKFLOW_TIMING } from '../infra/credsweep.js';
 
 /** History events Step Functions records (GetExecutionHistory event types). */

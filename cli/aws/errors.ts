@@ -2,7 +2,7 @@
  * AWS errors said plainly: what went wrong and what to do, naming the action, the execution, the
  * stack or the object involved. Every AWS call of the command line goes through `aws(context, call)`.
  */
-import { CredsweepError } from '../../handlers/core/errors.js';
+import { CredsweepError } from '../../handlers/core/shared/errors.js';
 
 export interface AwsCallContext {
   /** The IAM action of the call, e.g. `states:StartExecution`. */

@@ -3,9 +3,9 @@
  * deployed with `-c organization=true` has two state machines: a run named without its ARN is looked
  * up in the account workflow's, then in the organization workflow's, and `history` lists both.
  */
-import { InputError } from '../../handlers/core/errors.js';
-import { EVIDENCE_FILES } from '../../handlers/core/evidence.js';
-import { runPrefix } from '../../handlers/core/plan.js';
+import { InputError } from '../../handlers/core/shared/errors.js';
+import { EVIDENCE_FILES } from '../../handlers/core/evidence/collect.js';
+import { runPrefix } from '../../handlers/core/plan/plan.js';
 import { accountFolder, type RunSource } from '../runs.js';
 import { fromAwsHistory, type RunView, viewRun } from '../timeline.js';
 import { AwsCallError } from './errors.js';

@@ -4,7 +4,7 @@
  * (`--stack NAME`, default `Credsweep`, as infra/app.ts names it).
  */
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { InputError } from '../../handlers/core/errors.js';
+import { InputError } from '../../handlers/core/shared/errors.js';
 import { cloudFormationClient } from './clients.js';
 import { AwsCallError, aws } from './errors.js';
 import { EXECUTION_ARN, EXECUTION_NAME, STATE_MACHINE_ARN } from './names.js';

@@ -3,7 +3,7 @@
  * one account's block (`--account`), and the JSON of each account. Every name, OU and error comes
  * from a report or the Organizations API: printLine and printJson neutralise them.
  */
-import { InputError } from '../../handlers/core/errors.js';
+import { InputError } from '../../handlers/core/shared/errors.js';
 import { type AccountRow, accountOf, type OrgRun, outcomeCounts, readOrgRun } from '../org-run.js';
 import type { RunSource } from '../runs.js';
 import type { RunView } from '../timeline.js';

@@ -4,22 +4,22 @@
  * unused for N days or more; `--json` prints the contract of DESIGN.md and nothing else on stdout.
  */
 
-import { ReportFormatError } from '../../handlers/core/errors.js';
-import { decodeReportBytes, readReportInput } from '../../handlers/core/report-input.js';
+import { ReportFormatError } from '../../handlers/core/shared/errors.js';
+import { decodeReportBytes, readReportInput } from '../../handlers/core/report/report-input.js';
 import {
   analyzeReport,
   daysBetween,
   rowCredentials,
   usersNotInReport,
-} from '../../handlers/core/staleness.js';
+} from '../../handlers/core/report/staleness.js';
 import type {
   Analysis,
   CredentialReport,
   ReportDate,
   ReportRow,
   SkipReason,
-} from '../../handlers/core/types.js';
-import { visibleLines } from '../../handlers/core/visible-text.js';
+} from '../../handlers/core/shared/types.js';
+import { visibleLines } from '../../handlers/core/shared/visible-text.js';
 import { printError, printJson } from '../output.js';
 import { readUserBytes } from './options.js';
 

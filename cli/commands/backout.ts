@@ -5,7 +5,7 @@
  * the organization workflow, one child per account it changed (or per account of `--accounts`).
  * `--local` runs it over the local account (or organization).
  */
-import { InputError } from '../../handlers/core/errors.js';
+import { InputError } from '../../handlers/core/shared/errors.js';
 import { printError } from '../output.js';
 import { localRuns, type RunSource, readEvidence, readOrgEvidence } from '../runs.js';
 import type { SourceFlags } from '../source-options.js';

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { InputError } from '../../handlers/core/errors.js';
+import { InputError } from '../../handlers/core/shared/errors.js';
 import { inBatches } from '../org-run.js';
 import { printError } from '../output.js';
 import { accountFolder, type EvidenceFile } from '../runs.js';

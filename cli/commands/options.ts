@@ -1,8 +1,8 @@
 /** Option parsers shared by the commands: each names what it expected. */
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
-import { parseIsoInstant } from '../../handlers/core/credential-report.js';
-import { InputError } from '../../handlers/core/errors.js';
+import { parseIsoInstant } from '../../handlers/core/report/credential-report.js';
+import { InputError } from '../../handlers/core/shared/errors.js';
 
 export function parsePositiveInt(value: string): number {
   const n = /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;

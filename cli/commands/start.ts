@@ -3,9 +3,9 @@
  * workflow's own schema validates; `--wait` follows it until it ends or waits for approval.
  * `--local` runs the same workflow in this process over the local account `credsweep demo` keeps.
  */
-import type { ConsoleAction } from '../../handlers/core/defaults.js';
-import { InputError } from '../../handlers/core/errors.js';
-import type { RunRequest } from '../../handlers/core/request.js';
+import type { ConsoleAction } from '../../handlers/core/shared/defaults.js';
+import { InputError } from '../../handlers/core/shared/errors.js';
+import type { RunRequest } from '../../handlers/core/shared/request.js';
 import { EXECUTION_NAME } from '../aws/names.js';
 import type { ApprovalMode } from '../local/demo-run.js';
 import { toHistoryEvent } from '../local/executions.js';

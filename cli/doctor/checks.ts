@@ -8,12 +8,12 @@ import { DescribeAlarmsForMetricCommand } from '@aws-sdk/client-cloudwatch';
 import { GetAccountCommand, GetEmailIdentityCommand } from '@aws-sdk/client-sesv2';
 import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
 import { AwsIam } from '../../handlers/aws/iam.js';
-import { approvalIdFor } from '../../handlers/core/approval-links.js';
+import { approvalIdFor } from '../../handlers/core/approval/links.js';
 import {
   generatePassword,
   type PasswordPolicy,
   restoredPasswordLength,
-} from '../../handlers/core/password.js';
+} from '../../handlers/core/change/password.js';
 import { aws } from '../aws/errors.js';
 import { passwordPolicyViolations } from '../local/password-policy.js';
 import { cloudWatchClient, iamClient, sesClient, sfnClient } from './clients.js';

@@ -12,7 +12,7 @@
  */
 import { ListStackResourcesCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { InputError } from '../../handlers/core/errors.js';
+import { InputError } from '../../handlers/core/shared/errors.js';
 import { aws } from '../aws/errors.js';
 import { DEFAULT_STACK, STATE_MACHINE_OUTPUT, stackOutputs } from '../aws/target.js';
 import { cloudFormationClient, lambdaClient } from './clients.js';

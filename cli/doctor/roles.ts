@@ -17,7 +17,7 @@ import {
   KEY_INDEX,
   memberFindingsRoleName,
   PASSWORD_SECRET_PREFIX,
-} from '../../handlers/core/defaults.js';
+} from '../../handlers/core/shared/defaults.js';
 import { aws } from '../aws/errors.js';
 import { type CheckResult, ok, problem } from './checks.js';
 import { iamClient } from './clients.js';

@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { type ApprovalApiEvent, type ApprovalLog, approvalApi } from '../../handlers/approval-api.js';
 import { FUNCTIONS } from '../../handlers/aws/functions.js';
 import { restrictPorts } from '../../handlers/aws/ports.js';
-import { groupFields } from '../../handlers/core/approval-decision.js';
-import { htmlResponse, renderErrorPage, renderTooLargePage } from '../../handlers/core/approval-page.js';
+import { groupFields } from '../../handlers/core/approval/decision.js';
+import { htmlResponse, renderErrorPage, renderTooLargePage } from '../../handlers/core/approval/page.js';
 import type { Ports } from '../../handlers/ports/index.js';
 
 /** Bodies above this size are refused with 413 (a form for 5,000 credentials stays below). */

@@ -11,16 +11,16 @@ import {
   DEFAULT_MAX_CREDENTIALS,
   DEFAULT_THRESHOLD_DAYS,
   PASSWORD_SECRET_PREFIX,
-} from '../../handlers/core/defaults.js';
-import { CredsweepError, InputError } from '../../handlers/core/errors.js';
-import type { Evidence } from '../../handlers/core/evidence.js';
-import { evidenceKey } from '../../handlers/core/evidence.js';
+} from '../../handlers/core/shared/defaults.js';
+import { CredsweepError, InputError } from '../../handlers/core/shared/errors.js';
+import type { Evidence } from '../../handlers/core/evidence/collect.js';
+import { evidenceKey } from '../../handlers/core/evidence/collect.js';
 import { accountRunId } from '../../handlers/core/organization/account-scope.js';
 import { accountsKey } from '../../handlers/core/organization/accounts.js';
 import type { OrgEvidence } from '../../handlers/core/organization/org-report.js';
-import { runPrefix } from '../../handlers/core/plan.js';
-import { runRequestSchema } from '../../handlers/core/request.js';
-import type { LedgerEntry } from '../../handlers/core/types.js';
+import { runPrefix } from '../../handlers/core/plan/plan.js';
+import { runRequestSchema } from '../../handlers/core/shared/request.js';
+import type { LedgerEntry } from '../../handlers/core/shared/types.js';
 import type { Ports, Settings } from '../../handlers/ports/index.js';
 import { startApprovalServer } from './approval-server.js';
 import { actAsApprover } from './auto-approver.js';

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CredsweepError } from '../../handlers/core/errors.js';
+import { CredsweepError } from '../../handlers/core/shared/errors.js';
 import type { EventLog } from './engine.js';
 import { listJson, readJson, safeName, writeFileAtomic } from './files.js';
 

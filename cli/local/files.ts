@@ -1,7 +1,7 @@
 /** Small file helpers for the local adapters: atomic JSON writes, private files. */
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CredsweepError } from '../../handlers/core/errors.js';
+import { CredsweepError } from '../../handlers/core/shared/errors.js';
 
 let sequence = 0;
 

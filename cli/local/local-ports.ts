@@ -6,9 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { lockTakeable } from '../../handlers/core/account-guard.js';
-import { CredsweepError } from '../../handlers/core/errors.js';
-import { lastChangeIs } from '../../handlers/core/last-change.js';
+import { lockTakeable } from '../../handlers/core/change/account-guard.js';
+import { CredsweepError } from '../../handlers/core/shared/errors.js';
+import { lastChangeIs } from '../../handlers/core/change/last-change.js';
 import type {
   AccountLock,
   ApprovalRecord,
@@ -16,7 +16,7 @@ import type {
   LastChange,
   LedgerEntry,
   OwnerWarningRecord,
-} from '../../handlers/core/types.js';
+} from '../../handlers/core/shared/types.js';
 import type {
   BlobPort,
   MailPort,

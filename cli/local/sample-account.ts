@@ -6,7 +6,7 @@ import {
   BREAK_GLASS_TAG_KEY,
   DEFAULT_EXEMPT_TAG_KEY,
   DEFAULT_OWNER_TAG_KEY,
-} from '../../handlers/core/defaults.js';
+} from '../../handlers/core/shared/defaults.js';
 import type { Seed } from './seed.js';
 
 export const SAMPLE_ACCOUNT_ID = '123456789012';

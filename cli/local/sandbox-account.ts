@@ -4,7 +4,7 @@
  * the credential report's exact CSV, its generation states, its 4-hour reuse and its snapshot
  * semantics (changes show only in a report generated after them).
  */
-import { BREAK_GLASS_TAG_KEY, DEFAULT_EXEMPT_TAG_KEY } from '../../handlers/core/defaults.js';
+import { BREAK_GLASS_TAG_KEY, DEFAULT_EXEMPT_TAG_KEY } from '../../handlers/core/shared/defaults.js';
 import type {
   AccessKeyInfo,
   IamPort,

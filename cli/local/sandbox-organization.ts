@@ -7,8 +7,8 @@
  * `administratorHub()` is the hub's Security Hub as the organization's administrator, which sees
  * every account's findings whatever its member role.
  */
-import { DEFAULT_MEMBER_ROLE_NAME, memberFindingsRoleName } from '../../handlers/core/defaults.js';
-import { CredsweepError } from '../../handlers/core/errors.js';
+import { DEFAULT_MEMBER_ROLE_NAME, memberFindingsRoleName } from '../../handlers/core/shared/defaults.js';
+import { CredsweepError } from '../../handlers/core/shared/errors.js';
 import type { IamPort } from '../../handlers/ports/iam.js';
 import type { AccountAccessPort, OrgAccount, OrganizationsPort } from '../../handlers/ports/organizations.js';
 import type { FindingRef, SecurityHubPort, UnprocessedFinding } from '../../handlers/ports/security-hub.js';

@@ -6,7 +6,7 @@
  * `Date.prototype.toISOString()` form so that a parsed seed compares equal to the sandbox's `toSeed()`.
  */
 import { z } from 'zod';
-import { CredsweepError } from '../../handlers/core/errors.js';
+import { CredsweepError } from '../../handlers/core/shared/errors.js';
 
 /** IAM's user name pattern. */
 export const USER_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;

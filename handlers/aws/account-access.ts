@@ -9,7 +9,7 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { memberFindingsRoleName } from '../core/defaults.js';
+import { memberFindingsRoleName } from '../core/shared/defaults.js';
 import type { IamPort } from '../ports/iam.js';
 import type { AccountAccessPort } from '../ports/organizations.js';
 import type { SecurityHubPort } from '../ports/security-hub.js';

@@ -46,8 +46,8 @@ import {
   DEFAULT_THRESHOLD_DAYS,
   DEFAULT_WARN_DAYS,
   PASSWORD_SECRET_PREFIX,
-} from '../core/defaults.js';
-import { CredsweepError } from '../core/errors.js';
+} from '../core/shared/defaults.js';
+import { CredsweepError } from '../core/shared/errors.js';
 import type {
   AccountAccessPort,
   BlobPort,

@@ -4,8 +4,8 @@
  * (ORGANIZATION_STATE_MACHINE_ARN): each method is granted StartExecution on its own one only.
  */
 import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { CredsweepError } from '../core/errors.js';
-import type { RunRequest } from '../core/request.js';
+import { CredsweepError } from '../core/shared/errors.js';
+import type { RunRequest } from '../core/shared/request.js';
 import type { RunStarterPort } from '../ports/runs.js';
 import type { PortPermissions } from './permission-types.js';
 import { type AwsEnv, InvalidEnvironment } from './ports.js';

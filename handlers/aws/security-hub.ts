@@ -15,7 +15,7 @@ import {
   GetFindingsCommand,
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
-import { CredsweepError } from '../core/errors.js';
+import { CredsweepError } from '../core/shared/errors.js';
 import { fromAsff } from '../core/security-hub/asff.js';
 import {
   CIS_UNUSED_CREDENTIAL_GENERATORS,

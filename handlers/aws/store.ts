@@ -27,7 +27,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { KEY_INDEX } from '../core/defaults.js';
+import { KEY_INDEX } from '../core/shared/defaults.js';
 import type {
   AccountLock,
   ApprovalRecord,
@@ -35,7 +35,7 @@ import type {
   LastChange,
   LedgerEntry,
   OwnerWarningRecord,
-} from '../core/types.js';
+} from '../core/shared/types.js';
 import type { StorePort } from '../ports/store.js';
 import type { PortPermissions } from './permission-types.js';
 import type { AwsEnv } from './ports.js';

@@ -1,4 +1,4 @@
-import type { ConsoleAction } from '../core/defaults.js';
+import type { ConsoleAction } from '../core/shared/defaults.js';
 import type { BlobPort } from './blobs.js';
 import type { IamPort, PasswordPolicy } from './iam.js';
 import type { MailPort } from './mail.js';

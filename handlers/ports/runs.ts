@@ -1,5 +1,5 @@
 /** Starts a run of the remediation or organization state machine. AWS: Step Functions StartExecution (handlers/aws/runs.ts). */
-import type { RunRequest } from '../core/request.js';
+import type { RunRequest } from '../core/shared/request.js';
 
 export interface RunStarterPort {
   /** Starts an execution of the remediation (account) workflow named `name` with `input`; returns its ARN. */

@@ -6,7 +6,7 @@ import type {
   LastChange,
   LedgerEntry,
   OwnerWarningRecord,
-} from '../core/types.js';
+} from '../core/shared/types.js';
 
 export interface StorePort {
   putApproval(approval: ApprovalRecord): Promise<void>;

@@ -4,7 +4,7 @@
  * ASL (scripts/quota-arithmetic.ts), and toBatches never makes more batches than the bound allows.
  */
 import { describe, expect, it } from 'vitest';
-import { toBatches } from '../../handlers/core/plan.js';
+import { toBatches } from '../../handlers/core/plan/plan.js';
 import {
   HISTORY_EVENT_QUOTA,
   MAX_BATCHES,
@@ -13,8 +13,8 @@ import {
   PAYLOAD_QUOTA_BYTES,
   quotaProblem,
   worstCaseBatches,
-} from '../../handlers/core/quotas.js';
-import type { PlanItem } from '../../handlers/core/types.js';
+} from '../../handlers/core/shared/quotas.js';
+import type { PlanItem } from '../../handlers/core/shared/types.js';
 import {
   ACCOUNT_REF_BYTES,
   batchesAllowed,

@@ -15,7 +15,7 @@ import type {
   DecisionRecord,
   LedgerEntry,
   OwnerWarningRecord,
-} from '../../handlers/core/types.js';
+} from '../../handlers/core/shared/types.js';
 import { thrown } from '../helpers/thrown.js';
 
 const TABLE = 'credsweep-table';

@@ -1,8 +1,8 @@
 /** Analysis speed: parse + staleness policy over a 5,000-row and a 50,000-row credential report. */
 import { parse } from 'csv-parse/sync';
 import { SandboxAccount } from '../../cli/local/sandbox-account.js';
-import { parseCredentialReport } from '../../handlers/core/credential-report.js';
-import { analyzeReport } from '../../handlers/core/staleness.js';
+import { parseCredentialReport } from '../../handlers/core/report/credential-report.js';
+import { analyzeReport } from '../../handlers/core/report/staleness.js';
 import { largeAccountSeed } from '../helpers/large-account.js';
 import { medianMs } from './stats.js';
 

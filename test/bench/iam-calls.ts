@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { runDemo } from '../../cli/local/demo-run.js';
 import { SandboxAccount } from '../../cli/local/sandbox-account.js';
 import type { Seed } from '../../cli/local/seed.js';
-import { isStale } from '../../handlers/core/staleness.js';
+import { isStale } from '../../handlers/core/report/staleness.js';
 import { largeAccountSeed } from '../helpers/large-account.js';
 
 const NOW = new Date('2026-11-26T12:00:00Z');

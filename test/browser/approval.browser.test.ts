@@ -6,8 +6,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ApprovalServer, startApprovalServer } from '../../cli/local/approval-server.js';
-import { approvalIdFor } from '../../handlers/core/approval-links.js';
-import type { Plan } from '../../handlers/core/types.js';
+import { approvalIdFor } from '../../handlers/core/approval/links.js';
+import type { Plan } from '../../handlers/core/shared/types.js';
 import { requestApproval } from '../../handlers/request-approval.js';
 import { chromiumAvailable, launchChromium } from '../helpers/chromium.js';
 import {

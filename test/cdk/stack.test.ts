@@ -11,7 +11,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT_FUNCTION_IDS, functionGrants } from '../../handlers/aws/permissions.js';
 import { awsEnvSchema, ORGANIZATION_ENV } from '../../handlers/aws/ports.js';
-import { PASSWORD_SECRET_PREFIX } from '../../handlers/core/defaults.js';
+import { PASSWORD_SECRET_PREFIX } from '../../handlers/core/shared/defaults.js';
 import { ASL_PATH, WORKFLOW_TIMING } from '../../infra/credsweep.js';
 import {
   type Built,

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { runDemo } from '../../cli/local/demo-run.js';
 import type { OrganizationSeed } from '../../cli/local/seed.js';
-import { PAYLOAD_QUOTA_BYTES } from '../../handlers/core/quotas.js';
+import { PAYLOAD_QUOTA_BYTES } from '../../handlers/core/shared/quotas.js';
 import { orgHistoryBudget, orgPayloadWorst } from '../../scripts/quota-arithmetic.js';
 import { tempHome } from '../helpers/demo.js';
 import { largeOrganizationSeed } from '../helpers/large-organization.js';

@@ -30,7 +30,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetLoginProfileCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD_SECRET_PREFIX } from '../../handlers/core/defaults.js';
+import { PASSWORD_SECRET_PREFIX } from '../../handlers/core/shared/defaults.js';
 import { REQUIRED_CONTEXT } from '../cdk/synth.js';
 import { detectMoto, isCi, type MotoServer, startMoto, stopMoto } from '../helpers/moto.js';
 import { userFinding } from '../helpers/seeds.js';

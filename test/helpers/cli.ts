@@ -6,7 +6,7 @@
 import { CommanderError } from 'commander';
 import { errorLine } from '../../cli/output.js';
 import { buildProgram } from '../../cli/program.js';
-import { CredsweepError } from '../../handlers/core/errors.js';
+import { CredsweepError } from '../../handlers/core/shared/errors.js';
 
 export interface CliRun {
   code: number;

@@ -14,7 +14,7 @@ import {
 import { SandboxAccount, type SandboxAccountOptions } from '../../cli/local/sandbox-account.js';
 import { NO_ORGANIZATION } from '../../cli/local/sandbox-organization.js';
 import type { Seed } from '../../cli/local/seed.js';
-import type { ApprovalRecord } from '../../handlers/core/types.js';
+import type { ApprovalRecord } from '../../handlers/core/shared/types.js';
 import type { Ports, Settings } from '../../handlers/ports/index.js';
 
 export interface Harness {

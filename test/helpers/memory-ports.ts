@@ -7,11 +7,11 @@
 import { NO_ORGANIZATION } from '../../cli/local/sandbox-organization.js';
 import { SandboxSecurityHub } from '../../cli/local/sandbox-security-hub.js';
 import type { ApprovalApiEvent } from '../../handlers/approval-api.js';
-import { lockTakeable } from '../../handlers/core/account-guard.js';
-import { groupFields } from '../../handlers/core/approval-decision.js';
-import { CredsweepError } from '../../handlers/core/errors.js';
-import { lastChangeIs } from '../../handlers/core/last-change.js';
-import type { RunRequest } from '../../handlers/core/request.js';
+import { lockTakeable } from '../../handlers/core/change/account-guard.js';
+import { groupFields } from '../../handlers/core/approval/decision.js';
+import { CredsweepError } from '../../handlers/core/shared/errors.js';
+import { lastChangeIs } from '../../handlers/core/change/last-change.js';
+import type { RunRequest } from '../../handlers/core/shared/request.js';
 import type {
   AccountLock,
   ApprovalRecord,
@@ -21,7 +21,7 @@ import type {
   OwnerWarningRecord,
   Plan,
   PlanItem,
-} from '../../handlers/core/types.js';
+} from '../../handlers/core/shared/types.js';
 import type {
   BlobPort,
   IamPort,

@@ -20,8 +20,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsIam } from '../../handlers/aws/iam.js';
-import { parseCredentialReport } from '../../handlers/core/credential-report.js';
-import { analyzeReport } from '../../handlers/core/staleness.js';
+import { parseCredentialReport } from '../../handlers/core/report/credential-report.js';
+import { analyzeReport } from '../../handlers/core/report/staleness.js';
 import { detectMoto, isCi, startMoto, stopMoto } from '../helpers/moto.js';
 import { thrown } from '../helpers/thrown.js';
 

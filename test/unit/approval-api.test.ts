@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type ApprovalApiResponse, type ApprovalLog, approvalApi } from '../../handlers/approval-api.js';
-import { approvalIdFor, newLinkSecret } from '../../handlers/core/approval-links.js';
+import { approvalIdFor, newLinkSecret } from '../../handlers/core/approval/links.js';
 import { requestApproval } from '../../handlers/request-approval.js';
 import {
   apiEvent,

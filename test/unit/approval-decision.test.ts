@@ -8,9 +8,9 @@ import {
   type RawForm,
   statusOf,
   viewApproval,
-} from '../../handlers/core/approval-decision.js';
-import { approvalIdFor, formToken, issueLinks } from '../../handlers/core/approval-links.js';
-import type { ApprovalRecord, DecisionRecord } from '../../handlers/core/types.js';
+} from '../../handlers/core/approval/decision.js';
+import { approvalIdFor, formToken, issueLinks } from '../../handlers/core/approval/links.js';
+import type { ApprovalRecord, DecisionRecord } from '../../handlers/core/shared/types.js';
 import { EXECUTION_ID, PLAN_KEY, samplePlan } from '../helpers/memory-ports.js';
 
 const KEY = 'signing-key-for-tests';

@@ -4,8 +4,8 @@ import {
   EMAIL_MAX_ROWS,
   escapeHtml,
   renderApprovalEmail,
-} from '../../handlers/core/approval-email.js';
-import type { PlanItem } from '../../handlers/core/types.js';
+} from '../../handlers/core/approval/email.js';
+import type { PlanItem } from '../../handlers/core/shared/types.js';
 import { samplePlan } from '../helpers/memory-ports.js';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';

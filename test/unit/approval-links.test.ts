@@ -11,8 +11,8 @@ import {
   issueLinks,
   LINK_SECRET_PATTERN,
   newLinkSecret,
-} from '../../handlers/core/approval-links.js';
-import type { ApprovalRecord } from '../../handlers/core/types.js';
+} from '../../handlers/core/approval/links.js';
+import type { ApprovalRecord } from '../../handlers/core/shared/types.js';
 
 const EXECUTION = 'arn:aws:states:eu-west-1:123456789012:execution:credsweep:run-1';
 const KEY = 'signing-key-for-tests';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { approvalIdFor, issueLinks } from '../../handlers/core/approval-links.js';
+import { approvalIdFor, issueLinks } from '../../handlers/core/approval/links.js';
 import {
   CONTENT_SECURITY_POLICY,
   renderAlreadyDecidedPage,
@@ -14,8 +14,8 @@ import {
   renderTooLargePage,
   renderWindowClosedPage,
   securityHeaders,
-} from '../../handlers/core/approval-page.js';
-import type { ApprovalRecord, DecisionRecord, PlanItem } from '../../handlers/core/types.js';
+} from '../../handlers/core/approval/page.js';
+import type { ApprovalRecord, DecisionRecord, PlanItem } from '../../handlers/core/shared/types.js';
 import { EXECUTION_ID, PLAN_KEY, samplePlan } from '../helpers/memory-ports.js';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';

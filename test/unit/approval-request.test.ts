@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { approvalApi } from '../../handlers/approval-api.js';
-import { approvalIdFor, hashLinkSecret } from '../../handlers/core/approval-links.js';
+import { approvalIdFor, hashLinkSecret } from '../../handlers/core/approval/links.js';
 import { requestApproval } from '../../handlers/request-approval.js';
 import {
   apiEvent,

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ApprovalServer, startApprovalServer } from '../../cli/local/approval-server.js';
-import { approvalIdFor } from '../../handlers/core/approval-links.js';
+import { approvalIdFor } from '../../handlers/core/approval/links.js';
 import { requestApproval } from '../../handlers/request-approval.js';
 import {
   csrfIn,

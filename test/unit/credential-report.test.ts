@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCredentialReport, parseIsoInstant } from '../../handlers/core/credential-report.js';
-import { ReportFormatError } from '../../handlers/core/errors.js';
+import { parseCredentialReport, parseIsoInstant } from '../../handlers/core/report/credential-report.js';
+import { ReportFormatError } from '../../handlers/core/shared/errors.js';
 
 /** AWS's full header, in AWS's order. */
 const HEADER = [

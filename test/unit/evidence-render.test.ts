@@ -1,11 +1,11 @@
 /** The pure renderers of the evidence: RFC 4180 CSV, escaped self-contained HTML, the approval view. */
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { approvalEvidence, type CredentialRecord, type Evidence } from '../../handlers/core/evidence.js';
-import { csvField, FINDINGS_CSV_COLUMNS, renderFindingsCsv } from '../../handlers/core/evidence-csv.js';
-import { escapeHtml, renderReportHtml } from '../../handlers/core/evidence-html.js';
-import { summaryMail } from '../../handlers/core/report-run.js';
-import type { ApprovalRecord } from '../../handlers/core/types.js';
+import { approvalEvidence, type CredentialRecord, type Evidence } from '../../handlers/core/evidence/collect.js';
+import { csvField, FINDINGS_CSV_COLUMNS, renderFindingsCsv } from '../../handlers/core/evidence/csv.js';
+import { escapeHtml, renderReportHtml } from '../../handlers/core/evidence/html.js';
+import { summaryMail } from '../../handlers/core/run/report-run.js';
+import type { ApprovalRecord } from '../../handlers/core/shared/types.js';
 
 const HOSTILE = `<script>alert("x")</script><img src=x onerror=alert(1)>&amp;'`;
 const EXECUTION = 'arn:aws:states:eu-west-1:111122223333:execution:credsweep:run-20261126T1200Z-ab12';

@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listJson } from '../../cli/local/files.js';
 import type { Seed } from '../../cli/local/seed.js';
-import { analyzeRun } from '../../handlers/core/analyze-run.js';
-import { deletionVerdict } from '../../handlers/core/lifecycle/deletion.js';
-import { exemptionOf } from '../../handlers/core/lifecycle/tags.js';
-import { readPlan } from '../../handlers/core/plan.js';
-import { disableConsoleAccess } from '../../handlers/core/remediate.js';
-import type { LedgerEntry } from '../../handlers/core/types.js';
+import { analyzeRun } from '../../handlers/core/plan/analyze-run.js';
+import { deletionVerdict } from '../../handlers/core/plan/lifecycle/deletion.js';
+import { exemptionOf } from '../../handlers/core/plan/lifecycle/tags.js';
+import { readPlan } from '../../handlers/core/plan/plan.js';
+import { disableConsoleAccess } from '../../handlers/core/change/remediate.js';
+import type { LedgerEntry } from '../../handlers/core/shared/types.js';
 import type { MailMessage } from '../../handlers/ports/mail.js';
 import { type Harness, harness, storeDecision } from '../helpers/local-harness.js';
 

@@ -11,7 +11,7 @@ import {
   IAM_PASSWORD_SYMBOLS,
   type PasswordPolicy,
   restoredPasswordLength,
-} from '../../handlers/core/password.js';
+} from '../../handlers/core/change/password.js';
 
 /** A policy as UpdateAccountPasswordPolicy accepts it: each field present or not, within IAM's ranges. */
 function randomPolicy(random: () => number): PasswordPolicy {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { executionArnOf, runRequestSchema } from '../../handlers/core/request.js';
+import { executionArnOf, runRequestSchema } from '../../handlers/core/shared/request.js';
 
 const CURRENT = 'arn:aws:states:eu-west-1:123456789012:execution:credsweep-remediation:backout-1';
 

@@ -8,8 +8,8 @@ import {
   type SandboxAccountOptions,
 } from '../../cli/local/sandbox-account.js';
 import { parseSeed, type Seed } from '../../cli/local/seed.js';
-import { parseCredentialReport } from '../../handlers/core/credential-report.js';
-import { analyzeReport } from '../../handlers/core/staleness.js';
+import { parseCredentialReport } from '../../handlers/core/report/credential-report.js';
+import { analyzeReport } from '../../handlers/core/report/staleness.js';
 import { largeAccountSeed } from '../helpers/large-account.js';
 
 const HEADER =

@@ -6,8 +6,8 @@ import {
   isStale,
   rowCredentials,
   usersNotInReport,
-} from '../../handlers/core/staleness.js';
-import type { CredentialReport, ReportAccessKey, ReportRow } from '../../handlers/core/types.js';
+} from '../../handlers/core/report/staleness.js';
+import type { CredentialReport, ReportAccessKey, ReportRow } from '../../handlers/core/shared/types.js';
 
 const NOW = new Date('2026-11-26T00:00:00Z');
 const DAYS = 30;

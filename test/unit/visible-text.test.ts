@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { summaryMail } from '../../handlers/core/report-run.js';
+import { summaryMail } from '../../handlers/core/run/report-run.js';
 import {
   describeCharacter,
   firstUnsafeCharacter,
   terminalJson,
   visible,
-} from '../../handlers/core/visible-text.js';
+} from '../../handlers/core/shared/visible-text.js';
 
 describe('visible', () => {
   it('shows controls, ESC/OSC, C1, DEL, bidi, zero-width and separators as escapes', () => {

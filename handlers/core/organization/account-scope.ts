@@ -5,7 +5,7 @@
  * unchanged. Without an `accountId` (a single-account run) nothing changes: the hub's own account.
  */
 import type { Ports } from '../../ports/index.js';
-import { CredsweepError } from '../errors.js';
+import { CredsweepError } from '../shared/errors.js';
 
 /** The run id of one account of an organization run: its ledger, plan and evidence live under it. */
 export const accountRunId = (executionId: string, accountId?: string) =>

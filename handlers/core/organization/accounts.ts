@@ -6,9 +6,9 @@
 import type { BlobPort } from '../../ports/blobs.js';
 import type { Ports } from '../../ports/index.js';
 import type { OrgAccount } from '../../ports/organizations.js';
-import { InputError } from '../errors.js';
-import { planKey, readPlan, runPrefix } from '../plan.js';
-import { executionArnOf, maxCredentialsOf, type RunRequest } from '../request.js';
+import { InputError } from '../shared/errors.js';
+import { planKey, readPlan, runPrefix } from '../plan/plan.js';
+import { executionArnOf, maxCredentialsOf, type RunRequest } from '../shared/request.js';
 
 export const accountsKey = (executionId: string) => `${runPrefix(executionId)}/accounts.json`;
 

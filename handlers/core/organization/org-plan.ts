@@ -8,12 +8,12 @@
  */
 import type { Ports } from '../../ports/index.js';
 import type { AccountStatus } from '../../ports/organizations.js';
-import { DEFAULT_MAX_CREDENTIALS_TOTAL } from '../defaults.js';
-import { CredsweepError } from '../errors.js';
-import { type Evidence, evidenceKey } from '../evidence.js';
-import { planKey, readPlan } from '../plan.js';
-import type { RunRequest } from '../request.js';
-import type { Plan } from '../types.js';
+import { DEFAULT_MAX_CREDENTIALS_TOTAL } from '../shared/defaults.js';
+import { CredsweepError } from '../shared/errors.js';
+import { type Evidence, evidenceKey } from '../evidence/collect.js';
+import { planKey, readPlan } from '../plan/plan.js';
+import type { RunRequest } from '../shared/request.js';
+import type { Plan } from '../shared/types.js';
 import { accountRunId } from './account-scope.js';
 import { readAccounts } from './accounts.js';
 

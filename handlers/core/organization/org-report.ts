@@ -6,7 +6,7 @@
  * account, findings.csv of every account with its account column, report.html), and one mail.
  */
 import type { Ports } from '../../ports/index.js';
-import { approvalIdFor } from '../approval-links.js';
+import { approvalIdFor } from '../approval/links.js';
 import {
   type ApprovalEvidence,
   approvalEvidence,
@@ -17,8 +17,8 @@ import {
   evidenceKey,
   findingsCsvKey,
   reportHtmlKey,
-} from '../evidence.js';
-import { csvLine, FINDINGS_CSV_COLUMNS, renderFindingsCsv } from '../evidence-csv.js';
+} from '../evidence/collect.js';
+import { csvLine, FINDINGS_CSV_COLUMNS, renderFindingsCsv } from '../evidence/csv.js';
 import {
   escapeHtml,
   FINDING_HEADERS,
@@ -28,11 +28,11 @@ import {
   reportPage,
   table,
   when,
-} from '../evidence-html.js';
-import type { Outcome } from '../outcomes.js';
-import { planKey, readPlan } from '../plan.js';
-import { reportRun, securityHubLines } from '../report-run.js';
-import type { RunRequest } from '../request.js';
+} from '../evidence/html.js';
+import type { Outcome } from '../shared/outcomes.js';
+import { planKey, readPlan } from '../plan/plan.js';
+import { reportRun, securityHubLines } from '../run/report-run.js';
+import type { RunRequest } from '../shared/request.js';
 import { findingsPorts } from '../security-hub/account-hub.js';
 import type { FindingRecord } from '../security-hub/follow-run.js';
 import { accountRunId } from './account-scope.js';

@@ -11,7 +11,7 @@
  */
 import type { Ports } from '../../ports/index.js';
 import type { SecurityHubPort } from '../../ports/security-hub.js';
-import { CredsweepError } from '../errors.js';
+import { CredsweepError } from '../shared/errors.js';
 
 /** How an account's findings are reached, in words for the evidence. */
 export function findingsPath(

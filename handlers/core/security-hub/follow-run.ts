@@ -19,10 +19,10 @@ import type {
   SecurityHubPort,
   WorkflowStatus,
 } from '../../ports/security-hub.js';
-import { type CredentialRecord, type Evidence, evidenceKey } from '../evidence.js';
+import { type CredentialRecord, type Evidence, evidenceKey } from '../evidence/collect.js';
 import { accountRunId, splitAccountRunId } from '../organization/account-scope.js';
-import { runPrefix } from '../plan.js';
-import type { Plan } from '../types.js';
+import { runPrefix } from '../plan/plan.js';
+import type { Plan } from '../shared/types.js';
 import { controlName, MAX_FINDINGS_PER_UPDATE, userNameOfArn } from './controls.js';
 import { describeAll, note, quoted, runNames, updatedBy } from './notes.js';
 

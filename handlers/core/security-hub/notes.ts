@@ -4,8 +4,8 @@
  * they hold run names, user and access key ids, approver addresses, dates and where the evidence is;
  * an approver's reason is neutralised (control and bidirectional characters) and shortened.
  */
-import { clean } from '../html.js';
-import type { CredentialKind } from '../types.js';
+import { clean } from '../shared/html.js';
+import type { CredentialKind } from '../shared/types.js';
 import { MAX_NOTE_TEXT, MAX_NOTE_UPDATED_BY } from './controls.js';
 
 /** `text` cut to `max` characters (code points), ending in an ellipsis when cut. */

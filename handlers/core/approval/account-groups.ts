@@ -1,0 +1,56 @@
+/**
+ * An organization run asks one approval: the mail and the page group its credentials by account
+ * (name, id, OU, how many) and list the accounts that are not part of the request (unreachable,
+ * suspended, analysis failed). A single-account plan is one group without a heading.
+ */
+import { type CredentialRow, credentialRows } from './email.js';
+import { clean } from '../shared/html.js';
+import type { Plan } from '../shared/types.js';
+
+export interface AccountGroup {
+  /** `payments-prod (222222222222), OU ou-…: 2 credentials`; null for a single-account plan. */
+  heading: string | null;
+  rows: CredentialRow[];
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export function accountGroups(plan: Plan): AccountGroup[] {
+  const org = plan.organization;
+  if (!org) return [{ heading: null, rows: credentialRows(plan) }];
+  return org.accounts
+    .filter((a) => a.state === 'proposed')
+    .map((a) => ({
+      heading: clean(`${a.name} (${a.accountId}), OU ${a.ou}: ${plural(a.proposed, 'credential')}`),
+      rows: credentialRows({
+        items: plan.items.filter((item) => item.accountId === a.accountId),
+        thresholdDays: plan.thresholdDays,
+      }),
+    }));
+}
+
+const STATE_TEXT = {
+  unreachable: 'unreachable, not swept',
+  suspended: 'suspended, not swept',
+  failed: 'analysis stopped, nothing proposed',
+} as const;
+
+/** One line per account that is not part of the request and why; empty for a single account. */
+export function accountsNotInRequest(plan: Plan): string[] {
+  return (plan.organization?.accounts ?? []).flatMap((a) =>
+    a.state === 'unreachable' || a.state === 'suspended' || a.state === 'failed'
+      ? [
+          clean(
+            `${a.name} (${a.accountId}), OU ${a.ou}: ${STATE_TEXT[a.state]}${a.error ? ` (${a.error.Error})` : ''}`,
+          ),
+        ]
+      : [],
+  );
+}
+
+/** `AWS account 123456789012` or `2 AWS accounts of the organization`. */
+export function scopeOf(plan: Plan): string {
+  const org = plan.organization;
+  if (!org) return `AWS account ${clean(plan.accountId)}`;
+  return `${plural(org.accounts.filter((a) => a.state === 'proposed').length, 'AWS account')} of the organization`;
+}

@@ -1,0 +1,235 @@
+/**
+ * What a request to the approval page leads to: pure rules over the stored ApprovalRecord, the link
+ * secret, the form and the clock. No I/O: the approval API loads the record, the plan and the
+ * signing key, asks these functions, and carries out the answer.
+ *
+ * Order of the checks (the first that applies wins):
+ * 1. no approval, or a link secret that is not one of its approvers' → not-found (404; the same
+ *    answer for both, so a probe learns nothing);
+ * 2. (POST) a cross-site request (Sec-Fetch-Site) or a missing/wrong form token → forbidden (403);
+ * 3. already decided → already-decided (409, naming who decided and when);
+ * 4. past expiresAt → expired (410);
+ * 5. (POST) a form that does not validate → invalid (400, the form again with the error);
+ * 6. otherwise: GET shows the form, POST yields the DecisionRecord.
+ */
+import * as z from 'zod';
+import { checkFormToken, findApprover } from './links.js';
+import type { ApprovalRecord, ApproverLink, DecisionRecord } from '../shared/types.js';
+import { firstUnsafeCharacter } from '../shared/visible-text.js';
+
+export const MAX_REASON_LENGTH = 1000;
+export const MAX_ITEMS = 10_000;
+const MAX_ITEM_ID_LENGTH = 400;
+const MAX_USER_AGENT_LENGTH = 512;
+
+/** Who sent the request, as API Gateway (or the local server) saw it. */
+export interface ClientInfo {
+  sourceIp: string;
+  userAgent: string;
+  /** The browser's Sec-Fetch-Site header, when sent. */
+  fetchSite?: string;
+}
+
+export type ViewOutcome =
+  | { kind: 'not-found' }
+  | { kind: 'already-decided'; approval: ApprovalRecord }
+  | { kind: 'expired'; expiresAt: string }
+  | { kind: 'form'; approver: ApproverLink };
+
+export type PostOutcome =
+  | { kind: 'not-found' }
+  | { kind: 'forbidden' }
+  | { kind: 'already-decided'; approval: ApprovalRecord }
+  | { kind: 'expired'; expiresAt: string }
+  | { kind: 'invalid'; approver: ApproverLink; error: string; selected: string[]; reason: string }
+  | { kind: 'decided'; approver: ApproverLink; decision: DecisionRecord };
+
+export type Outcome = ViewOutcome | PostOutcome;
+
+/** The HTTP status of each outcome. */
+export function statusOf(outcome: Outcome): number {
+  switch (outcome.kind) {
+    case 'not-found':
+      return 404;
+    case 'forbidden':
+      return 403;
+    case 'already-decided':
+      return 409;
+    case 'expired':
+      return 410;
+    case 'invalid':
+      return 400;
+    case 'form':
+    case 'decided':
+      return 200;
+  }
+}
+
+/** Expired when now is at or past expiresAt; an unreadable expiresAt counts as expired. */
+export function isExpired(record: Pick<ApprovalRecord, 'expiresAt'>, now: Date): boolean {
+  const expires = Date.parse(record.expiresAt);
+  return Number.isNaN(expires) || now.getTime() >= expires;
+}
+
+/** GET: which page to show. Never decides anything. */
+export function viewApproval(
+  record: ApprovalRecord | null,
+  secret: string | undefined,
+  now: Date,
+): ViewOutcome {
+  const approver = findApprover(record, secret);
+  if (!record || !approver) return { kind: 'not-found' };
+  if (record.status !== 'pending') return { kind: 'already-decided', approval: record };
+  if (isExpired(record, now)) return { kind: 'expired', expiresAt: record.expiresAt };
+  return { kind: 'form', approver };
+}
+
+/** The fields of an application/x-www-form-urlencoded body, each with all its values. */
+export type RawForm = Record<string, string[]>;
+
+export function parseFormBody(body: string): RawForm {
+  return groupFields(new URLSearchParams(body));
+}
+
+/**
+ * Name/value pairs grouped by name. Built from a Map: a field named `toString`, `constructor` or
+ * `__proto__` is a field like any other, never a member of Object.prototype.
+ */
+export function groupFields(pairs: Iterable<[string, string]>): RawForm {
+  const fields = new Map<string, string[]>();
+  for (const [name, value] of pairs) fields.set(name, [...(fields.get(name) ?? []), value]);
+  return Object.fromEntries(fields);
+}
+
+/** Exactly one value of a field (undefined for none; several fail the string check). */
+const single = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((values) => {
+    if (!Array.isArray(values)) return values;
+    return values.length <= 1 ? values[0] : values;
+  }, schema);
+
+/** Line breaks and tabs are how a person writes a reason; anything else unsafe cannot be shown faithfully. */
+const REASON_LAYOUT = [0x09, 0x0a];
+
+const formSchema = z.object({
+  action: single(z.enum(['approve', 'reject'], { error: 'Choose Approve or Reject.' })),
+  item: z
+    .array(z.string().min(1).max(MAX_ITEM_ID_LENGTH), { error: 'The list of credentials is not valid.' })
+    .max(MAX_ITEMS, { error: 'Too many credentials in the form.' })
+    .default([]),
+  reason: single(
+    z
+      .string({ error: 'The reason is not valid.' })
+      .default('')
+      .transform((reason) => reason.replace(/\r\n?/g, '\n').trim())
+      .pipe(
+        z
+          .string()
+          .max(MAX_REASON_LENGTH, {
+            error: `The reason is too long (at most ${MAX_REASON_LENGTH} characters).`,
+          })
+          .superRefine((reason, ctx) => {
+            const found = firstUnsafeCharacter(reason, REASON_LAYOUT);
+            if (found) {
+              ctx.addIssue({
+                code: 'custom',
+                message:
+                  `The reason contains ${found.description} at position ${found.position}, which cannot be ` +
+                  'shown as written; remove it (it is often pasted in invisibly) and send again.',
+              });
+            }
+          }),
+      ),
+  ),
+});
+
+/** What the form asked for, if it says anything usable; for re-rendering it after an error. */
+function echo(form: RawForm): { selected: string[]; reason: string } {
+  const reason = form.reason?.[0] ?? '';
+  return { selected: form.item ?? [], reason: reason.slice(0, MAX_REASON_LENGTH) };
+}
+
+export interface PostInput {
+  record: ApprovalRecord | null;
+  /** The link secret from the URL (`k`). */
+  secret: string | undefined;
+  signingKey: string;
+  /** Ids of the plan's items, in plan order. */
+  planItemIds: readonly string[];
+  form: RawForm;
+  client: ClientInfo;
+  now: Date;
+}
+
+/** POST: refuse, or produce the DecisionRecord to store. */
+export function decidePost(input: PostInput): PostOutcome {
+  const { record, form, now } = input;
+  const approver = findApprover(record, input.secret);
+  if (!record || !approver) return { kind: 'not-found' };
+
+  const site = input.client.fetchSite?.toLowerCase();
+  if (site === 'cross-site' || site === 'same-site') return { kind: 'forbidden' };
+  const csrf = form.csrf?.length === 1 ? form.csrf[0] : undefined;
+  if (!checkFormToken(input.signingKey, record.approvalId, approver.secretHash, csrf)) {
+    return { kind: 'forbidden' };
+  }
+
+  if (record.status !== 'pending') return { kind: 'already-decided', approval: record };
+  if (isExpired(record, now)) return { kind: 'expired', expiresAt: record.expiresAt };
+
+  const invalid = (error: string): PostOutcome => ({ kind: 'invalid', approver, error, ...echo(form) });
+  const parsed = formSchema.safeParse(form);
+  if (!parsed.success) return invalid(parsed.error.issues[0]?.message ?? 'The form is not valid.');
+  const { action, item, reason } = parsed.data;
+
+  const inPlan = new Set(input.planItemIds);
+  if (item.some((id) => !inPlan.has(id))) {
+    return invalid('The form names credentials that are not in this plan. Open the link again and retry.');
+  }
+  const ticked = new Set(item);
+  const selection = input.planItemIds.filter((id) => ticked.has(id));
+
+  if (action === 'reject' && reason.length === 0) {
+    return invalid('Give a reason to reject: it is recorded with the run.');
+  }
+  if (action === 'approve' && selection.length === 0) {
+    return invalid('Tick at least one credential to approve, or reject with a reason.');
+  }
+
+  const decision: DecisionRecord = {
+    decision: action === 'approve' ? 'approved' : 'rejected',
+    approver: approver.approver,
+    decidedAt: now.toISOString(),
+    sourceIp: input.client.sourceIp,
+    userAgent: input.client.userAgent.slice(0, MAX_USER_AGENT_LENGTH),
+    selection: action === 'approve' ? selection : [],
+    ...(reason.length > 0 ? { reason } : {}),
+  };
+  return { kind: 'decided', approver, decision };
+}
+
+/** The result the waiting workflow receives (`$.approval`); it routes on `decision`. */
+export interface ApprovalCallbackOutput {
+  decision: DecisionRecord['decision'];
+  approvalId: string;
+  approver: string;
+  decidedAt: string;
+  approvedCount: number;
+  notApprovedCount: number;
+}
+
+export function callbackOutput(
+  approvalId: string,
+  decision: DecisionRecord,
+  planItemCount: number,
+): ApprovalCallbackOutput {
+  const approvedCount = decision.decision === 'approved' ? decision.selection.length : 0;
+  return {
+    decision: decision.decision,
+    approvalId,
+    approver: decision.approver,
+    decidedAt: decision.decidedAt,
+    approvedCount,
+    notApprovedCount: planItemCount - approvedCount,
+  };
+}

@@ -1,0 +1,221 @@
+/**
+ * The two mutating tasks. For each credential of the batch: re-check live use, record the prior
+ * state in the ledger (write-ahead), change it, record the outcome. Re-running a task changes
+ * nothing twice: the ledger entry for (execution, credential) is created once and a change is only
+ * made while that entry says `intended`.
+ */
+
+import type { UserInfo } from '../../ports/iam.js';
+import type { Ports } from '../../ports/index.js';
+import { holdAccount } from './account-guard.js';
+import { passwordSecretName } from './backout.js';
+import { BREAK_GLASS_TAG_KEY } from '../shared/defaults.js';
+import { InputError } from '../shared/errors.js';
+import { recordChange } from './last-change.js';
+import { exemptionOf, holdsOff, isBreakGlass } from '../plan/lifecycle/tags.js';
+import { generatePassword } from './password.js';
+import { readBatch } from '../plan/plan.js';
+import { isStale } from '../report/staleness.js';
+import type { BatchRef, LedgerEntry, PlanItem } from '../shared/types.js';
+
+export interface BatchTask {
+  executionId: string;
+  approvalId: string;
+  thresholdDays: number;
+  batch: BatchRef;
+}
+
+export interface BatchResult {
+  changed: number;
+  skipped: number;
+}
+
+export type Candidate = Omit<
+  LedgerEntry,
+  'executionId' | 'itemId' | 'userName' | 'credential' | 'recordedAt' | 'action'
+>;
+
+/**
+ * Why a user's credentials must not be changed now, read live just before a change: exempt (`true`,
+ * or a day not yet past, or an unclear value) or break-glass. null when it may be changed.
+ */
+export function liveHold(
+  user: UserInfo,
+  exemptTagKey: string,
+  now: Date,
+): 'exempt-tag' | 'break-glass' | null {
+  if (isBreakGlass(user.tags[BREAK_GLASS_TAG_KEY])) return 'break-glass';
+  return holdsOff(exemptionOf(user.tags[exemptTagKey], now)) ? 'exempt-tag' : null;
+}
+
+export async function approvedSelection(ports: Ports, approvalId: string): Promise<Set<string>> {
+  const approval = await ports.store.getApproval(approvalId);
+  if (approval?.status !== 'approved' || !approval.decision) {
+    throw new InputError(`Approval ${approvalId} is not approved; refusing to change anything.`);
+  }
+  return new Set(approval.decision.selection);
+}
+
+/**
+ * Records the candidate (or finds the entry an earlier attempt recorded) and runs `change` only while
+ * the stored entry is `intended`. So a retry after a crash between the change and its outcome
+ * completes the change (which tolerates being already done) instead of skipping it.
+ */
+export async function applyItem(
+  ports: Ports,
+  task: BatchTask,
+  item: PlanItem,
+  action: LedgerEntry['action'],
+  candidate: Candidate,
+  change: () => Promise<string>,
+): Promise<'changed' | 'skipped'> {
+  const entry = await ports.store.recordIntent({
+    executionId: task.executionId,
+    itemId: item.id,
+    userName: item.userName,
+    credential: item.credential,
+    ...(item.accessKeyId ? { accessKeyId: item.accessKeyId } : {}),
+    action,
+    recordedAt: ports.now().toISOString(),
+    ...candidate,
+  });
+  if (entry.status !== 'intended') return entry.status === 'skipped' ? 'skipped' : 'changed';
+  const after = await change();
+  const changedAt = ports.now().toISOString();
+  await ports.store.updateLedger({ ...entry, status: 'changed', after, changedAt });
+  await recordChange(ports, entry, changedAt);
+  return 'changed';
+}
+
+const usedSince = (lastUsed: string | null, now: Date, days: number) =>
+  lastUsed !== null && !isStale(new Date(lastUsed), now, days);
+
+export async function runBatch(
+  ports: Ports,
+  task: BatchTask,
+  filter: (item: PlanItem) => boolean,
+  handle: (item: PlanItem) => Promise<'changed' | 'skipped'>,
+): Promise<BatchResult> {
+  const items = (await readBatch(ports.blobs, task.batch.key)).filter(filter);
+  // One run changes an account at a time: take (or renew) the guard before the first change.
+  if (items.length > 0) await holdAccount(ports, task.executionId);
+  const result: BatchResult = { changed: 0, skipped: 0 };
+  for (const item of items) result[await handle(item)] += 1;
+  return result;
+}
+
+export async function disableConsoleAccess(ports: Ports, task: BatchTask): Promise<BatchResult> {
+  const selection = await approvedSelection(ports, task.approvalId);
+  const { iam, settings } = ports;
+  return runBatch(
+    ports,
+    task,
+    (item) => item.credential === 'console-password',
+    async (item) => {
+      const candidate = await (async (): Promise<Candidate> => {
+        if (!selection.has(item.id)) return skipped('not-approved');
+        const user = await iam.getUser(item.userName).catch(nullIfMissing);
+        if (!user) return skipped('gone');
+        const hold = liveHold(user, settings.exemptTagKey, ports.now());
+        if (hold) return skipped(hold);
+        if (usedSince(user.passwordLastUsed, ports.now(), task.thresholdDays)) {
+          return { ...skipped('used-since-report'), liveLastUsed: user.passwordLastUsed };
+        }
+        const profile = await iam.getLoginProfile(item.userName);
+        if (!profile) return { ...skipped('already-disabled'), before: 'no login profile' };
+        return {
+          status: 'intended',
+          before: `login profile created ${profile.createdAt}, reset required ${profile.passwordResetRequired}`,
+        };
+      })();
+      if (item.action === 'reset-login-profile') {
+        return applyItem(ports, task, item, 'reset-login-profile', candidate, () =>
+          resetPassword(ports, task, item),
+        );
+      }
+      return applyItem(ports, task, item, 'delete-login-profile', candidate, async () => {
+        await iam.deleteLoginProfile(item.userName).catch(ignore('NoSuchEntity'));
+        return 'no login profile';
+      });
+    },
+  );
+}
+
+export async function deactivateAccessKeys(ports: Ports, task: BatchTask): Promise<BatchResult> {
+  const selection = await approvedSelection(ports, task.approvalId);
+  const { iam, settings } = ports;
+  // A batch keeps a user's credentials together: read the user and its keys once per user.
+  const getUser = perUser((name) => iam.getUser(name).catch(nullIfMissing));
+  const listKeys = perUser((name) => iam.listAccessKeys(name));
+  return runBatch(
+    ports,
+    task,
+    (item) => item.accessKeyId !== undefined && item.action !== 'delete-access-key',
+    async (item) => {
+      const keyId = item.accessKeyId ?? '';
+      const candidate = await (async (): Promise<Candidate> => {
+        if (!selection.has(item.id)) return skipped('not-approved');
+        const user = await getUser(item.userName);
+        if (!user) return skipped('gone');
+        const hold = liveHold(user, settings.exemptTagKey, ports.now());
+        if (hold) return skipped(hold);
+        const key = (await listKeys(item.userName)).find((k) => k.accessKeyId === keyId);
+        if (!key) return skipped('gone');
+        const lastUsed = await iam.getAccessKeyLastUsed(keyId);
+        if (usedSince(lastUsed, ports.now(), task.thresholdDays)) {
+          return { ...skipped('used-since-report'), before: key.status, liveLastUsed: lastUsed };
+        }
+        if (key.status !== 'Active') return { ...skipped('already-disabled'), before: key.status };
+        return { status: 'intended', before: 'Active' };
+      })();
+      return applyItem(ports, task, item, 'deactivate-access-key', candidate, async () => {
+        await iam.updateAccessKey(item.userName, keyId, 'Inactive');
+        return 'Inactive';
+      });
+    },
+  );
+}
+
+/**
+ * consoleAction `reset`: a generated password, stored first (secrets port, never mailed or logged),
+ * then set with PasswordResetRequired. A retry sets a new one and overwrites the secret, so the
+ * secret always holds the password IAM has. The old password cannot be brought back.
+ */
+async function resetPassword(ports: Ports, task: BatchTask, item: PlanItem): Promise<string> {
+  const password = generatePassword(await ports.iam.getAccountPasswordPolicy());
+  const secretRef = await ports.secrets.putSecret(
+    passwordSecretName(ports.settings.passwordSecretPrefix, task.executionId, item.userName),
+    password,
+    `credsweep reset console password of ${item.userName} (run ${task.executionId.split(':').pop()}); reset required at first sign-in`,
+  );
+  await ports.iam.updateLoginProfile(item.userName, password, true);
+  return `password reset, reset required at first sign-in; new password in ${secretRef}`;
+}
+
+/** Memoizes a per-user read for the length of one task invocation. */
+export function perUser<T>(load: (userName: string) => Promise<T>): (userName: string) => Promise<T> {
+  const cache = new Map<string, Promise<T>>();
+  return (userName) => {
+    let value = cache.get(userName);
+    if (!value) {
+      value = load(userName);
+      cache.set(userName, value);
+    }
+    return value;
+  };
+}
+
+export const skipped = (skipReason: LedgerEntry['skipReason']): Candidate => ({
+  status: 'skipped',
+  before: 'unchanged',
+  skipReason,
+});
+
+export function nullIfMissing(err: Error): null {
+  if (err.name === 'NoSuchEntity') return null;
+  throw err;
+}
+
+export const ignore = (name: string) => (err: Error) => {
+  if (err.name !== name) throw err;
+};

@@ -1,0 +1,36 @@
+/**
+ * A run's identity is unique forever. Step Functions refuses a running or recent execution name,
+ * but frees a name 90 days after its execution ended, while the ledger, the plan and the evidence
+ * are kept for good and keyed by that name. A reused name would mix two runs' records (and a backout
+ * of "this execution" would restore the older run's changes), so Analyze refuses it before anything
+ * is written, and the Report task of such a run writes nothing over the older run's evidence.
+ */
+import type { Ports } from '../../ports/index.js';
+import { CredsweepError } from '../shared/errors.js';
+import { evidenceKey } from '../evidence/collect.js';
+import { planKey } from './plan.js';
+
+export const RUN_NAME_REUSED = 'RunNameReused';
+
+const nameOf = (executionId: string) => executionId.split(':').pop() ?? executionId;
+
+async function exists(ports: Ports, key: string): Promise<boolean> {
+  try {
+    await ports.blobs.get(key);
+    return true;
+  } catch (err) {
+    if ((err as Error).name === 'NoSuchKey') return false;
+    throw err;
+  }
+}
+
+/** Throws RunNameReused when an earlier run with this execution's name left a plan or evidence. */
+export async function refuseReusedName(ports: Ports, executionId: string): Promise<void> {
+  if ((await exists(ports, planKey(executionId))) || (await exists(ports, evidenceKey(executionId)))) {
+    throw new CredsweepError(
+      RUN_NAME_REUSED,
+      `an earlier run named ${nameOf(executionId)} has records (plan or evidence under runs/${nameOf(executionId)}/); ` +
+        "a run's name is its identity for good, so this run stopped before doing anything. Start it again with another name.",
+    );
+  }
+}
