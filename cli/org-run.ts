@@ -6,11 +6,10 @@
  * `--local` share this code.
  */
 
-import { InputError } from '../handlers/core/shared/errors.js';
-import type { Evidence } from '../handlers/core/evidence/collect.js';
-import type { OrgPlanAccount } from '../handlers/core/organization/org-plan.js';
+import type { Evidence } from '../handlers/core/evidence/record.js';
 import type { OrgEvidence } from '../handlers/core/organization/org-report.js';
-import type { Plan } from '../handlers/core/shared/types.js';
+import { InputError } from '../handlers/core/shared/errors.js';
+import type { OrgPlanAccount, Plan } from '../handlers/core/shared/types.js';
 import type { OrgAccount } from '../handlers/ports/organizations.js';
 import { accountFolder, type RunSource, readOrgEvidence } from './runs.js';
 import type { RunView } from './timeline.js';

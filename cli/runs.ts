@@ -6,10 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { InputError } from '../handlers/core/shared/errors.js';
-import { EVIDENCE_FILES, type Evidence } from '../handlers/core/evidence/collect.js';
+import type { Evidence } from '../handlers/core/evidence/record.js';
 import type { OrgEvidence } from '../handlers/core/organization/org-report.js';
-import { runPrefix } from '../handlers/core/plan/plan.js';
+import { InputError } from '../handlers/core/shared/errors.js';
+import { EVIDENCE_FILES, runPrefix } from '../handlers/core/shared/run-keys.js';
 import { listExecutions as listLocal, readExecution } from './local/executions.js';
 import { fromLocalEvents, localRecord, type RunView, viewRun } from './timeline.js';
 

@@ -1,8 +1,9 @@
 import { blobsAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
+import { batchRefs, readPlan } from './core/plan/plan.js';
 import { accountPlanEvent } from './core/run/events.js';
-import { accountRunId } from './core/organization/account-scope.js';
-import { batchRefs, planKey, readPlan } from './core/plan/plan.js';
+import { accountRunId } from './core/shared/run-ids.js';
+import { planKey } from './core/shared/run-keys.js';
 import { parseWith } from './core/shared/validate.js';
 import type { Ports } from './ports/index.js';
 

@@ -1,8 +1,8 @@
 import { accountsAdapter, blobsAdapter, iamAdapter, mailAdapter, storeAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
+import { inAccount } from './core/organization/account-scope.js';
 import { analyzeRun } from './core/plan/analyze-run.js';
 import { analyzeEvent } from './core/run/events.js';
-import { inAccount } from './core/organization/account-scope.js';
 import { parseWith } from './core/shared/validate.js';
 import type { Ports } from './ports/index.js';
 

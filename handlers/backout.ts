@@ -1,9 +1,10 @@
 import { accountsAdapter, iamAdapter, secretsAdapter, storeAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { backoutRun } from './core/change/backout.js';
+import { inAccount } from './core/organization/account-scope.js';
 import { backoutEvent } from './core/run/events.js';
-import { accountRunId, inAccount } from './core/organization/account-scope.js';
 import { executionArnOf } from './core/shared/request.js';
+import { accountRunId } from './core/shared/run-ids.js';
 import { parseWith } from './core/shared/validate.js';
 import type { Ports } from './ports/index.js';
 

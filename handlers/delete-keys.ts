@@ -1,8 +1,8 @@
 import { accountsAdapter, blobsAdapter, iamAdapter, storeAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { batchEvent } from './core/run/events.js';
-import { deleteAccessKeys } from './core/plan/lifecycle/deletion.js';
+import { deleteAccessKeys } from './core/change/delete-keys.js';
 import { inAccount } from './core/organization/account-scope.js';
+import { batchEvent } from './core/run/events.js';
 import { parseWith } from './core/shared/validate.js';
 import type { Ports } from './ports/index.js';
 

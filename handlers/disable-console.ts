@@ -1,8 +1,8 @@
 import { accountsAdapter, blobsAdapter, iamAdapter, secretsAdapter, storeAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { batchEvent } from './core/run/events.js';
-import { inAccount } from './core/organization/account-scope.js';
 import { disableConsoleAccess } from './core/change/remediate.js';
+import { inAccount } from './core/organization/account-scope.js';
+import { batchEvent } from './core/run/events.js';
 import { parseWith } from './core/shared/validate.js';
 import type { Ports } from './ports/index.js';
 

@@ -1,7 +1,7 @@
 import { accountsAdapter, iamAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { generateReportEvent } from './core/run/events.js';
 import { accountPorts } from './core/organization/account-scope.js';
+import { generateReportEvent } from './core/run/events.js';
 import { parseWith } from './core/shared/validate.js';
 import type { Ports } from './ports/index.js';
 

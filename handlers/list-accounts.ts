@@ -1,7 +1,7 @@
 import { blobsAdapter, organizationsAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { orgEvent } from './core/run/events.js';
 import { listRunAccounts } from './core/organization/accounts.js';
+import { orgEvent } from './core/run/events.js';
 import { parseWith } from './core/shared/validate.js';
 import type { Ports } from './ports/index.js';
 

@@ -1,7 +1,7 @@
 import { blobsAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { orgEvent } from './core/run/events.js';
 import { buildOrgPlan } from './core/organization/org-plan.js';
+import { orgEvent } from './core/run/events.js';
 import { parseWith } from './core/shared/validate.js';
 import type { Ports } from './ports/index.js';
 

@@ -6,8 +6,8 @@ import {
   storeAdapter,
 } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { orgReportEvent } from './core/run/events.js';
 import { orgReportRun } from './core/organization/org-report.js';
+import { orgReportEvent } from './core/run/events.js';
 import { parseWith } from './core/shared/validate.js';
 import type { Ports } from './ports/index.js';
 

@@ -7,9 +7,9 @@ import {
 } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { reportEvent } from './core/run/events.js';
-import { accountRunId } from './core/organization/account-scope.js';
 import { reportRun } from './core/run/report-run.js';
 import { findingsPorts } from './core/security-hub/account-hub.js';
+import { accountRunId } from './core/shared/run-ids.js';
 import { parseWith } from './core/shared/validate.js';
 import type { Ports } from './ports/index.js';
 

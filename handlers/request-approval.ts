@@ -27,10 +27,12 @@ import { logger } from './aws/logger.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { renderApprovalEmail } from './core/approval/email.js';
 import { approvalIdFor, issueLinks } from './core/approval/links.js';
-import { CredsweepError, InputError } from './core/shared/errors.js';
-import { readPlan, runPrefix } from './core/plan/plan.js';
+import type { SecurityHubStep } from './core/evidence/record.js';
 import { notifyOrganizationFindings } from './core/organization/follow-findings.js';
-import { notifiedKey, notifyFindings, type SecurityHubStep } from './core/security-hub/follow-run.js';
+import { readPlan } from './core/plan/plan.js';
+import { notifiedKey, notifyFindings } from './core/security-hub/follow-run.js';
+import { CredsweepError, InputError } from './core/shared/errors.js';
+import { runPrefix } from './core/shared/run-keys.js';
 import type { ApprovalRecord, Plan } from './core/shared/types.js';
 import type { Ports } from './ports/index.js';
 

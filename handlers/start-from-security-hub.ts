@@ -20,9 +20,9 @@ import * as z from 'zod';
 import { runsAdapter } from './aws/adapters.js';
 import { logger } from './aws/logger.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { InputError } from './core/shared/errors.js';
 import type { AsffFinding } from './core/security-hub/asff.js';
 import { runsToStart, type StartTrigger, startExecutionName } from './core/security-hub/start-run.js';
+import { InputError } from './core/shared/errors.js';
 import type { Ports } from './ports/index.js';
 
 const securityHubEvent = z.object({

@@ -1,9 +1,9 @@
 import { accountsAdapter, blobsAdapter, iamAdapter, storeAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
-import { verifyEvent } from './core/run/events.js';
-import { inAccount } from './core/organization/account-scope.js';
-import { parseWith } from './core/shared/validate.js';
 import { verifyRun } from './core/change/verify.js';
+import { inAccount } from './core/organization/account-scope.js';
+import { verifyEvent } from './core/run/events.js';
+import { parseWith } from './core/shared/validate.js';
 import type { Ports } from './ports/index.js';
 
 /** Reads back every change of the run from live IAM state; fails (and so backs out) on a mismatch. */

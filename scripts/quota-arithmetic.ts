@@ -11,7 +11,6 @@ import {
   readAslTemplate,
   resolveAsl,
 } from '../cli/local/asl.js';
-import { planKey } from '../handlers/core/plan/plan.js';
 import {
   HISTORY_EVENT_QUOTA,
   MAX_BATCHES,
@@ -19,6 +18,7 @@ import {
   maxCredentialsFor,
   PAYLOAD_QUOTA_BYTES,
 } from '../handlers/core/shared/quotas.js';
+import { planKey } from '../handlers/core/shared/run-keys.js';
 import type { BatchRef } from '../handlers/core/shared/types.js';
 import { WORKFLOW_TIMING } from '../infra/credsweep.js';
 

@@ -4,8 +4,7 @@
  * up in the account workflow's, then in the organization workflow's, and `history` lists both.
  */
 import { InputError } from '../../handlers/core/shared/errors.js';
-import { EVIDENCE_FILES } from '../../handlers/core/evidence/collect.js';
-import { runPrefix } from '../../handlers/core/plan/plan.js';
+import { EVIDENCE_FILES, runPrefix } from '../../handlers/core/shared/run-keys.js';
 import { accountFolder, type RunSource } from '../runs.js';
 import { fromAwsHistory, type RunView, viewRun } from '../timeline.js';
 import { AwsCallError } from './errors.js';

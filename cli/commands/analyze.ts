@@ -4,7 +4,6 @@
  * unused for N days or more; `--json` prints the contract of DESIGN.md and nothing else on stdout.
  */
 
-import { ReportFormatError } from '../../handlers/core/shared/errors.js';
 import { decodeReportBytes, readReportInput } from '../../handlers/core/report/report-input.js';
 import {
   analyzeReport,
@@ -12,6 +11,7 @@ import {
   rowCredentials,
   usersNotInReport,
 } from '../../handlers/core/report/staleness.js';
+import { ReportFormatError } from '../../handlers/core/shared/errors.js';
 import type {
   Analysis,
   CredentialReport,

@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
-import { InputError } from '../../handlers/core/shared/errors.js';
 import { laterChangeText } from '../../handlers/core/change/last-change.js';
+import { InputError } from '../../handlers/core/shared/errors.js';
 import { runRequestSchema } from '../../handlers/core/shared/request.js';
 import { printJson, printLine } from '../output.js';
 import { localRuns, type RunSource } from '../runs.js';

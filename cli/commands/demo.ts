@@ -1,10 +1,10 @@
 /** `credsweep demo`: the real workflow, locally, against the sandbox account (DESIGN.md contract). */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Evidence } from '../../handlers/core/evidence/record.js';
+import { securityHubLines } from '../../handlers/core/run/report-run.js';
 import type { ConsoleAction } from '../../handlers/core/shared/defaults.js';
 import { InputError } from '../../handlers/core/shared/errors.js';
-import type { Evidence } from '../../handlers/core/evidence/collect.js';
-import { securityHubLines } from '../../handlers/core/run/report-run.js';
 import { type ApprovalMode, runDemo } from '../local/demo-run.js';
 import { toHistoryEvent } from '../local/executions.js';
 import { SAMPLE_EXEMPT_USERS, sampleSeed } from '../local/sample-account.js';

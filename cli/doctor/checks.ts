@@ -9,11 +9,8 @@ import { GetAccountCommand, GetEmailIdentityCommand } from '@aws-sdk/client-sesv
 import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
 import { AwsIam } from '../../handlers/aws/iam.js';
 import { approvalIdFor } from '../../handlers/core/approval/links.js';
-import {
-  generatePassword,
-  type PasswordPolicy,
-  restoredPasswordLength,
-} from '../../handlers/core/change/password.js';
+import { generatePassword, restoredPasswordLength } from '../../handlers/core/change/password.js';
+import type { PasswordPolicy } from '../../handlers/core/shared/types.js';
 import { aws } from '../aws/errors.js';
 import { passwordPolicyViolations } from '../local/password-policy.js';
 import { cloudWatchClient, iamClient, sesClient, sfnClient } from './clients.js';

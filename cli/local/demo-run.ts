@@ -4,6 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Evidence } from '../../handlers/core/evidence/record.js';
+import { accountsKey } from '../../handlers/core/organization/accounts.js';
+import type { OrgEvidence } from '../../handlers/core/organization/org-report.js';
 import {
   type ConsoleAction,
   DEFAULT_BATCH_SIZE,
@@ -13,19 +16,16 @@ import {
   PASSWORD_SECRET_PREFIX,
 } from '../../handlers/core/shared/defaults.js';
 import { CredsweepError, InputError } from '../../handlers/core/shared/errors.js';
-import type { Evidence } from '../../handlers/core/evidence/collect.js';
-import { evidenceKey } from '../../handlers/core/evidence/collect.js';
-import { accountRunId } from '../../handlers/core/organization/account-scope.js';
-import { accountsKey } from '../../handlers/core/organization/accounts.js';
-import type { OrgEvidence } from '../../handlers/core/organization/org-report.js';
-import { runPrefix } from '../../handlers/core/plan/plan.js';
 import { runRequestSchema } from '../../handlers/core/shared/request.js';
+import { accountRunId } from '../../handlers/core/shared/run-ids.js';
+import { evidenceKey, runPrefix } from '../../handlers/core/shared/run-keys.js';
 import type { LedgerEntry } from '../../handlers/core/shared/types.js';
 import type { Ports, Settings } from '../../handlers/ports/index.js';
 import { startApprovalServer } from './approval-server.js';
 import { actAsApprover } from './auto-approver.js';
 import { type SandboxClock, sandboxClock } from './clock.js';
-import { type EngineResult, type EventLog, type FailAt, runLocal } from './engine.js';
+import { type EngineResult, type FailAt, runLocal } from './engine.js';
+import type { EventLog } from './event-log.js';
 import { reserveExecution, saveExecution, toHistoryEvent } from './executions.js';
 import { writeFileAtomic } from './files.js';
 import {

@@ -28,13 +28,10 @@ import {
   resolveAsl,
   type Workflow,
 } from './asl.js';
+import type { EventLog } from './event-log.js';
 import { historySizes } from './history-size.js';
 import type { LocalTaskCallbacks } from './local-ports.js';
 import './polyfills.js';
-
-/** The engine's execution events (the package does not export their type). */
-export type EventLog =
-  ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 
 export type FailAt = 'disable-console' | 'deactivate-keys' | 'verify';
 

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CredsweepError } from '../../handlers/core/shared/errors.js';
-import type { EventLog } from './engine.js';
+import type { EventLog } from './event-log.js';
 import { listJson, readJson, safeName, writeFileAtomic } from './files.js';
 
 export interface LocalHistoryEvent {

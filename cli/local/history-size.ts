@@ -13,7 +13,7 @@
  * each execution has ExecutionStarted and its end.
  */
 import type { AslDefinition } from './asl.js';
-import type { EventLog } from './engine.js';
+import type { EventLog } from './event-log.js';
 
 interface StateInfo {
   type: string;

@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { lockTakeable } from '../../handlers/core/change/account-guard.js';
-import { CredsweepError } from '../../handlers/core/shared/errors.js';
 import { lastChangeIs } from '../../handlers/core/change/last-change.js';
+import { CredsweepError } from '../../handlers/core/shared/errors.js';
 import type {
   AccountLock,
   ApprovalRecord,

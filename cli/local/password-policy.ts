@@ -9,7 +9,7 @@
  * The messages follow IAM's PasswordPolicyViolation messages ("Password should have at least one
  * uppercase letter"); several violations are joined with "; ".
  */
-import type { PasswordPolicy } from '../../handlers/core/change/password.js';
+import type { PasswordPolicy } from '../../handlers/core/shared/types.js';
 
 const MAX_LENGTH = 128;
 const DEFAULT_MIN_LENGTH = 8;

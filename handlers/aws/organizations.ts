@@ -11,7 +11,8 @@ import {
   ListRootsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import type { AccountStatus, OrgAccount, OrganizationsPort } from '../ports/organizations.js';
+import type { AccountStatus } from '../core/shared/types.js';
+import type { OrgAccount, OrganizationsPort } from '../ports/organizations.js';
 import type { PortPermissions } from './permission-types.js';
 import { DEFAULT_RETRY, memoize } from './retry.js';
 

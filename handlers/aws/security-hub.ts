@@ -15,13 +15,13 @@ import {
   GetFindingsCommand,
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
-import { CredsweepError } from '../core/shared/errors.js';
 import { fromAsff } from '../core/security-hub/asff.js';
 import {
   CIS_UNUSED_CREDENTIAL_GENERATORS,
   UNUSED_CREDENTIAL_CONTROLS,
   updateProblem,
 } from '../core/security-hub/controls.js';
+import { CredsweepError } from '../core/shared/errors.js';
 import type {
   CredentialFinding,
   FindingUpdate,

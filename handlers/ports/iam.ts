@@ -1,6 +1,6 @@
 /** The IAM operations credsweep uses. AWS: handlers/aws/iam.ts; local: cli/local/sandbox-account.ts. */
 
-import type { PasswordPolicy } from '../core/change/password.js';
+import type { PasswordPolicy } from '../core/shared/types.js';
 
 export type { PasswordPolicy };
 

@@ -3,11 +3,9 @@
  * (STS AssumeRole into the member role). AWS: handlers/aws/organizations.ts and
  * handlers/aws/account-access.ts; local: cli/local/sandbox-organization.ts.
  */
+import type { AccountStatus } from '../core/shared/types.js';
 import type { IamPort } from './iam.js';
 import type { SecurityHubPort } from './security-hub.js';
-
-/** Organizations' account states; only ACTIVE accounts are swept. */
-export type AccountStatus = 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE';
 
 export interface OrgAccount {
   accountId: string;

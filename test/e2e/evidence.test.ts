@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { runDemo } from '../../cli/local/demo-run.js';
-import type { Evidence } from '../../handlers/core/evidence/collect.js';
 import { FINDINGS_CSV_COLUMNS } from '../../handlers/core/evidence/csv.js';
+import type { Evidence } from '../../handlers/core/evidence/record.js';
 import { demo, tempHome } from '../helpers/demo.js';
 import { NOW, smallSeed } from '../helpers/seeds.js';
 

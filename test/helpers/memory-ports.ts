@@ -7,10 +7,10 @@
 import { NO_ORGANIZATION } from '../../cli/local/sandbox-organization.js';
 import { SandboxSecurityHub } from '../../cli/local/sandbox-security-hub.js';
 import type { ApprovalApiEvent } from '../../handlers/approval-api.js';
-import { lockTakeable } from '../../handlers/core/change/account-guard.js';
 import { groupFields } from '../../handlers/core/approval/decision.js';
-import { CredsweepError } from '../../handlers/core/shared/errors.js';
+import { lockTakeable } from '../../handlers/core/change/account-guard.js';
 import { lastChangeIs } from '../../handlers/core/change/last-change.js';
+import { CredsweepError } from '../../handlers/core/shared/errors.js';
 import type { RunRequest } from '../../handlers/core/shared/request.js';
 import type {
   AccountLock,

@@ -1,10 +1,10 @@
 /** One run changes an account at a time (issue 12): the guard, its lease, its release on every ending. */
 import { describe, expect, it } from 'vitest';
 import { LEASE_MS } from '../../handlers/core/change/account-guard.js';
-import { analyzeRun } from '../../handlers/core/plan/analyze-run.js';
 import { backoutRun } from '../../handlers/core/change/backout.js';
-import { readPlan } from '../../handlers/core/plan/plan.js';
 import { deactivateAccessKeys, disableConsoleAccess } from '../../handlers/core/change/remediate.js';
+import { analyzeRun } from '../../handlers/core/plan/analyze-run.js';
+import { readPlan } from '../../handlers/core/plan/plan.js';
 import { reportRun } from '../../handlers/core/run/report-run.js';
 import { harness, storeDecision } from '../helpers/local-harness.js';
 import { NOW, smallSeed } from '../helpers/seeds.js';

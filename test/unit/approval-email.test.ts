@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  approvalSubject,
-  EMAIL_MAX_ROWS,
-  escapeHtml,
-  renderApprovalEmail,
-} from '../../handlers/core/approval/email.js';
+import { approvalSubject, EMAIL_MAX_ROWS, renderApprovalEmail } from '../../handlers/core/approval/email.js';
+import { escapeHtml } from '../../handlers/core/shared/html.js';
 import type { PlanItem } from '../../handlers/core/shared/types.js';
 import { samplePlan } from '../helpers/memory-ports.js';
 

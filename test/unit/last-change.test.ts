@@ -7,11 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import { backoutSkipText } from '../../cli/commands/common.js';
 import { releaseAccount } from '../../handlers/core/change/account-guard.js';
-import { analyzeRun } from '../../handlers/core/plan/analyze-run.js';
 import { backoutRun } from '../../handlers/core/change/backout.js';
 import { changeOf, credentialKeyOf, laterChangeText } from '../../handlers/core/change/last-change.js';
-import { readPlan } from '../../handlers/core/plan/plan.js';
 import { deactivateAccessKeys, disableConsoleAccess } from '../../handlers/core/change/remediate.js';
+import { analyzeRun } from '../../handlers/core/plan/analyze-run.js';
+import { readPlan } from '../../handlers/core/plan/plan.js';
 import type { LastChange } from '../../handlers/core/shared/types.js';
 import { harness, storeDecision } from '../helpers/local-harness.js';
 import { NOW, smallSeed } from '../helpers/seeds.js';

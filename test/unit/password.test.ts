@@ -9,9 +9,9 @@ import { mulberry32 } from '../../cli/local/sandbox-account.js';
 import {
   generatePassword,
   IAM_PASSWORD_SYMBOLS,
-  type PasswordPolicy,
   restoredPasswordLength,
 } from '../../handlers/core/change/password.js';
+import type { PasswordPolicy } from '../../handlers/core/shared/types.js';
 
 /** A policy as UpdateAccountPasswordPolicy accepts it: each field present or not, within IAM's ranges. */
 function randomPolicy(random: () => number): PasswordPolicy {

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { passwordPolicyViolations } from '../../cli/local/password-policy.js';
-import { analyzeRun } from '../../handlers/core/plan/analyze-run.js';
 import { backoutRun } from '../../handlers/core/change/backout.js';
-import { readPlan } from '../../handlers/core/plan/plan.js';
 import { deactivateAccessKeys, disableConsoleAccess } from '../../handlers/core/change/remediate.js';
 import { verifyRun } from '../../handlers/core/change/verify.js';
+import { analyzeRun } from '../../handlers/core/plan/analyze-run.js';
+import { readPlan } from '../../handlers/core/plan/plan.js';
 import { harness, storeDecision } from '../helpers/local-harness.js';
 import { NOW, smallSeed } from '../helpers/seeds.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ReportFormatError } from '../../handlers/core/shared/errors.js';
 import { readReportInput } from '../../handlers/core/report/report-input.js';
+import { ReportFormatError } from '../../handlers/core/shared/errors.js';
 
 const CSV = [
   'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,' +

@@ -3,9 +3,10 @@
  * (name, id, OU, how many) and list the accounts that are not part of the request (unreachable,
  * suspended, analysis failed). A single-account plan is one group without a heading.
  */
-import { type CredentialRow, credentialRows } from './email.js';
+
 import { clean } from '../shared/html.js';
 import type { Plan } from '../shared/types.js';
+import { type CredentialRow, credentialRows } from './rows.js';
 
 export interface AccountGroup {
   /** `payments-prod (222222222222), OU ou-…: 2 credentials`; null for a single-account plan. */

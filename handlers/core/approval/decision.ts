@@ -13,9 +13,9 @@
  * 6. otherwise: GET shows the form, POST yields the DecisionRecord.
  */
 import * as z from 'zod';
-import { checkFormToken, findApprover } from './links.js';
 import type { ApprovalRecord, ApproverLink, DecisionRecord } from '../shared/types.js';
 import { firstUnsafeCharacter } from '../shared/visible-text.js';
+import { checkFormToken, findApprover } from './links.js';
 
 export const MAX_REASON_LENGTH = 1000;
 export const MAX_ITEMS = 10_000;

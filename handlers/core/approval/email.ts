@@ -4,67 +4,27 @@
  * and bidirectional-override characters are replaced, and in HTML every field goes through
  * `escapeHtml`. The mail carries the approver's link; never the task token.
  */
-import { clean, escapeHtml } from '../shared/html.js';
-import { itemWhy, type LifecycleSection, lifecycleSections, sectionsAsText } from '../plan/lifecycle/sections.js';
-import { accountGroups, accountsNotInRequest, scopeOf } from './account-groups.js';
-import type { CredentialKind, Plan, PlanItem } from '../shared/types.js';
 
-export { clean, escapeHtml };
+import {
+  itemWhy,
+  type LifecycleSection,
+  lifecycleSections,
+  sectionsAsText,
+} from '../plan/lifecycle/sections.js';
+import { clean, escapeHtml } from '../shared/html.js';
+import type { CredentialKind, Plan, PlanItem } from '../shared/types.js';
+import { accountGroups, accountsNotInRequest, scopeOf } from './account-groups.js';
+import {
+  type CredentialRow,
+  credentialLabel,
+  credentialRows,
+  formatDay,
+  formatUtc,
+  reasonLabel,
+} from './rows.js';
 
 /** The email lists at most this many credentials; the page always lists all of them. */
 export const EMAIL_MAX_ROWS = 100;
-
-/** `2025-06-01 14:30 UTC`, or the cleaned input when it is not a date. */
-export function formatUtc(iso: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return clean(iso);
-  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-/** `2025-06-01`, `never` for null, or the cleaned input when it is not a date. */
-export function formatDay(iso: string | null): string {
-  if (iso === null) return 'never';
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? clean(iso) : new Date(ms).toISOString().slice(0, 10);
-}
-
-const CREDENTIAL_LABELS: Record<CredentialKind, string> = {
-  'console-password': 'console password',
-  'access-key-1': 'access key 1',
-  'access-key-2': 'access key 2',
-};
-
-export function credentialLabel(item: Pick<PlanItem, 'credential' | 'accessKeyId'>): string {
-  const label = CREDENTIAL_LABELS[item.credential] ?? clean(item.credential);
-  return item.accessKeyId ? `${label} (${clean(item.accessKeyId)})` : label;
-}
-
-export function reasonLabel(item: Pick<PlanItem, 'reason'>, thresholdDays: number): string {
-  return item.reason === 'never-used'
-    ? 'never used since it was created'
-    : `unused for ${thresholdDays}+ days`;
-}
-
-/** One row of the table shown in the email and on the page; plain (unescaped) text. */
-export interface CredentialRow {
-  id: string;
-  user: string;
-  credential: string;
-  lastUsed: string;
-  daysUnused: string;
-  why: string;
-}
-
-export function credentialRows(plan: Pick<Plan, 'items' | 'thresholdDays'>): CredentialRow[] {
-  return plan.items.map((item) => ({
-    id: item.id,
-    user: clean(item.userName),
-    credential: credentialLabel(item),
-    lastUsed: formatDay(item.lastUsed),
-    daysUnused: String(item.daysUnused),
-    why: itemWhy(item, plan.thresholdDays),
-  }));
-}
 
 /** What approving does, in words: the console action of this run and the deletions, if any. */
 export function approvalActions(plan: Pick<Plan, 'items' | 'lifecycle'>): string {

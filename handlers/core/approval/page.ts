@@ -6,20 +6,12 @@
  * request is escaped with `escapeHtml`. Nothing here ever receives the task token.
  */
 import { createHash } from 'node:crypto';
-import {
-  approvalActions,
-  approvalSubject,
-  backoutCommand,
-  clean,
-  credentialRows,
-  escapeHtml as e,
-  formatUtc,
-  reasonLabel,
-  TABLE_HEADINGS,
-} from './email.js';
 import { type LifecycleSection, lifecycleSections } from '../plan/lifecycle/sections.js';
-import { accountGroups, accountsNotInRequest, scopeOf } from './account-groups.js';
+import { clean, escapeHtml as e } from '../shared/html.js';
 import type { ApprovalRecord, ApproverLink, DecisionRecord, Plan } from '../shared/types.js';
+import { accountGroups, accountsNotInRequest, scopeOf } from './account-groups.js';
+import { approvalActions, approvalSubject, backoutCommand, TABLE_HEADINGS } from './email.js';
+import { credentialRows, formatUtc, reasonLabel } from './rows.js';
 
 function sectionHtml(s: LifecycleSection): string {
   const head = s.headers.map((h) => `<th scope="col">${e(h)}</th>`).join('');

@@ -13,11 +13,11 @@
  * run exactly one restores; and a backout holds the account guard like any run that changes it.
  */
 import type { PasswordPolicy, Ports } from '../../ports/index.js';
-import { holdAccount } from './account-guard.js';
 import { CredsweepError } from '../shared/errors.js';
+import type { BackoutSkip, LastChange, LedgerEntry } from '../shared/types.js';
+import { holdAccount } from './account-guard.js';
 import { claimRestore, credentialKeyOf } from './last-change.js';
 import { generatePassword } from './password.js';
-import type { BackoutSkip, LastChange, LedgerEntry } from '../shared/types.js';
 
 export interface BackoutTask {
   /** The execution running the backout. */

@@ -3,7 +3,7 @@
  * ledger entry of every change and every restore, read by a backout before it restores anything.
  */
 import type { Ports } from '../../ports/index.js';
-import { splitAccountRunId } from '../organization/account-scope.js';
+import { splitAccountRunId } from '../shared/run-ids.js';
 import type { LastChange, LedgerEntry } from '../shared/types.js';
 
 /** `<accountId>/<userName>/<accessKeyId or console-password>`: access key ids are unique, passwords per user. */

@@ -9,19 +9,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { CredsweepError } from '../shared/errors.js';
-
-/** The account password policy, with IAM's field names; fields IAM omits are absent. */
-export interface PasswordPolicy {
-  MinimumPasswordLength?: number;
-  RequireSymbols?: boolean;
-  RequireNumbers?: boolean;
-  RequireUppercaseCharacters?: boolean;
-  RequireLowercaseCharacters?: boolean;
-  AllowUsersToChangePassword?: boolean;
-  MaxPasswordAge?: number;
-  PasswordReusePrevention?: number;
-  HardExpiry?: boolean;
-}
+import type { PasswordPolicy } from '../shared/types.js';
 
 /** The symbols IAM's RequireSymbols counts, exactly as IAM documents them. */
 export const IAM_PASSWORD_SYMBOLS = "!@#$%^&*()_+-=[]{}|'";

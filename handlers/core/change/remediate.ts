@@ -7,16 +7,17 @@
 
 import type { UserInfo } from '../../ports/iam.js';
 import type { Ports } from '../../ports/index.js';
-import { holdAccount } from './account-guard.js';
-import { passwordSecretName } from './backout.js';
-import { BREAK_GLASS_TAG_KEY } from '../shared/defaults.js';
-import { InputError } from '../shared/errors.js';
-import { recordChange } from './last-change.js';
 import { exemptionOf, holdsOff, isBreakGlass } from '../plan/lifecycle/tags.js';
-import { generatePassword } from './password.js';
 import { readBatch } from '../plan/plan.js';
 import { isStale } from '../report/staleness.js';
+import { ignore, nullIfMissing, perUser } from '../shared/calls.js';
+import { BREAK_GLASS_TAG_KEY } from '../shared/defaults.js';
+import { InputError } from '../shared/errors.js';
 import type { BatchRef, LedgerEntry, PlanItem } from '../shared/types.js';
+import { holdAccount } from './account-guard.js';
+import { passwordSecretName } from './backout.js';
+import { recordChange } from './last-change.js';
+import { generatePassword } from './password.js';
 
 export interface BatchTask {
   executionId: string;
@@ -192,30 +193,8 @@ async function resetPassword(ports: Ports, task: BatchTask, item: PlanItem): Pro
   return `password reset, reset required at first sign-in; new password in ${secretRef}`;
 }
 
-/** Memoizes a per-user read for the length of one task invocation. */
-export function perUser<T>(load: (userName: string) => Promise<T>): (userName: string) => Promise<T> {
-  const cache = new Map<string, Promise<T>>();
-  return (userName) => {
-    let value = cache.get(userName);
-    if (!value) {
-      value = load(userName);
-      cache.set(userName, value);
-    }
-    return value;
-  };
-}
-
 export const skipped = (skipReason: LedgerEntry['skipReason']): Candidate => ({
   status: 'skipped',
   before: 'unchanged',
   skipReason,
 });
-
-export function nullIfMissing(err: Error): null {
-  if (err.name === 'NoSuchEntity') return null;
-  throw err;
-}
-
-export const ignore = (name: string) => (err: Error) => {
-  if (err.name !== name) throw err;
-};

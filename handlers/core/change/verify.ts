@@ -1,9 +1,9 @@
 /** Verify: every change the ledger records is read back from live IAM state. */
 import type { AccessKeyInfo } from '../../ports/iam.js';
 import type { Ports } from '../../ports/index.js';
+import { perUser } from '../shared/calls.js';
 import { VerificationFailed } from '../shared/errors.js';
-import { runPrefix } from '../plan/plan.js';
-import { perUser } from './remediate.js';
+import { runPrefix } from '../shared/run-keys.js';
 import type { LedgerEntry } from '../shared/types.js';
 
 export interface VerificationCheck {

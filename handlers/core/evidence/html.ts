@@ -3,11 +3,11 @@
  * No external asset (inline CSS, no script, no image, a CSP that forbids loading anything), and every
  * value from the evidence is HTML-escaped: user names, reasons and user agents come from outside.
  */
-import type { CredentialRecord, Evidence } from './collect.js';
-import { escapeHtml as escapeHtmlWith } from '../shared/html.js';
+
 import { lifecycleSections, RESET_RECENTLY_TITLE } from '../plan/lifecycle/sections.js';
-import type { FindingRecord } from '../security-hub/follow-run.js';
+import { escapeHtml as escapeHtmlWith } from '../shared/html.js';
 import type { Skipped } from '../shared/types.js';
+import type { CredentialRecord, Evidence, FindingRecord } from './record.js';
 
 /** The evidence keeps line breaks in free text (a rejection reason); everything else as the mail and page. */
 export const escapeHtml = (value: unknown): string => escapeHtmlWith(value, true);

@@ -6,18 +6,7 @@
  */
 import type { Ports } from '../../ports/index.js';
 import { CredsweepError } from '../shared/errors.js';
-
-/** The run id of one account of an organization run: its ledger, plan and evidence live under it. */
-export const accountRunId = (executionId: string, accountId?: string) =>
-  accountId ? `${executionId}/accounts/${accountId}` : executionId;
-
-/** The organization run and the account of an account run id (the inverse of accountRunId). */
-export function splitAccountRunId(runId: string): { executionId: string; accountId: string | null } {
-  const match = /^(.*)\/accounts\/(\d{12})$/.exec(runId);
-  return match
-    ? { executionId: match[1] ?? runId, accountId: match[2] ?? null }
-    : { executionId: runId, accountId: null };
-}
+import { accountRunId } from '../shared/run-ids.js';
 
 /** The member role could not be assumed: the account is reported as unreachable, never changed. */
 export class AccountUnreachable extends CredsweepError {

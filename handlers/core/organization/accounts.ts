@@ -6,9 +6,10 @@
 import type { BlobPort } from '../../ports/blobs.js';
 import type { Ports } from '../../ports/index.js';
 import type { OrgAccount } from '../../ports/organizations.js';
+import { readPlan } from '../plan/plan.js';
 import { InputError } from '../shared/errors.js';
-import { planKey, readPlan, runPrefix } from '../plan/plan.js';
 import { executionArnOf, maxCredentialsOf, type RunRequest } from '../shared/request.js';
+import { planKey, runPrefix } from '../shared/run-keys.js';
 
 export const accountsKey = (executionId: string) => `${runPrefix(executionId)}/accounts.json`;
 

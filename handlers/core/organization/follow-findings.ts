@@ -6,12 +6,13 @@
  * account's own Report (or the org report for the accounts no task reported).
  */
 import type { Ports } from '../../ports/index.js';
-import { accountRunId } from './account-scope.js';
-import { inBatches } from './org-plan.js';
-import { runPrefix } from '../plan/plan.js';
-import type { Plan } from '../shared/types.js';
+import type { SecurityHubStep } from '../evidence/record.js';
 import { findingsPorts } from '../security-hub/account-hub.js';
-import { notifiedKey, notifyFindings, type SecurityHubStep } from '../security-hub/follow-run.js';
+import { notifiedKey, notifyFindings } from '../security-hub/follow-run.js';
+import { accountRunId } from '../shared/run-ids.js';
+import { runPrefix } from '../shared/run-keys.js';
+import type { Plan } from '../shared/types.js';
+import { inBatches } from './org-plan.js';
 
 /** Accounts whose findings are read and updated at once. */
 const ACCOUNTS_AT_ONCE = 8;

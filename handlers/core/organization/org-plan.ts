@@ -7,34 +7,15 @@
  * own guard (maxCredentials) already stopped that account in Analyze.
  */
 import type { Ports } from '../../ports/index.js';
-import type { AccountStatus } from '../../ports/organizations.js';
+import type { Evidence } from '../evidence/record.js';
+import { readPlan } from '../plan/plan.js';
 import { DEFAULT_MAX_CREDENTIALS_TOTAL } from '../shared/defaults.js';
 import { CredsweepError } from '../shared/errors.js';
-import { type Evidence, evidenceKey } from '../evidence/collect.js';
-import { planKey, readPlan } from '../plan/plan.js';
 import type { RunRequest } from '../shared/request.js';
-import type { Plan } from '../shared/types.js';
-import { accountRunId } from './account-scope.js';
+import { accountRunId } from '../shared/run-ids.js';
+import { evidenceKey, planKey } from '../shared/run-keys.js';
+import type { AccountState, OrganizationPlan, OrgPlanAccount, Plan } from '../shared/types.js';
 import { readAccounts } from './accounts.js';
-
-export type AccountState = 'proposed' | 'nothing-to-do' | 'unreachable' | 'suspended' | 'failed';
-
-export interface OrgPlanAccount {
-  accountId: string;
-  name: string;
-  ou: string;
-  status: AccountStatus;
-  state: AccountState;
-  /** Credentials proposed in this account. */
-  proposed: number;
-  findings: number;
-  error: { Error: string; Cause: string } | null;
-}
-
-export interface OrganizationPlan {
-  accounts: OrgPlanAccount[];
-  maxCredentialsTotal: number;
-}
 
 export interface OrgPlanResult {
   planKey: string;

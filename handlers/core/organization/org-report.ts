@@ -7,17 +7,7 @@
  */
 import type { Ports } from '../../ports/index.js';
 import { approvalIdFor } from '../approval/links.js';
-import {
-  type ApprovalEvidence,
-  approvalEvidence,
-  type CredentialRecord,
-  causeMessage,
-  type ErrorInfo,
-  type Evidence,
-  evidenceKey,
-  findingsCsvKey,
-  reportHtmlKey,
-} from '../evidence/collect.js';
+import { approvalEvidence, causeMessage } from '../evidence/collect.js';
 import { csvLine, FINDINGS_CSV_COLUMNS, renderFindingsCsv } from '../evidence/csv.js';
 import {
   escapeHtml,
@@ -29,13 +19,20 @@ import {
   table,
   when,
 } from '../evidence/html.js';
-import type { Outcome } from '../shared/outcomes.js';
-import { planKey, readPlan } from '../plan/plan.js';
+import type {
+  ApprovalEvidence,
+  CredentialRecord,
+  ErrorInfo,
+  Evidence,
+  FindingRecord,
+} from '../evidence/record.js';
+import { readPlan } from '../plan/plan.js';
 import { reportRun, securityHubLines } from '../run/report-run.js';
-import type { RunRequest } from '../shared/request.js';
 import { findingsPorts } from '../security-hub/account-hub.js';
-import type { FindingRecord } from '../security-hub/follow-run.js';
-import { accountRunId } from './account-scope.js';
+import type { Outcome } from '../shared/outcomes.js';
+import type { RunRequest } from '../shared/request.js';
+import { accountRunId } from '../shared/run-ids.js';
+import { evidenceKey, findingsCsvKey, planKey, reportHtmlKey } from '../shared/run-keys.js';
 import { readAccounts } from './accounts.js';
 import { inBatches } from './org-plan.js';
 

@@ -6,16 +6,11 @@
 import type { AccessKeyInfo, UserInfo } from '../../ports/iam.js';
 import type { Ports } from '../../ports/index.js';
 import { parseCredentialReport } from '../report/credential-report.js';
-import { BlastRadiusExceeded } from '../shared/errors.js';
-import { deletionCandidates } from './lifecycle/deletion.js';
-import { type LifecycleSettings, lifecycleSettings } from './lifecycle/settings.js';
-import { exemptionOf, isBreakGlass, ownerOf } from './lifecycle/tags.js';
-import { credentialKey, type OwnedCredential, sendOwnerWarnings, warningStep } from './lifecycle/warnings.js';
-import { itemId, planKey, storePlan } from './plan.js';
-import { perUser } from '../change/remediate.js';
-import { maxCredentialsOf, type RunRequest } from '../shared/request.js';
-import { refuseReusedName } from './run-identity.js';
 import { analyzeReport, type RowCredential, rowCredentials } from '../report/staleness.js';
+import { perUser } from '../shared/calls.js';
+import { BlastRadiusExceeded } from '../shared/errors.js';
+import { maxCredentialsOf, type RunRequest } from '../shared/request.js';
+import { planKey } from '../shared/run-keys.js';
 import type {
   BatchRef,
   CredentialKind,
@@ -27,6 +22,12 @@ import type {
   ReportRow,
   Skipped,
 } from '../shared/types.js';
+import { deletionCandidates } from './lifecycle/deletion.js';
+import { type LifecycleSettings, lifecycleSettings } from './lifecycle/settings.js';
+import { exemptionOf, isBreakGlass, ownerOf } from './lifecycle/tags.js';
+import { credentialKey, type OwnedCredential, sendOwnerWarnings, warningStep } from './lifecycle/warnings.js';
+import { itemId, storePlan } from './plan.js';
+import { refuseReusedName } from './run-identity.js';
 
 export interface AnalyzeResult {
   planKey: string;

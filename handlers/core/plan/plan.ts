@@ -1,16 +1,7 @@
 /** The plan: what a run proposes to disable, stored as a blob and passed by reference. */
 import type { BlobPort } from '../../ports/blobs.js';
+import { batchKey, planKey } from '../shared/run-keys.js';
 import type { BatchRef, Plan, PlanItem } from '../shared/types.js';
-
-/** Keys of the run's blobs. Execution ids are ARNs; only their last segment (the name) is used. */
-export function runPrefix(executionId: string): string {
-  const name = executionId.split(':').pop() ?? executionId;
-  return `runs/${name}`;
-}
-
-export const planKey = (executionId: string) => `${runPrefix(executionId)}/plan.json`;
-export const batchKey = (executionId: string, index: number) =>
-  `${runPrefix(executionId)}/batches/${String(index).padStart(4, '0')}.json`;
 
 /** Stable id of a plan item: the user and the console password or the access key id. */
 export function itemId(userName: string, credential: string, accessKeyId?: string): string {

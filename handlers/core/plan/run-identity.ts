@@ -7,8 +7,7 @@
  */
 import type { Ports } from '../../ports/index.js';
 import { CredsweepError } from '../shared/errors.js';
-import { evidenceKey } from '../evidence/collect.js';
-import { planKey } from './plan.js';
+import { evidenceKey, planKey } from '../shared/run-keys.js';
 
 export const RUN_NAME_REUSED = 'RunNameReused';
 

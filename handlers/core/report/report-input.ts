@@ -7,9 +7,10 @@
  * - JSON whose Content is the CSV itself (CloudMapper, boto3 dumps decode it);
  * - any of these in UTF-16 with a byte order mark (PowerShell's `>` writes that).
  */
-import { parseCredentialReport, parseIsoInstant } from './credential-report.js';
+
 import { ReportFormatError } from '../shared/errors.js';
 import type { CredentialReport } from '../shared/types.js';
+import { parseCredentialReport, parseIsoInstant } from './credential-report.js';
 
 const EXPECTED =
   'expected the credential report CSV (as "Download Report" gives it) or the JSON printed by ' +

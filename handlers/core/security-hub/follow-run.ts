@@ -19,53 +19,19 @@ import type {
   SecurityHubPort,
   WorkflowStatus,
 } from '../../ports/security-hub.js';
-import { type CredentialRecord, type Evidence, evidenceKey } from '../evidence/collect.js';
-import { accountRunId, splitAccountRunId } from '../organization/account-scope.js';
-import { runPrefix } from '../plan/plan.js';
+import type {
+  CredentialRecord,
+  Evidence,
+  FindingAction,
+  FindingRecord,
+  SecurityHubEvidence,
+  SecurityHubStep,
+} from '../evidence/record.js';
+import { accountRunId, splitAccountRunId } from '../shared/run-ids.js';
+import { evidenceKey, runPrefix } from '../shared/run-keys.js';
 import type { Plan } from '../shared/types.js';
 import { controlName, MAX_FINDINGS_PER_UPDATE, userNameOfArn } from './controls.js';
 import { describeAll, note, quoted, runNames, updatedBy } from './notes.js';
-
-/** What credsweep did with one finding. */
-export type FindingAction = 'notified' | 'resolved' | 'suppressed' | 'reopened' | 'left';
-
-export interface FindingRecord {
-  id: string;
-  productArn: string;
-  /** IAM.8, IAM.22 or the CIS rule. */
-  control: string;
-  userName: string | null;
-  complianceStatus: string | null;
-  /** Workflow status before this step. */
-  before: WorkflowStatus;
-  /** Workflow status after it (as before when left alone or when the update failed). */
-  after: WorkflowStatus;
-  action: FindingAction;
-  /** Why, in words: the auditor's answer to "what about this finding?". */
-  why: string;
-  /** The note written on the finding; null when none was written. */
-  note: string | null;
-  /** Why Security Hub did not take the update (UnprocessedFindings or the call's error). */
-  error: string | null;
-}
-
-export interface SecurityHubStep {
-  at: string;
-  /**
-   * updated: every update Security Hub was asked for was made; unchanged: no finding needed one;
-   * partly-updated: some updates failed (see each finding's error); not-updated: the findings could
-   * not be read, so nothing was updated (see reason).
-   */
-  status: 'updated' | 'unchanged' | 'partly-updated' | 'not-updated';
-  reason: string | null;
-  findings: FindingRecord[];
-}
-
-/** The Security Hub section of the evidence. */
-export interface SecurityHubEvidence extends SecurityHubStep {
-  /** The NOTIFIED step at approval request, when the run got that far. */
-  notified: SecurityHubStep | null;
-}
 
 export const notifiedKey = (runPrefix: string) => `${runPrefix}/security-hub-notified.json`;
 

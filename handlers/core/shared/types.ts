@@ -1,5 +1,4 @@
 /** Domain types shared by the rules, the tasks and the command line. No AWS import here. */
-import type { OrganizationPlan } from '../organization/org-plan.js';
 
 export type CredentialKind = 'console-password' | 'access-key-1' | 'access-key-2';
 
@@ -337,4 +336,40 @@ export interface OwnerWarningRecord {
   /** The run that mailed the warning. */
   executionId: string;
   disableFrom: string;
+}
+
+/** Organizations' account states; only ACTIVE accounts are swept. */
+export type AccountStatus = 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE';
+
+/** An organization run's accounts (handlers/core/organization/org-plan.ts builds it). */
+export type AccountState = 'proposed' | 'nothing-to-do' | 'unreachable' | 'suspended' | 'failed';
+
+export interface OrgPlanAccount {
+  accountId: string;
+  name: string;
+  ou: string;
+  status: AccountStatus;
+  state: AccountState;
+  /** Credentials proposed in this account. */
+  proposed: number;
+  findings: number;
+  error: { Error: string; Cause: string } | null;
+}
+
+export interface OrganizationPlan {
+  accounts: OrgPlanAccount[];
+  maxCredentialsTotal: number;
+}
+
+/** The account password policy, with IAM's field names; fields IAM omits are absent. */
+export interface PasswordPolicy {
+  MinimumPasswordLength?: number;
+  RequireSymbols?: boolean;
+  RequireNumbers?: boolean;
+  RequireUppercaseCharacters?: boolean;
+  RequireLowercaseCharacters?: boolean;
+  AllowUsersToChangePassword?: boolean;
+  MaxPasswordAge?: number;
+  PasswordReusePrevention?: number;
+  HardExpiry?: boolean;
 }

@@ -7,22 +7,9 @@
  */
 import type { AccessKeyInfo, UserInfo } from '../../../ports/iam.js';
 import type { Ports } from '../../../ports/index.js';
-import { splitAccountRunId } from '../../organization/account-scope.js';
-import { itemId } from '../plan.js';
-import {
-  applyItem,
-  approvedSelection,
-  type BatchResult,
-  type BatchTask,
-  type Candidate,
-  ignore,
-  liveHold,
-  nullIfMissing,
-  perUser,
-  runBatch,
-  skipped,
-} from '../../change/remediate.js';
+import { splitAccountRunId } from '../../shared/run-ids.js';
 import type { KeyDeletion, LedgerEntry, PlanItem, ReportRow } from '../../shared/types.js';
+import { itemId } from '../plan.js';
 import { exemptionOf, holdsOff, isBreakGlass } from './tags.js';
 
 const MS_PER_DAY = 86_400_000;
@@ -154,48 +141,4 @@ export async function deletionCandidates(
     }
   }
   return items;
-}
-
-/**
- * The DeleteAccessKeys task (reachable only from the approved branch): for each approved deletion
- * of the batch, re-check live state (the user may be changed, the key still Inactive, unused since
- * credsweep deactivated it, that deactivation not backed out), record the key's history in the ledger
- * (write-ahead), then DeleteAccessKey. Impossible to undo: approved as such.
- */
-export async function deleteAccessKeys(ports: Ports, task: BatchTask): Promise<BatchResult> {
-  const selection = await approvedSelection(ports, task.approvalId);
-  const { iam, settings } = ports;
-  const getUser = perUser((name) => iam.getUser(name).catch(nullIfMissing));
-  const listKeys = perUser((name) => iam.listAccessKeys(name));
-  return runBatch(
-    ports,
-    task,
-    (item) => item.action === 'delete-access-key' && item.accessKeyId !== undefined,
-    async (item) => {
-      const keyId = item.accessKeyId ?? '';
-      const candidate = await (async (): Promise<Candidate> => {
-        if (!selection.has(item.id)) return skipped('not-approved');
-        const user = await getUser(item.userName);
-        if (!user) return skipped('gone');
-        const hold = liveHold(user, settings.exemptTagKey, ports.now());
-        if (hold) return skipped(hold);
-        const key = (await listKeys(item.userName)).find((k) => k.accessKeyId === keyId);
-        if (!key) return { ...skipped('gone'), before: 'key not found' };
-        const lastUsed = await iam.getAccessKeyLastUsed(keyId);
-        const history = (await ports.store.listKeyLedger(keyId)).filter(
-          (e) => e.executionId !== task.executionId,
-        );
-        // The age was judged by Analyze; here only what may have changed since: status, use, backout.
-        const verdict = deletionVerdict(key, history, lastUsed, ports.now(), 0);
-        if (!verdict.deletable) {
-          return { ...skipped('no-longer-deletable'), before: key.status, liveLastUsed: lastUsed };
-        }
-        return { status: 'intended', before: deletionBefore(verdict.deletion), deletion: verdict.deletion };
-      })();
-      return applyItem(ports, task, item, 'delete-access-key', candidate, async () => {
-        await iam.deleteAccessKey(item.userName, keyId).catch(ignore('NoSuchEntity'));
-        return 'key deleted';
-      });
-    },
-  );
 }
