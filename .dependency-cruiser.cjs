@@ -5,7 +5,17 @@
  * handlers/ports sits just above shared (interfaces over the domain types); handlers/core never
  * imports the AWS adapters, the command line, the infrastructure or an AWS SDK.
  */
-const ORDER = ['shared', 'report', 'plan', 'approval', 'change', 'evidence', 'security-hub', 'run', 'organization'];
+const ORDER = [
+  'shared',
+  'report',
+  'plan',
+  'approval',
+  'change',
+  'evidence',
+  'security-hub',
+  'run',
+  'organization',
+];
 
 const above = (i) => ORDER.slice(i + 1).join('|');
 const layerRules = ORDER.slice(0, -1).map((concept, i) => ({
@@ -20,17 +30,29 @@ module.exports = {
   forbidden: [
     {
       name: 'no-circular',
-      comment: 'No import circles anywhere, type-only imports included: move the shared piece below both files.',
+      comment:
+        'No import circles anywhere, type-only imports included: move the shared piece below both files.',
       severity: 'error',
       from: {},
       to: { circular: true },
     },
     {
       name: 'core-is-pure',
-      comment: 'handlers/core holds the rules: it imports no AWS adapter, command line, infrastructure or AWS SDK.',
+      comment:
+        'handlers/core holds the rules: it imports no AWS adapter, command line, infrastructure or AWS SDK.',
       severity: 'error',
       from: { path: '^handlers/core/' },
-      to: { path: ['^handlers/aws/', '^cli/', '^infra/', '^scripts/', '@aws-sdk/', 'aws-cdk-lib', '^handlers/[^/]+\\.ts$'] },
+      to: {
+        path: [
+          '^handlers/aws/',
+          '^cli/',
+          '^infra/',
+          '^scripts/',
+          '@aws-sdk/',
+          'aws-cdk-lib',
+          '^handlers/[^/]+\\.ts$',
+        ],
+      },
     },
     {
       name: 'core-loose-files',
@@ -41,21 +63,24 @@ module.exports = {
     },
     {
       name: 'shared-is-the-bottom',
-      comment: 'handlers/core/shared is below the ports and every concept: it imports nothing else of handlers/.',
+      comment:
+        'handlers/core/shared is below the ports and every concept: it imports nothing else of handlers/.',
       severity: 'error',
       from: { path: '^handlers/core/shared/' },
       to: { path: '^handlers/(ports|aws|core/(?!shared/))' },
     },
     {
       name: 'ports-over-shared-only',
-      comment: 'The ports are interfaces over the shared domain types: they import only handlers/core/shared.',
+      comment:
+        'The ports are interfaces over the shared domain types: they import only handlers/core/shared.',
       severity: 'error',
       from: { path: '^handlers/ports/' },
       to: { path: '^handlers/(aws|core/(?!shared/))' },
     },
     {
       name: 'deployed-code-is-not-local',
-      comment: 'Deployed code holds nothing local: handlers never import the command line or the local engine.',
+      comment:
+        'Deployed code holds nothing local: handlers never import the command line or the local engine.',
       severity: 'error',
       from: { path: '^handlers/' },
       to: { path: '^(cli|infra|scripts)/' },

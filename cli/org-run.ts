@@ -6,7 +6,7 @@
  * `--local` share this code.
  */
 
-import type { Evidence } from '../handlers/core/evidence/record.js';
+import type { Evidence } from '../handlers/core/evidence/schema.js';
 import type { OrgEvidence } from '../handlers/core/organization/org-report.js';
 import { InputError } from '../handlers/core/shared/errors.js';
 import type { OrgPlanAccount, Plan } from '../handlers/core/shared/types.js';

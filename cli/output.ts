@@ -1,7 +1,7 @@
 /**
  * What the command line writes for people and scripts. Report and approver text may hold characters
  * that act on a terminal (ESC sequences, bidi overrides, line breaks); every line and error goes
- * through the one neutraliser (handlers/core/visible-text.ts), and JSON escapes them.
+ * through the one neutraliser (handlers/core/shared/visible-text.ts), and JSON escapes them.
  */
 import { terminalJson, visible } from '../handlers/core/shared/visible-text.js';
 

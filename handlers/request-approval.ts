@@ -27,7 +27,7 @@ import { logger } from './aws/logger.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { renderApprovalEmail } from './core/approval/email.js';
 import { approvalIdFor, issueLinks } from './core/approval/links.js';
-import type { SecurityHubStep } from './core/evidence/record.js';
+import type { SecurityHubStep } from './core/evidence/schema.js';
 import { notifyOrganizationFindings } from './core/organization/follow-findings.js';
 import { readPlan } from './core/plan/plan.js';
 import { notifiedKey, notifyFindings } from './core/security-hub/follow-run.js';

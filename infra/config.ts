@@ -13,7 +13,7 @@
  * | thresholdDays         | 30                 | days unused before a credential is stale                       |
  * | approvalTimeoutHours  | 72                 | approval window; no decision by then ends the run unchanged    |
  * | maxCredentials        | 50                 | blast-radius guard: a larger plan fails before approval        |
- *   (maxCredentials and batchSize together must fit Step Functions' quotas: handlers/core/quotas.ts)
+ *   (maxCredentials and batchSize together must fit Step Functions' quotas: handlers/core/shared/quotas.ts)
  * | batchSize             | 25                 | plan items per Map iteration                                   |
  * | mapMaxConcurrency     | 2                  | batches changed in parallel (IAM's write rate is low)          |
  * | schedule              | off                | EventBridge Scheduler `rate(...)` or `cron(...)` for periodic runs |
@@ -355,7 +355,7 @@ const configSchema = z
       )
       .default(false),
   })
-  // Step Functions' quotas bound how many batches one run can hold (handlers/core/quotas.ts).
+  // Step Functions' quotas bound how many batches one run can hold (handlers/core/shared/quotas.ts).
   .superRefine((config, ctx) => {
     const problem = quotaProblem(config.maxCredentials, config.batchSize);
     if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['maxCredentials'] });

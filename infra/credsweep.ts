@@ -68,7 +68,7 @@ const CHANGE_ITEMS = 'CHANGE#*';
 const LOCK_ITEMS = 'LOCK#*';
 const WARNING_ITEMS = 'WARNING#*';
 
-/** The S3 key prefix of everything the functions read and write (handlers/core/plan.ts). */
+/** The S3 key prefix of everything the functions read and write (handlers/core/plan/plan.ts). */
 const RUNS_PREFIX = 'runs/';
 
 interface FunctionSpec {

@@ -20,7 +20,7 @@ export interface CredsweepProps {
   readonly approvalTimeoutHours?: number;
   /**
    * Blast-radius guard: a run whose plan holds more credentials stops before anyone is asked.
-   * Together with `batchSize` it must fit Step Functions' quotas (handlers/core/quotas.ts).
+   * Together with `batchSize` it must fit Step Functions' quotas (handlers/core/shared/quotas.ts).
    * @default 50
    */
   readonly maxCredentials?: number;

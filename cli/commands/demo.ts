@@ -1,7 +1,7 @@
 /** `credsweep demo`: the real workflow, locally, against the sandbox account (DESIGN.md contract). */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Evidence } from '../../handlers/core/evidence/record.js';
+import type { Evidence } from '../../handlers/core/evidence/schema.js';
 import { securityHubLines } from '../../handlers/core/run/report-run.js';
 import type { ConsoleAction } from '../../handlers/core/shared/defaults.js';
 import { InputError } from '../../handlers/core/shared/errors.js';

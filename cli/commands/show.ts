@@ -3,7 +3,7 @@
  * long, retries, errors, what it produced), then from its evidence the approval record, each change
  * with its before and after state, what was skipped, and the verification.
  */
-import type { CredentialRecord, Evidence } from '../../handlers/core/evidence/record.js';
+import type { CredentialRecord, Evidence } from '../../handlers/core/evidence/schema.js';
 import type { OrgEvidence } from '../../handlers/core/organization/org-report.js';
 import { type RunSource, readEvidence } from '../runs.js';
 import { iterationLabel, stepDetail } from '../step-detail.js';

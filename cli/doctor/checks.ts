@@ -252,7 +252,7 @@ export async function checkPasswordPolicy(): Promise<CheckResult> {
       id,
       title,
       `${what} refuses the passwords backout generates: ${violations.join('; ')}.`,
-      'report this as a credsweep bug (handlers/core/password.ts); until fixed, a backout cannot restore console access.',
+      'report this as a credsweep bug (handlers/core/change/password.ts); until fixed, a backout cannot restore console access.',
     );
   }
   return ok(

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Evidence } from '../../handlers/core/evidence/record.js';
+import type { Evidence } from '../../handlers/core/evidence/schema.js';
 import { accountsKey } from '../../handlers/core/organization/accounts.js';
 import type { OrgEvidence } from '../../handlers/core/organization/org-report.js';
 import {

@@ -1,7 +1,7 @@
 /**
  * IAM's check of a new console password against the account password policy, as the sandbox's
  * CreateLoginProfile applies it. Written from IAM's documentation, apart from the generator in
- * handlers/core/password.ts, so that each checks the other:
+ * handlers/core/change/password.ts, so that each checks the other:
  * - a custom policy: at least MinimumPasswordLength characters; one of each class a Require* flag
  *   names (uppercase and lowercase are A-Z and a-z; numbers 0-9; symbols ! @ # $ % ^ & * ( ) _ + - = [ ] { } | ');
  * - no custom policy (IAM's default): 8 or more characters and at least three of those four classes;

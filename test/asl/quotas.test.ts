@@ -1,5 +1,5 @@
 /**
- * MAX_BATCHES (handlers/core/quotas.ts) against the workflow itself: the history events and the
+ * MAX_BATCHES (handlers/core/shared/quotas.ts) against the workflow itself: the history events and the
  * payload of a run with that many batches stay within Step Functions' quotas, reasoned from the
  * ASL (scripts/quota-arithmetic.ts), and toBatches never makes more batches than the bound allows.
  */

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Evidence } from '../../handlers/core/evidence/record.js';
+import type { Evidence } from '../../handlers/core/evidence/schema.js';
 import { runCli } from '../helpers/cli.js';
 
 const BIN = fileURLToPath(new URL('../../bin/credsweep.mjs', import.meta.url));

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadLocalAccount, runDemo } from '../../cli/local/demo-run.js';
 import { listJson } from '../../cli/local/files.js';
 import type { Seed } from '../../cli/local/seed.js';
-import type { Evidence } from '../../handlers/core/evidence/record.js';
+import type { Evidence } from '../../handlers/core/evidence/schema.js';
 import type { MailMessage } from '../../handlers/ports/mail.js';
 import { tempHome, userIn } from '../helpers/demo.js';
 

@@ -8,7 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { runDemo } from '../../cli/local/demo-run.js';
 import { FINDINGS_CSV_COLUMNS } from '../../handlers/core/evidence/csv.js';
-import type { Evidence } from '../../handlers/core/evidence/record.js';
+import type { Evidence } from '../../handlers/core/evidence/schema.js';
 import { demo, tempHome } from '../helpers/demo.js';
 import { NOW, smallSeed } from '../helpers/seeds.js';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDemo } from '../../cli/local/demo-run.js';
 import { SAMPLE_EXEMPT_USERS } from '../../cli/local/sample-account.js';
-import type { Evidence } from '../../handlers/core/evidence/record.js';
+import type { Evidence } from '../../handlers/core/evidence/schema.js';
 import { demo, sample, tempHome, userIn } from '../helpers/demo.js';
 import { NOW } from '../helpers/seeds.js';
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { OrganizationSeed } from '../../cli/local/seed.js';
 import { packageFile } from '../../cli/package-files.js';
-import type { Evidence } from '../../handlers/core/evidence/record.js';
+import type { Evidence } from '../../handlers/core/evidence/schema.js';
 import type { OrgEvidence } from '../../handlers/core/organization/org-report.js';
 import type { MailMessage } from '../../handlers/ports/mail.js';
 import { runCli } from '../helpers/cli.js';

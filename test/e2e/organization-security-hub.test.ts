@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { runDemo } from '../../cli/local/demo-run.js';
 import { SAMPLE_ORG_ACCOUNTS, sampleOrganizationWithFindings } from '../../cli/local/sample-organization.js';
 import type { OrganizationSeed, SeedFinding } from '../../cli/local/seed.js';
-import type { Evidence } from '../../handlers/core/evidence/record.js';
+import type { Evidence } from '../../handlers/core/evidence/schema.js';
 import type { OrgEvidence } from '../../handlers/core/organization/org-report.js';
 import { tempHome } from '../helpers/demo.js';
 import { NOW } from '../helpers/seeds.js';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Seed } from '../../cli/local/seed.js';
-import type { Evidence } from '../../handlers/core/evidence/record.js';
+import type { Evidence } from '../../handlers/core/evidence/schema.js';
 import { runCli } from '../helpers/cli.js';
 import { tempHome } from '../helpers/demo.js';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDemo } from '../../cli/local/demo-run.js';
 import type { Seed } from '../../cli/local/seed.js';
-import type { Evidence } from '../../handlers/core/evidence/record.js';
+import type { Evidence } from '../../handlers/core/evidence/schema.js';
 import { tempHome } from '../helpers/demo.js';
 import { NOW, securityHubSeed, smallSeed } from '../helpers/seeds.js';
 

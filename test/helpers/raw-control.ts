@@ -1,6 +1,6 @@
 /**
  * The characters of `text` that act on a terminal instead of showing, written independently of
- * handlers/core/visible-text.ts: C0 controls but TAB and LF (the output's own layout), DEL, C1,
+ * handlers/core/shared/visible-text.ts: C0 controls but TAB and LF (the output's own layout), DEL, C1,
  * the Arabic letter mark, zero-width and bidi marks, line/paragraph separators, embeddings,
  * overrides, isolates, the word joiner and the byte order mark.
  */

@@ -79,7 +79,7 @@ export const MEMBER_ROLE_UNEXERCISED: UnexercisedAllowance[] = [
   {
     action: 'iam:UpdateLoginProfile',
     functionId: 'MemberRole',
-    why: "Sent only with consoleAction reset (DisableConsole resets the password instead of deleting it; handlers/core/remediate.ts); the organization scenarios delete console passwords, and the backout's restore is CreateLoginProfile. The single-account suite's lifecycle scenario sends it with DisableConsole's own role.",
+    why: "Sent only with consoleAction reset (DisableConsole resets the password instead of deleting it; handlers/core/change/remediate.ts); the organization scenarios delete console passwords, and the backout's restore is CreateLoginProfile. The single-account suite's lifecycle scenario sends it with DisableConsole's own role.",
   },
 ];
 

@@ -1,10 +1,10 @@
 /** The pure renderers of the evidence: RFC 4180 CSV, escaped self-contained HTML, the approval view. */
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { approvalEvidence } from '../../handlers/core/evidence/collect.js';
+import { approvalEvidence } from '../../handlers/core/evidence/credential-records.js';
 import { csvField, FINDINGS_CSV_COLUMNS, renderFindingsCsv } from '../../handlers/core/evidence/csv.js';
 import { escapeHtml, renderReportHtml } from '../../handlers/core/evidence/html.js';
-import type { CredentialRecord, Evidence } from '../../handlers/core/evidence/record.js';
+import type { CredentialRecord, Evidence } from '../../handlers/core/evidence/schema.js';
 import { summaryMail } from '../../handlers/core/run/report-run.js';
 import type { ApprovalRecord } from '../../handlers/core/shared/types.js';
 

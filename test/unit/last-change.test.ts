@@ -1,5 +1,5 @@
 /**
- * Each credential's last change (CHANGE# items, handlers/core/last-change.ts) says what a run did:
+ * Each credential's last change (CHANGE# items, handlers/core/change/last-change.ts) says what a run did:
  * `disabled`, `reset` (consoleAction reset) or `deleted` (the delete stage), and a backout that
  * leaves a credential alone says precisely what the later run did to it. Items written before
  * `reset` and `deleted` existed (`disabled` for everything) are still read.

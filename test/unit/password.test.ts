@@ -1,5 +1,5 @@
 /**
- * Restored passwords against IAM's rules: the generator (handlers/core/password.ts) is checked by the
+ * Restored passwords against IAM's rules: the generator (handlers/core/change/password.ts) is checked by the
  * sandbox's separate implementation of IAM's password policy (cli/local/password-policy.ts), over
  * thousands of generated policies (a seeded PRNG, so a failure can be replayed).
  */

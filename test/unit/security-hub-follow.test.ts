@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SandboxSecurityHub, SandboxSecurityHubError } from '../../cli/local/sandbox-security-hub.js';
 import type { SeedFinding } from '../../cli/local/seed.js';
-import type { Evidence } from '../../handlers/core/evidence/record.js';
+import type { Evidence } from '../../handlers/core/evidence/schema.js';
 import {
   controlName,
   isUnusedCredentialFinding,

@@ -5,23 +5,11 @@
  * `escapeHtml`. The mail carries the approver's link; never the task token.
  */
 
-import {
-  itemWhy,
-  type LifecycleSection,
-  lifecycleSections,
-  sectionsAsText,
-} from '../plan/lifecycle/sections.js';
+import { type LifecycleSection, lifecycleSections, sectionsAsText } from '../plan/lifecycle/sections.js';
 import { clean, escapeHtml } from '../shared/html.js';
-import type { CredentialKind, Plan, PlanItem } from '../shared/types.js';
+import type { Plan } from '../shared/types.js';
 import { accountGroups, accountsNotInRequest, scopeOf } from './account-groups.js';
-import {
-  type CredentialRow,
-  credentialLabel,
-  credentialRows,
-  formatDay,
-  formatUtc,
-  reasonLabel,
-} from './rows.js';
+import { type CredentialRow, formatUtc } from './rows.js';
 
 /** The email lists at most this many credentials; the page always lists all of them. */
 export const EMAIL_MAX_ROWS = 100;

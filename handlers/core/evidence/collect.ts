@@ -7,52 +7,19 @@
 import type { Ports } from '../../ports/index.js';
 import { approvalIdFor } from '../approval/links.js';
 import { IRREVERSIBLE_ACTIONS } from '../change/backout.js';
-import { laterChangeText } from '../change/last-change.js';
 import { type VerificationCheck, verificationKey } from '../change/verify.js';
 import { readPlan } from '../plan/plan.js';
 import type { Outcome } from '../shared/outcomes.js';
-import { executionArnOf, type RunRequest } from '../shared/request.js';
+import { executionArnOf } from '../shared/request.js';
 import { accountRunId, splitAccountRunId } from '../shared/run-ids.js';
-import {
-  evidenceKey,
-  findingsCsvKey,
-  planKey as planKeyOf,
-  reportHtmlKey,
-  runPrefix,
-} from '../shared/run-keys.js';
-import type {
-  ApprovalRecord,
-  BackoutSkip,
-  CredentialKind,
-  Finding,
-  KeyDeletion,
-  LedgerAction,
-  LedgerEntry,
-  Plan,
-  PlanItem,
-  PlanLifecycle,
-  Skipped,
-} from '../shared/types.js';
+import { evidenceKey, findingsCsvKey, planKey as planKeyOf, reportHtmlKey } from '../shared/run-keys.js';
+import { approvalEvidence, credentialRecords } from './credential-records.js';
 import { renderFindingsCsv } from './csv.js';
 import { renderReportHtml } from './html.js';
-import type {
-  ApprovalEvidence,
-  CredentialRecord,
-  CredentialResult,
-  ErrorInfo,
-  Evidence,
-  ReportTask,
-  SecurityHubEvidence,
-} from './record.js';
+import type { CredentialRecord, CredentialResult, ErrorInfo, Evidence, ReportTask } from './schema.js';
+import { summarize } from './summary.js';
 
 /** What each ledger action leaves behind when it has been made. */
-const CHANGED_STATE: Record<LedgerAction, string> = {
-  'delete-login-profile': 'no login profile',
-  'deactivate-access-key': 'Inactive',
-  'reset-login-profile': 'password reset, reset required at first sign-in',
-  'delete-access-key': 'key deleted',
-};
-
 async function optional<T>(read: () => Promise<T>): Promise<T | null> {
   try {
     return await read();
@@ -87,162 +54,6 @@ function arnParts(executionId: string): { region: string | null; stateMachineArn
 }
 
 /** The approval without its task token or link hashes: only what a reviewer needs, picked field by field. */
-export function approvalEvidence(record: ApprovalRecord): ApprovalEvidence {
-  const d = record.decision;
-  return {
-    approvalId: record.approvalId,
-    status: record.status,
-    requestedAt: record.createdAt,
-    expiresAt: record.expiresAt,
-    approvers: record.approvers.map((a) => a.approver),
-    decision: d
-      ? {
-          decision: d.decision,
-          approver: d.approver,
-          decidedAt: d.decidedAt,
-          sourceIp: d.sourceIp,
-          userAgent: d.userAgent,
-          reason: d.reason ?? null,
-          selection: [...d.selection],
-        }
-      : null,
-  };
-}
-
-function fromLedger(
-  entry: LedgerEntry,
-  check: VerificationCheck | undefined,
-): Omit<CredentialRecord, 'finding' | 'approved'> {
-  const changed = entry.status === 'changed' || entry.status === 'restored';
-  const result: CredentialResult =
-    entry.status === 'changed'
-      ? 'disabled'
-      : entry.status === 'restored'
-        ? 'restored'
-        : entry.status === 'intended'
-          ? 'intended'
-          : entry.skipReason === 'not-approved'
-            ? 'not-approved'
-            : 'skipped';
-  return {
-    itemId: entry.itemId,
-    userName: entry.userName,
-    credential: entry.credential,
-    accessKeyId: entry.accessKeyId ?? null,
-    action: entry.action,
-    result,
-    skipReason: result === 'skipped' ? (entry.skipReason ?? null) : null,
-    before: entry.before,
-    after: changed ? CHANGED_STATE[entry.action] : null,
-    recordedAt: entry.recordedAt,
-    changedAt: entry.changedAt ?? null,
-    liveLastUsed: entry.liveLastUsed ?? null,
-    restored:
-      entry.status === 'restored'
-        ? {
-            at: entry.restoredAt ?? '',
-            by: entry.restoredBy ?? '',
-            state: entry.after ?? '',
-            secretRef: entry.secretRef ?? null,
-          }
-        : null,
-    backoutSkipped: entry.backoutSkip ?? null,
-    verification: check ? { ok: check.ok, expected: check.expected, actual: check.actual } : null,
-    deletion: entry.deletion ?? null,
-  };
-}
-
-/** The fields of a credential nothing was done to. */
-const UNCHANGED = {
-  action: null,
-  skipReason: null,
-  before: null,
-  after: null,
-  recordedAt: null,
-  changedAt: null,
-  liveLastUsed: null,
-  restored: null,
-  backoutSkipped: null,
-  verification: null,
-  deletion: null,
-} as const;
-
-/** A plan item with no ledger entry: what the decision (or its absence) did to it. */
-function unhandled(outcome: Outcome, approval: ApprovalEvidence | null, item: PlanItem): CredentialResult {
-  if (outcome === 'dry-run') return 'proposed';
-  if (approval?.decision?.decision === 'rejected') return 'rejected';
-  if (approval?.decision?.decision === 'approved')
-    return approval.decision.selection.includes(item.id) ? 'not-reached' : 'not-approved';
-  if (outcome === 'timed-out') return 'no-decision';
-  return 'not-reached';
-}
-
-/** Joins plan items, the ledger and verification into one record per credential. */
-export function credentialRecords(
-  outcome: Outcome,
-  plan: Plan | null,
-  approval: ApprovalEvidence | null,
-  ledger: LedgerEntry[],
-  checks: VerificationCheck[],
-): CredentialRecord[] {
-  const byItem = new Map(ledger.map((e) => [e.itemId, e]));
-  const checkOf = (id: string) => checks.find((c) => c.itemId === id);
-  const approvedOf = (id: string) => (approval?.decision ? approval.decision.selection.includes(id) : null);
-  const records: CredentialRecord[] = [];
-  for (const item of plan?.items ?? []) {
-    const finding = {
-      lastUsed: item.lastUsed,
-      createdAt: item.createdAt ?? null,
-      daysUnused: item.daysUnused,
-      reason: item.reason,
-    };
-    const entry = byItem.get(item.id);
-    byItem.delete(item.id);
-    if (entry) {
-      records.push({ ...fromLedger(entry, checkOf(item.id)), finding, approved: approvedOf(item.id) });
-      continue;
-    }
-    records.push({
-      itemId: item.id,
-      userName: item.userName,
-      credential: item.credential,
-      accessKeyId: item.accessKeyId ?? null,
-      finding,
-      approved: approvedOf(item.id),
-      result: unhandled(outcome, approval, item),
-      ...UNCHANGED,
-      deletion: item.deletion ?? null,
-    });
-  }
-  // Ledger entries without a plan item: a backout-mode run restores another run's entries.
-  for (const entry of byItem.values()) {
-    records.push({ ...fromLedger(entry, checkOf(entry.itemId)), finding: null, approved: null });
-  }
-  for (const u of plan?.unresolved ?? []) {
-    const finding = plan?.analysis.findings.find(
-      (f) => f.userName === u.userName && f.credential === u.credential,
-    );
-    records.push({
-      itemId: `${u.userName}/${u.credential}`,
-      userName: u.userName,
-      credential: u.credential,
-      accessKeyId: null,
-      finding: finding
-        ? {
-            lastUsed: finding.lastUsed,
-            createdAt: finding.createdAt ?? null,
-            daysUnused: finding.daysUnused,
-            reason: finding.reason,
-          }
-        : null,
-      approved: null,
-      result: 'unresolved',
-      ...UNCHANGED,
-    });
-  }
-  return records;
-}
-
 function backoutTrigger(outcome: Outcome, mode: 'remediate' | 'backout', error: ErrorInfo | null) {
   if (mode === 'backout') return 'requested' as const;
   if (outcome === 'rejected') return 'rejected' as const;
@@ -251,71 +62,6 @@ function backoutTrigger(outcome: Outcome, mode: 'remediate' | 'backout', error: 
 }
 
 /** `; N cannot be restored (…)`: the changes approved as impossible to undo that a backout left, named. */
-function lostText(e: Pick<Evidence, 'backout'>): string {
-  const lost = e.backout?.cannotRestore ?? [];
-  if (lost.length === 0) return '';
-  const named = lost.map(
-    (x) =>
-      `${x.userName} ${x.accessKeyId ?? x.credential} ${x.action === 'delete-access-key' ? 'deleted' : 'reset'}`,
-  );
-  return ` (${lost.length} cannot be restored, approved as impossible to undo: ${named.join(', ')})`;
-}
-
-const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
-
-/** The first sentence of every rendering: what the run did, in words. */
-export function summarize(e: Omit<Evidence, 'summary'>): string {
-  const c = e.counts;
-  const recheck =
-    c.skippedAtRecheck > 0
-      ? `; ${plural(c.skippedAtRecheck, 'credential')} skipped, used since the report`
-      : '';
-  switch (e.outcome) {
-    case 'remediated':
-      return (
-        `${c.disabled} of ${plural(c.proposed, 'proposed credential')} disabled` +
-        (c.deleted > 0 ? ` (${c.deleted} access ${c.deleted === 1 ? 'key' : 'keys'} deleted for good)` : '') +
-        ` after approval by ${e.approval?.decision?.approver ?? 'an approver'}, ${c.verified} verified${recheck}.`
-      );
-    case 'nothing-to-do':
-      return c.heldForWarning > 0 || c.ownersWarned > 0
-        ? `Nothing to propose yet: ${plural(c.heldForWarning, 'credential')} held until the owner's warning is old enough (${c.ownersWarned} warned by this run); nothing was asked or changed.`
-        : `No credential unused for ${e.report?.thresholdDays ?? '?'} days or more; nothing was asked or changed.`;
-    case 'dry-run':
-      return `Dry run: ${plural(c.proposed, 'credential')} would be proposed for approval; nothing was changed.`;
-    case 'rejected':
-      return `Rejected by ${e.approval?.decision?.approver ?? 'an approver'}${
-        e.approval?.decision?.reason ? ` ("${e.approval.decision.reason}")` : ''
-      }; nothing was changed.`;
-    case 'timed-out':
-      return `No approver decided before ${e.approval?.expiresAt ?? 'the window closed'}; nothing was changed.`;
-    case 'backed-out':
-      return e.execution.mode === 'backout'
-        ? `Backout of ${nameOf(e.backout?.sourceExecutionId ?? '?')}: ${plural(c.restored, 'credential')} restored` +
-            (e.backout?.skipped.length
-              ? `; ${e.backout.skipped.length} left alone, changed since (${e.backout.skipped
-                  .map(
-                    (k) =>
-                      `${k.userName} ${k.accessKeyId ?? k.credential}: ${k.laterRun ? laterChangeText(k.laterRun, k.laterChange) : 'outside credsweep'}`,
-                  )
-                  .join(', ')})`
-              : '') +
-            `${lostText(e)}.`
-        : `${e.error ? `${e.error.Error}: ` : ''}the run was backed out; ${plural(c.restored, 'credential')} restored, ${c.disabled} still disabled${lostText(e)}.`;
-    case 'failed':
-      return `Stopped before approval (${e.error?.Error ?? 'error'}: ${e.error?.Cause ?? 'no cause given'}); nobody was asked and nothing was changed.`;
-    case 'unreachable':
-      return `Account ${e.execution.accountId} could not be reached (${e.error?.Error ?? 'error'}: ${e.error?.Cause ?? 'no cause given'}); nothing was read or changed there.`;
-    case 'suspended':
-      return `Account ${e.execution.accountId} is suspended; it was not swept.`;
-    case 'backout-failed':
-      return (
-        `Backout could not finish (${e.backout?.error?.Error ?? 'error'}): ${plural(c.restored, 'credential')} restored, ` +
-        `${c.disabled} still disabled. Run credsweep backout again.`
-      );
-  }
-}
-
 export async function collectEvidence(ports: Ports, task: ReportTask): Promise<Evidence> {
   const plan = await optional(() => readPlan(ports.blobs, planKeyOf(task.executionId)));
   const record = await ports.store.getApproval(task.approvalId ?? approvalIdFor(task.executionId));

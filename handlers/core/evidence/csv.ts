@@ -7,7 +7,7 @@
  * `-`, `@`, a tab or CR; IAM user names may start with `+`, `=`, `-` or `@`) is written with a leading
  * apostrophe, as OWASP recommends; evidence.json keeps the exact value.
  */
-import type { CredentialRecord, Evidence } from './record.js';
+import type { CredentialRecord, Evidence } from './schema.js';
 
 export const FINDINGS_CSV_COLUMNS = [
   'execution',

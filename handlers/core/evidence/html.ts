@@ -7,7 +7,7 @@
 import { lifecycleSections, RESET_RECENTLY_TITLE } from '../plan/lifecycle/sections.js';
 import { escapeHtml as escapeHtmlWith } from '../shared/html.js';
 import type { Skipped } from '../shared/types.js';
-import type { CredentialRecord, Evidence, FindingRecord } from './record.js';
+import type { CredentialRecord, Evidence, FindingRecord } from './schema.js';
 
 /** The evidence keeps line breaks in free text (a rejection reason); everything else as the mail and page. */
 export const escapeHtml = (value: unknown): string => escapeHtmlWith(value, true);

@@ -6,7 +6,7 @@
  * account's own Report (or the org report for the accounts no task reported).
  */
 import type { Ports } from '../../ports/index.js';
-import type { SecurityHubStep } from '../evidence/record.js';
+import type { SecurityHubStep } from '../evidence/schema.js';
 import { findingsPorts } from '../security-hub/account-hub.js';
 import { notifiedKey, notifyFindings } from '../security-hub/follow-run.js';
 import { accountRunId } from '../shared/run-ids.js';

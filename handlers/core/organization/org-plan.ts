@@ -7,14 +7,14 @@
  * own guard (maxCredentials) already stopped that account in Analyze.
  */
 import type { Ports } from '../../ports/index.js';
-import type { Evidence } from '../evidence/record.js';
+import type { Evidence } from '../evidence/schema.js';
 import { readPlan } from '../plan/plan.js';
 import { DEFAULT_MAX_CREDENTIALS_TOTAL } from '../shared/defaults.js';
 import { CredsweepError } from '../shared/errors.js';
 import type { RunRequest } from '../shared/request.js';
 import { accountRunId } from '../shared/run-ids.js';
 import { evidenceKey, planKey } from '../shared/run-keys.js';
-import type { AccountState, OrganizationPlan, OrgPlanAccount, Plan } from '../shared/types.js';
+import type { AccountState, OrgPlanAccount, Plan } from '../shared/types.js';
 import { readAccounts } from './accounts.js';
 
 export interface OrgPlanResult {

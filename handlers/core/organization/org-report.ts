@@ -7,7 +7,8 @@
  */
 import type { Ports } from '../../ports/index.js';
 import { approvalIdFor } from '../approval/links.js';
-import { approvalEvidence, causeMessage } from '../evidence/collect.js';
+import { causeMessage } from '../evidence/collect.js';
+import { approvalEvidence } from '../evidence/credential-records.js';
 import { csvLine, FINDINGS_CSV_COLUMNS, renderFindingsCsv } from '../evidence/csv.js';
 import {
   escapeHtml,
@@ -25,7 +26,7 @@ import type {
   ErrorInfo,
   Evidence,
   FindingRecord,
-} from '../evidence/record.js';
+} from '../evidence/schema.js';
 import { readPlan } from '../plan/plan.js';
 import { reportRun, securityHubLines } from '../run/report-run.js';
 import { findingsPorts } from '../security-hub/account-hub.js';

@@ -69,7 +69,41 @@ function watched(row: ReportRow, now: Date, days: number, warnDays: number): Row
   );
 }
 
+/** What every step of one analysis reads: the run, its settings and its clock. */
+interface Analysis {
+  ports: Ports;
+  executionId: string;
+  accountId: string | undefined;
+  now: Date;
+  days: number;
+  dryRun: boolean;
+  life: LifecycleSettings;
+  exemptUsers: string[];
+  request: RunRequest;
+  getUser: (name: string) => Promise<UserInfo | null>;
+  listKeys: (name: string) => Promise<AccessKeyInfo[]>;
+}
+
+/** What the analysis gathers, user by user, into the plan. */
+interface Gathered {
+  items: PlanItem[];
+  findings: Finding[];
+  skipped: Skipped[];
+  unresolved: Plan['unresolved'];
+  lifecycle: PlanLifecycle;
+}
+
+/** The users the rules look at: their report rows, their stale findings, stale users first. */
+interface UsersInScope {
+  rows: ReportRow[];
+  rowsByUser: Map<string, ReportRow>;
+  staleByUser: Map<string, Finding[]>;
+  candidates: string[];
+}
+
 /**
+ * The Analyze task: report -> findings -> each candidate user through the lifecycle rules ->
+ * break-glass users -> deletions -> owner warnings -> the stored plan, guarded by maxCredentials.
  * `accountId` is set in an organization run: plan item ids then start with it, so the one approval
  * of the run names each credential of each account unambiguously.
  */
@@ -80,58 +114,92 @@ export async function analyzeRun(
   accountId?: string,
 ): Promise<AnalyzeResult> {
   await refuseReusedName(ports, executionId);
-  const idOf = (userName: string, credential: string, accessKeyId?: string) =>
-    accountId
-      ? `${accountId}/${itemId(userName, credential, accessKeyId)}`
-      : itemId(userName, credential, accessKeyId);
-  const { iam, settings } = ports;
-  const now = ports.now();
-  const days = request.days ?? settings.thresholdDays;
   // Refused before anything is read: a limit the workflow could not hold within its quotas.
-  const limit = maxCredentialsOf(request, settings);
-  const dryRun = request.dryRun ?? false;
-  const life: LifecycleSettings = lifecycleSettings(settings, request);
-  const exemptUsers = [...settings.exemptUsers, ...(request.exemptUsers ?? [])];
-  const { content, generatedAt } = await iam.getCredentialReport();
+  const limit = maxCredentialsOf(request, ports.settings);
+  const run = analysisOf(ports, executionId, request, accountId);
+  const { report, analysis } = await readReport(run);
+  const scope = usersInScope(run, report, analysis);
+  const gathered: Gathered = {
+    items: [],
+    findings: [],
+    skipped: [...analysis.skipped],
+    unresolved: [],
+    lifecycle: emptyLifecycle(run.life),
+  };
+  for (const userName of scope.candidates) await planUser(run, scope, gathered, userName);
+  gathered.lifecycle.breakGlass.push(
+    ...(await breakGlassUsers(
+      report.rows.filter((r) => !r.isRoot),
+      run.getUser,
+      run.life,
+      run.now,
+      run.days,
+    )),
+  );
+  gathered.items.push(...(await proposeDeletions(run, scope.rows)));
+  await warnOwners(run, gathered.lifecycle);
+  return storeGuardedPlan(run, report.generatedAt, analysis, gathered, limit);
+}
+
+function analysisOf(ports: Ports, executionId: string, request: RunRequest, accountId?: string): Analysis {
+  const { iam, settings } = ports;
+  return {
+    ports,
+    executionId,
+    accountId,
+    now: ports.now(),
+    days: request.days ?? settings.thresholdDays,
+    dryRun: request.dryRun ?? false,
+    life: lifecycleSettings(settings, request),
+    exemptUsers: [...settings.exemptUsers, ...(request.exemptUsers ?? [])],
+    request,
+    getUser: perUser((name) =>
+      iam.getUser(name).catch((err: Error): UserInfo | null => {
+        if (err.name === 'NoSuchEntity') return null;
+        throw err;
+      }),
+    ),
+    listKeys: perUser((name) => iam.listAccessKeys(name)),
+  };
+}
+
+async function readReport(run: Analysis) {
+  const { content, generatedAt } = await run.ports.iam.getCredentialReport();
   const report = parseCredentialReport(content, generatedAt);
   const analysis = analyzeReport(report, {
-    now,
-    days,
-    exemptUsers,
-    ...(request.users ? { users: request.users } : {}),
+    now: run.now,
+    days: run.days,
+    exemptUsers: run.exemptUsers,
+    ...(run.request.users ? { users: run.request.users } : {}),
   });
+  return { report, analysis };
+}
 
-  // Users the rules look at: not root, not in the exemption list, selected (when users are given).
-  const listed = new Set(exemptUsers.map(fold));
-  const selected = request.users ? new Set(request.users.map(fold)) : null;
+/** Not root, not in the exemption list, selected (when users are given); stale users first. */
+function usersInScope(
+  run: Analysis,
+  report: ReturnType<typeof parseCredentialReport>,
+  analysis: ReturnType<typeof analyzeReport>,
+): UsersInScope {
+  const listed = new Set(run.exemptUsers.map(fold));
+  const selected = run.request.users ? new Set(run.request.users.map(fold)) : null;
   const eligible = (row: ReportRow) =>
     !row.isRoot && !listed.has(fold(row.user)) && (selected === null || selected.has(fold(row.user)));
-
   const staleByUser = new Map<string, Finding[]>();
   for (const f of analysis.findings) staleByUser.set(f.userName, [...(staleByUser.get(f.userName) ?? []), f]);
   const rows = report.rows.filter(eligible);
-  const rowsByUser = new Map(rows.map((r) => [r.user, r]));
   // Stale users first (as the findings are sorted), then users whose credentials are stale soon.
   const candidates = [
     ...staleByUser.keys(),
     ...rows
-      .filter((r) => !staleByUser.has(r.user) && watched(r, now, days, life.warnDays).length > 0)
+      .filter((r) => !staleByUser.has(r.user) && watched(r, run.now, run.days, run.life.warnDays).length > 0)
       .map((r) => r.user),
   ];
+  return { rows, rowsByUser: new Map(rows.map((r) => [r.user, r])), staleByUser, candidates };
+}
 
-  const getUser = perUser((name) =>
-    iam.getUser(name).catch((err: Error): UserInfo | null => {
-      if (err.name === 'NoSuchEntity') return null;
-      throw err;
-    }),
-  );
-  const listKeys = perUser((name) => iam.listAccessKeys(name));
-
-  const items: PlanItem[] = [];
-  const findings: Finding[] = [];
-  const skipped: Skipped[] = [...analysis.skipped];
-  const unresolved: Plan['unresolved'] = [];
-  const lifecycle: PlanLifecycle = {
+function emptyLifecycle(life: LifecycleSettings): PlanLifecycle {
+  return {
     warnDays: life.warnDays,
     deleteAfterDays: life.deleteAfterDays,
     consoleAction: life.consoleAction,
@@ -141,166 +209,195 @@ export async function analyzeRun(
     ownerTagInvalid: [],
     exemptions: [],
   };
+}
 
-  for (const userName of candidates) {
-    const stale = staleByUser.get(userName) ?? [];
-    const row = rowsByUser.get(userName);
-    const user = await getUser(userName);
-    if (user === null) {
-      for (const f of stale) unresolved.push({ ...pick(f), why: 'user no longer exists' });
-      continue;
-    }
-    const tags = user.tags;
-    if (isBreakGlass(tags[life.breakGlassTagKey])) {
-      skipped.push({ userName, reason: 'break-glass' });
-      continue;
-    }
-    const exemption = exemptionOf(tags[settings.exemptTagKey], now);
-    if (exemption.kind === 'exempt') {
-      if (stale.length === 0) continue;
-      skipped.push({
-        userName,
-        reason: 'exempt-tag',
-        ...(exemption.until ? { until: exemption.until } : {}),
-      });
-      if (exemption.until) lifecycle.exemptions.push({ userName, until: exemption.until, expired: false });
-      continue;
-    }
-    if (exemption.kind === 'invalid') {
-      skipped.push({ userName, reason: 'exempt-tag-invalid', value: exemption.value });
-      continue;
-    }
-    if (exemption.kind === 'expired') {
-      lifecycle.exemptions.push({ userName, until: exemption.until, expired: true });
-    }
-    const owner = ownerOf(tags[life.ownerTagKey]);
-    if (owner.kind === 'invalid') lifecycle.ownerTagInvalid.push({ userName, value: owner.value });
-    const warns = owner.kind === 'owner' && life.warnDays > 0;
+/** One user through the tag rules (break-glass, exempt, owner), then their credentials. */
+async function planUser(run: Analysis, scope: UsersInScope, out: Gathered, userName: string): Promise<void> {
+  const stale = scope.staleByUser.get(userName) ?? [];
+  const user = await run.getUser(userName);
+  if (user === null) {
+    for (const f of stale) out.unresolved.push({ ...pick(f), why: 'user no longer exists' });
+    return;
+  }
+  const tags = user.tags;
+  if (isBreakGlass(tags[run.life.breakGlassTagKey])) {
+    out.skipped.push({ userName, reason: 'break-glass' });
+    return;
+  }
+  const exemption = exemptionOf(tags[run.ports.settings.exemptTagKey], run.now);
+  if (exemption.kind === 'exempt') {
+    if (stale.length === 0) return;
+    out.skipped.push({
+      userName,
+      reason: 'exempt-tag',
+      ...(exemption.until ? { until: exemption.until } : {}),
+    });
+    if (exemption.until) out.lifecycle.exemptions.push({ userName, until: exemption.until, expired: false });
+    return;
+  }
+  if (exemption.kind === 'invalid') {
+    out.skipped.push({ userName, reason: 'exempt-tag-invalid', value: exemption.value });
+    return;
+  }
+  if (exemption.kind === 'expired')
+    out.lifecycle.exemptions.push({ userName, until: exemption.until, expired: true });
+  const owner = ownerOf(tags[run.life.ownerTagKey]);
+  if (owner.kind === 'invalid') out.lifecycle.ownerTagInvalid.push({ userName, value: owner.value });
+  const ownerEmail = owner.kind === 'owner' && run.life.warnDays > 0 ? owner.email : null;
 
-    findings.push(...stale);
-    const creds = row ? watched(row, now, days, warns ? life.warnDays : 0) : [];
-    const needsKeys = [...stale, ...creds].some((c) => c.credential !== 'console-password');
-    const keys = needsKeys ? await listKeys(userName) : [];
-    const keyOf = (credential: CredentialKind) =>
-      credential === 'console-password' || !row
-        ? undefined
-        : matchKey(row, credential === 'access-key-1' ? 1 : 2, keys);
+  out.findings.push(...stale);
+  const row = scope.rowsByUser.get(userName);
+  const creds = row ? watched(row, run.now, run.days, ownerEmail ? run.life.warnDays : 0) : [];
+  const needsKeys = [...stale, ...creds].some((c) => c.credential !== 'console-password');
+  const keys = needsKeys ? await run.listKeys(userName) : [];
+  const keyOf = (credential: CredentialKind) =>
+    credential === 'console-password' || !row
+      ? undefined
+      : matchKey(row, credential === 'access-key-1' ? 1 : 2, keys);
 
-    for (const f of stale) {
-      const key = keyOf(f.credential);
-      if (f.credential !== 'console-password' && !key) {
-        unresolved.push({ ...pick(f), why: 'the key in the report no longer exists (ListAccessKeys)' });
-        continue;
-      }
-      if (warns && owner.kind === 'owner') {
-        const since =
-          creds.find((c) => c.credential === f.credential)?.assessment?.since ?? now.toISOString();
-        const owned: OwnedCredential = {
-          userName,
-          credential: f.credential,
-          accessKeyId: key?.accessKeyId ?? null,
-          owner: owner.email,
-          lastUsed: f.lastUsed,
-          daysUnused: f.daysUnused,
-          since,
-          stale: true,
-        };
-        const step = await ownerStep(ports, owned, { now, days, life, executionId, dryRun });
-        lifecycle.warnings.push(step.notice);
-        if (step.kind === 'hold') continue;
-      }
-      const base = {
-        userName,
-        credential: f.credential,
-        lastUsed: f.lastUsed,
-        createdAt: f.createdAt,
-        daysUnused: f.daysUnused,
-        reason: f.reason,
-      };
-      if (key) {
-        items.push({
-          id: idOf(userName, f.credential, key.accessKeyId),
+  for (const f of stale) await proposeStale(run, out, f, keyOf(f.credential), creds, ownerEmail);
+  if (ownerEmail) await warnSoonStale(run, out, userName, creds, keyOf, ownerEmail);
+}
+
+/** A stale credential: proposed, or held until its owner's warning is old enough. */
+async function proposeStale(
+  run: Analysis,
+  out: Gathered,
+  f: Finding,
+  key: AccessKeyInfo | undefined,
+  creds: RowCredential[],
+  ownerEmail: string | null,
+): Promise<void> {
+  if (f.credential !== 'console-password' && !key) {
+    out.unresolved.push({ ...pick(f), why: 'the key in the report no longer exists (ListAccessKeys)' });
+    return;
+  }
+  if (ownerEmail) {
+    const since =
+      creds.find((c) => c.credential === f.credential)?.assessment?.since ?? run.now.toISOString();
+    const owned: OwnedCredential = {
+      userName: f.userName,
+      credential: f.credential,
+      accessKeyId: key?.accessKeyId ?? null,
+      owner: ownerEmail,
+      lastUsed: f.lastUsed,
+      daysUnused: f.daysUnused,
+      since,
+      stale: true,
+    };
+    const step = await ownerStep(run.ports, owned, run);
+    out.lifecycle.warnings.push(step.notice);
+    if (step.kind === 'hold') return;
+  }
+  const base = {
+    userName: f.userName,
+    credential: f.credential,
+    lastUsed: f.lastUsed,
+    createdAt: f.createdAt,
+    daysUnused: f.daysUnused,
+    reason: f.reason,
+  };
+  const account = run.accountId ? { accountId: run.accountId } : {};
+  out.items.push(
+    key
+      ? {
+          id: idOf(run, f.userName, f.credential, key.accessKeyId),
           ...base,
           accessKeyId: key.accessKeyId,
-          ...(accountId ? { accountId } : {}),
-        });
-      } else {
-        items.push({
-          id: idOf(userName, f.credential),
+          ...account,
+        }
+      : {
+          id: idOf(run, f.userName, f.credential),
           ...base,
-          ...(life.consoleAction === 'reset' ? { action: 'reset-login-profile' as const } : {}),
-          ...(accountId ? { accountId } : {}),
-        });
-      }
-    }
+          ...(run.life.consoleAction === 'reset' ? { action: 'reset-login-profile' as const } : {}),
+          ...account,
+        },
+  );
+}
 
-    if (warns && owner.kind === 'owner') {
-      for (const c of creds) {
-        const a = c.assessment;
-        if (!a || a.stale) continue;
-        const key = keyOf(c.credential);
-        if (c.credential !== 'console-password' && !key) continue;
-        const owned: OwnedCredential = {
-          userName,
-          credential: c.credential,
-          accessKeyId: key?.accessKeyId ?? null,
-          owner: owner.email,
-          lastUsed: a.lastUsed,
-          daysUnused: a.daysUnused,
-          since: a.since,
-          stale: false,
-        };
-        lifecycle.warnings.push(
-          (await ownerStep(ports, owned, { now, days, life, executionId, dryRun })).notice,
-        );
-      }
-    }
+/** Credentials of an owned user that are not stale yet but will be within warnDays: warn the owner. */
+async function warnSoonStale(
+  run: Analysis,
+  out: Gathered,
+  userName: string,
+  creds: RowCredential[],
+  keyOf: (credential: CredentialKind) => AccessKeyInfo | undefined,
+  ownerEmail: string,
+): Promise<void> {
+  for (const c of creds) {
+    const a = c.assessment;
+    if (!a || a.stale) continue;
+    const key = keyOf(c.credential);
+    if (c.credential !== 'console-password' && !key) continue;
+    const owned: OwnedCredential = {
+      userName,
+      credential: c.credential,
+      accessKeyId: key?.accessKeyId ?? null,
+      owner: ownerEmail,
+      lastUsed: a.lastUsed,
+      daysUnused: a.daysUnused,
+      since: a.since,
+      stale: false,
+    };
+    out.lifecycle.warnings.push((await ownerStep(run.ports, owned, run)).notice);
   }
+}
 
-  const allUsers = report.rows.filter((r) => !r.isRoot);
-  for (const u of await breakGlassUsers(allUsers, getUser, life, now, days)) lifecycle.breakGlass.push(u);
+const idOf = (run: Analysis, userName: string, credential: string, accessKeyId?: string) =>
+  run.accountId
+    ? `${run.accountId}/${itemId(userName, credential, accessKeyId)}`
+    : itemId(userName, credential, accessKeyId);
 
-  // The delete stage, in an account run and in each account of an organization run alike.
-  if (life.deleteAfterDays !== null) {
-    items.push(
-      ...(await deletionCandidates(ports, rows, {
-        ...(accountId ? { accountId } : {}),
-        now,
-        deleteAfterDays: life.deleteAfterDays,
-        exemptTagKey: settings.exemptTagKey,
-        breakGlassTagKey: life.breakGlassTagKey,
-        getUser,
-        listKeys,
-      })),
-    );
-  }
+/** The delete stage, in an account run and in each account of an organization run alike. */
+async function proposeDeletions(run: Analysis, rows: ReportRow[]): Promise<PlanItem[]> {
+  if (run.life.deleteAfterDays === null) return [];
+  return deletionCandidates(run.ports, rows, {
+    ...(run.accountId ? { accountId: run.accountId } : {}),
+    now: run.now,
+    deleteAfterDays: run.life.deleteAfterDays,
+    exemptTagKey: run.ports.settings.exemptTagKey,
+    breakGlassTagKey: run.life.breakGlassTagKey,
+    getUser: run.getUser,
+    listKeys: run.listKeys,
+  });
+}
 
-  if (!dryRun) {
-    await sendOwnerWarnings(ports, {
-      notices: lifecycle.warnings.filter((n) => n.mailed),
-      thresholdDays: days,
-    });
-  }
+async function warnOwners(run: Analysis, lifecycle: PlanLifecycle): Promise<void> {
+  if (run.dryRun) return;
+  await sendOwnerWarnings(run.ports, {
+    notices: lifecycle.warnings.filter((n) => n.mailed),
+    thresholdDays: run.days,
+  });
+}
 
+/** Stores the plan, then refuses it when it is larger than the blast-radius guard allows. */
+async function storeGuardedPlan(
+  run: Analysis,
+  reportGeneratedAt: Plan['reportGeneratedAt'],
+  analysis: ReturnType<typeof analyzeReport>,
+  out: Gathered,
+  limit: number,
+): Promise<AnalyzeResult> {
+  const { items, findings, skipped, unresolved, lifecycle } = out;
   const plan: Plan = {
-    executionId,
-    accountId: settings.accountId,
-    asOf: now.toISOString(),
-    reportGeneratedAt: report.generatedAt,
-    thresholdDays: days,
-    dryRun,
+    executionId: run.executionId,
+    accountId: run.ports.settings.accountId,
+    asOf: run.now.toISOString(),
+    reportGeneratedAt,
+    thresholdDays: run.days,
+    dryRun: run.dryRun,
     analysis: { ...analysis, findings, skipped: skipped.sort((a, b) => compare(a.userName, b.userName)) },
     items,
     unresolved,
     lifecycle,
   };
-  const batches = await storePlan(ports.blobs, plan, settings.batchSize);
+  const batches = await storePlan(run.ports.blobs, plan, run.ports.settings.batchSize);
   if (items.length > limit) throw new BlastRadiusExceeded(items.length, limit);
   return {
-    planKey: planKey(executionId),
+    planKey: planKey(run.executionId),
     total: items.length,
     dryRun: plan.dryRun,
-    thresholdDays: days,
+    thresholdDays: run.days,
     findings: findings.length,
     skipped: skipped.length,
     warned: lifecycle.warnings.filter((n) => !n.proposed).length,
@@ -313,7 +410,7 @@ export async function analyzeRun(
 async function ownerStep(
   ports: Ports,
   owned: OwnedCredential,
-  opts: { now: Date; days: number; life: LifecycleSettings; executionId: string; dryRun: boolean },
+  opts: Pick<Analysis, 'now' | 'days' | 'life' | 'executionId' | 'dryRun'>,
 ) {
   const recorded = await ports.store.getWarning(
     ports.settings.accountId,

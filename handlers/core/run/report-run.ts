@@ -6,7 +6,7 @@ import type { Ports } from '../../ports/index.js';
 import { releaseAccount } from '../change/account-guard.js';
 import { collectEvidence, writeEvidence } from '../evidence/collect.js';
 import { escapeHtml } from '../evidence/html.js';
-import type { Evidence, ReportTask } from '../evidence/record.js';
+import type { Evidence, ReportTask } from '../evidence/schema.js';
 import { RUN_NAME_REUSED } from '../plan/run-identity.js';
 import { followFindingsAtEnd } from '../security-hub/follow-run.js';
 import { visible } from '../shared/visible-text.js';

@@ -26,7 +26,7 @@ import type {
   FindingRecord,
   SecurityHubEvidence,
   SecurityHubStep,
-} from '../evidence/record.js';
+} from '../evidence/schema.js';
 import { accountRunId, splitAccountRunId } from '../shared/run-ids.js';
 import { evidenceKey, runPrefix } from '../shared/run-keys.js';
 import type { Plan } from '../shared/types.js';

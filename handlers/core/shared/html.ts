@@ -10,7 +10,7 @@ const HTML_ESCAPES: Record<string, string> = {
   '`': '&#96;',
 };
 
-/** The neutraliser's rule (handlers/core/visible-text.ts), except that TAB, LF and CR are layout here. */
+/** The neutraliser's rule (handlers/core/shared/visible-text.ts), except that TAB, LF and CR are layout here. */
 const isUnsafe = (code: number) => code !== 0x09 && code !== 0x0a && code !== 0x0d && isUnsafeCodePoint(code);
 
 const LINE_BREAKS = /[\t\r\n]+/g;

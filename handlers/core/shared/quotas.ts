@@ -28,7 +28,7 @@ export const MAX_CREDENTIALS_PER_USER = 3;
 export const MAX_PLAN_CREDENTIALS = 15_000;
 
 /**
- * The most batches `credentials` plan items can make with `batchSize` (handlers/core/plan.ts
+ * The most batches `credentials` plan items can make with `batchSize` (handlers/core/plan/plan.ts
  * `toBatches` keeps a user's credentials together, so a batch is closed with at least
  * `batchSize - 2` items once the next user's up to three do not fit).
  */

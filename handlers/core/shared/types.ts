@@ -60,7 +60,7 @@ export type SkipReason =
   /** Tagged `credsweep:break-glass=true`: never proposed, listed with the last use of each credential. */
   | 'break-glass'
   | 'not-selected'
-  /** A password set again after its last use: aged from the reset (handlers/core/staleness.ts). */
+  /** A password set again after its last use: aged from the reset (handlers/core/report/staleness.ts). */
   | 'reset-recently';
 
 export interface Skipped {

@@ -7,7 +7,7 @@
  * look the same) and line or paragraph separators (forged lines). Each such character is shown as a
  * visible escape, `\u{202E}`, so what a person sees is what the text holds.
  *
- * HTML pages use the same rule (handlers/core/html.ts) and replace those characters there.
+ * HTML pages use the same rule (handlers/core/shared/html.ts) and replace those characters there.
  */
 
 /** Names of the characters a reader is most likely to meet; the rest are named by their class. */

@@ -1,0 +1,70 @@
+/** The one-paragraph summary of a run's evidence: what the mail, the page and `status` lead with. */
+import { laterChangeText } from '../change/last-change.js';
+import type { Evidence } from './schema.js';
+
+const nameOf = (executionId: string) => executionId.split(':').pop() ?? executionId;
+
+function lostText(e: Pick<Evidence, 'backout'>): string {
+  const lost = e.backout?.cannotRestore ?? [];
+  if (lost.length === 0) return '';
+  const named = lost.map(
+    (x) =>
+      `${x.userName} ${x.accessKeyId ?? x.credential} ${x.action === 'delete-access-key' ? 'deleted' : 'reset'}`,
+  );
+  return ` (${lost.length} cannot be restored, approved as impossible to undo: ${named.join(', ')})`;
+}
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** The first sentence of every rendering: what the run did, in words. */
+export function summarize(e: Omit<Evidence, 'summary'>): string {
+  const c = e.counts;
+  const recheck =
+    c.skippedAtRecheck > 0
+      ? `; ${plural(c.skippedAtRecheck, 'credential')} skipped, used since the report`
+      : '';
+  switch (e.outcome) {
+    case 'remediated':
+      return (
+        `${c.disabled} of ${plural(c.proposed, 'proposed credential')} disabled` +
+        (c.deleted > 0 ? ` (${c.deleted} access ${c.deleted === 1 ? 'key' : 'keys'} deleted for good)` : '') +
+        ` after approval by ${e.approval?.decision?.approver ?? 'an approver'}, ${c.verified} verified${recheck}.`
+      );
+    case 'nothing-to-do':
+      return c.heldForWarning > 0 || c.ownersWarned > 0
+        ? `Nothing to propose yet: ${plural(c.heldForWarning, 'credential')} held until the owner's warning is old enough (${c.ownersWarned} warned by this run); nothing was asked or changed.`
+        : `No credential unused for ${e.report?.thresholdDays ?? '?'} days or more; nothing was asked or changed.`;
+    case 'dry-run':
+      return `Dry run: ${plural(c.proposed, 'credential')} would be proposed for approval; nothing was changed.`;
+    case 'rejected':
+      return `Rejected by ${e.approval?.decision?.approver ?? 'an approver'}${
+        e.approval?.decision?.reason ? ` ("${e.approval.decision.reason}")` : ''
+      }; nothing was changed.`;
+    case 'timed-out':
+      return `No approver decided before ${e.approval?.expiresAt ?? 'the window closed'}; nothing was changed.`;
+    case 'backed-out':
+      return e.execution.mode === 'backout'
+        ? `Backout of ${nameOf(e.backout?.sourceExecutionId ?? '?')}: ${plural(c.restored, 'credential')} restored` +
+            (e.backout?.skipped.length
+              ? `; ${e.backout.skipped.length} left alone, changed since (${e.backout.skipped
+                  .map(
+                    (k) =>
+                      `${k.userName} ${k.accessKeyId ?? k.credential}: ${k.laterRun ? laterChangeText(k.laterRun, k.laterChange) : 'outside credsweep'}`,
+                  )
+                  .join(', ')})`
+              : '') +
+            `${lostText(e)}.`
+        : `${e.error ? `${e.error.Error}: ` : ''}the run was backed out; ${plural(c.restored, 'credential')} restored, ${c.disabled} still disabled${lostText(e)}.`;
+    case 'failed':
+      return `Stopped before approval (${e.error?.Error ?? 'error'}: ${e.error?.Cause ?? 'no cause given'}); nobody was asked and nothing was changed.`;
+    case 'unreachable':
+      return `Account ${e.execution.accountId} could not be reached (${e.error?.Error ?? 'error'}: ${e.error?.Cause ?? 'no cause given'}); nothing was read or changed there.`;
+    case 'suspended':
+      return `Account ${e.execution.accountId} is suspended; it was not swept.`;
+    case 'backout-failed':
+      return (
+        `Backout could not finish (${e.backout?.error?.Error ?? 'error'}): ${plural(c.restored, 'credential')} restored, ` +
+        `${c.disabled} still disabled. Run credsweep backout again.`
+      );
+  }
+}
