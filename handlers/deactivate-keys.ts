@@ -20,7 +20,15 @@ export async function deactivateKeys(event: unknown, ports: Ports) {
  */
 export const AWS = {
   iam: use(iamAdapter, 'getUser', 'listAccessKeys', 'getAccessKeyLastUsed', 'updateAccessKey'),
-  store: use(storeAdapter, 'getApproval', 'recordIntent', 'updateLedger', 'holdLock', 'setLastChange'),
+  store: use(
+    storeAdapter,
+    'getApproval',
+    'recordIntent',
+    'updateLedger',
+    'holdLock',
+    'getLastChange',
+    'setLastChange',
+  ),
   blobs: use(blobsAdapter, 'get'),
   accounts: use(accountsAdapter, 'iamFor'),
 } satisfies FunctionAws;

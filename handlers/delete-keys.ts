@@ -30,6 +30,7 @@ export const AWS = {
     'recordIntent',
     'updateLedger',
     'holdLock',
+    'getLastChange',
     'setLastChange',
     'listKeyLedger',
   ),

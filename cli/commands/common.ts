@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
-import { laterChangeText } from '../../handlers/core/change/last-change.js';
+import { backoutSkipWhy } from '../../handlers/core/change/last-change.js';
 import { InputError } from '../../handlers/core/shared/errors.js';
 import { runRequestSchema } from '../../handlers/core/shared/request.js';
 import { printJson, printLine } from '../output.js';
@@ -218,10 +218,11 @@ export function runName(executionId: string): string {
 
 /** `alice access-key-1 AKIA…: key deleted by later run run-B (a deletion cannot be restored); not restored` */
 export function backoutSkipText(skip: BackoutSkipView): string {
-  const why =
-    skip.reason === 'changed-by-later-run'
-      ? laterChangeText(skip.laterRun, skip.laterChange)
-      : 'changed outside credsweep since this run';
+  const why = backoutSkipWhy({
+    reason: skip.reason === 'changed-by-later-run' ? 'changed-by-later-run' : 'changed-outside-credsweep',
+    laterRun: skip.laterRun ?? undefined,
+    laterChange: skip.laterChange ?? undefined,
+  });
   return `${skip.userName} ${skip.credential}${skip.accessKeyId ? ` ${skip.accessKeyId}` : ''}: ${why}; not restored`;
 }
 

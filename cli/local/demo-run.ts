@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { backoutSkipWhy } from '../../handlers/core/change/last-change.js';
 import type { Evidence } from '../../handlers/core/evidence/schema.js';
 import { accountsKey } from '../../handlers/core/organization/accounts.js';
 import type { OrgEvidence } from '../../handlers/core/organization/org-report.js';
@@ -144,7 +145,10 @@ export interface DemoChange {
   action: LedgerEntry['action'];
   before: string;
   after: string | null;
+  /** `skipped`: a backout left this change in place; `reason` says why. */
   status: LedgerEntry['status'];
+  /** Why a backout did not restore it (status `skipped`), naming the run that really came later. */
+  reason?: string;
 }
 
 export interface DemoResult {
@@ -383,7 +387,7 @@ const onClock = (event: EventLog, clock: SandboxClock): EventLog => ({
 
 function changesOf(ledger: LedgerEntry[], accountId?: string): DemoChange[] {
   return ledger
-    .filter((e) => e.status === 'changed' || e.status === 'restored')
+    .filter((e) => e.status === 'changed' || e.status === 'restored' || e.backoutSkip)
     .map((e) => ({
       ...(accountId ? { accountId } : {}),
       userName: e.userName,
@@ -392,7 +396,9 @@ function changesOf(ledger: LedgerEntry[], accountId?: string): DemoChange[] {
       action: e.action,
       before: e.before,
       after: e.after ?? null,
-      status: e.status,
+      ...(e.backoutSkip
+        ? { status: 'skipped' as const, reason: backoutSkipWhy(e.backoutSkip) }
+        : { status: e.status }),
     }));
 }
 

@@ -64,12 +64,14 @@ describe("a credential's last change", () => {
 
   it('makes a backout say which later run deleted a key or reset a password, and restore the rest', async () => {
     const h = await runA();
+    // As a later run records its change: the next in the credential's order.
     const later = async (credentialKey: string, change: LastChange['change']) =>
       h.ports.store.setLastChange({
         credentialKey,
         executionId: RUN_B,
         change,
         at: h.ports.now().toISOString(),
+        seq: ((await h.ports.store.getLastChange(credentialKey))?.seq ?? 0) + 1,
       });
     // Run B deleted the key run A deactivated (the delete stage), and reset stale.console's password
     // (after someone gave it a login profile again).

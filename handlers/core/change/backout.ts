@@ -16,7 +16,7 @@ import type { PasswordPolicy, Ports } from '../../ports/index.js';
 import { CredsweepError } from '../shared/errors.js';
 import type { BackoutSkip, LastChange, LedgerEntry } from '../shared/types.js';
 import { holdAccount } from './account-guard.js';
-import { claimRestore, credentialKeyOf } from './last-change.js';
+import { claimRestore, credentialKeyOf, recordedAfter } from './last-change.js';
 import { generatePassword } from './password.js';
 
 export interface BackoutTask {
@@ -142,14 +142,6 @@ type Verdict =
   | { kind: 'not-changed' }
   | { kind: 'skip'; skip: BackoutSkip };
 
-/** Whether `last` is a change made after this entry's own (by another run, or another backout). */
-function changedLater(entry: LedgerEntry, last: LastChange | null): boolean {
-  if (!last) return false;
-  // The run's own change (whatever it was: disabled, reset, deleted) is not a later one.
-  if (last.executionId === entry.executionId && last.change !== 'restored') return false;
-  return last.at >= (entry.changedAt ?? entry.recordedAt);
-}
-
 /** What to do with one entry: restore it, record that it was never changed, or leave it and say why. */
 async function judge(ports: Ports, task: BackoutTask, entry: LedgerEntry): Promise<Verdict> {
   const key = credentialKeyOf(ports.settings.accountId, entry);
@@ -171,7 +163,7 @@ async function judge(ports: Ports, task: BackoutTask, entry: LedgerEntry): Promi
     last.backoutOf === entry.executionId;
   // A retry of this backout after it claimed the credential: finish the restore.
   if (mine) return { kind: 'restore', present: await looksUnchanged(ports, entry) };
-  if (last && changedLater(entry, last)) return later(last);
+  if (last && recordedAfter(entry, last)) return later(last);
   if (await looksUnchanged(ports, entry)) {
     if (entry.status === 'intended') return { kind: 'not-changed' };
     const found = entry.action === 'delete-login-profile' ? 'login profile present' : 'Active';

@@ -4,7 +4,7 @@
  */
 import type { Ports } from '../../ports/index.js';
 import { splitAccountRunId } from '../shared/run-ids.js';
-import type { LastChange, LedgerEntry } from '../shared/types.js';
+import type { BackoutSkip, LastChange, LedgerEntry } from '../shared/types.js';
 
 /** `<accountId>/<userName>/<accessKeyId or console-password>`: access key ids are unique, passwords per user. */
 export const credentialKeyOf = (accountId: string, entry: Pick<LedgerEntry, 'userName' | 'accessKeyId'>) =>
@@ -17,14 +17,49 @@ export function changeOf(action: LedgerEntry['action']): Exclude<LastChange['cha
   return 'disabled';
 }
 
-/** Records that this execution changed the credential of `entry` (under the account guard). */
+/** The place of a last change in its credential's order; 0 when none is recorded (or it predates `seq`). */
+export const seqOf = (last: LastChange | null | undefined): number => last?.seq ?? 0;
+
+/** The credential's last change, read just before an intent is recorded: the intent keeps its `seq`. */
+export async function lastChangeOf(ports: Ports, entry: Pick<LedgerEntry, 'userName' | 'accessKeyId'>) {
+  return ports.store.getLastChange(credentialKeyOf(ports.settings.accountId, entry));
+}
+
+/**
+ * Records that this execution changed the credential of `entry`, as the next in the credential's
+ * order: a conditional write from the change read just before, tried again if another write came
+ * between (under the account guard only a concurrent backout of another run can).
+ */
 export async function recordChange(ports: Ports, entry: LedgerEntry, at: string): Promise<void> {
-  await ports.store.setLastChange({
-    credentialKey: credentialKeyOf(ports.settings.accountId, entry),
-    executionId: entry.executionId,
-    change: changeOf(entry.action),
-    at,
-  });
+  const credentialKey = credentialKeyOf(ports.settings.accountId, entry);
+  for (let attempt = 0; ; attempt += 1) {
+    const seen = await ports.store.getLastChange(credentialKey);
+    const written = await ports.store.setLastChange(
+      {
+        credentialKey,
+        executionId: entry.executionId,
+        change: changeOf(entry.action),
+        at,
+        seq: seqOf(seen) + 1,
+      },
+      seen,
+    );
+    if (written) return;
+    if (attempt >= 4) {
+      throw new Error(`the last change of ${credentialKey} kept changing while this run recorded its own`);
+    }
+  }
+}
+
+/**
+ * Whether `last` was recorded after `entry`'s intent: by its order when the entry kept it, else (an
+ * entry written before the order existed) by time. The run's own change is never a later one.
+ */
+export function recordedAfter(entry: LedgerEntry, last: LastChange | null): boolean {
+  if (!last) return false;
+  if (last.executionId === entry.executionId && last.change !== 'restored') return false;
+  if (entry.lastChangeSeq !== undefined) return seqOf(last) > entry.lastChangeSeq;
+  return last.at >= (entry.changedAt ?? entry.recordedAt);
 }
 
 /**
@@ -53,6 +88,13 @@ export function laterChangeText(
   }
 }
 
+/** Why a backout left a change in place, in words (`disabled again by later run run-C`). */
+export function backoutSkipWhy(skip: Pick<BackoutSkip, 'reason' | 'laterRun' | 'laterChange'>): string {
+  return skip.reason === 'changed-by-later-run'
+    ? laterChangeText(skip.laterRun, skip.laterChange)
+    : 'changed outside credsweep since this run';
+}
+
 /**
  * Claims the restore of `entry` for the backout `executionId`: a conditional write from `seen` (the
  * last change read just before) to a restore by this backout. Exactly one of two concurrent
@@ -71,6 +113,7 @@ export async function claimRestore(
       change: 'restored',
       backoutOf: entry.executionId,
       at: ports.now().toISOString(),
+      seq: seqOf(seen) + 1,
     },
     seen,
   );
@@ -83,6 +126,7 @@ export function lastChangeIs(stored: LastChange | null, expected: LastChange | n
   return (
     stored.executionId === expected.executionId &&
     stored.change === expected.change &&
-    stored.at === expected.at
+    stored.at === expected.at &&
+    seqOf(stored) === seqOf(expected)
   );
 }

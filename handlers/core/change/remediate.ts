@@ -16,7 +16,7 @@ import { InputError } from '../shared/errors.js';
 import type { BatchRef, LedgerEntry, PlanItem } from '../shared/types.js';
 import { holdAccount } from './account-guard.js';
 import { passwordSecretName } from './backout.js';
-import { recordChange } from './last-change.js';
+import { lastChangeOf, recordChange, seqOf } from './last-change.js';
 import { generatePassword } from './password.js';
 
 export interface BatchTask {
@@ -70,6 +70,9 @@ export async function applyItem(
   candidate: Candidate,
   change: () => Promise<string>,
 ): Promise<'changed' | 'skipped'> {
+  // Write-ahead: the intent keeps the order of the credential's last change, so a backout can tell
+  // a change recorded after it (a later run) from one recorded before (an earlier run).
+  const last = candidate.status === 'intended' ? await lastChangeOf(ports, item) : null;
   const entry = await ports.store.recordIntent({
     executionId: task.executionId,
     itemId: item.id,
@@ -78,6 +81,7 @@ export async function applyItem(
     ...(item.accessKeyId ? { accessKeyId: item.accessKeyId } : {}),
     action,
     recordedAt: ports.now().toISOString(),
+    ...(candidate.status === 'intended' ? { lastChangeSeq: seqOf(last) } : {}),
     ...candidate,
   });
   if (entry.status !== 'intended') return entry.status === 'skipped' ? 'skipped' : 'changed';

@@ -233,6 +233,11 @@ export interface LedgerEntry {
   /** For `delete-access-key`: the run that deactivated the key, and the key's dates. */
   deletion?: KeyDeletion;
   recordedAt: string;
+  /**
+   * The `seq` of the credential's last change (LastChange) when this intent was recorded, 0 when none
+   * was: a change recorded after the intent has a higher one. Absent in entries written before it.
+   */
+  lastChangeSeq?: number;
   changedAt?: string;
   restoredAt?: string;
   /** Execution that restored it (itself, or a later backout-mode execution). */
@@ -272,6 +277,12 @@ export interface LastChange {
   /** For a restore: the run whose change it undid. */
   backoutOf?: string;
   at: string;
+  /**
+   * The order of the credential's changes: 1 for its first recorded change or restore, one more for
+   * each after it. "Later" is decided by it, never by clocks or names (runs rehearsed with `--now`,
+   * or clocks of different machines, do not order). Absent (0) in items written before it.
+   */
+  seq?: number;
 }
 
 /** The guard that lets one run change an account at a time: held by one execution, for a lease. */
