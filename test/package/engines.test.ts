@@ -46,7 +46,9 @@ describe('Node versions', () => {
         const range = entry.engines?.node ?? '*';
         return [lowest, process.version]
           .filter((node) => !semver.satisfies(node, range, { includePrerelease: true }))
-          .map((node) => `${path.replace(/^.*node_modules\//, '')}@${entry.version} wants ${range}, not ${node}`);
+          .map(
+            (node) => `${path.replace(/^.*node_modules\//, '')}@${entry.version} wants ${range}, not ${node}`,
+          );
       });
     expect(refuse).toEqual([]);
     expect(semver.satisfies(process.version, manifest.engines.node)).toBe(true);
