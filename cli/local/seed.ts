@@ -1,5 +1,5 @@
 /**
- * The seed format of DESIGN.md ("Contracts the command line keeps"): the sandbox account's state,
+ * The seed format (docs/seed-format.md, every key with an example): the sandbox account's state,
  * read by `credsweep demo --seed FILE` and written by `--state-out FILE`.
  *
  * Dates are ISO 8601 with a zone (`Z` or `+hh:mm`); parsing normalizes them to
@@ -205,7 +205,7 @@ const orgAccountSchema = z
     uniqueNamesAndKeys(account, ctx);
   });
 
-/** `{"organization":{"managementAccountId","accounts":[…]}}` (DESIGN.md). */
+/** `{"organization":{"managementAccountId","accounts":[…]}}` (docs/seed-format.md#an-organization-seed). */
 export const organizationSeedSchema = z.strictObject({
   organization: z
     .strictObject({
