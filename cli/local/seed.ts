@@ -246,13 +246,23 @@ export type AnySeed = Seed | OrganizationSeed;
 
 export const isOrganizationSeed = (seed: AnySeed): seed is OrganizationSeed => 'organization' in seed;
 
-/** A seed that does not validate; `issues` holds one `path: problem` line per problem. */
+/** Where every key of both seed forms is described, with an example of each; the last line of a SeedError. */
+export const SEED_FORMAT_DOC = 'docs/seed-format.md';
+
+/**
+ * A seed that does not validate; `issues` holds one `path: problem` line per problem, and the
+ * message ends with where the format is described.
+ */
 export class SeedError extends CredsweepError {
   constructor(
     readonly source: string,
     readonly issues: string[],
   ) {
-    super('SeedError', `${source}: invalid seed\n${issues.map((issue) => `  ${issue}`).join('\n')}`);
+    super(
+      'SeedError',
+      `${source}: invalid seed\n${issues.map((issue) => `  ${issue}`).join('\n')}\n` +
+        `The seed format, every key with an example: ${SEED_FORMAT_DOC} (in the credsweep repository).`,
+    );
   }
 }
 
