@@ -103,6 +103,18 @@ describe('a clone after npm ci', () => {
     expect((await check()).code).toBe(0);
   });
 
+  it('npm pack (prepare) and npm start (prestart) leave a current dist/ alone', async () => {
+    const stampBefore = statSync(join(clone, STAMP)).mtimeMs;
+    const pack = await run('npm', ['pack', '--dry-run', '--json'], clone);
+    expect(pack.code, pack.stderr).toBe(0);
+    expect(pack.stderr).toContain('credsweep: dist/ is current, not rebuilt');
+    const start = await run('npm', ['start', '--', '--version'], clone);
+    expect(start.code, start.stderr).toBe(0);
+    expect(start.stderr).toContain('credsweep: dist/ is current, not rebuilt');
+    expect(start.stdout).toContain(`${manifest.version}\n`);
+    expect(statSync(join(clone, STAMP)).mtimeMs).toBe(stampBefore);
+  });
+
   it('node bin/credsweep.mjs --version prints the version', async () => {
     const r = await run(process.execPath, ['bin/credsweep.mjs', '--version'], clone);
     expect(r).toMatchObject({ code: 0, stdout: `${manifest.version}\n` });
