@@ -117,7 +117,7 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
       '--state-out <file>',
       'write the sandbox account (or organization) after the run, in its seed form',
     )
-    .option('--json', 'print one JSON object (the DESIGN.md contract) and nothing else on stdout')
+    .option('--json', 'print one JSON object (its keys: docs/runbook.md) and nothing else on stdout')
     .option('--home <dir>', 'where local runs keep their store, evidence, outbox and secrets', DEFAULT_HOME)
     .option(
       '--exempt <users>',

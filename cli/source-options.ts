@@ -12,6 +12,35 @@ export interface SourceFlags {
   json?: boolean;
 }
 
+/** A word as a POSIX shell reads it back: as it is when plain, else in single quotes. */
+export function shellWord(word: string): string {
+  return /^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** How a hint writes a command: `credsweep <args>` with the options that read the same runs. */
+export type CommandHint = (args: string) => string;
+
+/**
+ * The credsweep command `args` that reads the runs `flags` chose, so a suggestion pastes as it is:
+ * `--local` (and `--home DIR` when not the default) for a local home; in AWS the `--stack` or
+ * `--state-machine` given, if any (`--bucket` too when `withBucket`, for the commands that take it).
+ */
+export function commandHint(flags: SourceFlags): CommandHint {
+  return (args) => {
+    const parts = ['credsweep', args];
+    if (flags.local) {
+      parts.push('--local');
+      if (flags.home !== DEFAULT_HOME) parts.push('--home', shellWord(flags.home));
+    } else {
+      if (flags.stack !== undefined) parts.push('--stack', shellWord(flags.stack));
+      if (flags.stateMachine !== undefined) parts.push('--state-machine', shellWord(flags.stateMachine));
+      if (flags.bucket !== undefined && /^(evidence|show) /.test(args))
+        parts.push('--bucket', shellWord(flags.bucket));
+    }
+    return parts.join(' ');
+  };
+}
+
 /** --stack, --state-machine, [--bucket], --local, --home, --json. */
 export function addSourceOptions(command: Command, opts: { bucket?: boolean } = {}): Command {
   command

@@ -448,6 +448,14 @@ const organizationSchema = z
   );
 
 /**
+ * Every setting key the two schemas read, in schema order (test/docs checks each is documented in a
+ * settings table, and that CONFIG_KEYS, what the app reads from the CDK context, holds the same).
+ */
+export function schemaKeys(): string[] {
+  return [...Object.keys(configSchema.shape), ...Object.keys(organizationSchema.in.shape)];
+}
+
+/**
  * Validates settings: raw context values (strings from `-c`, JSON from cdk.json) or the typed
  * props of the construct (infra/props.ts); throws ConfigError naming each bad key. One schema for
  * both, and the compiler checks below that the props' types are what it accepts and produces.

@@ -1,7 +1,8 @@
 /**
- * `npm run build`: the JavaScript the package runs, in dist/ (git-ignored). `npm ci` (prepare),
- * `npm start`, `npm test` (vitest's global setup), `npx cdk synth` (infra/app.ts) and `npm pack`
- * run it for you.
+ * `npm run build`: the JavaScript the package runs, in dist/ (git-ignored), always built anew.
+ * `npm ci` (prepare), `npm start` and `npm pack` run it through scripts/build-if-stale.mjs, only when
+ * a source is newer than the last complete build; `npm test` (vitest's global setup) and `npx cdk
+ * synth` (infra/app.ts) build what they need themselves.
  *
  * dist/cli/ is the `credsweep` command, bundled by esbuild with every dependency it uses, so an
  * installed package needs no node_modules of its own at run time and loads only what a command
@@ -15,7 +16,7 @@
  * checking stays where it is (`npm run typecheck`).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
@@ -166,9 +167,23 @@ export async function buildAll(): Promise<void> {
   await Promise.all([buildCli(), buildLambdas(), buildConstruct()]);
 }
 
+/**
+ * Marks a complete build (scripts/build-if-stale.mjs reads it: `npm start`, `npm ci` and `npm pack`
+ * build only when a source is newer). Its time is when the build started, so a file saved while it
+ * ran makes the next one build again. Under node_modules/.cache: never committed, never packed.
+ */
+export const BUILD_STAMP = `${ROOT}node_modules/.cache/credsweep/built`;
+
+function stampBuild(startedMs: number): void {
+  mkdirSync(dirname(BUILD_STAMP), { recursive: true });
+  writeFileSync(BUILD_STAMP, `${new Date(startedMs).toISOString()}\n`);
+  utimesSync(BUILD_STAMP, startedMs / 1000, startedMs / 1000);
+}
+
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   const started = Date.now();
   await buildAll();
   buildTypes();
+  stampBuild(started);
   console.log(`credsweep: built dist/ in ${Date.now() - started} ms`);
 }

@@ -10,7 +10,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { DEFAULT_RETRY, memoize } from '../../handlers/aws/retry.js';
 
 // The SDK warns on every Node 20 process that SDK versions published after January 2027 will need
-// Node 22. This package pins its SDK versions and supports Node 20 locally (DESIGN.md), so on every
+// Node 22. This package pins its SDK versions and supports Node 20 locally (package.json `engines`), so on every
 // command the warning is noise; it is checked when a client is built (below, lazily), so this is
 // early enough. Set the variable to "false" to see it again.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -6,6 +6,7 @@
 import { InputError } from '../../handlers/core/shared/errors.js';
 import { type AccountRow, accountOf, type OrgRun, outcomeCounts, readOrgRun } from '../org-run.js';
 import type { RunSource } from '../runs.js';
+import type { CommandHint } from '../source-options.js';
 import type { RunView } from '../timeline.js';
 import { table } from './common.js';
 
@@ -38,7 +39,12 @@ export function accountsLines(org: OrgRun): string[] {
 }
 
 /** One account of an organization run, in labelled lines. */
-export function accountLines(a: AccountRow, evidenceAt: string | null, runName: string): string[] {
+export function accountLines(
+  a: AccountRow,
+  evidenceAt: string | null,
+  runName: string,
+  command: CommandHint,
+): string[] {
   const lines: [string, string][] = [
     ['account', `${a.accountId} ${a.name} (OU ${a.ou}, ${a.status})`],
     ['outcome', a.outcome],
@@ -51,7 +57,7 @@ export function accountLines(a: AccountRow, evidenceAt: string | null, runName: 
   }
   if (a.error) lines.push(['error', `${a.error.Error}: ${a.error.Cause}`]);
   if (evidenceAt) {
-    lines.push(['evidence', `${evidenceAt} (credsweep evidence ${runName} --account ${a.accountId})`]);
+    lines.push(['evidence', `${evidenceAt} (${command(`evidence ${runName} --account ${a.accountId}`)})`]);
   }
   const width = Math.max(...lines.map(([k]) => k.length));
   return lines.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`);

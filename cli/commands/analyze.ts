@@ -1,7 +1,7 @@
 /**
  * `credsweep analyze --report FILE [--now ISO] [--days N] [--exempt a,b] [--json]`: the auditor's
  * test plan, offline. Reads a credential report (CSV or aws-cli JSON) and prints the credentials
- * unused for N days or more; `--json` prints the contract of DESIGN.md and nothing else on stdout.
+ * unused for N days or more; `--json` prints the contract of docs/analyze.md and nothing else on stdout.
  */
 
 import { decodeReportBytes, readReportInput } from '../../handlers/core/report/report-input.js';
@@ -64,7 +64,7 @@ function loadReport(file: string): CredentialReport {
 
 /**
  * Exactly the fields of the JSON contract, in its order, whatever else Analysis may carry. Beyond
- * DESIGN's list, each finding carries `createdAt` and a `reset-recently` skip its credential and
+ * the contract's first five keys, each finding carries `createdAt` and a `reset-recently` skip its credential and
  * both dates: the two dates each judgement was made on (docs/analyze.md).
  */
 function toContract(analysis: Analysis): Analysis {

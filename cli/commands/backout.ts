@@ -8,7 +8,7 @@
 import { InputError } from '../../handlers/core/shared/errors.js';
 import { printError } from '../output.js';
 import { localRuns, type RunSource, readEvidence, readOrgEvidence } from '../runs.js';
-import type { SourceFlags } from '../source-options.js';
+import { commandHint, type SourceFlags } from '../source-options.js';
 import type { RunView } from '../timeline.js';
 import {
   describeRun,
@@ -200,7 +200,7 @@ async function backoutRun(ref: string, flags: BackoutFlags): Promise<number> {
   say(`Started ${name}, restoring what ${source.execution.name} changed${scopeText(flags)}`);
   say(`  ${started.executionArn}`);
   if (!flags.wait) {
-    say(`Follow it with: credsweep status ${name}`);
+    say(`Follow it with: ${commandHint(flags)(`status ${name}`)}`);
     if (flags.json) printJson(result);
     return 0;
   }
@@ -229,7 +229,7 @@ function report(
     printJson({ ...started, run: runJson(view, evidenceAt) });
   } else {
     printLine();
-    for (const line of describeRun(view, evidenceAt)) printLine(line);
+    for (const line of describeRun(view, evidenceAt, commandHint(flags))) printLine(line);
   }
   return isFailure(view) ? EXIT_RUN_FAILED : 0;
 }

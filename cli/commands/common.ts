@@ -10,7 +10,7 @@ import { InputError } from '../../handlers/core/shared/errors.js';
 import { runRequestSchema } from '../../handlers/core/shared/request.js';
 import { printJson, printLine } from '../output.js';
 import { localRuns, type RunSource } from '../runs.js';
-import type { SourceFlags } from '../source-options.js';
+import type { CommandHint, SourceFlags } from '../source-options.js';
 import { iterationLabel, stepDetail } from '../step-detail.js';
 import {
   type BackoutSkipView,
@@ -140,7 +140,7 @@ export function statusText(view: RunView): string {
 }
 
 /** A run in a few labelled lines: `status` prints this, `show` starts with it. */
-export function describeRun(view: RunView, evidenceAt: string | null): string[] {
+export function describeRun(view: RunView, evidenceAt: string | null, command: CommandHint): string[] {
   const e = view.execution;
   const c = view.counts;
   const lines: [string, string][] = [];
@@ -203,7 +203,7 @@ export function describeRun(view: RunView, evidenceAt: string | null): string[] 
   for (const skip of view.backoutSkips) lines.push(['left alone', backoutSkipText(skip)]);
   if (view.error) lines.push(['error', `${view.error.error}: ${view.error.cause}`]);
   if (evidenceAt && e.status !== 'RUNNING')
-    lines.push(['evidence', `${evidenceAt} (credsweep evidence ${e.name})`]);
+    lines.push(['evidence', `${evidenceAt} (${command(`evidence ${e.name}`)})`]);
   const width = Math.max(...lines.map(([k]) => k.length));
   return [`${e.name}  ${statusText(view)}`, ...lines.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)];
 }

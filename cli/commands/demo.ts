@@ -1,4 +1,4 @@
-/** `credsweep demo`: the real workflow, locally, against the sandbox account (DESIGN.md contract). */
+/** `credsweep demo`: the real workflow, locally, against the sandbox account (its --json: docs/runbook.md). */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Evidence } from '../../handlers/core/evidence/schema.js';

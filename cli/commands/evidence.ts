@@ -10,6 +10,7 @@ import { InputError } from '../../handlers/core/shared/errors.js';
 import { inBatches } from '../org-run.js';
 import { printError } from '../output.js';
 import { accountFolder, type EvidenceFile } from '../runs.js';
+import { commandHint } from '../source-options.js';
 import { orgOf } from './accounts.js';
 import { printJson, printLine, runSource } from './common.js';
 import type { RunFlags } from './status.js';
@@ -29,8 +30,8 @@ export async function evidence(ref: string, flags: EvidenceFlags): Promise<void>
   if (!files.find((f) => f.name === 'evidence.json')?.text) {
     throw new InputError(
       view.execution.status === 'RUNNING'
-        ? `${name} is still running; its evidence is written when it ends (credsweep status ${name}).`
-        : `no evidence.json for ${name}${accountId ? ` account ${accountId}` : ''} in ${from}: the run ended before its Report task ran (credsweep show ${name}).`,
+        ? `${name} is still running; its evidence is written when it ends (${commandHint(flags)(`status ${name}`)}).`
+        : `no evidence.json for ${name}${accountId ? ` account ${accountId}` : ''} in ${from}: the run ended before its Report task ran (${commandHint(flags)(`show ${name}`)}).`,
     );
   }
   // The org summary's report.html links to each account's folder: they come with it.

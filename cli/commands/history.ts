@@ -3,17 +3,21 @@
  * Organization runs are marked (KIND `org`) with the number of accounts they covered; their
  * outcome is the run's overall one (`credsweep status <name>` gives each account's).
  */
-import type { SourceFlags } from '../source-options.js';
+import { commandHint, type SourceFlags } from '../source-options.js';
 import { printJson, printLine, runJson, runSource, shortPrincipal, table, when } from './common.js';
 
 export interface HistoryFlags extends SourceFlags {
   limit: number;
 }
 
+/** `credsweep demo` has no --local: it is always local, in --home. */
+const demoCommand = (flags: SourceFlags) => commandHint(flags)('demo').replace(' --local', '');
+
 const n = (value: number | null) => (value === null ? '-' : String(value));
 
 export async function history(flags: HistoryFlags): Promise<void> {
   const source = await runSource(flags);
+  const command = commandHint(flags);
   const views = await source.list(flags.limit);
   if (flags.json) {
     printJson({
@@ -25,8 +29,8 @@ export async function history(flags: HistoryFlags): Promise<void> {
   if (views.length === 0) {
     printLine(
       source.kind === 'local'
-        ? `No local runs in ${source.where}: run \`credsweep demo\` or \`credsweep start --local\`.`
-        : `No runs of ${source.where} yet: start one with \`credsweep start\`.`,
+        ? `No local runs in ${source.where}: run \`${demoCommand(flags)}\` or \`${command('start')}\`.`
+        : `No runs of ${source.where} yet: start one with \`${command('start')}\`.`,
     );
     return;
   }
@@ -61,7 +65,7 @@ export async function history(flags: HistoryFlags): Promise<void> {
   for (const line of lines) printLine(line);
   printLine();
   printLine(
-    `${views.length} run${views.length === 1 ? '' : 's'} of ${source.where}. Details: credsweep show <name>` +
-      (views.some((v) => v.organization) ? '; an org run per account: credsweep status <name>' : ''),
+    `${views.length} run${views.length === 1 ? '' : 's'} of ${source.where}. Details: ${command('show <name>')}` +
+      (views.some((v) => v.organization) ? `; an org run per account: ${command('status <name>')}` : ''),
   );
 }

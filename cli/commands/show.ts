@@ -6,6 +6,7 @@
 import type { CredentialRecord, Evidence } from '../../handlers/core/evidence/schema.js';
 import type { OrgEvidence } from '../../handlers/core/organization/org-report.js';
 import { type RunSource, readEvidence } from '../runs.js';
+import { commandHint } from '../source-options.js';
 import { iterationLabel, stepDetail } from '../step-detail.js';
 import type { RunView, Step } from '../timeline.js';
 import { accountLines, accountsLines, orgOf } from './accounts.js';
@@ -175,7 +176,7 @@ export async function show(ref: string, flags: RunFlags): Promise<void> {
     return;
   }
   const lines = [
-    ...describeRun(view, evidenceAt),
+    ...describeRun(view, evidenceAt, commandHint(flags)),
     '',
     'Timeline',
     ...timelineLines(view.steps).map((l) => `  ${l}`),
@@ -208,8 +209,10 @@ async function showOrganization(
     });
     return;
   }
-  const lines = describeRun(view, source.evidenceLocation(view));
-  if (account) lines.push('', ...accountLines(account, ended ? evidenceAt : null, view.execution.name));
+  const command = commandHint(flags);
+  const lines = describeRun(view, source.evidenceLocation(view), command);
+  if (account)
+    lines.push('', ...accountLines(account, ended ? evidenceAt : null, view.execution.name, command));
   else if (org) {
     if (org.summary) lines.push('', org.summary);
     lines.push(...accountsLines(org));

@@ -13,7 +13,7 @@ import { SAMPLE_ACCOUNT_ID, SAMPLE_EXEMPT_USERS } from '../local/sample-account.
 import { isOrganizationSeed } from '../local/seed.js';
 import { printError } from '../output.js';
 import { localRuns } from '../runs.js';
-import type { SourceFlags } from '../source-options.js';
+import { commandHint, type SourceFlags } from '../source-options.js';
 import { fromLocalEvents, type RunView, type TimelineEvent } from '../timeline.js';
 import {
   approvalLinkPrinter,
@@ -125,7 +125,9 @@ async function startAws(flags: StartFlags): Promise<number> {
   say(`  ${started.executionArn}`);
   say(`  by ${input.startedBy}`);
   if (!flags.wait) {
-    say(`Follow it with: credsweep status ${name}   (or credsweep show ${name})`);
+    say(
+      `Follow it with: ${commandHint(flags)(`status ${name}`)}   (or ${commandHint(flags)(`show ${name}`)})`,
+    );
     if (flags.json) printJson(result);
     return 0;
   }
@@ -134,7 +136,7 @@ async function startAws(flags: StartFlags): Promise<number> {
 }
 
 function finish(
-  flags: StartFlags | { json?: boolean },
+  flags: StartFlags,
   started: Record<string, unknown>,
   view: RunView,
   evidenceAt: string | null,
@@ -143,10 +145,12 @@ function finish(
     printJson({ ...started, run: runJson(view, evidenceAt) });
   } else {
     printLine();
-    for (const line of describeRun(view, evidenceAt)) printLine(line);
+    for (const line of describeRun(view, evidenceAt, commandHint(flags))) printLine(line);
     if (view.waitingForApproval) {
       printLine();
-      printLine(`Waiting for approval. Follow it with: credsweep status ${view.execution.name}`);
+      printLine(
+        `Waiting for approval. Follow it with: ${commandHint(flags)(`status ${view.execution.name}`)}`,
+      );
     }
   }
   return isFailure(view) ? EXIT_RUN_FAILED : 0;

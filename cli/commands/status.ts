@@ -2,7 +2,7 @@
  * `credsweep status <execution> [--account ID]`: where a run is, or how it ended, with its counts;
  * for an organization run, each account's outcome (or one account's, with --account).
  */
-import type { SourceFlags } from '../source-options.js';
+import { commandHint, type SourceFlags } from '../source-options.js';
 import { accountLines, accountsLines, orgOf } from './accounts.js';
 import { describeRun, printJson, printLine, runJson, runSource } from './common.js';
 
@@ -24,11 +24,17 @@ export async function status(ref: string, flags: RunFlags): Promise<void> {
     });
     return;
   }
-  const lines = describeRun(view, evidenceAt);
+  const command = commandHint(flags);
+  const lines = describeRun(view, evidenceAt, command);
   if (account) {
     lines.push(
       '',
-      ...accountLines(account, source.evidenceLocation(view, account.accountId), view.execution.name),
+      ...accountLines(
+        account,
+        source.evidenceLocation(view, account.accountId),
+        view.execution.name,
+        command,
+      ),
     );
   } else if (org) {
     if (org.summary) lines.push('', org.summary);

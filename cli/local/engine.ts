@@ -31,7 +31,6 @@ import {
 import type { EventLog } from './event-log.js';
 import { historySizes } from './history-size.js';
 import type { LocalTaskCallbacks } from './local-ports.js';
-import './polyfills.js';
 
 export type FailAt = 'disable-console' | 'deactivate-keys' | 'verify';
 

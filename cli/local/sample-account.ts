@@ -14,7 +14,7 @@ export const SAMPLE_ACCOUNT_ID = '123456789012';
 /** Users the demo puts in its exemption list. */
 export const SAMPLE_EXEMPT_USERS: readonly string[] = ['breakglass-admin'];
 
-/** The tag that exempts a user (DESIGN: users tagged `credsweep:exempt=true` are never touched). */
+/** The tag that exempts a user (users tagged `credsweep:exempt=true` are never touched: docs/lifecycle.md). */
 export const EXEMPT_TAG_KEY = DEFAULT_EXEMPT_TAG_KEY;
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,5 +1,5 @@
 /**
- * The seed format of DESIGN.md ("Contracts the command line keeps"): the sandbox account's state,
+ * The seed format (docs/seed-format.md, every key with an example): the sandbox account's state,
  * read by `credsweep demo --seed FILE` and written by `--state-out FILE`.
  *
  * Dates are ISO 8601 with a zone (`Z` or `+hh:mm`); parsing normalizes them to
@@ -205,7 +205,7 @@ const orgAccountSchema = z
     uniqueNamesAndKeys(account, ctx);
   });
 
-/** `{"organization":{"managementAccountId","accounts":[…]}}` (DESIGN.md). */
+/** `{"organization":{"managementAccountId","accounts":[…]}}` (docs/seed-format.md#an-organization-seed). */
 export const organizationSeedSchema = z.strictObject({
   organization: z
     .strictObject({
@@ -246,13 +246,23 @@ export type AnySeed = Seed | OrganizationSeed;
 
 export const isOrganizationSeed = (seed: AnySeed): seed is OrganizationSeed => 'organization' in seed;
 
-/** A seed that does not validate; `issues` holds one `path: problem` line per problem. */
+/** Where every key of both seed forms is described, with an example of each; the last line of a SeedError. */
+export const SEED_FORMAT_DOC = 'docs/seed-format.md';
+
+/**
+ * A seed that does not validate; `issues` holds one `path: problem` line per problem, and the
+ * message ends with where the format is described.
+ */
 export class SeedError extends CredsweepError {
   constructor(
     readonly source: string,
     readonly issues: string[],
   ) {
-    super('SeedError', `${source}: invalid seed\n${issues.map((issue) => `  ${issue}`).join('\n')}`);
+    super(
+      'SeedError',
+      `${source}: invalid seed\n${issues.map((issue) => `  ${issue}`).join('\n')}\n` +
+        `The seed format, every key with an example: ${SEED_FORMAT_DOC} (in the credsweep repository).`,
+    );
   }
 }
 

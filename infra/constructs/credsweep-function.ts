@@ -142,7 +142,7 @@ export class CredsweepFunction extends Construct implements IGrantable {
       Validations.of(this.fn).acknowledge({
         id: 'AwsSolutions-L1',
         reason:
-          'nodejs22.x is a supported Lambda runtime chosen on purpose: the code is developed and tested on Node 20/22 (DESIGN.md); moving to a newer runtime is a reviewed change of the `runtime` default here.',
+          'nodejs22.x is a supported Lambda runtime chosen on purpose: the bundles are built for node22 and the same code is tested on Node 20 (package.json `engines`); moving to a newer runtime is a reviewed change of the `runtime` default here.',
       });
     }
   }

@@ -4,16 +4,21 @@
  * rounds. The commands run round-robin, so a burst of load on the shared machine hits all of them
  * alike. For AWS commands the figure is the time until the first request reaches a local HTTP
  * server (AWS_ENDPOINT_URL), which answers AccessDenied: the rest is AWS's latency, not ours.
+ *
+ * The clone's two ways in are measured side by side: `node bin/credsweep.mjs --version` (what every
+ * other row runs too) and `npx credsweep --version` in the checkout, once with an
+ * empty npm cache each round (npm links the clone into its npx cache and runs `prepare`, which
+ * finds dist/ current: scripts/build-if-stale.mjs) and once with that cache already holding the
+ * link. dist/ is brought up to date first, so no round ever builds.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { buildCli } from '../../scripts/build.js';
 import { median } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -38,6 +43,8 @@ interface Case {
   args: string[];
   targetMs: number;
   aws?: boolean;
+  /** Run through npx in the checkout instead of `node bin/credsweep.mjs`: with its own npm cache. */
+  npx?: 'empty cache' | 'warm cache';
 }
 
 /** Fake credentials and a local endpoint: no real AWS, no profile lookup, no instance metadata. */
@@ -58,11 +65,12 @@ function timeOnce(
   args: string[],
   env: NodeJS.ProcessEnv,
   firstRequest?: { next: () => Promise<number> },
+  command = process.execPath,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const request = firstRequest?.next();
-    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: 'ignore' });
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: 'ignore' });
     child.on('error', reject);
     child.on('exit', (code) => {
       const exited = performance.now() - started;
@@ -122,12 +130,49 @@ async function demoHome(): Promise<{ home: string; run: string }> {
 /** Rounds of the start-up figures (each round runs every command once). */
 export const STARTUP_ROUNDS = 9;
 
+/** dist/ as `npm ci` leaves it: built only if a source is newer than the last complete build. */
+function upToDate(): void {
+  const built = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-if-stale.mjs')], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  if (built.status !== 0) throw new Error(`scripts/build-if-stale.mjs exited ${built.status}`);
+}
+
+/** `npx credsweep ...` in the checkout with a fresh npm cache (empty) or the one of earlier rounds. */
+async function timeNpx(args: string[], cache: 'empty cache' | 'warm cache', warm: string): Promise<number> {
+  const dir = cache === 'warm cache' ? warm : mkdtempSync(join(tmpdir(), 'credsweep-bench-npm-'));
+  try {
+    return await timeOnce(
+      ['credsweep', ...args],
+      { ...process.env, npm_config_cache: dir },
+      undefined,
+      'npx',
+    );
+  } finally {
+    if (dir !== warm) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function benchStartup(rounds = STARTUP_ROUNDS): Promise<StartupRow[]> {
-  await buildCli();
+  upToDate();
   const { home, run } = await demoHome();
   const aws = await fakeAws();
+  const warmCache = mkdtempSync(join(tmpdir(), 'credsweep-bench-npm-'));
   const cases: Case[] = [
-    { command: 'credsweep --version', args: ['--version'], targetMs: 250 },
+    { command: 'node bin/credsweep.mjs --version', args: ['--version'], targetMs: 250 },
+    {
+      command: 'npx credsweep --version (in the clone, empty npm cache)',
+      args: ['--version'],
+      targetMs: 5000,
+      npx: 'empty cache',
+    },
+    {
+      command: 'npx credsweep --version (in the clone, npx cache holding the link)',
+      args: ['--version'],
+      targetMs: 2000,
+      npx: 'warm cache',
+    },
     { command: 'credsweep --help', args: ['--help'], targetMs: 250 },
     {
       command: 'credsweep analyze --report samples/credential-report.csv',
@@ -159,14 +204,17 @@ export async function benchStartup(rounds = STARTUP_ROUNDS): Promise<StartupRow[
     for (let round = 0; round < rounds; round++) {
       node.push(await timeOnce(['-e', ''], process.env));
       for (const [i, c] of cases.entries()) {
-        const ms = c.aws
-          ? await timeOnce([BIN, ...c.args], awsEnv(aws.endpoint), aws)
-          : await timeOnce([BIN, ...c.args], process.env);
+        const ms = c.npx
+          ? await timeNpx(c.args, c.npx, warmCache)
+          : c.aws
+            ? await timeOnce([BIN, ...c.args], awsEnv(aws.endpoint), aws)
+            : await timeOnce([BIN, ...c.args], process.env);
         times[i]?.push(ms);
       }
     }
   } finally {
     await aws.close();
+    rmSync(warmCache, { recursive: true, force: true });
   }
   const nodeMs = median(node);
   return cases.map((c, i) => ({

@@ -141,7 +141,7 @@ describe('credsweep analyze --json', () => {
       'lastUsed',
       'daysUnused',
       'reason',
-      // Beyond DESIGN's five: the other date the finding was judged on (docs/analyze.md).
+      // Beyond the contract's first five keys: the other date the finding was judged on (docs/analyze.md).
       'createdAt',
     ]);
     expect(Object.keys(out.skipped[0])).toEqual(['userName', 'reason']);

@@ -1,4 +1,4 @@
-/** `credsweep demo` as a script uses it: the --json contract of DESIGN.md, --state-out, and bad input. */
+/** `credsweep demo` as a script uses it: the --json contract (docs/runbook.md), --state-out, and bad input. */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -151,7 +151,9 @@ describe('more local runs on the kept account', () => {
     ]);
     // A blank line, then the count: plain text, nothing shown as an escape.
     expect(history.stdout).not.toContain('\\u{');
-    expect(history.stdout).toContain(`\n\n3 runs of ${home}. Details: credsweep show <name>\n`);
+    expect(history.stdout).toContain(
+      `\n\n3 runs of ${home}. Details: credsweep show <name> --local --home ${home}\n`,
+    );
   });
 
   it('evidence --local copies the three files', async () => {

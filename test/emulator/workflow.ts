@@ -12,7 +12,6 @@
 import { randomBytes } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { AslDefinition } from '../../cli/local/asl.js';
-import '../../cli/local/polyfills.js';
 import type { HttpAnswer } from '../policy/recorder.js';
 import { ACCOUNT_ID, type Deployment, type FunctionId } from './deployment.js';
 import { LambdaError, type Lambdas } from './lambdas.js';

@@ -79,6 +79,7 @@ describe('the tarball', () => {
       expect.arrayContaining([
         'package.json',
         'README.md',
+        'LICENSE',
         'bin/credsweep.mjs',
         'dist/cli/main.js',
         'dist/cdk/index.js',
@@ -97,6 +98,31 @@ describe('the tarball', () => {
         /\.(png|jpe?g|gif|svg)$/.test(p),
     );
     expect(unwanted).toEqual([]);
+  });
+
+  it('is what docs/install.md lists: every file under a row of its table, every row matching a file', () => {
+    const page = readFileSync(join(ROOT, 'docs', 'install.md'), 'utf8');
+    const table = page.split('### What is in the package')[1]?.split('\n#')[0] ?? '';
+    // `dist/lambda/<function>/index.mjs` matches any function; a path ending in / a folder.
+    const rows = [...table.matchAll(/^\| (.+?) \|/gm)]
+      .flatMap((m) => [...String(m[1]).matchAll(/`([^`]+)`/g)].map((c) => String(c[1])))
+      .filter((path) => path !== 'path');
+    const pattern = (row: string) =>
+      new RegExp(
+        `^${row
+          .split(/<[^>]+>/)
+          .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+          .join('[^/]+')}${row.endsWith('/') ? '' : '$'}`,
+      );
+    const paths = packed.files.map((f) => f.path);
+    expect(paths.filter((path) => !rows.some((row) => pattern(row).test(path)))).toEqual([]);
+    expect(rows.filter((row) => !paths.some((path) => pattern(row).test(path)))).toEqual([]);
+  });
+
+  it('carries the Apache License 2.0 that package.json names', () => {
+    const license = readFileSync(join(app, 'node_modules', 'credsweep', 'LICENSE'), 'utf8');
+    expect(license).toMatch(/^\s*Apache License\s+Version 2\.0, January 2004/);
+    expect(license).toContain('END OF TERMS AND CONDITIONS');
   });
 
   it('installs without pulling dependencies: the command is self-contained', () => {

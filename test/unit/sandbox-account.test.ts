@@ -722,7 +722,7 @@ describe('SandboxAccount toSeed', () => {
   });
 });
 
-/** Stale credentials per DESIGN's rule (whole days, last use or creation), read straight from the CSV. */
+/** Stale credentials per the staleness rule (docs/analyze.md: whole days, last use or creation), read straight from the CSV. */
 function staleCredentials(content: string, now: Date, days: number): string[] {
   const age = (value: string) => Math.floor((now.getTime() - Date.parse(value)) / 86_400_000);
   const isDate = (value: string) => /^\d{4}-/.test(value);

@@ -60,7 +60,7 @@ function mutate(
 }
 
 describe('parseSeed', () => {
-  it('parses the format of DESIGN.md and normalizes dates to toISOString form', () => {
+  it('parses the seed format (docs/seed-format.md) and normalizes dates to toISOString form', () => {
     const seed = parseSeed(JSON.stringify(validSeed()), 'seed.json');
 
     expect(seed.accountId).toBe('123456789012');
