@@ -106,6 +106,8 @@ export interface DemoOptions {
   crashOnceAt?: FailAt;
   /** Organization runs: the member account `failAt`/`crashOnceAt` hits. */
   faultAccount?: string;
+  /** The definition to run instead of the package's (an earlier version of it, in the limits' tests). */
+  aslTemplate?: string;
   /** Organization runs: only these accounts, only the accounts of these OUs, and the run's limit. */
   accounts?: string[];
   ous?: string[];
@@ -165,6 +167,8 @@ export interface DemoResult {
   }[];
   transitions: number;
   maxPayloadBytes: number;
+  /** The largest combined result of a Map state, in bytes (the same 262,144-byte limit). */
+  maxMapResultBytes: number;
   /** The largest history of any one execution (the run, or one of its Distributed Map children). */
   maxExecutionEvents: number;
   evidenceDir: string;
@@ -333,6 +337,7 @@ export async function runDemo(
       approvalTimeoutSeconds,
       ...(organization ? { workflow: 'organization' as const } : {}),
       ...(opts.faultAccount ? { faultAccount: opts.faultAccount } : {}),
+      ...(opts.aslTemplate ? { aslTemplate: opts.aslTemplate } : {}),
       ...(opts.failAt ? { failAt: opts.failAt } : {}),
       ...(opts.crashOnceAt ? { crashOnceAt: opts.crashOnceAt } : {}),
       ...(opts.onEvent ? { onEvent: (event: EventLog) => opts.onEvent?.(onClock(event, clock)) } : {}),
@@ -369,6 +374,7 @@ export async function runDemo(
         })),
       transitions: result.transitions,
       maxPayloadBytes: result.maxPayloadBytes,
+      maxMapResultBytes: result.maxMapResultBytes,
       maxExecutionEvents: result.maxExecutionEvents,
       evidenceDir: join(opts.home, runPrefix(result.executionId)),
       sandbox,

@@ -28,8 +28,8 @@ import {
   resolveAsl,
   type Workflow,
 } from './asl.js';
+import { LimitWatcher } from './aws-limits.js';
 import type { EventLog } from './event-log.js';
-import { historySizes } from './history-size.js';
 import type { LocalTaskCallbacks } from './local-ports.js';
 
 export type FailAt = 'disable-console' | 'deactivate-keys' | 'verify';
@@ -51,6 +51,8 @@ export interface EngineOptions {
   crashOnceAt?: FailAt;
   /** Organization runs: `failAt`/`crashOnceAt` hit only this member account. */
   faultAccount?: string;
+  /** The definition to run instead of the package's (an earlier version of it, in the limits' tests). */
+  aslTemplate?: string;
   onEvent?: (event: EventLog) => void;
 }
 
@@ -63,6 +65,8 @@ export interface EngineResult {
   transitions: number;
   /** The largest state input or output seen, in bytes of JSON (Step Functions' limit is 262,144). */
   maxPayloadBytes: number;
+  /** The largest combined result of a Map state (the array of its iterations' outputs), in bytes. */
+  maxMapResultBytes: number;
   /**
    * The largest history of any one execution, the started one or a Distributed Map child, in Step
    * Functions events (its limit is 25,000 per execution); see history-size.ts.
@@ -172,7 +176,10 @@ export async function runLocal(opts: EngineOptions): Promise<EngineResult> {
   const { ports, callbacks } = opts;
   const accountId = ports.settings.accountId;
   const workflow = opts.workflow ?? 'account';
-  const definition = resolveAsl(localSubstitutions(accountId, opts, workflow), readAslTemplate(workflow));
+  const definition = resolveAsl(
+    localSubstitutions(accountId, opts, workflow),
+    opts.aslTemplate ?? readAslTemplate(workflow),
+  );
   const stateMachineName = workflow === 'organization' ? 'credsweep-organization' : 'credsweep-remediation';
   const executionId = `arn:aws:states:us-east-1:${accountId}:execution:${stateMachineName}:${opts.executionName}`;
   const taskToken = randomBytes(48).toString('base64url');
@@ -258,17 +265,20 @@ export async function runLocal(opts: EngineOptions): Promise<EngineResult> {
   });
 
   const events: EventLog[] = [];
+  const limits = new LimitWatcher(definition, opts.input);
   let transitions = 0;
-  let maxPayloadBytes = Buffer.byteLength(JSON.stringify(opts.input));
   let error: EngineResult['error'] = null;
   let output: EngineResult['output'] = null;
   for await (const event of execution.eventLogs) {
     events.push(event);
     opts.onEvent?.(event);
     if (event.type === 'StateEntered') transitions += 1;
-    if (event.type === 'StateEntered' || event.type === 'StateExited') {
-      const data = event.type === 'StateEntered' ? event.state.input : event.state.output;
-      maxPayloadBytes = Math.max(maxPayloadBytes, Buffer.byteLength(JSON.stringify(data ?? null)));
+    const breach = error ? null : limits.observe(event);
+    if (breach) {
+      // As on AWS: a terminal error no Catch handles; the execution fails where it is.
+      error = breach;
+      execution.abort();
+      break;
     }
     if (event.type === 'ExecutionFailed') error = { Error: event.Error, Cause: String(event.Cause ?? '') };
     if (event.type === 'ExecutionSucceeded') output = event.output as Record<string, unknown>;
@@ -281,8 +291,9 @@ export async function runLocal(opts: EngineOptions): Promise<EngineResult> {
     output,
     error,
     transitions,
-    maxPayloadBytes,
-    maxExecutionEvents: historySizes(definition, events).max,
+    maxPayloadBytes: limits.maxPayloadBytes,
+    maxMapResultBytes: limits.maxMapResultBytes,
+    maxExecutionEvents: limits.history.max,
     events,
   };
 }

@@ -39,74 +39,93 @@ function describe(definition: AslDefinition, under: string | null, out: Map<stri
   }
 }
 
-export interface HistorySizes {
-  /** Events of the execution that was started. */
-  parent: number;
-  /** Events of each Distributed Map child execution, by `<map>/<accountId>`. */
-  children: Map<string, number>;
-  /** The largest history of any one execution. */
-  max: number;
-}
-
 const accountOf = (data: unknown): string =>
   data && typeof data === 'object' && 'accountId' in data
     ? String((data as { accountId: unknown }).accountId)
     : '?';
 
-export function historySizes(definition: AslDefinition, events: EventLog[]): HistorySizes {
-  const states = new Map<string, StateInfo>();
-  describe(definition, null, states);
-  let parent = 0;
-  const children = new Map<string, number>();
-  const add = (where: string | null, n: number) => {
-    if (where === null) parent += n;
-    else children.set(where, (children.get(where) ?? 0) + n);
-  };
-  const owner = (stateName: string, data: unknown) => {
-    const info = states.get(stateName);
+/**
+ * The history sizes, counted event by event as the run goes (constant work per event), so that a
+ * limit is seen when it is crossed, as Step Functions sees it.
+ */
+export class HistoryCounter {
+  private readonly states = new Map<string, StateInfo>();
+  private parentEvents = 0;
+  readonly children = new Map<string, number>();
+  /** The largest history of any one execution so far. */
+  max = 0;
+
+  constructor(definition: AslDefinition) {
+    describe(definition, null, this.states);
+  }
+
+  get parent(): number {
+    return this.parentEvents;
+  }
+
+  /** Counts one engine event; returns the execution it was counted for (`null`: the started one). */
+  add(event: EventLog): string | null {
+    const where = this.attribute(event);
+    if (where.n > 0) {
+      const total =
+        where.execution === null
+          ? (this.parentEvents += where.n)
+          : (this.children
+              .set(where.execution, (this.children.get(where.execution) ?? 0) + where.n)
+              .get(where.execution) ?? 0);
+      if (total > this.max) this.max = total;
+    }
+    return where.execution;
+  }
+
+  /** The events of one execution so far (`null`: the started one). */
+  of(execution: string | null): number {
+    return execution === null ? this.parentEvents : (this.children.get(execution) ?? 0);
+  }
+
+  private owner(stateName: string, data: unknown): string | null {
+    const info = this.states.get(stateName);
     return info?.distributed ? `${info.distributed}/${accountOf(data)}` : null;
-  };
-  for (const event of events) {
+  }
+
+  private attribute(event: EventLog): { execution: string | null; n: number } {
     switch (event.type) {
       case 'ExecutionStarted':
       case 'ExecutionSucceeded':
       case 'ExecutionFailed':
       case 'ExecutionAborted':
       case 'ExecutionTimeout':
-        add(null, 1);
-        break;
+        return { execution: null, n: 1 };
       case 'MapIterationStarted':
       case 'MapIterationSucceeded':
       case 'MapIterationFailed': {
-        const map = states.get(event.parentState.name);
+        const map = this.states.get(event.parentState.name);
         // A Distributed Map's item is a child execution: its start and end are the child's events.
-        if (map?.isDistributed) add(`${event.parentState.name}/${accountOf(inputOf(event))}`, 1);
-        else add(owner(event.parentState.name, event.parentState.input), 1);
-        break;
+        if (map?.isDistributed)
+          return { execution: `${event.parentState.name}/${accountOf(inputOf(event))}`, n: 1 };
+        return { execution: this.owner(event.parentState.name, event.parentState.input), n: 1 };
       }
       case 'StateEntered':
       case 'StateExited':
       case 'StateRetried':
       case 'StateFailed': {
-        const info = states.get(event.state.name);
-        const where = owner(event.state.name, event.state.input);
+        const info = this.states.get(event.state.name);
+        const execution = this.owner(event.state.name, event.state.input);
         const taskEvents = info?.waitsForToken ? 4 : 3;
         if (event.type === 'StateEntered') {
-          add(where, 1 + (info?.type === 'Task' ? taskEvents : 0));
-          if (info?.type === 'Map') add(where, 1);
-        } else if (event.type === 'StateExited') {
-          add(where, 1 + (info?.type === 'Map' ? 1 : 0));
-        } else if (event.type === 'StateRetried' && info?.type === 'Task') {
-          add(where, taskEvents);
+          return {
+            execution,
+            n: 1 + (info?.type === 'Task' ? taskEvents : 0) + (info?.type === 'Map' ? 1 : 0),
+          };
         }
-        break;
+        if (event.type === 'StateExited') return { execution, n: 1 + (info?.type === 'Map' ? 1 : 0) };
+        if (event.type === 'StateRetried' && info?.type === 'Task') return { execution, n: taskEvents };
+        return { execution, n: 0 };
       }
       default:
-        break;
+        return { execution: null, n: 0 };
     }
   }
-  const max = Math.max(parent, ...children.values());
-  return { parent, children, max };
 }
 
 /** The item of a Map iteration event: the engine copies the iteration's own start or end event into it. */

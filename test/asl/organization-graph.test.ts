@@ -163,3 +163,42 @@ function findParentSelector(name: string, def: AslDefinition = org): Record<stri
   }
   return undefined;
 }
+
+describe('the organization workflow at 5,000 accounts (AWS limits)', () => {
+  const distributed = Object.entries(org.States).filter(
+    ([, s]) =>
+      (s.ItemProcessor as { ProcessorConfig?: { Mode?: string } } | undefined)?.ProcessorConfig?.Mode ===
+      'DISTRIBUTED',
+  );
+
+  it('has three Distributed Maps', () => {
+    expect(distributed.map(([name]) => name).sort()).toEqual([
+      'AnalyzeAccounts',
+      'ApplyAccounts',
+      'BackoutAccounts',
+    ]);
+  });
+
+  it.each(distributed.map(([name]) => name))(
+    '%s: every child ends with an empty output or writes its results to S3',
+    (name) => {
+      const map = org.States[name] as AslState;
+      if (map.ResultWriter) return;
+      const ends = Object.entries((map.ItemProcessor as AslDefinition).States).filter(
+        ([, s]) => s.Type === 'Succeed' || s.End === true,
+      );
+      expect(ends.length).toBeGreaterThan(0);
+      for (const [end, state] of ends) expect(state.OutputPath, `${name}/${end}`).toBeNull();
+    },
+  );
+
+  it.each(distributed.map(([name]) => name))('%s: a failed Map run still reaches ReportOrg', (name) => {
+    const map = org.States[name] as AslState;
+    const catcher = (map.Catch ?? []).find((c) => c.ErrorEquals.includes('States.ALL'));
+    expect(catcher).toBeDefined();
+    // Follow the catch's Pass/Next chain until a Task: it is ReportOrg.
+    let at = catcher?.Next ?? '';
+    for (let hops = 0; hops < 5 && org.States[at]?.Type === 'Pass'; hops++) at = org.States[at]?.Next ?? '';
+    expect(at).toBe('ReportOrg');
+  });
+});

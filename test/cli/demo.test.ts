@@ -91,6 +91,7 @@ describe('credsweep demo', () => {
       'skippedAtRecheck',
       'transitions',
       'maxPayloadBytes',
+      'maxMapResultBytes',
       'maxExecutionEvents',
       'evidenceDir',
     ]);

@@ -124,7 +124,19 @@ function unreportedOutcome(
   task: OrgReportTask,
 ): { outcome: Outcome; error: ErrorInfo | null } {
   if (status !== 'ACTIVE') return { outcome: 'suspended', error: null };
-  if (task.request.mode === 'backout') return { outcome: 'backed-out', error: null };
+  if (task.request.mode === 'backout') {
+    // The backout Map run was interrupted (BackoutInterrupted): an account that did not report may
+    // not be restored.
+    return task.error
+      ? {
+          outcome: 'backout-failed',
+          error: {
+            Error: 'AccountNotReported',
+            Cause: `the backout of this account ended without its report (${task.error.Error}); see the execution history`,
+          },
+        }
+      : { outcome: 'backed-out', error: null };
+  }
   if (state === 'nothing-to-do') return { outcome: 'nothing-to-do', error: null };
   if (BEFORE_APPROVAL.includes(task.outcome)) return { outcome: task.outcome, error: task.error ?? null };
   return {
