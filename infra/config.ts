@@ -21,6 +21,7 @@
  * | exemptTagKey          | credsweep:exempt   | users tagged `<key>=true` (IAM also denies) or `=YYYY-MM-DD` (through that day) are never touched |
  * | warnDays              | 7                  | owners (tag ownerTagKey) are warned this many days before a disable; 0: off |
  * | ownerTagKey           | credsweep:owner    | the tag holding the email address of a user's owner            |
+ * | ownerDomains          | approvers' and sender's domains | owners are mailed only at addresses in these domains (list) |
  * | deleteAfterDays       | off                | delete keys credsweep deactivated this many days ago (approved, irreversible) |
  * | consoleAction         | disable            | `disable` (delete the login profile) or `reset` (new password, reset required) |
  * | logRetentionDays      | 365                | retention of every log group and of the S3 access logs         |
@@ -65,6 +66,8 @@ export interface CredsweepConfig {
   readonly exemptTagKey: string;
   readonly warnDays: number;
   readonly ownerTagKey: string;
+  /** Owner addresses are mailed only in these domains; empty: the domains of approverEmails and senderEmail. */
+  readonly ownerDomains: string[];
   /** Days after credsweep deactivated a key before it is proposed for deletion; null: never. */
   readonly deleteAfterDays: number | null;
   readonly consoleAction: ConsoleAction;
@@ -105,6 +108,7 @@ export const CONFIG_KEYS = [
   'exemptTagKey',
   'warnDays',
   'ownerTagKey',
+  'ownerDomains',
   'deleteAfterDays',
   'consoleAction',
   'logRetentionDays',
@@ -262,6 +266,28 @@ const exemptUsersSchema = z.preprocess(
     }),
 );
 
+const domainName =
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+
+const ownerDomainsSchema = z.preprocess(
+  toList,
+  z
+    .array(z.string({ error: 'ownerDomains entries must be strings' }), {
+      error: 'ownerDomains must be a list or a comma-separated string of domain names',
+    })
+    .default([])
+    .superRefine((list, ctx) => {
+      for (const [index, entry] of list.entries()) {
+        if (!domainName.test(entry.toLowerCase())) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `ownerDomains entry ${index + 1} ${shown(entry)} is not a domain name (e.g. example.com)`,
+          });
+        }
+      }
+    }),
+);
+
 function tagKey(key: ConfigKey, fallback: string) {
   return z.preprocess(
     toText,
@@ -331,6 +357,7 @@ const configSchema = z
     exemptTagKey: tagKey('exemptTagKey', DEFAULT_EXEMPT_TAG_KEY),
     warnDays: wholeNumber('warnDays', DEFAULT_WARN_DAYS, 0, 365),
     ownerTagKey: tagKey('ownerTagKey', DEFAULT_OWNER_TAG_KEY),
+    ownerDomains: ownerDomainsSchema,
     deleteAfterDays: deleteAfterDaysSchema,
     consoleAction: consoleActionSchema,
     logRetentionDays: logRetentionSchema,
@@ -528,6 +555,7 @@ const propsMatchSchema: {
   exemptTagKey: true,
   warnDays: true,
   ownerTagKey: true,
+  ownerDomains: true,
   deleteAfterDays: true,
   consoleAction: true,
   logRetentionDays: true,

@@ -282,6 +282,7 @@ export class Credsweep extends Construct {
       EXEMPT_TAG_KEY: config.exemptTagKey,
       WARN_DAYS: String(config.warnDays),
       OWNER_TAG_KEY: config.ownerTagKey,
+      OWNER_DOMAINS: config.ownerDomains.join(','),
       CONSOLE_ACTION: config.consoleAction,
       DELETE_AFTER_DAYS: config.deleteAfterDays === null ? 'off' : String(config.deleteAfterDays),
       ...(org

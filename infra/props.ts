@@ -62,6 +62,12 @@ export interface CredsweepProps {
    */
   readonly ownerTagKey?: string;
   /**
+   * Owners (tag `ownerTagKey`) are mailed only at addresses in these domains (and their subdomains);
+   * another address is listed under the tags to fix and treated as no owner.
+   * @default the domains of approverEmails and senderEmail
+   */
+  readonly ownerDomains?: string[];
+  /**
    * The delete stage: access keys credsweep deactivated this many days ago, still Inactive and
    * unused, are proposed for deletion (approved as impossible to undo), 1 to 3650.
    * @default - off: nothing is ever deleted

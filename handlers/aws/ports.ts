@@ -24,6 +24,7 @@
  * | DELETE_AFTER_DAYS         | no       | `off`                | delete stage: keys deactivated this long ago          |
  * | CONSOLE_ACTION            | no       | `disable`            | `disable` or `reset` an unused console password      |
  * | OWNER_TAG_KEY             | no       | `credsweep:owner`    | tag key holding the owner's email address            |
+ * | OWNER_DOMAINS             | no       | (approvers' domains) | comma-separated domains owners are mailed in          |
  * | STATE_MACHINE_ARN         | no       | (none)               | the state machine a function starts runs of (runs port) |
  * | MAX_CREDENTIALS_TOTAL     | no       | 500                  | blast-radius limit of an organization run, all accounts |
  * | MEMBER_ROLE_NAME          | no       | `credsweep-member`   | the member role assumed in each account (organizations) |
@@ -160,6 +161,7 @@ export const awsEnvSchema = z.object({
       .default(DEFAULT_CONSOLE_ACTION),
   ),
   OWNER_TAG_KEY: variable(text().default(DEFAULT_OWNER_TAG_KEY)),
+  OWNER_DOMAINS: variable(text().transform(commaList).default([])),
 });
 
 export type AwsEnv = z.output<typeof awsEnvSchema>;
@@ -211,6 +213,7 @@ export function settingsFromEnv(env: AwsEnv): Settings {
     deleteAfterDays: env.DELETE_AFTER_DAYS ?? null,
     consoleAction: env.CONSOLE_ACTION,
     ownerTagKey: env.OWNER_TAG_KEY,
+    ownerDomains: env.OWNER_DOMAINS,
     passwordSecretPrefix: env.PASSWORD_SECRET_PREFIX,
     securityHubAdministrator: env.SECURITY_HUB_ADMINISTRATOR,
     evidenceLocation: `s3://${env.BUCKET_NAME}/`,

@@ -46,6 +46,8 @@ export interface Settings {
   consoleAction?: ConsoleAction;
   /** The tag holding the email address of a user's owner. @default 'credsweep:owner' */
   ownerTagKey?: string;
+  /** Owners are mailed only at addresses in these domains. @default the domains of approverEmails and senderEmail */
+  ownerDomains?: string[];
   /**
    * Organization runs: the hub is the organization's Security Hub administrator, so each member
    * account's findings are read and updated through the hub's own Security Hub; otherwise through

@@ -52,6 +52,7 @@ describe('parseAwsEnv', () => {
       WARN_DAYS: 7,
       CONSOLE_ACTION: 'disable',
       OWNER_TAG_KEY: 'credsweep:owner',
+      OWNER_DOMAINS: [],
     });
   });
 
@@ -183,6 +184,7 @@ describe('settingsFromEnv', () => {
       deleteAfterDays: null,
       consoleAction: 'disable',
       ownerTagKey: 'credsweep:owner',
+      ownerDomains: [],
       passwordSecretPrefix: 'credsweep/restored/',
       securityHubAdministrator: false,
       evidenceLocation: `s3://${VALID.BUCKET_NAME}/`,

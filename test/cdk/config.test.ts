@@ -44,6 +44,7 @@ describe('parseConfig', () => {
       exemptTagKey: 'credsweep:exempt',
       warnDays: 7,
       ownerTagKey: 'credsweep:owner',
+      ownerDomains: [],
       deleteAfterDays: null,
       consoleAction: 'disable',
       logRetentionDays: 365,

@@ -11,7 +11,14 @@ import type { Seed } from '../../cli/local/seed.js';
 import { disableConsoleAccess } from '../../handlers/core/change/remediate.js';
 import { analyzeRun } from '../../handlers/core/plan/analyze-run.js';
 import { deletionVerdict } from '../../handlers/core/plan/lifecycle/deletion.js';
-import { exemptionOf } from '../../handlers/core/plan/lifecycle/tags.js';
+import {
+  breakGlassUnclear,
+  domainsOf,
+  exemptionOf,
+  isBreakGlass,
+  ownerOf,
+  tagValue,
+} from '../../handlers/core/plan/lifecycle/tags.js';
 import { readPlan } from '../../handlers/core/plan/plan.js';
 import type { LedgerEntry } from '../../handlers/core/shared/types.js';
 import type { MailMessage } from '../../handlers/ports/mail.js';
@@ -167,7 +174,9 @@ describe('owner warnings', () => {
     const h = harness(seedWith({ 'credsweep:owner': 'Olga <olga@example.com>' }), DAY0);
     const { plan } = await analyze(h);
     expect(plan.items.map((i) => i.id)).toEqual(['olga/console-password']);
-    expect(plan.lifecycle?.ownerTagInvalid).toEqual([{ userName: 'olga', value: 'Olga <olga@example.com>' }]);
+    expect(plan.lifecycle?.ownerTagInvalid).toEqual([
+      { userName: 'olga', value: 'Olga <olga@example.com>', why: 'not-an-address' },
+    ]);
     expect(listJson<MailMessage>(join(h.home, 'outbox'))).toEqual([]);
   });
 });
@@ -338,5 +347,43 @@ describe('the delete stage rule', () => {
         why: 'the key is Active',
       },
     );
+  });
+});
+
+describe('tags as IAM reads them (issue 23)', () => {
+  it('matches tag keys in any case', () => {
+    expect(tagValue({ 'Credsweep:Exempt': 'true' }, 'credsweep:exempt')).toBe('true');
+    expect(tagValue({ 'CREDSWEEP:BREAK-GLASS': 'yes' }, 'credsweep:break-glass')).toBe('yes');
+    expect(tagValue({ team: 'x' }, 'credsweep:exempt')).toBeUndefined();
+  });
+
+  it('keeps a break-glass user for any value but empty or false, and lists values other than true', () => {
+    for (const v of ['true', 'TRUE', 'yes', '1', 'on', ' y ']) expect(isBreakGlass(v), v).toBe(true);
+    for (const v of [undefined, '', '  ', 'false', 'False']) expect(isBreakGlass(v), String(v)).toBe(false);
+    expect(breakGlassUnclear('yes')).toBe(true);
+    expect(breakGlassUnclear(' True ')).toBe(false);
+    expect(breakGlassUnclear('false')).toBe(false);
+  });
+
+  it('mails an owner only inside ownerDomains (subdomains included)', () => {
+    const domains = ['example.com'];
+    expect(ownerOf('lead@example.com', domains)).toEqual({ kind: 'owner', email: 'lead@example.com' });
+    expect(ownerOf('ops@eu.Example.com', domains)).toMatchObject({ kind: 'owner' });
+    expect(ownerOf('mallory@attacker.example', domains)).toMatchObject({
+      kind: 'invalid',
+      why: 'outside-domains',
+    });
+    expect(ownerOf('mallory@notexample.com', domains)).toMatchObject({
+      kind: 'invalid',
+      why: 'outside-domains',
+    });
+    expect(ownerOf('Olga <olga@example.com>', domains)).toMatchObject({
+      kind: 'invalid',
+      why: 'not-an-address',
+    });
+    expect(domainsOf(['a@Example.com', 'b@example.com', 'c@corp.example.org'])).toEqual([
+      'example.com',
+      'corp.example.org',
+    ]);
   });
 });

@@ -7,7 +7,7 @@
 
 import type { UserInfo } from '../../ports/iam.js';
 import type { Ports } from '../../ports/index.js';
-import { exemptionOf, holdsOff, isBreakGlass } from '../plan/lifecycle/tags.js';
+import { exemptionOf, holdsOff, isBreakGlass, tagValue } from '../plan/lifecycle/tags.js';
 import { readBatch } from '../plan/plan.js';
 import { isStale } from '../report/staleness.js';
 import { ignore, nullIfMissing, perUser } from '../shared/calls.js';
@@ -45,8 +45,8 @@ export function liveHold(
   exemptTagKey: string,
   now: Date,
 ): 'exempt-tag' | 'break-glass' | null {
-  if (isBreakGlass(user.tags[BREAK_GLASS_TAG_KEY])) return 'break-glass';
-  return holdsOff(exemptionOf(user.tags[exemptTagKey], now)) ? 'exempt-tag' : null;
+  if (isBreakGlass(tagValue(user.tags, BREAK_GLASS_TAG_KEY))) return 'break-glass';
+  return holdsOff(exemptionOf(tagValue(user.tags, exemptTagKey), now)) ? 'exempt-tag' : null;
 }
 
 export async function approvedSelection(ports: Ports, approvalId: string): Promise<Set<string>> {

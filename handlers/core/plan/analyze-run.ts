@@ -24,7 +24,7 @@ import type {
 } from '../shared/types.js';
 import { deletionCandidates } from './lifecycle/deletion.js';
 import { type LifecycleSettings, lifecycleSettings } from './lifecycle/settings.js';
-import { exemptionOf, isBreakGlass, ownerOf } from './lifecycle/tags.js';
+import { breakGlassUnclear, exemptionOf, isBreakGlass, ownerOf, tagValue } from './lifecycle/tags.js';
 import { credentialKey, type OwnedCredential, sendOwnerWarnings, warningStep } from './lifecycle/warnings.js';
 import { itemId, storePlan } from './plan.js';
 import { refuseReusedName } from './run-identity.js';
@@ -137,7 +137,10 @@ export async function analyzeRun(
     )),
   );
   gathered.items.push(...(await proposeDeletions(run, scope.rows)));
-  await warnOwners(run, gathered.lifecycle);
+  // Owners are warned only by a run that passed the blast-radius guard and will ask for approval.
+  const stopped = gathered.items.length > limit;
+  if (stopped || run.dryRun) for (const n of gathered.lifecycle.warnings) n.mailed = false;
+  else await warnOwners(run, gathered.lifecycle);
   return storeGuardedPlan(run, report.generatedAt, analysis, gathered, limit);
 }
 
@@ -207,6 +210,7 @@ function emptyLifecycle(life: LifecycleSettings): PlanLifecycle {
     warnings: [],
     breakGlass: [],
     ownerTagInvalid: [],
+    breakGlassTagUnclear: [],
     exemptions: [],
   };
 }
@@ -219,12 +223,16 @@ async function planUser(run: Analysis, scope: UsersInScope, out: Gathered, userN
     for (const f of stale) out.unresolved.push({ ...pick(f), why: 'user no longer exists' });
     return;
   }
-  const tags = user.tags;
-  if (isBreakGlass(tags[run.life.breakGlassTagKey])) {
+  const tag = (key: string) => tagValue(user.tags, key);
+  const breakGlass = tag(run.life.breakGlassTagKey);
+  if (isBreakGlass(breakGlass)) {
     out.skipped.push({ userName, reason: 'break-glass' });
+    if (breakGlassUnclear(breakGlass)) {
+      out.lifecycle.breakGlassTagUnclear?.push({ userName, value: breakGlass ?? '' });
+    }
     return;
   }
-  const exemption = exemptionOf(tags[run.ports.settings.exemptTagKey], run.now);
+  const exemption = exemptionOf(tag(run.ports.settings.exemptTagKey), run.now);
   if (exemption.kind === 'exempt') {
     if (stale.length === 0) return;
     out.skipped.push({
@@ -241,8 +249,10 @@ async function planUser(run: Analysis, scope: UsersInScope, out: Gathered, userN
   }
   if (exemption.kind === 'expired')
     out.lifecycle.exemptions.push({ userName, until: exemption.until, expired: true });
-  const owner = ownerOf(tags[run.life.ownerTagKey]);
-  if (owner.kind === 'invalid') out.lifecycle.ownerTagInvalid.push({ userName, value: owner.value });
+  const owner = ownerOf(tag(run.life.ownerTagKey), run.life.ownerDomains);
+  if (owner.kind === 'invalid') {
+    out.lifecycle.ownerTagInvalid.push({ userName, value: owner.value, why: owner.why });
+  }
   const ownerEmail = owner.kind === 'owner' && run.life.warnDays > 0 ? owner.email : null;
 
   out.findings.push(...stale);
@@ -363,7 +373,6 @@ async function proposeDeletions(run: Analysis, rows: ReportRow[]): Promise<PlanI
 }
 
 async function warnOwners(run: Analysis, lifecycle: PlanLifecycle): Promise<void> {
-  if (run.dryRun) return;
   await sendOwnerWarnings(run.ports, {
     notices: lifecycle.warnings.filter((n) => n.mailed),
     thresholdDays: run.days,
@@ -440,7 +449,7 @@ async function breakGlassUsers(
   for (const row of rows) {
     if (watched(row, now, days, life.warnDays).length === 0) continue;
     const user = await getUser(row.user);
-    if (!user || !isBreakGlass(user.tags[life.breakGlassTagKey])) continue;
+    if (!user || !isBreakGlass(tagValue(user.tags, life.breakGlassTagKey))) continue;
     found.push({
       userName: row.user,
       credentials: rowCredentials(row, now, days)

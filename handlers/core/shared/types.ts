@@ -159,8 +159,13 @@ export interface PlanLifecycle {
   /** Owners warned (this run or before) about credentials not proposed yet, and those now proposed. */
   warnings: WarningNotice[];
   breakGlass: BreakGlassUser[];
-  /** Owner tags that are not an email address: not mailed, the credentials handled as without owner. */
-  ownerTagInvalid: { userName: string; value: string }[];
+  /**
+   * Owner tags that cannot be mailed: not an email address, or an address outside ownerDomains (absent
+   * `why` in plans written before it: not an address). The credentials are handled as without owner.
+   */
+  ownerTagInvalid: { userName: string; value: string; why?: 'not-an-address' | 'outside-domains' }[];
+  /** Break-glass tags with a value other than `true` (honoured: never proposed); absent in older plans. */
+  breakGlassTagUnclear?: { userName: string; value: string }[];
   /** Dated exemptions found: still running (the user was skipped) or expired (treated normally). */
   exemptions: { userName: string; until: string; expired: boolean }[];
 }

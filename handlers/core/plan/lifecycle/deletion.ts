@@ -10,7 +10,7 @@ import type { Ports } from '../../../ports/index.js';
 import { splitAccountRunId } from '../../shared/run-ids.js';
 import type { KeyDeletion, LedgerEntry, PlanItem, ReportRow } from '../../shared/types.js';
 import { itemId } from '../plan.js';
-import { exemptionOf, holdsOff, isBreakGlass } from './tags.js';
+import { exemptionOf, holdsOff, isBreakGlass, tagValue } from './tags.js';
 
 const MS_PER_DAY = 86_400_000;
 
@@ -113,8 +113,8 @@ export async function deletionCandidates(
     if (!row.accessKeys.some((k) => !k.active && k.lastRotated instanceof Date)) continue;
     const user = await opts.getUser(row.user);
     if (!user) continue;
-    if (isBreakGlass(user.tags[opts.breakGlassTagKey])) continue;
-    if (holdsOff(exemptionOf(user.tags[opts.exemptTagKey], opts.now))) continue;
+    if (isBreakGlass(tagValue(user.tags, opts.breakGlassTagKey))) continue;
+    if (holdsOff(exemptionOf(tagValue(user.tags, opts.exemptTagKey), opts.now))) continue;
     const keys = [...(await opts.listKeys(row.user))].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     for (const [slot, key] of keys.entries()) {
       if (key.status !== 'Inactive') continue;

@@ -5,6 +5,7 @@
  * fix. Every cell is neutralised here (values come from tags and IAM); HTML renderers escape them too.
  */
 
+import { BREAK_GLASS_TAG_KEY } from '../../shared/defaults.js';
 import { clean } from '../../shared/html.js';
 import type { CredentialKind, PlanItem, PlanLifecycle, Skipped } from '../../shared/types.js';
 import { deactivatingRunName } from './deletion.js';
@@ -77,7 +78,8 @@ export function lifecycleSections(input: {
   }
   const invalidExempt = input.skipped.filter((s) => s.reason === 'exempt-tag-invalid');
   const invalidOwner = life?.ownerTagInvalid ?? [];
-  if (invalidExempt.length + invalidOwner.length > 0) {
+  const unclearBreakGlass = life?.breakGlassTagUnclear ?? [];
+  if (invalidExempt.length + invalidOwner.length + unclearBreakGlass.length > 0) {
     sections.push({
       title: 'Tags an admin should fix',
       note: 'Values credsweep cannot read. An unclear exemption is never acted on; an unreadable owner is not mailed.',
@@ -93,7 +95,15 @@ export function lifecycleSections(input: {
           clean(o.userName),
           clean(life?.ownerTagKey ?? 'credsweep:owner'),
           clean(JSON.stringify(o.value)),
-          'no warning mailed (not an email address); handled as a user without owner',
+          o.why === 'outside-domains'
+            ? 'no warning mailed (the address is outside ownerDomains); handled as a user without owner'
+            : 'no warning mailed (not an email address); handled as a user without owner',
+        ]),
+        ...unclearBreakGlass.map((b) => [
+          clean(b.userName),
+          BREAK_GLASS_TAG_KEY,
+          clean(JSON.stringify(b.value)),
+          'kept untouched as break-glass; write true (or false to end it)',
         ]),
       ],
     });

@@ -11,6 +11,7 @@ import {
   DEFAULT_WARN_DAYS,
 } from '../../shared/defaults.js';
 import type { RunRequest } from '../../shared/request.js';
+import { domainsOf } from './tags.js';
 
 export interface LifecycleSettings {
   /** Owners are warned this many days before a credential may be disabled; 0: no warnings. */
@@ -20,6 +21,8 @@ export interface LifecycleSettings {
   consoleAction: ConsoleAction;
   ownerTagKey: string;
   breakGlassTagKey: string;
+  /** Owner addresses are mailed only in these domains (default: the approvers' and the sender's). */
+  ownerDomains: string[];
 }
 
 export function lifecycleSettings(
@@ -34,5 +37,8 @@ export function lifecycleSettings(
     consoleAction: request.consoleAction ?? settings.consoleAction ?? DEFAULT_CONSOLE_ACTION,
     ownerTagKey: settings.ownerTagKey ?? DEFAULT_OWNER_TAG_KEY,
     breakGlassTagKey: BREAK_GLASS_TAG_KEY,
+    ownerDomains: settings.ownerDomains?.length
+      ? settings.ownerDomains
+      : domainsOf([...settings.approverEmails, settings.senderEmail]),
   };
 }

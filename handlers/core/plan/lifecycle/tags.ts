@@ -48,20 +48,57 @@ export function holdsOff(exemption: Exemption): boolean {
   return exemption.kind === 'exempt' || exemption.kind === 'invalid';
 }
 
-/** `credsweep:break-glass=true` (any case). */
+/**
+ * A tag's value as IAM reads it: tag keys are case-insensitive (`Credsweep:Exempt` is
+ * `credsweep:exempt`; IAM refuses two keys of one user that differ only in case), as the exempt
+ * Deny's `aws:ResourceTag` condition matches them. Every rule reads tags through this.
+ */
+export function tagValue(tags: Record<string, string>, key: string): string | undefined {
+  if (key in tags) return tags[key];
+  const wanted = key.toLowerCase();
+  for (const [k, v] of Object.entries(tags)) if (k.toLowerCase() === wanted) return v;
+  return undefined;
+}
+
+/**
+ * The break-glass tag: any value but empty or `false` (any case) marks an emergency user, never
+ * proposed. Erring this way keeps `yes` or `1` from getting an emergency user disabled.
+ */
 export function isBreakGlass(value: string | undefined): boolean {
-  return value?.trim().toLowerCase() === 'true';
+  if (value === undefined) return false;
+  const v = value.trim().toLowerCase();
+  return v !== '' && v !== 'false';
+}
+
+/** A break-glass value other than `true`: honoured, and listed under the tags an admin should fix. */
+export function breakGlassUnclear(value: string | undefined): boolean {
+  return isBreakGlass(value) && value?.trim().toLowerCase() !== 'true';
 }
 
 /** A plain address: one @, no spaces, quotes, angle brackets or control characters, a dotted domain. */
 const EMAIL =
   /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
-export type Owner = { kind: 'none' } | { kind: 'owner'; email: string } | { kind: 'invalid'; value: string };
+export type Owner =
+  | { kind: 'none' }
+  | { kind: 'owner'; email: string }
+  | { kind: 'invalid'; value: string; why: 'not-an-address' | 'outside-domains' };
 
-/** The owner tag's value as an address to mail, or why it cannot be mailed. */
-export function ownerOf(value: string | undefined): Owner {
+/**
+ * The owner tag's value as an address to mail, or why it cannot be mailed. Anyone who can tag a user
+ * could otherwise make the security team's sender mail details of the account to any address: only
+ * an address in `domains` (ownerDomains; its subdomains too) is an owner.
+ */
+export function ownerOf(value: string | undefined, domains: readonly string[]): Owner {
   if (value === undefined) return { kind: 'none' };
   const email = value.trim();
-  return EMAIL.test(email) && email.length <= 254 ? { kind: 'owner', email } : { kind: 'invalid', value };
+  if (!EMAIL.test(email) || email.length > 254) return { kind: 'invalid', value, why: 'not-an-address' };
+  const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+  const inside = domains.some((d) => domain === d.toLowerCase() || domain.endsWith(`.${d.toLowerCase()}`));
+  return inside ? { kind: 'owner', email } : { kind: 'invalid', value, why: 'outside-domains' };
+}
+
+/** The domains of some addresses, each once, lower case (the default ownerDomains). */
+export function domainsOf(addresses: readonly string[]): string[] {
+  return [...new Set(addresses.map((a) => a.slice(a.lastIndexOf('@') + 1).toLowerCase()).filter(Boolean))];
 }
