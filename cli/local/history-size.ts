@@ -67,12 +67,14 @@ export class HistoryCounter {
   add(event: EventLog): string | null {
     const where = this.attribute(event);
     if (where.n > 0) {
-      const total =
-        where.execution === null
-          ? (this.parentEvents += where.n)
-          : (this.children
-              .set(where.execution, (this.children.get(where.execution) ?? 0) + where.n)
-              .get(where.execution) ?? 0);
+      let total: number;
+      if (where.execution === null) {
+        this.parentEvents += where.n;
+        total = this.parentEvents;
+      } else {
+        total = (this.children.get(where.execution) ?? 0) + where.n;
+        this.children.set(where.execution, total);
+      }
       if (total > this.max) this.max = total;
     }
     return where.execution;
