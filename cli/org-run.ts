@@ -135,6 +135,7 @@ export function accountOf(view: RunView, org: OrgRun | null, accountId: string):
 
 const OUTCOME_ORDER = [
   'remediated',
+  'nothing-approved',
   'nothing-to-do',
   'dry-run',
   'backed-out',

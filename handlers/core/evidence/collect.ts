@@ -108,6 +108,12 @@ export async function collectEvidence(ports: Ports, task: ReportTask): Promise<E
   const count = (result: CredentialResult) => credentials.filter((c) => c.result === result).length;
   const backoutRan =
     mode === 'backout' || ['rejected', 'timed-out', 'backed-out', 'backout-failed'].includes(task.outcome);
+  const selection = new Set(approval?.decision?.decision === 'approved' ? approval.decision.selection : []);
+  const approvedHere = plan?.items.filter((i) => selection.has(i.id)).length ?? 0;
+  const outcome: Outcome =
+    task.outcome === 'remediated' && accountId && (plan?.items.length ?? 0) > 0 && approvedHere === 0
+      ? 'nothing-approved'
+      : task.outcome;
   const evidence: Omit<Evidence, 'summary'> = {
     securityHub: null,
     schemaVersion: 2,
@@ -120,7 +126,7 @@ export async function collectEvidence(ports: Ports, task: ReportTask): Promise<E
       startedBy: task.request?.startedBy ?? null,
       request: task.request ?? null,
     },
-    outcome: task.outcome,
+    outcome,
     writtenAt: ports.now().toISOString(),
     report: plan
       ? {
@@ -207,7 +213,8 @@ export async function collectEvidence(ports: Ports, task: ReportTask): Promise<E
       resetRecently: skipped.filter((s) => s.reason === 'reset-recently').length,
       unresolved: plan?.unresolved.length ?? 0,
       proposed: plan?.items.length ?? 0,
-      approved: approval?.decision?.decision === 'approved' ? approval.decision.selection.length : 0,
+      // The approval of an organization run covers every account: count this plan's items only.
+      approved: approvedHere,
       disabled: count('disabled'),
       restored: count('restored'),
       skippedAtRecheck: ownLedger.filter((e) => e.skipReason === 'used-since-report').length,

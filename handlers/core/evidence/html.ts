@@ -26,6 +26,7 @@ const nameOf = (id: string) => id.split(':').pop() ?? id;
 export const OUTCOME_TEXT: Record<Evidence['outcome'], string> = {
   remediated: 'Remediated',
   'nothing-to-do': 'Nothing to do',
+  'nothing-approved': 'Nothing approved',
   'dry-run': 'Dry run',
   rejected: 'Rejected',
   'timed-out': 'Approval timed out',

@@ -34,6 +34,8 @@ export function summarize(e: Omit<Evidence, 'summary'>): string {
       return c.heldForWarning > 0 || c.ownersWarned > 0
         ? `Nothing to propose yet: ${plural(c.heldForWarning, 'credential')} held until the owner's warning is old enough (${c.ownersWarned} warned by this run); nothing was asked or changed.`
         : `No credential unused for ${e.report?.thresholdDays ?? '?'} days or more; nothing was asked or changed.`;
+    case 'nothing-approved':
+      return `None of the ${plural(c.proposed, 'credential')} proposed in this account was approved (${e.approval?.decision?.approver ?? 'the approver'} kept them out); nothing was changed here.`;
     case 'dry-run':
       return `Dry run: ${plural(c.proposed, 'credential')} would be proposed for approval; nothing was changed.`;
     case 'rejected':

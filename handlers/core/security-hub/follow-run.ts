@@ -373,6 +373,12 @@ function decideAtEnd(e: RunEvidence, ctx: EndContext, f: CredentialFinding): Dec
         `credsweep run ${run}: rejected by ${decision?.approver ?? 'an approver'}` +
           `${decision?.reason ? ` (${quoted(decision.reason)})` : ''}; nothing was changed.`,
       );
+    case 'nothing-approved':
+      return reopen(
+        f,
+        `not approved by ${decision?.approver ?? 'the approver'}`,
+        `credsweep run ${run}: the approver kept this account's credentials out; nothing was changed here.`,
+      );
     case 'timed-out':
       return reopen(
         f,

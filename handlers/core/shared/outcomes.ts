@@ -2,6 +2,8 @@
 export const OUTCOMES = [
   'remediated',
   'nothing-to-do',
+  /** Organization runs: the account had credentials proposed, and the approval kept every one of them out. */
+  'nothing-approved',
   'dry-run',
   'rejected',
   'timed-out',
