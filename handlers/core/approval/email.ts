@@ -42,7 +42,8 @@ const rowCells = (row: CredentialRow): string[] => [
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** `disabling 7 unused credentials and deleting 1 deactivated access key` */
-function approvalWhat(plan: Plan): string {
+/** `disabling 7 unused credentials and deleting 1 deactivated access key` */
+export function approvalWhat(plan: Pick<Plan, 'items'>): string {
   const deletions = plan.items.filter((i) => i.action === 'delete-access-key').length;
   const disables = plan.items.length - deletions;
   return [
@@ -135,7 +136,11 @@ function emailModel(input: ApprovalEmailInput) {
     backoutCommand: backoutCommand(plan.executionId),
     footer:
       `Execution ${clean(plan.executionId)}. Plan as of ${formatUtc(plan.asOf)}` +
-      (plan.reportGeneratedAt ? `, credential report of ${formatUtc(plan.reportGeneratedAt)}.` : '.'),
+      (plan.reportGeneratedAt
+        ? `, credential report of ${formatUtc(plan.reportGeneratedAt)}.`
+        : plan.organization
+          ? ", each account's own credential report."
+          : '.'),
   };
 }
 

@@ -10,7 +10,7 @@ import { type LifecycleSection, lifecycleSections } from '../plan/lifecycle/sect
 import { clean, escapeHtml as e } from '../shared/html.js';
 import type { ApprovalRecord, ApproverLink, DecisionRecord, Plan } from '../shared/types.js';
 import { accountGroups, accountsNotInRequest, scopeOf } from './account-groups.js';
-import { approvalActions, approvalSubject, backoutCommand, TABLE_HEADINGS } from './email.js';
+import { approvalActions, approvalSubject, approvalWhat, backoutCommand, TABLE_HEADINGS } from './email.js';
 import { credentialRows, formatUtc, reasonLabel } from './rows.js';
 
 function sectionHtml(s: LifecycleSection): string {
@@ -136,9 +136,7 @@ export function renderFormPage(input: FormPageInput): string {
   const ticked = new Set(input.selected ?? rows.map((row) => row.id));
   const deletions = plan.items.filter((i) => i.action === 'delete-access-key').length;
   const deleting = new Set(plan.items.filter((i) => i.action === 'delete-access-key').map((i) => i.id));
-  const title = approvalSubject(plan)
-    .replace(/^credsweep: approve/, 'Approve')
-    .replace(/ in \S+$/, '');
+  const title = `Approve ${approvalWhat(plan)}`;
   const head = ['Approve', ...TABLE_HEADINGS].map((h) => `<th scope="col">${e(h)}</th>`).join('');
   let index = 0;
   const rowHtml = (row: (typeof rows)[number]) => {
@@ -159,7 +157,11 @@ export function renderFormPage(input: FormPageInput): string {
     ])
     .join('\n');
   const notInRequest = accountsNotInRequest(plan);
-  const report = plan.reportGeneratedAt ? formatUtc(plan.reportGeneratedAt) : 'unknown';
+  const report = plan.reportGeneratedAt
+    ? formatUtc(plan.reportGeneratedAt)
+    : plan.organization
+      ? "each account's own, read at its analysis"
+      : 'unknown';
   const content = `<h1>${e(title)} in ${e(scopeOf(plan))}</h1>
 <p>These IAM credentials have not been used for ${e(plan.thresholdDays)} days or more. Untick any you want to keep: if you approve, only the ticked ones are changed and the others are recorded as not approved. To stop the whole change, reject with a reason.</p>
 <div class="note"><strong>What approving does:</strong> ${e(approvalActions(plan))}.</div>

@@ -14,7 +14,7 @@ import { CredsweepError } from '../shared/errors.js';
 import type { RunRequest } from '../shared/request.js';
 import { accountRunId } from '../shared/run-ids.js';
 import { evidenceKey, planKey } from '../shared/run-keys.js';
-import type { AccountState, OrgPlanAccount, Plan } from '../shared/types.js';
+import type { AccountState, OrgPlanAccount, Plan, PlanLifecycle } from '../shared/types.js';
 import { readAccounts } from './accounts.js';
 
 export interface OrgPlanResult {
@@ -117,11 +117,12 @@ export async function buildOrgPlan(
       asOf: now,
       thresholdDays: days,
       findings: plans.flatMap((p) => p.analysis.findings),
-      skipped: plans.flatMap((p) => p.analysis.skipped),
+      skipped: plans.flatMap((p) => p.analysis.skipped.map((x) => ({ ...x, accountId: p.accountId }))),
     },
     items: plans.flatMap((p) => p.items),
     unresolved: plans.flatMap((p) => p.unresolved),
     organization: { accounts: rows, maxCredentialsTotal: limit },
+    ...(joinedLifecycle(plans) ? { lifecycle: joinedLifecycle(plans) } : {}),
   };
   await ports.blobs.put(planKey(executionId), JSON.stringify(plan), 'application/json');
   const withWork = rows.filter((r) => r.state === 'proposed');
@@ -133,5 +134,30 @@ export async function buildOrgPlan(
     thresholdDays: days,
     items: withWork.map((r) => r.accountId),
     accounts: rows.length,
+  };
+}
+
+/**
+ * The lifecycle sections of every account, joined, each row naming its account: the organization
+ * approval shows what an account approval shows (break-glass users, owners warned, dated exemptions,
+ * tags to fix) and the console action the run will really take.
+ */
+function joinedLifecycle(plans: Plan[]): PlanLifecycle | undefined {
+  const first = plans.find((p) => p.lifecycle)?.lifecycle;
+  if (!first) return undefined;
+  const each = <T>(pick: (l: PlanLifecycle) => T[] | undefined) =>
+    plans.flatMap((p) =>
+      p.lifecycle ? (pick(p.lifecycle) ?? []).map((x) => ({ ...x, accountId: p.accountId })) : [],
+    );
+  return {
+    warnDays: first.warnDays,
+    deleteAfterDays: first.deleteAfterDays,
+    consoleAction: first.consoleAction,
+    ownerTagKey: first.ownerTagKey,
+    warnings: each((l) => l.warnings),
+    breakGlass: each((l) => l.breakGlass),
+    ownerTagInvalid: each((l) => l.ownerTagInvalid),
+    breakGlassTagUnclear: each((l) => l.breakGlassTagUnclear),
+    exemptions: each((l) => l.exemptions),
   };
 }

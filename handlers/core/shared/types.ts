@@ -65,6 +65,8 @@ export type SkipReason =
 
 export interface Skipped {
   userName: string;
+  /** Organization runs: the account of the user (set when the accounts' plans are joined). */
+  accountId?: string;
   reason: SkipReason;
   /**
    * For a credential-level skip (`reset-recently`): the credential and both dates it was judged on.
@@ -125,6 +127,8 @@ export interface KeyDeletion {
 /** An owner's warning about one credential (docs/lifecycle.md), as the plan and the evidence list it. */
 export interface WarningNotice {
   userName: string;
+  /** Organization runs: the account of the user. */
+  accountId?: string;
   credential: CredentialKind;
   accessKeyId: string | null;
   owner: string;
@@ -147,6 +151,8 @@ export interface WarningNotice {
 /** A break-glass user's credentials and their last use, listed in every approval and evidence. */
 export interface BreakGlassUser {
   userName: string;
+  /** Organization runs: the account of the user. */
+  accountId?: string;
   credentials: { credential: CredentialKind; enabled: boolean; lastUsed: string | null }[];
 }
 
@@ -163,11 +169,16 @@ export interface PlanLifecycle {
    * Owner tags that cannot be mailed: not an email address, or an address outside ownerDomains (absent
    * `why` in plans written before it: not an address). The credentials are handled as without owner.
    */
-  ownerTagInvalid: { userName: string; value: string; why?: 'not-an-address' | 'outside-domains' }[];
+  ownerTagInvalid: {
+    userName: string;
+    accountId?: string;
+    value: string;
+    why?: 'not-an-address' | 'outside-domains';
+  }[];
   /** Break-glass tags with a value other than `true` (honoured: never proposed); absent in older plans. */
-  breakGlassTagUnclear?: { userName: string; value: string }[];
+  breakGlassTagUnclear?: { userName: string; accountId?: string; value: string }[];
   /** Dated exemptions found: still running (the user was skipped) or expired (treated normally). */
-  exemptions: { userName: string; until: string; expired: boolean }[];
+  exemptions: { userName: string; accountId?: string; until: string; expired: boolean }[];
 }
 
 /** The whole plan, stored as a blob; the state machine carries only its key and batch keys. */

@@ -19,6 +19,10 @@ export interface LifecycleSection {
 
 const day = (iso: string | null) => (iso === null ? 'never' : iso.slice(0, 10));
 
+/** The user, and in an organization run the account it is in. */
+const who = (x: { userName: string; accountId?: string }) =>
+  clean(x.accountId ? `${x.userName} (account ${x.accountId})` : x.userName);
+
 const LABEL: Record<CredentialKind, string> = {
   'console-password': 'console password',
   'access-key-1': 'access key 1',
@@ -45,7 +49,7 @@ export function lifecycleSections(input: {
       note: 'Emergency users are never proposed. Check that someone tests them: their last use is below.',
       headers: ['User', 'Credential', 'Last used'],
       rows: life.breakGlass.flatMap((u) =>
-        u.credentials.map((c) => [clean(u.userName), credential(c.credential, null), day(c.lastUsed)]),
+        u.credentials.map((c) => [who(u), credential(c.credential, null), day(c.lastUsed)]),
       ),
     });
   }
@@ -56,7 +60,7 @@ export function lifecycleSections(input: {
       note: `Each owner is warned ${life?.warnDays ?? 7} days before a credential of theirs is proposed.`,
       headers: ['User', 'Credential', 'Owner', 'Warned', 'May be disabled from'],
       rows: held.map((n) => [
-        clean(n.userName),
+        who(n),
         credential(n.credential, n.accessKeyId),
         clean(n.owner),
         `${day(n.warnedAt)}${n.mailed ? ' (this run)' : ''}`,
@@ -70,7 +74,7 @@ export function lifecycleSections(input: {
       note: `Users tagged ${tagKey}=YYYY-MM-DD are exempt through that day (UTC), then treated as any other user.`,
       headers: ['User', 'Exempt through', 'Now'],
       rows: life.exemptions.map((x) => [
-        clean(x.userName),
+        who(x),
         clean(x.until),
         x.expired ? 'expired: treated normally' : 'exempt: not proposed',
       ]),
@@ -86,13 +90,13 @@ export function lifecycleSections(input: {
       headers: ['User', 'Tag', 'Value', 'What credsweep did'],
       rows: [
         ...invalidExempt.map((s) => [
-          clean(s.userName),
+          who(s),
           tagKey,
           clean(JSON.stringify(s.value ?? '')),
           'skipped the user (exempt-tag-invalid): use true or YYYY-MM-DD',
         ]),
         ...invalidOwner.map((o) => [
-          clean(o.userName),
+          who(o),
           clean(life?.ownerTagKey ?? 'credsweep:owner'),
           clean(JSON.stringify(o.value)),
           o.why === 'outside-domains'
@@ -100,7 +104,7 @@ export function lifecycleSections(input: {
             : 'no warning mailed (not an email address); handled as a user without owner',
         ]),
         ...unclearBreakGlass.map((b) => [
-          clean(b.userName),
+          who(b),
           BREAK_GLASS_TAG_KEY,
           clean(JSON.stringify(b.value)),
           'kept untouched as break-glass; write true (or false to end it)',
@@ -115,7 +119,7 @@ export function lifecycleSections(input: {
       note: 'Their last sign-in is older than the threshold, but the password was set again since (an admin reset it, or a backout restored it) and is aged from that: not stale yet, so not proposed. Security Hub IAM.8 judges by the last sign-in alone and may call these users failing.',
       headers: ['User', 'Credential', 'Last used', 'Set again', 'Days since'],
       rows: reset.map((s) => [
-        clean(s.userName),
+        who(s),
         LABEL[s.credential ?? 'console-password'],
         day(s.lastUsed ?? null),
         day(s.createdAt ?? null),
