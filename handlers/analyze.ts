@@ -24,7 +24,7 @@ export async function analyze(event: unknown, ports: Ports) {
 export const AWS = {
   iam: use(iamAdapter, 'getCredentialReport', 'getUser', 'listAccessKeys', 'getAccessKeyLastUsed'),
   // Owners' warnings (read, mailed, recorded) and the delete stage's ledger look-up by key id.
-  store: use(storeAdapter, 'getWarning', 'putWarning', 'listKeyLedger'),
+  store: use(storeAdapter, 'getWarning', 'putWarning', 'listKeyLedger', 'listLedger'),
   blobs: use(blobsAdapter, 'get', 'put'),
   accounts: use(accountsAdapter, 'iamFor'),
   mail: use(mailAdapter, 'send'),

@@ -1,4 +1,4 @@
-import { blobsAdapter, organizationsAdapter } from './aws/adapters.js';
+import { blobsAdapter, organizationsAdapter, storeAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { listRunAccounts } from './core/organization/accounts.js';
 import { orgEvent } from './core/run/events.js';
@@ -19,6 +19,8 @@ export async function listAccounts(event: unknown, ports: Ports) {
 export const AWS = {
   organizations: use(organizationsAdapter, 'listAccounts'),
   blobs: use(blobsAdapter, 'get', 'put'),
+  // A run's name is its identity: ListAccounts refuses one with ledger entries (core/plan/run-identity.ts).
+  store: use(storeAdapter, 'listLedger'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => listAccounts(event, awsPorts(AWS));

@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { backoutSkipWhy } from '../../handlers/core/change/last-change.js';
 import type { Evidence } from '../../handlers/core/evidence/schema.js';
-import { accountsKey } from '../../handlers/core/organization/accounts.js';
 import type { OrgEvidence } from '../../handlers/core/organization/org-report.js';
+import { RUN_NAME_REUSED } from '../../handlers/core/plan/run-identity.js';
 import {
   type ConsoleAction,
   DEFAULT_BATCH_SIZE,
@@ -19,7 +19,7 @@ import {
 import { CredsweepError, InputError } from '../../handlers/core/shared/errors.js';
 import { runRequestSchema } from '../../handlers/core/shared/request.js';
 import { accountRunId } from '../../handlers/core/shared/run-ids.js';
-import { evidenceKey, runPrefix } from '../../handlers/core/shared/run-keys.js';
+import { accountsKey, evidenceKey, runPrefix } from '../../handlers/core/shared/run-keys.js';
 import type { LedgerEntry } from '../../handlers/core/shared/types.js';
 import type { Ports, Settings } from '../../handlers/ports/index.js';
 import { startApprovalServer } from './approval-server.js';
@@ -349,14 +349,20 @@ export async function runDemo(
         if (result.status === 'SUCCEEDED') throw err;
       });
     }
-    const evidence = await ports.blobs
-      .get(evidenceKey(result.executionId))
-      .then((text) => JSON.parse(text) as Evidence)
-      .catch(() => null);
-    const accounts = organization ? await orgAccounts(ports, result.executionId) : undefined;
+    // A reused name: the records under it are an earlier run's, never this one's.
+    const own = result.error?.Error !== RUN_NAME_REUSED;
+    const evidence = own
+      ? await ports.blobs
+          .get(evidenceKey(result.executionId))
+          .then((text) => JSON.parse(text) as Evidence)
+          .catch(() => null)
+      : null;
+    const accounts = organization && own ? await orgAccounts(ports, result.executionId) : undefined;
     const ledger = accounts
       ? accounts.flatMap((a) => a.ledger)
-      : await ports.store.listLedger(result.executionId);
+      : own
+        ? await ports.store.listLedger(result.executionId)
+        : [];
     return {
       status: result.status,
       outcome: evidence?.outcome ?? 'failed',

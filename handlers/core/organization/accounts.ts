@@ -7,11 +7,10 @@ import type { BlobPort } from '../../ports/blobs.js';
 import type { Ports } from '../../ports/index.js';
 import type { OrgAccount } from '../../ports/organizations.js';
 import { readPlan } from '../plan/plan.js';
+import { refuseReusedName } from '../plan/run-identity.js';
 import { InputError } from '../shared/errors.js';
 import { executionArnOf, maxCredentialsOf, type RunRequest } from '../shared/request.js';
-import { planKey, runPrefix } from '../shared/run-keys.js';
-
-export const accountsKey = (executionId: string) => `${runPrefix(executionId)}/accounts.json`;
+import { accountsKey, planKey } from '../shared/run-keys.js';
 
 export interface ListAccountsResult {
   key: string;
@@ -49,6 +48,9 @@ export async function listRunAccounts(
   executionId: string,
   request: RunRequest,
 ): Promise<ListAccountsResult> {
+  // A run's name is its identity across both state machines, for good: refused before anything is
+  // read or written when an earlier run (account or organization) left records under it.
+  await refuseReusedName(ports, executionId);
   // The per-account limit is the same in every account: a maxCredentials no account's workflow could
   // hold within its quotas (docs/deploy.md, "Quotas") stops the run here, once, before any account.
   if (request.mode !== 'backout') maxCredentialsOf(request, ports.settings);

@@ -28,6 +28,7 @@ import type {
   FindingRecord,
 } from '../evidence/schema.js';
 import { readPlan } from '../plan/plan.js';
+import { RUN_NAME_REUSED } from '../plan/run-identity.js';
 import { reportRun, securityHubLines } from '../run/report-run.js';
 import { findingsPorts } from '../security-hub/account-hub.js';
 import type { Outcome } from '../shared/outcomes.js';
@@ -385,6 +386,18 @@ export function orgSummaryMail(ev: OrgEvidence): { subject: string; text: string
 }
 
 export async function orgReportRun(ports: Ports, task: OrgReportTask): Promise<OrgReportResult> {
+  if (task.error?.Error === RUN_NAME_REUSED) {
+    // The records under this name are an earlier run's (its accounts, plan, evidence): nothing of
+    // this run may read them as its own or replace them.
+    return {
+      outcome: task.outcome,
+      evidenceKey: '',
+      accounts: 0,
+      failedAccounts: 0,
+      changed: 0,
+      restored: 0,
+    };
+  }
   const { evidence, perAccount } = await collectOrgEvidence(ports, task);
   const id = task.executionId;
   await ports.blobs.put(findingsCsvKey(id), renderOrgFindingsCsv(perAccount), 'text/csv; charset=utf-8');

@@ -7,7 +7,7 @@
  */
 import type { Ports } from '../../ports/index.js';
 import { CredsweepError } from '../shared/errors.js';
-import { evidenceKey, planKey } from '../shared/run-keys.js';
+import { accountsKey, evidenceKey, planKey } from '../shared/run-keys.js';
 
 export const RUN_NAME_REUSED = 'RunNameReused';
 
@@ -23,12 +23,20 @@ async function exists(ports: Ports, key: string): Promise<boolean> {
   }
 }
 
-/** Throws RunNameReused when an earlier run with this execution's name left a plan or evidence. */
+/**
+ * Throws RunNameReused when an earlier run with this execution's name (of either state machine) left
+ * records: a plan, evidence, an organization's account list, or ledger entries.
+ */
 export async function refuseReusedName(ports: Ports, executionId: string): Promise<void> {
-  if ((await exists(ports, planKey(executionId))) || (await exists(ports, evidenceKey(executionId)))) {
+  const used =
+    (await exists(ports, planKey(executionId))) ||
+    (await exists(ports, evidenceKey(executionId))) ||
+    (await exists(ports, accountsKey(executionId))) ||
+    (await ports.store.listLedger(executionId)).length > 0;
+  if (used) {
     throw new CredsweepError(
       RUN_NAME_REUSED,
-      `an earlier run named ${nameOf(executionId)} has records (plan or evidence under runs/${nameOf(executionId)}/); ` +
+      `an earlier run named ${nameOf(executionId)} has records (plan, evidence or ledger under runs/${nameOf(executionId)}/); ` +
         "a run's name is its identity for good, so this run stopped before doing anything. Start it again with another name.",
     );
   }

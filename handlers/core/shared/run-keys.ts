@@ -18,3 +18,6 @@ export const reportHtmlKey = (executionId: string) => `${runPrefix(executionId)}
 
 /** The three files of a run's evidence, as named in its directory (S3 prefix or local `runs/<name>/`). */
 export const EVIDENCE_FILES = ['evidence.json', 'findings.csv', 'report.html'] as const;
+
+/** An organization run's accounts, as ListAccounts stored them. */
+export const accountsKey = (executionId: string) => `${runPrefix(executionId)}/accounts.json`;
