@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { fromAsff } from '../core/security-hub/asff.js';
 import {
-  CIS_UNUSED_CREDENTIAL_GENERATORS,
+  STANDARD_GENERATOR_IDS,
   UNUSED_CREDENTIAL_CONTROLS,
   updateProblem,
 } from '../core/security-hub/controls.js';
@@ -56,7 +56,7 @@ export class AwsSecurityHub implements SecurityHubPort {
     const found = new Map<string, CredentialFinding>();
     for (const filters of [
       { ...common, ComplianceSecurityControlId: equals(UNUSED_CREDENTIAL_CONTROLS) },
-      { ...common, GeneratorId: equals(CIS_UNUSED_CREDENTIAL_GENERATORS) },
+      { ...common, GeneratorId: equals(STANDARD_GENERATOR_IDS) },
     ]) {
       let token: string | undefined;
       do {

@@ -5,7 +5,10 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { CfnActionTarget } from 'aws-cdk-lib/aws-securityhub';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { UNUSED_CREDENTIAL_CONTROLS } from '../../handlers/core/security-hub/controls.js';
+import {
+  STANDARD_GENERATOR_IDS,
+  UNUSED_CREDENTIAL_CONTROLS,
+} from '../../handlers/core/security-hub/controls.js';
 import type { CredsweepFunction } from './credsweep-function.js';
 
 /** Security Hub custom action: Id at most 20 alphanumerics, Name at most 20 characters. */
@@ -89,10 +92,15 @@ export class SecurityHubStart extends Construct {
         detail: {
           findings: {
             ...(props.organization ? {} : { AwsAccountId: [Stack.of(this).account] }),
-            Compliance: { Status: ['FAILED'], SecurityControlId: [...UNUSED_CREDENTIAL_CONTROLS] },
             Workflow: { Status: ['NEW'] },
             RecordState: ['ACTIVE'],
             Resources: { Type: ['AwsIamUser'] },
+            // The consolidated controls, or (without consolidated findings) the standards' own
+            // controls that AWS maps to them (handlers/core/security-hub/controls.ts).
+            $or: [
+              { Compliance: { Status: ['FAILED'], SecurityControlId: [...UNUSED_CREDENTIAL_CONTROLS] } },
+              { Compliance: { Status: ['FAILED'] }, GeneratorId: [...STANDARD_GENERATOR_IDS] },
+            ],
           },
         },
       },

@@ -59,7 +59,11 @@ describe('AwsSecurityHub', () => {
       expect(hubMock).toHaveReceivedNthCommandWith(GetFindingsCommand, 2, {
         Filters: {
           ...common,
+          // Written from the Security Hub User Guide's table of standard-specific controls mapped to IAM.8 / IAM.22.
           GeneratorId: [
+            { Value: 'aws-foundational-security-best-practices/v/1.0.0/IAM.8', Comparison: 'EQUALS' },
+            { Value: 'pci-dss/v/3.2.1/PCI.IAM.7', Comparison: 'EQUALS' },
+            { Value: 'nist-800-53/v/5.0.0/IAM.8', Comparison: 'EQUALS' },
             {
               Value: 'arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0/rule/1.3',
               Comparison: 'EQUALS',

@@ -802,10 +802,23 @@ describe('credsweep stack with securityHubAutoStart', () => {
         detail: {
           findings: {
             AwsAccountId: [{ Ref: 'AWS::AccountId' }],
-            Compliance: { Status: ['FAILED'], SecurityControlId: ['IAM.8', 'IAM.22'] },
             Workflow: { Status: ['NEW'] },
             RecordState: ['ACTIVE'],
             Resources: { Type: ['AwsIamUser'] },
+            $or: [
+              { Compliance: { Status: ['FAILED'], SecurityControlId: ['IAM.8', 'IAM.22'] } },
+              {
+                Compliance: { Status: ['FAILED'] },
+                GeneratorId: [
+                  'aws-foundational-security-best-practices/v/1.0.0/IAM.8',
+                  'pci-dss/v/3.2.1/PCI.IAM.7',
+                  'nist-800-53/v/5.0.0/IAM.8',
+                  'arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0/rule/1.3',
+                  'cis-aws-foundations-benchmark/v/1.4.0/1.12',
+                  'cis-aws-foundations-benchmark/v/3.0.0/1.12',
+                ],
+              },
+            ],
           },
         },
       },

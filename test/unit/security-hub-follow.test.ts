@@ -6,6 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { SandboxSecurityHub, SandboxSecurityHubError } from '../../cli/local/sandbox-security-hub.js';
 import type { SeedFinding } from '../../cli/local/seed.js';
 import type { Evidence } from '../../handlers/core/evidence/schema.js';
+import { fromAsff } from '../../handlers/core/security-hub/asff.js';
 import {
   controlName,
   isUnusedCredentialFinding,
@@ -132,6 +133,20 @@ describe('which findings credsweep follows', () => {
     );
     expect(on('cis-aws-foundations-benchmark/v/1.4.0/1.12', null)).toBe(true);
     expect(on('cis-aws-foundations-benchmark/v/3.0.0/1.12', null)).toBe(true);
+    // The standards' own controls AWS maps to IAM.8, as findings without consolidated controls carry them.
+    expect(on('aws-foundational-security-best-practices/v/1.0.0/IAM.8', null)).toBe(true);
+    expect(on('pci-dss/v/3.2.1/PCI.IAM.7', null)).toBe(true);
+    expect(on('aws-foundational-security-best-practices/v/1.0.0/EC2.8', null)).toBe(false);
+    expect(on('pci-dss/v/3.2.1/PCI.IAM.6', null)).toBe(false);
+    expect(controlName({ generatorId: 'pci-dss/v/3.2.1/PCI.IAM.7', securityControlId: null })).toBe(
+      'PCI.IAM.7 (IAM.8)',
+    );
+    expect(
+      controlName({
+        generatorId: 'aws-foundational-security-best-practices/v/1.0.0/IAM.8',
+        securityControlId: null,
+      }),
+    ).toBe('IAM.8');
     expect(on('security-control/IAM.5', 'IAM.5')).toBe(false);
     expect(on('cis-aws-foundations-benchmark/v/1.4.0/1.14', null)).toBe(false);
     expect(on('security-control/IAM.8', 'IAM.8', 'AwsAccount')).toBe(false);
@@ -431,5 +446,23 @@ describe('settleFindings: the lifecycle', () => {
     expect(why('ivan')).toMatch(/exemption tag is neither true nor a day/);
     expect(statusOf(hub, ids.fay ?? '')).toBe('SUPPRESSED');
     expect(noteOf(hub, ids.fay ?? '')?.Text).toContain('credsweep:exempt=2025-06-20 (through that day, UTC)');
+  });
+});
+
+describe('a finding is settled only in the account its user ARN names', () => {
+  const finding = (userArn: string) => ({
+    Id: 'f-1',
+    ProductArn: 'arn:aws:securityhub:us-east-1::product/aws/securityhub',
+    GeneratorId: 'security-control/IAM.8',
+    AwsAccountId: '111122223333',
+    Compliance: { Status: 'FAILED', SecurityControlId: 'IAM.8' },
+    Resources: [{ Type: 'AwsIamUser', Id: userArn }],
+    Workflow: { Status: 'NEW' },
+    RecordState: 'ACTIVE',
+  });
+
+  it("follows a finding whose user is in the run's account, and leaves one naming another account's user", () => {
+    expect(fromAsff(finding('arn:aws:iam::111122223333:user/alice'), '111122223333')).not.toBeNull();
+    expect(fromAsff(finding('arn:aws:iam::444455556666:user/alice'), '111122223333')).toBeNull();
   });
 });

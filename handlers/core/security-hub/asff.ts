@@ -5,7 +5,7 @@
  */
 import type { CredentialFinding, WorkflowStatus } from '../../ports/security-hub.js';
 import { WORKFLOW_STATUSES } from '../../ports/security-hub.js';
-import { isUnusedCredentialFinding } from './controls.js';
+import { accountOfArn, isUnusedCredentialFinding } from './controls.js';
 
 /** The structural subset of an ASFF finding (the SDK's AwsSecurityFinding and a seed's finding both fit). */
 export interface AsffFinding {
@@ -25,12 +25,15 @@ export interface AsffFinding {
 }
 
 /**
- * The credential finding in `f`, or null when credsweep does not follow it: not in `accountId`,
+ * The credential finding in `f`, or null when credsweep does not follow it: not in `accountId` (the
+ * finding's and its user ARN's account both),
  * archived, PASSED, not on an IAM user, or of another control than IAM.8 / IAM.22 / the CIS rules.
  */
 export function fromAsff(f: AsffFinding, accountId: string): CredentialFinding | null {
   const user = f.Resources?.find((r) => r.Type === 'AwsIamUser');
   if (!f.Id || !f.ProductArn || !user?.Id || f.AwsAccountId !== accountId) return null;
+  // Settled only where the finding, its user's ARN and the run all name the same account.
+  if (accountOfArn(user.Id) !== accountId) return null;
   if ((f.RecordState ?? 'ACTIVE') !== 'ACTIVE' || f.Compliance?.Status === 'PASSED') return null;
   const securityControlId = f.Compliance?.SecurityControlId ?? null;
   const generatorId = f.GeneratorId ?? '';

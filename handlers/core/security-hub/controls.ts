@@ -9,14 +9,27 @@ import { type FindingUpdate, WORKFLOW_STATUSES } from '../../ports/security-hub.
 export const UNUSED_CREDENTIAL_CONTROLS = ['IAM.8', 'IAM.22'] as const;
 
 /**
- * Standard-specific generator ids of the CIS rules for unused credentials (findings of accounts
- * without consolidated control findings): CIS 1.2.0 rule 1.3 (IAM.8), CIS 1.4.0 and 3.0.0 1.12 (IAM.22).
+ * The standard-specific controls that AWS maps to IAM.8 and IAM.22 (AWS Security Hub User Guide,
+ * "Consolidated control IDs and titles": the table of standard-specific control IDs mapped to their
+ * consolidated control ID). An account without consolidated control findings reports each standard's
+ * own finding, with no `Compliance.SecurityControlId`: credsweep knows them by their GeneratorId.
  */
-export const CIS_UNUSED_CREDENTIAL_GENERATORS = [
-  'arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0/rule/1.3',
-  'cis-aws-foundations-benchmark/v/1.4.0/1.12',
-  'cis-aws-foundations-benchmark/v/3.0.0/1.12',
-] as const;
+export const STANDARD_UNUSED_CREDENTIAL_GENERATORS: Readonly<Record<string, 'IAM.8' | 'IAM.22'>> = {
+  // AWS Foundational Security Best Practices v1.0.0 IAM.8
+  'aws-foundational-security-best-practices/v/1.0.0/IAM.8': 'IAM.8',
+  // PCI DSS v3.2.1 PCI.IAM.7 (IAM.8)
+  'pci-dss/v/3.2.1/PCI.IAM.7': 'IAM.8',
+  // NIST SP 800-53 Rev. 5 IAM.8
+  'nist-800-53/v/5.0.0/IAM.8': 'IAM.8',
+  // CIS AWS Foundations Benchmark v1.2.0 rule 1.3 (IAM.8)
+  'arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0/rule/1.3': 'IAM.8',
+  // CIS AWS Foundations Benchmark v1.4.0 and v3.0.0 1.12 (IAM.22)
+  'cis-aws-foundations-benchmark/v/1.4.0/1.12': 'IAM.22',
+  'cis-aws-foundations-benchmark/v/3.0.0/1.12': 'IAM.22',
+};
+
+/** The GeneratorIds of STANDARD_UNUSED_CREDENTIAL_GENERATORS, for filters and event patterns. */
+export const STANDARD_GENERATOR_IDS = Object.keys(STANDARD_UNUSED_CREDENTIAL_GENERATORS);
 
 /** BatchUpdateFindings: FindingIdentifiers per call. */
 export const MAX_FINDINGS_PER_UPDATE = 100;
@@ -63,15 +76,23 @@ export function isUnusedCredentialFinding(f: FindingIdentity): boolean {
   return (
     (f.securityControlId !== null &&
       (UNUSED_CREDENTIAL_CONTROLS as readonly string[]).includes(f.securityControlId)) ||
-    (CIS_UNUSED_CREDENTIAL_GENERATORS as readonly string[]).includes(f.generatorId)
+    f.generatorId in STANDARD_UNUSED_CREDENTIAL_GENERATORS
   );
 }
 
-/** The control a person knows the finding by: IAM.8, IAM.22, or the CIS rule. */
+/** The control a person knows the finding by: IAM.8, IAM.22, the CIS rule, or the standard's control. */
 export function controlName(f: { generatorId: string; securityControlId: string | null }): string {
   if (f.securityControlId) return f.securityControlId;
   const cis = /cis-aws-foundations-benchmark\/v\/([\d.]+)\/(?:rule\/)?([\d.]+)$/.exec(f.generatorId);
-  return cis ? `CIS ${cis[1]} ${cis[2]}` : f.generatorId;
+  if (cis) return `CIS ${cis[1]} ${cis[2]}`;
+  const consolidated = STANDARD_UNUSED_CREDENTIAL_GENERATORS[f.generatorId];
+  const own = f.generatorId.split('/').pop() ?? f.generatorId;
+  return consolidated && consolidated !== own ? `${own} (${consolidated})` : own;
+}
+
+/** The account of an IAM user ARN (`arn:aws:iam::123456789012:user/…` -> `123456789012`). */
+export function accountOfArn(arn: string): string | null {
+  return /^arn:aws[a-z-]*:iam::(\d{12}):user\//.exec(arn)?.[1] ?? null;
 }
 
 /** The user name of an IAM user ARN (`arn:aws:iam::123456789012:user/path/name` -> `name`). */
