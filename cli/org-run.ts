@@ -12,7 +12,7 @@ import { InputError } from '../handlers/core/shared/errors.js';
 import type { OrgPlanAccount, Plan } from '../handlers/core/shared/types.js';
 import type { OrgAccount } from '../handlers/ports/organizations.js';
 import { accountFolder, type RunSource, readOrgEvidence } from './runs.js';
-import type { RunView } from './timeline.js';
+import type { RunView } from './timeline/run-view.js';
 
 export interface AccountRow {
   accountId: string;

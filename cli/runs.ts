@@ -1,7 +1,7 @@
 /**
  * Where runs are read from: Step Functions (and the evidence bucket) in AWS (cli/aws/runs.ts), or the
  * records and run directories a local home keeps (`credsweep demo`, `start --local`,
- * `backout --local`), here. Both give the same `RunView`s (cli/timeline.ts) and the same evidence
+ * `backout --local`), here. Both give the same `RunView`s (cli/timeline/run-view.ts) and the same evidence
  * files, so every command has one code path for both.
  */
 import { readFileSync } from 'node:fs';
@@ -11,7 +11,8 @@ import type { OrgEvidence } from '../handlers/core/organization/org-report.js';
 import { InputError } from '../handlers/core/shared/errors.js';
 import { EVIDENCE_FILES, runPrefix } from '../handlers/core/shared/run-keys.js';
 import { listExecutions as listLocal, readExecution } from './local/executions.js';
-import { fromLocalEvents, localRecord, type RunView, viewRun } from './timeline.js';
+import { fromLocalEvents, localRecord } from './timeline/events.js';
+import { type RunView, viewRun } from './timeline/run-view.js';
 
 export type EvidenceFileName = (typeof EVIDENCE_FILES)[number];
 

@@ -1,6 +1,6 @@
 /** What a step of a run produced, in a few words, read from its output: for `show` and live progress. */
 import { z } from 'zod';
-import type { Step } from './timeline.js';
+import type { Step } from './timeline/steps.js';
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 

@@ -20,7 +20,7 @@ import {
 } from '../handlers/core/shared/quotas.js';
 import { planKey } from '../handlers/core/shared/run-keys.js';
 import type { BatchRef } from '../handlers/core/shared/types.js';
-import { WORKFLOW_TIMING } from '../infra/credsweep.js';
+import { WORKFLOW_TIMING } from '../infra/parts/workflow.js';
 
 /** History events Step Functions records (GetExecutionHistory event types). */
 export const EVENTS = {

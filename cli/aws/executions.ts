@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { sfnClient } from '../../handlers/aws/task-callbacks.js';
-import type { ExecutionRecord, ExecutionStatus } from '../timeline.js';
+import type { ExecutionRecord, ExecutionStatus } from '../timeline/events.js';
 import { stsClient } from './clients.js';
 import { aws } from './errors.js';
 

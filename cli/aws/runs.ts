@@ -6,7 +6,8 @@
 import { InputError } from '../../handlers/core/shared/errors.js';
 import { EVIDENCE_FILES, runPrefix } from '../../handlers/core/shared/run-keys.js';
 import { accountFolder, type RunSource } from '../runs.js';
-import { fromAwsHistory, type RunView, viewRun } from '../timeline.js';
+import { fromAwsHistory } from '../timeline/events.js';
+import { type RunView, viewRun } from '../timeline/run-view.js';
 import { AwsCallError } from './errors.js';
 import {
   describeExecution,

@@ -7,7 +7,7 @@ import { InputError } from '../../handlers/core/shared/errors.js';
 import { type AccountRow, accountOf, type OrgRun, outcomeCounts, readOrgRun } from '../org-run.js';
 import type { RunSource } from '../runs.js';
 import type { CommandHint } from '../source-options.js';
-import type { RunView } from '../timeline.js';
+import type { RunView } from '../timeline/run-view.js';
 import { table } from './common.js';
 
 const n = (value: number | undefined) => (value === undefined ? '-' : String(value));

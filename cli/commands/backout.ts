@@ -9,7 +9,7 @@ import { InputError } from '../../handlers/core/shared/errors.js';
 import { printError } from '../output.js';
 import { localRuns, type RunSource, readEvidence, readOrgEvidence } from '../runs.js';
 import { commandHint, type SourceFlags } from '../source-options.js';
-import type { RunView } from '../timeline.js';
+import type { RunView } from '../timeline/run-view.js';
 import {
   describeRun,
   EXIT_RUN_FAILED,

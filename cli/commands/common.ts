@@ -12,14 +12,9 @@ import { printJson, printLine } from '../output.js';
 import { localRuns, type RunSource } from '../runs.js';
 import type { CommandHint, SourceFlags } from '../source-options.js';
 import { iterationLabel, stepDetail } from '../step-detail.js';
-import {
-  type BackoutSkipView,
-  buildSteps,
-  fromAwsHistory,
-  type RunView,
-  type TimelineEvent,
-  viewRun,
-} from '../timeline.js';
+import { fromAwsHistory, type TimelineEvent } from '../timeline/events.js';
+import { type BackoutSkipView, type RunView, viewRun } from '../timeline/run-view.js';
+import { buildSteps } from '../timeline/steps.js';
 
 /** Exit code of a run that ended FAILED, ABORTED or TIMED_OUT (as `credsweep demo`). */
 export const EXIT_RUN_FAILED = 3;

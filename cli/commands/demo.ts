@@ -11,7 +11,7 @@ import { SAMPLE_EXEMPT_USERS, sampleSeed } from '../local/sample-account.js';
 import { sampleOrganization } from '../local/sample-organization.js';
 import { isOrganizationSeed, parseAnySeed, type Seed } from '../local/seed.js';
 import { printError, printJson } from '../output.js';
-import { fromLocalEvents, type TimelineEvent } from '../timeline.js';
+import { fromLocalEvents, type TimelineEvent } from '../timeline/events.js';
 import { approvalLinkPrinter, ProgressPrinter, printLine } from './common.js';
 import { type parseFailAt, readUserFile } from './options.js';
 

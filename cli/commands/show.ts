@@ -8,7 +8,8 @@ import type { OrgEvidence } from '../../handlers/core/organization/org-report.js
 import { type RunSource, readEvidence } from '../runs.js';
 import { commandHint } from '../source-options.js';
 import { iterationLabel, stepDetail } from '../step-detail.js';
-import type { RunView, Step } from '../timeline.js';
+import type { RunView } from '../timeline/run-view.js';
+import type { Step } from '../timeline/steps.js';
 import { accountLines, accountsLines, orgOf } from './accounts.js';
 import {
   backoutSkipText,

@@ -14,7 +14,8 @@ import { isOrganizationSeed } from '../local/seed.js';
 import { printError } from '../output.js';
 import { localRuns } from '../runs.js';
 import { commandHint, type SourceFlags } from '../source-options.js';
-import { fromLocalEvents, type RunView, type TimelineEvent } from '../timeline.js';
+import { fromLocalEvents, type TimelineEvent } from '../timeline/events.js';
+import type { RunView } from '../timeline/run-view.js';
 import {
   approvalLinkPrinter,
   describeRun,

@@ -88,7 +88,7 @@ export interface SandboxAccountOptions {
   /**
    * The tag key the deployed role's policy protects: the mutating calls (DeleteLoginProfile,
    * CreateLoginProfile, UpdateLoginProfile, UpdateAccessKey, DeleteAccessKey) on a user tagged
-   * `<key>=true` (any case) fail with AccessDenied, as the explicit Deny in infra/credsweep.ts makes them;
+   * `<key>=true` (any case) fail with AccessDenied, as the explicit Deny in infra/parts/grants.ts makes them;
    * so do they on a user tagged `credsweep:break-glass=true`. A dated exemption (`YYYY-MM-DD`) is not
    * enforced: IAM's Deny compares the tag with a fixed value. Default `credsweep:exempt`; null models
    * no such policy (neither Deny).

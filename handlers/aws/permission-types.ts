@@ -5,8 +5,8 @@
  */
 
 /**
- * What an IAM action is allowed on. The stack (infra/credsweep.ts) turns each kind into resource ARNs
- * and conditions; the policy check (test/policy/) and `credsweep doctor` read the same kinds.
+ * What an IAM action is allowed on. The stack (infra/parts/grants.ts) turns each kind into resource
+ * ARNs and conditions; the policy check (test/policy/) and `credsweep doctor` read the same kinds.
  */
 export type ResourceKind =
   /** Actions with no resource-level permissions: `Resource: "*"` (read-only ones only). */

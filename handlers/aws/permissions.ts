@@ -4,7 +4,7 @@
  * - Each AWS adapter declares, per port method, the IAM actions its SDK calls need and on what
  *   kind of resource (`IAM_PERMISSIONS` in iam.ts, `STORE_PERMISSIONS` in store.ts, ...).
  * - Each Lambda entry in handlers/ declares the port methods it calls (`export const AWS`).
- * - The stack (infra/credsweep.ts) grants each function exactly the union of both, and nothing else;
+ * - The stack (infra/parts/grants.ts) grants each function exactly the union of both, and nothing else;
  *   the policy check (test/policy/) and `credsweep doctor` read the same lists.
  *
  * For infrastructure, tests and the CLI only: it imports every entry, so no Lambda bundles it.
@@ -33,7 +33,7 @@ export {
 } from './functions.js';
 export type { IamAction, ResourceKind } from './permission-types.js';
 
-/** What each kind of resource is granted on (infra/credsweep.ts builds the ARNs), for the docs. */
+/** What each kind of resource is granted on (infra/parts/grants.ts builds the ARNs), for the docs. */
 export const RESOURCE_KINDS: Readonly<Record<ResourceKind, string>> = {
   account: '`*` (IAM has no resource-level permissions for it; read-only)',
   'iam-user': 'any user of the account (`user/*`)',

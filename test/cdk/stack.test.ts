@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT_FUNCTION_IDS, functionGrants } from '../../handlers/aws/permissions.js';
 import { awsEnvSchema, ORGANIZATION_ENV } from '../../handlers/aws/ports.js';
 import { PASSWORD_SECRET_PREFIX } from '../../handlers/core/shared/defaults.js';
-import { ASL_PATH, WORKFLOW_TIMING } from '../../infra/credsweep.js';
+import { ASL_PATH, WORKFLOW_TIMING } from '../../infra/parts/workflow.js';
 import {
   type Built,
   buildStack,

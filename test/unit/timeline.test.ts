@@ -1,13 +1,9 @@
 /** The one timeline model: Step Functions histories and local records read the same way. */
 import { describe, expect, it } from 'vitest';
 import type { LocalHistoryEvent } from '../../cli/local/executions.js';
-import {
-  buildSteps,
-  type ExecutionRecord,
-  fromAwsHistory,
-  fromLocalEvents,
-  viewRun,
-} from '../../cli/timeline.js';
+import { type ExecutionRecord, fromAwsHistory, fromLocalEvents } from '../../cli/timeline/events.js';
+import { viewRun } from '../../cli/timeline/run-view.js';
+import { buildSteps } from '../../cli/timeline/steps.js';
 import {
   approvalFailedHistory,
   awaitingApprovalHistory,
