@@ -27,6 +27,7 @@
  * | logRetentionDays      | 365                | retention of every log group and of the S3 access logs         |
  * | alarmEmail            | (none)             | subscribed to the failed-run alarm topic when set              |
  * | securityHubAutoStart  | false              | new failing IAM.8/IAM.22 findings start runs on their own, a burst gathered into one run |
+ * | securityHubActions    | false              | the Security Hub custom action "Disable w/ credsweep" (needs Security Hub enabled) |
  * | organization          | false              | also deploy the organization workflow and the member role StackSet |
  * | organizationId        | (required with organization) | `o-…`: the member role trusts only principals of it   |
  * | memberOus             | (none: the root)   | OUs the StackSet deploys the member role to (list)             |
@@ -75,6 +76,8 @@ export interface CredsweepConfig {
   readonly alarmEmail: string | null;
   /** New failing IAM.8 / IAM.22 Security Hub findings start runs on their own (gathered, one run per burst). */
   readonly securityHubAutoStart: boolean;
+  /** The custom action "Disable w/ credsweep"; creating it fails where Security Hub is not enabled. */
+  readonly securityHubActions: boolean;
   /** null: single-account deployment (as before). */
   readonly organization: OrganizationConfig | null;
 }
@@ -114,6 +117,7 @@ export const CONFIG_KEYS = [
   'logRetentionDays',
   'alarmEmail',
   'securityHubAutoStart',
+  'securityHubActions',
   'organization',
   'organizationId',
   'memberOus',
@@ -373,14 +377,8 @@ const configSchema = z
           .optional(),
       )
       .transform((value) => value ?? null),
-    securityHubAutoStart: z
-      .preprocess(
-        (value) => (isBlank(value) ? false : value === 'true' ? true : value === 'false' ? false : value),
-        z.boolean({
-          error: (issue) => `securityHubAutoStart must be true or false (got ${shown(issue.input)})`,
-        }),
-      )
-      .default(false),
+    securityHubAutoStart: flag('securityHubAutoStart'),
+    securityHubActions: flag('securityHubActions'),
   })
   // Step Functions' quotas bound how many batches one run can hold (handlers/core/shared/quotas.ts).
   .superRefine((config, ctx) => {
@@ -388,8 +386,9 @@ const configSchema = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['maxCredentials'] });
   });
 
-const flag = (key: ConfigKey) =>
-  z.preprocess(
+/** A true/false setting (any case), false when not given. A declaration, so the schemas above may use it. */
+function flag(key: ConfigKey) {
+  return z.preprocess(
     (value) => (isBlank(value) ? undefined : typeof value === 'string' ? value.trim().toLowerCase() : value),
     z
       .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], {
@@ -397,6 +396,7 @@ const flag = (key: ConfigKey) =>
       })
       .default(false),
   );
+}
 
 const organizationSchema = z
   .object({
@@ -561,6 +561,7 @@ const propsMatchSchema: {
   logRetentionDays: true,
   alarmEmail: true,
   securityHubAutoStart: true,
+  securityHubActions: true,
 };
 const propsHaveTheSchemaKeys: Same<keyof CredsweepProps, ConfigKey> = true;
 // The organization props against the organization config they produce.

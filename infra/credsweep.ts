@@ -40,8 +40,11 @@ export class Credsweep extends Construct {
   readonly approvalApi: ApprovalApi;
   /** Failed-run alarms are published here. */
   readonly alarmTopic: Topic;
-  /** The custom action "Disable w/ credsweep", its rule, and the optional auto-start. */
-  readonly startFromSecurityHub: SecurityHubStart;
+  /**
+   * Runs started from Security Hub: the custom action "Disable w/ credsweep" (securityHubActions) and
+   * the auto-start (securityHubAutoStart); undefined when neither is on.
+   */
+  readonly startFromSecurityHub: SecurityHubStart | undefined;
   /** The organization workflow (`-c organization=true` only). */
   readonly organizationStateMachine: StateMachine | undefined;
   readonly functions: Partial<Record<FunctionId, CredsweepFunction>>;
@@ -76,17 +79,21 @@ export class Credsweep extends Construct {
       ? addOrganizationWorkflow(this, config, functions, workflowLogs)
       : undefined;
 
-    // Start from Security Hub: the function names the state machines, so it is made after them.
-    this.startFromSecurityHub = new SecurityHubStart(this, 'SecurityHub', {
-      fn: functions.add('SecurityHubStart', {
-        STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
-        ...(this.organizationStateMachine
-          ? { ORGANIZATION_STATE_MACHINE_ARN: this.organizationStateMachine.stateMachineArn }
-          : {}),
-      }),
-      autoStart: config.securityHubAutoStart,
-      organization: org !== null,
-    });
+    // Start from Security Hub (opt-in): the function names the state machines, so it is made after them.
+    this.startFromSecurityHub =
+      config.securityHubActions || config.securityHubAutoStart
+        ? new SecurityHubStart(this, 'SecurityHub', {
+            fn: functions.add('SecurityHubStart', {
+              STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
+              ...(this.organizationStateMachine
+                ? { ORGANIZATION_STATE_MACHINE_ARN: this.organizationStateMachine.stateMachineArn }
+                : {}),
+            }),
+            autoStart: config.securityHubAutoStart,
+            actions: config.securityHubActions,
+            organization: org !== null,
+          })
+        : undefined;
 
     addGrants(this, config, {
       data,
@@ -97,6 +104,9 @@ export class Credsweep extends Construct {
     });
     if (org) addMemberRoles(this, config, org, functions);
     if (config.schedule) addSchedule(this, config.schedule, this.stateMachine);
-    this.alarmTopic = addAlarms(this, config.alarmEmail, this.stateMachine);
+    this.alarmTopic = addAlarms(this, config.alarmEmail, {
+      account: this.stateMachine,
+      organization: this.organizationStateMachine,
+    });
   }
 }

@@ -91,10 +91,17 @@ export interface CredsweepProps {
   readonly alarmEmail?: string;
   /**
    * New failing IAM.8 / IAM.22 Security Hub findings start runs on their own, a burst gathered into
-   * one run (the approval still decides). The custom action "Disable w/ credsweep" exists either way.
+   * one run (the approval still decides).
    * @default false
    */
   readonly securityHubAutoStart?: boolean;
+  /**
+   * The Security Hub custom action "Disable w/ credsweep" (select IAM.8 / IAM.22 findings, start a run
+   * for their users). Opt-in: CloudFormation cannot create it where Security Hub is not enabled, and
+   * the whole stack would roll back. Findings follow runs either way where Security Hub is enabled.
+   * @default false
+   */
+  readonly securityHubActions?: boolean;
   /**
    * Also deploy the organization workflow, its four functions and the member role StackSet
    * (docs/organizations.md). Needs `organizationId` and `memberOus` or `organizationRootId`.

@@ -1,4 +1,5 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { createHash } from 'node:crypto';
+import { Duration, Names, Stack } from 'aws-cdk-lib';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -11,9 +12,11 @@ import {
 } from '../../handlers/core/security-hub/controls.js';
 import type { CredsweepFunction } from './credsweep-function.js';
 
-/** Security Hub custom action: Id at most 20 alphanumerics, Name at most 20 characters. */
+/**
+ * Security Hub custom action: Id at most 20 alphanumerics, unique in the account and Region (made
+ * per construct, see actionId), Name at most 20 characters.
+ */
 export const SECURITY_HUB_ACTION = {
-  id: 'CredsweepDisable',
   name: 'Disable w/ credsweep',
   description:
     'Disable with credsweep: start a credsweep run for the IAM users of the selected IAM.8 / IAM.22 findings. An approver still decides what changes.',
@@ -31,6 +34,8 @@ export interface SecurityHubStartProps {
   readonly fn: CredsweepFunction;
   /** New failing IAM.8 / IAM.22 findings start runs on their own. */
   readonly autoStart: boolean;
+  /** The custom action "Disable w/ credsweep" and its rule (securityHubActions). */
+  readonly actions: boolean;
   /**
    * An organization deployment: the auto-start also takes member accounts' findings (they reach the
    * hub's EventBridge when the hub is the Security Hub administrator); they start the organization
@@ -48,25 +53,27 @@ export interface SecurityHubStartProps {
  * one run, not one per finding.
  */
 export class SecurityHubStart extends Construct {
-  readonly actionTarget: CfnActionTarget;
+  readonly actionTarget: CfnActionTarget | null;
   readonly fn: CredsweepFunction;
   readonly queue: Queue | null;
 
   constructor(scope: Construct, id: string, props: SecurityHubStartProps) {
     super(scope, id);
-    this.actionTarget = new CfnActionTarget(this, 'Action', { ...SECURITY_HUB_ACTION });
-
     this.fn = props.fn;
-
-    new Rule(this, 'CustomActionRule', {
-      description: `Security Hub custom action "${SECURITY_HUB_ACTION.name}" starts a credsweep run`,
-      eventPattern: {
-        source: ['aws.securityhub'],
-        detailType: ['Security Hub Findings - Custom Action'],
-        resources: [this.actionTarget.attrActionTargetArn],
-      },
-      targets: [new LambdaFunction(this.fn.fn, { retryAttempts: 2, maxEventAge: Duration.hours(1) })],
-    });
+    this.actionTarget = null;
+    if (props.actions) {
+      const target = new CfnActionTarget(this, 'Action', { ...SECURITY_HUB_ACTION, id: actionId(this) });
+      this.actionTarget = target;
+      new Rule(this, 'CustomActionRule', {
+        description: `Security Hub custom action "${SECURITY_HUB_ACTION.name}" starts a credsweep run`,
+        eventPattern: {
+          source: ['aws.securityhub'],
+          detailType: ['Security Hub Findings - Custom Action'],
+          resources: [target.attrActionTargetArn],
+        },
+        targets: [new LambdaFunction(this.fn.fn, { retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+      });
+    }
 
     this.queue = null;
     if (!props.autoStart) return;
@@ -114,4 +121,13 @@ export class SecurityHubStart extends Construct {
       }),
     );
   }
+}
+
+/**
+ * The custom action's Id: `Credsweep` and 11 hex characters of a hash of the construct's path, so that
+ * two credsweep constructs (or stacks) in one account and Region do not collide, and a redeploy of
+ * one keeps its Id.
+ */
+export function actionId(scope: Construct): string {
+  return `Credsweep${createHash('sha256').update(Names.uniqueId(scope)).digest('hex').slice(0, 11)}`;
 }

@@ -9,8 +9,17 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 
-/** The topic failed runs of `stateMachine` are published to, mailed to `alarmEmail` if set. */
-export function addAlarms(scope: Construct, alarmEmail: string | null, stateMachine: StateMachine): Topic {
+/**
+ * The topic every run that did not end as it should is published to (mailed to `alarmEmail` if set):
+ * for each state machine, executions that failed (every rejected, timed-out, backed-out or failed run
+ * ends in a Fail state), timed out (the state machine's own timeout) or were aborted (stopped by
+ * hand). Alarm ids of the account workflow keep the names they always had.
+ */
+export function addAlarms(
+  scope: Construct,
+  alarmEmail: string | null,
+  machines: { account: StateMachine; organization?: StateMachine | undefined },
+): Topic {
   const alarmKey = new Key(scope, 'AlarmTopicKey', {
     description: 'credsweep: encrypts the failed-run alarm topic',
     enableKeyRotation: true,
@@ -32,18 +41,44 @@ export function addAlarms(scope: Construct, alarmEmail: string | null, stateMach
   });
   if (alarmEmail) alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
 
-  // The workflow ends every rejected, timed-out, backed-out or failed run in a Fail state, so
-  // ExecutionsFailed counts each run that did not remediate as approved.
-  const failedRuns = new Alarm(scope, 'FailedRunsAlarm', {
-    alarmDescription:
-      'A credsweep run failed: rejected, approval timed out, backed out, or an error. See the execution history and the evidence in S3.',
-    metric: stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
-    threshold: 1,
-    evaluationPeriods: 1,
-    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    treatMissingData: TreatMissingData.NOT_BREACHING,
-  });
-  failedRuns.addAlarmAction(new SnsAction(alarmTopic));
+  const period = { period: Duration.minutes(5), statistic: 'Sum' };
+  const kinds = [
+    {
+      id: 'FailedRunsAlarm',
+      what: 'failed: rejected, approval timed out, backed out, or an error',
+      metric: (m: StateMachine) => m.metricFailed(period),
+    },
+    {
+      id: 'TimedOutRunsAlarm',
+      what: 'timed out (the state machine timeout): it may have stopped half-way',
+      metric: (m: StateMachine) => m.metricTimedOut(period),
+    },
+    {
+      id: 'AbortedRunsAlarm',
+      what: 'was stopped by hand: it may have stopped half-way',
+      metric: (m: StateMachine) => m.metricAborted(period),
+    },
+  ];
+  const alarms: Alarm[] = [];
+  for (const [prefix, machine, label] of [
+    ['', machines.account, 'A credsweep run'],
+    ...(machines.organization
+      ? [['Organization', machines.organization, 'A credsweep organization run'] as const]
+      : []),
+  ] as const) {
+    for (const kind of kinds) {
+      const alarm = new Alarm(scope, `${prefix}${kind.id}`, {
+        alarmDescription: `${label} ${kind.what}. See the execution history and the evidence in S3 (credsweep status/show).`,
+        metric: kind.metric(machine),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(new SnsAction(alarmTopic));
+      alarms.push(alarm);
+    }
+  }
   alarmTopic.addToResourcePolicy(
     new PolicyStatement({
       sid: 'CloudWatchAlarmsPublish',
@@ -51,7 +86,7 @@ export function addAlarms(scope: Construct, alarmEmail: string | null, stateMach
       actions: ['sns:Publish'],
       resources: [alarmTopic.topicArn],
       conditions: {
-        ArnEquals: { 'aws:SourceArn': failedRuns.alarmArn },
+        ArnEquals: { 'aws:SourceArn': alarms.map((a) => a.alarmArn) },
         StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
       },
     }),

@@ -159,7 +159,11 @@ export function addFunctions(
         }
       : {}),
   };
-  const ids = deployedFunctionIds(org !== null);
+  // The start function exists only when runs may be started from Security Hub (opt-in settings).
+  const startsFromSecurityHub = config.securityHubActions || config.securityHubAutoStart;
+  const ids = deployedFunctionIds(org !== null).filter(
+    (id) => id !== 'SecurityHubStart' || startsFromSecurityHub,
+  );
 
   const make = (id: FunctionId, extra: Record<string, string> = {}) => {
     const account = functionGrants(id, deployment)

@@ -83,18 +83,21 @@ export function addOrganizationWorkflow(
       ],
     }),
   );
+  // Child executions are named `<state machine>/<map run label>:<child>`; both forms the Step Functions
+  // Developer Guide documents for a Distributed Map's policy are granted. RedriveExecution lets a
+  // redrive of a run that failed half-way (docs/organizations.md) redrive its Map Run's children.
+  const executions = (suffix: string) =>
+    Stack.of(scope).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: Fn.join('', [name, suffix]),
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
   machine.addToRolePolicy(
     new PolicyStatement({
       sid: 'FollowChildExecutions',
-      actions: ['states:DescribeExecution', 'states:StopExecution'],
-      resources: [
-        Stack.of(scope).formatArn({
-          service: 'states',
-          resource: 'execution',
-          resourceName: Fn.join('', [name, '/*']),
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-      ],
+      actions: ['states:DescribeExecution', 'states:StopExecution', 'states:RedriveExecution'],
+      resources: [executions('/*'), executions(':*')],
     }),
   );
   Validations.of(machine.role).acknowledge({
@@ -106,7 +109,12 @@ export function addOrganizationWorkflow(
     // cdk-nag names the resource with the name's tokens as CloudFormation JSON.
     id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:credsweep-organization-${JSON.stringify({ 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] })}/*]`,
     reason:
-      'A Distributed Map runs each account as a child execution of this state machine, named at run time: it may describe and stop only executions of this state machine.',
+      'A Distributed Map runs each account as a child execution of this state machine, named at run time: it may describe, stop and redrive only executions of this state machine.',
+  });
+  Validations.of(machine.role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:credsweep-organization-${JSON.stringify({ 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] })}:*]`,
+    reason:
+      'The other documented form of a Distributed Map child execution ARN (`<state machine>:<execution>`): executions of this state machine only.',
   });
   return machine;
 }

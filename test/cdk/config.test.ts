@@ -50,6 +50,7 @@ describe('parseConfig', () => {
       logRetentionDays: 365,
       alarmEmail: null,
       securityHubAutoStart: false,
+      securityHubActions: false,
       organization: null,
     });
   });

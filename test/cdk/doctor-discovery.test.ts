@@ -21,7 +21,9 @@ describe("the doctor's view of the synthesized stack", () => {
   });
 
   it('has the failed-runs alarm the doctor looks for: on ExecutionsFailed of the state machine', () => {
-    const alarms = resources.filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
+    const alarms = resources.filter(
+      ([, r]) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties?.MetricName === 'ExecutionsFailed',
+    );
     expect(alarms).toHaveLength(1);
     const props = alarms[0]?.[1].Properties;
     expect(props).toMatchObject({ MetricName: 'ExecutionsFailed', Namespace: 'AWS/States' });

@@ -30,8 +30,8 @@ describe('organization deployment', () => {
   let single: Built;
 
   beforeAll(() => {
-    built = buildStack({ ...ORG, exemptUsers: 'breakglass' }, { bundle: false });
-    single = buildStack({}, { bundle: false });
+    built = buildStack({ ...ORG, exemptUsers: 'breakglass', securityHubActions: 'true' }, { bundle: false });
+    single = buildStack({ securityHubActions: 'true' }, { bundle: false });
   }, 300_000);
 
   it('carries a service-managed StackSet with automatic deployment to the named OUs, in the hub Region', () => {
@@ -205,10 +205,34 @@ describe('organization deployment', () => {
     const own = Object.entries(policies).find(([id]) => id.startsWith('OrganizationStateMachineRole'))?.[1];
     const statements = prop<Doc>(own, 'PolicyDocument').Statement;
     expect(statements.find((s) => s.Sid === 'StartChildExecutions')).toBeDefined();
-    expect(actions(statements.find((s) => s.Sid === 'FollowChildExecutions') ?? { Action: [] })).toEqual([
+    const follow = statements.find((s) => s.Sid === 'FollowChildExecutions') ?? { Action: [], Resource: [] };
+    // Describe and stop its children, and redrive them when a run that failed half-way is redriven.
+    expect(actions(follow)).toEqual([
       'states:DescribeExecution',
+      'states:RedriveExecution',
       'states:StopExecution',
     ]);
+    // Both ARN forms of a child execution, of this state machine only.
+    const resources = JSON.stringify(follow.Resource);
+    expect(resources).toContain(':execution:');
+    expect(resources).toContain('credsweep-organization');
+    expect(resources).toContain('"/*"');
+    expect(resources).toContain('":*"');
+    expect((follow.Resource as unknown[]).length).toBe(2);
+  });
+
+  it('alarms on failed, timed-out and aborted runs of both state machines, to one topic', () => {
+    const alarms = Object.values(resourcesOf(built.template, 'AWS::CloudWatch::Alarm'));
+    const of = (machine: string) =>
+      alarms
+        .filter((a) => JSON.stringify(a.Properties?.Dimensions).includes(`"Ref":"${machine}`))
+        .map((a) => a.Properties?.MetricName)
+        .sort();
+    const all = ['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut'];
+    expect(of('StateMachine')).toEqual(all);
+    expect(of('OrganizationStateMachine')).toEqual(all);
+    const topics = new Set(alarms.map((a) => JSON.stringify(a.Properties?.AlarmActions)));
+    expect(topics.size).toBe(1);
   });
 
   it('leaves a single-account deployment as it was: no StackSet, no member role, one state machine', () => {

@@ -37,6 +37,7 @@ const CONTEXT = {
   exemptUsers: 'breakglass',
   alarmEmail: 'secops@example.com',
   logRetentionDays: 90,
+  securityHubActions: 'true',
 };
 
 const TASK_FUNCTIONS = [
@@ -158,7 +159,8 @@ describe('credsweep stack', () => {
         'AWS::Events::Rule': 1,
         'AWS::SQS::Queue': 0,
         'AWS::Scheduler::Schedule': 1,
-        'AWS::CloudWatch::Alarm': 1,
+        // ExecutionsFailed, ExecutionsTimedOut and ExecutionsAborted of the state machine.
+        'AWS::CloudWatch::Alarm': 3,
         'AWS::SNS::Topic': 1,
         'AWS::SNS::Subscription': 1,
         'AWS::KMS::Key': 1,
@@ -394,7 +396,9 @@ describe('credsweep stack', () => {
   describe('Security Hub', () => {
     it("adds the custom action within Security Hub's limits (Id 20 alphanumerics, Name 20 characters)", () => {
       const action = Object.values(resourcesOf(template, 'AWS::SecurityHub::ActionTarget'))[0];
-      expect(action?.Properties).toMatchObject({ Id: 'CredsweepDisable', Name: 'Disable w/ credsweep' });
+      expect(action?.Properties).toMatchObject({ Name: 'Disable w/ credsweep' });
+      // Unique per construct (two credsweep constructs in one account and Region do not collide).
+      expect(prop<string>(action, 'Id')).toMatch(/^Credsweep[0-9a-f]{11}$/);
       expect(prop<string>(action, 'Id')).toMatch(/^[A-Za-z0-9]{1,20}$/);
       expect(prop<string>(action, 'Name').length).toBeLessThanOrEqual(20);
       expect(prop<string>(action, 'Description')).toContain('Disable with credsweep');
@@ -737,7 +741,26 @@ describe('credsweep stack with the optional features off', () => {
   it('has no schedule and no email subscription', () => {
     template.resourceCountIs('AWS::Scheduler::Schedule', 0);
     template.resourceCountIs('AWS::SNS::Subscription', 0);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+  });
+
+  it('deploys where Security Hub is off: no custom action, rule or start function unless asked for', () => {
+    template.resourceCountIs('AWS::SecurityHub::ActionTarget', 0);
+    template.resourceCountIs('AWS::Events::Rule', 0);
+    expect(
+      Object.keys(resourcesOf(template, 'AWS::Lambda::Function')).filter((id) =>
+        id.startsWith('SecurityHubStart'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('alarms on failed, timed-out and aborted runs', () => {
+    for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/States',
+        MetricName: metric,
+      });
+    }
   });
 
   it('denies changes by the configured exempt tag key, and has no deny by name without exempt users', () => {

@@ -17,7 +17,10 @@ import { type CfnTemplate, functionRoles, TEST, testEnvironment } from './roles.
 let template: CfnTemplate;
 
 beforeAll(() => {
-  const built: Template = buildStack({ exemptUsers: 'breakglass' }, { bundle: false }).template;
+  const built: Template = buildStack(
+    { exemptUsers: 'breakglass', securityHubActions: 'true' },
+    { bundle: false },
+  ).template;
   template = built.toJSON() as CfnTemplate;
 }, 120_000);
 
