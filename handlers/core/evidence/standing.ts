@@ -106,7 +106,13 @@ export function exceptionsOf(ev: Evidence): ExceptionEntry[] {
   }
   for (const u of life?.breakGlass ?? []) {
     for (const c of u.credentials.filter((c) => c.enabled)) {
-      add({ ...base, kind: 'break-glass', userName: u.userName, credential: c.credential, lastUsed: c.lastUsed });
+      add({
+        ...base,
+        kind: 'break-glass',
+        userName: u.userName,
+        credential: c.credential,
+        lastUsed: c.lastUsed,
+      });
     }
   }
   for (const n of life?.warnings ?? []) {
