@@ -101,7 +101,14 @@ export function trendSpec(points: TrendPoint[], period: { from: string; to: stri
             field: 'style',
             type: 'nominal',
             legend: null,
-            scale: { domain: [...lines], range: [[5, 3], [1, 0], [2, 2]].slice(0, lines.length) },
+            scale: {
+              domain: [...lines],
+              range: [
+                [5, 3],
+                [1, 0],
+                [2, 2],
+              ].slice(0, lines.length),
+            },
           },
         },
       },
