@@ -45,7 +45,7 @@ export function runProblem(run: RunFacts): string | null {
   const by = run.approvers.length > 0 ? ` by ${run.approvers.join(', ')}` : '';
   const on = run.decidedAt ? ` on ${dayOf(run.decidedAt)}` : '';
   const error = run.error ? `: ${run.error}` : '';
-  const name = `${run.workflow === 'organization' ? 'organization run' : 'run'} ${run.name}`;
+  const name = run.workflow === 'organization' ? `${run.name} (organization run)` : run.name;
   if (run.evidenceProblem) return `${name} (${run.outcome}): ${run.evidenceProblem}`;
   switch (run.outcome) {
     case 'rejected':

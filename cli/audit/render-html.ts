@@ -23,6 +23,10 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .badge.gaps { color: #9a6700; }
 .badge.ok { color: #116329; }
 tr.problem td:first-child { border-left: 4px solid #b3261e; }
+table.runs td, table.runs th { overflow-wrap: break-word; word-break: normal; }
+table.runs small { color: #57606a; }
+code.id { white-space: nowrap; overflow-wrap: normal; }
+.reason { font-style: italic; }
 `;
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
@@ -53,12 +57,11 @@ function runRow(r: RunFacts, problem: boolean): string {
       ? `<a href="${e(href)}">evidence</a>`
       : '';
   const cells = [
-    `<td>${e(when(r.startedAt))}</td>`,
+    `<td>${e(day(r.startedAt))}<br><small>${e(when(r.startedAt).slice(11))}</small></td>`,
     `<td><code>${e(r.name)}</code>${r.workflow === 'organization' ? `<br><small>organization, ${e(plural(r.accounts.length, 'account'))}</small>` : ''}</td>`,
     `<td>${e(KIND_TEXT[r.kind])}<br><small>${e(r.startedBy ?? 'no one recorded (the schedule)')}</small></td>`,
     `<td><span class="badge ${e(r.outcome)}">${e(r.outcome)}</span></td>`,
-    `<td>${decided}</td>`,
-    `<td>${e(r.reason ?? '')}</td>`,
+    `<td>${decided}${r.reason ? `<br><span class="reason">${e(`"${r.reason}"`)}</span>` : ''}</td>`,
     num(r.counts.findings),
     num(r.counts.proposed),
     num(r.counts.approved),
@@ -75,8 +78,7 @@ const RUN_HEADERS = [
   'Run',
   'Kind, started by',
   'Outcome',
-  'Decision',
-  'Reason',
+  'Decision, reason',
   'Found',
   'Proposed',
   'Approved',
@@ -91,7 +93,7 @@ function runsTable(m: AuditModel): string {
   const named = new Set(m.gaps.flatMap((g) => (g.run ? [g.run] : [])));
   const head = RUN_HEADERS.map((h) => `<th scope="col">${e(h)}</th>`).join('');
   const body = m.runs.map((r) => runRow(r, named.has(r.name))).join('\n');
-  return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+  return `<table class="runs"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
 async function trendSections(m: AuditModel): Promise<string[]> {
@@ -119,10 +121,16 @@ export async function renderAuditHtml(m: AuditModel, writtenAt: Date): Promise<s
   const problems = m.gaps.filter((g) => g.run !== null);
   const decided = m.runs.filter(reachedDecision).length;
   const inForce = m.exceptions.filter((x) => x.inForceAtEnd).length;
+  const byOutcome = new Map<string, number>();
+  for (const r of m.runs.filter((r) => problems.some((g) => g.run === r.name))) {
+    const what = r.evidenceProblem ? 'with unreadable evidence' : r.outcome;
+    byOutcome.set(what, (byOutcome.get(what) ?? 0) + 1);
+  }
+  const toReview = [...byOutcome].map(([what, n]) => `${n} ${what}`).join(', ');
   const summary =
-    `${plural(m.runs.length, 'run')}, ${decided} reached a decision; ` +
-    `${plural(stretches.length, 'stretch')} longer than ${plural(m.period.every, 'day')} without one; ` +
-    `${plural(problems.length, 'run')} rejected, failed, timed out or unreadable; ` +
+    `${plural(m.runs.length, 'run')}, ${decided} reached a decision` +
+    (toReview ? ` (runs to review: ${toReview})` : '') +
+    `; ${stretches.length === 0 ? 'no stretch' : plural(stretches.length, 'stretch').replace('stretchs', 'stretches')} longer than ${plural(m.period.every, 'day')} without a decision; ` +
     `${plural(m.open.length, 'credential')} still open at the end; ${plural(inForce, 'exception')} in force at the end.`;
   const timeline = await renderSvg(
     timelineSpec(
@@ -186,7 +194,7 @@ export async function renderAuditHtml(m: AuditModel, writtenAt: Date): Promise<s
     table(
       ['Account', 'User', 'Exception', 'Credential', 'Last used', 'First seen', 'Last seen', 'At the end'],
       m.exceptions.map((x) => [
-        `<code>${e(x.accountId)}</code>`,
+        `<code class="id">${e(x.accountId)}</code>`,
         e(x.userName),
         e(exceptionText(x)),
         e(x.credential ? `${x.credential}${x.accessKeyId ? ` ${x.accessKeyId}` : ''}` : ''),
@@ -202,10 +210,10 @@ export async function renderAuditHtml(m: AuditModel, writtenAt: Date): Promise<s
     table(
       ['Account', 'User', 'Credential', 'Last used', 'Days unused', 'Why', 'As found by'],
       m.open.map((o) => [
-        `<code>${e(o.accountId)}</code>`,
+        `<code class="id">${e(o.accountId)}</code>`,
         e(o.userName ?? ''),
         e(openSubject(o)),
-        e(o.userName === null ? '' : day(o.lastUsed) || 'never'),
+        e(o.credential === null ? '' : day(o.lastUsed) || 'never'),
         e(o.daysUnused ?? ''),
         e(whyText(o)),
         e(`${o.run} (${o.seen})`),
@@ -213,7 +221,7 @@ export async function renderAuditHtml(m: AuditModel, writtenAt: Date): Promise<s
       'None: every stale credential the last runs found was disabled.',
     ),
   ];
-  const badge = m.gaps.length === 0 ? ['ok', 'No gap'] : ['gaps', plural(m.gaps.length, 'gap')];
+  const badge = m.gaps.length === 0 ? ['ok', 'No gap'] : ['gaps', 'Gaps to review'];
   const heading = `credsweep audit ${m.period.from} to ${m.period.to}`;
   return `<!doctype html>
 <html lang="en">
