@@ -10,7 +10,7 @@ import type { Evidence } from '../handlers/core/evidence/schema.js';
 import type { OrgEvidence } from '../handlers/core/organization/org-report.js';
 import { InputError } from '../handlers/core/shared/errors.js';
 import { EVIDENCE_FILES, runPrefix } from '../handlers/core/shared/run-keys.js';
-import { listExecutions as listLocal, readExecution } from './local/executions.js';
+import { listExecutionHeads, listExecutions as listLocal, readExecution } from './local/executions.js';
 import { type ExecutionStatus, fromLocalEvents, localRecord } from './timeline/events.js';
 import { type RunView, viewRun } from './timeline/run-view.js';
 
@@ -101,9 +101,8 @@ export function localRuns(home: string): RunSource {
         );
     },
     async between(from, to) {
-      return listLocal(home)
+      return listExecutionHeads(home)
         .filter((e) => e.startDate >= from.toISOString() && e.startDate < to.toISOString())
-        .reverse()
         .map((e) => ({
           name: e.name,
           executionArn: e.executionArn,
