@@ -23,7 +23,8 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .badge.gaps { color: #9a6700; }
 .badge.ok { color: #116329; }
 tr.problem td:first-child { border-left: 4px solid #b3261e; }
-table.runs td, table.runs th { overflow-wrap: break-word; word-break: normal; }
+table.runs { font-size: .92em; }
+table.runs td, table.runs th { overflow-wrap: break-word; word-break: normal; padding: .3rem .4rem; }
 table.runs small { color: #57606a; }
 code.id { white-space: nowrap; overflow-wrap: normal; }
 .reason { font-style: italic; }
@@ -171,7 +172,7 @@ export async function renderAuditHtml(m: AuditModel, writtenAt: Date): Promise<s
     '<h2>Runs</h2>',
     runsTable(m),
     '<h2>Trend</h2>',
-    `<p>Per ${m.trend.some((g) => g.key.startsWith('ou:')) ? 'OU' : 'account'}, for each run: the stale credentials it found (bars), approved and disabled.</p>`,
+    `<p>Per ${m.trend.some((g) => g.key.startsWith('ou:')) ? 'OU' : 'account'}, for each run: the stale credentials it found (bars), approved (hollow circles, dashed) and disabled (filled squares). Where every approved credential was disabled the two are drawn one over the other; the numbers are in the runs table.</p>`,
     ...(await trendSections(m)),
     '<h3>Time from finding to change</h3>',
     '<p>For the credentials each run disabled: days from the credential becoming stale (its last use, or its creation when never used, plus the threshold) to its change. Runs, rejections and gaps between them all add to it.</p>',

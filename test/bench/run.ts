@@ -119,7 +119,9 @@ const lines = [
   '',
   '| | evidence read | AWS requests | local time |',
   '|---|---|---|---|',
-  `| \`credsweep audit\`: read the period | ${int(audit.localReads)} files | ${Object.entries(audit.awsRequests)
+  `| \`credsweep audit\`: read the period | ${int(audit.localReads)} files | ${Object.entries(
+    audit.awsRequests,
+  )
     .filter(([, n]) => n > 0)
     .map(([op, n]) => `${int(n)} ${op}`)
     .join(', ')} | ${seconds(audit.readMs)} |`,
