@@ -13,7 +13,7 @@ import {
 } from '../../handlers/core/evidence/standing.js';
 import type { OrgEvidence } from '../../handlers/core/organization/org-report.js';
 import type { RunListing } from '../runs.js';
-import type { RunView } from '../timeline.js';
+import type { RunView } from '../timeline/run-view.js';
 
 /** How a run was started: by the deployment's schedule, a person, Security Hub, or to back one out. */
 export type RunKind = 'scheduled' | 'ad-hoc' | 'security-hub' | 'backout';

@@ -10,7 +10,7 @@ import type { Evidence } from '../../handlers/core/evidence/schema.js';
 import type { OrgEvidence } from '../../handlers/core/organization/org-report.js';
 import { inBatches } from '../org-run.js';
 import { accountFolder, type RunListing, type RunSource } from '../runs.js';
-import type { RunView } from '../timeline.js';
+import type { RunView } from '../timeline/run-view.js';
 import {
   type AccountFacts,
   accountFactsOf,
