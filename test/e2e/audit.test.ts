@@ -202,6 +202,9 @@ describe('credsweep audit --local', () => {
     const name = lost.runs[3]?.name ?? '';
     rmSync(join(copy, 'runs', name, 'evidence.json'));
     writeFileSync(join(copy, 'runs', lost.runs[4]?.name ?? '', 'evidence.json'), '{"schemaVersion": 2, "cut');
+    // A record written some other way than the engine writes it is read whole, and still listed.
+    const record = join(copy, 'executions', `${lost.runs[0]?.name}.json`);
+    writeFileSync(record, JSON.stringify(JSON.parse(readFileSync(record, 'utf8'))));
     const run = await ok([...AUDIT, '--home', copy, '--json', '--out', join(copy, 'o')]);
     const after = JSON.parse(run.stdout) as AuditJson & { runs: { evidenceProblem: string | null }[] };
     expect(after.runs).toHaveLength(5);
