@@ -56,7 +56,10 @@ export async function audit(flags: AuditFlags, usage: (message: string) => never
 
   if (runs.length === 0) {
     printError(
-      `no run started from ${flags.from} to ${flags.to}${flags.account ? ` in account ${flags.account}` : ''} in ${source.where}: the whole period is a gap`,
+      `no run started from ${flags.from} to ${flags.to}${flags.account ? ` in account ${flags.account}` : ''} in ${source.where}: ` +
+        (model.gaps.length > 0
+          ? 'the whole period is a gap'
+          : `the period is not longer than the cadence (${plural(every, 'day')}), so it is no gap`),
     );
   }
   for (const r of runs.filter((r) => r.evidenceProblem))
