@@ -4,6 +4,10 @@
  * numbers, days and fixed series names only: no text from the evidence reaches them (account names,
  * user names and reasons are in the HTML around them, escaped there). Each series also has its own
  * point shape, so a black-and-white print tells them apart.
+ *
+ * Why Vega-Lite: a declarative grammar kept by the UW Interactive Data Lab with regular releases, whose
+ * SVG renderer runs in plain Node (no DOM, no canvas, nothing native), unlike Observable Plot, which
+ * needs a server-side DOM. Pinned at vega 6.4.0 and vega-lite 6.4.2: vega-lite 6.5 asks for Node 22.
  */
 import { type LoggerInterface, logger, None, parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
