@@ -9,6 +9,7 @@ import { Command, InvalidArgumentError, Option, type OutputConfiguration } from 
 import { CONSOLE_ACTIONS, DEFAULT_THRESHOLD_DAYS } from '../handlers/core/shared/defaults.js';
 import { visibleLines } from '../handlers/core/shared/visible-text.js';
 import type { AnalyzeFlags } from './commands/analyze.js';
+import type { AuditFlags } from './commands/audit.js';
 import type { BackoutFlags } from './commands/backout.js';
 import type { DemoFlags } from './commands/demo.js';
 import type { DoctorFlags } from './commands/doctor.js';
@@ -18,6 +19,7 @@ import {
   collectUsers,
   parseAccountId,
   parseAccountList,
+  parseDay,
   parseDays,
   parseFailAt,
   parseIsoDate,
@@ -274,6 +276,29 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
     );
   addSourceOptions(evidence, { bucket: true }).action(async (ref: string, flags: EvidenceFlags) =>
     (await import('./commands/evidence.js')).evidence(ref, flags),
+  );
+
+  const audit = program
+    .command('audit')
+    .description(
+      'evidence for an audit period: every run with its decision and changes, gaps in the cadence, exceptions in force, what was open at the end, a trend chart',
+    )
+    .requiredOption('--from <day>', 'first day of the period, YYYY-MM-DD (UTC)', parseDay)
+    .requiredOption('--to <day>', 'last day of the period, included, YYYY-MM-DD (UTC)', parseDay)
+    .option(
+      '--every <days>',
+      "expected cadence: a longer stretch without a decided run is a gap (default: the deployment's schedule, else 7)",
+      parsePositiveInt,
+    )
+    .option('--account <id>', "only this account's part of each run (12 digits)", parseAccountId)
+    .option(
+      '--out <dir>',
+      'where to write report.html and the CSV files (default ./credsweep-audit/<from>_<to>)',
+    );
+  addSourceOptions(audit, { bucket: true }).action(async (flags: AuditFlags, command: Command) =>
+    (await import('./commands/audit.js')).audit(flags, (message) =>
+      command.error(message, { exitCode: 2, code: 'credsweep.usage' }),
+    ),
   );
 
   program

@@ -10,8 +10,8 @@ import type { Evidence } from '../handlers/core/evidence/schema.js';
 import type { OrgEvidence } from '../handlers/core/organization/org-report.js';
 import { InputError } from '../handlers/core/shared/errors.js';
 import { EVIDENCE_FILES, runPrefix } from '../handlers/core/shared/run-keys.js';
-import { listExecutions as listLocal, readExecution } from './local/executions.js';
-import { fromLocalEvents, localRecord } from './timeline/events.js';
+import { listExecutionHeads, listExecutions as listLocal, readExecution } from './local/executions.js';
+import { type ExecutionStatus, fromLocalEvents, localRecord } from './timeline/events.js';
 import { type RunView, viewRun } from './timeline/run-view.js';
 
 export type EvidenceFileName = (typeof EVIDENCE_FILES)[number];
@@ -22,6 +22,22 @@ export interface EvidenceFile {
   text: string | null;
 }
 
+/** A run as the execution list gives it, without its history. */
+export interface RunListing {
+  name: string;
+  executionArn: string;
+  /** A run of the organization workflow. */
+  organization: boolean;
+  status: ExecutionStatus;
+  startDate: string;
+  stopDate: string | null;
+}
+
+/** What reading one of a run's files needs: its execution ARN (a RunView or a RunListing's). */
+export interface RunRef {
+  execution: { executionArn: string };
+}
+
 export interface RunSource {
   kind: 'aws' | 'local';
   /** Where the runs are, for messages: the state machine ARN or the local home. */
@@ -30,15 +46,19 @@ export interface RunSource {
   view(ref: string): Promise<RunView>;
   /** Recent runs, newest first, each from its newest events (enough for outcome and counts). */
   list(limit: number): Promise<RunView[]>;
+  /** Every run started from `from` (included) to `to` (excluded), oldest first, from the execution lists alone. */
+  between(from: Date, to: Date): Promise<RunListing[]>;
+  /** The deployment's schedule expression (`rate(7 days)`, `cron(…)`) when known; null when not. */
+  schedule: string | null;
   /**
    * The run's evidence directory: `s3://bucket/runs/<name>/` or a local path; null if unknown. With
    * `accountId` (organization runs): that account's folder, `…/runs/<name>/accounts/<id>/`.
    */
-  evidenceLocation(view: RunView, accountId?: string): string | null;
+  evidenceLocation(run: RunRef, accountId?: string): string | null;
   /** The three evidence files of a run, or of one account of an organization run. */
   evidenceFiles(view: RunView, accountId?: string): Promise<EvidenceFile[]>;
   /** One file the run keeps under its prefix (`accounts.json`, `accounts/<id>/evidence.json`); null if absent. */
-  file(view: RunView, path: string): Promise<string | null>;
+  file(run: RunRef, path: string): Promise<string | null>;
 }
 
 /** Where an account's folder is inside its organization run's prefix. */
@@ -54,7 +74,7 @@ function readLocal(path: string): string | null {
 }
 
 export function localRuns(home: string): RunSource {
-  const dir = (view: RunView) => join(home, runPrefix(view.execution.executionArn));
+  const dir = (run: RunRef) => join(home, runPrefix(run.execution.executionArn));
 
   return {
     kind: 'local',
@@ -80,6 +100,19 @@ export function localRuns(home: string): RunSource {
           }),
         );
     },
+    async between(from, to) {
+      return listExecutionHeads(home)
+        .filter((e) => e.startDate >= from.toISOString() && e.startDate < to.toISOString())
+        .map((e) => ({
+          name: e.name,
+          executionArn: e.executionArn,
+          organization: isLocalOrganization(e.stateMachineArn),
+          status: e.status,
+          startDate: e.startDate,
+          stopDate: e.stopDate,
+        }));
+    },
+    schedule: null,
     evidenceLocation(view, accountId) {
       return `${dir(view)}/${accountFolder(accountId)}`;
     },
@@ -89,8 +122,8 @@ export function localRuns(home: string): RunSource {
         text: readLocal(join(dir(view), accountFolder(accountId), name)),
       }));
     },
-    async file(view, path) {
-      return readLocal(join(dir(view), path));
+    async file(run, path) {
+      return readLocal(join(dir(run), path));
     },
   };
 }

@@ -32,5 +32,9 @@ export class CredsweepStack extends Stack {
         value: credsweep.organizationStateMachine.stateMachineArn,
       });
     }
+    // `credsweep audit` takes the cadence of its gaps from it (cli/aws/target.ts).
+    if (props.settings.schedule && props.settings.schedule !== 'off') {
+      new CfnOutput(this, 'Schedule', { value: props.settings.schedule });
+    }
   }
 }

@@ -2,17 +2,23 @@
  * Screenshots for docs/approver-guide.md: the approval email, the approval page and the page after
  * approving, rendered by the real templates and the local approval server over in-memory ports; and
  * for docs/compliance.md, the Security Hub section of report.html after a demo run on
- * samples/security-hub-account.json. In headless Debian Chromium. Run: `npx tsx scripts/screenshots.ts`
- * (needs /usr/bin/chromium).
+ * samples/security-hub-account.json; and the report of `credsweep audit` over the weekly runs of
+ * test/e2e/audit.test.ts (docs/images/audit-report.png). In headless Debian Chromium. Run: `npx tsx scripts/screenshots.ts`
+ * (needs /usr/bin/chromium); `… scripts/screenshots.ts audit` makes only that one.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { auditModel } from '../cli/audit/model.js';
+import { readPeriod } from '../cli/audit/read.js';
+import { renderAuditHtml } from '../cli/audit/render-html.js';
 import { startApprovalServer } from '../cli/local/approval-server.js';
-import { runDemo } from '../cli/local/demo-run.js';
+import { type ApprovalMode, loadLocalAccount, runDemo } from '../cli/local/demo-run.js';
 import { parseSeed } from '../cli/local/seed.js';
+import { localRuns } from '../cli/runs.js';
 import { requestApproval } from '../handlers/request-approval.js';
+import { AUDIT_SEED } from '../test/helpers/audit-seed.js';
 import { CHROMIUM, launchChromium } from '../test/helpers/chromium.js';
 import { EXECUTION_ID, linksIn, memoryPorts, PLAN_KEY, putPlan } from '../test/helpers/memory-ports.js';
 
@@ -107,5 +113,49 @@ async function securityHubEvidence(): Promise<void> {
   console.log(`Wrote security-hub-evidence.png to ${OUT}`);
 }
 
-await main();
-await securityHubEvidence();
+/** report.html of `credsweep audit --from 2026-10-01 --to 2026-11-30 --every 7` after the e2e's five runs. */
+async function auditReport(): Promise<void> {
+  const home = mkdtempSync(join(tmpdir(), 'credsweep-screenshot-audit-'));
+  const runs: [string, ApprovalMode][] = [
+    ['2026-10-05', 'auto-approve'],
+    ['2026-10-12', 'auto-reject'],
+    ['2026-10-19', 'auto-approve'],
+    ['2026-11-09', 'auto-approve'],
+    ['2026-11-16', 'auto-approve'],
+  ];
+  for (const [i, [day, approval]] of runs.entries()) {
+    const seed = i === 0 ? AUDIT_SEED : loadLocalAccount(home);
+    await runDemo({
+      seed,
+      now: new Date(`${day}T09:00:00Z`),
+      home,
+      approval,
+      startedBy: 'alice (credsweep start)',
+    });
+  }
+  const period = { from: '2026-10-01', to: '2026-11-30', every: 7 };
+  const source = localRuns(home);
+  const model = auditModel({
+    period,
+    cadence: '--every',
+    where: source.where,
+    account: null,
+    runs: await readPeriod(source, new Date('2026-10-01T00:00:00Z'), new Date('2026-12-01T00:00:00Z')),
+  });
+  const file = join(home, 'report.html');
+  writeFileSync(file, await renderAuditHtml(model, new Date('2026-12-01T08:00:00Z')));
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(pathToFileURL(file).href);
+    await page.screenshot({ path: join(OUT, 'audit-report.png'), fullPage: true });
+  } finally {
+    await browser.close();
+  }
+  console.log(`Wrote audit-report.png to ${OUT}`);
+}
+
+const only = process.argv[2];
+if (!only || only === 'approval') await main();
+if (!only || only === 'security-hub') await securityHubEvidence();
+if (!only || only === 'audit') await auditReport();

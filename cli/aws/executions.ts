@@ -167,6 +167,31 @@ export async function listExecutions(stateMachineArn: string, limit: number): Pr
   return items.slice(0, limit);
 }
 
+/**
+ * Every execution started at `from` or later, newest first: ListExecutions returns newest first, so
+ * paging stops at the first page that reaches back before `from` (1,000 a page).
+ */
+export async function listExecutionsSince(stateMachineArn: string, from: Date): Promise<ExecutionListItem[]> {
+  const items: ExecutionListItem[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await aws({ action: 'states:ListExecutions', stateMachineArn }, () =>
+      sfnClient().send(
+        new ListExecutionsCommand({
+          stateMachineArn,
+          maxResults: 1000,
+          ...(nextToken ? { nextToken } : {}),
+        }),
+      ),
+    );
+    const executions = page.executions ?? [];
+    items.push(...executions.filter((e) => e.startDate !== undefined && e.startDate >= from));
+    const older = executions.some((e) => e.startDate !== undefined && e.startDate < from);
+    nextToken = older ? undefined : page.nextToken;
+  } while (nextToken);
+  return items;
+}
+
 /** The caller's identity (an ARN), for `startedBy`; null when STS cannot tell. */
 export async function callerArn(): Promise<string | null> {
   try {

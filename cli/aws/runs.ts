@@ -5,15 +5,16 @@
  */
 import { InputError } from '../../handlers/core/shared/errors.js';
 import { EVIDENCE_FILES, runPrefix } from '../../handlers/core/shared/run-keys.js';
-import { accountFolder, type RunSource } from '../runs.js';
-import { fromAwsHistory } from '../timeline/events.js';
-import { type RunView, viewRun } from '../timeline/run-view.js';
+import { accountFolder, type RunRef, type RunSource } from '../runs.js';
+import { type ExecutionStatus, fromAwsHistory } from '../timeline/events.js';
+import { viewRun } from '../timeline/run-view.js';
 import { AwsCallError } from './errors.js';
 import {
   describeExecution,
   executionHistory,
   getObjectText,
   listExecutions,
+  listExecutionsSince,
   recentHistory,
 } from './executions.js';
 import { EXECUTION_ARN, executionArnOf, type Target } from './target.js';
@@ -39,7 +40,7 @@ export async function mapLimited<T, R>(
 const notFound = (err: unknown) => (err as { awsName?: string }).awsName === 'ExecutionDoesNotExist';
 
 export function awsRuns(target: Target): RunSource {
-  const prefix = (view: RunView) => `${runPrefix(view.execution.executionArn)}/`;
+  const prefix = (run: RunRef) => `${runPrefix(run.execution.executionArn)}/`;
   const orgArn = target.organizationStateMachineArn ?? null;
   const machines = [target.stateMachineArn, ...(orgArn ? [orgArn] : [])];
   const isOrganization = (stateMachineArn: string) => orgArn !== null && stateMachineArn === orgArn;
@@ -95,6 +96,26 @@ export function awsRuns(target: Target): RunSource {
         });
       });
     },
+    async between(from, to) {
+      const lists = await Promise.all(
+        machines.map(async (machine) =>
+          (await listExecutionsSince(machine, from)).map((item) => ({ machine, item })),
+        ),
+      );
+      return lists
+        .flat()
+        .filter(({ item }) => item.startDate !== undefined && item.startDate < to)
+        .sort((a, b) => (a.item.startDate?.getTime() ?? 0) - (b.item.startDate?.getTime() ?? 0))
+        .map(({ machine, item }) => ({
+          name: item.name ?? '',
+          executionArn: item.executionArn ?? '',
+          organization: isOrganization(machine),
+          status: (item.status ?? 'RUNNING') as ExecutionStatus,
+          startDate: (item.startDate ?? new Date(0)).toISOString(),
+          stopDate: item.stopDate ? item.stopDate.toISOString() : null,
+        }));
+    },
+    schedule: target.schedule ?? null,
     evidenceLocation(view, accountId) {
       return target.bucketName
         ? `s3://${target.bucketName}/${prefix(view)}${accountFolder(accountId)}`

@@ -16,6 +16,8 @@ export const STATE_MACHINE_OUTPUT = 'StateMachineArn';
 export const BUCKET_OUTPUT = 'BucketName';
 /** The organization workflow's state machine (deployed with `-c organization=true`). */
 export const ORG_STATE_MACHINE_OUTPUT = 'OrganizationStateMachineArn';
+/** The schedule expression of the periodic runs, when the stack has one (infra/stack.ts). */
+export const SCHEDULE_OUTPUT = 'Schedule';
 
 export interface TargetOptions {
   stack?: string;
@@ -36,6 +38,8 @@ export interface Target {
    * account workflow's: a run is looked up in both (status, show, evidence, backout; history lists both).
    */
   organizationStateMachineArn?: string | null;
+  /** The stack's schedule expression (output `Schedule`); null or absent when it has none or was not read. */
+  schedule?: string | null;
 }
 
 export async function stackOutputs(stackName: string): Promise<Record<string, string>> {
@@ -87,6 +91,7 @@ export async function resolveTarget(opts: TargetOptions, needBucket = false): Pr
     bucketName,
     stackName,
     ...(orgArn && orgArn !== stateMachineArn ? { organizationStateMachineArn: orgArn } : {}),
+    schedule: outputs[SCHEDULE_OUTPUT] ?? null,
   };
 }
 

@@ -104,7 +104,7 @@ export async function evidence(ref: string, flags: EvidenceFlags): Promise<void>
 }
 
 /** A file problem (--out names a file, no permission, disk full) as one line naming the path. */
-function writable(path: string, write: () => void): void {
+export function writable(path: string, write: () => void, what = 'the evidence'): void {
   try {
     write();
   } catch (err) {
@@ -117,6 +117,6 @@ function writable(path: string, write: () => void): void {
       EROFS: 'the file system is read-only',
       ENOSPC: 'no space left on the device',
     };
-    throw new InputError(`cannot write the evidence to ${path}: ${why[e.code ?? ''] ?? e.message}`);
+    throw new InputError(`cannot write ${what} to ${path}: ${why[e.code ?? ''] ?? e.message}`);
   }
 }

@@ -146,3 +146,16 @@ export function parseAccountId(value: string): string {
   }
   return id;
 }
+
+/** A day, `YYYY-MM-DD` (UTC); an instant with a UTC offset stands for its UTC day. */
+export function parseDay(value: string): string {
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(value)
+    ? parseIsoInstant(`${value}T00:00:00Z`)
+    : parseIsoInstant(value);
+  if (date === null) {
+    throw new InvalidArgumentError(
+      `expected a day YYYY-MM-DD (UTC), e.g. 2026-10-01, not ${JSON.stringify(value)}`,
+    );
+  }
+  return date.toISOString().slice(0, 10);
+}

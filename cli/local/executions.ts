@@ -3,7 +3,7 @@
  * each local run is kept as `<home>/executions/<name>.json`, so `status`, `history`, `show` and
  * `backout` work with `--local` the way they do against AWS.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CredsweepError } from '../../handlers/core/shared/errors.js';
 import type { EventLog } from './event-log.js';
@@ -72,6 +72,53 @@ export function listExecutions(home: string): LocalExecution[] {
   return listJson<LocalExecution>(dir(home))
     .map(settled)
     .sort((a, b) => b.startDate.localeCompare(a.startDate));
+}
+
+/** A local execution without its input, output and events: what a list of runs needs. */
+export type LocalExecutionHead = Pick<
+  LocalExecution,
+  'executionArn' | 'name' | 'stateMachineArn' | 'status' | 'startDate' | 'stopDate'
+>;
+
+const HEAD_FIELDS = ['executionArn', 'name', 'stateMachineArn', 'status', 'startDate', 'stopDate'] as const;
+
+const HEAD_BYTES = 8192;
+
+/**
+ * Every local run's record without its history, oldest first, as ListExecutions gives them: only the
+ * start of each file is read (saveExecution writes the short fields before `input`), so listing a
+ * home of large organization runs does not parse every event they kept. A record that does not start
+ * so is read whole.
+ */
+export function listExecutionHeads(home: string): LocalExecutionHead[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir(home)).filter((n) => n.endsWith('.json'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const heads = names.map((n) => {
+    const path = join(dir(home), n);
+    const buffer = Buffer.alloc(HEAD_BYTES);
+    const fd = openSync(path, 'r');
+    let text: string;
+    try {
+      text = buffer.subarray(0, readSync(fd, buffer, 0, HEAD_BYTES, 0)).toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+    const cut = text.indexOf(',\n  "input": ');
+    if (cut >= 0) {
+      try {
+        const head = JSON.parse(`${text.slice(0, cut)}}`) as LocalExecution;
+        if (HEAD_FIELDS.every((f) => head[f] !== undefined)) return settled(head);
+      } catch {}
+    }
+    const { input: _i, output: _o, events: _e, ...head } = readJson<LocalExecution>(path) as LocalExecution;
+    return settled(head as LocalExecution);
+  });
+  return heads.sort((a, b) => a.startDate.localeCompare(b.startDate));
 }
 
 function alive(pid: number): boolean {

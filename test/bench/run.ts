@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchAnalysis } from './analysis.js';
+import { benchAudit } from './audit.js';
 import { benchBundles } from './bundles.js';
 import { benchIamCalls, type CallCount } from './iam-calls.js';
 import { benchOrganization } from './organization.js';
@@ -24,6 +25,7 @@ const analysis = await benchAnalysis();
 const iam = await benchIamCalls();
 const transitions = await benchTransitions();
 const organization = await benchOrganization();
+const audit = await benchAudit();
 const bundles = await benchBundles();
 const startup = await benchStartup();
 
@@ -110,6 +112,21 @@ const lines = [
     (o) =>
       `| ${int(o.accounts)} | ${o.unreachable} | ${o.suspended} | ${int(o.remediated)} | ${int(o.transitions)} | ${int(o.maxExecutionEvents)} events | ${int(o.maxPayloadBytes)} bytes | $${o.usdPerRun.toFixed(4)} | ${seconds(o.wallMs)} |`,
   ),
+  '',
+  `## An audit period (docs/compliance.md): ${audit.runs} weekly organization runs × ${int(audit.accounts)} accounts`,
+  '',
+  `The runs are the real organization ASL in one local home (building them took ${seconds(audit.setupMs)}, not counted). \`credsweep audit\` reads each run's org summary, whose rows carry every account's counts, exceptions and open credentials, instead of every account's own evidence. AWS requests are those the same audit sends through the AWS code path, the SDK mocked at its boundary and answering from the home's files; times are local medians of 3.`,
+  '',
+  '| | evidence read | AWS requests | local time |',
+  '|---|---|---|---|',
+  `| \`credsweep audit\`: read the period | ${int(audit.localReads)} files | ${Object.entries(
+    audit.awsRequests,
+  )
+    .filter(([, n]) => n > 0)
+    .map(([op, n]) => `${int(n)} ${op}`)
+    .join(', ')} | ${seconds(audit.readMs)} |`,
+  `| \`credsweep audit\`: read, rules, report.html with its charts (${fmt(audit.htmlBytes / 1024)} KiB), the CSV files | | | ${seconds(audit.auditMs)} |`,
+  `| for comparison: every account's evidence of every run | ${int(audit.perAccountReads)} files | ${int(audit.perAccountReads)} GetObject (+ the lists) | ${seconds(audit.perAccountMs)} |`,
   '',
   '## Lambda bundles (dist/lambda, as the stack deploys them: ESM, node22, minified, AWS SDK included)',
   '',

@@ -52,7 +52,7 @@ function runLogged(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Loaded>
 }
 
 describe('the code a command loads', () => {
-  it('demo, start --local, history --local and backout --local load no AWS SDK code', async () => {
+  it('demo, start --local, history --local, backout --local and audit --local load no AWS SDK code', async () => {
     // Prepare
     const home = mkdtempSync(join(tmpdir(), 'credsweep-home-'));
 
@@ -62,9 +62,11 @@ describe('the code a command loads', () => {
     const backout = await runLogged(['backout', run, '--local', '--home', home, '--wait']);
     const start = await runLogged(['start', '--local', '--auto-approve', '--home', home]);
     const history = await runLogged(['history', '--local', '--home', home]);
+    const period = ['--from', '2000-01-01', '--to', '2099-12-31', '--out', join(home, 'audit')];
+    const audit = await runLogged(['audit', '--local', '--home', home, ...period]);
 
     // Assess
-    for (const [name, loaded] of Object.entries({ demo, backout, start, history })) {
+    for (const [name, loaded] of Object.entries({ demo, backout, start, history, audit })) {
       expect(loaded.code, name).toBe(0);
       expect(loaded.files.length, name).toBeGreaterThan(1);
       expect(loaded.sdkFiles, name).toEqual([]);

@@ -27,6 +27,7 @@ import type {
   Evidence,
   FindingRecord,
 } from '../evidence/schema.js';
+import { type ExceptionEntry, exceptionsOf, type OpenEntry, openOf } from '../evidence/standing.js';
 import { readPlan } from '../plan/plan.js';
 import { RUN_NAME_REUSED } from '../plan/run-identity.js';
 import { reportRun, securityHubLines } from '../run/report-run.js';
@@ -61,6 +62,16 @@ export interface OrgAccountEvidence {
   evidenceKey: string;
   /** What a backout in this account could not restore (deleted keys, reset passwords), each named. */
   cannotRestore?: NonNullable<Evidence['backout']>['cannotRestore'];
+  /**
+   * What stood when the account's part ended (handlers/core/evidence/standing.ts), so that a period
+   * report reads this summary, not every account's evidence: when the account's credential report
+   * was analysed (null: not read) at which threshold, the exceptions in force and what stayed open.
+   * Absent in summaries written before they existed.
+   */
+  asOf?: string | null;
+  thresholdDays?: number | null;
+  exceptions?: ExceptionEntry[];
+  open?: OpenEntry[];
 }
 
 export interface OrgEvidence {
@@ -227,6 +238,10 @@ export async function collectOrgEvidence(
         securityHub: securityHubLines(evidence)[0] ?? null,
         evidenceKey: evidenceKey(runId),
         ...(evidence.backout?.cannotRestore.length ? { cannotRestore: evidence.backout.cannotRestore } : {}),
+        asOf: evidence.report?.asOf ?? null,
+        thresholdDays: evidence.report?.thresholdDays ?? null,
+        exceptions: exceptionsOf(evidence),
+        open: openOf(evidence),
       },
       evidence,
     ];
