@@ -14,7 +14,7 @@ import type { CommandHint, SourceFlags } from '../source-options.js';
 import { iterationLabel, stepDetail } from '../step-detail.js';
 import { fromAwsHistory, type TimelineEvent } from '../timeline/events.js';
 import { type BackoutSkipView, type RunView, viewRun } from '../timeline/run-view.js';
-import { buildSteps } from '../timeline/steps.js';
+import { StepBuilder } from '../timeline/steps.js';
 
 /** Exit code of a run that ended FAILED, ABORTED or TIMED_OUT (as `credsweep demo`). */
 export const EXIT_RUN_FAILED = 3;
@@ -262,6 +262,8 @@ export function approvalLinkPrinter(say: (line: string) => void, manual: boolean
 
 export class ProgressPrinter {
   private printed = 0;
+  /** The steps so far, built event by event (constant work per event, however long the run). */
+  private readonly steps = new StepBuilder();
   /** Each Map iteration's label as its last entered state named it (events after carry no input). */
   private readonly labels = new Map<number, string>();
 
@@ -275,15 +277,19 @@ export class ProgressPrinter {
     for (let i = this.printed; i < events.length; i++) {
       const e = events[i];
       if (e?.type !== 'StateExited') {
-        if (e) this.line(e);
+        if (e) {
+          this.steps.add(e);
+          this.line(e);
+        }
         continue;
       }
-      const step = buildSteps(events.slice(0, i + 1)).findLast(
-        (s) => s.state === e.state && s.index === e.index,
-      );
+      const step = this.steps.add(e);
       const detail = step ? stepDetail(step) : '';
       const where = e.index === null ? '' : `${iterationLabel(e.index, step?.input)} `;
-      if (step && detail) this.say(`  ✓ ${where}${step.state}: ${detail} (${duration(step.durationMs)})`);
+      // ✓ only for a step that succeeded; ✗ for one that failed.
+      const mark = step?.status === 'failed' || step?.error ? '✗' : '✓';
+      if (step && detail)
+        this.say(`  ${mark} ${where}${step.state}: ${detail} (${duration(step.durationMs)})`);
     }
     this.printed = events.length;
   }

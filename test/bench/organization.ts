@@ -1,5 +1,5 @@
 /**
- * Organization runs of 10, 100 and 1,000 accounts through the real organization ASL locally:
+ * Organization runs of 10, 100, 500, 1,000 and 5,000 accounts through the real organization ASL locally:
  * transitions, the largest history of any one execution, the largest payload, cost per run and
  * local wall time (`npm run bench`; the test suite runs 51 accounts, test/e2e/organization-scale).
  */
@@ -20,11 +20,13 @@ export interface OrganizationRow {
   transitions: number;
   maxExecutionEvents: number;
   maxPayloadBytes: number;
+  /** The largest combined result of a Map state (a Distributed Map's children's outputs, inline). */
+  maxMapResultBytes: number;
   usdPerRun: number;
   wallMs: number;
 }
 
-export async function benchOrganization(sizes = [10, 100, 1000]): Promise<OrganizationRow[]> {
+export async function benchOrganization(sizes = [10, 100, 500, 1000, 5000]): Promise<OrganizationRow[]> {
   const rows: OrganizationRow[] = [];
   for (const accounts of sizes) {
     const home = mkdtempSync(join(tmpdir(), 'credsweep-bench-org-'));
@@ -50,6 +52,7 @@ export async function benchOrganization(sizes = [10, 100, 1000]): Promise<Organi
       transitions: result.transitions,
       maxExecutionEvents: result.maxExecutionEvents,
       maxPayloadBytes: result.maxPayloadBytes,
+      maxMapResultBytes: result.maxMapResultBytes,
       usdPerRun: result.transitions * USD_PER_TRANSITION,
       wallMs,
     });

@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { actAsApprover } from '../../cli/local/auto-approver.js';
 import { runCli } from '../helpers/cli.js';
+import { tempHome } from '../helpers/demo.js';
 import { rawControls } from '../helpers/raw-control.js';
 
 const BIN = fileURLToPath(new URL('../../bin/credsweep.mjs', import.meta.url));
@@ -141,4 +142,20 @@ describe('after a demo run', () => {
     expect(run.stdout).toContain('reason     ok\\u{A}FORGED line \\u{1B}[2J\\u{202E}evil');
     expect(run.stdout).toContain('bob\\u{85}\\u{2066}x');
   });
+});
+
+describe('progress marks', () => {
+  it('marks a failed step ✗ and never ✓ (issue 24)', async () => {
+    const run = await runCli([
+      'demo',
+      '--auto-approve',
+      '--fail-at',
+      'deactivate-keys',
+      '--home',
+      tempHome(),
+    ]);
+    const lines = run.stdout.split('\n');
+    expect(lines.some((l) => /✗ ApplyBatches: FAILED/.test(l))).toBe(true);
+    expect(lines.filter((l) => /✓/.test(l) && /FAILED/.test(l))).toEqual([]);
+  }, 60_000);
 });
