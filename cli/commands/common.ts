@@ -196,6 +196,22 @@ export function describeRun(view: RunView, evidenceAt: string | null, command: C
   }
   if (view.backoutOf) lines.push(['backout of', view.backoutOf]);
   for (const skip of view.backoutSkips) lines.push(['left alone', backoutSkipText(skip)]);
+  if (view.cannotRestore.length > 0) {
+    lines.push([
+      'partial',
+      `${view.cannotRestore.length} change(s) of that run cannot be restored by any backout`,
+    ]);
+  }
+  for (const c of view.cannotRestore) {
+    const what =
+      c.action === 'delete-access-key'
+        ? 'the key was deleted; a deleted key cannot be restored (create a new one if needed)'
+        : 'the password was reset; the old password cannot be brought back';
+    lines.push([
+      'cannot restore',
+      `${c.userName} ${c.credential}${c.accessKeyId ? ` ${c.accessKeyId}` : ''}: ${what}`,
+    ]);
+  }
   if (view.error) lines.push(['error', `${view.error.error}: ${view.error.cause}`]);
   if (evidenceAt && e.status !== 'RUNNING')
     lines.push(['evidence', `${evidenceAt} (${command(`evidence ${e.name}`)})`]);

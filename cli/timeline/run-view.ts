@@ -18,6 +18,13 @@ const backoutSkip = z.looseObject({
   laterChange: z.enum(['disabled', 'reset', 'deleted', 'restored']).nullish().catch(null),
 });
 export type BackoutSkipView = z.infer<typeof backoutSkip>;
+const irreversible = z.looseObject({
+  userName: z.string(),
+  credential: z.string(),
+  accessKeyId: z.string().nullable(),
+  action: z.string(),
+});
+export type IrreversibleView = z.infer<typeof irreversible>;
 const object = <T extends z.ZodRawShape>(shape: T) => z.looseObject(shape).partial().nullish().catch(null);
 
 /** The workflow's state document at the top level (Start puts `request` and `outcome` in it). */
@@ -60,6 +67,8 @@ const stateDocument = z.looseObject({
     skipped: count,
     failed: count,
     skips: z.array(backoutSkip).catch([]),
+    cannotRestore: count,
+    irreversible: z.array(irreversible).catch([]),
   }),
 });
 type StateDocument = z.infer<typeof stateDocument>;
@@ -147,6 +156,8 @@ export interface RunView {
   backoutOf: string | null;
   /** Credentials a backout left alone, and why (the first ones; the evidence lists them all). */
   backoutSkips: BackoutSkipView[];
+  /** Changes of the backed-out run that no backout can undo (deleted keys, reset passwords): a partial backout. */
+  cannotRestore: IrreversibleView[];
   error: { error: string; cause: string } | null;
   steps: Step[];
 }
@@ -281,6 +292,7 @@ export function viewRun(
     evidenceKey: doc?.evidence?.evidenceKey ?? null,
     backoutOf: req?.backoutOf ?? null,
     backoutSkips: doc?.backout?.skips ?? [],
+    cannotRestore: doc?.backout?.irreversible ?? [],
     error,
     steps,
   };

@@ -11,6 +11,7 @@ import { listJson } from '../../cli/local/files.js';
 import type { Seed } from '../../cli/local/seed.js';
 import type { Evidence } from '../../handlers/core/evidence/schema.js';
 import type { MailMessage } from '../../handlers/ports/mail.js';
+import { runCli } from '../helpers/cli.js';
 import { tempHome, userIn } from '../helpers/demo.js';
 
 const DAY = 86_400_000;
@@ -222,5 +223,11 @@ describe('the lifecycle over weeks in one local home', () => {
       expect.objectContaining({ userName: 'nora.noowner', accessKeyId: 'AKIALIFECYCLENORA001' }),
     ]);
     expect(userIn(backout.sandbox.toSeed(), 'nora.noowner').accessKeys).toEqual([]);
+    // And the command line calls the backout partial, naming the deleted key (issue 23).
+    const status = await runCli(['status', backout.executionName, '--local', '--home', home]);
+    expect(status.stdout).toMatch(/partial\s+1 change\(s\) of that run cannot be restored/);
+    expect(status.stdout).toMatch(
+      /cannot restore\s+nora\.noowner access-key-\d AKIALIFECYCLENORA001: the key was deleted; a deleted key cannot be restored/,
+    );
   }, 180_000);
 });

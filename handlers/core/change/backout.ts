@@ -37,6 +37,13 @@ export interface BackoutResult {
   failed: number;
   /** Changes approved as impossible to undo (a deleted key, a reset password): named in the evidence. */
   cannotRestore: number;
+  /** The first SKIPS_LISTED changes no backout can undo, named for the execution history and the command line. */
+  irreversible: {
+    userName: string;
+    credential: LedgerEntry['credential'];
+    accessKeyId: string | null;
+    action: LedgerEntry['action'];
+  }[];
   /** The first SKIPS_LISTED of them, for the execution history and the command line. */
   skips: {
     userName: string;
@@ -192,6 +199,15 @@ export async function backoutRun(ports: Ports, task: BackoutTask): Promise<Backo
     failed: 0,
     skips: [],
     cannotRestore: inScope.length - wanted.length,
+    irreversible: inScope
+      .filter((e) => IRREVERSIBLE_ACTIONS.has(e.action))
+      .slice(0, SKIPS_LISTED)
+      .map((e) => ({
+        userName: e.userName,
+        credential: e.credential,
+        accessKeyId: e.accessKeyId ?? null,
+        action: e.action,
+      })),
   };
   const failures: string[] = [];
   const passwordPolicy = policyReader(ports);
