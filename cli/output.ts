@@ -17,10 +17,18 @@ export function printLine(line = ''): void {
 
 /** `credsweep: <message>` for stderr; messages may quote report or request text. */
 export function errorLine(message: string): string {
-  return `credsweep: ${visible(message)}\n`;
+  return `credsweep: ${lines(message)}\n`;
+}
+
+/** A message of several lines prints as lines (each neutralised); only the line breaks are kept. */
+function lines(message: string): string {
+  return message
+    .split(/\r?\n/)
+    .map((line) => visible(line))
+    .join('\n  ');
 }
 
 /** A warning or error line on stderr (`credsweep: ` first unless `prefixed` is false). */
 export function printError(message: string, prefixed = true): void {
-  process.stderr.write(prefixed ? errorLine(message) : `${visible(message)}\n`);
+  process.stderr.write(prefixed ? errorLine(message) : `${lines(message)}\n`);
 }

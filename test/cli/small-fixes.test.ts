@@ -159,3 +159,25 @@ describe('progress marks', () => {
     expect(lines.filter((l) => /✓/.test(l) && /FAILED/.test(l))).toEqual([]);
   }, 60_000);
 });
+
+describe('errors of several lines', () => {
+  it('print as lines, each neutralised, with no escaped line break (issue 23)', async () => {
+    const { errorLine } = await import('../../cli/output.js');
+    const line = errorLine('seed.json: invalid seed\n  accountId: expected 12 digits\n  name: bad\u0007');
+    expect(line).not.toContain('\\u{A}');
+    expect(line.split('\n')).toHaveLength(4);
+    expect(line).toContain('accountId: expected 12 digits');
+    expect(line).not.toContain('\u0007');
+  });
+
+  it('a seed with two problems is refused with one line per problem', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'credsweep-seed-'));
+    const file = join(dir, 'seed.json');
+    writeFileSync(file, JSON.stringify({ accountId: '12', users: [{ userName: 'a b', createdAt: 'nope' }] }));
+    const run = await runCli(['demo', '--seed', file, '--home', dir]);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).not.toContain('\\u{A}');
+    expect(run.stderr).toMatch(/\n\s+accountId: expected 12 digits/);
+    expect(run.stderr).toMatch(/\n\s+users\[0\]\.userName:/);
+  });
+});
