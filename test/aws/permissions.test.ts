@@ -59,6 +59,8 @@ describe('requiredActions', () => {
     expect(single.DeactivateKeys).not.toContain('sts:AssumeRole');
     expect(org.DeactivateKeys).toContain('sts:AssumeRole');
     expect(org.ListAccounts).toEqual([
+      // A run's name is its identity: it refuses a name with ledger entries (core/plan/run-identity.ts).
+      'dynamodb:Query',
       'organizations:ListAccountsForParent',
       'organizations:ListOrganizationalUnitsForParent',
       'organizations:ListRoots',
