@@ -43,7 +43,8 @@ export interface Synthesized {
 
 /** Synthesizes the stack with bundling on (esbuild, as `cdk synth`) into `outdir`. */
 export function synthesize(outdir: string, context: Record<string, unknown>): Synthesized {
-  const { app, stack } = buildApp(context, { bundle: true, outdir });
+  // With the opt-in Security Hub start function, so that its bundle and role are exercised too.
+  const { app, stack } = buildApp({ securityHubActions: 'true', ...context }, { bundle: true, outdir });
   const assembly = app.synth();
   const artifact = assembly.getStackByName(stack.stackName);
   return { template: artifact.template as CfnTemplate, assemblyDir: assembly.directory };
