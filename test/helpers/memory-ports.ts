@@ -62,7 +62,7 @@ export class MemoryStore implements StorePort {
     if (!approvalWritable(approval, expectedApprovals)) return { applied: false, approval: copy(approval) };
     const decided = applyUpdate(approval, copy(update));
     this.approvals.set(approvalId, decided);
-    this.journal.push(`decideApproval ${approvalId} ${update.status}`);
+    this.journal.push(`decideApproval ${approvalId}`);
     return { applied: true, approval: copy(decided) };
   }
 

@@ -9,7 +9,8 @@ import {
   renderExpiredPage,
   renderForbiddenPage,
   renderFormPage,
-  renderNotDeliveredPage,
+  renderTryAgainPage,
+  renderCountedPage,
   renderNotFoundPage,
   renderTooLargePage,
   renderWindowClosedPage,
@@ -66,7 +67,8 @@ const allPages = (): string[] => [
   renderAlreadyDecidedPage({ ...record, status: 'approved', decision }),
   renderExpiredPage(record.expiresAt),
   renderWindowClosedPage(decision),
-  renderNotDeliveredPage(APPROVAL_ID, decision),
+  renderTryAgainPage(APPROVAL_ID, decision, 'csrf-token'),
+  renderCountedPage(samplePlan(), { ...record, approvalsRequired: 2, approvals: [decision] }, false),
   renderNotFoundPage(),
   renderForbiddenPage(),
   renderTooLargePage(),
@@ -209,7 +211,7 @@ describe('pages', () => {
       renderAlreadyDecidedPage({ ...record, status: 'rejected', decision: hostileDecision }),
       renderExpiredPage(HOSTILE),
       renderWindowClosedPage(hostileDecision),
-      renderNotDeliveredPage(HOSTILE, hostileDecision),
+      renderTryAgainPage(HOSTILE, hostileDecision, HOSTILE),
     ];
 
     for (const html of pages) {
