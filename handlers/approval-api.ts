@@ -342,7 +342,12 @@ async function deliver(
 }
 
 /** Mails the approvers who have not approved yet; a failed mail never undoes the counted approval. */
-async function tellOthers(ports: Ports, log: ApprovalLog, plan: Plan, approval: ApprovalRecord): Promise<void> {
+async function tellOthers(
+  ports: Ports,
+  log: ApprovalLog,
+  plan: Plan,
+  approval: ApprovalRecord,
+): Promise<void> {
   if (stillNeeded(approval) === 0) return;
   const approved = approvalsOf(approval);
   const others = approval.approvers

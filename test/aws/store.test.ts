@@ -251,7 +251,11 @@ describe('DynamoStore', () => {
         .resolves({ Item: { ...earlier, pk: 'APPROVAL#apr-1', sk: 'APPROVAL', ttl: 1 }, ...meta });
 
       // Act
-      const result = await store.decideApproval('apr-1', { status: 'approved', approvals: [decision], decision }, 0);
+      const result = await store.decideApproval(
+        'apr-1',
+        { status: 'approved', approvals: [decision], decision },
+        0,
+      );
 
       // Assess
       expect(result).toEqual({ applied: false, approval: earlier });
@@ -271,7 +275,9 @@ describe('DynamoStore', () => {
         .resolves({ ...meta });
 
       // Act
-      const err = await thrown(() => store.decideApproval('ghost', { status: 'approved', approvals: [decision], decision }, 0));
+      const err = await thrown(() =>
+        store.decideApproval('ghost', { status: 'approved', approvals: [decision], decision }, 0),
+      );
 
       // Assess
       expect(err.name).toBe('NotFound');
@@ -286,7 +292,9 @@ describe('DynamoStore', () => {
       docMock.on(UpdateCommand).rejects(throttled);
 
       // Act
-      const err = await thrown(() => store.decideApproval('apr-1', { status: 'approved', approvals: [decision], decision }, 0));
+      const err = await thrown(() =>
+        store.decideApproval('apr-1', { status: 'approved', approvals: [decision], decision }, 0),
+      );
 
       // Assess
       expect(err.name).toBe('ProvisionedThroughputExceededException');

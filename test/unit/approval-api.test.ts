@@ -305,7 +305,11 @@ describe('POST /approvals/{id}?k=…', () => {
     const getApproval = ports.store.getApproval.bind(ports.store);
     ports.store.getApproval = async (id) => {
       const found = await getApproval(id);
-      await ports.store.decideApproval(APPROVAL_ID, { status: 'rejected', approvals: [], decision: decided }, 0);
+      await ports.store.decideApproval(
+        APPROVAL_ID,
+        { status: 'rejected', approvals: [], decision: decided },
+        0,
+      );
       ports.store.getApproval = getApproval;
       return found;
     };

@@ -4,15 +4,15 @@ import { approvalIdFor, issueLinks } from '../../handlers/core/approval/links.js
 import {
   CONTENT_SECURITY_POLICY,
   renderAlreadyDecidedPage,
+  renderCountedPage,
   renderDecidedPage,
   renderErrorPage,
   renderExpiredPage,
   renderForbiddenPage,
   renderFormPage,
-  renderTryAgainPage,
-  renderCountedPage,
   renderNotFoundPage,
   renderTooLargePage,
+  renderTryAgainPage,
   renderWindowClosedPage,
   securityHeaders,
 } from '../../handlers/core/approval/page.js';

@@ -290,13 +290,27 @@ export interface ProgressEmailInput {
 export function renderProgressEmail(input: ProgressEmailInput): RenderedEmail {
   const { plan, record } = input;
   const e = escapeHtml;
-  const subject = clean(`credsweep: ${approvalsOf(record).length} of ${requiredOf(record)} approvals for ${approvalWhat(plan)} in ${plan.organization ? scopeOf(plan) : plan.accountId}`);
+  const subject = clean(
+    `credsweep: ${approvalsOf(record).length} of ${requiredOf(record)} approvals for ${approvalWhat(plan)} in ${plan.organization ? scopeOf(plan) : plan.accountId}`,
+  );
   const lines = approvalLines(record, plan.items.length);
   const note = progressNote(record, plan.items.length) ?? '';
   const needed = `Nothing has changed yet: ${neededSentence(record)}.`;
   const open = `Open the approval link in the earlier mail credsweep sent to ${clean(input.approver)} to approve or reject before ${formatUtc(record.expiresAt)}; if you reject, nothing is changed.`;
   const footer = `Execution ${clean(plan.executionId)}.`;
-  const text = [needed, '', 'Approved so far:', ...lines.map((l) => `- ${l}`), '', note, '', open, '', footer, ''].join('\n');
+  const text = [
+    needed,
+    '',
+    'Approved so far:',
+    ...lines.map((l) => `- ${l}`),
+    '',
+    note,
+    '',
+    open,
+    '',
+    footer,
+    '',
+  ].join('\n');
   const html = `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>${e(subject)}</title></head>

@@ -11,7 +11,14 @@ import { clean, escapeHtml as e } from '../shared/html.js';
 import type { ApprovalRecord, ApproverLink, DecisionRecord, Plan } from '../shared/types.js';
 import { accountGroups, accountsNotInRequest, scopeOf } from './account-groups.js';
 import { approvalActions, approvalSubject, approvalWhat, backoutCommand, TABLE_HEADINGS } from './email.js';
-import { agreedSelection, approvalLines, approvalsOf, neededSentence, progressNote, requiredOf } from './quorum.js';
+import {
+  agreedSelection,
+  approvalLines,
+  approvalsOf,
+  neededSentence,
+  progressNote,
+  requiredOf,
+} from './quorum.js';
 import { credentialRows, formatUtc, reasonLabel } from './rows.js';
 
 function sectionHtml(s: LifecycleSection): string {
@@ -235,7 +242,13 @@ export function renderDecidedPage(plan: Plan, decision: DecisionRecord, record?:
 <dl>
 <dt>Decided by</dt><dd>${e(approved && approvers.length > 1 ? approvers.map((a) => a.approver).join(', ') : decision.approver)}</dd>
 <dt>At</dt><dd>${e(formatUtc(decision.decidedAt))}</dd>
-${approved && approvers.length > 1 ? `<dt>Approvals</dt><dd>${approvalLines(record ?? {}, plan.items.length).map((l) => e(l)).join('<br>')}</dd>` : ''}
+${
+  approved && approvers.length > 1
+    ? `<dt>Approvals</dt><dd>${approvalLines(record ?? {}, plan.items.length)
+        .map((l) => e(l))
+        .join('<br>')}</dd>`
+    : ''
+}
 ${decision.reason ? `<dt>Reason</dt><dd>${e(decision.reason)}</dd>` : ''}
 <dt>Execution</dt><dd>${e(plan.executionId)}</dd>
 </dl>

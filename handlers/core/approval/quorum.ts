@@ -33,12 +33,17 @@ export function approvalsOf(record: Pick<ApprovalRecord, 'approvals'>): Decision
 export const samePerson = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
 /** The counted approval of this person, if any. */
-export function approvalBy(record: Pick<ApprovalRecord, 'approvals'>, approver: string): DecisionRecord | null {
+export function approvalBy(
+  record: Pick<ApprovalRecord, 'approvals'>,
+  approver: string,
+): DecisionRecord | null {
   return approvalsOf(record).find((a) => samePerson(a.approver, approver)) ?? null;
 }
 
 /** Approvals still needed before anything changes (0 once decided). */
-export function stillNeeded(record: Pick<ApprovalRecord, 'approvals' | 'approvalsRequired' | 'status'>): number {
+export function stillNeeded(
+  record: Pick<ApprovalRecord, 'approvals' | 'approvalsRequired' | 'status'>,
+): number {
   if (record.status !== 'pending') return 0;
   return Math.max(0, requiredOf(record) - approvalsOf(record).length);
 }
@@ -120,7 +125,8 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /** `alma@x approved 5 of 6 at 2025-06-01 10:02 UTC`, one line per counted approval (plain text). */
 export function approvalLines(record: Pick<ApprovalRecord, 'approvals'>, planItemCount: number): string[] {
   return approvalsOf(record).map(
-    (a) => `${clean(a.approver)} approved ${a.selection.length} of ${planItemCount} at ${formatUtc(a.decidedAt)}`,
+    (a) =>
+      `${clean(a.approver)} approved ${a.selection.length} of ${planItemCount} at ${formatUtc(a.decidedAt)}`,
   );
 }
 
@@ -138,13 +144,17 @@ export function progressNote(
   const needed = stillNeeded(record);
   return (
     `${lines.join('; ')}; approving now approves ${agreed.length === 1 ? 'that 1' : `those ${agreed.length}`}` +
-    (agreed.length < planItemCount ? ` (the other ${planItemCount - agreed.length} cannot be approved any more)` : '') +
+    (agreed.length < planItemCount
+      ? ` (the other ${planItemCount - agreed.length} cannot be approved any more)`
+      : '') +
     `. ${needed === 1 ? 'Your approval is the last one needed.' : `${plural(needed, 'more approval')} are needed, yours included.`}`
   );
 }
 
 /** `1 more approval is needed before anything changes` / `2 more approvals are needed ...`. */
-export function neededSentence(record: Pick<ApprovalRecord, 'approvals' | 'approvalsRequired' | 'status'>): string {
+export function neededSentence(
+  record: Pick<ApprovalRecord, 'approvals' | 'approvalsRequired' | 'status'>,
+): string {
   const needed = stillNeeded(record);
   return `${plural(needed, 'more approval')} from ${needed === 1 ? 'another approver is' : 'other approvers are'} needed before anything changes (${approvalsOf(record).length} of ${requiredOf(record)} so far)`;
 }
