@@ -169,7 +169,9 @@ export function parseEmailList(value: string): string[] {
   const bad = list.find((a) => !/^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/.test(a));
   if (list.length === 0 || bad !== undefined) {
     throw new InvalidArgumentError(
-      bad !== undefined ? `${JSON.stringify(bad)} is not an email address` : 'expected a comma-separated list of email addresses',
+      bad !== undefined
+        ? `${JSON.stringify(bad)} is not an email address`
+        : 'expected a comma-separated list of email addresses',
     );
   }
   return list.filter((a, i) => list.findIndex((b) => b.toLowerCase() === a.toLowerCase()) === i);

@@ -112,7 +112,9 @@ async function startAws(flags: StartFlags): Promise<number> {
   }
   if (flags.now) throw new InputError('--now is for --local runs; in AWS the clock is the real one');
   if (flags.approvers) {
-    throw new InputError('--approvers is for --local runs; in AWS the approvers are the deployed approverEmails');
+    throw new InputError(
+      '--approvers is for --local runs; in AWS the approvers are the deployed approverEmails',
+    );
   }
   const say = (line: string) => {
     if (!flags.json) printLine(line);

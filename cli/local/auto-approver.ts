@@ -14,7 +14,10 @@ const decodeEntities = (s: string) =>
  * rejection, or the approval that reached the quorum), `counted` when more approvals are needed.
  * Approving ticks what the page offers ticked (after an earlier approval: what it approved).
  */
-export async function actAsApprover(link: string, action: 'approve' | 'reject'): Promise<'decided' | 'counted'> {
+export async function actAsApprover(
+  link: string,
+  action: 'approve' | 'reject',
+): Promise<'decided' | 'counted'> {
   const page = await fetch(link);
   if (!page.ok) throw new Error(`approval page answered ${page.status} for the mailed link`);
   const html = await page.text();
@@ -25,7 +28,8 @@ export async function actAsApprover(link: string, action: 'approve' | 'reject'):
     for (const m of html.matchAll(/<input type="checkbox"[^>]*>/g)) {
       const tag = m[0];
       const value = /name="item"\s+value="([^"]+)"/.exec(tag)?.[1];
-      if (value !== undefined && / checked/.test(tag) && !/ disabled/.test(tag)) form.append('item', decodeEntities(value));
+      if (value !== undefined && / checked/.test(tag) && !/ disabled/.test(tag))
+        form.append('item', decodeEntities(value));
     }
   } else {
     form.set('reason', 'Rejected by the demo (--auto-reject).');
