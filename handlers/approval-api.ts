@@ -41,8 +41,16 @@ import {
   renderTryAgainPage,
   renderWindowClosedPage,
 } from './core/approval/page.js';
-import { approvalsOf, countDecision, requiredOf, samePerson, stillNeeded } from './core/approval/quorum.js';
+import {
+  approvalProgress,
+  approvalsOf,
+  countDecision,
+  requiredOf,
+  samePerson,
+  stillNeeded,
+} from './core/approval/quorum.js';
 import { readPlan } from './core/plan/plan.js';
+import { approvalProgressKey } from './core/shared/run-keys.js';
 import type { ApprovalRecord, DecisionRecord, Plan } from './core/shared/types.js';
 import type { Ports } from './ports/index.js';
 
@@ -284,6 +292,7 @@ async function handle(event: ParsedEvent, ports: Ports, log: ApprovalLog): Promi
       approvalsRequired: requiredOf(approval),
       sourceIp: client.sourceIp,
     });
+    await recordProgress(ports, log, approval);
     await tellOthers(ports, log, plan, approval);
     return htmlResponse(200, renderCountedPage(plan, approval, false));
   }
@@ -341,6 +350,22 @@ async function deliver(
   return htmlResponse(200, renderDecidedPage(plan, decision, approval));
 }
 
+/** Writes how far the approval is, for `credsweep status`; a failure never undoes the counted approval. */
+async function recordProgress(ports: Ports, log: ApprovalLog, approval: ApprovalRecord): Promise<void> {
+  try {
+    await ports.blobs.put(
+      approvalProgressKey(approval.executionId),
+      JSON.stringify(approvalProgress(approval)),
+      'application/json',
+    );
+  } catch (err) {
+    log.warn('Could not record the approval progress', {
+      approvalId: approval.approvalId,
+      error: errorName(err),
+    });
+  }
+}
+
 /** Mails the approvers who have not approved yet; a failed mail never undoes the counted approval. */
 async function tellOthers(
   ports: Ports,
@@ -389,7 +414,8 @@ export async function approvalApi(
  */
 export const AWS = {
   store: use(storeAdapter, 'getApproval', 'decideApproval', 'markDelivered'),
-  blobs: use(blobsAdapter, 'get'),
+  // The plan; and how far the approval is, for `credsweep status` (runs/<name>/approval.json).
+  blobs: use(blobsAdapter, 'get', 'put'),
   secrets: use(secretsAdapter, 'getSigningKey'),
   callbacks: use(callbacksAdapter, 'sendSuccess'),
   // The approvers still to approve are told who approved what (a quorum of more than one).

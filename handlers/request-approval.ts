@@ -27,13 +27,14 @@ import { logger } from './aws/logger.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { renderApprovalEmail } from './core/approval/email.js';
 import { approvalIdFor, issueLinks } from './core/approval/links.js';
+import { approvalProgress } from './core/approval/quorum.js';
 import type { SecurityHubStep } from './core/evidence/schema.js';
 import { notifyOrganizationFindings } from './core/organization/follow-findings.js';
 import { readPlan } from './core/plan/plan.js';
 import { notifiedKey, notifyFindings } from './core/security-hub/follow-run.js';
 import { CredsweepError, InputError } from './core/shared/errors.js';
 import { quorumOf } from './core/shared/request.js';
-import { runPrefix } from './core/shared/run-keys.js';
+import { approvalProgressKey, runPrefix } from './core/shared/run-keys.js';
 import type { ApprovalRecord, Plan } from './core/shared/types.js';
 import type { Ports } from './ports/index.js';
 
@@ -103,6 +104,11 @@ export async function requestApproval(event: unknown, ports: Ports): Promise<Req
     approvals: [],
   };
   await ports.store.putApproval(record);
+  await ports.blobs.put(
+    approvalProgressKey(executionId),
+    JSON.stringify(approvalProgress(record)),
+    'application/json',
+  );
   const securityHub = await notifySecurityHub(ports, executionId, plan, record.expiresAt);
 
   for (const { link, url } of links) {

@@ -16,7 +16,7 @@
  * instant are both counted, once each, whatever the order.
  */
 import { clean } from '../shared/html.js';
-import type { ApprovalRecord, ApprovalUpdate, DecisionRecord } from '../shared/types.js';
+import type { ApprovalProgress, ApprovalRecord, ApprovalUpdate, DecisionRecord } from '../shared/types.js';
 import { formatUtc } from './rows.js';
 
 /** The quorum of an approval; records written before the quorum existed need one approval. */
@@ -157,4 +157,17 @@ export function neededSentence(
 ): string {
   const needed = stillNeeded(record);
   return `${plural(needed, 'more approval')} from ${needed === 1 ? 'another approver is' : 'other approvers are'} needed before anything changes (${approvalsOf(record).length} of ${requiredOf(record)} so far)`;
+}
+
+/** What `status` shows of an approval (no token, no link hashes). */
+export function approvalProgress(record: ApprovalRecord): ApprovalProgress {
+  return {
+    approvalsRequired: requiredOf(record),
+    status: record.status,
+    approvals: approvalsOf(record).map((a) => ({
+      approver: a.approver,
+      decidedAt: a.decidedAt,
+      approved: a.selection.length,
+    })),
+  };
 }

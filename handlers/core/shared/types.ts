@@ -415,3 +415,14 @@ export interface PasswordPolicy {
   PasswordReusePrevention?: number;
   HardExpiry?: boolean;
 }
+
+/**
+ * How far an approval is, for `credsweep status` and `show` while a run waits (the approval record
+ * itself, with its task token, stays in the store): written when the approval is asked and after
+ * each counted approval. No link hash, no token.
+ */
+export interface ApprovalProgress {
+  approvalsRequired: number;
+  status: ApprovalRecord['status'];
+  approvals: { approver: string; decidedAt: string; approved: number }[];
+}
