@@ -21,6 +21,7 @@ import {
   parseAccountList,
   parseDay,
   parseDays,
+  parseEmailList,
   parseFailAt,
   parseIsoDate,
   parseNameList,
@@ -145,6 +146,16 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
       ).choices([...CONSOLE_ACTIONS]),
     )
     .option('--approval-timeout <seconds>', 'approval window', parsePositiveInt, 3600)
+    .option(
+      '--approvers <addresses>',
+      'the local approvers (comma list); each gets their own mail and link in the outbox (default: two sample approvers)',
+      parseEmailList,
+    )
+    .option(
+      '--approvals-required <n>',
+      'approvals from different people this run needs (raises the quorum, never lowers it)',
+      parsePositiveInt,
+    )
     .option('--port <n>', 'port of the approval page on 127.0.0.1 (default: any free port)', parsePort)
     .option('--throttle <rate>', 'fraction of IAM calls answered with Throttling (0..1)', parseRate)
     .option('--rng-seed <n>', 'seed for --throttle, for a reproducible run', parsePositiveInt)
@@ -189,6 +200,16 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
       new Option('--console-action <action>', 'what to do to an unused console password').choices([
         ...CONSOLE_ACTIONS,
       ]),
+    )
+    .option(
+      '--approvals-required <n>',
+      'approvals from different people this run needs (raises the deployed quorum, never lowers it)',
+      parsePositiveInt,
+    )
+    .option(
+      '--approvers <addresses>',
+      'with --local: the local approvers (comma list), each with their own mail and link in the outbox',
+      parseEmailList,
     )
     .option(
       '--now <iso>',

@@ -3,13 +3,18 @@
  * local server (cli/local/approval-server.ts) on 127.0.0.1, with the same event shape.
  *
  * GET  /approvals/{id}?k=<link secret>  shows the page; it never decides anything.
- * POST /approvals/{id}?k=<link secret>  decides: the conditional store write first (only while
- *      pending), then SendTaskSuccess with the decision, for approvals and rejections alike.
+ * POST /approvals/{id}?k=<link secret>  decides: the person's decision is counted with a conditional
+ *      store write (only while pending, and only over the approvals it was counted against: two
+ *      approvers at the same instant are both counted, once each). A rejection, or the approval that
+ *      reaches the quorum, is then handed to the workflow (SendTaskSuccess, for approvals and
+ *      rejections alike); an approval short of the quorum tells the other approvers by mail. When
+ *      SendTaskSuccess fails (AccessDenied, throttling), the decision stays recorded and undelivered:
+ *      a 503 "try again" page lets the same approver hand it over again; it is never taken twice.
  * Anything else is 404. The link secret and the task token are never logged or shown.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as z from 'zod';
-import { blobsAdapter, callbacksAdapter, secretsAdapter, storeAdapter } from './aws/adapters.js';
+import { blobsAdapter, callbacksAdapter, mailAdapter, secretsAdapter, storeAdapter } from './aws/adapters.js';
 import { logger } from './aws/logger.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import {
@@ -20,21 +25,33 @@ import {
   statusOf,
   viewApproval,
 } from './core/approval/decision.js';
+import { renderProgressEmail } from './core/approval/email.js';
 import { APPROVAL_ID_PATTERN, findApprover, formToken } from './core/approval/links.js';
 import {
   type HttpResponse,
   htmlResponse,
   renderAlreadyDecidedPage,
+  renderCountedPage,
   renderDecidedPage,
   renderErrorPage,
   renderExpiredPage,
   renderForbiddenPage,
   renderFormPage,
-  renderNotDeliveredPage,
   renderNotFoundPage,
+  renderTryAgainPage,
   renderWindowClosedPage,
 } from './core/approval/page.js';
+import {
+  approvalProgress,
+  approvalsOf,
+  countDecision,
+  requiredOf,
+  samePerson,
+  stillNeeded,
+} from './core/approval/quorum.js';
 import { readPlan } from './core/plan/plan.js';
+import { approvalProgressKey } from './core/shared/run-keys.js';
+import type { ApprovalRecord, DecisionRecord, Plan } from './core/shared/types.js';
 import type { Ports } from './ports/index.js';
 
 /** The parts of an API Gateway proxy event the approval API reads. */
@@ -167,6 +184,16 @@ async function handle(event: ParsedEvent, ports: Ports, log: ApprovalLog): Promi
         return notFound();
       case 'already-decided':
         return htmlResponse(statusOf(view), renderAlreadyDecidedPage(view.approval));
+      case 'already-counted':
+        return htmlResponse(
+          statusOf(view),
+          renderCountedPage(await readPlan(ports.blobs, record.planKey), view.approval, true),
+        );
+      case 'undelivered': {
+        const token = formToken(await ports.secrets.getSigningKey(), approvalId, view.approver.secretHash);
+        const decision = view.approval.decision as DecisionRecord;
+        return htmlResponse(statusOf(view), renderTryAgainPage(approvalId, decision, token));
+      }
       case 'expired':
         return htmlResponse(statusOf(view), renderExpiredPage(view.expiresAt));
       case 'form': {
@@ -211,6 +238,9 @@ async function handle(event: ParsedEvent, ports: Ports, log: ApprovalLog): Promi
     case 'already-decided':
       log.warn('Approval request refused', refused);
       return htmlResponse(409, renderAlreadyDecidedPage(outcome.approval));
+    case 'already-counted':
+      log.warn('Approval request refused', refused);
+      return htmlResponse(409, renderCountedPage(plan, outcome.approval, true));
     case 'expired':
       log.warn('Approval request refused', refused);
       return htmlResponse(410, renderExpiredPage(outcome.expiresAt));
@@ -227,22 +257,71 @@ async function handle(event: ParsedEvent, ports: Ports, log: ApprovalLog): Promi
           reason: outcome.reason,
         }),
       );
+    case 'redeliver':
+      log.info('Handing a recorded decision to the workflow again', { approvalId, method });
+      return deliver(ports, log, plan, outcome.approval, csrfToken);
     case 'decided':
       break;
   }
 
-  const { applied, approval } = await ports.store.decideApproval(approvalId, outcome.decision);
-  if (!applied) {
-    log.warn('Approval request refused', { ...refused, status: 409, outcome: 'already-decided' });
-    return htmlResponse(409, renderAlreadyDecidedPage(approval));
+  // Counted against the record as stored now; a lost race reads the winner's and counts again.
+  let current: ApprovalRecord = record;
+  for (let attempt = 0; attempt < MAX_COUNT_ATTEMPTS; attempt++) {
+    const counted = countDecision(current, outcome.decision);
+    if (counted.kind === 'already-decided') {
+      log.warn('Approval request refused', { ...refused, status: 409, outcome: 'already-decided' });
+      return htmlResponse(409, renderAlreadyDecidedPage(current));
+    }
+    if (counted.kind === 'already-counted') {
+      log.warn('Approval request refused', { ...refused, status: 409, outcome: 'already-counted' });
+      return htmlResponse(409, renderCountedPage(plan, current, true));
+    }
+    const { applied, approval } = await ports.store.decideApproval(
+      approvalId,
+      counted.update,
+      approvalsOf(current).length,
+    );
+    current = approval;
+    if (!applied) continue;
+    if (counted.reached) return deliver(ports, log, plan, approval, csrfToken);
+    log.info('Approval counted; the quorum is not reached yet', {
+      approvalId,
+      executionId: approval.executionId,
+      approver: outcome.decision.approver,
+      approvals: approvalsOf(approval).length,
+      approvalsRequired: requiredOf(approval),
+      sourceIp: client.sourceIp,
+    });
+    await recordProgress(ports, log, approval);
+    await tellOthers(ports, log, plan, approval);
+    return htmlResponse(200, renderCountedPage(plan, approval, false));
   }
-  const decision = outcome.decision;
-  const output = callbackOutput(approvalId, decision, plan.items.length);
+  log.error('Approval not counted: the record kept changing', { approvalId });
+  return htmlResponse(503, renderErrorPage());
+}
+
+/** Conditional writes lost in a row before giving up (each loss means another approver was counted). */
+const MAX_COUNT_ATTEMPTS = 25;
+
+/**
+ * Hands the decided approval to the workflow. The decision is already recorded: a failure leaves it
+ * undelivered, and the 503 page lets the same approver try again (never a new decision).
+ */
+async function deliver(
+  ports: Ports,
+  log: ApprovalLog,
+  plan: Plan,
+  approval: ApprovalRecord,
+  csrfToken: string,
+): Promise<HttpResponse> {
+  const decision = approval.decision;
+  if (!decision) throw new Error(`Approval ${approval.approvalId} has no decision to deliver`);
+  const output = callbackOutput(approval.approvalId, decision, plan.items.length, approvalsOf(approval));
   const recorded = {
-    approvalId,
-    executionId: record.executionId,
+    approvalId: approval.approvalId,
+    executionId: approval.executionId,
     decision: decision.decision,
-    approver: decision.approver,
+    approver: output.approver,
     approvedCount: output.approvedCount,
     notApprovedCount: output.notApprovedCount,
     sourceIp: decision.sourceIp,
@@ -255,11 +334,60 @@ async function handle(event: ParsedEvent, ports: Ports, log: ApprovalLog): Promi
       log.warn('Decision recorded after the workflow stopped waiting', { ...recorded, error: name });
       return htmlResponse(410, renderWindowClosedPage(decision));
     }
-    log.error('Decision recorded but not delivered to the workflow', { ...recorded, error: name });
-    return htmlResponse(502, renderNotDeliveredPage(approvalId, decision));
+    log.error('Decision recorded but not delivered to the workflow; the approver can try again', {
+      ...recorded,
+      error: name,
+    });
+    return htmlResponse(503, renderTryAgainPage(approval.approvalId, decision, csrfToken));
+  }
+  try {
+    await ports.store.markDelivered(approval.approvalId, ports.now().toISOString());
+  } catch (err) {
+    // The workflow has it; a retry would only be told the window closed.
+    log.warn('Decision delivered but not marked delivered', { ...recorded, error: errorName(err) });
   }
   log.info('Approval decided', recorded);
-  return htmlResponse(200, renderDecidedPage(plan, decision));
+  return htmlResponse(200, renderDecidedPage(plan, decision, approval));
+}
+
+/** Writes how far the approval is, for `credsweep status`; a failure never undoes the counted approval. */
+async function recordProgress(ports: Ports, log: ApprovalLog, approval: ApprovalRecord): Promise<void> {
+  try {
+    await ports.blobs.put(
+      approvalProgressKey(approval.executionId),
+      JSON.stringify(approvalProgress(approval)),
+      'application/json',
+    );
+  } catch (err) {
+    log.warn('Could not record the approval progress', {
+      approvalId: approval.approvalId,
+      error: errorName(err),
+    });
+  }
+}
+
+/** Mails the approvers who have not approved yet; a failed mail never undoes the counted approval. */
+async function tellOthers(
+  ports: Ports,
+  log: ApprovalLog,
+  plan: Plan,
+  approval: ApprovalRecord,
+): Promise<void> {
+  if (stillNeeded(approval) === 0) return;
+  const approved = approvalsOf(approval);
+  const others = approval.approvers
+    .map((a) => a.approver)
+    .filter((a) => !approved.some((d) => samePerson(d.approver, a)));
+  for (const to of others) {
+    try {
+      await ports.mail.send({ to: [to], ...renderProgressEmail({ plan, record: approval, approver: to }) });
+    } catch (err) {
+      log.warn('Could not tell an approver about the approvals so far', {
+        approvalId: approval.approvalId,
+        error: errorName(err),
+      });
+    }
+  }
 }
 
 /** Answers one request; never throws (an unexpected failure is a 500 page that names no cause). */
@@ -285,10 +413,13 @@ export async function approvalApi(
  * method fails (PortNotAvailable).
  */
 export const AWS = {
-  store: use(storeAdapter, 'getApproval', 'decideApproval'),
-  blobs: use(blobsAdapter, 'get'),
+  store: use(storeAdapter, 'getApproval', 'decideApproval', 'markDelivered'),
+  // The plan; and how far the approval is, for `credsweep status` (runs/<name>/approval.json).
+  blobs: use(blobsAdapter, 'get', 'put'),
   secrets: use(secretsAdapter, 'getSigningKey'),
   callbacks: use(callbacksAdapter, 'sendSuccess'),
+  // The approvers still to approve are told who approved what (a quorum of more than one).
+  mail: use(mailAdapter, 'send'),
 } satisfies FunctionAws;
 
 /** Lambda entry point behind API Gateway. */

@@ -27,12 +27,14 @@ import { logger } from './aws/logger.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { renderApprovalEmail } from './core/approval/email.js';
 import { approvalIdFor, issueLinks } from './core/approval/links.js';
+import { approvalProgress } from './core/approval/quorum.js';
 import type { SecurityHubStep } from './core/evidence/schema.js';
 import { notifyOrganizationFindings } from './core/organization/follow-findings.js';
 import { readPlan } from './core/plan/plan.js';
 import { notifiedKey, notifyFindings } from './core/security-hub/follow-run.js';
 import { CredsweepError, InputError } from './core/shared/errors.js';
-import { runPrefix } from './core/shared/run-keys.js';
+import { quorumOf } from './core/shared/request.js';
+import { approvalProgressKey, runPrefix } from './core/shared/run-keys.js';
 import type { ApprovalRecord, Plan } from './core/shared/types.js';
 import type { Ports } from './ports/index.js';
 
@@ -78,11 +80,15 @@ export async function requestApproval(event: unknown, ports: Ports): Promise<Req
     return { approvalId, approvers: existing.approvers.length, created: false };
   }
 
-  const approvers = [...new Set(settings.approverEmails)];
+  // One link per person: an address written twice (in any case) is one approver.
+  const approvers = settings.approverEmails.filter(
+    (a, i, all) => all.findIndex((b) => b.toLowerCase() === a.toLowerCase()) === i,
+  );
   if (approvers.length === 0) {
     throw new CredsweepError('NoApprovers', 'No approver email address is configured; nobody could approve.');
   }
   const plan = await readPlan(ports.blobs, planKey);
+  const approvalsRequired = quorumOfPlan(plan, settings);
   const links = issueLinks(settings.approvalBaseUrl, approvalId, approvers);
   const record: ApprovalRecord = {
     approvalId,
@@ -94,8 +100,15 @@ export async function requestApproval(event: unknown, ports: Ports): Promise<Req
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + settings.approvalTimeoutSeconds * 1000).toISOString(),
     status: 'pending',
+    approvalsRequired,
+    approvals: [],
   };
   await ports.store.putApproval(record);
+  await ports.blobs.put(
+    approvalProgressKey(executionId),
+    JSON.stringify(approvalProgress(record)),
+    'application/json',
+  );
   const securityHub = await notifySecurityHub(ports, executionId, plan, record.expiresAt);
 
   for (const { link, url } of links) {
@@ -104,11 +117,30 @@ export async function requestApproval(event: unknown, ports: Ports): Promise<Req
       approver: link.approver,
       link: url,
       expiresAt: record.expiresAt,
+      approvalsRequired,
     });
     await ports.mail.send({ to: [link.approver], ...mail });
   }
   await ports.store.markMailed(approvalId, ports.now().toISOString());
   return { approvalId, approvers: links.length, created: true, securityHub };
+}
+
+/**
+ * The quorum of the plan: what Analyze fixed from the run input (plan.approvalsRequired), never less
+ * than the deployment's own rule for this plan (a plan that deletes anything needs
+ * deleteApprovalsRequired). A quorum the approvers cannot reach fails here, before anyone is mailed.
+ */
+function quorumOfPlan(plan: Plan, settings: Ports['settings']): number {
+  const deletes = plan.items.some((i) => i.action === 'delete-access-key');
+  const required = Math.max(plan.approvalsRequired ?? 1, quorumOf({}, settings, deletes));
+  const people = new Set(settings.approverEmails.map((a) => a.toLowerCase())).size;
+  if (required > people) {
+    throw new CredsweepError(
+      'QuorumUnreachable',
+      `This run needs ${required} approvals from different people (approvalsRequired, deleteApprovalsRequired) but only ${people} approver${people === 1 ? ' is' : 's are'} configured (approverEmails); nothing was changed.`,
+    );
+  }
+  return required;
 }
 
 /**

@@ -12,6 +12,8 @@
  * | senderEmail           | (required)         | SES-verified From address of approval and report mail          |
  * | thresholdDays         | 30                 | days unused before a credential is stale                       |
  * | approvalTimeoutHours  | 72                 | approval window; no decision by then ends the run unchanged    |
+ * | approvalsRequired     | 1                  | approvals from different people a run needs; only what all of them ticked changes |
+ * | deleteApprovalsRequired | 2                | approvals from different people a plan that deletes anything needs |
  * | maxCredentials        | 50                 | blast-radius guard: a larger plan fails before approval        |
  *   (maxCredentials and batchSize together must fit Step Functions' quotas: handlers/core/shared/quotas.ts)
  * | batchSize             | 25                 | plan items per Map iteration                                   |
@@ -40,14 +42,17 @@ import { z } from 'zod';
 import {
   CONSOLE_ACTIONS,
   type ConsoleAction,
+  DEFAULT_APPROVALS_REQUIRED,
   DEFAULT_BATCH_SIZE,
   DEFAULT_CONSOLE_ACTION,
+  DEFAULT_DELETE_APPROVALS_REQUIRED,
   DEFAULT_EXEMPT_TAG_KEY,
   DEFAULT_MAX_CREDENTIALS,
   DEFAULT_MAX_CREDENTIALS_TOTAL,
   DEFAULT_OWNER_TAG_KEY,
   DEFAULT_THRESHOLD_DAYS,
   DEFAULT_WARN_DAYS,
+  MAX_APPROVALS_REQUIRED,
 } from '../handlers/core/shared/defaults.js';
 import { MAX_PLAN_CREDENTIALS, quotaProblem } from '../handlers/core/shared/quotas.js';
 import type { CredsweepProps } from './props.js';
@@ -58,6 +63,10 @@ export interface CredsweepConfig {
   readonly senderEmail: string;
   readonly thresholdDays: number;
   readonly approvalTimeoutHours: number;
+  /** Approvals from different people a run needs (the quorum). */
+  readonly approvalsRequired: number;
+  /** Approvals from different people a plan that deletes anything needs. */
+  readonly deleteApprovalsRequired: number;
   readonly maxCredentials: number;
   readonly batchSize: number;
   readonly mapMaxConcurrency: number;
@@ -103,6 +112,8 @@ export const CONFIG_KEYS = [
   'senderEmail',
   'thresholdDays',
   'approvalTimeoutHours',
+  'approvalsRequired',
+  'deleteApprovalsRequired',
   'maxCredentials',
   'batchSize',
   'mapMaxConcurrency',
@@ -353,6 +364,18 @@ const configSchema = z
     ),
     thresholdDays: wholeNumber('thresholdDays', DEFAULT_THRESHOLD_DAYS, 1, 3650),
     approvalTimeoutHours: wholeNumber('approvalTimeoutHours', 72, 1, 720),
+    approvalsRequired: wholeNumber(
+      'approvalsRequired',
+      DEFAULT_APPROVALS_REQUIRED,
+      1,
+      MAX_APPROVALS_REQUIRED,
+    ),
+    deleteApprovalsRequired: wholeNumber(
+      'deleteApprovalsRequired',
+      DEFAULT_DELETE_APPROVALS_REQUIRED,
+      1,
+      MAX_APPROVALS_REQUIRED,
+    ),
     maxCredentials: wholeNumber('maxCredentials', DEFAULT_MAX_CREDENTIALS, 1, MAX_PLAN_CREDENTIALS),
     batchSize: wholeNumber('batchSize', DEFAULT_BATCH_SIZE, 1, 100),
     mapMaxConcurrency: wholeNumber('mapMaxConcurrency', 2, 1, 10),
@@ -384,7 +407,30 @@ const configSchema = z
   .superRefine((config, ctx) => {
     const problem = quotaProblem(config.maxCredentials, config.batchSize);
     if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['maxCredentials'] });
+    const quorum = quorumProblem(config);
+    if (quorum) ctx.addIssue({ code: 'custom', message: quorum, path: ['approvalsRequired'] });
   });
+
+/**
+ * A quorum the approvers could never reach: more approvals required than there are different
+ * approvers. The delete quorum counts only when the delete stage is on (otherwise no plan deletes).
+ */
+function quorumProblem(config: {
+  approverEmails: string[];
+  approvalsRequired: number;
+  deleteApprovalsRequired: number;
+  deleteAfterDays: number | null;
+}): string | null {
+  const people = new Set(config.approverEmails.map((a) => a.toLowerCase())).size;
+  const deletes = config.deleteAfterDays !== null;
+  const required = Math.max(config.approvalsRequired, deletes ? config.deleteApprovalsRequired : 0);
+  if (required <= people) return null;
+  return (
+    `the approval quorum cannot be reached: approvalsRequired ${config.approvalsRequired} and deleteApprovalsRequired ${config.deleteApprovalsRequired}` +
+    `${deletes ? ' (the delete stage is on: deleteAfterDays)' : ''} need ${required} different approvers, but approverEmails names ${people}; ` +
+    'add approvers or lower the settings'
+  );
+}
 
 /** A true/false setting (any case), false when not given. A declaration, so the schemas above may use it. */
 function flag(key: ConfigKey) {
@@ -547,6 +593,8 @@ const propsMatchSchema: {
   senderEmail: true,
   thresholdDays: true,
   approvalTimeoutHours: true,
+  approvalsRequired: true,
+  deleteApprovalsRequired: true,
   maxCredentials: true,
   batchSize: true,
   mapMaxConcurrency: true,

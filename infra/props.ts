@@ -19,6 +19,19 @@ export interface CredsweepProps {
    */
   readonly approvalTimeoutHours?: number;
   /**
+   * Approvals from different people a run needs before anything changes; only what every one of
+   * them ticked is changed, and any rejection rejects. A run may raise it, never lower it. 1 to 20.
+   * Synth refuses a value larger than the number of approverEmails.
+   * @default 1
+   */
+  readonly approvalsRequired?: number;
+  /**
+   * Approvals from different people a plan that deletes anything (the delete stage) needs. 1 to 20.
+   * With `deleteAfterDays` set, synth refuses a value larger than the number of approverEmails.
+   * @default 2
+   */
+  readonly deleteApprovalsRequired?: number;
+  /**
    * Blast-radius guard: a run whose plan holds more credentials stops before anyone is asked.
    * Together with `batchSize` it must fit Step Functions' quotas (handlers/core/shared/quotas.ts).
    * @default 50

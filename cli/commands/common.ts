@@ -8,6 +8,7 @@ import { userInfo } from 'node:os';
 import { backoutSkipWhy } from '../../handlers/core/change/last-change.js';
 import { InputError } from '../../handlers/core/shared/errors.js';
 import { runRequestSchema } from '../../handlers/core/shared/request.js';
+import type { ApprovalProgress } from '../../handlers/core/shared/types.js';
 import { printJson, printLine } from '../output.js';
 import { localRuns, type RunSource } from '../runs.js';
 import type { CommandHint, SourceFlags } from '../source-options.js';
@@ -131,7 +132,23 @@ export function table(header: string[], rows: string[][], right: number[] = []):
 /** The status line of a run: `FAILED (backed-out)`, `RUNNING (awaiting-approval)`. */
 export function statusText(view: RunView): string {
   const s = view.execution.status;
-  return view.outcome.toLowerCase() === s.toLowerCase() ? s : `${s} (${view.outcome})`;
+  const p = view.approvalProgress;
+  const outcome =
+    view.outcome === 'awaiting-approval' && p && p.status === 'pending' && p.approvalsRequired > 1
+      ? `awaiting-approval (${p.approvals.length} of ${p.approvalsRequired})`
+      : view.outcome;
+  return view.outcome.toLowerCase() === s.toLowerCase() ? s : `${s} (${outcome})`;
+}
+
+/** The view with how far its approval is, read from the run's `approval.json` while it waits. */
+export async function withApprovalProgress(source: RunSource, view: RunView): Promise<RunView> {
+  if (view.outcome !== 'awaiting-approval') return view;
+  try {
+    const text = await source.file(view, 'approval.json');
+    return text ? { ...view, approvalProgress: JSON.parse(text) as ApprovalProgress } : view;
+  } catch {
+    return view;
+  }
 }
 
 /** A run in a few labelled lines: `status` prints this, `show` starts with it. */
@@ -170,6 +187,14 @@ export function describeRun(view: RunView, evidenceAt: string | null, command: C
       `${plural(c.findings, 'stale credential')}, ${c.proposed ?? 0} proposed, ${plural(c.skippedUsers ?? 0, 'user')} skipped` +
         (view.thresholdDays !== null ? ` (unused ${view.thresholdDays}+ days)` : '') +
         (view.dryRun ? '; dry run' : ''),
+    ]);
+  }
+  const progress = view.approvalProgress;
+  if (!view.approval && progress && progress.approvals.length > 0) {
+    lines.push([
+      'approvals',
+      `${progress.approvals.length} of ${progress.approvalsRequired}: ` +
+        progress.approvals.map((a) => `${a.approver} (${a.approved}) at ${when(a.decidedAt)}`).join(', '),
     ]);
   }
   if (view.approval) {

@@ -37,6 +37,8 @@ export interface DemoFlags {
   users?: string[];
   dryRun?: boolean;
   approvalTimeout: number;
+  approvers?: string[];
+  approvalsRequired?: number;
   port?: number;
   throttle?: number;
   rngSeed?: number;
@@ -83,6 +85,8 @@ export async function demo(flags: DemoFlags): Promise<void> {
     approval,
     exemptUsers,
     approvalTimeoutSeconds: flags.approvalTimeout,
+    ...(flags.approvers ? { approvers: flags.approvers } : {}),
+    ...(flags.approvalsRequired !== undefined ? { approvalsRequired: flags.approvalsRequired } : {}),
     ...(flags.days !== undefined ? { days: flags.days } : {}),
     ...(flags.maxCredentials !== undefined ? { maxCredentials: flags.maxCredentials } : {}),
     ...(flags.users ? { users: flags.users } : {}),

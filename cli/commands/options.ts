@@ -159,3 +159,20 @@ export function parseDay(value: string): string {
   }
   return date.toISOString().slice(0, 10);
 }
+
+/** Comma-separated email addresses (`--approvers a@x,b@y`), each once. */
+export function parseEmailList(value: string): string[] {
+  const list = value
+    .split(',')
+    .map((a) => a.trim())
+    .filter((a) => a !== '');
+  const bad = list.find((a) => !/^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/.test(a));
+  if (list.length === 0 || bad !== undefined) {
+    throw new InvalidArgumentError(
+      bad !== undefined
+        ? `${JSON.stringify(bad)} is not an email address`
+        : 'expected a comma-separated list of email addresses',
+    );
+  }
+  return list.filter((a, i) => list.findIndex((b) => b.toLowerCase() === a.toLowerCase()) === i);
+}

@@ -24,6 +24,7 @@ import {
   runSource,
   table,
   when,
+  withApprovalProgress,
 } from './common.js';
 import type { RunFlags } from './status.js';
 
@@ -59,6 +60,14 @@ function approvalLines(a: Evidence['approval'], proposed: number, approved?: num
     out.push(
       `  asked      ${a.approvers.join(', ')} at ${when(a.requestedAt)}; window closes ${when(a.expiresAt)}`,
     );
+    if ((a.approvalsRequired ?? 1) > 1)
+      out.push(`  quorum     ${a.approvalsRequired} approvals from different people`);
+    for (const x of a.approvals ?? []) {
+      out.push(
+        `  approval   ${x.approver} at ${when(x.decidedAt)} from ${x.sourceIp} (${x.userAgent}): ticked ${x.selection.length} of ${proposed}`,
+      );
+      if (x.selection.length < proposed) out.push(`             ${x.selection.join(', ')}`);
+    }
     if (a.decision) {
       const d = a.decision;
       out.push(`  decision   ${d.decision} by ${d.approver} at ${when(d.decidedAt)} from ${d.sourceIp}`);
@@ -147,7 +156,7 @@ function stepsOf(steps: Step[], accountId: string): Step[] {
 
 export async function show(ref: string, flags: RunFlags): Promise<void> {
   const source = await runSource(flags);
-  const view = await source.view(ref);
+  const view = await withApprovalProgress(source, await source.view(ref));
   const { org, account, note } = await orgOf(source, view, flags.account);
   if (view.organization) return showOrganization(source, view, { org, account, note }, flags);
   const evidenceAt = source.evidenceLocation(view);

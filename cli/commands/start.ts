@@ -51,6 +51,10 @@ export interface StartFlags extends SourceFlags {
   accounts?: string[];
   ous?: string[];
   maxCredentialsTotal?: number;
+  /** Raises the run's approval quorum (run input approvalsRequired). */
+  approvalsRequired?: number;
+  /** With --local: the local approvers. */
+  approvers?: string[];
 }
 
 /** Whether the flags ask for an organization run; the organization options need one. */
@@ -88,6 +92,7 @@ function requestOf(flags: StartFlags, startedBy: string): Record<string, unknown
     ...(flags.warnDays !== undefined ? { warnDays: flags.warnDays } : {}),
     ...(flags.deleteAfter !== undefined ? { deleteAfterDays: flags.deleteAfter } : {}),
     ...(flags.consoleAction ? { consoleAction: flags.consoleAction } : {}),
+    ...(flags.approvalsRequired !== undefined ? { approvalsRequired: flags.approvalsRequired } : {}),
     startedBy,
   };
 }
@@ -106,6 +111,11 @@ async function startAws(flags: StartFlags): Promise<number> {
     throw new InputError('--auto-approve and --auto-reject are for --local runs; in AWS an approver decides');
   }
   if (flags.now) throw new InputError('--now is for --local runs; in AWS the clock is the real one');
+  if (flags.approvers) {
+    throw new InputError(
+      '--approvers is for --local runs; in AWS the approvers are the deployed approverEmails',
+    );
+  }
   const say = (line: string) => {
     if (!flags.json) printLine(line);
   };
@@ -181,6 +191,8 @@ export interface LocalRunOptions {
   accounts?: string[];
   ous?: string[];
   maxCredentialsTotal?: number;
+  approvers?: string[];
+  approvalsRequired?: number;
   /** The sandbox clock (default: now). */
   now?: Date;
   warnDays?: number;
@@ -216,6 +228,8 @@ export async function runLocally(opts: LocalRunOptions): Promise<{ view: RunView
     ...(opts.warnDays !== undefined ? { warnDays: opts.warnDays } : {}),
     ...(opts.deleteAfterDays !== undefined ? { deleteAfterDays: opts.deleteAfterDays } : {}),
     ...(opts.consoleAction ? { consoleAction: opts.consoleAction } : {}),
+    ...(opts.approvers ? { approvers: opts.approvers } : {}),
+    ...(opts.approvalsRequired !== undefined ? { approvalsRequired: opts.approvalsRequired } : {}),
     startedBy: localUser(),
     onEvent: (event) => {
       events.push(...fromLocalEvents([toHistoryEvent(event)]));
@@ -271,6 +285,8 @@ async function startLocal(flags: StartFlags): Promise<number> {
     ...(flags.warnDays !== undefined ? { warnDays: flags.warnDays } : {}),
     ...(flags.deleteAfter !== undefined ? { deleteAfterDays: flags.deleteAfter } : {}),
     ...(flags.consoleAction ? { consoleAction: flags.consoleAction } : {}),
+    ...(flags.approvers ? { approvers: flags.approvers } : {}),
+    ...(flags.approvalsRequired !== undefined ? { approvalsRequired: flags.approvalsRequired } : {}),
   });
   const e = view.execution;
   return finish(

@@ -4,7 +4,7 @@
  */
 import { commandHint, type SourceFlags } from '../source-options.js';
 import { accountLines, accountsLines, orgOf } from './accounts.js';
-import { describeRun, printJson, printLine, runJson, runSource } from './common.js';
+import { describeRun, printJson, printLine, runJson, runSource, withApprovalProgress } from './common.js';
 
 export interface RunFlags extends SourceFlags {
   /** Organization runs: only this account. */
@@ -13,7 +13,7 @@ export interface RunFlags extends SourceFlags {
 
 export async function status(ref: string, flags: RunFlags): Promise<void> {
   const source = await runSource(flags);
-  const view = await source.view(ref);
+  const view = await withApprovalProgress(source, await source.view(ref));
   const evidenceAt = view.execution.status === 'RUNNING' ? null : source.evidenceLocation(view);
   const { org, account, note } = await orgOf(source, view, flags.account);
   if (flags.json) {

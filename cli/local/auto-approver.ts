@@ -9,7 +9,15 @@ const decodeEntities = (s: string) =>
     (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'" })[e] ?? _,
   );
 
-export async function actAsApprover(link: string, action: 'approve' | 'reject'): Promise<void> {
+/**
+ * Decides as the approver of `link`. Returns `decided` when this decision decided the run (a
+ * rejection, or the approval that reached the quorum), `counted` when more approvals are needed.
+ * Approving ticks what the page offers ticked (after an earlier approval: what it approved).
+ */
+export async function actAsApprover(
+  link: string,
+  action: 'approve' | 'reject',
+): Promise<'decided' | 'counted'> {
   const page = await fetch(link);
   if (!page.ok) throw new Error(`approval page answered ${page.status} for the mailed link`);
   const html = await page.text();
@@ -17,8 +25,12 @@ export async function actAsApprover(link: string, action: 'approve' | 'reject'):
   if (!csrf) throw new Error('approval page has no form token');
   const form = new URLSearchParams({ csrf: decodeEntities(csrf), action });
   if (action === 'approve') {
-    for (const m of html.matchAll(/name="item"\s+value="([^"]+)"/g))
-      form.append('item', decodeEntities(m[1] ?? ''));
+    for (const m of html.matchAll(/<input type="checkbox"[^>]*>/g)) {
+      const tag = m[0];
+      const value = /name="item"\s+value="([^"]+)"/.exec(tag)?.[1];
+      if (value !== undefined && / checked/.test(tag) && !/ disabled/.test(tag))
+        form.append('item', decodeEntities(value));
+    }
   } else {
     form.set('reason', 'Rejected by the demo (--auto-reject).');
   }
@@ -27,6 +39,7 @@ export async function actAsApprover(link: string, action: 'approve' | 'reject'):
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: form.toString(),
   });
-  if (!answer.ok)
-    throw new Error(`approval POST answered ${answer.status}: ${(await answer.text()).slice(0, 200)}`);
+  const body = await answer.text();
+  if (!answer.ok) throw new Error(`approval POST answered ${answer.status}: ${body.slice(0, 200)}`);
+  return body.includes('id="needed"') ? 'counted' : 'decided';
 }

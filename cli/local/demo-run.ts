@@ -86,6 +86,12 @@ function keep(
 
 export type ApprovalMode = 'auto-approve' | 'auto-reject' | 'manual' | 'none';
 
+/**
+ * The built-in local configuration's approvers: two people, so a plan that deletes (which needs
+ * deleteApprovalsRequired, 2) can be approved in a demo. `--approvers` replaces them.
+ */
+export const LOCAL_APPROVERS = ['security-approver@example.com', 'second-approver@example.com'] as const;
+
 export interface DemoOptions {
   /** An account seed, or an organization seed (then the organization workflow runs). */
   seed: AnySeed;
@@ -118,6 +124,10 @@ export interface DemoOptions {
    */
   securityHubAdministrator?: boolean;
   approvalTimeoutSeconds?: number;
+  /** The local deployment's approvers (default: LOCAL_APPROVERS, two people); each gets their own mail and link. */
+  approvers?: string[];
+  /** Raises the run's approval quorum (the run input's approvalsRequired). */
+  approvalsRequired?: number;
   throttleRate?: number;
   rngSeed?: number;
   denyUsers?: string[];
@@ -217,6 +227,7 @@ export async function runDemo(
         ...(opts.warnDays !== undefined ? { warnDays: opts.warnDays } : {}),
         ...(opts.deleteAfterDays !== undefined ? { deleteAfterDays: opts.deleteAfterDays } : {}),
         ...(opts.consoleAction ? { consoleAction: opts.consoleAction } : {}),
+        ...(opts.approvalsRequired !== undefined ? { approvalsRequired: opts.approvalsRequired } : {}),
         startedBy: opts.startedBy ?? 'credsweep demo',
       };
   const parsed = runRequestSchema.safeParse(input);
@@ -269,7 +280,7 @@ export async function runDemo(
   const approvalTimeoutSeconds = opts.approvalTimeoutSeconds ?? 3600;
   const settings: Settings = {
     accountId: sandbox.accountId,
-    approverEmails: ['security-approver@example.com'],
+    approverEmails: opts.approvers ?? [...LOCAL_APPROVERS],
     senderEmail: 'credsweep@example.com',
     approvalBaseUrl: 'http://127.0.0.1',
     approvalTimeoutSeconds,
@@ -321,8 +332,15 @@ export async function runDemo(
     opts.approval === 'auto-approve' || opts.approval === 'auto-reject'
       ? firstLink.then(async () => {
           await opts.beforeDecision?.(sandbox);
-          const link = links[0];
-          if (link) await actAsApprover(link.url, opts.approval === 'auto-approve' ? 'approve' : 'reject');
+          if (opts.approval === 'auto-reject') {
+            const link = links[0];
+            if (link) await actAsApprover(link.url, 'reject');
+            return;
+          }
+          // As every approver, one after the other, until the quorum is reached.
+          for (const link of links) {
+            if ((await actAsApprover(link.url, 'approve')) === 'decided') break;
+          }
         })
       : opts.beforeDecision
         ? firstLink.then(() => opts.beforeDecision?.(sandbox))

@@ -6,13 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { applyUpdate, approvalWritable } from '../../handlers/core/approval/quorum.js';
 import { lockTakeable } from '../../handlers/core/change/account-guard.js';
 import { lastChangeIs } from '../../handlers/core/change/last-change.js';
 import { CredsweepError } from '../../handlers/core/shared/errors.js';
 import type {
   AccountLock,
   ApprovalRecord,
-  DecisionRecord,
+  ApprovalUpdate,
   LastChange,
   LedgerEntry,
   OwnerWarningRecord,
@@ -43,13 +44,28 @@ export class FileStore implements StorePort {
     return readJson<ApprovalRecord>(this.approvalPath(approvalId));
   }
 
-  async decideApproval(approvalId: string, decision: DecisionRecord) {
-    const approval = await this.getApproval(approvalId);
+  /**
+   * The same rule as DynamoDB's condition (approvalWritable). Read, check and write run with no await
+   * between them: the local approval server answers in this one process, so two approvers posting at
+   * the same instant are counted one after the other, never over each other.
+   */
+  async decideApproval(approvalId: string, update: ApprovalUpdate, expectedApprovals: number) {
+    const approval = readJson<ApprovalRecord>(this.approvalPath(approvalId));
     if (!approval) throw new CredsweepError('NotFound', `no approval ${approvalId}`);
-    if (approval.status !== 'pending') return { applied: false, approval };
-    const decided: ApprovalRecord = { ...approval, status: decision.decision, decision };
-    await this.putApproval(decided);
+    if (!approvalWritable(approval, expectedApprovals)) return { applied: false, approval };
+    const decided = applyUpdate(approval, update);
+    writeFileAtomic(this.approvalPath(approvalId), JSON.stringify(decided, null, 2), 0o600);
     return { applied: true, approval: decided };
+  }
+
+  async markDelivered(approvalId: string, deliveredAt: string): Promise<void> {
+    const approval = readJson<ApprovalRecord>(this.approvalPath(approvalId));
+    if (!approval || approval.status === 'pending') return;
+    writeFileAtomic(
+      this.approvalPath(approvalId),
+      JSON.stringify({ ...approval, deliveredAt }, null, 2),
+      0o600,
+    );
   }
 
   async markMailed(approvalId: string, mailedAt: string): Promise<void> {

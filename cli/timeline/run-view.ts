@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { OUTCOMES, type Outcome } from '../../handlers/core/shared/outcomes.js';
+import type { ApprovalProgress } from '../../handlers/core/shared/types.js';
 import type { ExecutionRecord, TimelineEvent } from './events.js';
 import { buildSteps, type Step } from './steps.js';
 
@@ -151,6 +152,8 @@ export interface RunView {
     approvedCount: number | null;
     notApprovedCount: number | null;
   } | null;
+  /** While it waits: how far the approval is (runs/<name>/approval.json), when the command read it. */
+  approvalProgress?: ApprovalProgress | null;
   counts: RunCounts;
   evidenceKey: string | null;
   backoutOf: string | null;

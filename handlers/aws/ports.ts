@@ -15,6 +15,8 @@
  * | SENDER_EMAIL              | yes      |                      | SES-verified From address                            |
  * | APPROVAL_BASE_URL         | yes      |                      | https base URL of the approval API (no trailing `/`) |
  * | APPROVAL_TIMEOUT_SECONDS  | yes      |                      | approval window, whole seconds >= 1                  |
+ * | APPROVALS_REQUIRED        | no       | 1                    | approvals from different people a run needs          |
+ * | DELETE_APPROVALS_REQUIRED | no       | 2                    | approvals a plan that deletes anything needs         |
  * | THRESHOLD_DAYS            | no       | 30                   | days unused before a credential is stale             |
  * | MAX_CREDENTIALS           | no       | 50                   | blast-radius limit per run                           |
  * | BATCH_SIZE                | no       | 25                   | plan items per Map iteration                         |
@@ -37,8 +39,10 @@
 import * as z from 'zod';
 import {
   CONSOLE_ACTIONS,
+  DEFAULT_APPROVALS_REQUIRED,
   DEFAULT_BATCH_SIZE,
   DEFAULT_CONSOLE_ACTION,
+  DEFAULT_DELETE_APPROVALS_REQUIRED,
   DEFAULT_EXEMPT_TAG_KEY,
   DEFAULT_MAX_CREDENTIALS,
   DEFAULT_MAX_CREDENTIALS_TOTAL,
@@ -46,6 +50,7 @@ import {
   DEFAULT_OWNER_TAG_KEY,
   DEFAULT_THRESHOLD_DAYS,
   DEFAULT_WARN_DAYS,
+  MAX_APPROVALS_REQUIRED,
   PASSWORD_SECRET_PREFIX,
 } from '../core/shared/defaults.js';
 import { CredsweepError } from '../core/shared/errors.js';
@@ -73,11 +78,11 @@ const text = () =>
 
 const variable = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema);
 
-const wholeNumber = (min: number) =>
+const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   text()
     .regex(/^\d+$/, 'must be a whole number')
     .transform(Number)
-    .pipe(z.number().int().min(min, `must be at least ${min}`));
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 
 const commaList = (value: string): string[] =>
   value
@@ -112,6 +117,10 @@ export const awsEnvSchema = z.object({
       .transform((url) => url.replace(/\/+$/, '')),
   ),
   APPROVAL_TIMEOUT_SECONDS: variable(wholeNumber(1)),
+  APPROVALS_REQUIRED: variable(wholeNumber(1, MAX_APPROVALS_REQUIRED).default(DEFAULT_APPROVALS_REQUIRED)),
+  DELETE_APPROVALS_REQUIRED: variable(
+    wholeNumber(1, MAX_APPROVALS_REQUIRED).default(DEFAULT_DELETE_APPROVALS_REQUIRED),
+  ),
   THRESHOLD_DAYS: variable(wholeNumber(1).default(DEFAULT_THRESHOLD_DAYS)),
   MAX_CREDENTIALS: variable(wholeNumber(1).default(DEFAULT_MAX_CREDENTIALS)),
   BATCH_SIZE: variable(wholeNumber(1).default(DEFAULT_BATCH_SIZE)),
@@ -203,6 +212,8 @@ export function settingsFromEnv(env: AwsEnv): Settings {
     senderEmail: env.SENDER_EMAIL,
     approvalBaseUrl: env.APPROVAL_BASE_URL,
     approvalTimeoutSeconds: env.APPROVAL_TIMEOUT_SECONDS,
+    approvalsRequired: env.APPROVALS_REQUIRED,
+    deleteApprovalsRequired: env.DELETE_APPROVALS_REQUIRED,
     thresholdDays: env.THRESHOLD_DAYS,
     maxCredentials: env.MAX_CREDENTIALS,
     maxCredentialsTotal: env.MAX_CREDENTIALS_TOTAL,

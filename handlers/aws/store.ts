@@ -31,7 +31,7 @@ import { KEY_INDEX } from '../core/shared/defaults.js';
 import type {
   AccountLock,
   ApprovalRecord,
-  DecisionRecord,
+  ApprovalUpdate,
   LastChange,
   LedgerEntry,
   OwnerWarningRecord,
@@ -51,6 +51,7 @@ export const STORE_PERMISSIONS = {
   getApproval: { 'dynamodb:GetItem': 'approval-item' },
   // UpdateItem; when the condition fails, the stored record is read back (GetItem).
   decideApproval: { 'dynamodb:UpdateItem': 'approval-item', 'dynamodb:GetItem': 'approval-item' },
+  markDelivered: { 'dynamodb:UpdateItem': 'approval-item' },
   markMailed: { 'dynamodb:UpdateItem': 'approval-item' },
   // PutItem if absent; on a retry, the entry first recorded is read back (GetItem).
   recordIntent: { 'dynamodb:PutItem': 'ledger-item', 'dynamodb:GetItem': 'ledger-item' },
@@ -148,26 +149,38 @@ export class DynamoStore implements StorePort {
   }
 
   /**
-   * Sets status and decision only while the approval is pending. When another decision won (or
-   * the approval does not exist), reads the stored record: `applied: false` with the earlier
-   * decision, or an error named NotFound (as the local store).
+   * Writes status, approvals and (once decided) the decision only while the approval is pending and
+   * holds exactly `expectedApprovals` approvals: `size(approvals)` is the version, since approvals
+   * only grow while pending. When the condition fails (another approver's write won, or the run was
+   * decided), reads the stored record: `applied: false` with it, or an error named NotFound.
    */
   async decideApproval(
     approvalId: string,
-    decision: DecisionRecord,
+    update: ApprovalUpdate,
+    expectedApprovals: number,
   ): Promise<{ applied: boolean; approval: ApprovalRecord }> {
+    const counted =
+      expectedApprovals === 0
+        ? '(attribute_not_exists(#approvals) OR size(#approvals) = :count)'
+        : 'size(#approvals) = :count';
     try {
       const out = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: approvalKey(approvalId),
-          UpdateExpression: 'SET #status = :status, #decision = :decision',
-          ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status', '#decision': 'decision' },
+          UpdateExpression: `SET #status = :status, #approvals = :approvals${update.decision ? ', #decision = :decision' : ''}`,
+          ConditionExpression: `#status = :pending AND ${counted}`,
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#approvals': 'approvals',
+            ...(update.decision ? { '#decision': 'decision' } : {}),
+          },
           ExpressionAttributeValues: {
-            ':status': decision.decision,
-            ':decision': decision,
+            ':status': update.status,
+            ':approvals': update.approvals ?? [],
             ':pending': 'pending',
+            ':count': expectedApprovals,
+            ...(update.decision ? { ':decision': update.decision } : {}),
           },
           ReturnValues: 'ALL_NEW',
         }),
@@ -180,6 +193,20 @@ export class DynamoStore implements StorePort {
       if (!existing) throw notFound(`No approval ${approvalId}`);
       return { applied: false, approval: existing };
     }
+  }
+
+  async markDelivered(approvalId: string, deliveredAt: string): Promise<void> {
+    // Still pending (false): there was nothing to deliver; nothing to record.
+    await this.written(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: approvalKey(approvalId),
+        UpdateExpression: 'SET #deliveredAt = :deliveredAt',
+        ConditionExpression: '#status <> :pending',
+        ExpressionAttributeNames: { '#status': 'status', '#deliveredAt': 'deliveredAt' },
+        ExpressionAttributeValues: { ':deliveredAt': deliveredAt, ':pending': 'pending' },
+      }),
+    );
   }
 
   async markMailed(approvalId: string, mailedAt: string): Promise<void> {

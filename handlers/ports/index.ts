@@ -31,6 +31,10 @@ export interface Settings {
   /** Public base URL of the approval page, e.g. https://abc.execute-api.eu-west-1.amazonaws.com/prod */
   approvalBaseUrl: string;
   approvalTimeoutSeconds: number;
+  /** Approvals from different people a run needs before anything changes. @default 1 */
+  approvalsRequired?: number;
+  /** Approvals from different people a plan that deletes anything needs. @default 2 */
+  deleteApprovalsRequired?: number;
   thresholdDays: number;
   maxCredentials: number;
   /** Blast-radius limit of an organization run, all accounts together. @default 500 */

@@ -2,7 +2,7 @@
 import type {
   AccountLock,
   ApprovalRecord,
-  DecisionRecord,
+  ApprovalUpdate,
   LastChange,
   LedgerEntry,
   OwnerWarningRecord,
@@ -12,13 +12,19 @@ export interface StorePort {
   putApproval(approval: ApprovalRecord): Promise<void>;
   getApproval(approvalId: string): Promise<ApprovalRecord | null>;
   /**
-   * Records the decision only if the approval is still pending (a conditional write).
-   * Returns the stored record after the call: when it was already decided, the earlier decision.
+   * Records one person's counted decision (handlers/core/approval/quorum.ts: countDecision): writes
+   * `update` only while the approval is pending and still holds exactly `expectedApprovals` counted
+   * approvals (a conditional write; approvals only grow while pending). Two approvers answering at
+   * the same instant cannot lose each other's: the loser gets `applied: false` with the record as
+   * stored now, counts again against it and retries. A missing approval is an error named NotFound.
    */
   decideApproval(
     approvalId: string,
-    decision: DecisionRecord,
+    update: ApprovalUpdate,
+    expectedApprovals: number,
   ): Promise<{ applied: boolean; approval: ApprovalRecord }>;
+  /** Records that the decision reached the workflow (SendTaskSuccess answered), only once decided. */
+  markDelivered(approvalId: string, deliveredAt: string): Promise<void>;
   /** Records that every approver was mailed, only while the approval is pending (never undoes a decision). */
   markMailed(approvalId: string, mailedAt: string): Promise<void>;
 

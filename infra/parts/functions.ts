@@ -140,6 +140,8 @@ export function addFunctions(
     SENDER_EMAIL: config.senderEmail,
     APPROVAL_BASE_URL: approvalApi.baseUrl,
     APPROVAL_TIMEOUT_SECONDS: String(config.approvalTimeoutHours * 3600),
+    APPROVALS_REQUIRED: String(config.approvalsRequired),
+    DELETE_APPROVALS_REQUIRED: String(config.deleteApprovalsRequired),
     THRESHOLD_DAYS: String(config.thresholdDays),
     MAX_CREDENTIALS: String(config.maxCredentials),
     BATCH_SIZE: String(config.batchSize),

@@ -129,28 +129,86 @@ describe('DynamoStore', () => {
       expect(found).toBeNull();
     });
 
-    it('records a decision with a conditional update while pending', async () => {
+    it('records the decision that reaches the quorum with a conditional update while pending', async () => {
       // Prepare
-      const decided = { ...approval, status: 'approved', decision };
+      const decided = { ...approval, status: 'approved', approvals: [decision], decision };
       docMock.on(UpdateCommand).resolves({
         Attributes: { ...decided, pk: 'APPROVAL#apr-1', sk: 'APPROVAL', ttl: 1 },
         ...meta,
       });
 
       // Act
-      const result = await store.decideApproval('apr-1', decision);
+      const result = await store.decideApproval(
+        'apr-1',
+        { status: 'approved', approvals: [decision], decision },
+        0,
+      );
 
       // Assess
       expect(docMock).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
         TableName: TABLE,
         Key: { pk: 'APPROVAL#apr-1', sk: 'APPROVAL' },
-        UpdateExpression: 'SET #status = :status, #decision = :decision',
-        ConditionExpression: '#status = :pending',
-        ExpressionAttributeNames: { '#status': 'status', '#decision': 'decision' },
-        ExpressionAttributeValues: { ':status': 'approved', ':decision': decision, ':pending': 'pending' },
+        UpdateExpression: 'SET #status = :status, #approvals = :approvals, #decision = :decision',
+        ConditionExpression:
+          '#status = :pending AND (attribute_not_exists(#approvals) OR size(#approvals) = :count)',
+        ExpressionAttributeNames: { '#status': 'status', '#approvals': 'approvals', '#decision': 'decision' },
+        ExpressionAttributeValues: {
+          ':status': 'approved',
+          ':approvals': [decision],
+          ':decision': decision,
+          ':pending': 'pending',
+          ':count': 0,
+        },
         ReturnValues: 'ALL_NEW',
       });
       expect(result).toEqual({ applied: true, approval: decided });
+    });
+
+    it('counts an approval short of the quorum only over the approvals it was counted against', async () => {
+      // Prepare
+      const second = { ...decision, approver: 'bo@example.com' };
+      docMock.on(UpdateCommand).resolves({
+        Attributes: { ...approval, approvals: [decision, second], pk: 'APPROVAL#apr-1', sk: 'APPROVAL' },
+        ...meta,
+      });
+
+      // Act
+      await store.decideApproval('apr-1', { status: 'pending', approvals: [decision, second] }, 1);
+
+      // Assess
+      expect(docMock).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
+        TableName: TABLE,
+        Key: { pk: 'APPROVAL#apr-1', sk: 'APPROVAL' },
+        UpdateExpression: 'SET #status = :status, #approvals = :approvals',
+        ConditionExpression: '#status = :pending AND size(#approvals) = :count',
+        ExpressionAttributeNames: { '#status': 'status', '#approvals': 'approvals' },
+        ExpressionAttributeValues: {
+          ':status': 'pending',
+          ':approvals': [decision, second],
+          ':pending': 'pending',
+          ':count': 1,
+        },
+        ReturnValues: 'ALL_NEW',
+      });
+    });
+
+    it('marks a decision delivered only once it is decided', async () => {
+      // Prepare
+      docMock.on(UpdateCommand).rejectsOnce(conditionFailed()).resolves(meta);
+
+      // Act
+      await store.markDelivered('apr-1', '2025-06-01T12:00:05.000Z');
+      await store.markDelivered('apr-1', '2025-06-01T12:00:06.000Z');
+
+      // Assess
+      expect(docMock).toHaveReceivedCommandWith(UpdateCommand, {
+        TableName: TABLE,
+        Key: { pk: 'APPROVAL#apr-1', sk: 'APPROVAL' },
+        UpdateExpression: 'SET #deliveredAt = :deliveredAt',
+        ConditionExpression: '#status <> :pending',
+        ExpressionAttributeNames: { '#status': 'status', '#deliveredAt': 'deliveredAt' },
+        ExpressionAttributeValues: { ':deliveredAt': '2025-06-01T12:00:06.000Z', ':pending': 'pending' },
+      });
     });
 
     it('marks an approval mailed only while it is pending, and ignores one already decided', async () => {
@@ -193,7 +251,11 @@ describe('DynamoStore', () => {
         .resolves({ Item: { ...earlier, pk: 'APPROVAL#apr-1', sk: 'APPROVAL', ttl: 1 }, ...meta });
 
       // Act
-      const result = await store.decideApproval('apr-1', decision);
+      const result = await store.decideApproval(
+        'apr-1',
+        { status: 'approved', approvals: [decision], decision },
+        0,
+      );
 
       // Assess
       expect(result).toEqual({ applied: false, approval: earlier });
@@ -213,7 +275,9 @@ describe('DynamoStore', () => {
         .resolves({ ...meta });
 
       // Act
-      const err = await thrown(() => store.decideApproval('ghost', decision));
+      const err = await thrown(() =>
+        store.decideApproval('ghost', { status: 'approved', approvals: [decision], decision }, 0),
+      );
 
       // Assess
       expect(err.name).toBe('NotFound');
@@ -228,7 +292,9 @@ describe('DynamoStore', () => {
       docMock.on(UpdateCommand).rejects(throttled);
 
       // Act
-      const err = await thrown(() => store.decideApproval('apr-1', decision));
+      const err = await thrown(() =>
+        store.decideApproval('apr-1', { status: 'approved', approvals: [decision], decision }, 0),
+      );
 
       // Assess
       expect(err.name).toBe('ProvisionedThroughputExceededException');

@@ -36,6 +36,8 @@ describe('parseConfig', () => {
       senderEmail: 'credsweep@example.org',
       thresholdDays: 30,
       approvalTimeoutHours: 72,
+      approvalsRequired: 1,
+      deleteApprovalsRequired: 2,
       maxCredentials: 50,
       batchSize: 25,
       mapMaxConcurrency: 2,
@@ -57,7 +59,13 @@ describe('parseConfig', () => {
 
   it('reads the lifecycle settings and names a bad one', () => {
     expect(
-      parseConfig({ ...REQUIRED_CONTEXT, warnDays: '0', deleteAfterDays: '90', consoleAction: 'reset' }),
+      parseConfig({
+        ...REQUIRED_CONTEXT,
+        approverEmails: 'alice@example.com,bob@example.com',
+        warnDays: '0',
+        deleteAfterDays: '90',
+        consoleAction: 'reset',
+      }),
     ).toMatchObject({ warnDays: 0, deleteAfterDays: 90, consoleAction: 'reset' });
     expect(parseConfig({ ...REQUIRED_CONTEXT, deleteAfterDays: 'off' }).deleteAfterDays).toBeNull();
     expect(() => parseConfig({ ...REQUIRED_CONTEXT, consoleAction: 'wipe' })).toThrow(/consoleAction/);
@@ -146,6 +154,28 @@ describe('parseConfig', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]?.startsWith(key)).toBe(true);
     expect(problems[0]).toContain(message);
+  });
+
+  it('refuses a quorum the approvers cannot reach, naming both settings and approverEmails', () => {
+    const tooMany = problemsOf({ ...REQUIRED_CONTEXT, approvalsRequired: '2' });
+    expect(tooMany).toEqual([
+      'the approval quorum cannot be reached: approvalsRequired 2 and deleteApprovalsRequired 2 need 2 different approvers, but approverEmails names 1; add approvers or lower the settings',
+    ]);
+    // The delete quorum counts once the delete stage is on.
+    expect(problemsOf({ ...REQUIRED_CONTEXT, deleteAfterDays: '90' })[0]).toContain(
+      'deleteApprovalsRequired 2 (the delete stage is on: deleteAfterDays) need 2 different approvers',
+    );
+    expect(
+      parseConfig({
+        ...REQUIRED_CONTEXT,
+        approverEmails: 'a@x.com,b@x.com',
+        approvalsRequired: '2',
+        deleteAfterDays: '90',
+      }),
+    ).toMatchObject({ approvalsRequired: 2, deleteApprovalsRequired: 2 });
+    expect(
+      problemsOf({ ...REQUIRED_CONTEXT, approverEmails: 'a@x.com,A@X.com', approvalsRequired: '2' })[0],
+    ).toContain('approverEmails names 1');
   });
 
   it('refuses maxCredentials and batchSize that could exceed Step Functions quotas, naming both and the way out', () => {

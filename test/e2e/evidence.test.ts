@@ -75,7 +75,10 @@ describe('evidence of a remediated run', () => {
     // The approval record: who decided what, never the task token or the link hashes.
     expect(e.approval).toMatchObject({
       status: 'approved',
-      approvers: ['security-approver@example.com'],
+      // The built-in local configuration asks two approvers; one approval decides (approvalsRequired 1).
+      approvers: ['security-approver@example.com', 'second-approver@example.com'],
+      approvalsRequired: 1,
+      approvals: [{ approver: 'security-approver@example.com', sourceIp: '127.0.0.1' }],
       decision: { decision: 'approved', approver: 'security-approver@example.com', sourceIp: '127.0.0.1' },
     });
     expect(e.approval?.decision?.selection.sort()).toEqual(SAMPLE_STALE);

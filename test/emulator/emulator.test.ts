@@ -167,7 +167,9 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
     if (!moto.available) throw new Error(`CI=true: the emulator suite needs moto_server: ${moto.reason}`);
     workdir = mkdtempSync(join(tmpdir(), 'credsweep-emulator-'));
     const [synth, started] = await Promise.all([
-      Promise.resolve().then(() => synthesize(join(workdir, 'cdk.out'), {})),
+      // One approver deploys here: the lifecycle scenario's deletion is approved by that one person
+      // (deleteApprovalsRequired 1; the quorum itself is proven in test/unit and test/browser).
+      Promise.resolve().then(() => synthesize(join(workdir, 'cdk.out'), { deleteApprovalsRequired: 1 })),
       startMoto({ file: 'python3', args: (port) => [MOTO_LAUNCHER, String(port)] }),
     ]);
     synthesized = synth;

@@ -8,6 +8,7 @@ import { NO_ORGANIZATION } from '../../cli/local/sandbox-organization.js';
 import { SandboxSecurityHub } from '../../cli/local/sandbox-security-hub.js';
 import type { ApprovalApiEvent } from '../../handlers/approval-api.js';
 import { groupFields } from '../../handlers/core/approval/decision.js';
+import { applyUpdate, approvalWritable } from '../../handlers/core/approval/quorum.js';
 import { lockTakeable } from '../../handlers/core/change/account-guard.js';
 import { lastChangeIs } from '../../handlers/core/change/last-change.js';
 import { CredsweepError } from '../../handlers/core/shared/errors.js';
@@ -15,7 +16,7 @@ import type { RunRequest } from '../../handlers/core/shared/request.js';
 import type {
   AccountLock,
   ApprovalRecord,
-  DecisionRecord,
+  ApprovalUpdate,
   LastChange,
   LedgerEntry,
   OwnerWarningRecord,
@@ -54,15 +55,22 @@ export class MemoryStore implements StorePort {
     return found ? copy(found) : null;
   }
 
-  async decideApproval(approvalId: string, decision: DecisionRecord) {
+  async decideApproval(approvalId: string, update: ApprovalUpdate, expectedApprovals: number) {
     this.decideCalls++;
     const approval = this.approvals.get(approvalId);
     if (!approval) throw new CredsweepError('NotFound', `No approval ${approvalId}`);
-    if (approval.status !== 'pending') return { applied: false, approval: copy(approval) };
-    const decided: ApprovalRecord = { ...approval, status: decision.decision, decision: copy(decision) };
+    if (!approvalWritable(approval, expectedApprovals)) return { applied: false, approval: copy(approval) };
+    const decided = applyUpdate(approval, copy(update));
     this.approvals.set(approvalId, decided);
     this.journal.push(`decideApproval ${approvalId}`);
     return { applied: true, approval: copy(decided) };
+  }
+
+  async markDelivered(approvalId: string, deliveredAt: string): Promise<void> {
+    const approval = this.approvals.get(approvalId);
+    if (!approval || approval.status === 'pending') return;
+    this.approvals.set(approvalId, { ...approval, deliveredAt });
+    this.journal.push(`markDelivered ${approvalId}`);
   }
 
   async markMailed(approvalId: string, mailedAt: string): Promise<void> {

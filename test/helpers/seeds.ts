@@ -133,3 +133,23 @@ export function securityHubSeed(): Seed {
   };
   return seed;
 }
+
+/** Six stale access keys, one per user (`quorum-1` … `quorum-6`): the quorum's done-when account. */
+export function sixStaleSeed(): Seed {
+  return {
+    accountId: '444455556666',
+    users: [1, 2, 3, 4, 5, 6].map((n) => ({
+      userName: `quorum-${n}`,
+      createdAt: ago(300),
+      loginProfile: null,
+      accessKeys: [
+        {
+          accessKeyId: `AKIATESTQUORUMKEY00${n}`,
+          status: 'Active' as const,
+          createdAt: ago(200),
+          lastUsed: ago(90),
+        },
+      ],
+    })),
+  };
+}

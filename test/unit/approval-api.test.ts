@@ -199,7 +199,7 @@ describe('POST /approvals/{id}?k=…', () => {
       userAgent: 'Mozilla/5.0 (X11) Chrome/140',
       selection: itemIds,
     });
-    expect(ports.journal).toEqual([`decideApproval ${APPROVAL_ID}`]);
+    expect(ports.journal).toEqual([`decideApproval ${APPROVAL_ID}`, `markDelivered ${APPROVAL_ID}`]);
     expect(ports.callbacks.calls).toEqual([
       {
         kind: 'success',
@@ -305,7 +305,11 @@ describe('POST /approvals/{id}?k=…', () => {
     const getApproval = ports.store.getApproval.bind(ports.store);
     ports.store.getApproval = async (id) => {
       const found = await getApproval(id);
-      await ports.store.decideApproval(APPROVAL_ID, decided);
+      await ports.store.decideApproval(
+        APPROVAL_ID,
+        { status: 'rejected', approvals: [], decision: decided },
+        0,
+      );
       ports.store.getApproval = getApproval;
       return found;
     };
@@ -374,15 +378,42 @@ describe('POST /approvals/{id}?k=…', () => {
     }
   });
 
-  it('says the decision was recorded but not delivered (502) on another callback failure', async () => {
-    ports.callbacks.failWith = 'ServiceUnavailable';
+  it('keeps a decision that could not be delivered: 503 "try again", and the same approver hands it over once', async () => {
+    // Prepare: SendTaskSuccess fails (AccessDenied), then works again
+    ports.callbacks.failWith = 'AccessDeniedException';
 
-    const response = await postForm(linkA, approve(itemIds));
+    // Act
+    const failed = await postForm(linkA, approve(itemIds));
+    const again = await call('GET', linkA);
+    const otherLink = await call('GET', linkB);
+    ports.callbacks.failWith = null;
+    const retried = await call('POST', linkA, {
+      form: [
+        ['csrf', csrfIn(again.body)],
+        ['action', 'retry'],
+      ],
+    });
+    const replay = await call('POST', linkA, {
+      form: [
+        ['csrf', csrfIn(again.body)],
+        ['action', 'retry'],
+      ],
+    });
 
-    expect(response.statusCode).toBe(502);
-    expect(response.body).toContain(APPROVAL_ID);
+    // Assess
+    expect(failed.statusCode).toBe(503);
+    expect(failed.body).toContain('Decision recorded: try again');
+    expect(failed.body).toContain('nothing is decided twice');
+    expect(again.statusCode).toBe(503);
+    expect(otherLink.statusCode).toBe(409);
+    expect(retried.statusCode).toBe(200);
+    expect(retried.body).toContain('Approved: 4 credentials will be disabled.');
+    expect(replay.statusCode).toBe(409);
+    expect(ports.callbacks.calls).toHaveLength(1);
+    expect(ports.journal.filter((j) => j.startsWith('decideApproval'))).toHaveLength(1);
+    expect((await ports.store.getApproval(APPROVAL_ID))?.deliveredAt).toBeDefined();
     expect(logged.find((entry) => entry.level === 'error')?.attributes).toMatchObject({
-      error: 'ServiceUnavailable',
+      error: 'AccessDeniedException',
     });
   });
 

@@ -4,14 +4,15 @@ import { approvalIdFor, issueLinks } from '../../handlers/core/approval/links.js
 import {
   CONTENT_SECURITY_POLICY,
   renderAlreadyDecidedPage,
+  renderCountedPage,
   renderDecidedPage,
   renderErrorPage,
   renderExpiredPage,
   renderForbiddenPage,
   renderFormPage,
-  renderNotDeliveredPage,
   renderNotFoundPage,
   renderTooLargePage,
+  renderTryAgainPage,
   renderWindowClosedPage,
   securityHeaders,
 } from '../../handlers/core/approval/page.js';
@@ -66,7 +67,8 @@ const allPages = (): string[] => [
   renderAlreadyDecidedPage({ ...record, status: 'approved', decision }),
   renderExpiredPage(record.expiresAt),
   renderWindowClosedPage(decision),
-  renderNotDeliveredPage(APPROVAL_ID, decision),
+  renderTryAgainPage(APPROVAL_ID, decision, 'csrf-token'),
+  renderCountedPage(samplePlan(), { ...record, approvalsRequired: 2, approvals: [decision] }, false),
   renderNotFoundPage(),
   renderForbiddenPage(),
   renderTooLargePage(),
@@ -209,7 +211,7 @@ describe('pages', () => {
       renderAlreadyDecidedPage({ ...record, status: 'rejected', decision: hostileDecision }),
       renderExpiredPage(HOSTILE),
       renderWindowClosedPage(hostileDecision),
-      renderNotDeliveredPage(HOSTILE, hostileDecision),
+      renderTryAgainPage(HOSTILE, hostileDecision, HOSTILE),
     ];
 
     for (const html of pages) {

@@ -252,6 +252,8 @@ describe('the approval in the evidence', () => {
       requestedAt: '2026-11-26T12:01:00.000Z',
       expiresAt: '2026-11-29T12:01:00.000Z',
       approvers: ['sec@example.com'],
+      approvalsRequired: 1,
+      approvals: [],
       decision: {
         decision: 'approved',
         approver: 'sec@example.com',

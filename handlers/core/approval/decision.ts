@@ -7,15 +7,22 @@
  * 1. no approval, or a link secret that is not one of its approvers' → not-found (404; the same
  *    answer for both, so a probe learns nothing);
  * 2. (POST) a cross-site request (Sec-Fetch-Site) or a missing/wrong form token → forbidden (403);
- * 3. already decided → already-decided (409, naming who decided and when);
- * 4. past expiresAt → expired (410);
- * 5. (POST) a form that does not validate → invalid (400, the form again with the error);
- * 6. otherwise: GET shows the form, POST yields the DecisionRecord.
+ * 3. decided by this approver but never handed to the workflow (a failed SendTaskSuccess) →
+ *    undelivered (503: GET shows a "try again" form; its POST is `redeliver`, which hands the
+ *    recorded decision over again and never takes a new one);
+ * 4. already decided → already-decided (409, naming who decided and when);
+ * 5. this person's approval is already counted (the quorum is not reached yet) → already-counted
+ *    (409, saying how many approvals are still needed and who approved);
+ * 6. past expiresAt → expired (410);
+ * 7. (POST) a form that does not validate → invalid (400, the form again with the error); a later
+ *    approver can approve only what every earlier one approved (handlers/core/approval/quorum.ts);
+ * 8. otherwise: GET shows the form, POST yields the DecisionRecord, which the API counts.
  */
 import * as z from 'zod';
 import type { ApprovalRecord, ApproverLink, DecisionRecord } from '../shared/types.js';
 import { firstUnsafeCharacter } from '../shared/visible-text.js';
 import { checkFormToken, findApprover } from './links.js';
+import { agreedSelection, approvalBy, approvalsOf, mayRedeliver } from './quorum.js';
 
 export const MAX_REASON_LENGTH = 1000;
 export const MAX_ITEMS = 10_000;
@@ -33,6 +40,8 @@ export interface ClientInfo {
 export type ViewOutcome =
   | { kind: 'not-found' }
   | { kind: 'already-decided'; approval: ApprovalRecord }
+  | { kind: 'already-counted'; approval: ApprovalRecord; mine: DecisionRecord }
+  | { kind: 'undelivered'; approver: ApproverLink; approval: ApprovalRecord }
   | { kind: 'expired'; expiresAt: string }
   | { kind: 'form'; approver: ApproverLink };
 
@@ -40,6 +49,8 @@ export type PostOutcome =
   | { kind: 'not-found' }
   | { kind: 'forbidden' }
   | { kind: 'already-decided'; approval: ApprovalRecord }
+  | { kind: 'already-counted'; approval: ApprovalRecord; mine: DecisionRecord }
+  | { kind: 'redeliver'; approver: ApproverLink; approval: ApprovalRecord }
   | { kind: 'expired'; expiresAt: string }
   | { kind: 'invalid'; approver: ApproverLink; error: string; selected: string[]; reason: string }
   | { kind: 'decided'; approver: ApproverLink; decision: DecisionRecord };
@@ -54,7 +65,11 @@ export function statusOf(outcome: Outcome): number {
     case 'forbidden':
       return 403;
     case 'already-decided':
+    case 'already-counted':
       return 409;
+    case 'undelivered':
+    case 'redeliver':
+      return 503;
     case 'expired':
       return 410;
     case 'invalid':
@@ -79,7 +94,10 @@ export function viewApproval(
 ): ViewOutcome {
   const approver = findApprover(record, secret);
   if (!record || !approver) return { kind: 'not-found' };
+  if (mayRedeliver(record, approver.approver)) return { kind: 'undelivered', approver, approval: record };
   if (record.status !== 'pending') return { kind: 'already-decided', approval: record };
+  const mine = approvalBy(record, approver.approver);
+  if (mine) return { kind: 'already-counted', approval: record, mine };
   if (isExpired(record, now)) return { kind: 'expired', expiresAt: record.expiresAt };
   return { kind: 'form', approver };
 }
@@ -174,7 +192,10 @@ export function decidePost(input: PostInput): PostOutcome {
     return { kind: 'forbidden' };
   }
 
+  if (mayRedeliver(record, approver.approver)) return { kind: 'redeliver', approver, approval: record };
   if (record.status !== 'pending') return { kind: 'already-decided', approval: record };
+  const mine = approvalBy(record, approver.approver);
+  if (mine) return { kind: 'already-counted', approval: record, mine };
   if (isExpired(record, now)) return { kind: 'expired', expiresAt: record.expiresAt };
 
   const invalid = (error: string): PostOutcome => ({ kind: 'invalid', approver, error, ...echo(form) });
@@ -185,6 +206,15 @@ export function decidePost(input: PostInput): PostOutcome {
   const inPlan = new Set(input.planItemIds);
   if (item.some((id) => !inPlan.has(id))) {
     return invalid('The form names credentials that are not in this plan. Open the link again and retry.');
+  }
+  const agreed = agreedSelection(approvalsOf(record));
+  if (action === 'approve' && agreed !== null) {
+    const open = new Set(agreed);
+    if (item.some((id) => !open.has(id))) {
+      return invalid(
+        'The form names credentials an earlier approver did not approve; only what every approver approves is changed. Untick them, or reject with a reason.',
+      );
+    }
   }
   const ticked = new Set(item);
   const selection = input.planItemIds.filter((id) => ticked.has(id));
@@ -212,22 +242,29 @@ export function decidePost(input: PostInput): PostOutcome {
 export interface ApprovalCallbackOutput {
   decision: DecisionRecord['decision'];
   approvalId: string;
+  /** Who decided: the rejecting approver, or every counted approver, comma-separated. */
   approver: string;
   decidedAt: string;
   approvedCount: number;
   notApprovedCount: number;
 }
 
+/** The callback of a decided approval: `approvals` are the counted ones (the quorum). */
 export function callbackOutput(
   approvalId: string,
   decision: DecisionRecord,
   planItemCount: number,
+  approvals: readonly DecisionRecord[] = [],
 ): ApprovalCallbackOutput {
   const approvedCount = decision.decision === 'approved' ? decision.selection.length : 0;
+  const approvers =
+    decision.decision === 'approved' && approvals.length > 0
+      ? approvals.map((a) => a.approver).join(', ')
+      : decision.approver;
   return {
     decision: decision.decision,
     approvalId,
-    approver: decision.approver,
+    approver: approvers,
     decidedAt: decision.decidedAt,
     approvedCount,
     notApprovedCount: planItemCount - approvedCount,

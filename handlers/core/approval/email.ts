@@ -7,8 +7,9 @@
 
 import { type LifecycleSection, lifecycleSections, sectionsAsText } from '../plan/lifecycle/sections.js';
 import { clean, escapeHtml } from '../shared/html.js';
-import type { Plan } from '../shared/types.js';
+import type { ApprovalRecord, Plan } from '../shared/types.js';
 import { accountGroups, accountsNotInRequest, scopeOf } from './account-groups.js';
+import { approvalLines, approvalsOf, neededSentence, progressNote, requiredOf } from './quorum.js';
 import { type CredentialRow, formatUtc } from './rows.js';
 
 /** The email lists at most this many credentials; the page always lists all of them. */
@@ -69,6 +70,8 @@ export interface ApprovalEmailInput {
   link: string;
   /** When the approval window closes (ISO). */
   expiresAt: string;
+  /** How many different people must approve. @default 1 */
+  approvalsRequired?: number;
 }
 
 export interface RenderedEmail {
@@ -123,8 +126,11 @@ function emailModel(input: ApprovalEmailInput) {
       ['Reject', 'nothing is changed; your reason is recorded.'],
       [
         'No answer',
-        `the request expires at ${formatUtc(input.expiresAt)} and nothing is changed. The first ` +
-          'approver to decide decides for everyone.',
+        `the request expires at ${formatUtc(input.expiresAt)} and nothing is changed. ` +
+          ((input.approvalsRequired ?? 1) > 1
+            ? `This run needs ${input.approvalsRequired} approvals from different people: nothing changes until then, ` +
+              'only what every one of them ticks is changed, and any one rejection stops the run.'
+            : 'The first approver to decide decides for everyone.'),
       ],
     ] as const,
     backout:
@@ -267,4 +273,58 @@ ${model.outcomes.map(([what, then]) => `<li><strong>${e(what)}</strong>: ${e(the
 export function renderApprovalEmail(input: ApprovalEmailInput): RenderedEmail {
   const model = emailModel(input);
   return { subject: model.subject, text: renderText(model), html: renderHtml(model) };
+}
+
+export interface ProgressEmailInput {
+  plan: Plan;
+  record: ApprovalRecord;
+  /** The address this mail goes to (an approver who has not approved yet). */
+  approver: string;
+}
+
+/**
+ * To the approvers who have not approved yet, after an approval that did not reach the quorum: who
+ * approved what, what approving now approves, and how many approvals are still needed. It carries
+ * no link (the link secrets are only in the first mail): the approver opens the link they got.
+ */
+export function renderProgressEmail(input: ProgressEmailInput): RenderedEmail {
+  const { plan, record } = input;
+  const e = escapeHtml;
+  const subject = clean(
+    `credsweep: ${approvalsOf(record).length} of ${requiredOf(record)} approvals for ${approvalWhat(plan)} in ${plan.organization ? scopeOf(plan) : plan.accountId}`,
+  );
+  const lines = approvalLines(record, plan.items.length);
+  const note = progressNote(record, plan.items.length) ?? '';
+  const needed = `Nothing has changed yet: ${neededSentence(record)}.`;
+  const open = `Open the approval link in the earlier mail credsweep sent to ${clean(input.approver)} to approve or reject before ${formatUtc(record.expiresAt)}; if you reject, nothing is changed.`;
+  const footer = `Execution ${clean(plan.executionId)}.`;
+  const text = [
+    needed,
+    '',
+    'Approved so far:',
+    ...lines.map((l) => `- ${l}`),
+    '',
+    note,
+    '',
+    open,
+    '',
+    footer,
+    '',
+  ].join('\n');
+  const html = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>${e(subject)}</title></head>
+<body style="font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;font-size:14px;line-height:1.45;color:#1f2328;max-width:860px;margin:0 auto;padding:16px">
+<p><strong>${e(needed)}</strong></p>
+<p>Approved so far:</p>
+<ul>
+${lines.map((l) => `<li>${e(l)}</li>`).join('\n')}
+</ul>
+<p>${e(note)}</p>
+<p>${e(open)}</p>
+<p style="font-size:12px;color:#59636e">${e(footer)}</p>
+</body>
+</html>
+`;
+  return { subject, text, html };
 }

@@ -11,6 +11,14 @@ import { clean, escapeHtml as e } from '../shared/html.js';
 import type { ApprovalRecord, ApproverLink, DecisionRecord, Plan } from '../shared/types.js';
 import { accountGroups, accountsNotInRequest, scopeOf } from './account-groups.js';
 import { approvalActions, approvalSubject, approvalWhat, backoutCommand, TABLE_HEADINGS } from './email.js';
+import {
+  agreedSelection,
+  approvalLines,
+  approvalsOf,
+  neededSentence,
+  progressNote,
+  requiredOf,
+} from './quorum.js';
 import { credentialRows, formatUtc, reasonLabel } from './rows.js';
 
 function sectionHtml(s: LifecycleSection): string {
@@ -133,7 +141,10 @@ export interface FormPageInput {
 export function renderFormPage(input: FormPageInput): string {
   const { plan, record } = input;
   const rows = credentialRows(plan);
-  const ticked = new Set(input.selected ?? rows.map((row) => row.id));
+  const agreed = agreedSelection(approvalsOf(record));
+  const open = agreed === null ? null : new Set(agreed);
+  const ticked = new Set(input.selected ?? agreed ?? rows.map((row) => row.id));
+  const progress = progressNote(record, plan.items.length);
   const deletions = plan.items.filter((i) => i.action === 'delete-access-key').length;
   const deleting = new Set(plan.items.filter((i) => i.action === 'delete-access-key').map((i) => i.id));
   const title = `Approve ${approvalWhat(plan)}`;
@@ -141,11 +152,12 @@ export function renderFormPage(input: FormPageInput): string {
   let index = 0;
   const rowHtml = (row: (typeof rows)[number]) => {
     const id = `item-${index++}`;
-    const check = `<input type="checkbox" id="${id}" name="item" value="${e(row.id)}"${ticked.has(row.id) ? ' checked' : ''} aria-label="${e(`${deleting.has(row.id) ? 'Delete' : 'Disable'} ${row.user} ${row.credential}`)}">`;
+    const closed = open !== null && !open.has(row.id);
+    const check = `<input type="checkbox" id="${id}" name="item" value="${e(row.id)}"${ticked.has(row.id) && !closed ? ' checked' : ''}${closed ? ' disabled' : ''} aria-label="${e(`${deleting.has(row.id) ? 'Delete' : 'Disable'} ${row.user} ${row.credential}`)}">`;
     return (
       `<tr><td class="tick">${check}</td><td><label for="${id}">${e(row.user)}</label></td>` +
       `<td>${e(row.credential)}</td><td>${e(row.lastUsed)}</td><td class="num">${e(row.daysUnused)}</td>` +
-      `<td>${e(row.why)}</td></tr>`
+      `<td>${e(row.why)}${closed ? ' <strong>(not approved by an earlier approver: left as it is)</strong>' : ''}</td></tr>`
     );
   };
   const body = accountGroups(plan)
@@ -165,6 +177,7 @@ export function renderFormPage(input: FormPageInput): string {
   const content = `<h1>${e(title)} in ${e(scopeOf(plan))}</h1>
 <p>These IAM credentials have not been used for ${e(plan.thresholdDays)} days or more. Untick any you want to keep: if you approve, only the ticked ones are changed and the others are recorded as not approved. To stop the whole change, reject with a reason.</p>
 <div class="note"><strong>What approving does:</strong> ${e(approvalActions(plan))}.</div>
+${progress ? `<div class="note" role="status" id="progress">${e(progress)}</div>` : requiredOf(record) > 1 ? `<div class="note" role="status" id="progress">${e(`This run needs ${requiredOf(record)} approvals from different people; only what every one of them approves is changed.`)}</div>` : ''}
 ${deletions > 0 ? `<div class="error" role="alert">${e(`${plural(deletions, 'access key')} marked DELETE will be deleted for good: this cannot be undone, not even by a backout. Untick any you are unsure of.`)}</div>` : ''}
 <dl>
 <dt>Link issued to</dt><dd>${e(input.approver.approver)}</dd>
@@ -199,12 +212,13 @@ ${lifecycleSections({ lifecycle: plan.lifecycle ?? null, skipped: plan.analysis.
 <li><strong>Reject</strong>: nothing is changed; your reason is recorded with the run.</li>
 <li><strong>No answer</strong>: at ${e(formatUtc(record.expiresAt))} the request expires and nothing is changed.</li>
 </ul>
-<p class="muted">Disabling can be reversed by an admin with <code>${e(backoutCommand(plan.executionId))}</code>${plan.items.some((i) => i.action) ? ' (a deleted key or a reset password cannot)' : ''}. The first approver to decide decides for everyone; your address, the time, your IP address and browser are recorded with the decision.</p>`;
+<p class="muted">Disabling can be reversed by an admin with <code>${e(backoutCommand(plan.executionId))}</code>${plan.items.some((i) => i.action) ? ' (a deleted key or a reset password cannot)' : ''}. ${e(requiredOf(record) > 1 ? `Nothing changes until ${requiredOf(record)} different approvers have approved, and then only what all of them ticked; any one rejection stops the run.` : 'The first approver to decide decides for everyone.')} Your address, the time, your IP address and browser are recorded with the decision.</p>`;
   return layout(title, content);
 }
 
 /** POST accepted: what was decided and what happens now. */
-export function renderDecidedPage(plan: Plan, decision: DecisionRecord): string {
+export function renderDecidedPage(plan: Plan, decision: DecisionRecord, record?: ApprovalRecord): string {
+  const approvers = record ? approvalsOf(record) : [];
   const approved = decision.decision === 'approved';
   const chosen = new Set(decision.selection);
   const notApproved = plan.items.filter((item) => !chosen.has(item.id));
@@ -226,8 +240,15 @@ export function renderDecidedPage(plan: Plan, decision: DecisionRecord): string 
   const content = `<h1>${approved ? 'Approved' : 'Rejected'}</h1>
 <div class="ok" role="status">${e(summary)}</div>
 <dl>
-<dt>Decided by</dt><dd>${e(decision.approver)}</dd>
+<dt>Decided by</dt><dd>${e(approved && approvers.length > 1 ? approvers.map((a) => a.approver).join(', ') : decision.approver)}</dd>
 <dt>At</dt><dd>${e(formatUtc(decision.decidedAt))}</dd>
+${
+  approved && approvers.length > 1
+    ? `<dt>Approvals</dt><dd>${approvalLines(record ?? {}, plan.items.length)
+        .map((l) => e(l))
+        .join('<br>')}</dd>`
+    : ''
+}
 ${decision.reason ? `<dt>Reason</dt><dd>${e(decision.reason)}</dd>` : ''}
 <dt>Execution</dt><dd>${e(plan.executionId)}</dd>
 </dl>
@@ -271,12 +292,39 @@ export function renderWindowClosedPage(decision: DecisionRecord): string {
   return layout('Approval window closed', content);
 }
 
-/** 502: recorded, but handing the decision to the workflow failed for another reason. */
-export function renderNotDeliveredPage(approvalId: string, decision: DecisionRecord): string {
-  const content = `<h1>Decision recorded, workflow not reached</h1>
-<div class="error" role="alert">${e(`Your ${decision.decision === 'approved' ? 'approval' : 'rejection'} was recorded at ${formatUtc(decision.decidedAt)}, but credsweep could not hand it to the workflow.`)}</div>
-<p>Nothing has been changed yet. Tell the credsweep admins, quoting approval ${e(approvalId)}; if nobody acts, the request expires without any change.</p>`;
-  return layout('Decision not delivered', content);
+/**
+ * 503: the decision is recorded but could not be handed to the workflow (AccessDenied, throttling).
+ * The same approver may try again: the form hands over the recorded decision; it never takes a new one.
+ */
+export function renderTryAgainPage(approvalId: string, decision: DecisionRecord, csrfToken: string): string {
+  const content = `<h1>Decision recorded: try again</h1>
+<div class="error" role="alert">${e(`Your ${decision.decision === 'approved' ? 'approval' : 'rejection'} was recorded at ${formatUtc(decision.decidedAt)}, but credsweep could not hand it to the workflow yet.`)}</div>
+<p>Nothing has been changed yet. Try again in a minute: the decision already recorded is handed over, nothing is decided twice.</p>
+<form method="post">
+<input type="hidden" name="csrf" value="${e(csrfToken)}">
+<input type="hidden" name="action" value="retry">
+<div class="actions"><button type="submit" class="approve">Try again</button></div>
+</form>
+<p class="muted">${e(`If it keeps failing, tell the credsweep admins, quoting approval ${approvalId}; if nobody acts, the request expires without any change.`)}</p>`;
+  return layout('Try again', content);
+}
+
+/**
+ * After an approval that did not reach the quorum (200), or when the same person comes back (409):
+ * nothing has changed, how many approvals are still needed and who approved.
+ */
+export function renderCountedPage(plan: Plan, record: ApprovalRecord, again: boolean): string {
+  const title = again ? 'You have already approved' : 'Your approval is recorded';
+  const lines = approvalLines(record, plan.items.length);
+  const content = `<h1>${e(title)}</h1>
+<div class="ok" role="status" id="needed">${e(`Nothing has changed yet: ${neededSentence(record)}.`)}</div>
+<h2>Approved so far</h2>
+<ul>
+${lines.map((l) => `<li>${e(l)}</li>`).join('\n')}
+</ul>
+<p>The other approvers have been told. Only what every approver ticks is changed; if any of them rejects, nothing is changed. ${e(`The request expires at ${formatUtc(record.expiresAt)}.`)}</p>
+<p class="muted">${again ? 'An approval counts once per person: this visit changed nothing. ' : ''}You can close this page.</p>`;
+  return layout(title, content);
 }
 
 /** 404 for an unknown approval and a wrong link alike: reveals nothing. */

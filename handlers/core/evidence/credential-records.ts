@@ -29,6 +29,15 @@ export function approvalEvidence(record: ApprovalRecord): ApprovalEvidence {
           selection: [...d.selection],
         }
       : null,
+    approvalsRequired: record.approvalsRequired ?? 1,
+    approvals: (record.approvals ?? []).map((a) => ({
+      approver: a.approver,
+      decidedAt: a.decidedAt,
+      sourceIp: a.sourceIp,
+      userAgent: a.userAgent,
+      selection: [...a.selection],
+      reason: a.reason ?? null,
+    })),
   };
 }
 

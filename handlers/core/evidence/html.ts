@@ -367,8 +367,26 @@ export function renderReportHtml(ev: Evidence): string {
           'Credentials approved',
           d && d.decision === 'approved' ? `${d.selection.length} of ${c.proposed}` : null,
         ],
+        ['Approvals required', (a.approvalsRequired ?? 1) > 1 ? String(a.approvalsRequired) : null],
       ]),
     );
+    if ((a.approvals ?? []).length > 0) {
+      sections.push(
+        table(
+          ['Approved by', 'At', 'From address', 'Browser', 'Ticked'],
+          (a.approvals ?? []).map((x) =>
+            [
+              x.approver,
+              when(x.decidedAt),
+              x.sourceIp,
+              x.userAgent,
+              `${x.selection.length} of ${c.proposed}: ${x.selection.join(', ')}`,
+            ].map((cell) => e(cell)),
+          ),
+          'No approval was counted.',
+        ),
+      );
+    }
   }
 
   sections.push(

@@ -114,6 +114,19 @@ export interface ApprovalEvidence {
     /** Plan item ids approved; empty when rejected. */
     selection: string[];
   } | null;
+  /** How many different people had to approve (absent in evidence written before the quorum: 1). */
+  approvalsRequired?: number;
+  /** Each counted approval: person, time, address, browser and what they ticked (plan item ids). */
+  approvals?: ApprovalEvidenceEntry[];
+}
+
+export interface ApprovalEvidenceEntry {
+  approver: string;
+  decidedAt: string;
+  sourceIp: string;
+  userAgent: string;
+  selection: string[];
+  reason: string | null;
 }
 
 export interface BackoutEvidence {

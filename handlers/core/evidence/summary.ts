@@ -28,14 +28,14 @@ export function summarize(e: Omit<Evidence, 'summary'>): string {
       return (
         `${c.disabled} of ${plural(c.proposed, 'proposed credential')} disabled` +
         (c.deleted > 0 ? ` (${c.deleted} access ${c.deleted === 1 ? 'key' : 'keys'} deleted for good)` : '') +
-        ` after approval by ${e.approval?.decision?.approver ?? 'an approver'}, ${c.verified} verified${recheck}.`
+        ` after approval by ${approvedBy(e) ?? 'an approver'}, ${c.verified} verified${recheck}.`
       );
     case 'nothing-to-do':
       return c.heldForWarning > 0 || c.ownersWarned > 0
         ? `Nothing to propose yet: ${plural(c.heldForWarning, 'credential')} held until the owner's warning is old enough (${c.ownersWarned} warned by this run); nothing was asked or changed.`
         : `No credential unused for ${e.report?.thresholdDays ?? '?'} days or more; nothing was asked or changed.`;
     case 'nothing-approved':
-      return `None of the ${plural(c.proposed, 'credential')} proposed in this account was approved (${e.approval?.decision?.approver ?? 'the approver'} kept them out); nothing was changed here.`;
+      return `None of the ${plural(c.proposed, 'credential')} proposed in this account was approved (${approvedBy(e) ?? 'the approver'} kept them out); nothing was changed here.`;
     case 'dry-run':
       return `Dry run: ${plural(c.proposed, 'credential')} would be proposed for approval; nothing was changed.`;
     case 'rejected':
@@ -69,4 +69,11 @@ export function summarize(e: Omit<Evidence, 'summary'>): string {
         `${c.disabled} still disabled. Run credsweep backout again.`
       );
   }
+}
+
+/** Who approved: every counted approver (a quorum), else the one who decided. */
+function approvedBy(e: Pick<Evidence, 'approval'>): string | null {
+  const approvals = e.approval?.approvals ?? [];
+  if (approvals.length > 1) return approvals.map((a) => a.approver).join(' and ');
+  return e.approval?.decision?.approver ?? null;
 }

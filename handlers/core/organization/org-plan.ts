@@ -11,7 +11,7 @@ import type { Evidence } from '../evidence/schema.js';
 import { readPlan } from '../plan/plan.js';
 import { DEFAULT_MAX_CREDENTIALS_TOTAL } from '../shared/defaults.js';
 import { CredsweepError } from '../shared/errors.js';
-import type { RunRequest } from '../shared/request.js';
+import { quorumOf, type RunRequest } from '../shared/request.js';
 import { accountRunId } from '../shared/run-ids.js';
 import { evidenceKey, planKey } from '../shared/run-keys.js';
 import type { AccountState, OrgPlanAccount, Plan, PlanLifecycle } from '../shared/types.js';
@@ -122,6 +122,12 @@ export async function buildOrgPlan(
     items: plans.flatMap((p) => p.items),
     unresolved: plans.flatMap((p) => p.unresolved),
     organization: { accounts: rows, maxCredentialsTotal: limit },
+    // The one organization approval: the same quorum rule over the whole organization plan.
+    approvalsRequired: quorumOf(
+      request,
+      ports.settings,
+      plans.some((p) => p.items.some((i) => i.action === 'delete-access-key')),
+    ),
     ...(joinedLifecycle(plans) ? { lifecycle: joinedLifecycle(plans) } : {}),
   };
   await ports.blobs.put(planKey(executionId), JSON.stringify(plan), 'application/json');

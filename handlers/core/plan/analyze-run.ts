@@ -9,7 +9,7 @@ import { parseCredentialReport } from '../report/credential-report.js';
 import { analyzeReport, type RowCredential, rowCredentials } from '../report/staleness.js';
 import { perUser } from '../shared/calls.js';
 import { BlastRadiusExceeded } from '../shared/errors.js';
-import { maxCredentialsOf, type RunRequest } from '../shared/request.js';
+import { maxCredentialsOf, quorumOf, type RunRequest } from '../shared/request.js';
 import { planKey } from '../shared/run-keys.js';
 import type {
   BatchRef,
@@ -117,6 +117,8 @@ export async function analyzeRun(
   // Refused before anything is read: a limit the workflow could not hold within its quotas.
   const limit = maxCredentialsOf(request, ports.settings);
   const run = analysisOf(ports, executionId, request, accountId);
+  // Refused before anything is read: a run input lowering the quorum, or one nobody could reach.
+  quorumOf(request, ports.settings, run.life.deleteAfterDays !== null);
   const { report, analysis } = await readReport(run);
   const scope = usersInScope(run, report, analysis);
   const gathered: Gathered = {
@@ -399,6 +401,11 @@ async function storeGuardedPlan(
     items,
     unresolved,
     lifecycle,
+    approvalsRequired: quorumOf(
+      run.request,
+      run.ports.settings,
+      items.some((i) => i.action === 'delete-access-key'),
+    ),
   };
   const batches = await storePlan(run.ports.blobs, plan, run.ports.settings.batchSize);
   if (items.length > limit) throw new BlastRadiusExceeded(items.length, limit);

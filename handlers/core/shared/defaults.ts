@@ -36,3 +36,10 @@ export const KEY_INDEX = 'byAccessKey';
 export const CONSOLE_ACTIONS = ['disable', 'reset'] as const;
 export type ConsoleAction = (typeof CONSOLE_ACTIONS)[number];
 export const DEFAULT_CONSOLE_ACTION: ConsoleAction = 'disable';
+
+/** Approvals a run needs from different people before anything changes. */
+export const DEFAULT_APPROVALS_REQUIRED = 1;
+/** Approvals a plan that deletes anything (impossible to undo) needs from different people. */
+export const DEFAULT_DELETE_APPROVALS_REQUIRED = 2;
+/** The largest quorum a deployment or a run may ask for. */
+export const MAX_APPROVALS_REQUIRED = 20;

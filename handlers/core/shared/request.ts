@@ -1,6 +1,11 @@
 /** The execution input: what an admin, the schedule or `credsweep start/backout` may ask for. */
 import * as z from 'zod';
-import { CONSOLE_ACTIONS } from './defaults.js';
+import {
+  CONSOLE_ACTIONS,
+  DEFAULT_APPROVALS_REQUIRED,
+  DEFAULT_DELETE_APPROVALS_REQUIRED,
+  MAX_APPROVALS_REQUIRED,
+} from './defaults.js';
 import { InputError } from './errors.js';
 import { MAX_PLAN_CREDENTIALS, quotaProblem } from './quotas.js';
 
@@ -20,6 +25,10 @@ export const runRequestSchema = z
     warnDays: z.number().int().min(0).max(365).optional(),
     deleteAfterDays: z.number().int().min(0).max(3650).optional(),
     consoleAction: z.enum(CONSOLE_ACTIONS).optional(),
+    /** Raises the approval quorum for this run (never lowers the deployment's): see quorumOf. */
+    approvalsRequired: z.number().int().min(1).max(MAX_APPROVALS_REQUIRED).optional(),
+    /** Raises the quorum of a plan that deletes anything, for this run (never lowers it). */
+    deleteApprovalsRequired: z.number().int().min(1).max(MAX_APPROVALS_REQUIRED).optional(),
     /** With mode=backout: the execution (ARN or name) whose changes to restore. */
     backoutOf: z.string().min(1).optional(),
     /** Who started it, for the record (the CLI fills in the caller identity). */
@@ -73,4 +82,48 @@ export function maxCredentialsOf(
     );
   }
   return limit;
+}
+
+/** The deployment's quorum settings (Settings, with their defaults). */
+export interface QuorumSettings {
+  approverEmails: readonly string[];
+  approvalsRequired?: number;
+  deleteApprovalsRequired?: number;
+}
+
+/**
+ * How many different people must approve a run: `approvalsRequired`, or `deleteApprovalsRequired`
+ * when the plan deletes anything (whichever is larger). A run's input may raise either, never lower
+ * it: a lower value is an InputError naming the setting. A quorum larger than the number of distinct
+ * approvers could never be reached: an InputError naming both settings, raised before anyone is asked.
+ */
+export function quorumOf(
+  request: Pick<RunRequest, 'approvalsRequired' | 'deleteApprovalsRequired'>,
+  settings: QuorumSettings,
+  deletes: boolean,
+): number {
+  const base = settings.approvalsRequired ?? DEFAULT_APPROVALS_REQUIRED;
+  const forDelete = settings.deleteApprovalsRequired ?? DEFAULT_DELETE_APPROVALS_REQUIRED;
+  const lowered = [
+    ['approvalsRequired', request.approvalsRequired, base],
+    ['deleteApprovalsRequired', request.deleteApprovalsRequired, forDelete],
+  ] as const;
+  for (const [name, asked, deployed] of lowered) {
+    if (asked !== undefined && asked < deployed) {
+      throw new InputError(
+        `The run input is refused: ${name} ${asked} would lower the deployment's quorum (${deployed}); a run may raise it, never lower it. Nothing was changed.`,
+      );
+    }
+  }
+  const required = Math.max(
+    request.approvalsRequired ?? base,
+    deletes ? (request.deleteApprovalsRequired ?? forDelete) : 0,
+  );
+  const people = new Set(settings.approverEmails.map((a) => a.toLowerCase())).size;
+  if (required > people) {
+    throw new InputError(
+      `The quorum cannot be reached: ${required} approvals are required (approvalsRequired ${request.approvalsRequired ?? base}, deleteApprovalsRequired ${request.deleteApprovalsRequired ?? forDelete}${deletes ? ', the plan deletes' : ''}) but only ${people} approver${people === 1 ? ' is' : 's are'} configured (approverEmails). Nothing was changed.`,
+    );
+  }
+  return required;
 }

@@ -12,6 +12,8 @@ export const planKey = (executionId: string) => `${runPrefix(executionId)}/plan.
 export const batchKey = (executionId: string, index: number) =>
   `${runPrefix(executionId)}/batches/${String(index).padStart(4, '0')}.json`;
 
+/** How far the approval is (ApprovalProgress): written while it waits for more approvals; `status` reads it. */
+export const approvalProgressKey = (executionId: string) => `${runPrefix(executionId)}/approval.json`;
 export const evidenceKey = (executionId: string) => `${runPrefix(executionId)}/evidence.json`;
 export const findingsCsvKey = (executionId: string) => `${runPrefix(executionId)}/findings.csv`;
 export const reportHtmlKey = (executionId: string) => `${runPrefix(executionId)}/report.html`;

@@ -197,6 +197,8 @@ export interface Plan {
   organization?: OrganizationPlan;
   /** Owner warnings, break-glass users, dated exemptions; absent in plans written before the lifecycle. */
   lifecycle?: PlanLifecycle;
+  /** How many different people must approve it (quorumOf); absent in plans written before the quorum. */
+  approvalsRequired?: number;
 }
 
 export interface BatchRef {
@@ -343,8 +345,21 @@ export interface ApprovalRecord {
   status: 'pending' | Decision;
   /** Set once every approver's mail went out; a retry before that re-issues the links and mails. */
   mailedAt?: string;
+  /** How many different people must approve (the quorum); absent in records written before it: 1. */
+  approvalsRequired?: number;
+  /** The approvals counted so far, one per person, in the order they came (handlers/core/approval/quorum.ts). */
+  approvals?: DecisionRecord[];
+  /**
+   * The decision the workflow receives: a rejection, or the approval that reached the quorum with
+   * `selection` the intersection of what every counted approver ticked.
+   */
   decision?: DecisionRecord;
+  /** When the decision was handed to the workflow (SendTaskSuccess answered); unset while it was not. */
+  deliveredAt?: string;
 }
+
+/** What one decision writes to an ApprovalRecord (StorePort.decideApproval). */
+export type ApprovalUpdate = Pick<ApprovalRecord, 'status' | 'approvals'> & { decision?: DecisionRecord };
 
 /**
  * The store's record of the last warning an owner got about one credential (who, when, which
@@ -399,4 +414,15 @@ export interface PasswordPolicy {
   MaxPasswordAge?: number;
   PasswordReusePrevention?: number;
   HardExpiry?: boolean;
+}
+
+/**
+ * How far an approval is, for `credsweep status` and `show` while a run waits (the approval record
+ * itself, with its task token, stays in the store): written when the approval is asked and after
+ * each counted approval. No link hash, no token.
+ */
+export interface ApprovalProgress {
+  approvalsRequired: number;
+  status: ApprovalRecord['status'];
+  approvals: { approver: string; decidedAt: string; approved: number }[];
 }
