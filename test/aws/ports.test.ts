@@ -53,6 +53,8 @@ describe('parseAwsEnv', () => {
       CONSOLE_ACTION: 'disable',
       OWNER_TAG_KEY: 'credsweep:owner',
       OWNER_DOMAINS: [],
+      APPROVALS_REQUIRED: 1,
+      DELETE_APPROVALS_REQUIRED: 2,
     });
   });
 
@@ -185,6 +187,8 @@ describe('settingsFromEnv', () => {
       consoleAction: 'disable',
       ownerTagKey: 'credsweep:owner',
       ownerDomains: [],
+      approvalsRequired: 1,
+      deleteApprovalsRequired: 2,
       passwordSecretPrefix: 'credsweep/restored/',
       securityHubAdministrator: false,
       evidenceLocation: `s3://${VALID.BUCKET_NAME}/`,
