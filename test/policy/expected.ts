@@ -63,6 +63,16 @@ export const SCENARIO_UNEXERCISED: UnexercisedAllowance[] = [
   },
   ...NOT_SERVED_BY_MOTO,
   {
+    action: 's3:PutObject',
+    functionId: 'ApprovalApi',
+    why: 'Sent only when an approval is counted before the quorum is reached (approvalsRequired above 1, or a plan that deletes): the progress record runs/<name>/approval.json. The emulator deployment has one approver; test/browser/quorum.browser.test.ts sends it through the local adapters.',
+  },
+  {
+    action: 'ses:SendEmail',
+    functionId: 'ApprovalApi',
+    why: 'Sent only when an approval is counted before the quorum is reached: the mail telling the other approvers who approved. The emulator deployment has one approver; test/browser/quorum.browser.test.ts sends it through the local adapters.',
+  },
+  {
     action: 'secretsmanager:PutSecretValue',
     functionId: 'DisableConsole',
     why: "Sent only when a user's console password is reset (consoleAction reset) a second time and its secret already exists (handlers/aws/secrets.ts).",
