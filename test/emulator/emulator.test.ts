@@ -470,7 +470,12 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
     const carriers = recorder.requests
       .filter((r) => wireText(r).includes(password))
       .map((r) => carrierName(r));
-    expect(carriers.sort()).toEqual(['iam UpdateLoginProfile', 'secretsmanager PutSecretValue']);
+    // The retry's CreateSecret, refused (the name exists), then its PutSecretValue, and IAM.
+    expect(carriers.sort()).toEqual([
+      'iam UpdateLoginProfile',
+      'secretsmanager CreateSecret',
+      'secretsmanager PutSecretValue',
+    ]);
     // The first password went into the secret (CreateSecret) and the throttled requests only.
     const first = storedFirst('DisableConsole', '/rita');
     expect(first).not.toBe(password);
@@ -535,7 +540,12 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
     const carriers = recorder.requests
       .filter((r) => wireText(r).includes(password))
       .map((r) => carrierName(r));
-    expect(carriers.sort()).toEqual(['iam CreateLoginProfile', 'secretsmanager PutSecretValue']);
+    // The retry's CreateSecret, refused (the name exists), then its PutSecretValue, and IAM.
+    expect(carriers.sort()).toEqual([
+      'iam CreateLoginProfile',
+      'secretsmanager CreateSecret',
+      'secretsmanager PutSecretValue',
+    ]);
     // The retried Backout overwrote the secret its first attempt stored (with a password IAM denied).
     const first = storedFirst('Backout', '/bea');
     expect(first).not.toBe(password);
