@@ -8,7 +8,6 @@ import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { AslDefinition } from '../../cli/local/asl.js';
 import type { EventLog } from '../../cli/local/event-log.js';
-import '../../cli/local/polyfills.js';
 import { outsideJson, outsideJson5 } from './outside.js';
 
 /** One event as localstack's snapshot keeps it: `timestamp` replaced by the word, payloads parsed. */

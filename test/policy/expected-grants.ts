@@ -111,6 +111,8 @@ const changeBookkeeping: ExpectedGrant[] = [
   table('dynamodb:PutItem', 'LEDGER', 'ledger-item'),
   table('dynamodb:GetItem', 'LOCK', 'lock-item'),
   table('dynamodb:PutItem', 'LOCK', 'lock-item'),
+  // Each credential's last change: read for the order of changes, then written.
+  table('dynamodb:GetItem', 'CHANGE', 'change-item'),
   table('dynamodb:PutItem', 'CHANGE', 'change-item'),
 ];
 
