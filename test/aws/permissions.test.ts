@@ -87,6 +87,8 @@ describe('requiredActions', () => {
     expect(single.DeactivateKeys).not.toContain('sts:AssumeRole');
     expect(org.DeactivateKeys).toContain('sts:AssumeRole');
     expect(org.ListAccounts).toEqual([
+      // A run's name is its identity: no ledger entries under the new run's name.
+      'dynamodb:Query',
       'organizations:ListAccountsForParent',
       'organizations:ListOrganizationalUnitsForParent',
       'organizations:ListRoots',

@@ -23,6 +23,10 @@ const CIS_1_3 = 'security-hub/asr-cis13.json';
 const CIS_1_4 = 'security-hub/asr-cis14.json';
 /** FSBP EC2.8 with the consolidated fields (Compliance.SecurityControlId, AssociatedStandards) on an instance. */
 const EC2_8 = 'security-hub/asr-afsbp-ec2.8.json';
+/** FSBP IAM.8, per standard (no Compliance.SecurityControlId), failing, on user sharrtest. */
+const FSBP_IAM_8 = 'security-hub/asr-afsbp-iam.8.json';
+/** PCI DSS PCI.IAM.7 (AWS maps it to IAM.8), per standard, failing, on user sharrtest. */
+const PCI_IAM_7 = 'security-hub/asr-pci-iam.7.json';
 
 type Event = { 'detail-type': string; account: string; detail: { findings: object[] } };
 
@@ -53,6 +57,28 @@ describe('GetFindings answered with real findings', () => {
       },
     ]);
     expect(followed.map(controlName)).toEqual(['CIS 1.2.0 1.3']);
+  });
+
+  it('hands on the per-standard FSBP IAM.8 and PCI.IAM.7 findings of user sharrtest, named by their standard', async () => {
+    // Prepare
+    const findings = [FSBP_IAM_8, PCI_IAM_7, EC2_8].map((f) => outsideJson<AwsSecurityFinding>(f));
+    hubMock.on(GetFindingsCommand).resolves({ Findings: findings, $metadata: {} });
+    const hub = new AwsSecurityHub(new SecurityHubClient({ region: 'us-east-1' }));
+
+    // Act
+    const followed = await hub.findCredentialFindings('111111111111');
+
+    // Assess
+    expect(followed.map((f) => [f.userArn, f.generatorId, f.securityControlId, f.complianceStatus])).toEqual([
+      [
+        'arn:aws:iam::111111111111:user/sharrtest',
+        'aws-foundational-security-best-practices/v/1.0.0/IAM.8',
+        null,
+        'FAILED',
+      ],
+      ['arn:aws:iam::111111111111:user/sharrtest', 'pci-dss/v/3.2.1/PCI.IAM.7', null, 'FAILED'],
+    ]);
+    expect(followed.map(controlName)).toEqual(['IAM.8', 'PCI.IAM.7 (IAM.8)']);
   });
 
   it('hands on nothing when the same findings belong to another account', async () => {
@@ -91,6 +117,21 @@ describe('EventBridge events Security Hub sent', () => {
 
     expect(result).toMatchObject({ trigger: 'auto-start', findings: 1, users: 0, executionArn: null });
     expect(deps.runs.started).toEqual([]);
+  });
+
+  it('the custom action on the FSBP IAM.8 and PCI.IAM.7 findings of sharrtest starts one run for sharrtest', async () => {
+    // The real custom-action envelope, with the two real per-standard findings selected.
+    const envelope = outsideJson<Event>('eventbridge/asr-cis1314-custom-action.json');
+    const event = {
+      ...envelope,
+      detail: { ...envelope.detail, findings: [FSBP_IAM_8, PCI_IAM_7].map((f) => outsideJson<object>(f)) },
+    };
+    const deps = ports('111111111111');
+
+    const result = await startFromSecurityHub(event, deps);
+
+    expect(result).toMatchObject({ trigger: 'custom-action', findings: 2, users: 1, workflow: 'account' });
+    expect(deps.runs.started.map((s) => (s.input as { users: string[] }).users)).toEqual([['sharrtest']]);
   });
 
   it('the same imported event carrying the failing CIS 1.3 finding of user foobarbaz starts one run for foobarbaz', async () => {

@@ -126,9 +126,10 @@ export const EXPECTED_GRANTS: Readonly<Record<FunctionId, readonly ExpectedGrant
     table('dynamodb:GetItem', 'WARNING', 'warning-item'),
     table('dynamodb:PutItem', 'WARNING', 'warning-item'),
     { action: 'dynamodb:Query', resource: BY_ACCESS_KEY, kind: 'ledger-key-index' },
+    // A run's name must be new: no ledger entries under it, its plan and evidence keys absent.
+    table('dynamodb:Query', 'LEDGER', 'ledger-item'),
     runObject('s3:GetObject'),
     runObject('s3:PutObject'),
-    // A run's name must be new: its plan and evidence keys are read, and absent.
     absentKeys,
     mail,
     assume('member-role'),
@@ -240,8 +241,10 @@ export const EXPECTED_GRANTS: Readonly<Record<FunctionId, readonly ExpectedGrant
     { action: 'organizations:ListAccountsForParent', resource: '*', kind: 'organization', org: true },
     { ...runObject('s3:GetObject'), org: true },
     { ...runObject('s3:PutObject'), org: true },
-    // In backout mode it reads the earlier run's plan; none: "not an organization run of this hub".
+    // A run's name must be new: no plan, evidence or account list under it (absent keys), no ledger
+    // entries; in backout mode it reads the earlier run's plan.
     { ...absentKeys, org: true },
+    { ...table('dynamodb:Query', 'LEDGER', 'ledger-item'), org: true },
   ],
   OrgPlan: [
     { ...runObject('s3:GetObject'), org: true },

@@ -1,10 +1,11 @@
 /**
- * The timeline (cli/timeline.ts: what `credsweep status`/`history` show of an execution) read from
+ * The timeline (cli/timeline/: what `credsweep status`/`history` show of an execution) read from
  * GetExecutionHistory answers recorded against AWS (test/fixtures/outside/step-functions, sources
  * in the README there), not from histories this project wrote.
  */
 import { describe, expect, it } from 'vitest';
-import { buildSteps, fromAwsHistory } from '../../cli/timeline.js';
+import { fromAwsHistory } from '../../cli/timeline/events.js';
+import { buildSteps } from '../../cli/timeline/steps.js';
 import { asSdkHistory, recordedEvents } from '../helpers/real-history.js';
 
 const stepsOf = (file: string) => buildSteps(fromAwsHistory(asSdkHistory(recordedEvents(file))));
