@@ -39,8 +39,9 @@ describe.each([
     const context = org
       ? { organization: 'true', organizationId: ORGANIZATION_ID, organizationRootId: 'r-ab12' }
       : {};
+    // With the Security Hub custom action, so that every function (SecurityHubStart too) is deployed.
     template = buildStack(
-      { exemptUsers: 'breakglass', ...context },
+      { exemptUsers: 'breakglass', securityHubActions: 'true', ...context },
       { bundle: false },
     ).template.toJSON() as CfnTemplate;
     env = testEnvironment(template);
