@@ -1,5 +1,5 @@
 import { accountsAdapter, blobsAdapter, iamAdapter, mailAdapter, storeAdapter } from './aws/adapters.js';
-import { awsPorts, type FunctionAws, use } from './aws/ports.js';
+import { awsPorts, type FunctionAws, readsAbsentKeys, use } from './aws/ports.js';
 import { inAccount } from './core/organization/account-scope.js';
 import { analyzeRun } from './core/plan/analyze-run.js';
 import { analyzeEvent } from './core/run/events.js';
@@ -25,7 +25,7 @@ export const AWS = {
   iam: use(iamAdapter, 'getCredentialReport', 'getUser', 'listAccessKeys', 'getAccessKeyLastUsed'),
   // Owners' warnings (read, mailed, recorded) and the delete stage's ledger look-up by key id.
   store: use(storeAdapter, 'getWarning', 'putWarning', 'listKeyLedger', 'listLedger'),
-  blobs: use(blobsAdapter, 'get', 'put'),
+  blobs: readsAbsentKeys(use(blobsAdapter, 'get', 'put')),
   accounts: use(accountsAdapter, 'iamFor'),
   mail: use(mailAdapter, 'send'),
 } satisfies FunctionAws;

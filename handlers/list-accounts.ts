@@ -1,5 +1,5 @@
 import { blobsAdapter, organizationsAdapter, storeAdapter } from './aws/adapters.js';
-import { awsPorts, type FunctionAws, use } from './aws/ports.js';
+import { awsPorts, type FunctionAws, readsAbsentKeys, use } from './aws/ports.js';
 import { listRunAccounts } from './core/organization/accounts.js';
 import { orgEvent } from './core/run/events.js';
 import { parseWith } from './core/shared/validate.js';
@@ -18,7 +18,7 @@ export async function listAccounts(event: unknown, ports: Ports) {
  */
 export const AWS = {
   organizations: use(organizationsAdapter, 'listAccounts'),
-  blobs: use(blobsAdapter, 'get', 'put'),
+  blobs: readsAbsentKeys(use(blobsAdapter, 'get', 'put')),
   // A run's name is its identity: ListAccounts refuses one with ledger entries (core/plan/run-identity.ts).
   store: use(storeAdapter, 'listLedger'),
 } satisfies FunctionAws;

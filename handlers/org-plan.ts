@@ -1,5 +1,5 @@
 import { blobsAdapter } from './aws/adapters.js';
-import { awsPorts, type FunctionAws, use } from './aws/ports.js';
+import { awsPorts, type FunctionAws, readsAbsentKeys, use } from './aws/ports.js';
 import { buildOrgPlan } from './core/organization/org-plan.js';
 import { orgEvent } from './core/run/events.js';
 import { parseWith } from './core/shared/validate.js';
@@ -17,7 +17,7 @@ export async function orgPlan(event: unknown, ports: Ports) {
  * method fails (PortNotAvailable).
  */
 export const AWS = {
-  blobs: use(blobsAdapter, 'get', 'put'),
+  blobs: readsAbsentKeys(use(blobsAdapter, 'get', 'put')),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => orgPlan(event, awsPorts(AWS));

@@ -5,7 +5,7 @@ import {
   securityHubAdapter,
   storeAdapter,
 } from './aws/adapters.js';
-import { awsPorts, type FunctionAws, use } from './aws/ports.js';
+import { awsPorts, type FunctionAws, readsAbsentKeys, use } from './aws/ports.js';
 import { orgReportRun } from './core/organization/org-report.js';
 import { orgReportEvent } from './core/run/events.js';
 import { parseWith } from './core/shared/validate.js';
@@ -23,7 +23,7 @@ export async function orgReport(event: unknown, ports: Ports) {
  */
 export const AWS = {
   store: use(storeAdapter, 'getApproval', 'listLedger', 'releaseLock'),
-  blobs: use(blobsAdapter, 'get', 'put'),
+  blobs: readsAbsentKeys(use(blobsAdapter, 'get', 'put')),
   mail: use(mailAdapter, 'send'),
   // The accounts no task reported (rejected, timed out, nothing to do...): their findings follow too.
   securityHub: use(securityHubAdapter, 'findCredentialFindings', 'updateFindings'),

@@ -5,7 +5,7 @@ import {
   securityHubAdapter,
   storeAdapter,
 } from './aws/adapters.js';
-import { awsPorts, type FunctionAws, use } from './aws/ports.js';
+import { awsPorts, type FunctionAws, readsAbsentKeys, use } from './aws/ports.js';
 import { reportEvent } from './core/run/events.js';
 import { reportRun } from './core/run/report-run.js';
 import { findingsPorts } from './core/security-hub/account-hub.js';
@@ -34,7 +34,7 @@ export async function report(event: unknown, ports: Ports) {
  */
 export const AWS = {
   store: use(storeAdapter, 'getApproval', 'listLedger', 'releaseLock'),
-  blobs: use(blobsAdapter, 'get', 'put'),
+  blobs: readsAbsentKeys(use(blobsAdapter, 'get', 'put')),
   mail: use(mailAdapter, 'send'),
   securityHub: use(securityHubAdapter, 'findCredentialFindings', 'updateFindings'),
   accounts: use(accountsAdapter, 'securityHubFor'),

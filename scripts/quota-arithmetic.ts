@@ -36,8 +36,13 @@ export const EVENTS = {
   callbackTask: 6,
   /** Each failed attempt: TaskScheduled, TaskStarted, TaskSubmitted, TaskFailed. */
   callbackRetry: 4,
-  /** MapStateEntered, MapStateStarted, MapStateSucceeded, MapStateExited. */
+  /** MapStateEntered, MapStateStarted, MapStateSucceeded, MapStateExited (an inline Map). */
   mapState: 4,
+  /**
+   * MapStateEntered, MapStateStarted, MapRunStarted, MapRunSucceeded, MapStateSucceeded,
+   * MapStateExited: a Distributed Map in its parent's history (its items are child executions).
+   */
+  distributedMapState: 6,
   /** MapIterationStarted and MapIterationSucceeded (or Failed). */
   mapIteration: 2,
 } as const;
@@ -54,6 +59,10 @@ export function deployedAsl(): AslDefinition {
 const retries = (state: AslState): number =>
   (state.Retry ?? []).reduce((sum, r) => sum + ((r as { MaxAttempts?: number }).MaxAttempts ?? 3), 0);
 
+const isDistributed = (state: AslState) =>
+  (state.ItemProcessor as { ProcessorConfig?: { Mode?: string } } | undefined)?.ProcessorConfig?.Mode ===
+  'DISTRIBUTED';
+
 const isCallback = (state: AslState) => String(state.Resource).includes('.waitForTaskToken');
 
 /** The events one visit of `state` records: once without retries, or with every retry used. */
@@ -64,7 +73,7 @@ export function stateEvents(state: AslState, worst: boolean): number {
       : [EVENTS.lambdaTask, EVENTS.lambdaRetry];
     return first + (worst ? retries(state) * retry : 0);
   }
-  if (state.Type === 'Map') return EVENTS.mapState;
+  if (state.Type === 'Map') return isDistributed(state) ? EVENTS.distributedMapState : EVENTS.mapState;
   return EVENTS.simpleState;
 }
 
@@ -84,10 +93,6 @@ export interface HistoryBudget {
 }
 
 const POLL_LOOP = new Set(['GenerateReport', 'ReportReady?', 'WaitForReport']);
-
-const isDistributed = (state: AslState) =>
-  (state.ItemProcessor as { ProcessorConfig?: { Mode?: string } } | undefined)?.ProcessorConfig?.Mode ===
-  'DISTRIBUTED';
 
 /** The history-event arithmetic of one execution whose states are `states`. */
 export function executionBudget(states: Record<string, AslState>): HistoryBudget {
@@ -266,8 +271,9 @@ export function renderOrgQuotas(accounts = 5000): string {
   return [
     `The organization workflow is sized for ${fmt(accounts)} accounts. A Distributed Map runs each account as a`,
     'child execution with its own history; the parent records only the Map run (MapStateEntered,',
-    'MapRunStarted, MapRunSucceeded, MapStateExited), whatever the number of accounts. Reasoned from',
-    '`statemachine/organization.asl.json` as above (`scripts/quota-arithmetic.ts`; a test recomputes it):',
+    'MapStateStarted, MapRunStarted, MapRunSucceeded, MapStateSucceeded, MapStateExited), whatever the',
+    'number of accounts. Reasoned from `statemachine/organization.asl.json` as above',
+    '(`scripts/quota-arithmetic.ts`; a test recomputes it):',
     '',
     `- The parent execution, worst case (every state as if visited, every retry used): **${fmt(b.parentWorst)} events**,`,
     `  for 1 or ${fmt(accounts)} accounts.`,

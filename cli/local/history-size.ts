@@ -1,7 +1,7 @@
 /**
  * How many events each execution's history would hold in Step Functions, from a local run's events.
  * Step Functions limits one execution's history to 25,000 events. A Distributed Map runs each item as
- * a child execution with its own history; its parent records only MapRunStarted/MapRunSucceeded. The
+ * a child execution with its own history; its parent records only the Map run's own events. The
  * local engine runs a Distributed Map inline, so its events are attributed here: a state inside a
  * Distributed Map's ItemProcessor belongs to the child execution of its item (told apart by the
  * `accountId` every state of an organization child carries).
@@ -9,8 +9,9 @@
  * Events counted per state, as Step Functions records them: entered and exited (2); a Lambda task
  * adds Scheduled, Started and Succeeded/Failed per attempt (3); a `.waitForTaskToken` task adds
  * Scheduled, Started, Submitted and Succeeded (4); an inline Map adds MapStateStarted,
- * MapStateSucceeded and two per iteration; a Distributed Map adds MapRunStarted and MapRunSucceeded;
- * each execution has ExecutionStarted and its end.
+ * MapStateSucceeded and two per iteration; a Distributed Map adds MapStateStarted, MapRunStarted,
+ * MapRunSucceeded and MapStateSucceeded (6 in all, as a real history of one shows:
+ * test/asl/history-real.test.ts); each execution has ExecutionStarted and its end.
  */
 import type { AslDefinition } from './asl.js';
 import type { EventLog } from './event-log.js';
@@ -114,13 +115,13 @@ export class HistoryCounter {
         const info = this.states.get(event.state.name);
         const execution = this.owner(event.state.name, event.state.input);
         const taskEvents = info?.waitsForToken ? 4 : 3;
+        // A Map's own events besides entered and exited: MapStateStarted and MapStateSucceeded, and
+        // for a Distributed Map MapRunStarted and MapRunSucceeded too.
+        const mapEvents = info?.type === 'Map' ? (info.isDistributed ? 2 : 1) : 0;
         if (event.type === 'StateEntered') {
-          return {
-            execution,
-            n: 1 + (info?.type === 'Task' ? taskEvents : 0) + (info?.type === 'Map' ? 1 : 0),
-          };
+          return { execution, n: 1 + (info?.type === 'Task' ? taskEvents : 0) + mapEvents };
         }
-        if (event.type === 'StateExited') return { execution, n: 1 + (info?.type === 'Map' ? 1 : 0) };
+        if (event.type === 'StateExited') return { execution, n: 1 + mapEvents };
         if (event.type === 'StateRetried' && info?.type === 'Task') return { execution, n: taskEvents };
         return { execution, n: 0 };
       }

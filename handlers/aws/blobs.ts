@@ -1,20 +1,29 @@
 /**
  * BlobPort over S3: plans, batches and evidence in one bucket, encrypted at rest (SSE-S3).
  * A missing object is an error named NoSuchKey. S3 answers a missing key with AccessDenied unless
- * the role may list the bucket, so the function's role needs s3:ListBucket (CDK `grantRead` gives it).
+ * the role may list the bucket (GetObject API reference, "Permissions"), so a function whose code
+ * reads keys that may be absent, and takes NoSuchKey for an answer, declares it
+ * (`readsAbsentKeys(use(blobsAdapter, 'get'))`) and is granted s3:ListBucket; the others are not.
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { BlobPort } from '../ports/blobs.js';
-import type { PortPermissions } from './permission-types.js';
+import type { MethodPermissions, PortPermissions } from './permission-types.js';
 import type { AwsEnv } from './ports.js';
 import { DEFAULT_RETRY, memoize } from './retry.js';
 
 /** What each BlobPort method needs from S3 (docs/aws-adapters.md). */
 export const BLOB_PERMISSIONS = {
   put: { 's3:PutObject': 'run-object' },
-  // ListBucket only makes S3 answer a missing key with NoSuchKey instead of AccessDenied.
-  get: { 's3:GetObject': 'run-object', 's3:ListBucket': 'run-bucket' },
+  get: { 's3:GetObject': 'run-object' },
 } as const satisfies PortPermissions<BlobPort>;
+
+/**
+ * What a `get` of a key that may be absent also needs: S3 consults s3:ListBucket on the bucket to
+ * answer such a key with NoSuchKey (404) instead of AccessDenied (403).
+ */
+export const BLOB_ABSENT_KEY_PERMISSIONS = {
+  's3:ListBucket': 'run-bucket',
+} as const satisfies MethodPermissions;
 
 export class S3Blobs implements BlobPort {
   constructor(

@@ -11,7 +11,7 @@
  */
 
 import { ACCOUNT_ACCESS_PERMISSIONS } from './account-access.js';
-import { BLOB_PERMISSIONS } from './blobs.js';
+import { BLOB_ABSENT_KEY_PERMISSIONS, BLOB_PERMISSIONS } from './blobs.js';
 import { deployedFunctionIds, FUNCTION_IDS, FUNCTIONS, type FunctionId } from './functions.js';
 import { IAM_PERMISSIONS } from './iam.js';
 import { MAIL_PERMISSIONS } from './mail.js';
@@ -45,7 +45,8 @@ export const RESOURCE_KINDS: Readonly<Record<ResourceKind, string>> = {
   'ledger-key-index': "the table's `byAccessKey` index (ledger entries by access key id)",
   'warning-item': "owners' warnings (`WARNING#*` items of the table)",
   'run-object': 'objects under `runs/` of the data bucket',
-  'run-bucket': 'the data bucket (a missing object then reads as NoSuchKey)',
+  'run-bucket':
+    'the data bucket, for the functions that read keys that may be absent (a missing object then reads as NoSuchKey)',
   'mail-identity': 'the SES identities of the sender and the approvers',
   'restored-password-secret': 'secrets named `credsweep/restored/*`',
   'signing-key-secret': 'the approval-link signing-key secret',
@@ -116,6 +117,12 @@ export function grantsOf(aws: FunctionAws, deployment: boolean | DeploymentKind 
         if (securityHubAdministrator && resource === 'member-findings-role') continue;
         if (!organization && ORGANIZATION_KINDS.includes(resource)) continue;
         grants.push({ action, resource, call: `${port}.${method}` });
+      }
+    }
+    // S3 answers an absent key with NoSuchKey only to a role that may list the bucket.
+    if (port === 'blobs' && aws.blobs?.absentKeys && methods.includes('get')) {
+      for (const [action, resource] of Object.entries(BLOB_ABSENT_KEY_PERMISSIONS)) {
+        grants.push({ action: action as IamAction, resource, call: 'blobs.get (a key that may be absent)' });
       }
     }
   }

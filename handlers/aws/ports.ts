@@ -261,6 +261,23 @@ export function use<P>(adapter: Adapter<P>, ...methods: AsyncMethods<P>[]): Port
   return { adapter, methods };
 }
 
+/** The blob port as a function uses it: `absentKeys` when its code reads keys that may not exist. */
+export interface BlobsUse extends PortUse<BlobPort> {
+  /**
+   * Its code reads keys that may be absent and takes NoSuchKey for an answer (a run name never
+   * used, evidence not written yet): S3 answers NoSuchKey only to a role that may list the bucket.
+   */
+  readonly absentKeys?: true;
+}
+
+/**
+ * Declares that the function's `get`s include keys that may be absent (NoSuchKey is an answer its
+ * code expects): its role is granted s3:ListBucket on the bucket besides s3:GetObject.
+ */
+export function readsAbsentKeys(blobs: PortUse<BlobPort>): BlobsUse {
+  return { ...blobs, absentKeys: true };
+}
+
 /**
  * What one Lambda function does to AWS, port by port (each entry in handlers/ exports its own as
  * `AWS`). A function names only its own ports, so its bundle carries only those SDK clients, the
@@ -269,7 +286,7 @@ export function use<P>(adapter: Adapter<P>, ...methods: AsyncMethods<P>[]): Port
 export interface FunctionAws {
   iam?: PortUse<IamPort>;
   store?: PortUse<StorePort>;
-  blobs?: PortUse<BlobPort>;
+  blobs?: BlobsUse;
   mail?: PortUse<MailPort>;
   secrets?: PortUse<SecretsPort>;
   callbacks?: PortUse<TaskCallbackPort>;

@@ -15,6 +15,18 @@ import {
   requiredActions,
 } from '../../handlers/aws/permissions.js';
 import { use } from '../../handlers/aws/ports.js';
+import {
+  EXPECTED_GRANTS,
+  EXPECTED_MEMBER_FINDINGS_ROLE,
+  EXPECTED_MEMBER_ROLE,
+  type ExpectedGrant,
+} from '../policy/expected-grants.js';
+
+/** `action kind` lines, sorted, without repeats. */
+const lines = (grants: readonly { action: string; kind?: string; resource?: string }[]) =>
+  [...new Set(grants.map((g) => `${g.action} ${g.kind ?? g.resource}`))].sort();
+const written = (grants: readonly ExpectedGrant[], org: boolean) =>
+  lines(grants.filter((g) => org || !g.org).map((g) => ({ action: g.action, kind: g.kind })));
 
 describe('FUNCTIONS', () => {
   it('holds, for each deployed function, the AWS declaration its entry file exports', async () => {
@@ -40,6 +52,22 @@ describe('grantsOf', () => {
   });
 });
 
+describe('functionGrants', () => {
+  it.each(FUNCTION_IDS.map((id) => [id]))(
+    '%s declares the actions and resource kinds written out for it (test/policy/expected-grants.ts)',
+    (id) => {
+      expect(lines(functionGrants(id, true).map((g) => ({ action: g.action, kind: g.resource })))).toEqual(
+        written(EXPECTED_GRANTS[id], true),
+      );
+      if (ACCOUNT_FUNCTION_IDS.includes(id)) {
+        expect(lines(functionGrants(id, false).map((g) => ({ action: g.action, kind: g.resource })))).toEqual(
+          written(EXPECTED_GRANTS[id], false),
+        );
+      }
+    },
+  );
+});
+
 describe('requiredActions', () => {
   it('lists the sorted actions of every deployed function, for checks of a deployed role', () => {
     const actions = requiredActions();
@@ -59,7 +87,7 @@ describe('requiredActions', () => {
     expect(single.DeactivateKeys).not.toContain('sts:AssumeRole');
     expect(org.DeactivateKeys).toContain('sts:AssumeRole');
     expect(org.ListAccounts).toEqual([
-      // A run's name is its identity: it refuses a name with ledger entries (core/plan/run-identity.ts).
+      // A run's name is its identity: no ledger entries under the new run's name.
       'dynamodb:Query',
       'organizations:ListAccountsForParent',
       'organizations:ListOrganizationalUnitsForParent',
@@ -88,6 +116,17 @@ describe('requiredActions', () => {
 });
 
 describe('memberGrants', () => {
+  it('declares what the member roles are written out to allow (test/policy/expected-grants.ts)', () => {
+    expect(lines(memberGrants().map((g) => ({ action: g.action, kind: g.resource })))).toEqual(
+      written([...EXPECTED_MEMBER_ROLE, ...EXPECTED_MEMBER_FINDINGS_ROLE], true),
+    );
+    expect(
+      lines(
+        memberGrants({ securityHubAdministrator: true }).map((g) => ({ action: g.action, kind: g.resource })),
+      ),
+    ).toEqual(written(EXPECTED_MEMBER_ROLE, true));
+  });
+
   it('is the IAM actions of the account tasks that reach member accounts, the Security Hub actions of those that follow findings, and nothing else', () => {
     const declaring = (method: string, port: string) =>
       FUNCTION_IDS.filter((id) =>

@@ -9,10 +9,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNT_FUNCTION_IDS, functionGrants } from '../../handlers/aws/permissions.js';
+import { ACCOUNT_FUNCTION_IDS, type FunctionId, functionGrants } from '../../handlers/aws/permissions.js';
 import { awsEnvSchema, ORGANIZATION_ENV } from '../../handlers/aws/ports.js';
 import { PASSWORD_SECRET_PREFIX } from '../../handlers/core/shared/defaults.js';
 import { ASL_PATH, WORKFLOW_TIMING } from '../../infra/parts/workflow.js';
+import { EXPECTED_GRANTS, expand } from '../policy/expected-grants.js';
+import { allowed, namesOf } from '../policy/role-grants.js';
+import { type CfnTemplate, functionRoles, testEnvironment } from '../policy/roles.js';
 import {
   type Built,
   buildStack,
@@ -465,8 +468,32 @@ describe('credsweep stack', () => {
   });
 
   describe('least privilege', () => {
+    it('grants each function exactly the actions and resources written out for it from the Service Authorization Reference', () => {
+      // test/policy/expected-grants.ts, not the declarations the stack is built from.
+      const cfn = template.toJSON() as CfnTemplate;
+      const env = testEnvironment(cfn);
+      const names = namesOf(cfn, env, {
+        identities: [
+          'alice@example.com',
+          'bob@example.net',
+          'credsweep@example.org',
+          'example.com',
+          'example.net',
+          'example.org',
+        ],
+      });
+      const roles = functionRoles(cfn, env);
+      expect(roles.map((r) => r.functionId).sort()).toEqual([...ACCOUNT_FUNCTION_IDS].sort());
+      for (const role of roles) {
+        expect(allowed(role), role.functionId).toEqual(
+          expand(EXPECTED_GRANTS[role.functionId as FunctionId], names, false),
+        );
+      }
+    });
+
     it('grants each function what its AWS declaration needs (handlers/aws/permissions.ts), nothing more', () => {
-      // The declaration itself is checked against the calls the code makes by test/policy/.
+      // A second check, against the declarations; the declarations themselves are checked against
+      // the calls the code makes by test/policy/ and test/emulator/.
       for (const name of ACCOUNT_FUNCTION_IDS) {
         const allowed = (byRole.get(roleOf(template, name)) ?? [])
           .filter((s) => s.effect === 'Allow')

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { runDemo } from '../../cli/local/demo-run.js';
-import { FINDINGS_CSV_COLUMNS } from '../../handlers/core/evidence/csv.js';
 import type { Evidence } from '../../handlers/core/evidence/schema.js';
 import { demo, tempHome } from '../helpers/demo.js';
+import { FINDINGS_CSV_HEADER } from '../helpers/findings-csv.js';
 import { NOW, smallSeed } from '../helpers/seeds.js';
 
 interface Files {
@@ -133,7 +133,7 @@ describe('evidence of a remediated run', () => {
     );
 
     // findings.csv: one row per credential, the same facts as the JSON.
-    expect(Object.keys(csv[0] ?? {})).toEqual([...FINDINGS_CSV_COLUMNS]);
+    expect(Object.keys(csv[0] ?? {}).join(',')).toBe(FINDINGS_CSV_HEADER);
     expect(csv).toHaveLength(8);
     const key = csv.find((r) => r.access_key_id === 'AKIASANDBOX0SVCETL01');
     expect(key).toMatchObject({
@@ -277,9 +277,7 @@ describe('evidence of a run with nothing to do', () => {
     expect(e.report?.thresholdDays).toBe(30);
     expect(e.summary).toBe('No credential unused for 30 days or more; nothing was asked or changed.');
     expect(csv).toEqual([]);
-    expect(readFileSync(join(result.evidenceDir, 'findings.csv'), 'utf8')).toBe(
-      `${FINDINGS_CSV_COLUMNS.join(',')}\r\n`,
-    );
+    expect(readFileSync(join(result.evidenceDir, 'findings.csv'), 'utf8')).toBe(`${FINDINGS_CSV_HEADER}\r\n`);
     expect(html).toContain('Nothing was changed.');
   });
 });

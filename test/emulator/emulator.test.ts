@@ -18,7 +18,13 @@
  *   posted through the approval API bundle with the REST API proxy events API Gateway sends.
  * - Failure with backout: the recorder answers DeactivateKeys' UpdateAccessKey for one user with
  *   IAM's AccessDenied, as a service control policy added mid-run would (moto cannot be told to fail
- *   a call; everything before and after it is moto's real answer).
+ *   a call; everything before and after it is moto's real answer); and Backout's first
+ *   CreateLoginProfile the same way, so the retried Backout finds the password secret it stored
+ *   and overwrites it (PutSecretValue).
+ * - Retried reset: the recorder answers DisableConsole's UpdateLoginProfile for one user with IAM's
+ *   Throttling until the SDK gives up; the workflow retries the task, which overwrites the secret it
+ *   stored (PutSecretValue) before setting the new password.
+ * - Calls moto cannot serve (BatchUpdateFindings): test/policy/simulated.ts, through the same check.
  * - Recorder: every request each function sends is mapped to its IAM action and resource
  *   (test/policy/recorder.ts) for the policy check.
  *
@@ -35,10 +41,10 @@ import { REQUIRED_CONTEXT } from '../cdk/synth.js';
 import { detectMoto, isCi, type MotoServer, startMoto, stopMoto } from '../helpers/moto.js';
 import { userFinding } from '../helpers/seeds.js';
 import { checkCalls } from '../policy/check.js';
-import { NOT_SERVED_BY_MOTO, SCENARIO_UNEXERCISED } from '../policy/expected.js';
-import type { RecordedCall } from '../policy/recorded-call.js';
+import { BASELINE_UNEXERCISED, mailAlternatives, QUORUM_UNEXERCISED } from '../policy/expected.js';
 import { CallRecorder, type HttpAnswer, securityHubArn, type WireRequest } from '../policy/recorder.js';
 import { testEnvironment } from '../policy/roles.js';
+import { simulatedCalls } from '../policy/simulated.js';
 import { MOTO_LAUNCHER, MotoAccount, type SeedUser } from './account.js';
 import { restApiEvent, restApiShape } from './api-gateway.js';
 import {
@@ -125,10 +131,17 @@ const USERS: SeedUser[] = [
 ];
 
 /** The AWS error IAM answers when a policy denies the call (awsQuery XML). */
-const accessDenied = (action: string, userName: string) => ({
+const accessDenied = (caller: string, action: string, userName: string) => ({
   status: 403,
   contentType: 'text/xml',
-  body: `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:sts::${ACCOUNT_ID}:assumed-role/DeactivateKeysRole/Credsweep is not authorized to perform: iam:${action} on resource: arn:aws:iam::${ACCOUNT_ID}:user/${userName} with an explicit deny in a service control policy</Message></Error><RequestId>00000000-0000-4000-8000-000000000001</RequestId></ErrorResponse>`,
+  body: `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:sts::${ACCOUNT_ID}:assumed-role/${caller}Role/Credsweep is not authorized to perform: iam:${action} on resource: arn:aws:iam::${ACCOUNT_ID}:user/${userName} with an explicit deny in a service control policy</Message></Error><RequestId>00000000-0000-4000-8000-000000000001</RequestId></ErrorResponse>`,
+});
+
+/** IAM's answer when its request rate is exceeded (awsQuery XML); the SDK retries it, then gives up. */
+const throttled = () => ({
+  status: 400,
+  contentType: 'text/xml',
+  body: '<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>00000000-0000-4000-8000-000000000004</RequestId></ErrorResponse>',
 });
 
 describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire against moto_server', () => {
@@ -143,6 +156,10 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
   const tokens = new TaskTokens();
   /** Requests the recorder answers with a fault instead of moto (set by a scenario). */
   let denyUser: string | undefined;
+  /** Backout's first CreateLoginProfile for this user is denied (then the task is retried). */
+  let denyRestoreOnceOf: string | undefined;
+  /** DisableConsole's UpdateLoginProfile for this user is throttled until it has overwritten its secret. */
+  let throttleResetOf: string | undefined;
   let startedBy: string | null = null;
   /** StartExecution requests the Step Functions stand-in answered (the start-from-Security-Hub bundle's). */
   const startedRuns: { stateMachineArn: string; name: string; input: unknown }[] = [];
@@ -188,12 +205,24 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
       states: (action, body) =>
         action === 'StartExecution' ? Promise.resolve(startExecution(body)) : tokens.answer(action, body),
       fault: (request) => {
-        if (request.caller !== 'DeactivateKeys' || request.service !== 'iam') return undefined;
+        if (request.service !== 'iam') return undefined;
         const form = new URLSearchParams(request.body);
         const user = form.get('UserName') ?? '';
-        return form.get('Action') === 'UpdateAccessKey' && user === denyUser
-          ? accessDenied('UpdateAccessKey', user)
-          : undefined;
+        const action = `${request.caller} ${form.get('Action')}`;
+        if (action === 'DeactivateKeys UpdateAccessKey' && user === denyUser) {
+          return accessDenied(request.caller, 'UpdateAccessKey', user);
+        }
+        if (action === 'Backout CreateLoginProfile' && user === denyRestoreOnceOf) {
+          denyRestoreOnceOf = undefined;
+          return accessDenied(request.caller, 'CreateLoginProfile', user);
+        }
+        if (action === 'DisableConsole UpdateLoginProfile' && user === throttleResetOf) {
+          const overwritten = recorder.all.some(
+            (c) => c.functionId === 'DisableConsole' && c.action === 'secretsmanager:PutSecretValue',
+          );
+          return overwritten ? undefined : throttled();
+        }
+        return undefined;
       },
     });
     const endpoint = await recorder.start();
@@ -235,6 +264,19 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
   }
 
   const bucketName = () => String(deployment.functions.Report.environment.BUCKET_NAME);
+
+  /** The password `functionId` first stored in a secret whose name ends with `suffix` (its CreateSecret). */
+  function storedFirst(functionId: string, suffix: string): string {
+    const created = recorder.requests.find(
+      (r) =>
+        r.caller === functionId &&
+        carrierName(r) === 'secretsmanager CreateSecret' &&
+        String((JSON.parse(r.body) as { Name?: string }).Name).endsWith(suffix),
+    );
+    const value = (JSON.parse(created?.body ?? '{}') as { SecretString?: string }).SecretString;
+    if (!value) throw new Error(`${functionId} stored no secret ending in ${suffix}`);
+    return value;
+  }
 
   const logsTail = () => logsOf(lambdas);
 
@@ -384,20 +426,30 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
     expect(JSON.parse(evidence).outcome).toBe('rejected');
   }, 180_000);
 
-  it('the lifecycle: the owner is warned by mail, a password is reset (kept in Secrets Manager only), and a key credsweep deactivated 31 days ago is deleted', async () => {
+  it('the lifecycle: the owner is warned by mail, a password is reset (kept in Secrets Manager only, overwritten by the retried task), and a key credsweep deactivated 31 days ago is deleted', async () => {
     // Prepare: ben's key, deactivated by the approve-all run, as if that run had been 31 days ago.
     const [benKey] = account.keys.get('ben') ?? [];
     expect((await account.credentials('ben')).keys).toEqual({ [String(benKey)]: 'Inactive' });
     expect(await account.backdateKeyLedger(String(benKey), 31)).toBeGreaterThan(0);
     const [olgaKey] = account.keys.get('olga') ?? [];
 
+    // IAM throttles the reset of rita's password until the SDK gives up: the workflow retries the
+    // task, which stores a new password over the secret it stored first, then sets it.
+    throttleResetOf = 'rita';
+
     // Act
-    const { result, page } = await run(
-      'emu-lifecycle',
-      ['ben', 'olga', 'rita'],
-      (form) => ({ action: 'approve', item: form.items }),
-      { deleteAfterDays: 30, consoleAction: 'reset' },
-    );
+    let outcome: Awaited<ReturnType<typeof run>>;
+    try {
+      outcome = await run(
+        'emu-lifecycle',
+        ['ben', 'olga', 'rita'],
+        (form) => ({ action: 'approve', item: form.items }),
+        { deleteAfterDays: 30, consoleAction: 'reset' },
+      );
+    } finally {
+      throttleResetOf = undefined;
+    }
+    const { result, page } = outcome;
 
     // Assess
     expect(result.error, logsTail()).toBeNull();
@@ -420,7 +472,23 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
     const carriers = recorder.requests
       .filter((r) => wireText(r).includes(password))
       .map((r) => carrierName(r));
-    expect(carriers.sort()).toEqual(['iam UpdateLoginProfile', 'secretsmanager CreateSecret']);
+    // The retry's CreateSecret, refused (the name exists), then its PutSecretValue, and IAM.
+    expect(carriers.sort()).toEqual([
+      'iam UpdateLoginProfile',
+      'secretsmanager CreateSecret',
+      'secretsmanager PutSecretValue',
+    ]);
+    // The first password went into the secret (CreateSecret) and the throttled requests only.
+    const first = storedFirst('DisableConsole', '/rita');
+    expect(first).not.toBe(password);
+    expect(
+      [
+        ...new Set(recorder.requests.filter((r) => wireText(r).includes(first)).map((r) => carrierName(r))),
+      ].sort(),
+    ).toEqual(['iam UpdateLoginProfile', 'secretsmanager CreateSecret']);
+    expect(recorder.all).toContainEqual(
+      expect.objectContaining({ functionId: 'DisableConsole', action: 'secretsmanager:PutSecretValue' }),
+    );
     for (const log of lambdas.logs()) expect(log.text).not.toContain(password);
     for (const mail of await account.sentMail())
       expect(`${mail.subject}\n${mail.body}`).not.toContain(password);
@@ -433,9 +501,11 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
   }, 180_000);
 
   it('failure after the first change: the run backs out, every credential is restored, the password is kept only in Secrets Manager', async () => {
-    // Prepare: IAM will deny DeactivateKeys' UpdateAccessKey on bo (as a service control policy would).
+    // Prepare: IAM will deny DeactivateKeys' UpdateAccessKey on bo (as a service control policy would),
+    // and Backout's first CreateLoginProfile for bea (the task is retried, its secret already stored).
     const before = { bea: await account.credentials('bea'), bo: await account.credentials('bo') };
     denyUser = 'bo';
+    denyRestoreOnceOf = 'bea';
 
     // Act
     let outcome: Awaited<ReturnType<typeof run>>;
@@ -443,6 +513,7 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
       outcome = await run('emu-backout', ['bea', 'bo'], (form) => ({ action: 'approve', item: form.items }));
     } finally {
       denyUser = undefined;
+      denyRestoreOnceOf = undefined;
     }
     const { result } = outcome;
 
@@ -471,7 +542,24 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
     const carriers = recorder.requests
       .filter((r) => wireText(r).includes(password))
       .map((r) => carrierName(r));
-    expect(carriers.sort()).toEqual(['iam CreateLoginProfile', 'secretsmanager CreateSecret']);
+    // The retry's CreateSecret, refused (the name exists), then its PutSecretValue, and IAM.
+    expect(carriers.sort()).toEqual([
+      'iam CreateLoginProfile',
+      'secretsmanager CreateSecret',
+      'secretsmanager PutSecretValue',
+    ]);
+    // The retried Backout overwrote the secret its first attempt stored (with a password IAM denied).
+    const first = storedFirst('Backout', '/bea');
+    expect(first).not.toBe(password);
+    expect(
+      recorder.requests
+        .filter((r) => wireText(r).includes(first))
+        .map((r) => carrierName(r))
+        .sort(),
+    ).toEqual(['iam CreateLoginProfile', 'secretsmanager CreateSecret']);
+    expect(recorder.all).toContainEqual(
+      expect.objectContaining({ functionId: 'Backout', action: 'secretsmanager:PutSecretValue' }),
+    );
     for (const log of lambdas.logs()) expect(log.text).not.toContain(password);
     for (const mail of await account.sentMail())
       expect(`${mail.subject}\n${mail.body}`).not.toContain(password);
@@ -516,16 +604,17 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
     expect([...callers].sort()).toEqual([...FUNCTION_IDS].sort());
   });
 
-  it('calls moto cannot serve (test/policy/expected.ts NOT_SERVED_BY_MOTO) are allowed by the same roles, through the same simulator', async () => {
-    // Named as the recorder names a Security Hub request; only their verdicts count here (the
-    // unexercised grants are the previous test's business).
-    const hub = securityHubArn(PARTITION, REGION, ACCOUNT_ID);
-    const calls: RecordedCall[] = NOT_SERVED_BY_MOTO.map(({ functionId, action }) => ({
-      functionId,
-      action,
-      resource: hub,
-      context: {},
-    }));
+  /** The calls no scenario can make over the wire (moto has no BatchUpdateFindings), as the recorder names them. */
+  const simulated = () => simulatedCalls({ partition: PARTITION, region: REGION, account: ACCOUNT_ID });
+  /** The grants the scenarios cannot exercise: Lambda's own (logs, X-Ray), and SES's alternative identities. */
+  const unexercisedAllowed = () => [
+    ...BASELINE_UNEXERCISED,
+    ...QUORUM_UNEXERCISED,
+    ...mailAlternatives(REQUIRED_CONTEXT),
+  ];
+
+  it('calls moto cannot serve (test/policy/simulated.ts) are allowed by the same roles, through the same simulator', async () => {
+    const calls = simulated();
     const denied = (
       await checkCalls(synthesized.template, calls, {
         unexercisedAllowed: [],
@@ -564,11 +653,26 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
   it('every recorded call is allowed by its function role in the synthesized template, and every grant is used', async () => {
     // The roles as deployed (the template), the calls as sent (the recorder), the verdict from an
     // IAM policy simulator (test/policy/check.ts): a denied call or an unused grant fails here.
-    const problems = await checkCalls(synthesized.template, recorder.calls(FUNCTION_IDS), {
-      unexercisedAllowed: SCENARIO_UNEXERCISED,
+    const problems = await checkCalls(
+      synthesized.template,
+      [...recorder.calls(FUNCTION_IDS), ...simulated()],
+      {
+        unexercisedAllowed: unexercisedAllowed(),
+        environment: policyEnvironment(),
+      },
+    );
+    expect(problems.map((p) => p.message)).toEqual([]);
+  }, 120_000);
+
+  it('a Backout role without secretsmanager:PutSecretValue fails the check on the same recording: the retried restore needs it', async () => {
+    const edited = withoutAction(synthesized.template, 'Backout', 'secretsmanager:PutSecretValue');
+    const problems = await checkCalls(edited, [...recorder.calls(FUNCTION_IDS), ...simulated()], {
+      unexercisedAllowed: unexercisedAllowed(),
       environment: policyEnvironment(),
     });
-    expect(problems.map((p) => p.message)).toEqual([]);
+    expect(problems.map((p) => `${p.kind} ${p.functionId} ${p.action}`)).toEqual([
+      'denied Backout secretsmanager:PutSecretValue',
+    ]);
   }, 120_000);
 
   it('a role edited to drop one needed action fails the check on the same recording, naming function, action and resource', async () => {
@@ -577,8 +681,8 @@ describe.skipIf(!moto.available && !isCi())('the synthesized stack over the wire
     const edited = withoutAction(synthesized.template, 'RequestApproval', 'dynamodb:UpdateItem');
 
     // Act
-    const problems = await checkCalls(edited, recorder.calls(FUNCTION_IDS), {
-      unexercisedAllowed: SCENARIO_UNEXERCISED,
+    const problems = await checkCalls(edited, [...recorder.calls(FUNCTION_IDS), ...simulated()], {
+      unexercisedAllowed: unexercisedAllowed(),
       environment: policyEnvironment(),
     });
 

@@ -16,7 +16,12 @@
  *   did not create with STS's AccessDenied, as AWS does; everything else is moto's answer.
  * - Policy check: the hub functions' calls against their synthesized roles; the calls signed with a
  *   member role's credentials (caller `MemberRole@<account>`) against the member role's policy from
- *   the StackSet's template, in that account.
+ *   the StackSet's template, in that account. moto has no BatchUpdateFindings, so OrgReport settling
+ *   a member's findings (AssumeRole into the member findings role, then BatchUpdateFindings with it)
+ *   is simulated (test/policy/simulated.ts) and checked the same way.
+ * - Scenarios: approve all; a fault in one account; the lifecycle through the member role (a key
+ *   deleted, a password reset); a backout of the first run (ListAccounts reads its plan); a backout
+ *   of a run this hub never made.
  *
  * Same conditions as emulator.test.ts: needs python3 with moto[server] (skips and says why, except
  * under CI=true, where it fails). Run alone: `npx vitest run test/emulator/organization.test.ts`.
@@ -24,6 +29,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetLoginProfileCommand } from '@aws-sdk/client-iam';
 import {
   CreateAccountCommand,
   CreateOrganizationalUnitCommand,
@@ -36,10 +42,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployedFunctionIds, type FunctionId } from '../../handlers/aws/functions.js';
 import { REQUIRED_CONTEXT } from '../cdk/synth.js';
 import { detectMoto, isCi, type MotoServer, startMoto, stopMoto } from '../helpers/moto.js';
-import { allowedActions, checkCalls } from '../policy/check.js';
-import { MEMBER_ROLE_UNEXERCISED, ORG_SCENARIO_UNEXERCISED } from '../policy/expected.js';
+import { checkCalls, unexercisedGrants } from '../policy/check.js';
+import { BASELINE_UNEXERCISED, mailAlternatives, QUORUM_UNEXERCISED } from '../policy/expected.js';
 import { CallRecorder, memberRoleCaller } from '../policy/recorder.js';
 import { memberRole, type PolicyEnvironment, testEnvironment } from '../policy/roles.js';
+import { memberFindingsRoleCaller, simulatedCalls } from '../policy/simulated.js';
 import { MOTO_LAUNCHER, MotoAccount, type SeedUser } from './account.js';
 import { answerApproval, approvalLink, logsTail } from './approval.js';
 import {
@@ -77,6 +84,8 @@ const MEMBERS = {
       { userName: 'ava', createdDaysAgo: 100, accessKeys: [{ createdDaysAgo: 100, lastUsedDaysAgo: 2 }] },
       // the backout scenario
       { userName: 'fay', createdDaysAgo: 300, accessKeys: [{ createdDaysAgo: 300, lastUsedDaysAgo: 90 }] },
+      // the lifecycle scenario (with ann, whose old key the approve-all run deactivates)
+      { userName: 'lou', createdDaysAgo: 400, console: { lastUsedDaysAgo: 100 } },
     ] as SeedUser[],
     role: true,
   },
@@ -386,6 +395,103 @@ describe.skipIf(!moto.available && !isCi())('an organization run over the wire a
     });
   }, 180_000);
 
+  it('the lifecycle through the member role: a key credsweep deactivated 31 days ago is deleted, an unused password reset', async () => {
+    // Prepare: ann's old key, deactivated by the approve-all run, as if that run had been 31 days ago.
+    const [annOld, annNew] = members.alpha.keys.get('ann') ?? [];
+    expect((await members.alpha.credentials('ann')).keys).toEqual({
+      [String(annOld)]: 'Inactive',
+      [String(annNew)]: 'Active',
+    });
+    expect(await hub.backdateKeyLedger(String(annOld), 31)).toBeGreaterThan(0);
+
+    // Act
+    const { result, page } = await approveAll('emu-org-lifecycle', {
+      users: ['ann', 'lou'],
+      accounts: [accountIds.alpha],
+      deleteAfterDays: 30,
+      consoleAction: 'reset',
+    });
+
+    // Assess
+    expect(result.error, logsTail(lambdas)).toBeNull();
+    expect(result.status).toBe('SUCCEEDED');
+    expect(page).toContain('this cannot be undone');
+    expect(await members.alpha.credentials('ann')).toEqual({
+      console: false,
+      keys: { [String(annNew)]: 'Active' },
+    });
+    const profile = await members.alpha.iam.send(new GetLoginProfileCommand({ UserName: 'lou' }));
+    expect(profile.LoginProfile?.PasswordResetRequired).toBe(true);
+    const alpha = memberRoleCaller(accountIds.alpha);
+    for (const action of ['iam:DeleteAccessKey', 'iam:UpdateLoginProfile']) {
+      expect(recorder.all).toContainEqual(expect.objectContaining({ functionId: alpha, action }));
+    }
+  }, 180_000);
+
+  it('backing out the approve-all run restores what it changed in each member, and leaves the key a later run deleted', async () => {
+    // Prepare
+    const [bobKey] = members.beta.keys.get('bob') ?? [];
+    const [annOld, annNew] = members.alpha.keys.get('ann') ?? [];
+    expect(await members.beta.credentials('bob')).toEqual({
+      console: false,
+      keys: { [String(bobKey)]: 'Inactive' },
+    });
+    const source = `${deployment.stateMachineArn.replace(':stateMachine:', ':execution:')}:emu-org-approve-all`;
+
+    // Act: a backout runs without an approval (the organization workflow's Mode? goes straight to it).
+    const result = await runWorkflow({
+      deployment,
+      lambdas,
+      tokens,
+      executionName: 'emu-org-approve-all-backout',
+      input: { mode: 'backout', backoutOf: source },
+    });
+
+    // Assess: bob's password and key are back; ann's old key stays deleted (the lifecycle run's change).
+    expect(result.states, logsTail(lambdas)).toEqual(
+      expect.arrayContaining(['ListAccounts', 'BackoutAccounts', 'BackoutAccount', 'ReportOrg']),
+    );
+    expect(await members.beta.credentials('bob')).toEqual({
+      console: true,
+      keys: { [String(bobKey)]: 'Active' },
+    });
+    expect(await members.alpha.credentials('ann')).toEqual({
+      console: false,
+      keys: { [String(annNew)]: 'Active' },
+    });
+    expect(String(annOld)).not.toBe(String(annNew));
+    // ListAccounts read the earlier run's plan to know which accounts it changed.
+    expect(recorder.all).toContainEqual(
+      expect.objectContaining({
+        functionId: 'ListAccounts',
+        action: 's3:GetObject',
+        resource: expect.stringMatching(/runs\/emu-org-approve-all\/plan\.json$/),
+      }),
+    );
+  }, 180_000);
+
+  it('a backout of a run this hub never made stops before anything, naming the run', async () => {
+    const source = `${deployment.stateMachineArn.replace(':stateMachine:', ':execution:')}:emu-no-such-run`;
+
+    const result = await runWorkflow({
+      deployment,
+      lambdas,
+      tokens,
+      executionName: 'emu-org-backout-nothing',
+      input: { mode: 'backout', backoutOf: source },
+    });
+
+    expect(result.status).toBe('FAILED');
+    expect(result.states).not.toContain('BackoutAccounts');
+    expect(`${result.error?.Error} ${result.error?.Cause}`).toMatch(
+      /emu-no-such-run has no organization plan/,
+    );
+    // S3 answered NoSuchKey, which it does only to a role that may list the bucket.
+    expect(recorder.all).toContainEqual(
+      expect.objectContaining({ functionId: 'ListAccounts', action: 's3:ListBucket' }),
+    );
+  }, 180_000);
+
   it("the hub functions' calls are allowed by their synthesized roles, the member role's calls by the StackSet's member role", async () => {
     const environment = policyEnvironment();
     // Hub: every function of the organization deployment against its role. Grants are checked for
@@ -394,11 +500,35 @@ describe.skipIf(!moto.available && !isCi())('an organization run over the wire a
     const orgOnly = new Set<string>(
       ORG_FUNCTION_IDS.filter((id) => !deployedFunctionIds(false).includes(id)),
     );
+    const simulated = simulatedCalls({
+      partition: PARTITION,
+      region: REGION,
+      account: ACCOUNT_ID,
+      organization: {
+        organizationId,
+        member: accountIds.alpha,
+        findingsRoleName: memberRole(
+          synthesized.template,
+          environment,
+          accountIds.alpha,
+          'MemberFindingsRole',
+        ).roleName,
+      },
+    });
+    const findingsCaller = memberFindingsRoleCaller(accountIds.alpha);
     const hubProblems = (
-      await checkCalls(synthesized.template, recorder.calls(ORG_FUNCTION_IDS), {
-        unexercisedAllowed: ORG_SCENARIO_UNEXERCISED,
-        environment,
-      })
+      await checkCalls(
+        synthesized.template,
+        [...recorder.calls(ORG_FUNCTION_IDS), ...simulated.filter((c) => c.functionId !== findingsCaller)],
+        {
+          unexercisedAllowed: [
+            ...BASELINE_UNEXERCISED,
+            ...QUORUM_UNEXERCISED,
+            ...mailAlternatives(REQUIRED_CONTEXT),
+          ],
+          environment,
+        },
+      )
     ).filter(
       (p) => p.kind !== 'unexercised' || orgOnly.has(p.functionId) || /^(sts|organizations):/.test(p.action),
     );
@@ -421,12 +551,31 @@ describe.skipIf(!moto.available && !isCi())('an organization run over the wire a
       memberProblems.push(...problems.filter((p) => p.kind !== 'unexercised'));
     }
     expect(memberProblems.map((p) => p.message)).toEqual([]);
-    // Every action the member role grants is used in some member account (but the listed few).
-    const used = new Set(memberCalls.map((c) => c.action));
-    const unused = allowedActions(memberRole(synthesized.template, environment, ACCOUNT_ID)).filter(
-      (action) => !used.has(action) && !MEMBER_ROLE_UNEXERCISED.some((a) => a.action === action),
-    );
+    // Every grant of the member role is used in some member account (the same grant, in its account).
+    const unusedIn = (account: string) =>
+      unexercisedGrants(memberRole(synthesized.template, environment, account), memberCalls, []).map(
+        (g) => `${g.action} ${g.resource.replace(account, '<account>')}`,
+      );
+    const unused = reached.map(unusedIn).reduce((left, next) => left.filter((g) => next.includes(g)));
     expect(unused).toEqual([]);
+
+    // The member findings role: OrgReport's simulated settling of alpha's findings, in alpha.
+    const findingsRole = memberRole(
+      synthesized.template,
+      environment,
+      accountIds.alpha,
+      'MemberFindingsRole',
+    );
+    const findingsProblems = await checkCalls(
+      synthesized.template,
+      simulated.filter((c) => c.functionId === findingsCaller),
+      {
+        unexercisedAllowed: [],
+        environment: { ...environment, account: accountIds.alpha },
+        roles: [findingsRole],
+      },
+    );
+    expect(findingsProblems.map((p) => p.message)).toEqual([]);
   }, 120_000);
 
   it('the recorder mapped every request, and only functions of the organization deployment were invoked', () => {

@@ -7,9 +7,9 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT_FUNCTION_IDS } from '../../handlers/aws/permissions.js';
-import { buildStack } from '../cdk/synth.js';
+import { buildStack, REQUIRED_CONTEXT } from '../cdk/synth.js';
 import { checkCalls, type PolicyProblem, taskCallbackDecision } from './check.js';
-import { BASELINE_UNEXERCISED } from './expected.js';
+import { BASELINE_UNEXERCISED, mailAlternatives } from './expected.js';
 import type { RecordedCall } from './recorded-call.js';
 import { securityHubArn } from './recorder.js';
 import { type CfnTemplate, functionRoles, TEST, testEnvironment } from './roles.js';
@@ -46,7 +46,6 @@ function deactivateKeysCalls(): RecordedCall[] {
   return [
     call('DeactivateKeys', 'dynamodb:GetItem', table, { 'dynamodb:LeadingKeys': ['APPROVAL#a1'] }),
     call('DeactivateKeys', 's3:GetObject', `${bucket}/runs/run-1/batches/0000.json`),
-    call('DeactivateKeys', 's3:ListBucket', bucket),
     call('DeactivateKeys', 'iam:GetUser', user('ann'), { 'iam:ResourceTag/team': 'x' }),
     call('DeactivateKeys', 'iam:ListAccessKeys', user('ann')),
     call('DeactivateKeys', 'iam:GetAccessKeyLastUsed', user('ann')),
@@ -136,7 +135,7 @@ describe('checkCalls', () => {
   it('reports a granted action no call exercised, unless allowed with a reason', async () => {
     const withoutLastUsed = deactivateKeysCalls().filter((c) => c.action !== 'iam:GetAccessKeyLastUsed');
     expect((await problemsOfDeactivateKeys(withoutLastUsed)).map((p) => p.message)).toEqual([
-      'DeactivateKeys is granted iam:GetAccessKeyLastUsed, but no recorded call of it needs that',
+      `DeactivateKeys is granted iam:GetAccessKeyLastUsed on arn:aws:iam::${TEST.account}:user/*, but no recorded call of it needs that`,
     ]);
     const allowed = await checkCalls(template, withoutLastUsed, {
       unexercisedAllowed: [
@@ -145,6 +144,30 @@ describe('checkCalls', () => {
       ],
     });
     expect(allowed.filter((p) => p.functionId === 'DeactivateKeys')).toEqual([]);
+  });
+
+  it('reports an action granted on a second resource that no call touches, by resource', async () => {
+    // Prepare: Report mails from the sender's address only; its role also names the approver's
+    // address and both domains (the identities SES may authorize instead, or in its sandbox).
+    const identity = (name: string) =>
+      `arn:${TEST.partition}:ses:${TEST.region}:${TEST.account}:identity/${name}`;
+    const calls = [call('Report', 'ses:SendEmail', identity('credsweep@example.org'))];
+
+    // Act
+    const unused = (await checkCalls(template, calls, { unexercisedAllowed: BASELINE_UNEXERCISED })).filter(
+      (p) => p.functionId === 'Report' && p.action === 'ses:SendEmail',
+    );
+    const allowed = (
+      await checkCalls(template, calls, {
+        unexercisedAllowed: [...BASELINE_UNEXERCISED, ...mailAlternatives(REQUIRED_CONTEXT)],
+      })
+    ).filter((p) => p.functionId === 'Report' && p.action === 'ses:SendEmail');
+
+    // Assess
+    expect(unused.map((p) => p.resource).sort()).toEqual(
+      [identity('alice@example.com'), identity('example.com'), identity('example.org')].sort(),
+    );
+    expect(allowed).toEqual([]);
   });
 
   it("allows Security Hub's GetFindings and BatchUpdateFindings on this account's hub only, to RequestApproval and Report only", async () => {

@@ -5,9 +5,12 @@
  * the Service Authorization Reference as data). It cannot agree with the stack by construction: the
  * calls come from the code's requests, the roles from the template, the verdict from the simulator.
  *
- * Problems: a call the role does not allow (naming function, action and resource), a granted
- * action no call of that function exercised (unless allowed with a reason), a call from a function
- * that has no role in the template, and a request the simulator cannot evaluate.
+ * Problems: a call the role does not allow (naming function, action and resource), a grant (an
+ * action on a resource) no call of that function exercised (unless allowed with a reason), a call
+ * from a function that has no role in the template, and a request the simulator cannot evaluate.
+ * A grant counts as exercised when a call of that function sends its action on a resource its
+ * Resource entry matches: an action granted on a second resource that no call touches is reported
+ * (how wide each Resource is, is pinned by test/policy/grants.test.ts).
  *
  * One explicit exception, not a widened grant: iam-data lists no resource type for
  * states:SendTaskSuccess/Failure/Heartbeat (the simulator asks for `*`), while Step Functions
@@ -25,11 +28,21 @@ import {
   testEnvironment,
 } from './roles.js';
 
-/** A granted action a function may have without a recorded call, and why. `*`: every function. */
+/**
+ * A grant a function may have without a recorded call, and why. `*`: every function; `resource`
+ * (IAM wildcards allowed) limits it to the grants on matching resources, without it any resource.
+ */
 export interface UnexercisedAllowance {
   action: string;
   functionId: string;
+  resource?: string;
   why: string;
+}
+
+/** One grant of a role: an action its Allow statements give on one Resource entry. */
+export interface RoleGrant {
+  action: string;
+  resource: string;
 }
 
 export interface CheckOptions {
@@ -52,6 +65,47 @@ export interface PolicyProblem {
   message: string;
 }
 
+/** Every (action, Resource entry) the role's Allow statements grant, without repeats. */
+export function allowedGrants(role: FunctionRole): RoleGrant[] {
+  const grants = new Map<string, RoleGrant>();
+  for (const { policy } of role.policies) {
+    for (const statement of policy.Statement) {
+      if (statement.Effect !== 'Allow') continue;
+      if (statement.NotAction !== undefined || statement.NotResource !== undefined) {
+        throw new Error(`${role.functionId}: NotAction/NotResource is not supported here`);
+      }
+      for (const action of list(statement.Action)) {
+        for (const resource of list(statement.Resource))
+          grants.set(`${action} ${resource}`, { action, resource });
+      }
+    }
+  }
+  return [...grants.values()];
+}
+
+/** Whether a call (action on a resource ARN) falls under a grant. */
+export const exercises = (grant: RoleGrant, call: Pick<RecordedCall, 'action' | 'resource'>): boolean =>
+  matches(grant.action, call.action, true) && matches(grant.resource, call.resource, false);
+
+/** The grants of `role` that none of `calls` exercises and no allowance covers. */
+export function unexercisedGrants(
+  role: FunctionRole,
+  calls: RecordedCall[],
+  allowances: UnexercisedAllowance[],
+): RoleGrant[] {
+  const own = calls.filter((c) => c.functionId === role.functionId);
+  return allowedGrants(role).filter(
+    (grant) =>
+      !own.some((call) => exercises(grant, call)) &&
+      !allowances.some(
+        (a) =>
+          a.action === grant.action &&
+          (a.functionId === role.functionId || a.functionId === '*') &&
+          (a.resource === undefined || matches(a.resource, grant.resource, false)),
+      ),
+  );
+}
+
 type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
 
 /** Actions iam-data gives no resource type, that AWS authorises against the state machine. */
@@ -71,20 +125,6 @@ function matches(pattern: string, value: string, ignoreCase: boolean): boolean {
     .map((part) => (part === '*' ? '.*' : part === '?' ? '.' : part.replace(/[.+^${}()|[\]\\/]/g, '\\$&')))
     .join('');
   return new RegExp(`^${source}$`, ignoreCase ? 'i' : '').test(value);
-}
-
-/** The actions a role's Allow statements grant (no NotAction in credsweep's roles). */
-export function allowedActions(role: FunctionRole): string[] {
-  const actions = new Set<string>();
-  for (const { policy } of role.policies) {
-    for (const statement of policy.Statement) {
-      if (statement.Effect !== 'Allow') continue;
-      if (statement.NotAction !== undefined)
-        throw new Error(`${role.functionId}: NotAction is not supported here`);
-      for (const action of list(statement.Action)) actions.add(action);
-    }
-  }
-  return [...actions];
 }
 
 /**
@@ -172,18 +212,13 @@ export async function checkCalls(
   }
 
   for (const role of roles.values()) {
-    const exercised = new Set(calls.filter((c) => c.functionId === role.functionId).map((c) => c.action));
-    for (const action of allowedActions(role)) {
-      if (exercised.has(action)) continue;
-      const allowed = options.unexercisedAllowed.some(
-        (a) => a.action === action && (a.functionId === role.functionId || a.functionId === '*'),
-      );
-      if (allowed) continue;
+    for (const grant of unexercisedGrants(role, calls, options.unexercisedAllowed)) {
       problems.push({
         kind: 'unexercised',
         functionId: role.functionId,
-        action,
-        message: `${role.functionId} is granted ${action}, but no recorded call of it needs that`,
+        action: grant.action,
+        resource: grant.resource,
+        message: `${role.functionId} is granted ${grant.action} on ${grant.resource}, but no recorded call of it needs that`,
       });
     }
   }

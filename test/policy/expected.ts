@@ -1,10 +1,14 @@
 /**
- * The short list of granted actions a function may hold without a recorded call, each with why.
- * Anything else granted but never exercised by the scenarios is a failure of the policy check.
+ * The few grants a function may hold without a recorded call, each with why. Anything else granted
+ * but never exercised by the scenarios (recorded over the wire, or simulated where moto has no API:
+ * test/policy/simulated.ts) is a failure of the policy check, action and resource both.
  */
 import type { UnexercisedAllowance } from './check.js';
 
-/** What CDK gives every function's role, used by the Lambda service rather than by the code. */
+/**
+ * What CDK gives every function's role, used by the Lambda service rather than by the code: the
+ * recorder sees the function's own requests only.
+ */
 export const BASELINE_UNEXERCISED: UnexercisedAllowance[] = [
   {
     action: 'logs:CreateLogStream',
@@ -29,86 +33,44 @@ export const BASELINE_UNEXERCISED: UnexercisedAllowance[] = [
 ];
 
 /**
- * Calls the emulator suite cannot record, because moto 5.2.1 does not serve them (its
- * moto/securityhub/urls.py has GetFindings and BatchImportFindings but no `/findings/batchupdate`).
- * They are not skipped: the emulator suite sends each, named exactly as the recorder names a
- * Security Hub request (resource: the account's hub), through the same IAM policy simulator against
- * the same synthesized roles ("calls moto cannot serve ..." in test/emulator/emulator.test.ts).
+ * The approval function's calls of a quorum counted part-way (approvalsRequired above 1, or a plan
+ * that deletes): the progress record and the mail to the other approvers. The emulator deployment
+ * has one approver, so it never sends them; test/browser/quorum.browser.test.ts sends both through
+ * the local adapters. Left to do: a two-approver scenario over the wire.
  */
-export const NOT_SERVED_BY_MOTO: UnexercisedAllowance[] = [
-  {
-    action: 'securityhub:BatchUpdateFindings',
-    functionId: 'RequestApproval',
-    why: "moto 5.2.1 has no BatchUpdateFindings; it sets the proposed users' findings to NOTIFIED (handlers/core/security-hub/follow-run.ts).",
-  },
-  {
-    action: 'securityhub:BatchUpdateFindings',
-    functionId: 'Report',
-    why: 'moto 5.2.1 has no BatchUpdateFindings; it resolves, suppresses or reopens the findings at the end of the run.',
-  },
-];
-
-/** The scenarios' recordings: the baseline, two calls that only a rare path makes, and the calls moto cannot serve. */
-export const SCENARIO_UNEXERCISED: UnexercisedAllowance[] = [
-  ...BASELINE_UNEXERCISED,
-  {
-    action: 's3:ListBucket',
-    functionId: '*',
-    why: 'S3 consults it on GetObject only when the key is missing, to answer NoSuchKey instead of AccessDenied (handlers/aws/blobs.ts); no request sends it.',
-  },
-  {
-    action: 'secretsmanager:PutSecretValue',
-    functionId: 'Backout',
-    why: 'Sent only when a backout is run again and its restored-password secret already exists (handlers/aws/secrets.ts).',
-  },
-  ...NOT_SERVED_BY_MOTO,
+export const QUORUM_UNEXERCISED: UnexercisedAllowance[] = [
   {
     action: 's3:PutObject',
     functionId: 'ApprovalApi',
-    why: 'Sent only when an approval is counted before the quorum is reached (approvalsRequired above 1, or a plan that deletes): the progress record runs/<name>/approval.json. The emulator deployment has one approver; test/browser/quorum.browser.test.ts sends it through the local adapters.',
+    why: 'Sent only when an approval is counted before the quorum is reached: runs/<name>/approval.json.',
   },
   {
     action: 'ses:SendEmail',
     functionId: 'ApprovalApi',
-    why: 'Sent only when an approval is counted before the quorum is reached: the mail telling the other approvers who approved. The emulator deployment has one approver; test/browser/quorum.browser.test.ts sends it through the local adapters.',
-  },
-  {
-    action: 'secretsmanager:PutSecretValue',
-    functionId: 'DisableConsole',
-    why: "Sent only when a user's console password is reset (consoleAction reset) a second time and its secret already exists (handlers/aws/secrets.ts).",
+    why: 'Sent only when an approval is counted before the quorum is reached: the mail to the other approvers.',
   },
 ];
 
-/** The member role's grants the organization scenario does not send (test/emulator/organization.test.ts). */
-export const MEMBER_ROLE_UNEXERCISED: UnexercisedAllowance[] = [
-  {
-    action: 'iam:DeleteAccessKey',
-    functionId: 'MemberRole',
-    why: "Sent only by the organization workflow's delete stage, for keys credsweep deactivated deleteAfterDays ago (DeleteKeys through the member role); the scenarios' keys were deactivated minutes ago. The single-account suite's lifecycle scenario sends it with DeleteKeys' own role.",
-  },
-  {
-    action: 'iam:UpdateLoginProfile',
-    functionId: 'MemberRole',
-    why: "Sent only with consoleAction reset (DisableConsole resets the password instead of deleting it; handlers/core/change/remediate.ts); the organization scenarios delete console passwords, and the backout's restore is CreateLoginProfile. The single-account suite's lifecycle scenario sends it with DisableConsole's own role.",
-  },
-];
-
-/** The organization scenario's recording (test/emulator/organization.test.ts): the account scenarios' list, plus grants of the organization's own functions only a path it does not run needs. */
-export const ORG_SCENARIO_UNEXERCISED: UnexercisedAllowance[] = [
-  ...SCENARIO_UNEXERCISED,
-  {
-    action: 's3:GetObject',
-    functionId: 'ListAccounts',
-    why: "Sent only in the organization workflow's backout mode: ListAccounts reads the earlier run's plan (handlers/core/organization/accounts.ts); the scenarios run no organization backout.",
-  },
-  {
-    action: 'securityhub:BatchUpdateFindings',
-    functionId: 'OrgReport',
-    why: 'moto 5.2.1 has no BatchUpdateFindings, and the scenarios run without Security Hub findings; OrgReport updates the findings of each account at the end of the run.',
-  },
-  {
-    action: 'sts:AssumeRole',
-    functionId: 'OrgReport',
-    why: "Sent only to update a member account's Security Hub findings through the member role (Security Hub in organizations); the scenarios have no findings.",
-  },
-];
+/**
+ * The SES identities a deployment may send mail through besides the one the emulator's account
+ * verified (the sender's address): SES authorizes SendEmail against whichever identity is verified,
+ * the address or its domain, and, while the account is in the SES sandbox, each recipient's too
+ * (infra/credsweep.ts, `mailIdentities`). moto verifies what it is told and has no sandbox, so only
+ * the sender's address identity is ever named by a request.
+ */
+export function mailAlternatives(context: {
+  senderEmail: string;
+  approverEmails: string;
+}): UnexercisedAllowance[] {
+  const approvers = context.approverEmails.split(',').map((a) => a.trim());
+  const domain = (address: string) => address.slice(address.indexOf('@') + 1);
+  const identities = [
+    ...new Set([...approvers, domain(context.senderEmail), ...approvers.map(domain)]),
+  ].filter((i) => i !== context.senderEmail);
+  return identities.map((identity) => ({
+    action: 'ses:SendEmail',
+    functionId: '*',
+    resource: `arn:*:ses:*:*:identity/${identity}`,
+    why: `${identity}: authorized instead of the sender's address when only it is verified, or as a recipient's identity in the SES sandbox; moto has neither.`,
+  }));
+}

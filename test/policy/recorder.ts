@@ -9,6 +9,9 @@
  * "Actions defined by ..." table of each service), NOT from the adapters' own permission
  * declarations, so the two can disagree; a request it cannot map is kept in `unmapped`.
  *
+ * A GetObject of a key that does not exist (moto answers 404) is recorded with the s3:ListBucket
+ * that AWS consults to answer it so (see the S3 case below).
+ *
  * Condition keys it fills in: `dynamodb:LeadingKeys` (the partition key value the request reads or
  * writes), `iam:ResourceTag/<key>` and `aws:ResourceTag/<key>` (the user's tags in moto at the time
  * of the call), `s3:x-amz-server-side-encryption` (from the request header).
@@ -178,8 +181,8 @@ export class CallRecorder {
     const wire: WireRequest = { ...base, status: answer.status, responseBody: answer.body.toString() };
     this.requests.push(wire);
     this.learnAssumedKey(wire);
-    const call = await this.describe(wire, before);
-    if (call) this.all.push(call);
+    const described = await this.describe(wire, before);
+    if (described) this.all.push(...[described].flat());
     return answer;
   }
 
@@ -263,7 +266,7 @@ export class CallRecorder {
   private async describe(
     wire: WireRequest,
     userContext: Record<string, string>,
-  ): Promise<RecordedCall | null> {
+  ): Promise<RecordedCall | RecordedCall[] | null> {
     const { partition } = this.options;
     const account = wire.account;
     const region = wire.region;
@@ -332,7 +335,13 @@ export class CallRecorder {
             );
           }
           if (wire.method === 'GET' || wire.method === 'HEAD') {
-            return call(wire.query.has('versionId') ? 's3:GetObjectVersion' : 's3:GetObject', object);
+            const get = call(wire.query.has('versionId') ? 's3:GetObjectVersion' : 's3:GetObject', object);
+            // GetObject API reference, "Permissions": for a key that does not exist, S3 answers 404
+            // NoSuchKey only to a caller with s3:ListBucket on the bucket (403 AccessDenied without
+            // it), so a 404 is authorized against both.
+            return wire.status === 404
+              ? [get, call('s3:ListBucket', `arn:${partition}:s3:::${bucket}`)]
+              : get;
           }
           if (wire.method === 'DELETE') return call('s3:DeleteObject', object);
           return unmapped('object request');

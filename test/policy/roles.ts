@@ -36,7 +36,7 @@ export interface PolicyDocument {
 /** A function's role: its construct id, the role's logical id, and its policies with nothing left to resolve. */
 export interface FunctionRole {
   /** A function's construct id, or another principal's name (`MemberRole@<account>`). */
-  functionId: FunctionId | `MemberRole@${string}`;
+  functionId: FunctionId | `MemberRole@${string}` | `MemberFindingsRole@${string}`;
   roleLogicalId: string;
   policies: { name: string; policy: PolicyDocument }[];
 }
@@ -208,7 +208,7 @@ export function functionRoles(template: CfnTemplate, env: PolicyEnvironment): Fu
 }
 
 /**
- * The organization's member role in `account`, as the StackSet deploys it: the TemplateBody of the
+ * The organization's member role (or its findings role) in `account`, as the StackSet deploys it: the TemplateBody of the
  * template's AWS::CloudFormation::StackSet (its Fn::Join of the hub's role ARNs resolved with
  * `env`), its one AWS::IAM::Role with every Fn::Sub resolved for `account`. `functionId` is the
  * caller name the recorder gives requests signed with that role's credentials.
@@ -217,6 +217,7 @@ export function memberRole(
   template: CfnTemplate,
   env: PolicyEnvironment,
   account: string,
+  logicalId: 'MemberRole' | 'MemberFindingsRole' = 'MemberRole',
 ): FunctionRole & { roleName: string; trustPolicy: PolicyDocument } {
   const stackSets = Object.entries(template.Resources).filter(
     ([, r]) => r.Type === 'AWS::CloudFormation::StackSet',
@@ -226,9 +227,9 @@ export function memberRole(
   const body = JSON.parse(
     String(resolve(stackSet.Properties?.TemplateBody, env, `${stackSetId}.TemplateBody`)),
   ) as CfnTemplate;
-  // The member role (logical id MemberRole); the template may hold others (the Security Hub findings role).
+  // The member role (logical id MemberRole) or the Security Hub findings role (MemberFindingsRole).
   const roles = Object.entries(body.Resources).filter(
-    ([id, r]) => r.Type === 'AWS::IAM::Role' && id === 'MemberRole',
+    ([id, r]) => r.Type === 'AWS::IAM::Role' && id === logicalId,
   );
   if (roles.length !== 1)
     throw new Error(`expected one role in the StackSet's template, found ${roles.length}`);
@@ -240,7 +241,7 @@ export function memberRole(
     Policies?: { PolicyName: string; PolicyDocument: PolicyDocument }[];
   };
   return {
-    functionId: `MemberRole@${account}`,
+    functionId: logicalId === 'MemberRole' ? `MemberRole@${account}` : `MemberFindingsRole@${account}`,
     roleLogicalId,
     roleName: props.RoleName,
     trustPolicy: props.AssumeRolePolicyDocument,

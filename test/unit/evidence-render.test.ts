@@ -2,11 +2,12 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { approvalEvidence } from '../../handlers/core/evidence/credential-records.js';
-import { csvField, FINDINGS_CSV_COLUMNS, renderFindingsCsv } from '../../handlers/core/evidence/csv.js';
+import { csvField, renderFindingsCsv } from '../../handlers/core/evidence/csv.js';
 import { escapeHtml, renderReportHtml } from '../../handlers/core/evidence/html.js';
 import type { CredentialRecord, Evidence } from '../../handlers/core/evidence/schema.js';
 import { summaryMail } from '../../handlers/core/run/report-run.js';
 import type { ApprovalRecord } from '../../handlers/core/shared/types.js';
+import { FINDINGS_CSV_HEADER } from '../helpers/findings-csv.js';
 
 const HOSTILE = `<script>alert("x")</script><img src=x onerror=alert(1)>&amp;'`;
 const EXECUTION = 'arn:aws:states:eu-west-1:111122223333:execution:credsweep:run-20261126T1200Z-ab12';
@@ -191,7 +192,7 @@ describe('findings.csv', () => {
       }),
     );
     expect(text.endsWith('\r\n')).toBe(true);
-    expect(text.split('\r\n')[0]).toBe(FINDINGS_CSV_COLUMNS.join(','));
+    expect(text.split('\r\n')[0]).toBe(FINDINGS_CSV_HEADER);
     const rows = parse(text, { columns: true }) as Record<string, string>[];
     expect(rows.map((r) => r.user_name)).toEqual([
       'svc+etl=nightly,eu.ops@data_team-1',
