@@ -212,6 +212,9 @@ export const EXPECTED_GRANTS: Readonly<Record<FunctionId, readonly ExpectedGrant
     table('dynamodb:GetItem', 'APPROVAL', 'approval-item'),
     table('dynamodb:UpdateItem', 'APPROVAL', 'approval-item'),
     runObject('s3:GetObject'),
+    // A quorum counted part-way (issue 26): the progress record (PutObject) and the mail to the others.
+    runObject('s3:PutObject'),
+    mail,
     { action: 'secretsmanager:GetSecretValue', resource: SIGNING_KEY, kind: 'signing-key-secret' },
     { action: 'states:SendTaskSuccess', resource: '{stateMachine}', kind: 'state-machine' },
     {
