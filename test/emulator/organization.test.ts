@@ -200,6 +200,9 @@ describe.skipIf(!moto.available && !isCi())('an organization run over the wire a
       organization: true,
       organizationId,
       organizationRootId: rootId,
+      // One approver here, as in the account suite: the delete stage's quorum is proven in test/unit
+      // and test/browser; over the wire the scenarios approve as that one person.
+      deleteApprovalsRequired: 1,
     });
     hub = new MotoAccount(server.endpoint);
     physicalIds = await hub.deploy(synthesized.template, SENDER);
