@@ -7,7 +7,7 @@ import type { AccessKeyInfo, UserInfo } from '../../ports/iam.js';
 import type { Ports } from '../../ports/index.js';
 import { parseCredentialReport } from '../report/credential-report.js';
 import { analyzeReport, type RowCredential, rowCredentials } from '../report/staleness.js';
-import { perUser } from '../shared/calls.js';
+import { nullIfMissing, perUser } from '../shared/calls.js';
 import { BlastRadiusExceeded } from '../shared/errors.js';
 import { maxCredentialsOf, quorumOf, type RunRequest } from '../shared/request.js';
 import { planKey } from '../shared/run-keys.js';
@@ -158,12 +158,7 @@ function analysisOf(ports: Ports, executionId: string, request: RunRequest, acco
     life: lifecycleSettings(settings, request),
     exemptUsers: [...settings.exemptUsers, ...(request.exemptUsers ?? [])],
     request,
-    getUser: perUser((name) =>
-      iam.getUser(name).catch((err: Error): UserInfo | null => {
-        if (err.name === 'NoSuchEntity') return null;
-        throw err;
-      }),
-    ),
+    getUser: perUser((name): Promise<UserInfo | null> => iam.getUser(name).catch(nullIfMissing)),
     listKeys: perUser((name) => iam.listAccessKeys(name)),
   };
 }
