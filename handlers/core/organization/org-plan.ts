@@ -106,6 +106,7 @@ export async function buildOrgPlan(
   const limit =
     request.maxCredentialsTotal ?? ports.settings.maxCredentialsTotal ?? DEFAULT_MAX_CREDENTIALS_TOTAL;
   const now = ports.now().toISOString();
+  const lifecycle = joinedLifecycle(plans);
   const plan: Plan = {
     executionId,
     accountId: ports.settings.accountId,
@@ -128,7 +129,7 @@ export async function buildOrgPlan(
       ports.settings,
       plans.some((p) => p.items.some((i) => i.action === 'delete-access-key')),
     ),
-    ...(joinedLifecycle(plans) ? { lifecycle: joinedLifecycle(plans) } : {}),
+    ...(lifecycle ? { lifecycle } : {}),
   };
   await ports.blobs.put(planKey(executionId), JSON.stringify(plan), 'application/json');
   const withWork = rows.filter((r) => r.state === 'proposed');
