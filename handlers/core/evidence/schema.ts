@@ -269,9 +269,10 @@ export interface SecurityHubStep {
   /**
    * updated: every update Security Hub was asked for was made; unchanged: no finding needed one;
    * partly-updated: some updates failed (see each finding's error); not-updated: the findings could
-   * not be read, so nothing was updated (see reason).
+   * not be read, so nothing was updated (see reason); not-enabled: Security Hub is not enabled in the
+   * account and Region, so there is nothing to follow (information, not a failure).
    */
-  status: 'updated' | 'unchanged' | 'partly-updated' | 'not-updated';
+  status: 'updated' | 'unchanged' | 'partly-updated' | 'not-updated' | 'not-enabled';
   reason: string | null;
   findings: FindingRecord[];
 }

@@ -119,6 +119,8 @@ export interface KeyDeletion {
   /** The run (execution ARN) whose ledger records the deactivation. */
   deactivatedBy: string;
   deactivatedAt: string;
+  /** Whole days from the deactivation to the analysis (absent in plans written before it existed). */
+  daysInactive?: number;
   keyCreatedAt: string;
   /** Last use (GetAccessKeyLastUsed), always before the deactivation; null when never used. */
   keyLastUsed: string | null;
