@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { backoutSkipWhy } from '../../handlers/core/change/last-change.js';
 import type { Evidence } from '../../handlers/core/evidence/schema.js';
-import type { OrgEvidence } from '../../handlers/core/organization/org-report.js';
+import type { OrgEvidence } from '../../handlers/core/organization/org-evidence.js';
 import { RUN_NAME_REUSED } from '../../handlers/core/plan/run-identity.js';
 import { shellWord } from '../../handlers/core/shared/commands.js';
 import {

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type { OrganizationSeed } from '../../cli/local/seed.js';
 import { packageFile } from '../../cli/package-files.js';
 import type { Evidence } from '../../handlers/core/evidence/schema.js';
-import type { OrgEvidence } from '../../handlers/core/organization/org-report.js';
+import type { OrgEvidence } from '../../handlers/core/organization/org-evidence.js';
 import type { MailMessage } from '../../handlers/ports/mail.js';
 import { runCli } from '../helpers/cli.js';
 import { tempHome } from '../helpers/demo.js';

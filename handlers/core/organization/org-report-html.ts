@@ -16,7 +16,7 @@ import {
 } from '../evidence/html.js';
 import { changedText } from '../evidence/summary.js';
 import { groupAccounts } from './account-order.js';
-import type { OrgAccountEvidence, OrgEvidence } from './org-report.js';
+import type { OrgAccountEvidence, OrgEvidence } from './org-evidence.js';
 
 const e = escapeHtml;
 

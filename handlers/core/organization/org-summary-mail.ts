@@ -10,7 +10,7 @@ import { changedText } from '../evidence/summary.js';
 import { credsweepCommand } from '../shared/commands.js';
 import { visible } from '../shared/visible-text.js';
 import { groupAccounts } from './account-order.js';
-import type { OrgAccountEvidence, OrgEvidence } from './org-report.js';
+import type { OrgAccountEvidence, OrgEvidence } from './org-evidence.js';
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
