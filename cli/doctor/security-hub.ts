@@ -36,6 +36,6 @@ export async function checkSecurityHubActions(d: Deployment): Promise<CheckResul
     ID,
     TITLE,
     `Security Hub is enabled in ${d.region}, but the stack's Security Hub actions are off (securityHubActions=false): findings still follow runs, but no "Disable w/ credsweep" action starts one from the console.`,
-    'to have it, deploy again with `-c securityHubActions=true` (npx cdk deploy); docs/deploy.md, "Start from Security Hub".',
+    'to have it, deploy again with `-c securityHubActions=true` (npx cdk deploy); README.md, "Deploy to AWS".',
   );
 }
