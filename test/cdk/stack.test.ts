@@ -532,7 +532,10 @@ describe('credsweep stack', () => {
           effect: 'Deny',
           actions: changes,
           resources: [USERS_ARN],
-          condition: { StringEqualsIgnoreCase: { 'iam:ResourceTag/credsweep:break-glass': 'true' } },
+          condition: {
+            Null: { 'iam:ResourceTag/credsweep:break-glass': 'false' },
+            StringNotEqualsIgnoreCase: { 'iam:ResourceTag/credsweep:break-glass': ['false', ''] },
+          },
         });
         const byName = denies.find((s) => s.sid === 'DenyChangesToExemptUserNames');
         expect(byName?.actions).toEqual(changes);
@@ -804,7 +807,8 @@ describe('credsweep stack with the optional features off', () => {
     expect(breakGlass).toHaveLength(4);
     for (const s of breakGlass) {
       expect(s.condition).toEqual({
-        StringEqualsIgnoreCase: { 'iam:ResourceTag/credsweep:break-glass': 'true' },
+        Null: { 'iam:ResourceTag/credsweep:break-glass': 'false' },
+        StringNotEqualsIgnoreCase: { 'iam:ResourceTag/credsweep:break-glass': ['false', ''] },
       });
     }
     // Each role denies on break-glass users exactly the changes it denies on exempt users.
