@@ -26,7 +26,7 @@ import {
   ListChildrenCommand,
 } from '@aws-sdk/client-organizations';
 import { organizationsClient } from '../../handlers/aws/organizations.js';
-import type { OrgEvidence } from '../../handlers/core/organization/org-report.js';
+import type { OrgEvidence } from '../../handlers/core/organization/org-evidence.js';
 import { DEFAULT_MEMBER_ROLE_NAME } from '../../handlers/core/shared/defaults.js';
 import { evidenceKey } from '../../handlers/core/shared/run-keys.js';
 import { visible } from '../../handlers/core/shared/visible-text.js';
