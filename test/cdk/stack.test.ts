@@ -240,6 +240,8 @@ describe('credsweep stack', () => {
         expect(env).toMatchObject({
           PASSWORD_SECRET_PREFIX,
           ACCOUNT_ID: { Ref: 'AWS::AccountId' },
+          // The stack's own name: the commands a mail suggests add --stack when it is not Credsweep.
+          STACK_NAME: { Ref: 'AWS::StackName' },
           APPROVER_EMAILS: 'alice@example.com,bob@example.net',
           SENDER_EMAIL: 'credsweep@example.org',
           APPROVAL_TIMEOUT_SECONDS: String(48 * 3600),

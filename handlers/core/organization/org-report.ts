@@ -19,6 +19,7 @@ import type {
   FindingRecord,
 } from '../evidence/schema.js';
 import { type ExceptionEntry, exceptionsOf, type OpenEntry, openOf } from '../evidence/standing.js';
+import { changedText } from '../evidence/summary.js';
 import { readPlan } from '../plan/plan.js';
 import { RUN_NAME_REUSED } from '../plan/run-identity.js';
 import { reportRun, securityHubLines } from '../run/report-run.js';
@@ -116,7 +117,6 @@ function orgSummary(e: Omit<OrgEvidence, 'summary'>): string {
     c.suspended > 0 ? `${c.suspended} suspended` : '',
   ].filter(Boolean);
   const head = `${OUTCOME_TEXT[e.outcome]}. ${parts.join(', ')}.`;
-  const deleted = c.deleted > 0 ? ` (${plural(c.deleted, 'access key')} deleted for good)` : '';
   const lost =
     c.cannotRestore > 0
       ? ` ${plural(c.cannotRestore, 'change')} approved as impossible to undo could not be restored: ${e.accounts
@@ -127,7 +127,11 @@ function orgSummary(e: Omit<OrgEvidence, 'summary'>): string {
           )
           .join(', ')}.`
       : '';
-  return `${head} ${c.disabled} of ${plural(c.proposed, 'proposed credential')} disabled${deleted}, ${c.restored} restored.${lost}`;
+  const changed =
+    c.deleted > 0
+      ? `Of ${plural(c.proposed, 'proposed credential')}, ${changedText(c, ' and ')}`
+      : `${c.disabled} of ${plural(c.proposed, 'proposed credential')} disabled`;
+  return `${head} ${changed}, ${c.restored} restored.${lost}`;
 }
 
 /** The org summary, and each account's own evidence (the rows of the org findings.csv). */

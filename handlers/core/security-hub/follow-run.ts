@@ -459,14 +459,14 @@ export async function followFindingsAtEnd(ports: Ports, evidence: RunEvidence): 
       if (err.name === 'NoSuchKey') return null;
       throw err;
     });
-  if (evidence.outcome === 'suspended') {
-    // A suspended account is not swept, and nothing of it is read: its findings are not either.
-    const reason = `Account ${evidence.execution.accountId} is suspended, so its Security Hub findings were not read`;
-    return { at: ports.now().toISOString(), status: 'not-updated', reason, findings: [], notified };
-  }
   const source = sourceRunOf(evidence);
   const backoutResolved =
     evidence.execution.mode === 'backout' && source ? await resolvedBy(ports, source) : new Set<string>();
   const end = await settleFindings(ports, evidence, backoutResolved);
+  if (evidence.outcome === 'suspended' && end.status === 'not-updated') {
+    // Its findings are out of reach because the account is suspended, not because of a role.
+    const reason = `Account ${evidence.execution.accountId} is suspended, so its Security Hub findings were not read`;
+    return { ...end, reason, notified };
+  }
   return { ...end, notified };
 }
