@@ -25,6 +25,7 @@ import {
   statusOf,
   viewApproval,
 } from './core/approval/decision.js';
+import { accountItems } from './core/approval/account-groups.js';
 import { renderProgressEmail } from './core/approval/email.js';
 import { APPROVAL_ID_PATTERN, findApprover, formToken } from './core/approval/links.js';
 import {
@@ -218,6 +219,7 @@ async function handle(event: ParsedEvent, ports: Ports, log: ApprovalLog): Promi
     secret,
     signingKey,
     planItemIds: plan.items.map((item) => item.id),
+    accountItems: accountItems(plan),
     form: parseFormBody(formBody(event)),
     client,
     now,
@@ -254,6 +256,7 @@ async function handle(event: ParsedEvent, ports: Ports, log: ApprovalLog): Promi
           csrfToken,
           error: outcome.error,
           selected: outcome.selected,
+          keptOut: outcome.keptOut,
           reason: outcome.reason,
         }),
       );

@@ -11,6 +11,8 @@ import { type CredentialRow, credentialRows } from './rows.js';
 export interface AccountGroup {
   /** `payments-prod (222222222222), OU ou-…: 2 credentials`; null for a single-account plan. */
   heading: string | null;
+  /** The account of the group; null for a single-account plan. */
+  accountId: string | null;
   rows: CredentialRow[];
 }
 
@@ -18,16 +20,31 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function accountGroups(plan: Plan): AccountGroup[] {
   const org = plan.organization;
-  if (!org) return [{ heading: null, rows: credentialRows(plan) }];
+  if (!org) return [{ heading: null, accountId: null, rows: credentialRows(plan) }];
   return org.accounts
     .filter((a) => a.state === 'proposed')
     .map((a) => ({
       heading: clean(`${a.name} (${a.accountId}), OU ${a.ou}: ${plural(a.proposed, 'credential')}`),
+      accountId: a.accountId,
       rows: credentialRows({
         items: plan.items.filter((item) => item.accountId === a.accountId),
         thresholdDays: plan.thresholdDays,
       }),
     }));
+}
+
+/**
+ * The accounts an approver can keep out (those with credentials proposed), each with the ids of its
+ * plan items, in plan order; empty for a single-account plan.
+ */
+export function accountItems(plan: Pick<Plan, 'organization' | 'items'>): Map<string, string[]> {
+  const proposed = (plan.organization?.accounts ?? []).filter((a) => a.state === 'proposed');
+  return new Map(
+    proposed.map((a) => [
+      a.accountId,
+      plan.items.filter((item) => item.accountId === a.accountId).map((item) => item.id),
+    ]),
+  );
 }
 
 const STATE_TEXT = {
