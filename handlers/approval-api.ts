@@ -17,6 +17,7 @@ import * as z from 'zod';
 import { blobsAdapter, callbacksAdapter, mailAdapter, secretsAdapter, storeAdapter } from './aws/adapters.js';
 import { logger } from './aws/logger.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
+import { accountItems } from './core/approval/account-groups.js';
 import {
   type ClientInfo,
   callbackOutput,
@@ -25,7 +26,6 @@ import {
   statusOf,
   viewApproval,
 } from './core/approval/decision.js';
-import { accountItems } from './core/approval/account-groups.js';
 import { renderProgressEmail } from './core/approval/email.js';
 import { APPROVAL_ID_PATTERN, findApprover, formToken } from './core/approval/links.js';
 import {

@@ -70,7 +70,8 @@ function countsByAccount(plan: Plan): Map<string, SummaryCounts> {
   }
   const life = plan.lifecycle;
   for (const w of life?.warnings ?? []) if (!w.proposed) bump(w.accountId, 'warned');
-  for (const s of plan.analysis.skipped) if (s.reason === 'exempt-tag-invalid') bump(s.accountId, 'tagsToFix');
+  for (const s of plan.analysis.skipped)
+    if (s.reason === 'exempt-tag-invalid') bump(s.accountId, 'tagsToFix');
   for (const t of [...(life?.ownerTagInvalid ?? []), ...(life?.breakGlassTagUnclear ?? [])]) {
     bump(t.accountId, 'tagsToFix');
   }

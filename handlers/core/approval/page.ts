@@ -11,7 +11,7 @@ import { clean, escapeHtml as e } from '../shared/html.js';
 import type { ApprovalRecord, ApproverLink, DecisionRecord, Plan, PlanItem } from '../shared/types.js';
 import { accountGroups, accountsNotInRequest, scopeOf } from './account-groups.js';
 import { organizationSummary } from './account-summary.js';
-import { approvalActions, approvalSubject, approvalWhat, backoutCommand, TABLE_HEADINGS } from './email.js';
+import { approvalActions, approvalWhat, backoutCommand, TABLE_HEADINGS } from './email.js';
 import {
   agreedSelection,
   approvalLines,
@@ -171,8 +171,10 @@ export interface FormPageInput {
 
 /** The mark of a row whose change cannot be undone, in the row itself. */
 function actionBadge(item: PlanItem | undefined): string {
-  if (item?.action === 'delete-access-key') return ' <span class="badge delete">DELETE · cannot be undone</span>';
-  if (item?.action === 'reset-login-profile') return ' <span class="badge reset">RESET · cannot be undone</span>';
+  if (item?.action === 'delete-access-key')
+    return ' <span class="badge delete">DELETE · cannot be undone</span>';
+  if (item?.action === 'reset-login-profile')
+    return ' <span class="badge reset">RESET · cannot be undone</span>';
   return '';
 }
 
