@@ -20,11 +20,9 @@ const OUS = ['ou-a1b2-workloads', 'ou-a1b2-sandboxes', 'ou-a1b2-platform'] as co
 /** Account `i`'s id: 12 digits. */
 export const orgAccountId = (i: number) => String(200000000000 + i);
 
-/** A 64-character user name, IAM's longest. */
+/** A long user name (IAM allows 64 characters). */
 const longUser = (i: number, u: number) =>
-  `svc-deploy-pipeline-${String(i).padStart(4, '0')}-${u}@build.eu-central-1.example.com`
-    .padEnd(64, 'x')
-    .slice(0, 64);
+  `svc-deploy-pipeline-${String(i).padStart(4, '0')}-${u}@build.eu-central-1.example.com`;
 
 const key = (i: number, u: number) => `AKIA${String(i).padStart(8, '0')}${String(u).padStart(8, '0')}`;
 

@@ -50,8 +50,10 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:12px 0
 dt{color:#59636e}
 dd{margin:0;word-break:break-all}
 table{width:100%;border-collapse:collapse;margin:8px 0 16px;font-size:14px}
-th,td{padding:6px 10px;border-bottom:1px solid #d0d7de;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+th,td{padding:6px 10px;border-bottom:1px solid #d0d7de;text-align:left;vertical-align:top;overflow-wrap:break-word}
 th{background:#f6f8fa;font-weight:600}
+th[scope=row]{background:none}
+td.date,label.keep{white-space:nowrap}
 td.tick{width:1%;text-align:center;white-space:nowrap}
 td.num{text-align:right}
 td.delete{color:#cf222e;font-weight:600}
@@ -83,7 +85,7 @@ dd{margin-bottom:6px}
 table,tbody,tr,th,td{display:block}
 thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 tr{padding:6px 0;border-bottom:1px solid #d0d7de}
-th,td{padding:2px 4px;border:0}
+th,td{padding:2px 4px;border:0;overflow-wrap:anywhere}
 td[data-label]::before{content:attr(data-label) ": ";color:#59636e;font-weight:400}
 td.tick{width:auto;text-align:left;float:left;margin-right:6px}
 td.num{text-align:left}
@@ -202,7 +204,7 @@ export function renderFormPage(input: FormPageInput): string {
     const check = `<input type="checkbox" id="${id}" name="item" value="${e(row.id)}"${ticked.has(row.id) && !closed ? ' checked' : ''}${closed ? ' disabled' : ''} aria-label="${e(`${deleting ? 'Delete' : 'Disable'} ${row.user} ${row.credential}`)}">`;
     return (
       `<tr${deleting ? ' class="delete"' : ''}><td class="tick">${check}</td><td><label for="${id}">${e(row.user)}</label></td>` +
-      `<td data-label="${labels[0]}">${e(row.credential)}${actionBadge(item)}</td><td data-label="${labels[1]}">${e(row.lastUsed)}</td>` +
+      `<td data-label="${labels[0]}">${e(row.credential)}${actionBadge(item)}</td><td class="date" data-label="${labels[1]}">${e(row.lastUsed)}</td>` +
       `<td class="num" data-label="${labels[2]}">${e(row.daysUnused)}</td>` +
       `<td data-label="${labels[3]}">${e(row.why)}${closed ? ' <strong>(not approved by an earlier approver: left as it is)</strong>' : ''}</td></tr>`
     );

@@ -53,7 +53,7 @@ function keepBox(a: AccountSummary, keep: KeepOutState): string {
     `<input type="checkbox" name="${KEEP_ACCOUNT_FIELD}" value="${e(a.accountId)}"` +
     `${earlier || keep.ticked.has(a.accountId) ? ' checked' : ''}${earlier ? ' disabled' : ''}` +
     ` aria-label="${e(`Keep ${a.label} out of the approval`)}">`;
-  return `<td data-label="Keep out"><label>${box} keep out</label>${earlier ? ' <strong>(kept out by an earlier approver)</strong>' : ''}</td>`;
+  return `<td data-label="Keep out"><label class="keep">${box} keep out</label>${earlier ? ' <strong>(kept out by an earlier approver)</strong>' : ''}</td>`;
 }
 
 export function summaryTableHtml(s: OrganizationSummary, keep: KeepOutState): string {
