@@ -327,6 +327,7 @@ async function deliver(
     approver: output.approver,
     approvedCount: output.approvedCount,
     notApprovedCount: output.notApprovedCount,
+    keptOutAccountCount: output.keptOutAccountCount ?? 0,
     sourceIp: decision.sourceIp,
   };
   try {

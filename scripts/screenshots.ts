@@ -18,20 +18,26 @@ import { startApprovalServer } from '../cli/local/approval-server.js';
 import { type ApprovalMode, loadLocalAccount, runDemo } from '../cli/local/demo-run.js';
 import { parseSeed } from '../cli/local/seed.js';
 import { localRuns } from '../cli/runs.js';
+import type { Plan } from '../handlers/core/shared/types.js';
 import { requestApproval } from '../handlers/request-approval.js';
 import { AUDIT_SEED } from '../test/helpers/audit-seed.js';
 import { CHROMIUM, launchChromium } from '../test/helpers/chromium.js';
-import { EXECUTION_ID, linksIn, memoryPorts, PLAN_KEY, putPlan } from '../test/helpers/memory-ports.js';
+import {
+  EXECUTION_ID,
+  linksIn,
+  memoryPorts,
+  PLAN_KEY,
+  putPlan,
+  samplePlan,
+} from '../test/helpers/memory-ports.js';
 import { sampleOrgPlan } from '../test/helpers/org-plan.js';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'images');
 
-async function main(): Promise<void> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is not installed (apt-get install -y chromium)`);
-  mkdirSync(OUT, { recursive: true });
-
-  const ports = memoryPorts({ approverEmails: ['alice.sec@example.com'] });
-  const plan = await putPlan(ports);
+/** `plan` served for approval by one approver on the local approval server: the mail and its link. */
+async function served(plan?: Plan) {
+  const ports = memoryPorts({ approverEmails: ['alice.sec@example.com'], deleteApprovalsRequired: 1 });
+  await putPlan(ports, plan);
   const server = await startApprovalServer(ports, { port: 0 });
   ports.settings.approvalBaseUrl = server.url;
   await requestApproval(
@@ -41,6 +47,12 @@ async function main(): Promise<void> {
   const [mail] = ports.mail.sent;
   const link = mail ? linksIn(mail)[0] : undefined;
   if (!mail || !link) throw new Error('requestApproval sent no mail with a link');
+  return { server, mail, link };
+}
+
+async function main(): Promise<void> {
+  const plan = samplePlan();
+  const { server, mail, link } = await served(plan);
 
   const browser = await launchChromium();
   try {
@@ -75,17 +87,8 @@ async function main(): Promise<void> {
 
 /** The organization approval page, on a desktop (its top: the summary) and on a 390 px phone. */
 async function organization(): Promise<void> {
-  const ports = memoryPorts({ approverEmails: ['alice.sec@example.com'], deleteApprovalsRequired: 1 });
-  const plan = await putPlan(ports, sampleOrgPlan({ accounts: 4, perAccount: 3 }));
-  const server = await startApprovalServer(ports, { port: 0 });
-  ports.settings.approvalBaseUrl = server.url;
-  await requestApproval(
-    { taskToken: 'screenshot-task-token', executionId: EXECUTION_ID, planKey: PLAN_KEY },
-    ports,
-  );
-  const [mail] = ports.mail.sent;
-  const link = mail ? linksIn(mail)[0] : undefined;
-  if (!link) throw new Error('requestApproval sent no mail with a link');
+  const plan = sampleOrgPlan({ accounts: 4, perAccount: 3 });
+  const { server, link } = await served(plan);
   const kept = plan.organization?.accounts[3];
   const browser = await launchChromium();
   try {
@@ -190,6 +193,8 @@ async function auditReport(): Promise<void> {
   console.log(`Wrote audit-report.png to ${OUT}`);
 }
 
+if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is not installed (apt-get install -y chromium)`);
+mkdirSync(OUT, { recursive: true });
 const only = process.argv[2];
 if (!only || only === 'approval') await main();
 if (!only || only === 'organization') await organization();
