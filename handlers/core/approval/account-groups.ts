@@ -5,7 +5,7 @@
  */
 
 import { clean } from '../shared/html.js';
-import type { Plan } from '../shared/types.js';
+import type { Plan, PlanItem } from '../shared/types.js';
 import { type CredentialRow, credentialRows } from './rows.js';
 
 export interface AccountGroup {
@@ -18,18 +18,28 @@ export interface AccountGroup {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** The plan's items by account, in plan order (one pass: linear in the items at any number of accounts). */
+function itemsByAccount(items: readonly PlanItem[]): Map<string, PlanItem[]> {
+  const byAccount = new Map<string, PlanItem[]>();
+  for (const item of items) {
+    const key = item.accountId ?? '';
+    const list = byAccount.get(key);
+    if (list) list.push(item);
+    else byAccount.set(key, [item]);
+  }
+  return byAccount;
+}
+
 export function accountGroups(plan: Plan): AccountGroup[] {
   const org = plan.organization;
   if (!org) return [{ heading: null, accountId: null, rows: credentialRows(plan) }];
+  const byAccount = itemsByAccount(plan.items);
   return org.accounts
     .filter((a) => a.state === 'proposed')
     .map((a) => ({
       heading: clean(`${a.name} (${a.accountId}), OU ${a.ou}: ${plural(a.proposed, 'credential')}`),
       accountId: a.accountId,
-      rows: credentialRows({
-        items: plan.items.filter((item) => item.accountId === a.accountId),
-        thresholdDays: plan.thresholdDays,
-      }),
+      rows: credentialRows({ items: byAccount.get(a.accountId) ?? [], thresholdDays: plan.thresholdDays }),
     }));
 }
 
@@ -39,11 +49,9 @@ export function accountGroups(plan: Plan): AccountGroup[] {
  */
 export function accountItems(plan: Pick<Plan, 'organization' | 'items'>): Map<string, string[]> {
   const proposed = (plan.organization?.accounts ?? []).filter((a) => a.state === 'proposed');
+  const byAccount = itemsByAccount(plan.items);
   return new Map(
-    proposed.map((a) => [
-      a.accountId,
-      plan.items.filter((item) => item.accountId === a.accountId).map((item) => item.id),
-    ]),
+    proposed.map((a) => [a.accountId, (byAccount.get(a.accountId) ?? []).map((item) => item.id)]),
   );
 }
 

@@ -244,7 +244,8 @@ export function decidePost(input: PostInput): PostOutcome {
       `The form field ${KEEP_ACCOUNT_FIELD} names ${quoted(stranger)}, which is not an account with credentials in this plan. Open the link again and retry.`,
     );
   }
-  const keptOut = [...accounts.keys()].filter((id) => keepAccount.includes(id));
+  const keep = new Set(keepAccount);
+  const keptOut = [...accounts.keys()].filter((id) => keep.has(id));
   const keptItems = new Set(keptOut.flatMap((id) => accounts.get(id) ?? []));
   const agreed = agreedSelection(approvalsOf(record));
   if (action === 'approve' && agreed !== null) {
