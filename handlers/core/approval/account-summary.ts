@@ -36,6 +36,8 @@ export interface OrganizationSummary extends SummaryCounts {
   quiet: number;
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 const ZERO: SummaryCounts = { passwords: 0, keys: 0, deletions: 0, warned: 0, tagsToFix: 0 };
 
 function add(a: SummaryCounts, b: SummaryCounts): SummaryCounts {
@@ -107,4 +109,20 @@ export function organizationSummary(plan: Plan): OrganizationSummary | null {
     accounts: ous.reduce((n, o) => n + o.accounts.length, 0),
     quiet,
   };
+}
+
+/** The whole organization in one line, above the page's summary table and in the mail. */
+export function summarySentence(s: OrganizationSummary): string {
+  const held = [
+    ...(s.warned > 0 ? [`${plural(s.warned, 'credential')} held because the owner was warned`] : []),
+    ...(s.tagsToFix > 0 ? [`${plural(s.tagsToFix, 'tag')} to fix`] : []),
+  ];
+  return (
+    `${plural(s.accounts, 'account')} in ${plural(s.ous.length, 'OU')}: ` +
+    `${plural(s.passwords, 'console password')} and ${plural(s.keys, 'access key')} proposed` +
+    (s.deletions > 0 ? `, ${plural(s.deletions, 'access key')} to DELETE (cannot be undone)` : '') +
+    (held.length > 0 ? `; ${held.join(', ')}` : '') +
+    '.' +
+    (s.quiet > 0 ? ` ${plural(s.quiet, 'other account')} had nothing to do.` : '')
+  );
 }

@@ -4,7 +4,12 @@
  * the whole account out of the approval without any script. Every value is escaped here.
  */
 import { escapeHtml as e } from '../shared/html.js';
-import type { AccountSummary, OrganizationSummary, SummaryCounts } from './account-summary.js';
+import {
+  type AccountSummary,
+  type OrganizationSummary,
+  type SummaryCounts,
+  summarySentence,
+} from './account-summary.js';
 import { KEEP_ACCOUNT_FIELD } from './decision.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -22,22 +27,6 @@ const cells = (c: SummaryCounts) =>
     ([field, label]) =>
       `<td class="num${field === 'deletions' && c.deletions > 0 ? ' delete' : ''}" data-label="${e(label)}">${e(c[field])}</td>`,
   ).join('');
-
-/** The sentence above the table: the whole organization in one line. */
-export function summarySentence(s: OrganizationSummary): string {
-  const held = [
-    ...(s.warned > 0 ? [`${plural(s.warned, 'credential')} held because the owner was warned`] : []),
-    ...(s.tagsToFix > 0 ? [`${plural(s.tagsToFix, 'tag')} to fix`] : []),
-  ];
-  return (
-    `${plural(s.accounts, 'account')} in ${plural(s.ous.length, 'OU')}: ` +
-    `${plural(s.passwords, 'console password')} and ${plural(s.keys, 'access key')} proposed` +
-    (s.deletions > 0 ? `, ${plural(s.deletions, 'access key')} to DELETE (cannot be undone)` : '') +
-    (held.length > 0 ? `; ${held.join(', ')}` : '') +
-    '.' +
-    (s.quiet > 0 ? ` ${plural(s.quiet, 'other account')} had nothing to do.` : '')
-  );
-}
 
 export interface KeepOutState {
   /** Ticked by this approver (after a refused form). */
