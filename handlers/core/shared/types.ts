@@ -325,6 +325,11 @@ export interface DecisionRecord {
   userAgent: string;
   /** Plan item ids approved (all, or a subset); empty when rejected. */
   selection: string[];
+  /**
+   * Organization runs: accounts the approver kept out whole (none of their credentials is in
+   * `selection`, ticked or not); absent when none.
+   */
+  keptOutAccounts?: string[];
   reason?: string;
 }
 
