@@ -56,5 +56,9 @@ describe('an organization run of 4 accounts with one account kept out', () => {
 
     const approval = await new FileStore(join(home, 'store')).getApproval(approvalId);
     expect(approval?.decision?.keptOutAccounts).toEqual([kept]);
+    // The evidence an auditor reads names the account kept out, in the account's and the summary's.
+    expect(evidence.approval?.decision?.keptOutAccounts).toEqual([kept]);
+    const summary = readFileSync(join(result.evidenceDir, 'report.html'), 'utf8');
+    expect(summary).toMatch(new RegExp(`Accounts kept out</th><td>${kept}</td>`));
   });
 });

@@ -113,6 +113,8 @@ export interface ApprovalEvidence {
     reason: string | null;
     /** Plan item ids approved; empty when rejected. */
     selection: string[];
+    /** Organization runs: the accounts the approvers kept out whole (absent when none). */
+    keptOutAccounts?: string[];
   } | null;
   /** How many different people had to approve (absent in evidence written before the quorum: 1). */
   approvalsRequired?: number;

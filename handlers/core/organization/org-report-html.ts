@@ -64,6 +64,7 @@ function approvalFacts(ev: OrgEvidence): [string, string | number | null][] {
     ['Approval', `${d.decision} by ${d.approver} at ${when(d.decidedAt)}`],
     ['Approvals counted', approvers.length > 1 ? approvers.join('; ') : null],
     ['Reason given', d.reason ?? 'none given'],
+    ['Accounts kept out', d.keptOutAccounts?.length ? d.keptOutAccounts.join(', ') : null],
   ];
 }
 

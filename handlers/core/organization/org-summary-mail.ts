@@ -57,11 +57,13 @@ export function orgSummaryMail(
   const notApproved = ev.notApproved ?? [];
   const quiet = groups['nothing-to-do'].length;
   const reason = ev.approval?.decision?.reason;
+  const kept = ev.approval?.decision?.keptOutAccounts;
   const lines = [
     `Organization run ${ev.execution.name} from hub account ${ev.execution.accountId} ended: ${ev.outcome}.`,
     ev.summary,
     ...(ev.error ? [`Cause: ${ev.error.Error}: ${ev.error.Cause}`] : []),
     ...(reason ? [`Approver's reason: ${reason}`] : []),
+    ...(kept?.length ? [`Accounts kept out by the approvers: ${kept.join(', ')}`] : []),
     ...capped(`Needs attention (${groups.attention.length}):`, groups.attention.map(accountLine)),
     ...capped(`Changed (${groups.changed.length}):`, groups.changed.map(accountLine)),
     ...capped(`Proposed, not changed (${groups.unchanged.length}):`, groups.unchanged.map(accountLine)),
