@@ -69,6 +69,8 @@ describe('an approval quorum of two', () => {
     expect(ports.mail.sent.map((m) => m.to)).toEqual([['bob.sec@example.com']]);
     expect(ports.mail.sent[0]?.subject).toContain('1 of 2 approvals');
     expect(ports.mail.sent[0]?.text).toContain(`approving now approves those ${itemIds.length - 1}`);
+    // It names who has not decided yet, so the others know whom to chase.
+    expect(ports.mail.sent[0]?.text).toContain('Not decided yet: bob.sec@example.com.');
   });
 
   it('shows the later approver what was approved, and changes exactly what both approved', async () => {

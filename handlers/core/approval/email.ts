@@ -303,11 +303,18 @@ export function renderProgressEmail(input: ProgressEmailInput): RenderedEmail {
   const needed = `Nothing has changed yet: ${neededSentence(record)}.`;
   const open = `Open the approval link in the earlier mail credsweep sent to ${clean(input.approver)} to approve or reject before ${formatUtc(record.expiresAt)}; if you reject, nothing is changed.`;
   const footer = `Execution ${clean(plan.executionId)}.`;
+  const counted = new Set(approvalsOf(record).map((a) => a.approver));
+  const waiting = `Not decided yet: ${record.approvers
+    .map((a) => a.approver)
+    .filter((a) => !counted.has(a))
+    .map((a) => clean(a))
+    .join(', ')}.`;
   const text = [
     needed,
     '',
     'Approved so far:',
     ...lines.map((l) => `- ${l}`),
+    waiting,
     '',
     note,
     '',
@@ -325,6 +332,7 @@ export function renderProgressEmail(input: ProgressEmailInput): RenderedEmail {
 <ul>
 ${lines.map((l) => `<li>${e(l)}</li>`).join('\n')}
 </ul>
+<p>${e(waiting)}</p>
 <p>${e(note)}</p>
 <p>${e(open)}</p>
 <p style="font-size:12px;color:#59636e">${e(footer)}</p>
