@@ -27,7 +27,7 @@ import { type SandboxClock, sandboxClock } from './clock.js';
 import { type EngineResult, type FailAt, runLocal } from './engine.js';
 import type { EventLog } from './event-log.js';
 import { LOCAL_STATE_MACHINES, reserveExecution, saveExecution, toHistoryEvent } from './executions.js';
-import { HomeSandbox, loadLocalAccount, seedHome } from './home-sandbox.js';
+import { HomeSandbox, loadLocalAccount, seedHome, takeInLegacyHome } from './home-sandbox.js';
 import {
   FileBlobs,
   FileSecrets,
@@ -227,6 +227,7 @@ export async function runDemo(
   const clock = sandboxClock(opts.now);
   const startedAt = clock();
   const executionName = opts.executionName ?? demoExecutionName(startedAt);
+  takeInLegacyHome(opts.home);
   const seed = opts.seed ?? loadLocalAccount(opts.home, opts.backoutOf);
   const hubAccountId = isOrganizationSeed(seed) ? seed.organization.managementAccountId : seed.accountId;
   const stateMachineName = LOCAL_STATE_MACHINES[isOrganizationSeed(seed) ? 'organization' : 'account'];

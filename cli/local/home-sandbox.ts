@@ -132,7 +132,7 @@ function seedAccount(home: string, seed: Seed): void {
  * the one `run` (a name or execution ARN) ran over, or without a run the home's current one.
  */
 export function loadLocalAccount(home: string, run?: string): AnySeed {
-  takeInLegacy(home);
+  takeInLegacyHome(home);
   const target = (run && targetOfRun(home, run)) || readJson<Target>(currentFile(home));
   if (!target) {
     throw new CredsweepError(
@@ -189,11 +189,11 @@ function readOrganization(home: string, managementAccountId: string): Organizati
 }
 
 /**
- * A home of an earlier credsweep keeps its one account in `<home>/sandbox.json`: it is taken in as
- * the home's current account (replacing the accounts of the same ids) and renamed
- * `sandbox.json.migrated`.
+ * A home of an earlier credsweep keeps its one account in `<home>/sandbox.json`: before the home is
+ * first used, it is taken in as the home's current account (replacing the accounts of the same ids)
+ * and renamed `sandbox.json.migrated`.
  */
-function takeInLegacy(home: string): void {
+export function takeInLegacyHome(home: string): void {
   if (!existsSync(legacyFile(home))) return;
   mkdirSync(root(home), { recursive: true });
   withFileLock(join(root(home), 'migrate.lock'), () => {

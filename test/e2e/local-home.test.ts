@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { readExecution } from '../../cli/local/executions.js';
 import { loadLocalAccount } from '../../cli/local/home-sandbox.js';
 import { SAMPLE_ACCOUNT_ID, sampleSeed } from '../../cli/local/sample-account.js';
-import type { Seed } from '../../cli/local/seed.js';
+import { isOrganizationSeed, type Seed } from '../../cli/local/seed.js';
 import type { LedgerEntry } from '../../handlers/core/shared/types.js';
 import { runCli } from '../helpers/cli.js';
 import { tempHome } from '../helpers/demo.js';
@@ -187,5 +187,19 @@ describe('a home written by an earlier credsweep (one sandbox.json)', () => {
     expect(existsSync(join(home, 'sandbox.json'))).toBe(false);
     expect(JSON.parse(readFileSync(join(home, 'sandbox.json.migrated'), 'utf8'))).toEqual(seed);
     expect(credentials(accountOf(home, out.name))).not.toEqual(credentials(seed));
+  }, 120_000);
+
+  it('a demo of another account there keeps the old account and makes the new one current', async () => {
+    const home = tempHome();
+    const seed = sampleSeed(T);
+    writeFileSync(join(home, 'sandbox.json'), JSON.stringify(seed));
+
+    await approvedDemo(home, ['--org']);
+
+    expect(existsSync(join(home, 'sandbox.json'))).toBe(false);
+    expect(isOrganizationSeed(loadLocalAccount(home))).toBe(true);
+    // An account run of the old account would find it as the old file had it.
+    const oldRun = `arn:aws:states:us-east-1:${SAMPLE_ACCOUNT_ID}:execution:credsweep-remediation:old-run`;
+    expect(loadLocalAccount(home, oldRun)).toEqual(seed);
   }, 120_000);
 });
