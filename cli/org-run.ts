@@ -7,7 +7,7 @@
  */
 
 import type { Evidence } from '../handlers/core/evidence/schema.js';
-import type { OrgEvidence } from '../handlers/core/organization/org-report.js';
+import type { OrgEvidence } from '../handlers/core/organization/org-evidence.js';
 import { InputError } from '../handlers/core/shared/errors.js';
 import type { OrgPlanAccount, Plan } from '../handlers/core/shared/types.js';
 import type { OrgAccount } from '../handlers/ports/organizations.js';

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Evidence } from '../handlers/core/evidence/schema.js';
-import type { OrgEvidence } from '../handlers/core/organization/org-report.js';
+import type { OrgEvidence } from '../handlers/core/organization/org-evidence.js';
 import { InputError } from '../handlers/core/shared/errors.js';
 import { EVIDENCE_FILES, runPrefix } from '../handlers/core/shared/run-keys.js';
 import { listExecutionHeads, listExecutions as listLocal, readExecution } from './local/executions.js';

@@ -1,5 +1,6 @@
 /** The options that choose where the run commands read runs from: AWS (a stack or a state machine) or a local home. */
 import { type Command, Option } from 'commander';
+import { shellWord } from '../handlers/core/shared/commands.js';
 import type { LengthChecks } from './commands/options.js';
 
 export const DEFAULT_HOME = '.credsweep';
@@ -11,11 +12,6 @@ export interface SourceFlags {
   local?: boolean;
   home: string;
   json?: boolean;
-}
-
-/** A word as a POSIX shell reads it back: as it is when plain, else in single quotes. */
-export function shellWord(word: string): string {
-  return /^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
 /** How a hint writes a command: `credsweep <args>` with the options that read the same runs. */

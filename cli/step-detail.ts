@@ -75,7 +75,7 @@ export function stepDetail(step: Step): string {
         return o.approval
           ? `${o.approval.decision} by ${o.approval.approver ?? '?'}` +
               (o.approval.decision === 'approved'
-                ? ` (${o.approval.approvedCount ?? '?'} approved, ${o.approval.notApprovedCount ?? 0} not)`
+                ? ` (${o.approval.approvedCount ?? '?'} approved, ${o.approval.notApprovedCount ?? 0} not approved)`
                 : '')
           : '';
       case 'DisableConsoleAccess':

@@ -17,6 +17,7 @@ import * as z from 'zod';
 import { blobsAdapter, callbacksAdapter, mailAdapter, secretsAdapter, storeAdapter } from './aws/adapters.js';
 import { logger } from './aws/logger.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
+import { accountItems } from './core/approval/account-groups.js';
 import {
   type ClientInfo,
   callbackOutput,
@@ -218,6 +219,7 @@ async function handle(event: ParsedEvent, ports: Ports, log: ApprovalLog): Promi
     secret,
     signingKey,
     planItemIds: plan.items.map((item) => item.id),
+    accountItems: accountItems(plan),
     form: parseFormBody(formBody(event)),
     client,
     now,
@@ -254,6 +256,7 @@ async function handle(event: ParsedEvent, ports: Ports, log: ApprovalLog): Promi
           csrfToken,
           error: outcome.error,
           selected: outcome.selected,
+          keptOut: outcome.keptOut,
           reason: outcome.reason,
         }),
       );
@@ -324,6 +327,7 @@ async function deliver(
     approver: output.approver,
     approvedCount: output.approvedCount,
     notApprovedCount: output.notApprovedCount,
+    keptOutAccountCount: output.keptOutAccountCount ?? 0,
     sourceIp: decision.sourceIp,
   };
   try {

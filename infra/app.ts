@@ -19,23 +19,23 @@ await buildLambdas();
 
 const app = new App();
 
-let config: ReturnType<typeof configFromContext>;
+const account = process.env.CDK_DEFAULT_ACCOUNT;
+const region = process.env.CDK_DEFAULT_REGION;
+// A setting that the policies or templates cannot hold (e.g. too many exemptUsers) is refused while
+// the stack is built: the same one-problem-per-line message as a bad context key.
+let stack: CredsweepStack;
 try {
-  config = configFromContext(app.node);
+  stack = new CredsweepStack(app, 'Credsweep', {
+    description:
+      'credsweep: finds IAM credentials unused for N days and disables them after email approval (CIS 1.12).',
+    settings: propsOf(configFromContext(app.node)),
+    ...(account && region ? { env: { account, region } } : {}),
+  });
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
   console.error(err.message);
   process.exit(1);
 }
-
-const account = process.env.CDK_DEFAULT_ACCOUNT;
-const region = process.env.CDK_DEFAULT_REGION;
-const stack = new CredsweepStack(app, 'Credsweep', {
-  description:
-    'credsweep: finds IAM credentials unused for N days and disables them after email approval (CIS 1.12).',
-  settings: propsOf(config),
-  ...(account && region ? { env: { account, region } } : {}),
-});
 Tags.of(stack).add('app', 'credsweep');
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -5,20 +5,19 @@
  * methods of the functions that reach member accounts (handlers/aws/permissions.ts, memberGrants),
  * as the single source declares them. Trusted only by the hub's function roles that work in member
  * accounts, and only while they are principals of the organization; changes to exempt users (by
- * tag or by name) explicitly denied.
+ * tag or by name) and break-glass users explicitly denied (infra/protected-users.ts; the names in
+ * managed policies of the template, as many as IAM's size needs).
  *
  * Next to it, in the same StackSet, the member findings role: only the Security Hub actions of the
  * functions that follow findings (GetFindings, BatchUpdateFindings on the account's own hub),
  * trusted only by those functions, which so never get the member role's IAM changes. It is left out
  * when the hub is the Security Hub administrator (its own Security Hub updates members' findings).
  */
-import { ArnPrincipal, Effect, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { ArnPrincipal, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type Grant, memberGrants } from '../handlers/aws/permissions.js';
-import {
-  BREAK_GLASS_TAG_KEY,
-  DEFAULT_MEMBER_ROLE_NAME,
-  memberFindingsRoleName,
-} from '../handlers/core/shared/defaults.js';
+import { DEFAULT_MEMBER_ROLE_NAME, memberFindingsRoleName } from '../handlers/core/shared/defaults.js';
+import { ConfigError } from './config.js';
+import { type ProtectedUserDenies, protectedUserDenies } from './protected-users.js';
 
 export const MEMBER_ROLE_NAME = DEFAULT_MEMBER_ROLE_NAME;
 export const MEMBER_FINDINGS_ROLE_NAME = memberFindingsRoleName(MEMBER_ROLE_NAME);
@@ -86,6 +85,19 @@ export function memberFindingsPermissions(
   });
 }
 
+/** The member role's Denies (infra/protected-users.ts) on the users of its account; none when it changes nothing. */
+function memberDenies(o: MemberRoleOptions): ProtectedUserDenies {
+  const { change } = memberActions(o.grants);
+  if (change.length === 0) return { statements: [], managedPolicies: [] };
+  return protectedUserDenies({
+    actions: change,
+    users: `${o.userArnPrefix}*`,
+    exemptTagKey: o.exemptTagKey,
+    exemptUsers: o.exemptUsers,
+  });
+}
+
+/** The member role's inline policy: what it may do, and the Denies by tag (exempt, break-glass). */
 export function memberPermissions(o: MemberRoleOptions): PolicyDocument {
   const users = `${o.userArnPrefix}*`;
   const actions = memberActions(o.grants);
@@ -100,37 +112,45 @@ export function memberPermissions(o: MemberRoleOptions): PolicyDocument {
   if (actions.change.length > 0) {
     statements.push(
       new PolicyStatement({ sid: 'ChangeIamUsers', actions: actions.change, resources: [users] }),
-      new PolicyStatement({
-        sid: 'DenyChangesToExemptUsers',
-        effect: Effect.DENY,
-        actions: actions.change,
-        resources: [users],
-        conditions: { StringEqualsIgnoreCase: { [`iam:ResourceTag/${o.exemptTagKey}`]: 'true' } },
-      }),
-      // Break-glass users are never changed (docs/lifecycle.md): a Deny of its own.
-      new PolicyStatement({
-        sid: 'DenyChangesToBreakGlassUsers',
-        effect: Effect.DENY,
-        actions: actions.change,
-        resources: [users],
-        conditions: { StringEqualsIgnoreCase: { [`iam:ResourceTag/${BREAK_GLASS_TAG_KEY}`]: 'true' } },
-      }),
+      ...memberDenies(o).statements,
     );
-    if (o.exemptUsers.length > 0) {
-      statements.push(
-        new PolicyStatement({
-          sid: 'DenyChangesToExemptUserNames',
-          effect: Effect.DENY,
-          actions: actions.change,
-          resources: o.exemptUsers.flatMap((name) => [
-            `${o.userArnPrefix}${name}`,
-            `${o.userArnPrefix}*/${name}`,
-          ]),
-        }),
-      );
-    }
   }
   return new PolicyDocument({ statements });
+}
+
+/** The member role's managed policies: the Deny on the users named in exemptUsers, split to IAM's size. */
+export function memberExemptPolicies(o: MemberRoleOptions): PolicyDocument[] {
+  return memberDenies(o).managedPolicies;
+}
+
+/** What the managed policy of part `index` (from 1) of the exempt names is called in a template. */
+export const exemptPolicyId = (index: number) => `MemberRoleExemptUserNames${index}`;
+
+/**
+ * CloudFormation takes a StackSet's template body of at most 51,200 bytes (CreateStackSet,
+ * TemplateBody): with the hub's role ARNs as long as IAM allows, the member template must fit, or
+ * the deploy would fail after synth said nothing.
+ */
+export const STACK_SET_TEMPLATE_BYTES = 51_200;
+
+/** The longest ARN a hub function role can have (partition aws-us-gov, a 64-character role name). */
+const LONGEST_ROLE_ARN = `arn:aws-us-gov:iam::123456789012:role/${'r'.repeat(64)}`;
+
+/** Refuses (ConfigError naming exemptUsers) a member template that CloudFormation would refuse. */
+export function checkMemberTemplateSize(o: Omit<MemberRoleOptions, 'userArnPrefix'>): void {
+  const longest = (arns: string[] | undefined) => (arns ?? []).map(() => LONGEST_ROLE_ARN);
+  const body = JSON.stringify(
+    memberRoleTemplate({
+      ...o,
+      trustedRoleArns: longest(o.trustedRoleArns),
+      findingsTrustedRoleArns: longest(o.findingsTrustedRoleArns),
+    }),
+  );
+  const bytes = Buffer.byteLength(body);
+  if (bytes <= STACK_SET_TEMPLATE_BYTES) return;
+  throw new ConfigError([
+    `exemptUsers names ${o.exemptUsers.length} users; the member role's StackSet template would be up to ${bytes.toLocaleString('en-US')} bytes, more than the ${STACK_SET_TEMPLATE_BYTES.toLocaleString('en-US')} CloudFormation takes: tag the others ${o.exemptTagKey}=true instead of naming them`,
+  ]);
 }
 
 /** The StackSet's template: one role, named the same in every account. */
@@ -174,6 +194,19 @@ export function memberRoleTemplate(o: Omit<MemberRoleOptions, 'userArnPrefix'>):
           Policies: [{ PolicyName: 'credsweep-member', PolicyDocument: sub(memberPermissions(withPrefix)) }],
         },
       },
+      ...Object.fromEntries(
+        memberExemptPolicies(withPrefix).map((document, i) => [
+          exemptPolicyId(i + 1),
+          {
+            Type: 'AWS::IAM::ManagedPolicy',
+            Properties: {
+              Description: `credsweep: no change to the users named in exemptUsers (part ${i + 1})`,
+              PolicyDocument: sub(document),
+              Roles: [{ Ref: 'MemberRole' }],
+            },
+          },
+        ]),
+      ),
       ...(findings ? { MemberFindingsRole: findingsRole } : {}),
     },
     Outputs: {

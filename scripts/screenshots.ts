@@ -1,6 +1,7 @@
 /**
  * Screenshots for docs/approver-guide.md: the approval email, the approval page and the page after
- * approving, rendered by the real templates and the local approval server over in-memory ports; and
+ * approving, rendered by the real templates and the local approval server over in-memory ports; the
+ * organization approval page (summary, keep out, a deletion) and the same page on a 390 px phone; and
  * for docs/compliance.md, the Security Hub section of report.html after a demo run on
  * samples/security-hub-account.json; and the report of `credsweep audit` over the weekly runs of
  * test/e2e/audit.test.ts (docs/images/audit-report.png). In headless Debian Chromium. Run: `npx tsx scripts/screenshots.ts`
@@ -17,19 +18,26 @@ import { startApprovalServer } from '../cli/local/approval-server.js';
 import { type ApprovalMode, loadLocalAccount, runDemo } from '../cli/local/demo-run.js';
 import { parseSeed } from '../cli/local/seed.js';
 import { localRuns } from '../cli/runs.js';
+import type { Plan } from '../handlers/core/shared/types.js';
 import { requestApproval } from '../handlers/request-approval.js';
 import { AUDIT_SEED } from '../test/helpers/audit-seed.js';
 import { CHROMIUM, launchChromium } from '../test/helpers/chromium.js';
-import { EXECUTION_ID, linksIn, memoryPorts, PLAN_KEY, putPlan } from '../test/helpers/memory-ports.js';
+import {
+  EXECUTION_ID,
+  linksIn,
+  memoryPorts,
+  PLAN_KEY,
+  putPlan,
+  samplePlan,
+} from '../test/helpers/memory-ports.js';
+import { sampleOrgPlan } from '../test/helpers/org-plan.js';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'images');
 
-async function main(): Promise<void> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is not installed (apt-get install -y chromium)`);
-  mkdirSync(OUT, { recursive: true });
-
-  const ports = memoryPorts({ approverEmails: ['alice.sec@example.com'] });
-  const plan = await putPlan(ports);
+/** `plan` served for approval by one approver on the local approval server: the mail and its link. */
+async function served(plan?: Plan) {
+  const ports = memoryPorts({ approverEmails: ['alice.sec@example.com'], deleteApprovalsRequired: 1 });
+  await putPlan(ports, plan);
   const server = await startApprovalServer(ports, { port: 0 });
   ports.settings.approvalBaseUrl = server.url;
   await requestApproval(
@@ -39,6 +47,12 @@ async function main(): Promise<void> {
   const [mail] = ports.mail.sent;
   const link = mail ? linksIn(mail)[0] : undefined;
   if (!mail || !link) throw new Error('requestApproval sent no mail with a link');
+  return { server, mail, link };
+}
+
+async function main(): Promise<void> {
+  const plan = samplePlan();
+  const { server, mail, link } = await served(plan);
 
   const browser = await launchChromium();
   try {
@@ -69,6 +83,30 @@ async function main(): Promise<void> {
     await server.close();
   }
   console.log(`Wrote approval-email.png, approval-page.png and approval-approved.png to ${OUT}`);
+}
+
+/** The organization approval page, on a desktop (its top: the summary) and on a 390 px phone. */
+async function organization(): Promise<void> {
+  const plan = sampleOrgPlan({ accounts: 4, perAccount: 3 });
+  const { server, link } = await served(plan);
+  const kept = plan.organization?.accounts[3];
+  const browser = await launchChromium();
+  try {
+    const desktop = await browser.newPage({ viewport: { width: 1000, height: 1250 } });
+    await desktop.goto(link);
+    await desktop.getByRole('checkbox', { name: `Keep ${kept?.name} (${kept?.accountId}) out` }).check();
+    await desktop.screenshot({ path: join(OUT, 'approval-organization.png') });
+    await desktop.close();
+
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    await phone.goto(link);
+    await phone.evaluate("document.querySelector('tr.delete').scrollIntoView({ block: 'center' })");
+    await phone.screenshot({ path: join(OUT, 'approval-phone.png') });
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  console.log(`Wrote approval-organization.png and approval-phone.png to ${OUT}`);
 }
 
 /** The Security Hub findings of report.html after an approved run on the sample account with findings. */
@@ -155,7 +193,10 @@ async function auditReport(): Promise<void> {
   console.log(`Wrote audit-report.png to ${OUT}`);
 }
 
+if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is not installed (apt-get install -y chromium)`);
+mkdirSync(OUT, { recursive: true });
 const only = process.argv[2];
 if (!only || only === 'approval') await main();
+if (!only || only === 'organization') await organization();
 if (!only || only === 'security-hub') await securityHubEvidence();
 if (!only || only === 'audit') await auditReport();

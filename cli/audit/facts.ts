@@ -11,7 +11,7 @@ import {
   type OpenEntry,
   openOf,
 } from '../../handlers/core/evidence/standing.js';
-import type { OrgEvidence } from '../../handlers/core/organization/org-report.js';
+import type { OrgEvidence } from '../../handlers/core/organization/org-evidence.js';
 import type { RunListing } from '../runs.js';
 import type { RunView } from '../timeline/run-view.js';
 

@@ -7,7 +7,7 @@
  * account's last run. A run whose evidence cannot be read is kept, with why, from its execution record.
  */
 import type { Evidence } from '../../handlers/core/evidence/schema.js';
-import type { OrgEvidence } from '../../handlers/core/organization/org-report.js';
+import type { OrgEvidence } from '../../handlers/core/organization/org-evidence.js';
 import { inBatches } from '../org-run.js';
 import { accountFolder, type RunListing, type RunSource } from '../runs.js';
 import type { RunView } from '../timeline/run-view.js';

@@ -4,6 +4,7 @@
  * (`--stack NAME`, default `Credsweep`, as infra/app.ts names it).
  */
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DEFAULT_STACK_NAME } from '../../handlers/core/shared/defaults.js';
 import { InputError } from '../../handlers/core/shared/errors.js';
 import { cloudFormationClient } from './clients.js';
 import { AwsCallError, aws } from './errors.js';
@@ -11,7 +12,7 @@ import { EXECUTION_ARN, EXECUTION_NAME, STATE_MACHINE_ARN } from './names.js';
 
 export { EXECUTION_ARN, EXECUTION_NAME, STATE_MACHINE_ARN };
 
-export const DEFAULT_STACK = 'Credsweep';
+export const DEFAULT_STACK = DEFAULT_STACK_NAME;
 export const STATE_MACHINE_OUTPUT = 'StateMachineArn';
 export const BUCKET_OUTPUT = 'BucketName';
 /** The organization workflow's state machine (deployed with `-c organization=true`). */

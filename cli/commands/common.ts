@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { backoutSkipWhy } from '../../handlers/core/change/last-change.js';
+import { changedText } from '../../handlers/core/evidence/summary.js';
 import { InputError } from '../../handlers/core/shared/errors.js';
 import { runRequestSchema } from '../../handlers/core/shared/request.js';
 import type { ApprovalProgress } from '../../handlers/core/shared/types.js';
@@ -203,15 +204,22 @@ export function describeRun(view: RunView, evidenceAt: string | null, command: C
       'approval',
       `${a.decision} by ${a.approver ?? '?'} at ${when(a.decidedAt)}` +
         (a.decision === 'approved'
-          ? ` (${a.approvedCount ?? '?'} approved, ${a.notApprovedCount ?? 0} not)`
+          ? ` (${a.approvedCount ?? '?'} approved, ${a.notApprovedCount ?? 0} not approved)`
           : ''),
     ]);
   }
   if (c.changed !== null || c.restored !== null) {
-    const parts = view.mode === 'backout' ? [] : [`${c.changed ?? 0} disabled`];
-    if (c.skippedAtRecheck) parts.push(`${c.skippedAtRecheck} skipped (used since the report)`);
-    else if (c.skippedInBatches) parts.push(`${c.skippedInBatches} skipped`);
-    if (c.restored) parts.push(`${c.restored} restored`);
+    const parts =
+      view.mode === 'backout' ? [] : [changedText({ disabled: c.changed ?? 0, deleted: c.deleted ?? 0 })];
+    // Once the report is written it says why; before, the batches' count mixes the not-approved in.
+    if (c.skippedAtRecheck !== null) {
+      if (c.skippedAtRecheck) parts.push(`${c.skippedAtRecheck} skipped (used since the report)`);
+    } else if (c.skippedInBatches) {
+      parts.push(
+        `${c.skippedInBatches} left as they were (not approved, used since the report, or already off)`,
+      );
+    }
+    if (c.restored || view.mode === 'backout') parts.push(`${c.restored ?? 0} restored`);
     if (c.batches !== null && e.status === 'RUNNING')
       parts.push(`batch ${c.batchesDone} of ${c.batches} done`);
     lines.push(['changes', parts.join(', ')]);
@@ -383,7 +391,7 @@ export async function followAws(
     const c = view.counts;
     const counts =
       c.batches !== null && c.changed !== null
-        ? `  changes so far: ${c.changed} disabled, ${c.skippedInBatches ?? 0} skipped; batch ${c.batchesDone} of ${c.batches} done`
+        ? `  changes so far: ${changedText({ disabled: c.changed ?? 0, deleted: c.deleted ?? 0 })}, ${c.skippedInBatches ?? 0} skipped; batch ${c.batchesDone} of ${c.batches} done`
         : '';
     if (counts && counts !== lastCounts && record.status === 'RUNNING') say(counts);
     lastCounts = counts;

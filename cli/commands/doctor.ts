@@ -17,8 +17,10 @@ export async function doctor(flags: DoctorFlags): Promise<void> {
   } else {
     console.log(`credsweep doctor: stack ${report.stack} in ${report.region}, account ${report.account}`);
     for (const check of report.checks) {
-      console.log(`${check.ok ? '✓' : '✗'} ${check.title}: ${check.detail}`);
-      if (check.fix) console.log(`    fix: ${check.fix}`);
+      // ✓ ok, i ok with something worth knowing (and how to change it), ✗ a problem and its fix.
+      const mark = !check.ok ? '✗' : check.fix ? 'i' : '✓';
+      console.log(`${mark} ${check.title}: ${check.detail}`);
+      if (check.fix) console.log(`    ${check.ok ? 'how' : 'fix'}: ${check.fix}`);
     }
     console.log(
       report.ok

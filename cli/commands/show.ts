@@ -4,7 +4,7 @@
  * with its before and after state, what was skipped, and the verification.
  */
 import type { CredentialRecord, Evidence } from '../../handlers/core/evidence/schema.js';
-import type { OrgEvidence } from '../../handlers/core/organization/org-report.js';
+import type { OrgEvidence } from '../../handlers/core/organization/org-evidence.js';
 import { type RunSource, readEvidence } from '../runs.js';
 import { commandHint } from '../source-options.js';
 import { iterationLabel, stepDetail } from '../step-detail.js';

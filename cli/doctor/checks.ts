@@ -24,7 +24,7 @@ export interface CheckResult {
   ok: boolean;
   /** What was found (ok), or the problem. */
   detail: string;
-  /** How to fix the problem; null when ok. */
+  /** How to fix the problem; for an ok check, null, or how to turn on what it found off (information). */
   fix: string | null;
 }
 
@@ -34,6 +34,15 @@ export const ok = (id: string, title: string, detail: string): CheckResult => ({
   ok: true,
   detail,
   fix: null,
+});
+
+/** Not a problem, but worth knowing: ok, with how to change it. */
+export const info = (id: string, title: string, detail: string, how: string): CheckResult => ({
+  id,
+  title,
+  ok: true,
+  detail,
+  fix: how,
 });
 
 export const problem = (id: string, title: string, detail: string, fix: string): CheckResult => ({

@@ -9,6 +9,8 @@
  *   GetFunctionConfiguration for the role ARN and the environment (sender, approvers, table,
  *   signing key, exempt tag; none of it secret). This needs no extra stack output, so it works on
  *   any deployed version, and it checks the role the function really runs with;
+ * - from the same resources, the member role StackSet (organization deployments) and whether the
+ *   Security Hub custom action is deployed.
  */
 import { ListStackResourcesCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
@@ -36,6 +38,10 @@ export interface Deployment {
   functions: Record<string, DeployedFunction>;
   /** The settings every function carries in its environment (handlers/aws/ports.ts). */
   env: Record<string, string>;
+  /** The member role StackSet (its name or id, as CloudFormation reports it); null without one. */
+  stackSet: string | null;
+  /** Whether the stack deploys the Security Hub custom action (`securityHubActions`). */
+  securityHubActions: boolean;
 }
 
 const FUNCTION_LOGICAL_ID = /^([A-Za-z0-9]+)Function[0-9A-F]{8}$/;
@@ -92,6 +98,7 @@ export async function readDeployment(stackName = DEFAULT_STACK): Promise<Deploym
     if (id && r.PhysicalResourceId) functions[id] = await functionOf(id, r.PhysicalResourceId);
   }
   const env = Object.values(functions)[0]?.environment ?? {};
+  const ofType = (type: string) => resources.find((r) => r.ResourceType === type);
   return {
     stackName,
     partition,
@@ -101,5 +108,7 @@ export async function readDeployment(stackName = DEFAULT_STACK): Promise<Deploym
     stateMachineArn,
     functions,
     env,
+    stackSet: ofType('AWS::CloudFormation::StackSet')?.PhysicalResourceId ?? null,
+    securityHubActions: ofType('AWS::SecurityHub::ActionTarget') !== undefined,
   };
 }

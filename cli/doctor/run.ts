@@ -15,7 +15,9 @@ import {
   guarded,
 } from './checks.js';
 import { readDeployment } from './deployment.js';
+import { checkMemberAssume, checkMemberInstances } from './organization.js';
 import { checkCredentialReport, checkRole } from './roles.js';
+import { checkSecurityHubActions } from './security-hub.js';
 
 export interface DoctorReport {
   stack: string;
@@ -54,6 +56,22 @@ export async function runDoctor(opts: { stack?: string; fetchFn?: typeof fetch }
     ...(await guarded('password-policy', 'the password policy accepts restored console passwords', () =>
       checkPasswordPolicy(),
     )),
+    ...(await guarded('security-hub-actions', 'the Security Hub custom action', () =>
+      checkSecurityHubActions(d),
+    )),
+    // An organization: the member role in every account of the target OUs, and reached by the hub.
+    ...(organization
+      ? [
+          ...(await guarded('member-instances', 'every account of the target OUs has the member role', () =>
+            checkMemberInstances(d),
+          )),
+          ...(await guarded(
+            'member-assume',
+            'the hub assumed the member role in every account (latest organization run)',
+            () => checkMemberAssume(d),
+          )),
+        ]
+      : []),
   ];
   const problems = checks.filter((c) => !c.ok).length;
   return { stack: d.stackName, region: d.region, account: d.account, ok: problems === 0, problems, checks };

@@ -3,6 +3,8 @@
  * person does (GET the mailed link, read the form, POST the decision), so no decision path is
  * reserved for the demo.
  */
+import { KEEP_ACCOUNT_FIELD } from '../../handlers/core/approval/decision.js';
+
 const decodeEntities = (s: string) =>
   s.replace(
     /&(amp|lt|gt|quot|#39|#x27);/g,
@@ -12,11 +14,13 @@ const decodeEntities = (s: string) =>
 /**
  * Decides as the approver of `link`. Returns `decided` when this decision decided the run (a
  * rejection, or the approval that reached the quorum), `counted` when more approvals are needed.
- * Approving ticks what the page offers ticked (after an earlier approval: what it approved).
+ * Approving ticks what the page offers ticked (after an earlier approval: what it approved), and
+ * ticks "keep out" for each of `keepAccounts`, as a person keeping those accounts out would.
  */
 export async function actAsApprover(
   link: string,
   action: 'approve' | 'reject',
+  keepAccounts: readonly string[] = [],
 ): Promise<'decided' | 'counted'> {
   const page = await fetch(link);
   if (!page.ok) throw new Error(`approval page answered ${page.status} for the mailed link`);
@@ -31,6 +35,7 @@ export async function actAsApprover(
       if (value !== undefined && / checked/.test(tag) && !/ disabled/.test(tag))
         form.append('item', decodeEntities(value));
     }
+    for (const account of keepAccounts) form.append(KEEP_ACCOUNT_FIELD, account);
   } else {
     form.set('reason', 'Rejected by the demo (--auto-reject).');
   }

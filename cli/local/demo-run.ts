@@ -5,8 +5,9 @@
 import { join, resolve } from 'node:path';
 import { backoutSkipWhy } from '../../handlers/core/change/last-change.js';
 import type { Evidence } from '../../handlers/core/evidence/schema.js';
-import type { OrgEvidence } from '../../handlers/core/organization/org-report.js';
+import type { OrgEvidence } from '../../handlers/core/organization/org-evidence.js';
 import { RUN_NAME_REUSED } from '../../handlers/core/plan/run-identity.js';
+import { shellWord } from '../../handlers/core/shared/commands.js';
 import {
   type ConsoleAction,
   DEFAULT_BATCH_SIZE,
@@ -282,6 +283,8 @@ export async function runDemo(
     // The sandbox's read lag counts reads, not seconds: re-reading needs no real wait.
     rereadDelaysMs: [2, 4, 8],
     evidenceLocation: `${resolve(opts.home)}/`,
+    // The commands a mail suggests read this home's runs.
+    commandOptions: `--local --home ${shellWord(resolve(opts.home))}`,
     ...(organization && opts.securityHubAdministrator ? { securityHubAdministrator: true } : {}),
   };
   const links: { url: string; approver: string }[] = [];

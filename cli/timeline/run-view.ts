@@ -54,6 +54,8 @@ const stateDocument = z.looseObject({
     outcome: z.string(),
     evidenceKey: z.string(),
     changed: count,
+    /** Of the changed: access keys deleted for good (the delete stage). */
+    deleted: count,
     restored: count,
     skippedAtRecheck: count,
     /** Organization runs (ReportOrg): how many accounts the run covered. */
@@ -122,6 +124,8 @@ export interface RunCounts {
   batchesDone: number;
   /** Disabled by this run: from the Report task when it has run, else summed over the batches so far. */
   changed: number | null;
+  /** Of the changed: access keys deleted for good (the delete stage). */
+  deleted: number | null;
   /** Skipped by the batches (used since the report, not approved, already disabled, gone). */
   skippedInBatches: number | null;
   skippedAtRecheck: number | null;
@@ -237,8 +241,10 @@ export function viewRun(
     if (parsed.success) perBatch.set(e.index, parsed.data);
   }
   let batchChanged = 0;
+  let batchDeleted = 0;
   let batchSkipped = 0;
   for (const b of perBatch.values()) {
+    batchDeleted += b.deleted?.changed ?? 0;
     batchChanged += (b.console?.changed ?? 0) + (b.keys?.changed ?? 0) + (b.deleted?.changed ?? 0);
     batchSkipped += (b.console?.skipped ?? 0) + (b.keys?.skipped ?? 0) + (b.deleted?.skipped ?? 0);
   }
@@ -283,6 +289,7 @@ export function viewRun(
       batches: doc?.plan?.batches?.length ?? null,
       batchesDone,
       changed: doc?.evidence?.changed ?? (perBatch.size > 0 ? batchChanged : null),
+      deleted: doc?.evidence?.deleted ?? (perBatch.size > 0 ? batchDeleted : null),
       skippedInBatches: perBatch.size > 0 ? batchSkipped : null,
       skippedAtRecheck: doc?.evidence?.skippedAtRecheck ?? null,
       restored: doc?.evidence?.restored ?? doc?.backout?.restored ?? null,

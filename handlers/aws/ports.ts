@@ -30,6 +30,7 @@
  * | STATE_MACHINE_ARN         | no       | (none)               | the state machine a function starts runs of (runs port) |
  * | MAX_CREDENTIALS_TOTAL     | no       | 500                  | blast-radius limit of an organization run, all accounts |
  * | MEMBER_ROLE_NAME          | no       | `credsweep-member`   | the member role assumed in each account (organizations) |
+ * | STACK_NAME                | no       | (none)               | the stack; commands a mail suggests add `--stack` when not `Credsweep` |
  * | ORGANIZATION_ID           | no       | (none)               | `o-…`, organization deployments (read by `credsweep doctor`) |
  * | SECURITY_HUB_ADMINISTRATOR| no       | `false`              | `true`: the hub is the Security Hub administrator (organizations) |
  * | ORGANIZATION_STATE_MACHINE_ARN | no  | (none)               | the organization workflow a function starts runs of (runs port) |
@@ -48,6 +49,7 @@ import {
   DEFAULT_MAX_CREDENTIALS_TOTAL,
   DEFAULT_MEMBER_ROLE_NAME,
   DEFAULT_OWNER_TAG_KEY,
+  DEFAULT_STACK_NAME,
   DEFAULT_THRESHOLD_DAYS,
   DEFAULT_WARN_DAYS,
   MAX_APPROVALS_REQUIRED,
@@ -140,6 +142,11 @@ export const awsEnvSchema = z.object({
       .regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name')
       .default(DEFAULT_MEMBER_ROLE_NAME),
   ),
+  STACK_NAME: variable(
+    text()
+      .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'must be a CloudFormation stack name')
+      .optional(),
+  ),
   ORGANIZATION_ID: variable(
     text()
       .regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id (o-…)')
@@ -228,6 +235,9 @@ export function settingsFromEnv(env: AwsEnv): Settings {
     passwordSecretPrefix: env.PASSWORD_SECRET_PREFIX,
     securityHubAdministrator: env.SECURITY_HUB_ADMINISTRATOR,
     evidenceLocation: `s3://${env.BUCKET_NAME}/`,
+    // The CLI finds a stack named otherwise only with --stack (cli/aws/target.ts).
+    commandOptions:
+      env.STACK_NAME && env.STACK_NAME !== DEFAULT_STACK_NAME ? `--stack ${env.STACK_NAME}` : '',
   };
 }
 

@@ -70,6 +70,12 @@ export interface Settings {
    * `s3://<bucket>/` in AWS, the local home directory locally. Named in Security Hub notes.
    */
   evidenceLocation?: string;
+  /**
+   * The options a suggested command needs to find this deployment's runs, shell-ready, appended to
+   * every command a mail or a Security Hub note suggests (handlers/core/shared/commands.ts): locally
+   * `--local --home <dir>`. @default '' (the default stack)
+   */
+  commandOptions?: string;
 }
 
 /** Everything a task may need, built once per process (AWS) or per run (local). */

@@ -136,6 +136,7 @@ export function addFunctions(
     SIGNING_KEY_SECRET_ARN: data.signingKey.secretArn,
     PASSWORD_SECRET_PREFIX,
     ACCOUNT_ID: Aws.ACCOUNT_ID,
+    STACK_NAME: Aws.STACK_NAME,
     APPROVER_EMAILS: config.approverEmails.join(','),
     SENDER_EMAIL: config.senderEmail,
     APPROVAL_BASE_URL: approvalApi.baseUrl,

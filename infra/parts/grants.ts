@@ -5,18 +5,15 @@
  * resource is in this deployment, and denies every change to exempt and break-glass users.
  */
 import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { type DeploymentKind, functionGrants, type ResourceKind } from '../../handlers/aws/permissions.js';
-import {
-  BREAK_GLASS_TAG_KEY,
-  KEY_INDEX,
-  PASSWORD_SECRET_PREFIX,
-} from '../../handlers/core/shared/defaults.js';
+import { KEY_INDEX, PASSWORD_SECRET_PREFIX } from '../../handlers/core/shared/defaults.js';
 import type { CredsweepConfig } from '../config.js';
 import { MEMBER_FINDINGS_ROLE_NAME, MEMBER_ROLE_NAME } from '../member-role.js';
+import { protectedUserDenies } from '../protected-users.js';
 import type { Data } from './data.js';
 import type { Functions } from './functions.js';
 
@@ -56,10 +53,6 @@ export function addGrants(scope: Construct, config: CredsweepConfig, granted: Gr
   const org = config.organization;
 
   const users = stack.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: '*' });
-  const userNameArns = config.exemptUsers.flatMap((name) => [
-    stack.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: name }),
-    stack.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: `*/${name}` }),
-  ]);
   const usersNag = {
     finding: 'Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:user/*',
     reason:
@@ -219,37 +212,21 @@ export function addGrants(scope: Construct, config: CredsweepConfig, granted: Gr
         });
       }
       if (kind !== 'iam-user-change') continue;
-      // Exempt users are protected by IAM itself: a bug in the code cannot change them.
-      fn.addToRolePolicy(
-        new PolicyStatement({
-          sid: 'DenyChangesToExemptUsers',
-          effect: Effect.DENY,
-          actions,
-          resources: [users],
-          conditions: { StringEqualsIgnoreCase: { [`iam:ResourceTag/${config.exemptTagKey}`]: 'true' } },
-        }),
-      );
-      // Break-glass users are never changed by credsweep: a second Deny (the conditions of one
-      // statement are ANDed, so this one must hold on its own).
-      fn.addToRolePolicy(
-        new PolicyStatement({
-          sid: 'DenyChangesToBreakGlassUsers',
-          effect: Effect.DENY,
-          actions,
-          resources: [users],
-          conditions: { StringEqualsIgnoreCase: { [`iam:ResourceTag/${BREAK_GLASS_TAG_KEY}`]: 'true' } },
-        }),
-      );
-      if (userNameArns.length > 0) {
-        fn.addToRolePolicy(
-          new PolicyStatement({
-            sid: 'DenyChangesToExemptUserNames',
-            effect: Effect.DENY,
-            actions,
-            resources: userNameArns,
-          }),
-        );
-      }
+      // Exempt and break-glass users are protected by IAM itself: a bug in the code cannot change them.
+      const denies = protectedUserDenies({
+        actions,
+        users,
+        exemptTagKey: config.exemptTagKey,
+        exemptUsers: config.exemptUsers,
+      });
+      for (const statement of denies.statements) fn.addToRolePolicy(statement);
+      denies.managedPolicies.forEach((document, index) => {
+        new ManagedPolicy(fn, `ExemptUserNames${index + 1}`, {
+          description: `credsweep: no change to the users named in exemptUsers (part ${index + 1})`,
+          document,
+          roles: [fn.role],
+        });
+      });
     }
   }
 }

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { ArnFormat, Aws, Fn, Stack, Validations } from 'aws-cdk-lib';
 import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
-import { CfnRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { CfnManagedPolicy, CfnRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
@@ -14,7 +14,9 @@ import { packageFile } from '../../cli/package-files.js';
 import { memberGrants, memberRoleUsers } from '../../handlers/aws/permissions.js';
 import type { CredsweepConfig, OrganizationConfig } from '../config.js';
 import {
+  checkMemberTemplateSize,
   MEMBER_ROLE_NAME,
+  memberExemptPolicies,
   memberPermissions,
   memberRoleTemplate,
   memberTrustPolicy,
@@ -30,6 +32,15 @@ export const ORG_ASL_PATH = packageFile('statemachine', 'organization.asl.json')
  * executions in flight). IAM's rate limits are per account, so accounts run in parallel.
  */
 export const ORG_MAP_MAX_CONCURRENCY = 40;
+
+/**
+ * The share of a Region's target accounts whose member role may fail to deploy before the
+ * StackSet operation, and so the stack's deploy, fails (CloudFormation rounds it down: below ten
+ * accounts, none may fail). 100 would let the stack succeed with the role deployed nowhere; 0 would
+ * roll a 5,000-account deploy back for one account an SCP keeps from creating roles. The accounts
+ * that did fail are listed by `credsweep doctor`, each with its fix (docs/organizations.md).
+ */
+export const MEMBER_ROLE_FAILURE_TOLERANCE_PERCENT = 10;
 
 /**
  * The organization workflow's state machine, a child of `scope`: Distributed Maps run each account
@@ -120,10 +131,12 @@ export function addOrganizationWorkflow(
 }
 
 /**
- * The member role: in the hub account itself (service-managed StackSets skip the management
- * account) and, through a service-managed StackSet with automatic deployment, in every account
- * of the member OUs (or the root). Its actions come from the single source (memberGrants); it
- * trusts only the hub functions that reach member accounts (memberRoleUsers).
+ * The member role: in the hub account itself, and, through a service-managed StackSet with
+ * automatic deployment, in every account of the member OUs (or the root). StackSets never deploy
+ * to the management account; a delegated-administrator hub is a member account that may sit in a
+ * target OU, so the StackSet leaves the hub's own account out (AccountFilterType DIFFERENCE) and
+ * the hub has exactly one role of the name, the stack's. Its actions come from the single source
+ * (memberGrants); it trusts only the hub functions that reach member accounts (memberRoleUsers).
  */
 export function addMemberRoles(
   scope: Construct,
@@ -145,25 +158,29 @@ export function addMemberRoles(
     exemptUsers: config.exemptUsers,
     grants: memberGrants({ securityHubAdministrator: org.securityHubAdministrator }),
   };
+  checkMemberTemplateSize(options);
+  const inHub = {
+    ...options,
+    userArnPrefix: Stack.of(scope).formatArn({
+      service: 'iam',
+      region: '',
+      resource: 'user',
+      resourceName: '',
+    }),
+  };
   const hubMemberRole = new CfnRole(scope, 'HubMemberRole', {
     roleName: MEMBER_ROLE_NAME,
     description: 'Assumed by the credsweep hub functions only; changes to exempt users are denied.',
     maxSessionDuration: 3600,
-    assumeRolePolicyDocument: memberTrustPolicy({ ...options, userArnPrefix: '' }),
-    policies: [
-      {
-        policyName: 'credsweep-member',
-        policyDocument: memberPermissions({
-          ...options,
-          userArnPrefix: Stack.of(scope).formatArn({
-            service: 'iam',
-            region: '',
-            resource: 'user',
-            resourceName: '',
-          }),
-        }),
-      },
-    ],
+    assumeRolePolicyDocument: memberTrustPolicy(inHub),
+    policies: [{ policyName: 'credsweep-member', policyDocument: memberPermissions(inHub) }],
+  });
+  memberExemptPolicies(inHub).forEach((document, index) => {
+    new CfnManagedPolicy(scope, `HubMemberRoleExemptUserNames${index + 1}`, {
+      description: `credsweep: no change to the users named in exemptUsers (part ${index + 1})`,
+      policyDocument: document,
+      roles: [hubMemberRole.ref],
+    });
   });
   Validations.of(hubMemberRole).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
@@ -176,6 +193,7 @@ export function addMemberRoles(
       'Any IAM user of the account may hold a stale credential, so the actions are scoped to its users (user/*); changes to users tagged exempt or named exempt are explicitly denied.',
   });
 
+  const targets = org.memberOus.length > 0 ? org.memberOus : [org.rootId ?? ''];
   new CfnStackSet(scope, 'MemberRoleStackSet', {
     stackSetName: Fn.join('-', ['credsweep-member', Fn.select(2, Fn.split('/', Aws.STACK_ID))]),
     description: 'credsweep member role in every account of the target OUs (automatic deployment).',
@@ -185,16 +203,18 @@ export function addMemberRoles(
     capabilities: ['CAPABILITY_NAMED_IAM'],
     managedExecution: { Active: true },
     operationPreferences: {
-      failureTolerancePercentage: 100,
+      failureTolerancePercentage: MEMBER_ROLE_FAILURE_TOLERANCE_PERCENT,
       maxConcurrentPercentage: 25,
+      // Failures do not slow the rest down; past the tolerance the operation stops.
+      concurrencyMode: 'SOFT_FAILURE_TOLERANCE',
       regionConcurrencyType: 'PARALLEL',
     },
     // IAM is global: one instance per account, in the hub's Region.
     stackInstancesGroup: [
       {
-        deploymentTargets: {
-          organizationalUnitIds: org.memberOus.length > 0 ? org.memberOus : [org.rootId ?? ''],
-        },
+        deploymentTargets: org.delegatedAdmin
+          ? { organizationalUnitIds: targets, accounts: [Aws.ACCOUNT_ID], accountFilterType: 'DIFFERENCE' }
+          : { organizationalUnitIds: targets },
         regions: [Aws.REGION],
       },
     ],

@@ -192,7 +192,16 @@ describe('settingsFromEnv', () => {
       passwordSecretPrefix: 'credsweep/restored/',
       securityHubAdministrator: false,
       evidenceLocation: `s3://${VALID.BUCKET_NAME}/`,
+      commandOptions: '',
     });
+    // The commands a mail suggests name a stack the CLI would not find by default.
+    expect(settingsFromEnv(parseAwsEnv({ ...VALID, STACK_NAME: 'SecurityTools' })).commandOptions).toBe(
+      '--stack SecurityTools',
+    );
+    expect(settingsFromEnv(parseAwsEnv({ ...VALID, STACK_NAME: 'Credsweep' })).commandOptions).toBe('');
+    expect(() => parseAwsEnv({ ...VALID, STACK_NAME: 'bad name; rm -rf' })).toThrow(
+      'STACK_NAME: must be a CloudFormation stack name',
+    );
     expect(settingsFromEnv(parseAwsEnv({ ...VALID, SECURITY_HUB_ADMINISTRATOR: 'true' }))).toMatchObject({
       securityHubAdministrator: true,
     });

@@ -21,7 +21,7 @@ import { awsRuns } from '../../cli/aws/runs.js';
 import { runDemo } from '../../cli/local/demo-run.js';
 import { listExecutions } from '../../cli/local/executions.js';
 import { localRuns, type RunSource } from '../../cli/runs.js';
-import type { OrgEvidence } from '../../handlers/core/organization/org-report.js';
+import type { OrgEvidence } from '../../handlers/core/organization/org-evidence.js';
 import { largeOrganizationSeed } from '../helpers/large-organization.js';
 import { median, medianMs } from './stats.js';
 

@@ -3,7 +3,7 @@ import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_IDS, memberGrants, memberRoleUsers } from '../../handlers/aws/permissions.js';
 import { ConfigError, parseConfig } from '../../infra/config.js';
-import { memberPermissions, memberRoleTemplate } from '../../infra/member-role.js';
+import { memberExemptPolicies, memberPermissions, memberRoleTemplate } from '../../infra/member-role.js';
 import { type Built, buildStack, prop, REQUIRED_CONTEXT, resourcesOf } from './synth.js';
 
 const ORG = {
@@ -64,8 +64,32 @@ describe('organization deployment', () => {
     );
     const set = Object.values(resourcesOf(template, 'AWS::CloudFormation::StackSet'))[0];
     expect(prop(set, 'CallAs')).toBe('DELEGATED_ADMIN');
+    // A delegated-administrator hub is a member account inside the root: the StackSet leaves the
+    // hub's own account out, so the hub has one credsweep-member role, the stack's.
     expect(prop<{ DeploymentTargets: unknown }[]>(set, 'StackInstancesGroup')[0]?.DeploymentTargets).toEqual({
       OrganizationalUnitIds: ['r-a1b2'],
+      Accounts: [{ Ref: 'AWS::AccountId' }],
+      AccountFilterType: 'DIFFERENCE',
+    });
+    const named = Object.values(resourcesOf(template, 'AWS::IAM::Role')).filter(
+      (r) => r.Properties?.RoleName === 'credsweep-member',
+    );
+    expect(named).toHaveLength(1);
+    // The management account is never a StackSet target: there the hub's role needs no exclusion.
+    const own = Object.values(resourcesOf(built.template, 'AWS::CloudFormation::StackSet'))[0];
+    expect(
+      prop<{ DeploymentTargets: Record<string, unknown> }[]>(own, 'StackInstancesGroup')[0]
+        ?.DeploymentTargets,
+    ).not.toHaveProperty('AccountFilterType');
+  });
+
+  it('fails the deploy when more than a tenth of the accounts get no member role, without slowing the rest', () => {
+    const set = Object.values(resourcesOf(built.template, 'AWS::CloudFormation::StackSet'))[0];
+    expect(prop(set, 'OperationPreferences')).toEqual({
+      FailureTolerancePercentage: 10,
+      MaxConcurrentPercentage: 25,
+      ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE',
+      RegionConcurrencyType: 'PARALLEL',
     });
   });
 
@@ -124,24 +148,29 @@ describe('organization deployment', () => {
     const breakGlass = policy.find((s) => s.Sid === 'DenyChangesToBreakGlassUsers');
     expect(breakGlass?.Effect).toBe('Deny');
     expect(breakGlass?.Condition).toEqual({
-      StringEqualsIgnoreCase: { 'iam:ResourceTag/credsweep:break-glass': 'true' },
+      Null: { 'iam:ResourceTag/credsweep:break-glass': 'false' },
+      StringNotEqualsIgnoreCase: { 'iam:ResourceTag/credsweep:break-glass': ['false', ''] },
     });
   });
 
   it('lets the member role delete a key for the delete stage, but never an exempt or break-glass user’s (IAM policy simulator)', async () => {
     // The member role's policy as the StackSet deploys it, in one member account.
     const account = '111122223333';
-    const policy = memberPermissions({
+    const options = {
       trustedRoleArns: [],
       organizationId: ORG.organizationId,
       exemptTagKey: 'credsweep:exempt',
       exemptUsers: ['breakglass'],
       userArnPrefix: `arn:aws:iam::${account}:user/`,
-    }).toJSON();
+    };
+    const policies = [memberPermissions(options), ...memberExemptPolicies(options)].map((doc, i) => ({
+      name: `credsweep-member-${i}`,
+      policy: doc.toJSON(),
+    }));
     const decide = async (userName: string, tags: Record<string, string> = {}) => {
       const response = await runSimulation(
         {
-          identityPolicies: [{ name: 'credsweep-member', policy }],
+          identityPolicies: policies,
           serviceControlPolicies: [],
           resourceControlPolicies: [],
           request: {

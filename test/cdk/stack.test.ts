@@ -240,6 +240,8 @@ describe('credsweep stack', () => {
         expect(env).toMatchObject({
           PASSWORD_SECRET_PREFIX,
           ACCOUNT_ID: { Ref: 'AWS::AccountId' },
+          // The stack's own name: the commands a mail suggests add --stack when it is not Credsweep.
+          STACK_NAME: { Ref: 'AWS::StackName' },
           APPROVER_EMAILS: 'alice@example.com,bob@example.net',
           SENDER_EMAIL: 'credsweep@example.org',
           APPROVAL_TIMEOUT_SECONDS: String(48 * 3600),
@@ -532,7 +534,10 @@ describe('credsweep stack', () => {
           effect: 'Deny',
           actions: changes,
           resources: [USERS_ARN],
-          condition: { StringEqualsIgnoreCase: { 'iam:ResourceTag/credsweep:break-glass': 'true' } },
+          condition: {
+            Null: { 'iam:ResourceTag/credsweep:break-glass': 'false' },
+            StringNotEqualsIgnoreCase: { 'iam:ResourceTag/credsweep:break-glass': ['false', ''] },
+          },
         });
         const byName = denies.find((s) => s.sid === 'DenyChangesToExemptUserNames');
         expect(byName?.actions).toEqual(changes);
@@ -804,7 +809,8 @@ describe('credsweep stack with the optional features off', () => {
     expect(breakGlass).toHaveLength(4);
     for (const s of breakGlass) {
       expect(s.condition).toEqual({
-        StringEqualsIgnoreCase: { 'iam:ResourceTag/credsweep:break-glass': 'true' },
+        Null: { 'iam:ResourceTag/credsweep:break-glass': 'false' },
+        StringNotEqualsIgnoreCase: { 'iam:ResourceTag/credsweep:break-glass': ['false', ''] },
       });
     }
     // Each role denies on break-glass users exactly the changes it denies on exempt users.

@@ -83,10 +83,17 @@ export interface Statement {
 const toArray = <T>(value: T | T[] | undefined): T[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
-/** The statements of every AWS::IAM::Policy, keyed by the logical id of the role they attach to. */
+/**
+ * The statements of every AWS::IAM::Policy and AWS::IAM::ManagedPolicy, keyed by the logical id of
+ * the role they attach to.
+ */
 export function statementsByRole(template: Template): Map<string, Statement[]> {
   const byRole = new Map<string, Statement[]>();
-  for (const policy of Object.values(resourcesOf(template, 'AWS::IAM::Policy'))) {
+  const policies = [
+    ...Object.values(resourcesOf(template, 'AWS::IAM::Policy')),
+    ...Object.values(resourcesOf(template, 'AWS::IAM::ManagedPolicy')),
+  ];
+  for (const policy of policies) {
     const props = policy.Properties as {
       PolicyDocument: { Statement: Record<string, unknown>[] };
       Roles: { Ref: string }[];

@@ -22,7 +22,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LocalExecution } from '../../cli/local/executions.js';
 import { SAMPLE_ORG_ACCOUNTS } from '../../cli/local/sample-organization.js';
-import type { OrgEvidence } from '../../handlers/core/organization/org-report.js';
+import type { OrgEvidence } from '../../handlers/core/organization/org-evidence.js';
 import { AUDIT_SEED } from '../helpers/audit-seed.js';
 import { runCli } from '../helpers/cli.js';
 import {

@@ -8,8 +8,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   CloudFormationClient,
+  DescribeStackSetCommand,
   DescribeStacksCommand,
+  ListStackInstancesCommand,
   ListStackResourcesCommand,
+  type StackInstanceSummary,
 } from '@aws-sdk/client-cloudformation';
 import {
   CloudWatchClient,
@@ -27,15 +30,28 @@ import {
 } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
+  DescribeOrganizationCommand,
+  ListAccountsForParentCommand,
+  ListChildrenCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DescribeHubCommand, InvalidAccessException, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import {
   GetAccountCommand,
   GetEmailIdentityCommand,
   NotFoundException,
   SESv2Client,
 } from '@aws-sdk/client-sesv2';
-import { DescribeStateMachineCommand, SFNClient, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
+import {
+  DescribeStateMachineCommand,
+  ListExecutionsCommand,
+  SFNClient,
+  StateMachineDoesNotExist,
+} from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ACCOUNT_FUNCTION_IDS as FUNCTION_IDS } from '../../handlers/aws/permissions.js';
+import { deployedFunctionIds, ACCOUNT_FUNCTION_IDS as FUNCTION_IDS } from '../../handlers/aws/permissions.js';
 import { runCli } from '../helpers/cli.js';
 
 const ACCOUNT = '111122223333';
@@ -53,6 +69,9 @@ const ses = mockClient(SESv2Client);
 const iam = mockClient(IAMClient);
 const sfn = mockClient(SFNClient);
 const cloudwatch = mockClient(CloudWatchClient);
+const securityHub = mockClient(SecurityHubClient);
+const organizations = mockClient(OrganizationsClient);
+const s3 = mockClient(S3Client);
 
 /** The approval API stand-in: answers every request with `status`, records the paths asked. */
 let status = 404;
@@ -91,6 +110,21 @@ function simulation(denied: Set<string> = new Set()) {
   };
 }
 
+/** A stack resource as ListStackResources reports it. */
+const stackResource = (LogicalResourceId: string, PhysicalResourceId: string, ResourceType: string) => ({
+  LogicalResourceId,
+  PhysicalResourceId,
+  ResourceType,
+  ResourceStatus: 'CREATE_COMPLETE' as const,
+  LastUpdatedTimestamp: new Date(),
+});
+
+/** The functions' resources, named as CDK names them. */
+const functionResources = (ids: readonly string[]) =>
+  ids.map((id) =>
+    stackResource(`${id}Function0A1B2C3D`, `Credsweep-${id}Function-XYZ`, 'AWS::Lambda::Function'),
+  );
+
 function healthyAccount() {
   cfn.on(DescribeStacksCommand).resolves({
     ...meta,
@@ -110,15 +144,7 @@ function healthyAccount() {
   });
   cfn.on(ListStackResourcesCommand).resolves({
     ...meta,
-    StackResourceSummaries: [
-      ...FUNCTION_IDS.map((id) => ({
-        LogicalResourceId: `${id}Function0A1B2C3D`,
-        PhysicalResourceId: `Credsweep-${id}Function-XYZ`,
-        ResourceType: 'AWS::Lambda::Function',
-        ResourceStatus: 'CREATE_COMPLETE' as const,
-        LastUpdatedTimestamp: new Date(),
-      })),
-    ],
+    StackResourceSummaries: functionResources(FUNCTION_IDS),
   });
   lambda.on(GetFunctionConfigurationCommand).callsFake(({ FunctionName }: { FunctionName: string }) => {
     const id = /Credsweep-(\w+)Function-XYZ/.exec(FunctionName)?.[1] ?? '?';
@@ -151,6 +177,14 @@ function healthyAccount() {
     .on(DescribeStateMachineCommand)
     .resolves({ ...meta, name: 'CredsweepRemediation', status: 'ACTIVE' } as never);
   cloudwatch.on(DescribeAlarmsForMetricCommand).resolves({ ...meta, MetricAlarms: [alarm()] });
+  // Security Hub's answer in an account that has not enabled it.
+  securityHub.on(DescribeHubCommand).rejects(
+    new InvalidAccessException({
+      message: `Account ${ACCOUNT} is not subscribed to AWS Security Hub`,
+      $metadata: {},
+      Code: 'InvalidAccessException',
+    }),
+  );
 }
 
 function alarm(overrides: Partial<MetricAlarm> = {}): MetricAlarm {
@@ -167,7 +201,7 @@ function alarm(overrides: Partial<MetricAlarm> = {}): MetricAlarm {
 }
 
 beforeEach(() => {
-  for (const mock of [cfn, lambda, ses, iam, sfn, cloudwatch]) mock.reset();
+  for (const mock of [cfn, lambda, ses, iam, sfn, cloudwatch, securityHub, organizations, s3]) mock.reset();
   status = 404;
   asked.length = 0;
   healthyAccount();
@@ -222,6 +256,7 @@ describe('credsweep doctor on a healthy deployment', () => {
       'credential-report',
       ...FUNCTION_IDS.map((id) => `role:${id}`),
       'password-policy',
+      'security-hub-actions',
     ]);
     for (const c of report.checks) {
       expect(Object.keys(c)).toEqual(['id', 'title', 'ok', 'detail', 'fix']);
@@ -235,9 +270,9 @@ describe('credsweep doctor on a healthy deployment', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`credsweep doctor: stack Credsweep in ${REGION}, account ${ACCOUNT}`);
     expect(run.stdout).toContain('✓ the approval API answers a made-up link with 404');
-    // Seven account checks, one per function role, the password policy.
-    expect(run.stdout).toContain(`All ${8 + FUNCTION_IDS.length} checks ok.`);
-    const sent = [cfn, lambda, ses, iam, sfn, cloudwatch].flatMap((m) =>
+    // Seven account checks, one per function role, the password policy, the Security Hub action.
+    expect(run.stdout).toContain(`All ${9 + FUNCTION_IDS.length} checks ok.`);
+    const sent = [cfn, lambda, ses, iam, sfn, cloudwatch, securityHub].flatMap((m) =>
       m.calls().map((c) => (c.args[0] as { constructor: { name: string } }).constructor.name),
     );
     expect(sent.every((name) => /^(Describe|List|Get|Simulate)/.test(name))).toBe(true);
@@ -486,7 +521,7 @@ describe('credsweep doctor: each problem, with its fix, and exit 1', () => {
     );
     expect(run.stdout).toContain('    fix: ');
     expect(run.stdout).toContain('✓ the state machine exists');
-    expect(run.stdout).toContain(`1 of ${8 + FUNCTION_IDS.length} checks found a problem.`);
+    expect(run.stdout).toContain(`1 of ${9 + FUNCTION_IDS.length} checks found a problem.`);
   });
 
   it('a stack that is not there: exit 1 with the stack named', async () => {
@@ -499,5 +534,250 @@ describe('credsweep doctor: each problem, with its fix, and exit 1', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('no CloudFormation stack "Credsweep"');
+  });
+});
+
+describe('credsweep doctor: Security Hub on, its actions off', () => {
+  it('is an information line with how to turn them on; the doctor still exits 0', async () => {
+    securityHub
+      .on(DescribeHubCommand)
+      .resolves({ ...meta, HubArn: `arn:aws:securityhub:${REGION}:${ACCOUNT}:hub/default` });
+    const { run, check } = await doctor();
+    expect(run.code).toBe(0);
+    expect(check('security-hub-actions')).toMatchObject({
+      ok: true,
+      detail: expect.stringContaining(
+        `Security Hub is enabled in ${REGION}, but the stack's Security Hub actions are off`,
+      ),
+      fix: expect.stringContaining('-c securityHubActions=true'),
+    });
+    const human = await runCli(['doctor']);
+    expect(human.stdout).toContain('i the Security Hub custom action: Security Hub is enabled');
+    expect(human.stdout).toContain('    how: to have it, deploy again with `-c securityHubActions=true`');
+  });
+
+  it('with the action deployed, says so without asking Security Hub', async () => {
+    cfn.on(ListStackResourcesCommand).resolves({
+      ...meta,
+      StackResourceSummaries: [
+        ...functionResources(FUNCTION_IDS),
+        stackResource(
+          'SecurityHubActionTarget1A2B3C4D',
+          `arn:aws:securityhub:${REGION}:${ACCOUNT}:action/custom/credsweep1a2b`,
+          'AWS::SecurityHub::ActionTarget',
+        ),
+      ],
+    });
+    const { check } = await doctor();
+    expect(check('security-hub-actions')).toMatchObject({ ok: true, fix: null });
+    expect(securityHub.commandCalls(DescribeHubCommand)).toHaveLength(0);
+  });
+});
+
+describe('credsweep doctor on an organization deployment', () => {
+  const ORG_MACHINE = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:credsweep-organization-abc`;
+  const STACK_SET = 'credsweep-member-abc:0a1b2c3d-0000-4000-8000-000000000000';
+  const MANAGEMENT = '999988887777';
+  const OU = 'ou-a1b2-workload1';
+  const NESTED = 'ou-a1b2-teamaaaa';
+  const BUCKET = 'credsweep-databucket-abc';
+
+  /** An organization hub in ACCOUNT: the org outputs and functions, the StackSet, the OU tree. */
+  function organizationHub(opts: { management?: string; hubInOu?: boolean } = {}) {
+    cfn.on(DescribeStacksCommand).resolves({
+      ...meta,
+      Stacks: [
+        {
+          StackName: 'Credsweep',
+          CreationTime: new Date(),
+          StackStatus: 'UPDATE_COMPLETE',
+          Outputs: [
+            { OutputKey: 'StateMachineArn', OutputValue: STATE_MACHINE_ARN },
+            { OutputKey: 'OrganizationStateMachineArn', OutputValue: ORG_MACHINE },
+            { OutputKey: 'ApprovalApiUrl', OutputValue: apiUrl },
+            { OutputKey: 'BucketName', OutputValue: BUCKET },
+            { OutputKey: 'TableName', OutputValue: 'Credsweep-Table-XYZ' },
+          ],
+        },
+      ],
+    });
+    cfn.on(ListStackResourcesCommand).resolves({
+      ...meta,
+      StackResourceSummaries: [
+        ...functionResources(deployedFunctionIds(true)),
+        stackResource('MemberRoleStackSet', STACK_SET, 'AWS::CloudFormation::StackSet'),
+      ],
+    });
+    organizations.on(DescribeOrganizationCommand).resolves({
+      ...meta,
+      Organization: { Id: 'o-a1b2c3d4e5', MasterAccountId: opts.management ?? ACCOUNT },
+    });
+    cfn.on(DescribeStackSetCommand).resolves({ ...meta, StackSet: { OrganizationalUnitIds: [OU] } });
+    const account = (Id: string, Name: string, Status: 'ACTIVE' | 'SUSPENDED' = 'ACTIVE') => ({
+      Id,
+      Name,
+      Status,
+    });
+    // The OU holds two accounts on two pages (and the hub, when it is a member account), one nested OU.
+    organizations
+      .on(ListAccountsForParentCommand, { ParentId: OU })
+      .resolves({
+        ...meta,
+        Accounts: [account('222233334444', 'payments'), ...(opts.hubInOu ? [account(ACCOUNT, 'hub')] : [])],
+        NextToken: 'page2',
+      })
+      .on(ListAccountsForParentCommand, { ParentId: OU, NextToken: 'page2' })
+      .resolves({ ...meta, Accounts: [account('333344445555', 'search')] })
+      .on(ListAccountsForParentCommand, { ParentId: NESTED })
+      .resolves({
+        ...meta,
+        Accounts: [account('444455556666', 'team-a'), account('555566667777', 'old', 'SUSPENDED')],
+      });
+    organizations
+      .on(ListChildrenCommand, { ParentId: OU })
+      .resolves({ ...meta, Children: [{ Id: NESTED, Type: 'ORGANIZATIONAL_UNIT' }] })
+      .on(ListChildrenCommand, { ParentId: NESTED })
+      .resolves({ ...meta, Children: [] });
+    sfn.on(ListExecutionsCommand).resolves({ ...meta, executions: [] });
+  }
+
+  const instance = (Account: string, Status: StackInstanceSummary['Status'], reason?: string) => ({
+    StackSetId: STACK_SET,
+    Region: REGION,
+    Account,
+    Status,
+    ...(reason ? { StatusReason: reason } : {}),
+  });
+
+  it('every account of the target OUs, nested ones too, has a CURRENT instance: ok; suspended accounts left aside', async () => {
+    organizationHub();
+    cfn.on(ListStackInstancesCommand).resolves({
+      ...meta,
+      Summaries: ['222233334444', '333344445555', '444455556666'].map((a) => instance(a, 'CURRENT')),
+    });
+    const { run, check } = await doctor();
+    expect(check('member-instances')).toMatchObject({
+      ok: true,
+      detail: `3 account(s) of ${OU} have a CURRENT instance of ${STACK_SET}; 1 suspended or closing account(s) left aside.`,
+    });
+    // No organization run yet: the hub has not tried to assume the role; information, how to try.
+    expect(check('member-assume')).toMatchObject({
+      ok: true,
+      fix: expect.stringContaining('credsweep start --all-accounts --dry-run'),
+    });
+    expect(run.code).toBe(0);
+    expect(cfn).toHaveReceivedCommandWith(ListStackInstancesCommand, {
+      StackSetName: STACK_SET,
+      CallAs: 'SELF',
+    });
+  });
+
+  it('names each account without a CURRENT instance, with the command that deploys it there; exit 1', async () => {
+    organizationHub();
+    cfn
+      .on(ListStackInstancesCommand)
+      .resolves({ ...meta, Summaries: [instance('222233334444', 'CURRENT')], NextToken: 'next' })
+      .on(ListStackInstancesCommand, { StackSetName: STACK_SET, CallAs: 'SELF', NextToken: 'next' })
+      .resolves({
+        ...meta,
+        Summaries: [
+          instance(
+            '444455556666',
+            'OUTDATED',
+            'ResourceLogicalId:MemberRole, ResourceType:AWS::IAM::Role, ResourceStatusReason:credsweep-member already exists.',
+          ),
+        ],
+      });
+    const { run, report } = await doctor();
+    expect(run.code).toBe(1);
+    const lines = report.checks.filter((c) => c.id === 'member-instances');
+    expect(lines.map((c) => [c.ok, c.detail])).toEqual([
+      [
+        false,
+        `333344445555 (search) in ${OU} has no instance of the member role StackSet: credsweep cannot reach it.`,
+      ],
+      [
+        false,
+        '444455556666 (team-a): its member role instance is OUTDATED: ResourceLogicalId:MemberRole, ResourceType:AWS::IAM::Role, ResourceStatusReason:credsweep-member already exists..',
+      ],
+    ]);
+    expect(lines[0]?.fix).toContain(
+      `aws cloudformation create-stack-instances --stack-set-name ${STACK_SET} --regions ${REGION} --deployment-targets OrganizationalUnitIds=${OU},Accounts=333344445555,AccountFilterType=INTERSECTION\``,
+    );
+    // The nested OU's account is deployed through its own OU.
+    expect(lines[1]?.fix).toContain(`OrganizationalUnitIds=${NESTED},Accounts=444455556666`);
+    expect(lines[1]?.fix).toContain('made by hand');
+  });
+
+  it('as a delegated administrator: asks as DELEGATED_ADMIN, and expects no instance in the hub itself', async () => {
+    organizationHub({ management: MANAGEMENT, hubInOu: true });
+    cfn.on(ListStackInstancesCommand).resolves({ ...meta, Summaries: [instance('222233334444', 'CURRENT')] });
+    const { report } = await doctor();
+    const lines = report.checks.filter((c) => c.id === 'member-instances');
+    expect(lines.map((c) => c.detail.slice(0, 12))).toEqual(['333344445555', '444455556666']);
+    expect(lines[0]?.fix).toContain('--call-as DELEGATED_ADMIN');
+    expect(cfn).toHaveReceivedCommandWith(DescribeStackSetCommand, {
+      StackSetName: STACK_SET,
+      CallAs: 'DELEGATED_ADMIN',
+    });
+  });
+
+  it('names each account the latest organization run could not reach through the member role, by STS’s error', async () => {
+    organizationHub();
+    cfn.on(ListStackInstancesCommand).resolves({
+      ...meta,
+      Summaries: ['222233334444', '333344445555', '444455556666'].map((a) => instance(a, 'CURRENT')),
+    });
+    sfn.on(ListExecutionsCommand).resolves({
+      ...meta,
+      executions: [
+        {
+          executionArn: `${ORG_MACHINE.replace(':stateMachine:', ':execution:')}:org-2026-12-01`,
+          stateMachineArn: ORG_MACHINE,
+          name: 'org-2026-12-01',
+          status: 'FAILED',
+          startDate: new Date('2026-12-01T06:00:00Z'),
+        },
+      ],
+    });
+    const evidence = {
+      accounts: [
+        { accountId: '222233334444', name: 'payments', outcome: 'remediated', error: null },
+        {
+          accountId: '333344445555',
+          name: 'search',
+          outcome: 'unreachable',
+          error: {
+            Error: 'AccessDenied',
+            Cause: `User: arn:aws:sts::${ACCOUNT}:assumed-role/Credsweep-AnalyzeRole-ABC/Credsweep-AnalyzeFunction-XYZ is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::333344445555:role/credsweep-member`,
+          },
+        },
+        {
+          accountId: '444455556666',
+          name: 'team-a\u001b[31m',
+          outcome: 'unreachable',
+          error: {
+            Error: 'RegionDisabledException',
+            Cause: `STS is not activated in this region for account:444455556666. Your account administrator can activate STS in this region using the IAM Console.`,
+          },
+        },
+      ],
+    };
+    s3.on(GetObjectCommand, { Bucket: BUCKET, Key: 'runs/org-2026-12-01/evidence.json' }).resolves({
+      ...meta,
+      Body: { transformToString: async () => JSON.stringify(evidence) } as never,
+    });
+    const { run, report } = await doctor();
+    expect(run.code).toBe(1);
+    const lines = report.checks.filter((c) => c.id === 'member-assume');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]?.detail).toBe(
+      `333344445555 (search): in org-2026-12-01 the hub could not assume credsweep-member: AccessDenied: ${evidence.accounts[1]?.error?.Cause}.`,
+    );
+    expect(lines[0]?.fix).toContain('an SCP or RCP of the account denies sts:AssumeRole');
+    // The account name is text from Organizations: shown, never acted on by the terminal.
+    expect(lines[1]?.detail).not.toContain('\u001b');
+    expect(lines[1]?.detail).toContain('RegionDisabledException');
+    expect(lines[1]?.fix).toContain(`activate STS in ${REGION} for that account`);
   });
 });

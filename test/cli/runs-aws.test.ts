@@ -462,14 +462,16 @@ describe('credsweep show', () => {
       / started\s+2026-11-26 12:00:00 UTC by arn:aws:sts::111122223333:assumed-role\/Admin\/alice\n/,
     );
     expect(out).toMatch(
-      / approval\s+approved by sec@example.com at 2026-11-26 12:14:00 UTC \(3 approved, 0 not\)\n/,
+      / approval\s+approved by sec@example.com at 2026-11-26 12:14:00 UTC \(3 approved, 0 not approved\)\n/,
     );
     expect(out).toMatch(/ changes\s+0 disabled, 2 restored\n/);
     expect(out).toMatch(/ApplyBatches\s+2\.9s\s+FAILED AccessDenied: User: /);
     expect(out).toMatch(
       /Analyze\s+3\.4s\s+3 findings, 3 proposed, 2 users skipped, threshold 45 days \(1 retry\)/,
     );
-    expect(out).toMatch(/RequestApproval\s+13m 00s\s+approved by sec@example.com \(3 approved, 0 not\)/);
+    expect(out).toMatch(
+      /RequestApproval\s+13m 00s\s+approved by sec@example.com \(3 approved, 0 not approved\)/,
+    );
     expect(out).toMatch(/\[batch 0\] DisableConsoleAccess\s+\d+ms\s+1 console password removed, 0 skipped/);
     expect(out).toMatch(/\[batch 1\] DisableConsoleAccess\s+1\.0s\s+0 console passwords removed, 0 skipped/);
     expect(out).toMatch(/\[batch 0\] DeactivateAccessKeys\s+\d+ms\s+1 access key deactivated, 0 skipped/);

@@ -73,7 +73,7 @@ describe('after `credsweep demo --auto-approve --json`', () => {
       /Analyze\s+\d+(?:ms|\.\ds)\s+8 findings, 8 proposed, 1 held for owner warnings, 3 users skipped, threshold 30 days/,
     );
     expect(out).toMatch(
-      /RequestApproval\s+\d+(?:ms|\.\ds)\s+approved by security-approver@example.com \(8 approved, 0 not\)/,
+      /RequestApproval\s+\d+(?:ms|\.\ds)\s+approved by security-approver@example.com \(8 approved, 0 not approved\)/,
     );
     expect(out).toMatch(
       /\[batch 0\] DeactivateAccessKeys\s+\d+(?:ms|\.\ds)\s+5 access keys deactivated, 0 skipped/,

@@ -208,26 +208,57 @@ describe('the lifecycle over weeks in one local home', () => {
       deletion: { deactivatedBy: expect.stringContaining(day0.executionName), keyLastUsed: ago(50) },
     });
     expect(ev31.counts.deleted).toBe(1);
+    // "Days unused" counts from the key's last use (50 days before day 0), not from its deactivation;
+    // the days since the deactivation are said as such (issue 24).
+    expect(deletion?.finding?.daysUnused).toBe(81);
+    expect(approval31?.text).toMatch(
+      /AKIALIFECYCLENORA001\)\s+\S+\s+81\s+DELETE, cannot be undone: .* \(30 days ago\)/,
+    );
+    // The deletion is counted as deleted, not as disabled: summary, mail subject and status.
+    expect(ev31.summary).toMatch(
+      /^Of 2 proposed credentials, 1 disabled and 1 access key deleted for good, after/,
+    );
+    const summary31 = mails(home).find((m) => m.subject.startsWith(`credsweep ${day31.executionName}:`));
+    expect(summary31?.subject).toBe(
+      `credsweep ${day31.executionName}: remediated (1 disabled, 1 access key deleted for good, 0 restored) in 210987654321`,
+    );
+    const status31 = await runCli(['status', day31.executionName, '--local', '--home', home]);
+    expect(status31.stdout).toMatch(/changes\s+1 disabled, 1 access key deleted for good\n/);
+    expect(summary31?.text).toContain('No backout can restore the 1 access key this run deleted.');
 
-    // Backing out that run says plainly what it cannot restore.
-    const backout = await runDemo({
-      seed: loadLocalAccount(home),
-      now: at(32),
-      home,
-      approval: 'none',
-      backoutOf: day31.executionName,
-    });
-    expect(backout.status).toBe('SUCCEEDED');
+    // Backing out that run, as its summary mail says to, says plainly what it cannot restore.
+    const suggested = summary31?.text.match(/^Back out with: credsweep (.*)$/m)?.[1];
+    expect(suggested).toBe(`backout ${day31.executionName} --local --home ${home}`);
+    const backoutCli = await runCli((suggested ?? '').split(' '));
+    expect(backoutCli.code).toBe(0);
+    const backoutName =
+      backoutCli.stdout.match(/^(backout-\S+)\s+SUCCEEDED/m)?.[1] ?? 'no backout run printed';
+    const backout = { executionName: backoutName, evidenceDir: join(home, 'runs', backoutName) };
     const evBackout = evidenceOf(backout.evidenceDir);
     expect(evBackout.backout?.cannotRestore).toEqual([
       expect.objectContaining({ userName: 'nora.noowner', accessKeyId: 'AKIALIFECYCLENORA001' }),
     ]);
-    expect(userIn(backout.sandbox.toSeed(), 'nora.noowner').accessKeys).toEqual([]);
+    expect(userIn(loadLocalAccount(home) as Seed, 'nora.noowner').accessKeys).toEqual([]);
     // And the command line calls the backout partial, naming the deleted key (issue 23).
     const status = await runCli(['status', backout.executionName, '--local', '--home', home]);
     expect(status.stdout).toMatch(/partial\s+1 change\(s\) of that run cannot be restored/);
     expect(status.stdout).toMatch(
       /cannot restore\s+nora\.noowner access-key-\d AKIALIFECYCLENORA001: the key was deleted; a deleted key cannot be restored/,
     );
+    // The backout's own mail suggests no backout of itself; what it suggests runs as printed.
+    const backoutMail = mails(home).find((m) => m.subject.startsWith(`credsweep ${backout.executionName}:`));
+    expect(backoutMail?.text).not.toMatch(/credsweep backout backout-/);
+    const commands = [...(backoutMail?.text ?? '').matchAll(/: credsweep (.*)$/gm)].map((m) => m[1] ?? '');
+    expect(commands).toEqual([
+      `evidence ${backout.executionName} --local --home ${home}`,
+      `show ${day31.executionName} --local --home ${home}`,
+    ]);
+    for (const command of commands) {
+      const out = await runCli([
+        ...command.split(' '),
+        ...(command.startsWith('evidence') ? ['--out', join(home, 'ev-out')] : []),
+      ]);
+      expect(out.code, `${command}: ${out.stderr}`).toBe(0);
+    }
   }, 180_000);
 });

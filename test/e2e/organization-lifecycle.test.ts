@@ -13,7 +13,7 @@ import { loadLocalAccount } from '../../cli/local/home-sandbox.js';
 import type { OrganizationSeed } from '../../cli/local/seed.js';
 import { packageFile } from '../../cli/package-files.js';
 import type { Evidence } from '../../handlers/core/evidence/schema.js';
-import type { OrgEvidence } from '../../handlers/core/organization/org-report.js';
+import type { OrgEvidence } from '../../handlers/core/organization/org-evidence.js';
 import type { MailMessage } from '../../handlers/ports/mail.js';
 import { runCli } from '../helpers/cli.js';
 import { tempHome } from '../helpers/demo.js';
@@ -111,7 +111,9 @@ describe('the delete stage in an organization run', () => {
     });
 
     const account = evidenceOf(home, started.name, PAYMENTS);
-    expect(account.summary).toMatch(/\(1 access key deleted for good\)/);
+    expect(account.summary).toMatch(
+      /^Of 2 proposed credentials, 1 disabled and 1 access key deleted for good, after/,
+    );
     expect(account.changes.find((c) => c.accessKeyId === NORA_KEY)).toMatchObject({
       action: 'delete-access-key',
       after: 'key deleted',
@@ -128,7 +130,9 @@ describe('the delete stage in an organization run', () => {
     ]);
     const org = json<OrgEvidence>(join(home, 'runs', started.name, 'evidence.json'));
     expect(org.counts).toMatchObject({ disabled: 3, deleted: 1, cannotRestore: 0 });
-    expect(org.summary).toContain('3 of 3 proposed credentials disabled (1 access key deleted for good)');
+    expect(org.summary).toContain(
+      'Of 3 proposed credentials, 2 disabled and 1 access key deleted for good, 0 restored.',
+    );
     expect(org.writtenAt.slice(0, 10)).toBe('2026-12-03');
   }, 180_000);
 
@@ -182,7 +186,7 @@ describe('the delete stage in an organization run', () => {
     expect(org.summary).toContain(`could not be restored: nora.noowner ${NORA_KEY} in ${PAYMENTS}`);
     const summaryMail = mails(home).at(-1);
     expect(summaryMail?.text).toContain(
-      `${PAYMENTS}, ou-a1b2-workload1): backed-out; 1 disabled (1 deleted for good), 1 restored, 1 cannot be restored`,
+      `${PAYMENTS}, ou-a1b2-workload1): backed-out; 1 access key deleted for good, 1 restored, 1 cannot be restored`,
     );
   }, 180_000);
 });

@@ -11,7 +11,7 @@ import { runDemo } from '../../cli/local/demo-run.js';
 import { SAMPLE_ORG_ACCOUNTS, sampleOrganizationWithFindings } from '../../cli/local/sample-organization.js';
 import type { OrganizationSeed, SeedFinding } from '../../cli/local/seed.js';
 import type { Evidence } from '../../handlers/core/evidence/schema.js';
-import type { OrgEvidence } from '../../handlers/core/organization/org-report.js';
+import type { OrgEvidence } from '../../handlers/core/organization/org-evidence.js';
 import { tempHome } from '../helpers/demo.js';
 import { NOW } from '../helpers/seeds.js';
 

@@ -139,11 +139,15 @@ describe('Security Hub findings follow the run', () => {
     const result = await runDemo({ seed: smallSeed(), now: NOW, home: tempHome(), approval: 'auto-approve' });
     expect(result).toMatchObject({ status: 'SUCCEEDED', outcome: 'remediated' });
     const evidence = evidenceOf(result.evidenceDir);
-    expect(evidence.securityHub).toMatchObject({ status: 'not-updated', findings: [] });
-    expect(evidence.securityHub?.reason).toContain(
-      'Security Hub is not enabled in account 111122223333 in this Region, so its findings were not updated (InvalidAccessException: Account 111122223333 is not subscribed to AWS Security Hub)',
+    // Not enabled is information, said once, not an error (issue 24).
+    expect(evidence.securityHub).toMatchObject({ status: 'not-enabled', findings: [] });
+    expect(evidence.securityHub?.reason).toBe(
+      'Security Hub is not enabled in account 111122223333 in this Region: there are no findings to follow',
     );
-    expect(evidence.securityHub?.notified?.status).toBe('not-updated');
+    expect(evidence.securityHub?.notified?.status).toBe('not-enabled');
+    const html = readFileSync(join(result.evidenceDir, 'report.html'), 'utf8');
+    expect(html.match(/Security Hub is not enabled/g)).toHaveLength(1);
+    expect(html).toContain('<p class="info">Security Hub is not enabled in account 111122223333');
     expect(result.sandbox.toSeed().securityHub).toBeUndefined();
   });
 

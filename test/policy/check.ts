@@ -147,7 +147,11 @@ export function taskCallbackDecision(policies: PolicyDocument[], call: RecordedC
 }
 
 /** The simulator's decision for one call, or why it could not decide. */
-async function decide(role: FunctionRole, call: RecordedCall, account: string): Promise<Decision | string> {
+export async function decide(
+  role: FunctionRole,
+  call: RecordedCall,
+  account: string,
+): Promise<Decision | string> {
   if (TASK_CALLBACKS.has(call.action)) {
     return taskCallbackDecision(
       role.policies.map((p) => p.policy),

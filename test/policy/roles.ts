@@ -169,7 +169,25 @@ function functionIdOf(logicalId: string): FunctionId | undefined {
   return (FUNCTION_IDS as readonly string[]).includes(id) ? (id as FunctionId) : undefined;
 }
 
-/** Every deployed function's role with its policies resolved (AWS::IAM::Policy and inline Policies). */
+/** The AWS::IAM::Policy and AWS::IAM::ManagedPolicy resources of `template` attached to role `roleLogicalId`, resolved. */
+function attachedPolicies(
+  template: CfnTemplate,
+  roleLogicalId: string,
+  env: PolicyEnvironment,
+): FunctionRole['policies'] {
+  return Object.entries(template.Resources)
+    .filter(
+      ([, policy]) =>
+        (policy.Type === 'AWS::IAM::Policy' || policy.Type === 'AWS::IAM::ManagedPolicy') &&
+        ((policy.Properties?.Roles ?? []) as { Ref?: string }[]).some((r) => r.Ref === roleLogicalId),
+    )
+    .map(([policyId, policy]) => ({
+      name: policyId,
+      policy: resolve(policy.Properties?.PolicyDocument, env, policyId) as PolicyDocument,
+    }));
+}
+
+/** Every deployed function's role with its policies resolved (inline Policies, AWS::IAM::Policy, AWS::IAM::ManagedPolicy). */
 export function functionRoles(template: CfnTemplate, env: PolicyEnvironment): FunctionRole[] {
   const roles: FunctionRole[] = [];
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
@@ -181,7 +199,9 @@ export function functionRoles(template: CfnTemplate, env: PolicyEnvironment): Fu
     if (!roleLogicalId) throw new Error(`${logicalId} has no role from the template`);
     const role = template.Resources[roleLogicalId];
     if ((role?.Properties?.ManagedPolicyArns as unknown[] | undefined)?.length) {
-      throw new Error(`${roleLogicalId} has managed policies; the check evaluates inline policies only`);
+      throw new Error(
+        `${roleLogicalId} has managed policies by ARN; the check evaluates the template's own policies only`,
+      );
     }
     const policies: FunctionRole['policies'] = [];
     for (const inline of (role?.Properties?.Policies ?? []) as {
@@ -193,15 +213,7 @@ export function functionRoles(template: CfnTemplate, env: PolicyEnvironment): Fu
         policy: resolve(inline.PolicyDocument, env, `${roleLogicalId}.Policies`) as PolicyDocument,
       });
     }
-    for (const [policyId, policy] of Object.entries(template.Resources)) {
-      if (policy.Type !== 'AWS::IAM::Policy') continue;
-      const attached = (policy.Properties?.Roles ?? []) as { Ref?: string }[];
-      if (!attached.some((r) => r.Ref === roleLogicalId)) continue;
-      policies.push({
-        name: policyId,
-        policy: resolve(policy.Properties?.PolicyDocument, env, policyId) as PolicyDocument,
-      });
-    }
+    policies.push(...attachedPolicies(template, roleLogicalId, env));
     roles.push({ functionId, roleLogicalId, policies });
   }
   return roles;
@@ -210,7 +222,8 @@ export function functionRoles(template: CfnTemplate, env: PolicyEnvironment): Fu
 /**
  * The organization's member role (or its findings role) in `account`, as the StackSet deploys it: the TemplateBody of the
  * template's AWS::CloudFormation::StackSet (its Fn::Join of the hub's role ARNs resolved with
- * `env`), its one AWS::IAM::Role with every Fn::Sub resolved for `account`. `functionId` is the
+ * `env`), its one AWS::IAM::Role and the managed policies attached to it, with every Fn::Sub
+ * resolved for `account`. `functionId` is the
  * caller name the recorder gives requests signed with that role's credentials.
  */
 export function memberRole(
@@ -245,6 +258,10 @@ export function memberRole(
     roleLogicalId,
     roleName: props.RoleName,
     trustPolicy: props.AssumeRolePolicyDocument,
-    policies: (props.Policies ?? []).map((p) => ({ name: p.PolicyName, policy: p.PolicyDocument })),
+    policies: [
+      ...(props.Policies ?? []).map((p) => ({ name: p.PolicyName, policy: p.PolicyDocument })),
+      // The managed policies of the template attached to the role (the exempt names' Deny).
+      ...attachedPolicies(body, roleLogicalId, inAccount),
+    ],
   };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { accountItems } from '../../handlers/core/approval/account-groups.js';
 import {
   callbackOutput,
   decidePost,
@@ -12,6 +13,7 @@ import {
 import { approvalIdFor, formToken, issueLinks } from '../../handlers/core/approval/links.js';
 import type { ApprovalRecord, DecisionRecord } from '../../handlers/core/shared/types.js';
 import { EXECUTION_ID, PLAN_KEY, samplePlan } from '../helpers/memory-ports.js';
+import { orgAccountId, sampleOrgPlan } from '../helpers/org-plan.js';
 
 const KEY = 'signing-key-for-tests';
 const NOW = new Date('2025-06-01T13:00:00.000Z');
@@ -312,5 +314,72 @@ describe('parseFormBody', () => {
       action: ['approve'],
       reason: ['a b'],
     });
+  });
+});
+
+describe('keeping a whole account out (organization runs)', () => {
+  const plan = sampleOrgPlan({ accounts: 3, perAccount: 2 });
+  const ids = plan.items.map((item) => item.id);
+  const accounts = accountItems(plan);
+  const kept = orgAccountId(1);
+  const orgPost = (fields: [string, string][]) => post(fields, { planItemIds: ids, accountItems: accounts });
+  const tickAll = ids.map((id): [string, string] => ['item', id]);
+
+  it('approves none of its credentials, even ticked, and records the account kept out', () => {
+    const outcome = orgPost([['action', 'approve'], ...tickAll, ['keep-account', kept]]);
+
+    expect(outcome.kind).toBe('decided');
+    const decision = outcome.kind === 'decided' ? outcome.decision : null;
+    expect(decision?.selection).toEqual(plan.items.filter((i) => i.accountId !== kept).map((i) => i.id));
+    expect(decision?.keptOutAccounts).toEqual([kept]);
+    expect(callbackOutput(APPROVAL_ID, decision as DecisionRecord, ids.length)).toMatchObject({
+      approvedCount: 4,
+      notApprovedCount: 2,
+      keptOutAccountCount: 1,
+    });
+  });
+
+  it('refuses an account that is not in the plan with a 400 naming the field, and keeps what was asked', () => {
+    for (const stranger of ['999999999999', orgAccountId(3), orgAccountId(4), '<script>']) {
+      const outcome = orgPost([['action', 'approve'], ...tickAll, ['keep-account', stranger]]);
+
+      expect(outcome.kind).toBe('invalid');
+      expect(statusOf(outcome)).toBe(400);
+      const error = outcome.kind === 'invalid' ? outcome.error : '';
+      expect(error).toContain('keep-account');
+      expect(error).toContain('not an account with credentials in this plan');
+      expect(error).not.toContain('<script>');
+      expect(outcome).toMatchObject({ selected: ids, keptOut: [stranger] });
+    }
+  });
+
+  it('refuses keep-account in a single-account plan, where there is no account to keep out', () => {
+    const outcome = post([...approveAll, ['keep-account', '123456789012']]);
+
+    expect(outcome.kind).toBe('invalid');
+    expect(outcome.kind === 'invalid' && outcome.error).toContain('keep-account');
+  });
+
+  it('refuses to approve when every ticked credential is in an account kept out', () => {
+    const only = plan.items.filter((i) => i.accountId === kept).map((i): [string, string] => ['item', i.id]);
+    const outcome = orgPost([['action', 'approve'], ...only, ['keep-account', kept]]);
+
+    expect(outcome.kind === 'invalid' && outcome.error).toContain(
+      'Every ticked credential is in an account kept out',
+    );
+  });
+
+  it('records no account kept out with a rejection', () => {
+    const outcome = orgPost([
+      ['action', 'reject'],
+      ['reason', 'no'],
+      ['keep-account', kept],
+    ]);
+
+    expect(outcome.kind === 'decided' && outcome.decision).toMatchObject({
+      decision: 'rejected',
+      selection: [],
+    });
+    expect(outcome.kind === 'decided' && outcome.decision.keptOutAccounts).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@ import { approvalSubject, EMAIL_MAX_ROWS, renderApprovalEmail } from '../../hand
 import { escapeHtml } from '../../handlers/core/shared/html.js';
 import type { PlanItem } from '../../handlers/core/shared/types.js';
 import { samplePlan } from '../helpers/memory-ports.js';
+import { sampleOrgPlan } from '../helpers/org-plan.js';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const LINK = 'https://approve.example.com/prod/approvals/0b6f3c2e-1d2a-8c4b-9e3f-5a6b7c8d9e0f?k=abc';
@@ -145,5 +146,22 @@ describe('escapeHtml', () => {
     expect(escapeHtml(`<a href="x" title='y'>&\`</a>`)).toBe(
       '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&#96;&lt;/a&gt;',
     );
+  });
+});
+
+describe('the organization approval mail', () => {
+  it('sums the organization up in its first paragraph and says the page can keep an account out', () => {
+    const plan = sampleOrgPlan({ accounts: 4, perAccount: 3 });
+    const mail = renderApprovalEmail({ plan, approver: 'a@example.com', link: LINK, expiresAt: EXPIRES });
+    const summary =
+      '4 accounts in 3 OUs: 8 console passwords and 3 access keys proposed, 1 access key to DELETE (cannot be undone); 1 credential held because the owner was warned, 1 tag to fix. 1 other account had nothing to do.';
+
+    expect(mail.text).toContain(summary);
+    expect(mail.html).toContain(summary);
+    expect(mail.text).toContain('can keep a whole account out');
+    expect(
+      renderApprovalEmail({ plan: samplePlan(), approver: 'a@example.com', link: LINK, expiresAt: EXPIRES })
+        .text,
+    ).not.toContain('keep a whole account out');
   });
 });

@@ -18,6 +18,7 @@ import {
 } from '../../handlers/core/approval/page.js';
 import type { ApprovalRecord, DecisionRecord, PlanItem } from '../../handlers/core/shared/types.js';
 import { EXECUTION_ID, PLAN_KEY, samplePlan } from '../helpers/memory-ports.js';
+import { orgAccountId, sampleOrgPlan } from '../helpers/org-plan.js';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const APPROVAL_ID = approvalIdFor(EXECUTION_ID);
@@ -138,7 +139,7 @@ describe('pages', () => {
 
     expect(html).toContain('Not proposed: passwords set again since their last use');
     expect(html).toMatch(
-      /<td>dana<\/td><td>console password<\/td><td>2025-02-01<\/td><td>2025-05-28<\/td><td>4<\/td>/,
+      /<td[^>]*>dana<\/td><td[^>]*>console password<\/td><td[^>]*>2025-02-01<\/td><td[^>]*>2025-05-28<\/td><td[^>]*>4<\/td>/,
     );
     expect(html).not.toContain('value="dana/');
   });
@@ -259,5 +260,132 @@ describe('pages', () => {
     expect(html).toContain('<title>Not found</title>');
     expect(html).not.toContain(APPROVAL_ID);
     expect(/<main>([\s\S]*)<\/main>/.exec(html)?.[1]).not.toMatch(/expired|approv|decided/i);
+  });
+});
+
+describe('the organization approval page', () => {
+  const plan = sampleOrgPlan({ accounts: 4, perAccount: 3 });
+  const formOf = (extra: Partial<Parameters<typeof renderFormPage>[0]> = {}) =>
+    renderFormPage({ plan, record, approver: APPROVER, csrfToken: 'csrf-token', ...extra });
+  const summaryOf = (html: string) => /<table class="summary">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+  const rowOf = (html: string, label: string) =>
+    new RegExp(`<tr><th scope="row" class="account-name">${label}</th>(.*?)</tr>`).exec(html)?.[1] ?? '';
+
+  it('opens with a summary per OU and account: passwords, keys, deletions, owners warned, tags to fix', () => {
+    const html = formOf();
+    const summary = summaryOf(html);
+
+    expect(html.indexOf('class="summary"')).toBeLessThan(html.indexOf('class="items"'));
+    expect(html).toContain(
+      '4 accounts in 3 OUs: 8 console passwords and 3 access keys proposed, 1 access key to DELETE (cannot be undone); 1 credential held because the owner was warned, 1 tag to fix. 1 other account had nothing to do.',
+    );
+    expect(summary).toContain('OU ou-a1b2-workloads: 2 accounts');
+    const cellsOf = (row: string) =>
+      [...row.matchAll(/<td class="num[^"]*"[^>]*>(\d+)<\/td>/g)].map((m) => m[1]);
+    // payments-prod: 2 passwords, 1 key, no deletion, 1 owner warned, no tag to fix.
+    expect(cellsOf(rowOf(summary, 'payments-prod \\(200000000000\\)'))).toEqual(['2', '1', '0', '1', '0']);
+    // workload-0001: its key is proposed for deletion.
+    expect(cellsOf(rowOf(summary, 'workload-0001-eu-central-1-production \\(200000000001\\)'))).toEqual([
+      '2',
+      '0',
+      '1',
+      '0',
+      '0',
+    ]);
+    // workload-0003: one tag to fix.
+    expect(cellsOf(rowOf(summary, 'workload-0003-eu-central-1-production \\(200000000003\\)'))[4]).toBe('1');
+    expect(summary).not.toContain('legacy-unreachable');
+  });
+
+  it('has one "keep out" box per account with credentials proposed, unticked, inside the form', () => {
+    const html = formOf();
+    const boxes = [...html.matchAll(/<input type="checkbox" name="keep-account" value="(\d+)"([^>]*)>/g)];
+
+    expect(boxes.map((b) => b[1])).toEqual(
+      [0, 1, 2, 3].map(orgAccountId).sort((a, b) => {
+        const ou = (id: string) => plan.organization?.accounts.find((x) => x.accountId === id)?.ou ?? '';
+        return ou(a).localeCompare(ou(b));
+      }),
+    );
+    expect(boxes.every((b) => !b[2]?.includes('checked'))).toBe(true);
+    expect(html.indexOf('name="keep-account"')).toBeGreaterThan(html.indexOf('<form method="post">'));
+    expect(html.indexOf('name="keep-account"')).toBeLessThan(html.indexOf('</form>'));
+  });
+
+  it('after a refused form keeps the accounts ticked; an account an earlier approver kept out stays out', () => {
+    const earlierApproval: DecisionRecord = {
+      ...decision,
+      selection: plan.items.filter((i) => i.accountId !== orgAccountId(2)).map((i) => i.id),
+      keptOutAccounts: [orgAccountId(2)],
+    };
+    const html = formOf({
+      keptOut: [orgAccountId(1)],
+      record: { ...record, approvalsRequired: 2, approvals: [earlierApproval] },
+    });
+
+    expect(html).toMatch(new RegExp(`value="${orgAccountId(1)}" checked aria-label`));
+    expect(html).toMatch(new RegExp(`value="${orgAccountId(2)}" checked disabled`));
+    expect(html).toContain('(kept out by an earlier approver)');
+  });
+
+  it('marks a deletion in its own row of the credential table', () => {
+    const html = formOf();
+    const deleted = plan.items.find((i) => i.action === 'delete-access-key');
+    const row = [...html.matchAll(/<tr class="delete">(.*?)<\/tr>/g)].map((m) => m[1] ?? '');
+
+    expect(row).toHaveLength(1);
+    expect(row[0]).toContain(`value="${deleted?.id}"`);
+    expect(row[0]).toContain('<span class="badge delete">DELETE · cannot be undone</span>');
+  });
+});
+
+describe('the confirmation page counts what will change', () => {
+  it('counts disables and deletions apart and calls the unticked "not approved"', () => {
+    const plan = sampleOrgPlan({ accounts: 2, perAccount: 3 });
+    const unticked = plan.items[0]?.id;
+    const html = renderDecidedPage(plan, {
+      ...decision,
+      selection: plan.items.filter((i) => i.id !== unticked).map((i) => i.id),
+    });
+
+    expect(html).toContain(
+      'Approved: 4 credentials will be disabled and 1 access key deleted (cannot be undone); 1 not approved, left as it is.',
+    );
+    expect(html).toContain('<h2>Not approved (left as they are)</h2>');
+    expect(html).not.toMatch(/skipped/i);
+  });
+
+  it('counts password resets apart, and a deletion alone', () => {
+    const plan = sampleOrgPlan({ accounts: 2, perAccount: 3 });
+    const reset = {
+      ...plan,
+      items: plan.items.map((i) =>
+        i.credential === 'console-password' ? { ...i, action: 'reset-login-profile' as const } : i,
+      ),
+    };
+    const all = plan.items.map((i) => i.id);
+    const deletion = plan.items.filter((i) => i.action === 'delete-access-key').map((i) => i.id);
+
+    expect(renderDecidedPage(reset, { ...decision, selection: all })).toContain(
+      'Approved: 1 credential will be disabled, 4 console passwords reset (cannot be undone) and 1 access key deleted (cannot be undone).',
+    );
+    expect(renderDecidedPage(plan, { ...decision, selection: deletion })).toContain(
+      'Approved: 1 access key will be deleted (cannot be undone); 5 not approved, left as they are.',
+    );
+  });
+
+  it('names the accounts kept out, and does not list their credentials one by one', () => {
+    const plan = sampleOrgPlan({ accounts: 3, perAccount: 2 });
+    const kept = orgAccountId(1);
+    const html = renderDecidedPage(plan, {
+      ...decision,
+      selection: plan.items.filter((i) => i.accountId !== kept).map((i) => i.id),
+      keptOutAccounts: [kept],
+    });
+
+    expect(html).toContain('Accounts kept out (none of their credentials is approved)');
+    expect(html).toContain(`<li>workload-0001-eu-central-1-production (${kept})</li>`);
+    expect(html).not.toContain('<h2>Not approved (left as they are)</h2>');
+    expect(html).toContain('; 2 not approved, left as they are.');
   });
 });

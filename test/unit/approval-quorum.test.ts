@@ -83,6 +83,36 @@ describe('counting approvals', () => {
     });
   });
 
+  it('keeps out, in the decision, every account any counted approver kept out', () => {
+    // Prepare: alma kept account 2 out (its items e, f are not in her selection)
+    const record = pending(2, [
+      { ...approval('alma.sec@example.com', ['a', 'b', 'c', 'd']), keptOutAccounts: ['222222222222'] },
+    ]);
+
+    // Act: bo keeps account 1 out as well
+    const outcome = countDecision(record, {
+      ...approval('bo.sec@example.com', ['c', 'd']),
+      keptOutAccounts: ['111111111111'],
+    });
+
+    // Assess
+    if (outcome.kind !== 'counted') throw new Error('not counted');
+    expect(outcome.update.decision).toMatchObject({
+      selection: ['c', 'd'],
+      keptOutAccounts: ['222222222222', '111111111111'],
+    });
+  });
+
+  it("names the accounts kept out in a later approver's note", () => {
+    const record = pending(2, [
+      { ...approval('alma.sec@example.com', ['a', 'b']), keptOutAccounts: ['222222222222', '333333333333'] },
+    ]);
+
+    expect(progressNote(record, ITEMS.length)).toContain(
+      'approved 2 of 6 at 2025-06-01 10:02 UTC, keeping 2 accounts out',
+    );
+  });
+
   it('counts a person once, whatever the case of their address', () => {
     // Prepare
     const record = pending(2, [approval('alma.sec@example.com', ['a'])]);

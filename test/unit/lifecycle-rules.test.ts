@@ -10,7 +10,7 @@ import { listJson } from '../../cli/local/files.js';
 import type { Seed } from '../../cli/local/seed.js';
 import { disableConsoleAccess } from '../../handlers/core/change/remediate.js';
 import { analyzeRun } from '../../handlers/core/plan/analyze-run.js';
-import { deletionVerdict } from '../../handlers/core/plan/lifecycle/deletion.js';
+import { deletionVerdict, standingDeactivation } from '../../handlers/core/plan/lifecycle/deletion.js';
 import {
   breakGlassUnclear,
   domainsOf,
@@ -338,6 +338,29 @@ describe('the delete stage rule', () => {
     const verdict = deletionVerdict(key, history as LedgerEntry[], lastUsed as string, DAY0, days as number);
     expect(verdict.deletable).toBe(false);
     expect(verdict.deletable ? '' : verdict.why).toMatch(why as RegExp);
+  });
+
+  it("orders a key's changes by the change order the runs recorded, not by their clocks", () => {
+    // Run A deactivated the key (order 0 → 1) and its backout restored it (order 2); run B then
+    // deactivated it again (order 2 → 3), on a machine whose clock ran 10 days behind.
+    const history = [
+      deactivation({ lastChangeSeq: 0 }),
+      deactivation({
+        status: 'restored',
+        lastChangeSeq: 1,
+        recordedAt: daysBefore(32),
+        changedAt: daysBefore(32),
+      }),
+      deactivation({
+        executionId: `${EXEC}-later`,
+        lastChangeSeq: 2,
+        recordedAt: daysBefore(41),
+        changedAt: daysBefore(41),
+      }),
+    ];
+    expect(standingDeactivation(history)?.executionId).toBe(`${EXEC}-later`);
+    // By time alone the restore looks last, and the key would never be proposed.
+    expect(deletionVerdict(key, history, daysBefore(90), DAY0, 30)).toMatchObject({ deletable: true });
   });
 
   it('never deletes a key that is Active again', () => {

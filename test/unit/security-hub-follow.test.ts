@@ -187,11 +187,27 @@ describe('notifyFindings (approval requested)', () => {
     ]);
   });
 
-  it('never throws when Security Hub is not enabled: the step says why', async () => {
+  it('never throws when Security Hub is not enabled: the step says so, as information', async () => {
     ports.securityHub = new SandboxSecurityHub(ACCOUNT, undefined, ports.now);
     const step = await notifyFindings(ports, RUN, samplePlan(), EXPIRES);
-    expect(step).toMatchObject({ status: 'not-updated', findings: [] });
-    expect(step.reason).toMatch(/^Security Hub is not enabled in account 123456789012 in this Region/);
+    expect(step).toMatchObject({ status: 'not-enabled', findings: [] });
+    expect(step.reason).toBe(
+      'Security Hub is not enabled in account 123456789012 in this Region: there are no findings to follow',
+    );
+  });
+
+  it('a Security Hub that refuses credsweep (AccessDeniedException) is a failure to update, not "not enabled"', async () => {
+    ports.securityHub = {
+      findCredentialFindings: async () => {
+        throw Object.assign(new Error('User is not authorized to perform: securityhub:GetFindings'), {
+          name: 'AccessDeniedException',
+        });
+      },
+      updateFindings: async () => ({ unprocessed: [] }),
+    } as unknown as typeof ports.securityHub;
+    const step = await notifyFindings(ports, RUN, samplePlan(), EXPIRES);
+    expect(step.status).toBe('not-updated');
+    expect(step.reason).toMatch(/^credsweep may not read or update Security Hub findings here/);
   });
 
   it('updates at most 100 findings per BatchUpdateFindings call', async () => {

@@ -5,29 +5,54 @@
  */
 
 import { clean } from '../shared/html.js';
-import type { Plan } from '../shared/types.js';
+import type { Plan, PlanItem } from '../shared/types.js';
 import { type CredentialRow, credentialRows } from './rows.js';
 
 export interface AccountGroup {
   /** `payments-prod (222222222222), OU ou-…: 2 credentials`; null for a single-account plan. */
   heading: string | null;
+  /** The account of the group; null for a single-account plan. */
+  accountId: string | null;
   rows: CredentialRow[];
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** The plan's items by account, in plan order (one pass: linear in the items at any number of accounts). */
+function itemsByAccount(items: readonly PlanItem[]): Map<string, PlanItem[]> {
+  const byAccount = new Map<string, PlanItem[]>();
+  for (const item of items) {
+    const key = item.accountId ?? '';
+    const list = byAccount.get(key);
+    if (list) list.push(item);
+    else byAccount.set(key, [item]);
+  }
+  return byAccount;
+}
+
 export function accountGroups(plan: Plan): AccountGroup[] {
   const org = plan.organization;
-  if (!org) return [{ heading: null, rows: credentialRows(plan) }];
+  if (!org) return [{ heading: null, accountId: null, rows: credentialRows(plan) }];
+  const byAccount = itemsByAccount(plan.items);
   return org.accounts
     .filter((a) => a.state === 'proposed')
     .map((a) => ({
       heading: clean(`${a.name} (${a.accountId}), OU ${a.ou}: ${plural(a.proposed, 'credential')}`),
-      rows: credentialRows({
-        items: plan.items.filter((item) => item.accountId === a.accountId),
-        thresholdDays: plan.thresholdDays,
-      }),
+      accountId: a.accountId,
+      rows: credentialRows({ items: byAccount.get(a.accountId) ?? [], thresholdDays: plan.thresholdDays }),
     }));
+}
+
+/**
+ * The accounts an approver can keep out (those with credentials proposed), each with the ids of its
+ * plan items, in plan order; empty for a single-account plan.
+ */
+export function accountItems(plan: Pick<Plan, 'organization' | 'items'>): Map<string, string[]> {
+  const proposed = (plan.organization?.accounts ?? []).filter((a) => a.state === 'proposed');
+  const byAccount = itemsByAccount(plan.items);
+  return new Map(
+    proposed.map((a) => [a.accountId, (byAccount.get(a.accountId) ?? []).map((item) => item.id)]),
+  );
 }
 
 const STATE_TEXT = {

@@ -26,6 +26,10 @@ import { agreedSelection, approvalBy, approvalsOf, mayRedeliver } from './quorum
 
 export const MAX_REASON_LENGTH = 1000;
 export const MAX_ITEMS = 10_000;
+/** Organizations' largest raised limit. */
+export const MAX_ACCOUNTS = 10_000;
+/** The form field that keeps a whole account out of the approval (one value per account id). */
+export const KEEP_ACCOUNT_FIELD = 'keep-account';
 const MAX_ITEM_ID_LENGTH = 400;
 const MAX_USER_AGENT_LENGTH = 512;
 
@@ -52,7 +56,14 @@ export type PostOutcome =
   | { kind: 'already-counted'; approval: ApprovalRecord; mine: DecisionRecord }
   | { kind: 'redeliver'; approver: ApproverLink; approval: ApprovalRecord }
   | { kind: 'expired'; expiresAt: string }
-  | { kind: 'invalid'; approver: ApproverLink; error: string; selected: string[]; reason: string }
+  | {
+      kind: 'invalid';
+      approver: ApproverLink;
+      error: string;
+      selected: string[];
+      keptOut: string[];
+      reason: string;
+    }
   | { kind: 'decided'; approver: ApproverLink; decision: DecisionRecord };
 
 export type Outcome = ViewOutcome | PostOutcome;
@@ -135,6 +146,12 @@ const formSchema = z.object({
     .array(z.string().min(1).max(MAX_ITEM_ID_LENGTH), { error: 'The list of credentials is not valid.' })
     .max(MAX_ITEMS, { error: 'Too many credentials in the form.' })
     .default([]),
+  [KEEP_ACCOUNT_FIELD]: z
+    .array(z.string().min(1).max(MAX_ITEM_ID_LENGTH), {
+      error: `The form field ${KEEP_ACCOUNT_FIELD} is not valid.`,
+    })
+    .max(MAX_ACCOUNTS, { error: `Too many accounts in the form field ${KEEP_ACCOUNT_FIELD}.` })
+    .default([]),
   reason: single(
     z
       .string({ error: 'The reason is not valid.' })
@@ -162,10 +179,17 @@ const formSchema = z.object({
 });
 
 /** What the form asked for, if it says anything usable; for re-rendering it after an error. */
-function echo(form: RawForm): { selected: string[]; reason: string } {
+function echo(form: RawForm): { selected: string[]; keptOut: string[]; reason: string } {
   const reason = form.reason?.[0] ?? '';
-  return { selected: form.item ?? [], reason: reason.slice(0, MAX_REASON_LENGTH) };
+  return {
+    selected: form.item ?? [],
+    keptOut: form[KEEP_ACCOUNT_FIELD] ?? [],
+    reason: reason.slice(0, MAX_REASON_LENGTH),
+  };
 }
+
+/** A value from the form, quoted for an error message: short, and only if it looks like an account id. */
+const quoted = (value: string) => (/^\d{12}$/.test(value) ? value : 'a value');
 
 export interface PostInput {
   record: ApprovalRecord | null;
@@ -174,6 +198,11 @@ export interface PostInput {
   signingKey: string;
   /** Ids of the plan's items, in plan order. */
   planItemIds: readonly string[];
+  /**
+   * Organization runs: each account with credentials proposed, and the ids of its items
+   * (accountItems in account-groups.ts); empty for a single account, where no account can be kept out.
+   */
+  accountItems?: ReadonlyMap<string, readonly string[]>;
   form: RawForm;
   client: ClientInfo;
   now: Date;
@@ -202,11 +231,22 @@ export function decidePost(input: PostInput): PostOutcome {
   const parsed = formSchema.safeParse(form);
   if (!parsed.success) return invalid(parsed.error.issues[0]?.message ?? 'The form is not valid.');
   const { action, item, reason } = parsed.data;
+  const keepAccount = parsed.data[KEEP_ACCOUNT_FIELD];
 
   const inPlan = new Set(input.planItemIds);
   if (item.some((id) => !inPlan.has(id))) {
     return invalid('The form names credentials that are not in this plan. Open the link again and retry.');
   }
+  const accounts = input.accountItems ?? new Map<string, readonly string[]>();
+  const stranger = keepAccount.find((id) => !accounts.has(id));
+  if (stranger !== undefined) {
+    return invalid(
+      `The form field ${KEEP_ACCOUNT_FIELD} names ${quoted(stranger)}, which is not an account with credentials in this plan. Open the link again and retry.`,
+    );
+  }
+  const keep = new Set(keepAccount);
+  const keptOut = [...accounts.keys()].filter((id) => keep.has(id));
+  const keptItems = new Set(keptOut.flatMap((id) => accounts.get(id) ?? []));
   const agreed = agreedSelection(approvalsOf(record));
   if (action === 'approve' && agreed !== null) {
     const open = new Set(agreed);
@@ -217,13 +257,17 @@ export function decidePost(input: PostInput): PostOutcome {
     }
   }
   const ticked = new Set(item);
-  const selection = input.planItemIds.filter((id) => ticked.has(id));
+  const selection = input.planItemIds.filter((id) => ticked.has(id) && !keptItems.has(id));
 
   if (action === 'reject' && reason.length === 0) {
     return invalid('Give a reason to reject: it is recorded with the run.');
   }
   if (action === 'approve' && selection.length === 0) {
-    return invalid('Tick at least one credential to approve, or reject with a reason.');
+    return invalid(
+      keptOut.length > 0 && ticked.size > 0
+        ? 'Every ticked credential is in an account kept out: nothing would be approved. Untick a Keep out box, or reject with a reason.'
+        : 'Tick at least one credential to approve, or reject with a reason.',
+    );
   }
 
   const decision: DecisionRecord = {
@@ -233,6 +277,7 @@ export function decidePost(input: PostInput): PostOutcome {
     sourceIp: input.client.sourceIp,
     userAgent: input.client.userAgent.slice(0, MAX_USER_AGENT_LENGTH),
     selection: action === 'approve' ? selection : [],
+    ...(action === 'approve' && keptOut.length > 0 ? { keptOutAccounts: keptOut } : {}),
     ...(reason.length > 0 ? { reason } : {}),
   };
   return { kind: 'decided', approver, decision };
@@ -247,6 +292,8 @@ export interface ApprovalCallbackOutput {
   decidedAt: string;
   approvedCount: number;
   notApprovedCount: number;
+  /** Organization runs: how many accounts were kept out whole; absent when none (a field added later). */
+  keptOutAccountCount?: number;
 }
 
 /** The callback of a decided approval: `approvals` are the counted ones (the quorum). */
@@ -268,5 +315,6 @@ export function callbackOutput(
     decidedAt: decision.decidedAt,
     approvedCount,
     notApprovedCount: planItemCount - approvedCount,
+    ...(decision.keptOutAccounts?.length ? { keptOutAccountCount: decision.keptOutAccounts.length } : {}),
   };
 }

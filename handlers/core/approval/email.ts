@@ -9,6 +9,7 @@ import { type LifecycleSection, lifecycleSections, sectionsAsText } from '../pla
 import { clean, escapeHtml } from '../shared/html.js';
 import type { ApprovalRecord, Plan } from '../shared/types.js';
 import { accountGroups, accountsNotInRequest, scopeOf } from './account-groups.js';
+import { organizationSummary, summarySentence } from './account-summary.js';
 import { approvalLines, approvalsOf, neededSentence, progressNote, requiredOf } from './quorum.js';
 import { type CredentialRow, formatUtc } from './rows.js';
 
@@ -93,12 +94,16 @@ function emailModel(input: ApprovalEmailInput) {
     return [{ heading: group.heading, rows }];
   });
   const deletions = plan.items.filter((i) => i.action === 'delete-access-key').length;
+  const summary = organizationSummary(plan);
   return {
     subject: approvalSubject(plan),
     intro:
       `credsweep asks you to approve ${clean(approvalWhat(plan))} in ${scopeOf(plan)}: not used for ${plan.thresholdDays} days or more ` +
       '(the threshold of this run)' +
-      (deletions > 0 ? ', or deactivated by credsweep long ago and unused since.' : '.'),
+      (deletions > 0 ? ', or deactivated by credsweep long ago and unused since.' : '.') +
+      (summary
+        ? ` ${summarySentence(summary)} The page sums up each OU and account, and can keep a whole account out.`
+        : ''),
     groups,
     more:
       count > EMAIL_MAX_ROWS

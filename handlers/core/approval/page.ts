@@ -8,22 +8,30 @@
 import { createHash } from 'node:crypto';
 import { type LifecycleSection, lifecycleSections } from '../plan/lifecycle/sections.js';
 import { clean, escapeHtml as e } from '../shared/html.js';
-import type { ApprovalRecord, ApproverLink, DecisionRecord, Plan } from '../shared/types.js';
+import type { ApprovalRecord, ApproverLink, DecisionRecord, Plan, PlanItem } from '../shared/types.js';
 import { accountGroups, accountsNotInRequest, scopeOf } from './account-groups.js';
-import { approvalActions, approvalSubject, approvalWhat, backoutCommand, TABLE_HEADINGS } from './email.js';
+import { organizationSummary } from './account-summary.js';
+import { approvalActions, approvalWhat, backoutCommand, TABLE_HEADINGS } from './email.js';
 import {
   agreedSelection,
   approvalLines,
   approvalsOf,
+  keptOutByAny,
   neededSentence,
   progressNote,
   requiredOf,
 } from './quorum.js';
 import { credentialRows, formatUtc, reasonLabel } from './rows.js';
+import { summaryTableHtml } from './summary-table.js';
 
 function sectionHtml(s: LifecycleSection): string {
   const head = s.headers.map((h) => `<th scope="col">${e(h)}</th>`).join('');
-  const body = s.rows.map((r) => `<tr>${r.map((cell) => `<td>${e(cell)}</td>`).join('')}</tr>`).join('\n');
+  const body = s.rows
+    .map(
+      (r) =>
+        `<tr>${r.map((cell, col) => `<td data-label="${e(s.headers[col])}">${e(cell)}</td>`).join('')}</tr>`,
+    )
+    .join('\n');
   return `<h2>${e(s.title)}</h2>
 <p class="muted">${e(s.note)}</p>
 <table><thead><tr>${head}</tr></thead><tbody>
@@ -42,15 +50,25 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:12px 0
 dt{color:#59636e}
 dd{margin:0;word-break:break-all}
 table{width:100%;border-collapse:collapse;margin:8px 0 16px;font-size:14px}
-th,td{padding:6px 10px;border-bottom:1px solid #d0d7de;text-align:left;vertical-align:top}
+th,td{padding:6px 10px;border-bottom:1px solid #d0d7de;text-align:left;vertical-align:top;overflow-wrap:break-word}
 th{background:#f6f8fa;font-weight:600}
-td.tick{width:1%;text-align:center}
+th[scope=row]{background:none}
+td.date,label.keep{white-space:nowrap}
+td.tick{width:1%;text-align:center;white-space:nowrap}
 td.num{text-align:right}
+td.delete{color:#cf222e;font-weight:600}
+tr.delete td{background:#fff5f5}
+tr.delete td:first-child{box-shadow:inset 4px 0 #cf222e}
+tr.ou th,tr.ou td{background:#eaeef2;font-weight:600}
+.badge{display:inline-block;margin:2px 0;padding:0 6px;border-radius:4px;font-size:12px;font-weight:700;letter-spacing:.02em;white-space:nowrap}
+.badge.delete{background:#cf222e;color:#fff}
+.badge.reset{background:#9a6700;color:#fff}
+.scroll{overflow-x:auto}
 input[type=checkbox]{width:18px;height:18px;margin:2px}
 label.reason{display:block;margin:12px 0 4px;font-weight:600}
 label.reason span{font-weight:400;color:#59636e}
 textarea{box-sizing:border-box;width:100%;padding:8px;font:inherit;border:1px solid #d0d7de;border-radius:6px}
-.actions{display:flex;gap:12px;margin:16px 0 4px}
+.actions{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0 4px}
 button{padding:9px 18px;font:inherit;font-weight:600;border-radius:6px;border:1px solid transparent;cursor:pointer}
 button.approve{background:#1f883d;color:#fff}
 button.reject{background:#fff;color:#cf222e;border-color:#cf222e}
@@ -60,6 +78,20 @@ button.reject{background:#fff;color:#cf222e;border-color:#cf222e}
 .muted{color:#59636e;font-size:13px}
 code{background:#f6f8fa;padding:1px 4px;border-radius:4px;word-break:break-all}
 ul{padding-left:20px}
+@media (max-width:640px){
+main{margin:0;padding:16px 14px;border:0;border-radius:0}
+dl{grid-template-columns:1fr;gap:0}
+dd{margin-bottom:6px}
+table,tbody,tr,th,td{display:block}
+thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+tr{padding:6px 0;border-bottom:1px solid #d0d7de}
+th,td{padding:2px 4px;border:0;overflow-wrap:anywhere}
+td[data-label]::before{content:attr(data-label) ": ";color:#59636e;font-weight:400}
+td.tick{width:auto;text-align:left;float:left;margin-right:6px}
+td.num{text-align:left}
+tr.delete td:first-child{box-shadow:none}
+tr.delete{box-shadow:inset 4px 0 #cf222e;padding-left:8px}
+}
 `;
 
 /** The CSP source that allows exactly the stylesheet above. */
@@ -134,7 +166,18 @@ export interface FormPageInput {
   error?: string;
   /** Ticked item ids; all of them when absent. */
   selected?: readonly string[];
+  /** Accounts ticked "keep out" (after a refused POST); none when absent. */
+  keptOut?: readonly string[];
   reason?: string;
+}
+
+/** The mark of a row whose change cannot be undone, in the row itself. */
+function actionBadge(item: PlanItem | undefined): string {
+  if (item?.action === 'delete-access-key')
+    return ' <span class="badge delete">DELETE · cannot be undone</span>';
+  if (item?.action === 'reset-login-profile')
+    return ' <span class="badge reset">RESET · cannot be undone</span>';
+  return '';
 }
 
 /** GET: the plan with a ticked checkbox per credential, a reason box, Approve and Reject. */
@@ -145,25 +188,33 @@ export function renderFormPage(input: FormPageInput): string {
   const open = agreed === null ? null : new Set(agreed);
   const ticked = new Set(input.selected ?? agreed ?? rows.map((row) => row.id));
   const progress = progressNote(record, plan.items.length);
+  const items = new Map(plan.items.map((i) => [i.id, i]));
   const deletions = plan.items.filter((i) => i.action === 'delete-access-key').length;
-  const deleting = new Set(plan.items.filter((i) => i.action === 'delete-access-key').map((i) => i.id));
   const title = `Approve ${approvalWhat(plan)}`;
   const head = ['Approve', ...TABLE_HEADINGS].map((h) => `<th scope="col">${e(h)}</th>`).join('');
+  const [, ...labels] = TABLE_HEADINGS.map((h) => e(h));
+  const earlierKept = new Set(keptOutByAny(approvalsOf(record)));
+  const summary = organizationSummary(plan);
   let index = 0;
   const rowHtml = (row: (typeof rows)[number]) => {
     const id = `item-${index++}`;
+    const item = items.get(row.id);
+    const deleting = item?.action === 'delete-access-key';
     const closed = open !== null && !open.has(row.id);
-    const check = `<input type="checkbox" id="${id}" name="item" value="${e(row.id)}"${ticked.has(row.id) && !closed ? ' checked' : ''}${closed ? ' disabled' : ''} aria-label="${e(`${deleting.has(row.id) ? 'Delete' : 'Disable'} ${row.user} ${row.credential}`)}">`;
+    const check = `<input type="checkbox" id="${id}" name="item" value="${e(row.id)}"${ticked.has(row.id) && !closed ? ' checked' : ''}${closed ? ' disabled' : ''} aria-label="${e(`${deleting ? 'Delete' : 'Disable'} ${row.user} ${row.credential}`)}">`;
     return (
-      `<tr><td class="tick">${check}</td><td><label for="${id}">${e(row.user)}</label></td>` +
-      `<td>${e(row.credential)}</td><td>${e(row.lastUsed)}</td><td class="num">${e(row.daysUnused)}</td>` +
-      `<td>${e(row.why)}${closed ? ' <strong>(not approved by an earlier approver: left as it is)</strong>' : ''}</td></tr>`
+      `<tr${deleting ? ' class="delete"' : ''}><td class="tick">${check}</td><td><label for="${id}">${e(row.user)}</label></td>` +
+      `<td data-label="${labels[0]}">${e(row.credential)}${actionBadge(item)}</td><td class="date" data-label="${labels[1]}">${e(row.lastUsed)}</td>` +
+      `<td class="num" data-label="${labels[2]}">${e(row.daysUnused)}</td>` +
+      `<td data-label="${labels[3]}">${e(row.why)}${closed ? ' <strong>(not approved by an earlier approver: left as it is)</strong>' : ''}</td></tr>`
     );
   };
   const body = accountGroups(plan)
     .flatMap((group) => [
       ...(group.heading
-        ? [`<tr class="account"><th scope="rowgroup" colspan="6">${e(group.heading)}</th></tr>`]
+        ? [
+            `<tr class="account"><th scope="rowgroup" colspan="6">${e(group.heading)}${group.accountId && earlierKept.has(group.accountId) ? ' <strong>(kept out by an earlier approver)</strong>' : ''}</th></tr>`,
+          ]
         : []),
       ...group.rows.map(rowHtml),
     ])
@@ -189,7 +240,8 @@ ${deletions > 0 ? `<div class="error" role="alert">${e(`${plural(deletions, 'acc
 ${input.error ? `<div class="error" role="alert">${e(input.error)}</div>` : ''}
 <form method="post">
 <input type="hidden" name="csrf" value="${e(input.csrfToken)}">
-<table>
+${summary ? `${summaryTableHtml(summary, { ticked: new Set(input.keptOut ?? []), earlier: earlierKept })}\n<h2>Credentials by account</h2>` : ''}
+<table class="items">
 <thead><tr>${head}</tr></thead>
 <tbody>
 ${body}
@@ -216,21 +268,56 @@ ${lifecycleSections({ lifecycle: plan.lifecycle ?? null, skipped: plan.analysis.
   return layout(title, content);
 }
 
+/**
+ * What approving `items` changes, each kind counted apart:
+ * `5 credentials will be disabled and 1 access key deleted (cannot be undone)`.
+ */
+export function changeSentence(items: readonly Pick<PlanItem, 'action'>[]): string {
+  const deleted = items.filter((i) => i.action === 'delete-access-key').length;
+  const reset = items.filter((i) => i.action === 'reset-login-profile').length;
+  const parts = [
+    { n: items.length - deleted - reset, what: 'credential', done: 'disabled' },
+    { n: reset, what: 'console password', done: 'reset (cannot be undone)' },
+    { n: deleted, what: 'access key', done: 'deleted (cannot be undone)' },
+  ]
+    .filter((p) => p.n > 0)
+    .map((p, i) => `${plural(p.n, p.what)} ${i === 0 ? 'will be ' : ''}${p.done}`);
+  if (parts.length === 0) return 'nothing will be changed';
+  const last = parts.pop();
+  return parts.length > 0 ? `${parts.join(', ')} and ${last}` : `${last}`;
+}
+
+/** `payments-prod (222222222222)` for each account id, as the plan names it. */
+function accountLabels(plan: Plan, accountIds: readonly string[]): string[] {
+  const names = new Map((plan.organization?.accounts ?? []).map((a) => [a.accountId, a.name]));
+  return accountIds.map((id) => `${names.get(id) ?? 'unknown account'} (${id})`);
+}
+
 /** POST accepted: what was decided and what happens now. */
 export function renderDecidedPage(plan: Plan, decision: DecisionRecord, record?: ApprovalRecord): string {
   const approvers = record ? approvalsOf(record) : [];
   const approved = decision.decision === 'approved';
   const chosen = new Set(decision.selection);
+  const keptOut = new Set(approved ? (decision.keptOutAccounts ?? []) : []);
   const notApproved = plan.items.filter((item) => !chosen.has(item.id));
+  const notTicked = notApproved.filter((item) => !keptOut.has(item.accountId ?? ''));
   const summary = approved
-    ? `Approved: ${plural(decision.selection.length, 'credential')} will be disabled` +
+    ? `Approved: ${changeSentence(plan.items.filter((item) => chosen.has(item.id)))}` +
       (notApproved.length > 0
         ? `; ${notApproved.length} not approved, left as ${notApproved.length === 1 ? 'it is' : 'they are'}.`
         : '.')
     : 'Rejected: nothing will be changed.';
+  const keptList =
+    keptOut.size > 0
+      ? `<h2>Accounts kept out (none of their credentials is approved)</h2><ul>${accountLabels(plan, [
+          ...keptOut,
+        ])
+          .map((l) => `<li>${e(l)}</li>`)
+          .join('')}</ul>`
+      : '';
   const kept =
-    approved && notApproved.length > 0
-      ? `<h2>Not approved (left as they are)</h2><ul>${notApproved
+    approved && notTicked.length > 0
+      ? `<h2>Not approved (left as they are)</h2><ul>${notTicked
           .map((item) => {
             const row = credentialRows({ items: [item], thresholdDays: plan.thresholdDays })[0];
             return `<li>${e(row?.user)}: ${e(row?.credential)} (${e(reasonLabel(item, plan.thresholdDays))})</li>`;
@@ -252,6 +339,7 @@ ${
 ${decision.reason ? `<dt>Reason</dt><dd>${e(decision.reason)}</dd>` : ''}
 <dt>Execution</dt><dd>${e(plan.executionId)}</dd>
 </dl>
+${keptList}
 ${kept}
 <p>${
     approved

@@ -59,6 +59,11 @@ export function agreedSelection(approvals: readonly DecisionRecord[]): string[] 
   return first.selection.filter((id) => others.every((s) => s.has(id)));
 }
 
+/** The accounts any counted approver kept out (none of their credentials is in the agreed selection). */
+export function keptOutByAny(approvals: readonly DecisionRecord[]): string[] {
+  return [...new Set(approvals.flatMap((a) => a.keptOutAccounts ?? []))];
+}
+
 export type CountOutcome =
   /** Write `update` (conditional on the approvals it was computed from); `reached`: hand it to the workflow. */
   | { kind: 'counted'; update: ApprovalUpdate; reached: boolean }
@@ -85,9 +90,15 @@ export function countDecision(record: ApprovalRecord, decision: DecisionRecord):
     return { kind: 'counted', update: { status: 'pending', approvals }, reached: false };
   }
   const selection = agreedSelection(approvals) ?? [];
+  // The decision's own kept-out accounts are among them (absent when nobody kept one out).
+  const keptOut = keptOutByAny(approvals);
   return {
     kind: 'counted',
-    update: { status: 'approved', approvals, decision: { ...decision, selection } },
+    update: {
+      status: 'approved',
+      approvals,
+      decision: { ...decision, selection, ...(keptOut.length > 0 ? { keptOutAccounts: keptOut } : {}) },
+    },
     reached: true,
   };
 }
@@ -126,7 +137,8 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export function approvalLines(record: Pick<ApprovalRecord, 'approvals'>, planItemCount: number): string[] {
   return approvalsOf(record).map(
     (a) =>
-      `${clean(a.approver)} approved ${a.selection.length} of ${planItemCount} at ${formatUtc(a.decidedAt)}`,
+      `${clean(a.approver)} approved ${a.selection.length} of ${planItemCount} at ${formatUtc(a.decidedAt)}` +
+      (a.keptOutAccounts?.length ? `, keeping ${plural(a.keptOutAccounts.length, 'account')} out` : ''),
   );
 }
 

@@ -4,14 +4,13 @@
  */
 import type { Ports } from '../../ports/index.js';
 import { deletionBefore, deletionVerdict } from '../plan/lifecycle/deletion.js';
-import { ignore, nullIfMissing, perUser } from '../shared/calls.js';
+import { ignore } from '../shared/calls.js';
 import {
   applyItem,
-  approvedSelection,
   type BatchResult,
   type BatchTask,
   type Candidate,
-  liveHold,
+  liveKeys,
   runBatch,
   skipped,
 } from './remediate.js';
@@ -23,10 +22,8 @@ import {
  * (write-ahead), then DeleteAccessKey. Impossible to undo: approved as such.
  */
 export async function deleteAccessKeys(ports: Ports, task: BatchTask): Promise<BatchResult> {
-  const selection = await approvedSelection(ports, task.approvalId);
-  const { iam, settings } = ports;
-  const getUser = perUser((name) => iam.getUser(name).catch(nullIfMissing));
-  const listKeys = perUser((name) => iam.listAccessKeys(name));
+  const { iam } = ports;
+  const live = await liveKeys(ports, task);
   return runBatch(
     ports,
     task,
@@ -34,14 +31,9 @@ export async function deleteAccessKeys(ports: Ports, task: BatchTask): Promise<B
     async (item) => {
       const keyId = item.accessKeyId ?? '';
       const candidate = await (async (): Promise<Candidate> => {
-        if (!selection.has(item.id)) return skipped('not-approved');
-        const user = await getUser(item.userName);
-        if (!user) return skipped('gone');
-        const hold = liveHold(user, settings.exemptTagKey, ports.now());
-        if (hold) return skipped(hold);
-        const key = (await listKeys(item.userName)).find((k) => k.accessKeyId === keyId);
-        if (!key) return { ...skipped('gone'), before: 'key not found' };
-        const lastUsed = await iam.getAccessKeyLastUsed(keyId);
+        const found = await live(item);
+        if ('skip' in found) return found.skip;
+        const { key, lastUsed } = found;
         const history = (await ports.store.listKeyLedger(keyId)).filter(
           (e) => e.executionId !== task.executionId,
         );

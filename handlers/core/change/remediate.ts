@@ -5,7 +5,7 @@
  * made while that entry says `intended`.
  */
 
-import type { UserInfo } from '../../ports/iam.js';
+import type { AccessKeyInfo, UserInfo } from '../../ports/iam.js';
 import type { Ports } from '../../ports/index.js';
 import { exemptionOf, holdsOff, isBreakGlass, tagValue } from '../plan/lifecycle/tags.js';
 import { readBatch } from '../plan/plan.js';
@@ -146,12 +146,34 @@ export async function disableConsoleAccess(ports: Ports, task: BatchTask): Promi
   );
 }
 
-export async function deactivateAccessKeys(ports: Ports, task: BatchTask): Promise<BatchResult> {
+/** A key of the batch as found live, or why it must be left as it is. */
+export type LiveKey = { key: AccessKeyInfo; lastUsed: string | null } | { skip: Candidate };
+
+/**
+ * The live re-check every access key change starts with (deactivate and delete alike): approved,
+ * the user still there and neither exempt nor break-glass now, the key still there; then its last
+ * use. A batch keeps a user's credentials together, so the user and its keys are read once per user.
+ */
+export async function liveKeys(ports: Ports, task: BatchTask): Promise<(item: PlanItem) => Promise<LiveKey>> {
   const selection = await approvedSelection(ports, task.approvalId);
   const { iam, settings } = ports;
-  // A batch keeps a user's credentials together: read the user and its keys once per user.
   const getUser = perUser((name) => iam.getUser(name).catch(nullIfMissing));
   const listKeys = perUser((name) => iam.listAccessKeys(name));
+  return async (item) => {
+    if (!selection.has(item.id)) return { skip: skipped('not-approved') };
+    const user = await getUser(item.userName);
+    if (!user) return { skip: skipped('gone') };
+    const hold = liveHold(user, settings.exemptTagKey, ports.now());
+    if (hold) return { skip: skipped(hold) };
+    const key = (await listKeys(item.userName)).find((k) => k.accessKeyId === item.accessKeyId);
+    if (!key) return { skip: { ...skipped('gone'), before: 'key not found' } };
+    return { key, lastUsed: await iam.getAccessKeyLastUsed(key.accessKeyId) };
+  };
+}
+
+export async function deactivateAccessKeys(ports: Ports, task: BatchTask): Promise<BatchResult> {
+  const { iam } = ports;
+  const live = await liveKeys(ports, task);
   return runBatch(
     ports,
     task,
@@ -159,14 +181,9 @@ export async function deactivateAccessKeys(ports: Ports, task: BatchTask): Promi
     async (item) => {
       const keyId = item.accessKeyId ?? '';
       const candidate = await (async (): Promise<Candidate> => {
-        if (!selection.has(item.id)) return skipped('not-approved');
-        const user = await getUser(item.userName);
-        if (!user) return skipped('gone');
-        const hold = liveHold(user, settings.exemptTagKey, ports.now());
-        if (hold) return skipped(hold);
-        const key = (await listKeys(item.userName)).find((k) => k.accessKeyId === keyId);
-        if (!key) return skipped('gone');
-        const lastUsed = await iam.getAccessKeyLastUsed(keyId);
+        const found = await live(item);
+        if ('skip' in found) return found.skip;
+        const { key, lastUsed } = found;
         if (usedSince(lastUsed, ports.now(), task.thresholdDays)) {
           return { ...skipped('used-since-report'), before: key.status, liveLastUsed: lastUsed };
         }

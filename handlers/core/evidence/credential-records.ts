@@ -27,6 +27,7 @@ export function approvalEvidence(record: ApprovalRecord): ApprovalEvidence {
           userAgent: d.userAgent,
           reason: d.reason ?? null,
           selection: [...d.selection],
+          ...(d.keptOutAccounts?.length ? { keptOutAccounts: [...d.keptOutAccounts] } : {}),
         }
       : null,
     approvalsRequired: record.approvalsRequired ?? 1,

@@ -103,11 +103,12 @@ function securityHubSection(ev: Evidence): string[] {
       ...out,
       '<p class="empty">Not recorded (evidence written before credsweep followed Security Hub).</p>',
     ];
+  if (hub.status === 'not-enabled') return [...out, `<p class="info">${escapeHtml(hub.reason)}.</p>`];
   if (hub.notified) {
     const n = hub.notified;
     out.push(
       `<p>At the approval request (${escapeHtml(when(n.at))}): ${escapeHtml(
-        n.status === 'not-updated'
+        n.status === 'not-updated' || n.status === 'not-enabled'
           ? n.reason
           : `${n.findings.filter((f) => f.action === 'notified' && f.error === null).length} finding(s) set to NOTIFIED`,
       )}.</p>`,
@@ -231,6 +232,7 @@ table.facts th { background: #f6f8fa; white-space: nowrap; }
 .result.intended, .result.unresolved { color: #b3261e; font-weight: 600; }
 .empty { color: #57606a; font-style: italic; }
 .error { border-left: 4px solid #b3261e; padding: .25rem .75rem; background: #fff5f5; }
+.info { border-left: 4px solid #5f6368; padding: .25rem .75rem; background: #f6f7f9; }
 footer { margin-top: 2rem; color: #57606a; font-size: .85rem; }
 @media print {
   @page { size: A4 landscape; margin: 12mm; }

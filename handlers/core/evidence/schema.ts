@@ -113,6 +113,8 @@ export interface ApprovalEvidence {
     reason: string | null;
     /** Plan item ids approved; empty when rejected. */
     selection: string[];
+    /** Organization runs: the accounts the approvers kept out whole (absent when none). */
+    keptOutAccounts?: string[];
   } | null;
   /** How many different people had to approve (absent in evidence written before the quorum: 1). */
   approvalsRequired?: number;
@@ -269,9 +271,10 @@ export interface SecurityHubStep {
   /**
    * updated: every update Security Hub was asked for was made; unchanged: no finding needed one;
    * partly-updated: some updates failed (see each finding's error); not-updated: the findings could
-   * not be read, so nothing was updated (see reason).
+   * not be read, so nothing was updated (see reason); not-enabled: Security Hub is not enabled in the
+   * account and Region, so there is nothing to follow (information, not a failure).
    */
-  status: 'updated' | 'unchanged' | 'partly-updated' | 'not-updated';
+  status: 'updated' | 'unchanged' | 'partly-updated' | 'not-updated' | 'not-enabled';
   reason: string | null;
   findings: FindingRecord[];
 }

@@ -16,6 +16,22 @@ function lostText(e: Pick<Evidence, 'backout'>): string {
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
+const NOTHING_READ = /nothing was read or changed there\.?$/;
+
+/**
+ * What a run changed, with deletions counted as deleted: `disabled` counts every credential the run
+ * changed and `deleted` the access keys among them deleted for good (the delete stage), so "2
+ * disabled" never stands for one disabled and one deleted. `1 disabled, 1 access key deleted for good`.
+ */
+export function changedText(c: { disabled: number; deleted?: number }, join = ', '): string {
+  const deleted = c.deleted ?? 0;
+  const parts = [
+    ...(c.disabled - deleted > 0 || deleted === 0 ? [`${c.disabled - deleted} disabled`] : []),
+    ...(deleted > 0 ? [`${plural(deleted, 'access key')} deleted for good`] : []),
+  ];
+  return parts.join(join);
+}
+
 /** The first sentence of every rendering: what the run did, in words. */
 export function summarize(e: Omit<Evidence, 'summary'>): string {
   const c = e.counts;
@@ -26,8 +42,9 @@ export function summarize(e: Omit<Evidence, 'summary'>): string {
   switch (e.outcome) {
     case 'remediated':
       return (
-        `${c.disabled} of ${plural(c.proposed, 'proposed credential')} disabled` +
-        (c.deleted > 0 ? ` (${c.deleted} access ${c.deleted === 1 ? 'key' : 'keys'} deleted for good)` : '') +
+        (c.deleted > 0
+          ? `Of ${plural(c.proposed, 'proposed credential')}, ${changedText(c, ' and ')},`
+          : `${c.disabled} of ${plural(c.proposed, 'proposed credential')} disabled`) +
         ` after approval by ${approvedBy(e) ?? 'an approver'}, ${c.verified} verified${recheck}.`
       );
     case 'nothing-to-do':
@@ -59,14 +76,19 @@ export function summarize(e: Omit<Evidence, 'summary'>): string {
         : `${e.error ? `${e.error.Error}: ` : ''}the run was backed out; ${plural(c.restored, 'credential')} restored, ${c.disabled} still disabled${lostText(e)}.`;
     case 'failed':
       return `Stopped before approval (${e.error?.Error ?? 'error'}: ${e.error?.Cause ?? 'no cause given'}); nobody was asked and nothing was changed.`;
-    case 'unreachable':
-      return `Account ${e.execution.accountId} could not be reached (${e.error?.Error ?? 'error'}: ${e.error?.Cause ?? 'no cause given'}); nothing was read or changed there.`;
+    case 'unreachable': {
+      const cause = e.error?.Cause ?? 'no cause given';
+      // AccountUnreachable's cause already ends by saying so (handlers/core/organization/account-scope.ts).
+      return NOTHING_READ.test(cause)
+        ? `Account ${e.execution.accountId} could not be reached (${e.error?.Error ?? 'error'}): ${cause}`
+        : `Account ${e.execution.accountId} could not be reached (${e.error?.Error ?? 'error'}: ${cause}); nothing was read or changed there.`;
+    }
     case 'suspended':
       return `Account ${e.execution.accountId} is suspended; it was not swept.`;
     case 'backout-failed':
       return (
         `Backout could not finish (${e.backout?.error?.Error ?? 'error'}): ${plural(c.restored, 'credential')} restored, ` +
-        `${c.disabled} still disabled. Run credsweep backout again.`
+        `${c.disabled} still disabled; start the backout of ${nameOf(e.backout?.sourceExecutionId ?? e.execution.id)} again.`
       );
   }
 }

@@ -10,16 +10,7 @@ import { approvalIdFor } from '../approval/links.js';
 import { causeMessage } from '../evidence/collect.js';
 import { approvalEvidence } from '../evidence/credential-records.js';
 import { csvLine, FINDINGS_CSV_COLUMNS, renderFindingsCsv } from '../evidence/csv.js';
-import {
-  escapeHtml,
-  FINDING_HEADERS,
-  facts,
-  findingCells,
-  OUTCOME_TEXT,
-  reportPage,
-  table,
-  when,
-} from '../evidence/html.js';
+import { OUTCOME_TEXT } from '../evidence/html.js';
 import type {
   ApprovalEvidence,
   CredentialRecord,
@@ -28,6 +19,7 @@ import type {
   FindingRecord,
 } from '../evidence/schema.js';
 import { type ExceptionEntry, exceptionsOf, type OpenEntry, openOf } from '../evidence/standing.js';
+import { changedText } from '../evidence/summary.js';
 import { readPlan } from '../plan/plan.js';
 import { RUN_NAME_REUSED } from '../plan/run-identity.js';
 import { reportRun, securityHubLines } from '../run/report-run.js';
@@ -37,7 +29,10 @@ import type { RunRequest } from '../shared/request.js';
 import { accountRunId } from '../shared/run-ids.js';
 import { evidenceKey, findingsCsvKey, planKey, reportHtmlKey } from '../shared/run-keys.js';
 import { readAccounts } from './accounts.js';
+import type { OrgAccountEvidence, OrgEvidence } from './org-evidence.js';
 import { inBatches } from './org-plan.js';
+import { renderOrgReportHtml } from './org-report-html.js';
+import { orgSummaryMail } from './org-summary-mail.js';
 
 export interface OrgReportTask {
   executionId: string;
@@ -45,65 +40,6 @@ export interface OrgReportTask {
   request: RunRequest;
   approvalId?: string;
   error?: ErrorInfo | null;
-}
-
-export interface OrgAccountEvidence {
-  accountId: string;
-  name: string;
-  ou: string;
-  status: string;
-  outcome: Outcome;
-  summary: string;
-  counts: Evidence['counts'];
-  error: ErrorInfo | null;
-  /** What became of the account's Security Hub findings, in one line (as its own evidence says). */
-  securityHub: string | null;
-  /** The account's own evidence.json. */
-  evidenceKey: string;
-  /** What a backout in this account could not restore (deleted keys, reset passwords), each named. */
-  cannotRestore?: NonNullable<Evidence['backout']>['cannotRestore'];
-  /**
-   * What stood when the account's part ended (handlers/core/evidence/standing.ts), so that a period
-   * report reads this summary, not every account's evidence: when the account's credential report
-   * was analysed (null: not read) at which threshold, the exceptions in force and what stayed open.
-   * Absent in summaries written before they existed.
-   */
-  asOf?: string | null;
-  thresholdDays?: number | null;
-  exceptions?: ExceptionEntry[];
-  open?: OpenEntry[];
-}
-
-export interface OrgEvidence {
-  schemaVersion: 2;
-  kind: 'organization';
-  execution: Evidence['execution'];
-  outcome: Outcome;
-  summary: string;
-  writtenAt: string;
-  approval: ApprovalEvidence | null;
-  accounts: OrgAccountEvidence[];
-  /** Every credential changed in any account, each with its accountId. */
-  changes: (CredentialRecord & { accountId: string })[];
-  /** "What about this finding?": every account's IAM.8 / IAM.22 / CIS findings, from its evidence. */
-  securityHubFindings: (FindingRecord & { accountId: string })[];
-  counts: {
-    accounts: number;
-    remediated: number;
-    nothingToDo: number;
-    unreachable: number;
-    suspended: number;
-    failed: number;
-    backedOut: number;
-    proposed: number;
-    disabled: number;
-    /** Of the disabled: access keys deleted for good (the delete stage). */
-    deleted: number;
-    restored: number;
-    /** Changes a backout of this run could not restore (deleted keys, reset passwords). */
-    cannotRestore: number;
-  };
-  error: ErrorInfo | null;
 }
 
 export interface OrgReportResult {
@@ -181,7 +117,6 @@ function orgSummary(e: Omit<OrgEvidence, 'summary'>): string {
     c.suspended > 0 ? `${c.suspended} suspended` : '',
   ].filter(Boolean);
   const head = `${OUTCOME_TEXT[e.outcome]}. ${parts.join(', ')}.`;
-  const deleted = c.deleted > 0 ? ` (${plural(c.deleted, 'access key')} deleted for good)` : '';
   const lost =
     c.cannotRestore > 0
       ? ` ${plural(c.cannotRestore, 'change')} approved as impossible to undo could not be restored: ${e.accounts
@@ -192,7 +127,11 @@ function orgSummary(e: Omit<OrgEvidence, 'summary'>): string {
           )
           .join(', ')}.`
       : '';
-  return `${head} ${c.disabled} of ${plural(c.proposed, 'proposed credential')} disabled${deleted}, ${c.restored} restored.${lost}`;
+  const changed =
+    c.deleted > 0
+      ? `Of ${plural(c.proposed, 'proposed credential')}, ${changedText(c, ' and ')}`
+      : `${c.disabled} of ${plural(c.proposed, 'proposed credential')} disabled`;
+  return `${head} ${changed}, ${c.restored} restored.${lost}`;
 }
 
 /** The org summary, and each account's own evidence (the rows of the org findings.csv). */
@@ -268,6 +207,16 @@ export async function collectOrgEvidence(
     approval: record ? approvalEvidence(record) : null,
     accounts: accountRows,
     changes: rows.flatMap(([row, ev]) => ev.changes.map((c) => ({ ...c, accountId: row.accountId }))),
+    notApproved: rows.flatMap(([row, ev]) =>
+      ev.unchanged
+        .filter((c) => c.result === 'not-approved')
+        .map((c) => ({
+          accountId: row.accountId,
+          userName: c.userName,
+          credential: c.credential,
+          accessKeyId: c.accessKeyId,
+        })),
+    ),
     securityHubFindings: rows.flatMap(([row, ev]) =>
       (ev.securityHub?.findings ?? []).map((f) => ({ ...f, accountId: row.accountId })),
     ),
@@ -305,101 +254,6 @@ export function renderOrgFindingsCsv(accounts: Evidence[]): string {
   return header + accounts.map((ev) => renderFindingsCsv(ev).slice(header.length)).join('');
 }
 
-export function renderOrgReportHtml(ev: OrgEvidence): string {
-  const e = escapeHtml;
-  const d = ev.approval?.decision ?? null;
-  const accountRows = ev.accounts.map((a) => [
-    `<a href="accounts/${e(a.accountId)}/report.html">${e(a.name)}</a>`,
-    `<code>${e(a.accountId)}</code>`,
-    e(a.ou),
-    `<span class="badge ${e(a.outcome)}">${e(OUTCOME_TEXT[a.outcome])}</span>`,
-    e(a.counts.proposed),
-    e(a.counts.disabled),
-    e(a.counts.restored),
-    a.error ? `${e(a.error.Error)}: ${e(a.error.Cause)}` : '',
-  ]);
-  const changeRows = ev.changes.map((c) => [
-    `<code>${e(c.accountId)}</code>`,
-    e(c.userName),
-    e(c.accessKeyId ? `${c.credential} ${c.accessKeyId}` : c.credential),
-    e(c.before),
-    e(c.after),
-    e(c.result),
-  ]);
-  const sections = [
-    '<h2>Run</h2>',
-    facts([
-      ['Execution', ev.execution.id],
-      ['Hub account', ev.execution.accountId],
-      ['Mode', ev.execution.mode],
-      ['Started by', ev.execution.startedBy ?? 'not recorded'],
-      ['Accounts', ev.counts.accounts],
-      ['Approval', d ? `${d.decision} by ${d.approver} at ${when(d.decidedAt)}` : 'no decision'],
-      ['Evidence written', when(ev.writtenAt)],
-    ]),
-    '<h2>Accounts</h2>',
-    table(
-      ['Account', 'Id', 'OU', 'Outcome', 'Proposed', 'Disabled', 'Restored', 'Error'],
-      accountRows,
-      'No account was listed.',
-    ),
-    '<h2>Changes</h2>',
-    table(['Account', 'User', 'Credential', 'Before', 'After', 'Result'], changeRows, 'Nothing was changed.'),
-    '<h2 id="security-hub">Security Hub findings</h2>',
-    '<p>For each IAM.8, IAM.22 and CIS unused-credential finding, in the account that owns it: what credsweep did and why.</p>',
-    table(
-      ['Account', ...FINDING_HEADERS],
-      (ev.securityHubFindings ?? []).map((f) => [`<code>${e(f.accountId)}</code>`, ...findingCells(f)]),
-      'No account had a failing IAM.8, IAM.22 or CIS unused-credential finding credsweep could read.',
-    ),
-    table(
-      ['Account', 'Security Hub, per account'],
-      ev.accounts.map((a) => [`<code>${e(a.accountId)}</code>`, e(a.securityHub ?? 'not recorded')]),
-      'No account was listed.',
-    ),
-    ...(ev.error
-      ? ['<h2>Error</h2>', `<p class="error"><strong>${e(ev.error.Error)}</strong>: ${e(ev.error.Cause)}</p>`]
-      : []),
-  ];
-  return reportPage({
-    heading: `credsweep organization run ${ev.execution.name}`,
-    outcome: ev.outcome,
-    account: `hub account ${ev.execution.accountId}`,
-    summary: ev.summary,
-    sections,
-    footer:
-      "Rendered from evidence.json of this organization run; each account's folder (accounts/&lt;id&gt;/) holds its own evidence.",
-  });
-}
-
-export function orgSummaryMail(ev: OrgEvidence): { subject: string; text: string; html: string } {
-  const run = ev.execution.name;
-  const lines = [
-    `Organization run ${run} from hub account ${ev.execution.accountId} ended: ${ev.outcome}.`,
-    ev.summary,
-    ...(ev.error ? [`Cause: ${ev.error.Error}: ${ev.error.Cause}`] : []),
-    '',
-    ...ev.accounts.map(
-      (a) =>
-        `- ${a.name} (${a.accountId}, ${a.ou}): ${a.outcome}; ${a.counts.disabled} disabled` +
-        (a.counts.deleted > 0 ? ` (${a.counts.deleted} deleted for good)` : '') +
-        `, ${a.counts.restored} restored` +
-        (a.cannotRestore?.length ? `, ${a.cannotRestore.length} cannot be restored` : '') +
-        (a.error ? ` (${a.error.Error})` : '') +
-        (a.securityHub ? `. ${a.securityHub}` : ''),
-    ),
-    '',
-    `Evidence: credsweep evidence ${run}`,
-    ...(ev.counts.disabled > 0 ? [`Back out with: credsweep backout ${run} [--accounts id,…]`] : []),
-  ];
-  const text = lines.join('\n');
-  return {
-    subject: `credsweep ${run}: ${ev.outcome} in ${plural(ev.counts.accounts, 'account')} (${ev.counts.disabled} disabled, ${ev.counts.restored} restored)`,
-    text,
-    html: `<!doctype html><html><body><pre style="font-family:monospace">${escapeHtml(text)}</pre></body></html>`,
-  };
-}
-
 export async function orgReportRun(ports: Ports, task: OrgReportTask): Promise<OrgReportResult> {
   if (task.error?.Error === RUN_NAME_REUSED) {
     // The records under this name are an earlier run's (its accounts, plan, evidence): nothing of
@@ -420,7 +274,10 @@ export async function orgReportRun(ports: Ports, task: OrgReportTask): Promise<O
   const key = evidenceKey(id);
   await ports.blobs.put(key, `${JSON.stringify(evidence, null, 2)}\n`, 'application/json');
   if (evidence.outcome !== 'nothing-to-do' && evidence.outcome !== 'dry-run') {
-    await ports.mail.send({ to: ports.settings.approverEmails, ...orgSummaryMail(evidence) });
+    await ports.mail.send({
+      to: ports.settings.approverEmails,
+      ...orgSummaryMail(evidence, ports.settings.commandOptions),
+    });
   }
   const failedAccounts = evidence.accounts.filter((a) =>
     task.request.mode === 'backout' ? a.outcome === 'backout-failed' : FAILED.includes(a.outcome),

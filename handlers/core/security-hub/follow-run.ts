@@ -35,6 +35,13 @@ import { describeAll, note, quoted, runNames, updatedBy } from './notes.js';
 
 export const notifiedKey = (runPrefix: string) => `${runPrefix}/security-hub-notified.json`;
 
+/**
+ * Security Hub off in the account (GetFindings answers InvalidAccessException, "not subscribed"):
+ * nothing to follow, which is information, not a failure of the run.
+ */
+export const notEnabledText = (accountId: string) =>
+  `Security Hub is not enabled in account ${accountId} in this Region: there are no findings to follow`;
+
 /** Why Security Hub could not be used, in words (the error's AWS name kept). */
 export function unavailableReason(err: unknown, accountId: string): string {
   const name = err instanceof Error ? err.name : 'Error';
@@ -42,9 +49,7 @@ export function unavailableReason(err: unknown, accountId: string): string {
   if (name === 'AccountUnreachable') {
     return `${message}, so its Security Hub findings were left untouched`;
   }
-  if (name === 'InvalidAccessException') {
-    return `Security Hub is not enabled in account ${accountId} in this Region, so its findings were not updated (InvalidAccessException: ${message})`;
-  }
+  if (name === 'InvalidAccessException') return notEnabledText(accountId);
   if (name === 'AccessDeniedException' || name === 'AccessDenied') {
     return `credsweep may not read or update Security Hub findings here, so they were not updated (${name}: ${message})`;
   }
@@ -149,7 +154,9 @@ async function step(
   try {
     findings = await ports.securityHub.findCredentialFindings(accountId);
   } catch (err) {
-    return { at, status: 'not-updated', reason: unavailableReason(err, accountId), findings: [] };
+    const status =
+      err instanceof Error && err.name === 'InvalidAccessException' ? 'not-enabled' : 'not-updated';
+    return { at, status, reason: unavailableReason(err, accountId), findings: [] };
   }
   const decided = findings.map((finding) => ({ finding, decision: decide(finding) }));
   const records = await apply(ports.securityHub, decided, updatedBy(run));
@@ -456,5 +463,10 @@ export async function followFindingsAtEnd(ports: Ports, evidence: RunEvidence): 
   const backoutResolved =
     evidence.execution.mode === 'backout' && source ? await resolvedBy(ports, source) : new Set<string>();
   const end = await settleFindings(ports, evidence, backoutResolved);
+  if (evidence.outcome === 'suspended' && end.status === 'not-updated') {
+    // Its findings are out of reach because the account is suspended, not because of a role.
+    const reason = `Account ${evidence.execution.accountId} is suspended, so its Security Hub findings were not read`;
+    return { ...end, reason, notified };
+  }
   return { ...end, notified };
 }

@@ -43,3 +43,6 @@ export const DEFAULT_APPROVALS_REQUIRED = 1;
 export const DEFAULT_DELETE_APPROVALS_REQUIRED = 2;
 /** The largest quorum a deployment or a run may ask for. */
 export const MAX_APPROVALS_REQUIRED = 20;
+
+/** The stack name `credsweep deploy` and the CLI use unless told otherwise (`--stack`). */
+export const DEFAULT_STACK_NAME = 'Credsweep';

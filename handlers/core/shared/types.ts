@@ -119,6 +119,8 @@ export interface KeyDeletion {
   /** The run (execution ARN) whose ledger records the deactivation. */
   deactivatedBy: string;
   deactivatedAt: string;
+  /** Whole days from the deactivation to the analysis (absent in plans written before it existed). */
+  daysInactive?: number;
   keyCreatedAt: string;
   /** Last use (GetAccessKeyLastUsed), always before the deactivation; null when never used. */
   keyLastUsed: string | null;
@@ -323,6 +325,11 @@ export interface DecisionRecord {
   userAgent: string;
   /** Plan item ids approved (all, or a subset); empty when rejected. */
   selection: string[];
+  /**
+   * Organization runs: accounts the approver kept out whole (none of their credentials is in
+   * `selection`, ticked or not); absent when none.
+   */
+  keptOutAccounts?: string[];
   reason?: string;
 }
 

@@ -14,8 +14,18 @@ import { exemptionOf, holdsOff, isBreakGlass, tagValue } from './tags.js';
 
 const MS_PER_DAY = 86_400_000;
 
+const daysSince = (iso: string, now: Date) => Math.floor((now.getTime() - Date.parse(iso)) / MS_PER_DAY);
+
 /** When an entry's change was made (or recorded, for an entry that changed nothing). */
 const at = (e: LedgerEntry) => Date.parse(e.changedAt ?? e.recordedAt);
+
+/**
+ * The order of a key's ledger entries across runs: by the credential's change order each intent
+ * recorded (`lastChangeSeq`, change/last-change.ts), which clocks cannot disturb; entries written
+ * before that order existed come first, by time.
+ */
+const order = (a: LedgerEntry, b: LedgerEntry) =>
+  (a.lastChangeSeq ?? -1) - (b.lastChangeSeq ?? -1) || at(a) - at(b);
 
 /**
  * The deactivation by credsweep that still stands for this key: the latest ledger entry that changed
@@ -23,9 +33,7 @@ const at = (e: LedgerEntry) => Date.parse(e.changedAt ?? e.recordedAt);
  * change). null when there is none.
  */
 export function standingDeactivation(history: LedgerEntry[]): LedgerEntry | null {
-  const changes = history
-    .filter((e) => e.status === 'changed' || e.status === 'restored')
-    .sort((a, b) => at(a) - at(b));
+  const changes = history.filter((e) => e.status === 'changed' || e.status === 'restored').sort(order);
   const last = changes.at(-1);
   return last?.action === 'deactivate-access-key' && last.status === 'changed' ? last : null;
 }
@@ -49,7 +57,7 @@ export function deletionVerdict(
   if (lastUsed !== null && Date.parse(lastUsed) >= Date.parse(deactivatedAt)) {
     return { deletable: false, why: `used since credsweep deactivated it (${lastUsed})` };
   }
-  const age = Math.floor((now.getTime() - Date.parse(deactivatedAt)) / MS_PER_DAY);
+  const age = daysSince(deactivatedAt, now);
   if (age < deleteAfterDays) {
     return { deletable: false, why: `deactivated ${age} days ago, fewer than ${deleteAfterDays}` };
   }
@@ -58,6 +66,7 @@ export function deletionVerdict(
     deletion: {
       deactivatedBy: deactivation.executionId,
       deactivatedAt,
+      daysInactive: age,
       keyCreatedAt: key.createdAt,
       keyLastUsed: lastUsed,
     },
@@ -123,9 +132,9 @@ export async function deletionCandidates(
       const lastUsed = await ports.iam.getAccessKeyLastUsed(key.accessKeyId);
       const verdict = deletionVerdict(key, history, lastUsed, opts.now, opts.deleteAfterDays);
       if (!verdict.deletable) continue;
-      const daysInactive = Math.floor(
-        (opts.now.getTime() - Date.parse(verdict.deletion.deactivatedAt)) / MS_PER_DAY,
-      );
+      // Days unused count from the last use (or the key's creation when never used), as for every
+      // other credential; the days since the deactivation are the deletion's own (KeyDeletion).
+      const daysUnused = daysSince(lastUsed ?? key.createdAt, opts.now);
       items.push({
         id: deletionItemId(row.user, key.accessKeyId, opts.accountId),
         ...(opts.accountId ? { accountId: opts.accountId } : {}),
@@ -133,7 +142,7 @@ export async function deletionCandidates(
         credential: slot === 0 ? 'access-key-1' : 'access-key-2',
         accessKeyId: key.accessKeyId,
         lastUsed,
-        daysUnused: daysInactive,
+        daysUnused,
         reason: lastUsed === null ? 'never-used' : 'unused',
         action: 'delete-access-key',
         deletion: verdict.deletion,

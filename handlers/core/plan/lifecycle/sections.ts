@@ -134,7 +134,11 @@ export function lifecycleSections(input: {
 export function itemWhy(item: PlanItem, thresholdDays: number): string {
   if (item.action === 'delete-access-key' && item.deletion) {
     const run = deactivatingRunName(item.deletion);
-    return `DELETE, cannot be undone: deactivated by credsweep run ${clean(run)} on ${day(item.deletion.deactivatedAt)}, unused since`;
+    const inactive = item.deletion.daysInactive;
+    return (
+      `DELETE, cannot be undone: deactivated by credsweep run ${clean(run)} on ${day(item.deletion.deactivatedAt)}` +
+      `${inactive !== undefined ? ` (${inactive} days ago)` : ''}, unused since`
+    );
   }
   const unused =
     item.reason === 'never-used' ? 'never used since it was created' : `unused for ${thresholdDays}+ days`;
