@@ -17,6 +17,8 @@ import type { EvidenceFlags } from './commands/evidence.js';
 import type { HistoryFlags } from './commands/history.js';
 import {
   collectUsers,
+  commaItems,
+  LengthChecks,
   parseAccountId,
   parseAccountList,
   parseDay,
@@ -29,6 +31,8 @@ import {
   parsePositiveInt,
   parseRate,
   parseSeconds,
+  runRule,
+  splitNames,
 } from './commands/options.js';
 import type { StartFlags } from './commands/start.js';
 import type { RunFlags } from './commands/status.js';
@@ -39,6 +43,15 @@ export const DESCRIPTION =
 
 /** The whole command line; `output` replaces where commander writes (tests capture it). */
 export function buildProgram(version: string, output: OutputConfiguration = {}): Command {
+  // Every name or id an argument gives is within AWS's limit before any command acts on it.
+  const lengths = new LengthChecks();
+  const userNames = (argument: string, parse: (value: string, previous: string[]) => string[]) =>
+    lengths.limited(argument, 'userName', parse, splitNames);
+  const accounts = lengths.limited('--accounts', 'accountId', parseAccountList, commaItems);
+  const ous = lengths.limited('--ous', 'ouId', parseOuList, commaItems);
+  const approvers = lengths.limited('--approvers', 'email', parseEmailList, commaItems);
+  const account = lengths.limited('--account', 'accountId', parseAccountId);
+  const run = lengths.limited('<execution>', runRule);
   const program = new Command('credsweep')
     .description(DESCRIPTION)
     .version(version)
@@ -48,7 +61,8 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
       outputError: (str, write) => write(visibleLines(`credsweep: ${str.replace(/^error: /, '')}`)),
       ...output,
     })
-    .showHelpAfterError('(add --help for usage)');
+    .showHelpAfterError('(add --help for usage)')
+    .hook('preAction', lengths.refuse);
 
   program
     .command('analyze')
@@ -74,7 +88,7 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
     .option(
       '--exempt <users>',
       'comma-separated user names never reported (repeatable; write \\, for a comma inside a name)',
-      collectUsers,
+      userNames('--exempt', collectUsers),
       [],
     )
     .option('--json', 'print one JSON object {asOf, thresholdDays, findings, skipped} instead of a table')
@@ -102,8 +116,8 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
       'organization blast-radius guard: fail before approval above this many in all accounts (default 500)',
       parsePositiveInt,
     )
-    .option('--accounts <ids>', 'organization: only these member accounts (comma list)', parseAccountList)
-    .option('--ous <ids>', 'organization: only the accounts of these OUs (comma list)', parseOuList)
+    .option('--accounts <ids>', 'organization: only these member accounts (comma list)', accounts)
+    .option('--ous <ids>', 'organization: only the accounts of these OUs (comma list)', ous)
     .addOption(
       new Option(
         '--auto-approve',
@@ -125,9 +139,9 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
     .option(
       '--exempt <users>',
       'user names never touched (comma list, repeatable; \\, for a comma in a name)',
-      collectUsers,
+      userNames('--exempt', collectUsers),
     )
-    .option('--users <users>', 'only these users (comma list)', collectUsers)
+    .option('--users <users>', 'only these users (comma list)', userNames('--users', collectUsers))
     .option('--dry-run', 'analyze and report only; no approval is asked, nothing changes')
     .option(
       '--warn-days <n>',
@@ -149,7 +163,7 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
     .option(
       '--approvers <addresses>',
       'the local approvers (comma list); each gets their own mail and link in the outbox (default: two sample approvers)',
-      parseEmailList,
+      approvers,
     )
     .option(
       '--approvals-required <n>',
@@ -159,7 +173,11 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
     .option('--port <n>', 'port of the approval page on 127.0.0.1 (default: any free port)', parsePort)
     .option('--throttle <rate>', 'fraction of IAM calls answered with Throttling (0..1)', parseRate)
     .option('--rng-seed <n>', 'seed for --throttle, for a reproducible run', parsePositiveInt)
-    .option('--deny <users>', 'AccessDenied on changes to these users (comma list)', collectUsers)
+    .option(
+      '--deny <users>',
+      'AccessDenied on changes to these users (comma list)',
+      userNames('--deny', collectUsers),
+    )
     .action(async (flags: DemoFlags) => (await import('./commands/demo.js')).demo(flags));
 
   const start = program
@@ -170,8 +188,16 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
       'unused for this many days or more is stale (default: the deployed threshold)',
       parsePositiveInt,
     )
-    .option('--users <names>', 'only these users (comma list; \\, for a comma in a name)', parseNameList)
-    .option('--exempt <names>', 'also never touch these users in this run (comma list)', parseNameList)
+    .option(
+      '--users <names>',
+      'only these users (comma list; \\, for a comma in a name)',
+      userNames('--users', parseNameList),
+    )
+    .option(
+      '--exempt <names>',
+      'also never touch these users in this run (comma list)',
+      userNames('--exempt', parseNameList),
+    )
     .option('--dry-run', 'analyze and report only: no approval is asked and nothing changes')
     .option(
       '--max-credentials <n>',
@@ -179,8 +205,8 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
       parsePositiveInt,
     )
     .option('--all-accounts', 'organization: every ACTIVE account (the organization workflow)')
-    .option('--accounts <ids>', 'organization: only these accounts (comma list)', parseAccountList)
-    .option('--ous <ids>', 'organization: only the accounts of these OUs (comma list)', parseOuList)
+    .option('--accounts <ids>', 'organization: only these accounts (comma list)', accounts)
+    .option('--ous <ids>', 'organization: only the accounts of these OUs (comma list)', ous)
     .option(
       '--max-credentials-total <n>',
       'organization blast-radius guard: fail before approval above this many in all accounts (default: the deployed limit)',
@@ -209,14 +235,18 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
     .option(
       '--approvers <addresses>',
       'with --local: the local approvers (comma list), each with their own mail and link in the outbox',
-      parseEmailList,
+      approvers,
     )
     .option(
       '--now <iso>',
       'with --local: the sandbox clock (rehearse the lifecycle days later in the same home)',
       parseIsoDate,
     )
-    .option('--name <name>', 'execution name (default run-<UTC time>-<4 random>)')
+    .option(
+      '--name <name>',
+      'execution name (default run-<UTC time>-<4 random>)',
+      lengths.limited('--name', 'executionName'),
+    )
     .option('--wait', 'follow the run until it ends or waits for approval')
     .option('--poll <seconds>', 'seconds between progress checks with --wait', parseSeconds, 5)
     .addOption(
@@ -225,7 +255,7 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
       ),
     )
     .addOption(new Option('--auto-reject', 'with --local: reject through the approval page'));
-  addSourceOptions(start).action(async (flags: StartFlags) =>
+  addSourceOptions(start, lengths).action(async (flags: StartFlags) =>
     (await import('./commands/start.js')).start(flags),
   );
 
@@ -234,9 +264,9 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
     .description(
       'where a run is now, or how it ended: state, approval, counts, error; an organization run per account',
     )
-    .argument('<execution>', 'the run: its name or execution ARN')
-    .option('--account <id>', 'organization run: only this account (12 digits)', parseAccountId);
-  addSourceOptions(status).action(async (ref: string, flags: RunFlags) =>
+    .argument('<execution>', 'the run: its name or execution ARN', run)
+    .option('--account <id>', 'organization run: only this account (12 digits)', account);
+  addSourceOptions(status, lengths).action(async (ref: string, flags: RunFlags) =>
     (await import('./commands/status.js')).status(ref, flags),
   );
 
@@ -246,20 +276,20 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
       'recent runs, newest first: when, who started it, outcome and counts; organization runs with their accounts',
     )
     .option('--limit <n>', 'how many runs', parsePositiveInt, 20);
-  addSourceOptions(history).action(async (flags: HistoryFlags) =>
+  addSourceOptions(history, lengths).action(async (flags: HistoryFlags) =>
     (await import('./commands/history.js')).history(flags),
   );
 
   const show = program
     .command('show')
     .description('a run in detail: its timeline, the approval, each change before and after, verification')
-    .argument('<execution>', 'the run: its name or execution ARN')
+    .argument('<execution>', 'the run: its name or execution ARN', run)
     .option(
       '--account <id>',
       "organization run: only this account's steps and evidence (12 digits)",
-      parseAccountId,
+      account,
     );
-  addSourceOptions(show, { bucket: true }).action(async (ref: string, flags: RunFlags) =>
+  addSourceOptions(show, lengths, { bucket: true }).action(async (ref: string, flags: RunFlags) =>
     (await import('./commands/show.js')).show(ref, flags),
   );
 
@@ -268,34 +298,34 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
     .description(
       "restore what a run changed, from that run's ledger (a new execution in backout mode); an organization run per account",
     )
-    .argument('<execution>', 'the run to back out: its name or execution ARN')
+    .argument('<execution>', 'the run to back out: its name or execution ARN', run)
     .option(
       '--accounts <ids>',
       'organization run: only restore these accounts (comma list of 12-digit ids it changed)',
-      parseAccountList,
+      accounts,
     )
     .option(
       '--users <names>',
       'only restore these users (comma list; \\, for a comma in a name)',
-      parseNameList,
+      userNames('--users', parseNameList),
     )
     .option('--wait', 'follow the backout until it ends')
     .option('--poll <seconds>', 'seconds between progress checks with --wait', parseSeconds, 5);
-  addSourceOptions(backout).action(async (ref: string, flags: BackoutFlags) =>
+  addSourceOptions(backout, lengths).action(async (ref: string, flags: BackoutFlags) =>
     (await import('./commands/backout.js')).backout(ref, flags),
   );
 
   const evidence = program
     .command('evidence')
     .description("copy a run's evidence (evidence.json, findings.csv, report.html) into a directory")
-    .argument('<execution>', 'the run: its name or execution ARN')
+    .argument('<execution>', 'the run: its name or execution ARN', run)
     .option('--out <dir>', 'where to write the files (default ./credsweep-evidence/<execution name>)')
     .option(
       '--account <id>',
       "organization run: only this account's folder (default: the org summary and every account's folder)",
-      parseAccountId,
+      account,
     );
-  addSourceOptions(evidence, { bucket: true }).action(async (ref: string, flags: EvidenceFlags) =>
+  addSourceOptions(evidence, lengths, { bucket: true }).action(async (ref: string, flags: EvidenceFlags) =>
     (await import('./commands/evidence.js')).evidence(ref, flags),
   );
 
@@ -311,12 +341,12 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
       "expected cadence: a longer stretch without a decided run is a gap (default: the deployment's schedule, else 7)",
       parsePositiveInt,
     )
-    .option('--account <id>', "only this account's part of each run (12 digits)", parseAccountId)
+    .option('--account <id>', "only this account's part of each run (12 digits)", account)
     .option(
       '--out <dir>',
       'where to write report.html and the CSV files (default ./credsweep-audit/<from>_<to>)',
     );
-  addSourceOptions(audit, { bucket: true }).action(async (flags: AuditFlags, command: Command) =>
+  addSourceOptions(audit, lengths, { bucket: true }).action(async (flags: AuditFlags, command: Command) =>
     (await import('./commands/audit.js')).audit(flags, (message) =>
       command.error(message, { exitCode: 2, code: 'credsweep.usage' }),
     ),
@@ -325,7 +355,11 @@ export function buildProgram(version: string, output: OutputConfiguration = {}):
   program
     .command('doctor')
     .description('check a deployed stack, read-only: SES, the approval API, the password policy, the alarm')
-    .option('--stack <name>', 'the CloudFormation stack (default Credsweep)')
+    .option(
+      '--stack <name>',
+      'the CloudFormation stack (default Credsweep)',
+      lengths.limited('--stack', 'stackName'),
+    )
     .option('--json', 'print one JSON object on stdout and nothing else')
     .action(async (flags: DoctorFlags) => (await import('./commands/doctor.js')).doctor(flags));
 

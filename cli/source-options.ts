@@ -1,6 +1,7 @@
 /** The options that choose where the run commands read runs from: AWS (a stack or a state machine) or a local home. */
 import { type Command, Option } from 'commander';
 import { shellWord } from '../handlers/core/shared/commands.js';
+import type { LengthChecks } from './commands/options.js';
 
 export const DEFAULT_HOME = '.credsweep';
 
@@ -38,20 +39,29 @@ export function commandHint(flags: SourceFlags): CommandHint {
 }
 
 /** --stack, --state-machine, [--bucket], --local, --home, --json. */
-export function addSourceOptions(command: Command, opts: { bucket?: boolean } = {}): Command {
+export function addSourceOptions(
+  command: Command,
+  lengths: LengthChecks,
+  opts: { bucket?: boolean } = {},
+): Command {
   command
     .addOption(
       new Option(
         '--stack <name>',
         'CloudFormation stack whose outputs name the state machine (default Credsweep)',
-      ),
+      ).argParser(lengths.limited('--stack', 'stackName')),
     )
     .addOption(
-      new Option('--state-machine <arn>', 'the state machine ARN (instead of reading the stack outputs)'),
+      new Option(
+        '--state-machine <arn>',
+        'the state machine ARN (instead of reading the stack outputs)',
+      ).argParser(lengths.limited('--state-machine', 'stateMachineArn')),
     );
   if (opts.bucket) {
     command.addOption(
-      new Option('--bucket <name>', 'the evidence bucket (default: the stack output BucketName)'),
+      new Option('--bucket <name>', 'the evidence bucket (default: the stack output BucketName)').argParser(
+        lengths.limited('--bucket', 'bucketName'),
+      ),
     );
   }
   return command

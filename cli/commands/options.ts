@@ -1,8 +1,63 @@
 /** Option parsers shared by the commands: each names what it expected. */
 import { readFileSync } from 'node:fs';
-import { InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { parseIsoInstant } from '../../handlers/core/report/credential-report.js';
 import { InputError } from '../../handlers/core/shared/errors.js';
+import { ArgumentTooLong, checkLength, type LengthRule } from '../../handlers/core/shared/validate.js';
+import { printJson } from '../output.js';
+
+/** A parser of commander's: the value given, and what earlier uses of the option gave. */
+type Parser<T> = (value: string, previous: T) => T;
+
+/**
+ * AWS's length limits on the commands' arguments (handlers/core/shared/validate.ts), checked before
+ * anything is read or written. A parser made by `limited` notes an over-long value instead of
+ * parsing it; `refuse`, commander's preAction hook (it runs once every argument is parsed, before
+ * the command's action), throws the first one: one line naming the argument, the limit and the
+ * length, exit 1; with --json, also `{"error": {name, argument, limit, length, message}}` on stdout.
+ */
+export class LengthChecks {
+  private tooLong: ArgumentTooLong | null = null;
+
+  /** `parse`, for values within the limit; `items` splits a list option into its values. */
+  limited<T = string>(
+    argument: string,
+    rule: LengthRule | ((value: string) => LengthRule),
+    parse: Parser<T> = (value) => value as T,
+    items: (value: string) => string[] = (value) => [value],
+  ): Parser<T> {
+    return (value, previous) => {
+      try {
+        for (const item of items(value)) {
+          checkLength(argument, item, typeof rule === 'function' ? rule(item) : rule);
+        }
+      } catch (err) {
+        if (!(err instanceof ArgumentTooLong)) throw err;
+        this.tooLong ??= err;
+        return previous;
+      }
+      return parse(value, previous);
+    };
+  }
+
+  readonly refuse = (_program: Command, action: Command): void => {
+    const err = this.tooLong;
+    if (!err) return;
+    this.tooLong = null;
+    if (action.opts().json) {
+      const { name, argument, limit, length, message } = err;
+      printJson({ error: { name, argument, limit, length, message } });
+    }
+    throw err;
+  };
+}
+
+/** A run given by name or by execution ARN. */
+export const runRule = (value: string): LengthRule =>
+  value.startsWith('arn:') ? 'executionArn' : 'executionName';
+
+/** The items of a comma list of ids (`--accounts`, `--ous`, `--approvers`). */
+export const commaItems = (value: string) => value.split(',').map((item) => item.trim());
 
 export function parsePositiveInt(value: string): number {
   const n = /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
@@ -32,7 +87,7 @@ export function collectUsers(value: string, previous: string[] = []): string[] {
 }
 
 /** Splits on commas not escaped as `\,`, trims, drops empties. */
-function splitNames(value: string): string[] {
+export function splitNames(value: string): string[] {
   return value
     .split(/(?<!\\),/)
     .map((name) => name.replaceAll('\\,', ',').trim())

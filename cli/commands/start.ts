@@ -168,10 +168,10 @@ function finish(
 }
 
 /** The local account `credsweep demo` kept, as an InputError that says what to do when there is none. */
-export async function localAccount(home: string) {
+export async function localAccount(home: string, run?: string) {
   const { loadLocalAccount } = await import('../local/demo-run.js');
   try {
-    return loadLocalAccount(home);
+    return loadLocalAccount(home, run);
   } catch (err) {
     throw new InputError((err as Error).message);
   }
@@ -202,7 +202,8 @@ export interface LocalRunOptions {
 
 /** Runs the workflow locally in this process, printing the same progress as `--wait` does in AWS. */
 export async function runLocally(opts: LocalRunOptions): Promise<{ view: RunView; evidenceDir: string }> {
-  const seed = await localAccount(opts.home);
+  // Over the home's account as it is: the one of the run it backs out, else the last demo's.
+  await localAccount(opts.home, opts.backoutOf);
   // The workflow engine and the handlers load only for a local run.
   const { runDemo } = await import('../local/demo-run.js');
   const say = (line: string) => {
@@ -211,7 +212,6 @@ export async function runLocally(opts: LocalRunOptions): Promise<{ view: RunView
   const printer = new ProgressPrinter(say);
   const events: TimelineEvent[] = [];
   const result = await runDemo({
-    seed,
     now: opts.now ?? new Date(),
     home: opts.home,
     approval: opts.approval,

@@ -2,7 +2,6 @@
  * One local run of the real workflow against the sandbox account: the same ASL, the same handlers,
  * local ports. Used by `credsweep demo`, by `npm start` and by the end-to-end tests.
  */
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { backoutSkipWhy } from '../../handlers/core/change/last-change.js';
 import type { Evidence } from '../../handlers/core/evidence/schema.js';
@@ -17,7 +16,7 @@ import {
   DEFAULT_THRESHOLD_DAYS,
   PASSWORD_SECRET_PREFIX,
 } from '../../handlers/core/shared/defaults.js';
-import { CredsweepError, InputError } from '../../handlers/core/shared/errors.js';
+import { InputError } from '../../handlers/core/shared/errors.js';
 import { runRequestSchema } from '../../handlers/core/shared/request.js';
 import { accountRunId } from '../../handlers/core/shared/run-ids.js';
 import { accountsKey, evidenceKey, runPrefix } from '../../handlers/core/shared/run-keys.js';
@@ -28,8 +27,8 @@ import { actAsApprover } from './auto-approver.js';
 import { type SandboxClock, sandboxClock } from './clock.js';
 import { type EngineResult, type FailAt, runLocal } from './engine.js';
 import type { EventLog } from './event-log.js';
-import { reserveExecution, saveExecution, toHistoryEvent } from './executions.js';
-import { writeFileAtomic } from './files.js';
+import { LOCAL_STATE_MACHINES, reserveExecution, saveExecution, toHistoryEvent } from './executions.js';
+import { HomeSandbox, loadLocalAccount, seedHome, takeInLegacyHome } from './home-sandbox.js';
 import {
   FileBlobs,
   FileSecrets,
@@ -41,35 +40,19 @@ import {
 import { SandboxAccount } from './sandbox-account.js';
 import { NO_ORGANIZATION, SandboxOrganization } from './sandbox-organization.js';
 import { withSdkRetry } from './sdk-retry.js';
-import { type AnySeed, isOrganizationSeed, parseAnySeed } from './seed.js';
+import { type AnySeed, isOrganizationSeed } from './seed.js';
 
-/** The local account: every local run (demo, backout) starts from it and leaves its state in it. */
-export const sandboxFile = (home: string) => join(home, 'sandbox.json');
+export { loadLocalAccount } from './home-sandbox.js';
 
-export function loadLocalAccount(home: string): AnySeed {
-  const path = sandboxFile(home);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new CredsweepError(
-      'NoLocalAccount',
-      `no local account in ${home}: run \`credsweep demo\` first (it keeps the account in ${path})`,
-    );
-  }
-  return parseAnySeed(text, path);
-}
-
+/** Keeps the run's execution record (the sandbox's changes were saved as they were made). */
 function keep(
   home: string,
-  sandbox: { toSeed(): AnySeed },
   input: Record<string, unknown>,
   clock: SandboxClock,
   startedAt: Date,
   result: EngineResult,
   name: string,
 ) {
-  writeFileAtomic(sandboxFile(home), `${JSON.stringify(sandbox.toSeed(), null, 2)}\n`);
   saveExecution(home, {
     executionArn: result.executionId,
     name,
@@ -94,8 +77,12 @@ export type ApprovalMode = 'auto-approve' | 'auto-reject' | 'manual' | 'none';
 export const LOCAL_APPROVERS = ['security-approver@example.com', 'second-approver@example.com'] as const;
 
 export interface DemoOptions {
-  /** An account seed, or an organization seed (then the organization workflow runs). */
-  seed: AnySeed;
+  /**
+   * An account seed, or an organization seed (then the organization workflow runs): the home's
+   * accounts of the same ids start again from it. Without one the run works on the home's accounts
+   * as they are: those of the run it backs out (`backoutOf`), else the last demo's.
+   */
+  seed?: AnySeed;
   now: Date;
   /** Directory the local run keeps its store, blobs (evidence), outbox and secrets in. */
   home: string;
@@ -241,10 +228,10 @@ export async function runDemo(
   const clock = sandboxClock(opts.now);
   const startedAt = clock();
   const executionName = opts.executionName ?? demoExecutionName(startedAt);
-  const hubAccountId = isOrganizationSeed(opts.seed)
-    ? opts.seed.organization.managementAccountId
-    : opts.seed.accountId;
-  const stateMachineName = isOrganizationSeed(opts.seed) ? 'credsweep-organization' : 'credsweep-remediation';
+  takeInLegacyHome(opts.home);
+  const seed = opts.seed ?? loadLocalAccount(opts.home, opts.backoutOf);
+  const hubAccountId = isOrganizationSeed(seed) ? seed.organization.managementAccountId : seed.accountId;
+  const stateMachineName = LOCAL_STATE_MACHINES[isOrganizationSeed(seed) ? 'organization' : 'account'];
   const arn = `arn:aws:states:us-east-1:${hubAccountId}:execution:${stateMachineName}:${executionName}`;
   reserveExecution(opts.home, {
     executionArn: arn,
@@ -260,8 +247,10 @@ export async function runDemo(
     cause: null,
     events: [],
   });
+  if (opts.seed) seedHome(opts.home, opts.seed);
   const sandboxOptions = {
     now: clock,
+    store: new HomeSandbox(opts.home),
     ...(opts.throttleRate !== undefined ? { throttleRate: opts.throttleRate } : {}),
     ...(opts.rngSeed !== undefined ? { rngSeed: opts.rngSeed } : {}),
     ...(opts.denyUsers ? { denyUsers: opts.denyUsers } : {}),
@@ -271,13 +260,13 @@ export async function runDemo(
       ? { reportPollsUntilComplete: opts.reportPollsUntilComplete }
       : {}),
   };
-  const organization = isOrganizationSeed(opts.seed)
-    ? new SandboxOrganization(opts.seed, { ...sandboxOptions, wrap: (iam) => withSdkRetry(iam) })
+  const organization = isOrganizationSeed(seed)
+    ? new SandboxOrganization(seed, { ...sandboxOptions, wrap: (iam) => withSdkRetry(iam) })
     : null;
   // The hub: the account seed's account, or the organization's management account.
   const sandbox =
     organization?.account(organization.managementAccountId) ??
-    new SandboxAccount(opts.seed as Exclude<AnySeed, { organization: unknown }>, sandboxOptions);
+    new SandboxAccount(seed as Exclude<AnySeed, { organization: unknown }>, sandboxOptions);
   const approvalTimeoutSeconds = opts.approvalTimeoutSeconds ?? 3600;
   const settings: Settings = {
     accountId: sandbox.accountId,
@@ -363,7 +352,7 @@ export async function runDemo(
       ...(opts.crashOnceAt ? { crashOnceAt: opts.crashOnceAt } : {}),
       ...(opts.onEvent ? { onEvent: (event: EventLog) => opts.onEvent?.(onClock(event, clock)) } : {}),
     });
-    keep(opts.home, organization ?? sandbox, input, clock, startedAt, result, executionName);
+    keep(opts.home, input, clock, startedAt, result, executionName);
     // No approval mail means no approver is acting (nothing to do, or stopped before approval).
     if (links.length > 0) {
       await approver.catch((err: Error) => {

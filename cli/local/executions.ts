@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { CredsweepError } from '../../handlers/core/shared/errors.js';
 import type { EventLog } from './event-log.js';
 import { listJson, readJson, safeName, writeFileAtomic } from './files.js';
+import { processAlive } from './processes.js';
 
 export interface LocalHistoryEvent {
   timestamp: string;
@@ -36,6 +37,12 @@ export interface LocalExecution {
   cause: string | null;
   events: LocalHistoryEvent[];
 }
+
+/** The local state machines' names (their ARNs name the hub account: `arn:aws:states:<region>:<hub>:…`). */
+export const LOCAL_STATE_MACHINES = {
+  account: 'credsweep-remediation',
+  organization: 'credsweep-organization',
+} as const;
 
 const dir = (home: string) => join(home, 'executions');
 
@@ -121,18 +128,10 @@ export function listExecutionHeads(home: string): LocalExecutionHead[] {
   return heads.sort((a, b) => a.startDate.localeCompare(b.startDate));
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** A RUNNING record whose process has gone (Ctrl-C, a crash) ended there: ABORTED, as Step Functions says. */
 function settled(execution: LocalExecution): LocalExecution {
-  if (execution.status !== 'RUNNING' || execution.pid === undefined || alive(execution.pid)) return execution;
+  if (execution.status !== 'RUNNING' || execution.pid === undefined || processAlive(execution.pid))
+    return execution;
   return { ...execution, status: 'ABORTED', error: 'Aborted', cause: 'the process running it ended' };
 }
 

@@ -4,7 +4,7 @@
  * private files for secrets, and in-process waiters for task callbacks.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyUpdate, approvalWritable } from '../../handlers/core/approval/quorum.js';
 import { lockTakeable } from '../../handlers/core/change/account-guard.js';
@@ -27,6 +27,7 @@ import type {
   TaskCallbackPort,
 } from '../../handlers/ports/index.js';
 import type { MailMessage } from '../../handlers/ports/mail.js';
+import { withFileLock } from './file-lock.js';
 import { listJson, readJson, safeName, writeFileAtomic } from './files.js';
 
 export class FileStore implements StorePort {
@@ -99,26 +100,40 @@ export class FileStore implements StorePort {
     return readJson<LastChange>(this.lastChangePath(credentialKey));
   }
 
-  // The read, the check and the write below run without an await between them: in one process
-  // (every local run) they are as atomic as DynamoDB's conditional writes.
+  /**
+   * The read, the check and the write of a conditional write run with no await between them, under
+   * the store's lock file: as atomic as DynamoDB's conditional writes, across the processes of a home
+   * (two backouts at once) as within one.
+   */
+  private conditionally<T>(write: () => T): T {
+    mkdirSync(this.dir, { recursive: true });
+    return withFileLock(join(this.dir, 'conditional-writes.lock'), write);
+  }
+
   async setLastChange(change: LastChange, expected?: LastChange | null): Promise<boolean> {
     const path = this.lastChangePath(change.credentialKey);
-    if (!lastChangeIs(readJson<LastChange>(path), expected)) return false;
-    writeFileAtomic(path, JSON.stringify(change, null, 2));
-    return true;
+    return this.conditionally(() => {
+      if (!lastChangeIs(readJson<LastChange>(path), expected)) return false;
+      writeFileAtomic(path, JSON.stringify(change, null, 2));
+      return true;
+    });
   }
 
   async holdLock(lock: AccountLock): Promise<AccountLock> {
     const path = this.lockPath(lock.accountId);
-    const current = readJson<AccountLock>(path);
-    if (!lockTakeable(current, lock)) return current as AccountLock;
-    writeFileAtomic(path, JSON.stringify(lock, null, 2));
-    return lock;
+    return this.conditionally(() => {
+      const current = readJson<AccountLock>(path);
+      if (!lockTakeable(current, lock)) return current as AccountLock;
+      writeFileAtomic(path, JSON.stringify(lock, null, 2));
+      return lock;
+    });
   }
 
   async releaseLock(accountId: string, holder: string): Promise<void> {
     const path = this.lockPath(accountId);
-    if (readJson<AccountLock>(path)?.holder === holder) rmSync(path, { force: true });
+    this.conditionally(() => {
+      if (readJson<AccountLock>(path)?.holder === holder) rmSync(path, { force: true });
+    });
   }
 
   /** Every run's ledger, read for the key (a local home holds few runs; AWS queries an index). */

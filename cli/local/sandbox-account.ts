@@ -15,7 +15,7 @@ import type {
 } from '../../handlers/ports/iam.js';
 import { passwordPolicyViolations } from './password-policy.js';
 import { SandboxSecurityHub } from './sandbox-security-hub.js';
-import { type Seed, type SeedUser, validateSeed } from './seed.js';
+import { type Seed, type SeedFinding, type SeedUser, validateSeed } from './seed.js';
 
 /** The IAM operations the sandbox answers, as AWS names them (and as `calls()` counts them). */
 export const IAM_OPERATIONS = [
@@ -101,6 +101,24 @@ export interface SandboxAccountOptions {
   readLag?: number;
   /** Users for whom DeleteLoginProfile, CreateLoginProfile and UpdateAccessKey fail with AccessDenied. */
   denyUsers?: string[];
+  /** Where the account's state lives between processes (a local home); without one, in memory only. */
+  store?: SandboxStore;
+}
+
+/**
+ * A sandbox account's state shared by the processes of one local home (cli/local/home-sandbox.ts),
+ * as IAM's state is shared by everyone using the account: every read sees the last saved change,
+ * every change is saved, under the account's lock, before the call returns.
+ */
+export interface SandboxStore {
+  /** The user as last saved, when it was saved since this process last read or wrote it; else null. */
+  changedUser(accountId: string, userName: string): SeedUser | null;
+  saveUser(accountId: string, user: SeedUser): void;
+  /** The account's Security Hub findings, likewise. */
+  changedFindings(accountId: string): SeedFinding[] | null;
+  saveFindings(accountId: string, findings: SeedFinding[]): void;
+  /** Runs `change` while no other process changes the account. */
+  locked<T>(accountId: string, change: () => T): T;
 }
 
 /** What a test says someone used: the console password, or an access key by its id. */
@@ -177,6 +195,7 @@ export class SandboxAccount implements IamPort {
   private readonly denied: ReadonlySet<string>;
   private readonly exemptTagKey: string | null;
   private readonly readLag: number;
+  private readonly store: SandboxStore | undefined;
   /** What lagging reads still see of a changed user, and for how many more reads. */
   private readonly lagging = new Map<
     string,
@@ -205,8 +224,19 @@ export class SandboxAccount implements IamPort {
     this.denied = new Set(options.denyUsers ?? []);
     this.exemptTagKey = options.exemptTagKey === undefined ? DEFAULT_EXEMPT_TAG_KEY : options.exemptTagKey;
     this.readLag = options.readLag ?? 0;
+    this.store = options.store;
     this.users = valid.users.map((user) => SandboxAccount.fromSeedUser(user));
-    this.securityHub = new SandboxSecurityHub(valid.accountId, valid.securityHub?.findings, options.now);
+    const store = options.store;
+    this.securityHub = new SandboxSecurityHub(
+      valid.accountId,
+      valid.securityHub?.findings,
+      options.now,
+      store && {
+        changed: () => store.changedFindings(valid.accountId),
+        save: (findings) => store.saveFindings(valid.accountId, findings),
+        locked: (change) => store.locked(valid.accountId, change),
+      },
+    );
     for (const user of this.users) this.byName.set(user.userName, user);
   }
 
@@ -285,11 +315,10 @@ export class SandboxAccount implements IamPort {
 
   async getAccessKeyLastUsed(accessKeyId: string): Promise<string | null> {
     this.enter('GetAccessKeyLastUsed');
-    for (const user of this.users) {
-      const key = user.accessKeys.find((k) => k.accessKeyId === accessKeyId);
-      if (key) return key.lastUsed;
-    }
-    throw SandboxAccount.noSuchKey(accessKeyId);
+    const owner = this.users.find((u) => u.accessKeys.some((k) => k.accessKeyId === accessKeyId));
+    const key = owner && this.user(owner.userName).accessKeys.find((k) => k.accessKeyId === accessKeyId);
+    if (!key) throw SandboxAccount.noSuchKey(accessKeyId);
+    return key.lastUsed;
   }
 
   async getLoginProfile(userName: string): Promise<LoginProfileInfo | null> {
@@ -303,12 +332,13 @@ export class SandboxAccount implements IamPort {
   async deleteLoginProfile(userName: string): Promise<void> {
     this.enter('DeleteLoginProfile');
     this.authorize('iam:DeleteLoginProfile', userName);
-    const user = this.user(userName);
-    if (!user.loginProfile) {
-      throw new SandboxIamError('NoSuchEntity', `Login Profile for User ${userName} cannot be found.`);
-    }
-    this.beginLag(user);
-    user.loginProfile = null;
+    this.change(userName, (user) => {
+      if (!user.loginProfile) {
+        throw new SandboxIamError('NoSuchEntity', `Login Profile for User ${userName} cannot be found.`);
+      }
+      this.beginLag(user);
+      user.loginProfile = null;
+    });
   }
 
   async createLoginProfile(
@@ -318,25 +348,30 @@ export class SandboxAccount implements IamPort {
   ): Promise<void> {
     this.enter('CreateLoginProfile');
     this.authorize('iam:CreateLoginProfile', userName);
-    const user = this.user(userName);
-    if (user.loginProfile) {
-      throw new SandboxIamError('EntityAlreadyExists', `Login Profile for user ${userName} already exists.`);
-    }
-    const violations = passwordPolicyViolations(password, this.passwordPolicy ?? null);
-    if (violations.length > 0) throw new SandboxIamError('PasswordPolicyViolation', violations.join('; '));
-    // The password itself is not kept: only the fact that one was set.
-    this.beginLag(user);
-    user.loginProfile = { createdAt: this.now().toISOString(), passwordResetRequired, setBySandbox: true };
+    this.change(userName, (user) => {
+      if (user.loginProfile) {
+        throw new SandboxIamError(
+          'EntityAlreadyExists',
+          `Login Profile for user ${userName} already exists.`,
+        );
+      }
+      const violations = passwordPolicyViolations(password, this.passwordPolicy ?? null);
+      if (violations.length > 0) throw new SandboxIamError('PasswordPolicyViolation', violations.join('; '));
+      // The password itself is not kept: only the fact that one was set.
+      this.beginLag(user);
+      user.loginProfile = { createdAt: this.now().toISOString(), passwordResetRequired, setBySandbox: true };
+    });
   }
 
   async updateAccessKey(userName: string, accessKeyId: string, status: 'Active' | 'Inactive'): Promise<void> {
     this.enter('UpdateAccessKey');
     this.authorize('iam:UpdateAccessKey', userName);
-    const user = this.user(userName);
-    const key = user.accessKeys.find((k) => k.accessKeyId === accessKeyId);
-    if (!key) throw SandboxAccount.noSuchKey(accessKeyId);
-    this.beginLag(user);
-    key.status = status;
+    this.change(userName, (user) => {
+      const key = user.accessKeys.find((k) => k.accessKeyId === accessKeyId);
+      if (!key) throw SandboxAccount.noSuchKey(accessKeyId);
+      this.beginLag(user);
+      key.status = status;
+    });
   }
 
   async getAccountPasswordPolicy(): Promise<PasswordPolicy | null> {
@@ -351,32 +386,30 @@ export class SandboxAccount implements IamPort {
   ): Promise<void> {
     this.enter('UpdateLoginProfile');
     this.authorize('iam:UpdateLoginProfile', userName);
-    const user = this.user(userName);
-    if (!user.loginProfile) {
-      throw new SandboxIamError('NoSuchEntity', `Login Profile for User ${userName} cannot be found.`);
-    }
-    // IAM checks a new password against the account's policy, as CreateLoginProfile does.
-    const violations = passwordPolicyViolations(password, this.passwordPolicy ?? null);
-    if (violations.length > 0) throw new SandboxIamError('PasswordPolicyViolation', violations.join('; '));
-    // The password itself is not kept. The report's password_last_changed becomes now (the seed's
-    // loginProfile.createdAt stands for it), so the next run ages the password from the reset;
-    // PasswordLastUsed stays, as in IAM.
-    this.beginLag(user);
-    user.loginProfile = {
-      createdAt: this.now().toISOString(),
-      passwordResetRequired,
-      setBySandbox: true,
-    };
+    this.change(userName, (user) => {
+      if (!user.loginProfile) {
+        throw new SandboxIamError('NoSuchEntity', `Login Profile for User ${userName} cannot be found.`);
+      }
+      // IAM checks a new password against the account's policy, as CreateLoginProfile does.
+      const violations = passwordPolicyViolations(password, this.passwordPolicy ?? null);
+      if (violations.length > 0) throw new SandboxIamError('PasswordPolicyViolation', violations.join('; '));
+      // The password itself is not kept. The report's password_last_changed becomes now (the seed's
+      // loginProfile.createdAt stands for it), so the next run ages the password from the reset;
+      // PasswordLastUsed stays, as in IAM.
+      this.beginLag(user);
+      user.loginProfile = { createdAt: this.now().toISOString(), passwordResetRequired, setBySandbox: true };
+    });
   }
 
   async deleteAccessKey(userName: string, accessKeyId: string): Promise<void> {
     this.enter('DeleteAccessKey');
     this.authorize('iam:DeleteAccessKey', userName);
-    const user = this.user(userName);
-    const index = user.accessKeys.findIndex((k) => k.accessKeyId === accessKeyId);
-    if (index < 0) throw SandboxAccount.noSuchKey(accessKeyId);
-    this.beginLag(user);
-    user.accessKeys.splice(index, 1);
+    this.change(userName, (user) => {
+      const index = user.accessKeys.findIndex((k) => k.accessKeyId === accessKeyId);
+      if (index < 0) throw SandboxAccount.noSuchKey(accessKeyId);
+      this.beginLag(user);
+      user.accessKeys.splice(index, 1);
+    });
   }
 
   // ---- for the demo and the tests ----
@@ -387,22 +420,7 @@ export class SandboxAccount implements IamPort {
     return {
       accountId: this.accountId,
       ...(this.passwordPolicy ? { passwordPolicy: { ...this.passwordPolicy } } : {}),
-      users: this.users.map((user) => ({
-        userName: user.userName,
-        createdAt: user.createdAt,
-        ...(user.tags ? { tags: { ...user.tags } } : {}),
-        loginProfile: user.loginProfile
-          ? {
-              createdAt: user.loginProfile.createdAt,
-              passwordLastUsed: user.passwordLastUsed,
-              passwordResetRequired: user.loginProfile.passwordResetRequired,
-            }
-          : null,
-        ...(user.loginProfile === null && user.passwordLastUsed !== null
-          ? { passwordLastUsed: user.passwordLastUsed }
-          : {}),
-        accessKeys: user.accessKeys.map((key) => ({ ...key })),
-      })),
+      users: this.users.map((user) => SandboxAccount.toSeedUser(this.user(user.userName))),
       ...(securityHub ? { securityHub } : {}),
     };
   }
@@ -426,24 +444,26 @@ export class SandboxAccount implements IamPort {
    * a report already generated does not change. Not an IAM call: not counted, never throttled.
    */
   recordUse(userName: string, credential: UsedCredential, at: Date): void {
-    const user = this.byName.get(userName);
-    if (!user) throw new Error(`recordUse: no user ${userName} in the sandbox`);
-    if (credential === 'console-password') {
-      if (!user.loginProfile) throw new Error(`recordUse: ${userName} has no console password to use`);
-      user.passwordLastUsed = at.toISOString();
-      return;
-    }
-    const key = user.accessKeys.find((k) => k.accessKeyId === credential);
-    if (!key) throw new Error(`recordUse: ${userName} has no access key ${credential}`);
-    if (key.status !== 'Active') throw new Error(`recordUse: access key ${credential} is inactive`);
-    key.lastUsed = at.toISOString();
+    if (!this.byName.has(userName)) throw new Error(`recordUse: no user ${userName} in the sandbox`);
+    this.change(userName, (user) => {
+      if (credential === 'console-password') {
+        if (!user.loginProfile) throw new Error(`recordUse: ${userName} has no console password to use`);
+        user.passwordLastUsed = at.toISOString();
+        return;
+      }
+      const key = user.accessKeys.find((k) => k.accessKeyId === credential);
+      if (!key) throw new Error(`recordUse: ${userName} has no access key ${credential}`);
+      if (key.status !== 'Active') throw new Error(`recordUse: access key ${credential} is inactive`);
+      key.lastUsed = at.toISOString();
+    });
   }
 
   /** Someone tagged a user (TagUser, outside credsweep). Not counted: credsweep never tags. */
   tagUser(userName: string, key: string, value: string): void {
-    const user = this.byName.get(userName);
-    if (!user) throw new Error(`tagUser: no user ${userName} in the sandbox`);
-    user.tags = { ...user.tags, [key]: value };
+    if (!this.byName.has(userName)) throw new Error(`tagUser: no user ${userName} in the sandbox`);
+    this.change(userName, (user) => {
+      user.tags = { ...user.tags, [key]: value };
+    });
   }
 
   // ---- internals ----
@@ -489,10 +509,27 @@ export class SandboxAccount implements IamPort {
     return lag;
   }
 
+  /** The user as IAM has it now: as another process of the home last saved it, if one did. */
   private user(userName: string): UserState {
     const user = this.byName.get(userName);
     if (!user) throw new SandboxIamError('NoSuchEntity', `The user with name ${userName} cannot be found.`);
+    const saved = this.store?.changedUser(this.accountId, userName);
+    if (saved) Object.assign(user, SandboxAccount.fromSeedUser(saved));
     return user;
+  }
+
+  /** Changes a user, and saves it before returning, while no other process changes the account. */
+  private change(userName: string, apply: (user: UserState) => void): void {
+    const store = this.store;
+    if (!store) {
+      apply(this.user(userName));
+      return;
+    }
+    store.locked(this.accountId, () => {
+      const user = this.user(userName);
+      apply(user);
+      store.saveUser(this.accountId, SandboxAccount.toSeedUser(user));
+    });
   }
 
   private renderReport(at: Date): string {
@@ -519,7 +556,7 @@ export class SandboxAccount implements IamPort {
         'N/A',
       ].join(','),
     );
-    for (const user of this.users) rows.push(this.userRow(user).map(csvField).join(','));
+    for (const user of this.users) rows.push(this.userRow(this.user(user.userName)).map(csvField).join(','));
     return rows.join('\n');
   }
 
@@ -555,6 +592,25 @@ export class SandboxAccount implements IamPort {
       used ? SANDBOX_LAST_USED_REGION : 'N/A',
       used ? SANDBOX_LAST_USED_SERVICE : 'N/A',
     ];
+  }
+
+  private static toSeedUser(user: UserState): SeedUser {
+    return {
+      userName: user.userName,
+      createdAt: user.createdAt,
+      ...(user.tags ? { tags: { ...user.tags } } : {}),
+      loginProfile: user.loginProfile
+        ? {
+            createdAt: user.loginProfile.createdAt,
+            passwordLastUsed: user.passwordLastUsed,
+            passwordResetRequired: user.loginProfile.passwordResetRequired,
+          }
+        : null,
+      ...(user.loginProfile === null && user.passwordLastUsed !== null
+        ? { passwordLastUsed: user.passwordLastUsed }
+        : {}),
+      accessKeys: user.accessKeys.map((key) => ({ ...key })),
+    };
   }
 
   private static fromSeedUser(user: SeedUser): UserState {

@@ -27,8 +27,16 @@ export class SandboxSecurityHubError extends Error {
   }
 }
 
+/** Where the findings live between processes (a local home): read fresh, saved under the account's lock. */
+export interface FindingsStore {
+  /** The findings as last saved, when saved since this process last read or wrote them; else null. */
+  changed(): SeedFinding[] | null;
+  save(findings: SeedFinding[]): void;
+  locked<T>(change: () => T): T;
+}
+
 export class SandboxSecurityHub implements SecurityHubPort {
-  private readonly findings: SeedFinding[] | null;
+  private findings: SeedFinding[] | null;
   private counts: Record<SecurityHubOperation, number> = { GetFindings: 0, BatchUpdateFindings: 0 };
 
   constructor(
@@ -36,6 +44,7 @@ export class SandboxSecurityHub implements SecurityHubPort {
     /** The seed's findings; undefined: Security Hub is not enabled in this account. */
     findings: SeedFinding[] | undefined,
     private readonly now: () => Date,
+    private readonly store?: FindingsStore,
   ) {
     this.findings = findings ? structuredClone(findings) : null;
   }
@@ -48,6 +57,16 @@ export class SandboxSecurityHub implements SecurityHubPort {
 
   async updateFindings(update: FindingUpdate): Promise<{ unprocessed: UnprocessedFinding[] }> {
     this.counts.BatchUpdateFindings += 1;
+    if (!this.store) return this.update(update);
+    const store = this.store;
+    return store.locked(() => {
+      const done = this.update(update);
+      if (this.findings) store.save(this.findings);
+      return done;
+    });
+  }
+
+  private update(update: FindingUpdate): { unprocessed: UnprocessedFinding[] } {
     const findings = this.subscribed();
     const problem = updateProblem(update);
     if (problem) throw new SandboxSecurityHubError('InvalidInputException', problem);
@@ -82,6 +101,7 @@ export class SandboxSecurityHub implements SecurityHubPort {
 
   /** The findings in the seed format, updated; undefined when Security Hub is not enabled. */
   toSeed(): { findings: SeedFinding[] } | undefined {
+    this.refresh();
     return this.findings ? { findings: structuredClone(this.findings) } : undefined;
   }
 
@@ -89,7 +109,13 @@ export class SandboxSecurityHub implements SecurityHubPort {
     return { ...this.counts };
   }
 
+  private refresh(): void {
+    const saved = this.store?.changed();
+    if (saved) this.findings = saved;
+  }
+
   private subscribed(): SeedFinding[] {
+    this.refresh();
     if (!this.findings) {
       throw new SandboxSecurityHubError(
         'InvalidAccessException',

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadLocalAccount } from '../../cli/local/home-sandbox.js';
+import type { Seed } from '../../cli/local/seed.js';
 import type { Evidence } from '../../handlers/core/evidence/schema.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -107,10 +109,10 @@ describe('more local runs on the kept account', () => {
     expect(backoutName).toMatch(new RegExp(`^backout-${demo.executionName}-[a-z0-9]{4}$`));
     expect(out.run).toMatchObject({ status: 'SUCCEEDED', outcome: 'backed-out', mode: 'backout' });
     expect(out.run.counts.restored).toBe(2);
-    const account = JSON.parse(readFileSync(join(home, 'sandbox.json'), 'utf8'));
-    const frank = account.users.find((u: { userName: string }) => u.userName === 'frank.li');
-    expect(frank.accessKeys[0].status).toBe('Active');
-    expect(frank.loginProfile).toMatchObject({ passwordResetRequired: true });
+    const account = loadLocalAccount(home) as Seed;
+    const frank = account.users.find((u) => u.userName === 'frank.li');
+    expect(frank?.accessKeys[0]?.status).toBe('Active');
+    expect(frank?.loginProfile).toMatchObject({ passwordResetRequired: true });
   });
 
   it('refuses to back out a backout', async () => {

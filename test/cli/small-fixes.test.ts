@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { actAsApprover } from '../../cli/local/auto-approver.js';
+import { loadLocalAccount } from '../../cli/local/home-sandbox.js';
 import { runCli } from '../helpers/cli.js';
 import { tempHome } from '../helpers/demo.js';
 import { rawControls } from '../helpers/raw-control.js';
@@ -116,7 +117,7 @@ describe('after a demo run', () => {
   });
 
   it('backout --users naming a user the run did not change exits non-zero, naming it, and restores nothing', async () => {
-    const before = readFileSync(join(home, 'sandbox.json'), 'utf8');
+    const before = loadLocalAccount(home);
 
     const run = await runCli(['backout', name, '--local', '--home', home, '--users', 'bob.martinez,nobody']);
 
@@ -124,7 +125,7 @@ describe('after a demo run', () => {
     expect(run.stderr).toMatch(
       new RegExp(`^credsweep: ${name} changed nothing of nobody \\(its ledger names .*bob\\.martinez`),
     );
-    expect(readFileSync(join(home, 'sandbox.json'), 'utf8')).toBe(before);
+    expect(loadLocalAccount(home)).toEqual(before);
   });
 
   it("show prints an approver's reason and names from the record with visible escapes", async () => {

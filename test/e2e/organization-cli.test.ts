@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadLocalAccount, seedHome } from '../../cli/local/home-sandbox.js';
 import { SAMPLE_ORG_ACCOUNTS, sampleOrganization } from '../../cli/local/sample-organization.js';
 import type { OrganizationSeed } from '../../cli/local/seed.js';
 import { runCli } from '../helpers/cli.js';
@@ -14,8 +15,7 @@ import { tempHome } from '../helpers/demo.js';
 
 const A = SAMPLE_ORG_ACCOUNTS;
 
-const sandbox = (home: string) =>
-  JSON.parse(readFileSync(join(home, 'sandbox.json'), 'utf8')) as OrganizationSeed;
+const sandbox = (home: string) => loadLocalAccount(home) as OrganizationSeed;
 
 /** `account/user`: whether its console password exists and each key's status. */
 function credentials(seed: OrganizationSeed): Record<string, string> {
@@ -234,7 +234,7 @@ describe('credsweep backout <org run> --accounts / --users', () => {
   it('refuses ids that are not accounts the run changed, and users it did not change there, changing nothing', async () => {
     const { home, name } = await orgRun();
     const local = ['--local', '--home', home];
-    const afterRun = readFileSync(join(home, 'sandbox.json'), 'utf8');
+    const afterRun = loadLocalAccount(home);
 
     const stranger = await cli(['backout', name, ...local, '--accounts', `${A.payments},999999999999`]);
     expect(stranger.code).toBe(1);
@@ -257,7 +257,7 @@ describe('credsweep backout <org run> --accounts / --users', () => {
       `${name} changed nothing of frank.bi in accounts 222222222222 (it changed carol.ops, deploy-bot there)`,
     );
 
-    expect(readFileSync(join(home, 'sandbox.json'), 'utf8')).toBe(afterRun);
+    expect(loadLocalAccount(home)).toEqual(afterRun);
     expect(JSON.parse((await cli(['history', ...local, '--json'])).stdout).runs).toHaveLength(1);
   });
 
@@ -270,7 +270,7 @@ describe('credsweep backout <org run> --accounts / --users', () => {
     const key = payments?.users.find((u) => u.userName === 'deploy-bot')?.accessKeys[0];
     if (!key) throw new Error('no deploy-bot key');
     key.status = 'Active';
-    writeFileSync(join(home, 'sandbox.json'), JSON.stringify(seed));
+    seedHome(home, seed);
 
     const run = await cli(['backout', name, ...local, '--accounts', A.payments, '--json']);
     expect(run.code, run.stderr).toBe(0);
@@ -306,7 +306,7 @@ describe('backout of an organization run after a later run changed the same cred
       ?.users.find((u) => u.userName === 'deploy-bot')?.accessKeys[0];
     if (!key) throw new Error('no deploy-bot key');
     key.status = 'Active';
-    writeFileSync(join(home, 'sandbox.json'), JSON.stringify(seed));
+    seedHome(home, seed);
     const later = await cli([
       'start',
       ...local,

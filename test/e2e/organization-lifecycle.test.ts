@@ -6,9 +6,10 @@
  * account only, and a failure there restores what can be restored and names the deletion it cannot.
  * Every local record of the run follows the sandbox clock (`--now`): its name, its dates, the mail files.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadLocalAccount } from '../../cli/local/home-sandbox.js';
 import type { OrganizationSeed } from '../../cli/local/seed.js';
 import { packageFile } from '../../cli/package-files.js';
 import type { Evidence } from '../../handlers/core/evidence/schema.js';
@@ -30,7 +31,7 @@ const evidenceOf = (home: string, run: string, accountId?: string) =>
 const keysIn = (home: string, accountId: string) =>
   Object.fromEntries(
     (
-      json<OrganizationSeed>(join(home, 'sandbox.json')).organization.accounts.find(
+      (loadLocalAccount(home) as OrganizationSeed).organization.accounts.find(
         (a) => a.accountId === accountId,
       )?.users ?? []
     ).flatMap((u) => u.accessKeys.map((k) => [k.accessKeyId, k.status])),
@@ -138,13 +139,15 @@ describe('the delete stage in an organization run', () => {
   it('--fail-at verify@<account>: restores what that account can restore, names the deletion it cannot, keeps the others', async () => {
     const home = tempHome();
     await day0(home);
+    const day0State = join(home, 'day0-state.json');
+    writeFileSync(day0State, JSON.stringify(loadLocalAccount(home)));
 
     const run = await runCli([
       'demo',
       '--home',
       home,
       '--seed',
-      join(home, 'sandbox.json'),
+      day0State,
       '--now',
       DAY31,
       '--delete-after',

@@ -3,10 +3,11 @@
  * backs out is the last thing that changed it and it is still as that run left it; one run changes
  * an account at a time; two backouts of one run restore once.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadLocalAccount, runDemo } from '../../cli/local/demo-run.js';
+import { runDemo } from '../../cli/local/demo-run.js';
+import { loadLocalAccount, seedHome } from '../../cli/local/home-sandbox.js';
 import type { Seed } from '../../cli/local/seed.js';
 import type { Evidence } from '../../handlers/core/evidence/schema.js';
 import type { LedgerEntry } from '../../handlers/core/shared/types.js';
@@ -16,7 +17,7 @@ import { tempHome } from '../helpers/demo.js';
 const KEY = 'AKIASANDBOX0CIDEPL01';
 const OTHER_KEY = 'AKIASANDBOX0FRANKL01';
 
-const sandbox = (home: string) => JSON.parse(readFileSync(join(home, 'sandbox.json'), 'utf8')) as Seed;
+const sandbox = (home: string) => loadLocalAccount(home) as Seed;
 const keyIn = (seed: Seed, id: string) =>
   seed.users.flatMap((u) => u.accessKeys).find((k) => k.accessKeyId === id);
 
@@ -26,7 +27,7 @@ function reEnable(home: string, id: string) {
   const key = keyIn(seed, id);
   if (!key) throw new Error(`no key ${id}`);
   key.status = 'Active';
-  writeFileSync(join(home, 'sandbox.json'), JSON.stringify(seed, null, 2));
+  seedHome(home, seed);
 }
 
 const evidenceOf = (home: string, name: string) =>
@@ -105,9 +106,8 @@ describe('two backouts of one run at once', () => {
     const home = tempHome();
     const a = await runCli(['demo', '--auto-approve', '--json', '--home', home]);
     const runA = JSON.parse(a.stdout).executionName as string;
-    const seed = loadLocalAccount(home);
     const backout = (executionName: string) =>
-      runDemo({ seed, now: new Date(), home, approval: 'none', executionName, backoutOf: runA });
+      runDemo({ now: new Date(), home, approval: 'none', executionName, backoutOf: runA });
 
     const [one, two] = await Promise.all([backout('backout-one'), backout('backout-two')]);
 
@@ -145,8 +145,9 @@ describe("a run's name is its identity", () => {
     const a = await runCli(['demo', '--auto-approve', '--json', '--home', home]);
     const runA = JSON.parse(a.stdout).executionName as string;
     const snapshot = () =>
-      ['sandbox.json', `executions/${runA}.json`, `runs/${runA}/evidence.json`]
+      [`executions/${runA}.json`, `runs/${runA}/evidence.json`]
         .map((f) => readFileSync(join(home, f)))
+        .concat(Buffer.from(JSON.stringify(loadLocalAccount(home))))
         .concat(
           readdirSync(join(home, 'store', 'ledger', runA)).map((f) =>
             readFileSync(join(home, 'store', 'ledger', runA, f)),

@@ -6,12 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadLocalAccount } from '../../cli/local/home-sandbox.js';
 import type { Seed } from '../../cli/local/seed.js';
 import type { Evidence } from '../../handlers/core/evidence/schema.js';
 import { runCli } from '../helpers/cli.js';
 import { tempHome } from '../helpers/demo.js';
 
-const sandbox = (home: string) => JSON.parse(readFileSync(join(home, 'sandbox.json'), 'utf8')) as Seed;
+const sandbox = (home: string) => loadLocalAccount(home) as Seed;
 
 describe('a run after a backout restored console passwords', () => {
   let home: string;
