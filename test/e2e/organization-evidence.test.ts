@@ -38,6 +38,10 @@ describe('an organization run of 4 accounts, everything approved', () => {
       expect(evidence.counts.approved, account.accountId).toBe(evidence.counts.proposed);
       expect(evidence.counts.approved, account.accountId).toBeLessThan(total);
       expect(evidence.summary).not.toMatch(/approved \d+ of 0/);
+      // What the approver ticked, as this account's evidence shows it, is this account's part only.
+      const ticked = evidence.approval?.decision?.selection ?? [];
+      expect(ticked).toHaveLength(evidence.counts.proposed);
+      expect(ticked.every((id) => id.startsWith(`${account.accountId}/`))).toBe(true);
       proposedSum += evidence.counts.proposed;
     }
     expect(proposedSum).toBe(total);

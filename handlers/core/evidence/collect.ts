@@ -65,7 +65,8 @@ function backoutTrigger(outcome: Outcome, mode: 'remediate' | 'backout', error: 
 export async function collectEvidence(ports: Ports, task: ReportTask): Promise<Evidence> {
   const plan = await optional(() => readPlan(ports.blobs, planKeyOf(task.executionId)));
   const record = await ports.store.getApproval(task.approvalId ?? approvalIdFor(task.executionId));
-  const approval = record ? approvalEvidence(record) : null;
+  const { executionId: runId, accountId } = splitAccountRunId(task.executionId);
+  const approval = record ? approvalEvidence(record, accountId ?? undefined) : null;
   const ownLedger = await ports.store.listLedger(task.executionId);
   const verification = await optional(
     async () =>
@@ -76,7 +77,6 @@ export async function collectEvidence(ports: Ports, task: ReportTask): Promise<E
   );
   const mode = task.request?.mode ?? 'remediate';
   // One account of an organization backout restores that account's part of the earlier run.
-  const { executionId: runId, accountId } = splitAccountRunId(task.executionId);
   const sourceId =
     mode === 'backout' && task.request?.backoutOf
       ? accountRunId(executionArnOf(task.request.backoutOf, runId), accountId ?? undefined)

@@ -10,8 +10,16 @@ const CHANGED_STATE: Record<LedgerAction, string> = {
   'delete-access-key': 'key deleted',
 };
 
-export function approvalEvidence(record: ApprovalRecord): ApprovalEvidence {
+/**
+ * The approval as the evidence shows it. In one account of an organization run (`accountId`), what
+ * was ticked is that account's part only (organization item ids start with the account id): its
+ * evidence says "approved 3 of 3" for its own credentials, and stays the size of the account, not of
+ * the organization.
+ */
+export function approvalEvidence(record: ApprovalRecord, accountId?: string): ApprovalEvidence {
   const d = record.decision;
+  const mine = (ids: readonly string[]) =>
+    accountId ? ids.filter((id) => id.startsWith(`${accountId}/`)) : [...ids];
   return {
     approvalId: record.approvalId,
     status: record.status,
@@ -26,7 +34,7 @@ export function approvalEvidence(record: ApprovalRecord): ApprovalEvidence {
           sourceIp: d.sourceIp,
           userAgent: d.userAgent,
           reason: d.reason ?? null,
-          selection: [...d.selection],
+          selection: mine(d.selection),
           ...(d.keptOutAccounts?.length ? { keptOutAccounts: [...d.keptOutAccounts] } : {}),
         }
       : null,
@@ -36,7 +44,7 @@ export function approvalEvidence(record: ApprovalRecord): ApprovalEvidence {
       decidedAt: a.decidedAt,
       sourceIp: a.sourceIp,
       userAgent: a.userAgent,
-      selection: [...a.selection],
+      selection: mine(a.selection),
       reason: a.reason ?? null,
     })),
   };
