@@ -27,6 +27,7 @@ import type {
   TaskCallbackPort,
 } from '../../handlers/ports/index.js';
 import type { MailMessage } from '../../handlers/ports/mail.js';
+import { assertItemFits } from './dynamodb-limits.js';
 import { withFileLock } from './file-lock.js';
 import { listJson, readJson, safeName, writeFileAtomic } from './files.js';
 
@@ -38,6 +39,7 @@ export class FileStore implements StorePort {
     join(this.dir, 'ledger', safeName(executionId.split(':').pop() ?? executionId));
 
   async putApproval(approval: ApprovalRecord): Promise<void> {
+    assertItemFits({ ...approval });
     writeFileAtomic(this.approvalPath(approval.approvalId), JSON.stringify(approval, null, 2), 0o600);
   }
 
@@ -55,6 +57,7 @@ export class FileStore implements StorePort {
     if (!approval) throw new CredsweepError('NotFound', `no approval ${approvalId}`);
     if (!approvalWritable(approval, expectedApprovals)) return { applied: false, approval };
     const decided = applyUpdate(approval, update);
+    assertItemFits({ ...decided });
     writeFileAtomic(this.approvalPath(approvalId), JSON.stringify(decided, null, 2), 0o600);
     return { applied: true, approval: decided };
   }

@@ -8,6 +8,7 @@
  */
 import type { Ports } from '../../ports/index.js';
 import type { Evidence } from '../evidence/schema.js';
+import { guardApprovalSize } from '../plan/analyze-run.js';
 import { readPlan } from '../plan/plan.js';
 import { DEFAULT_MAX_CREDENTIALS_TOTAL } from '../shared/defaults.js';
 import { CredsweepError } from '../shared/errors.js';
@@ -134,6 +135,7 @@ export async function buildOrgPlan(
   await ports.blobs.put(planKey(executionId), JSON.stringify(plan), 'application/json');
   const withWork = rows.filter((r) => r.state === 'proposed');
   if (plan.items.length > limit) throw new OrgBlastRadiusExceeded(plan.items.length, withWork.length, limit);
+  guardApprovalSize(plan);
   return {
     planKey: planKey(executionId),
     total: plan.items.length,

@@ -8,7 +8,8 @@ import type { Ports } from '../../ports/index.js';
 import { parseCredentialReport } from '../report/credential-report.js';
 import { analyzeReport, type RowCredential, rowCredentials } from '../report/staleness.js';
 import { nullIfMissing, perUser } from '../shared/calls.js';
-import { BlastRadiusExceeded } from '../shared/errors.js';
+import { ApprovalTooLarge, BlastRadiusExceeded } from '../shared/errors.js';
+import { approvalRecordProblem } from '../shared/quotas.js';
 import { maxCredentialsOf, quorumOf, type RunRequest } from '../shared/request.js';
 import { planKey } from '../shared/run-keys.js';
 import type {
@@ -404,6 +405,7 @@ async function storeGuardedPlan(
   };
   const batches = await storePlan(run.ports.blobs, plan, run.ports.settings.batchSize);
   if (items.length > limit) throw new BlastRadiusExceeded(items.length, limit);
+  guardApprovalSize(plan);
   return {
     planKey: planKey(run.executionId),
     total: items.length,
@@ -472,3 +474,13 @@ function compare(a: string, b: string): number {
 }
 
 const pick = (f: Finding) => ({ userName: f.userName, credential: f.credential });
+
+/** A dry run asks nobody; any other plan must fit the one approval record it will be decided in. */
+export function guardApprovalSize(plan: Plan): void {
+  if (plan.dryRun) return;
+  const problem = approvalRecordProblem(
+    plan.items.map((i) => i.id),
+    plan.approvalsRequired ?? 1,
+  );
+  if (problem) throw new ApprovalTooLarge(problem);
+}

@@ -39,6 +39,17 @@ export class BlastRadiusExceeded extends CredsweepError {
   }
 }
 
+/** The plan is too large for one approval record (handlers/core/shared/quotas.ts); nothing was changed. */
+export class ApprovalTooLarge extends CredsweepError {
+  constructor(problem: string) {
+    super(
+      'ApprovalTooLarge',
+      `This run cannot ask for approval: ${problem}. Nobody was asked and nothing was changed. ` +
+        'Run it in parts (accounts, OUs, users) or lower maxCredentials / maxCredentialsTotal.',
+    );
+  }
+}
+
 /** Live state after the change does not match the ledger. */
 export class VerificationFailed extends CredsweepError {
   constructor(message: string) {

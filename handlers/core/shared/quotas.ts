@@ -63,3 +63,41 @@ export function quotaProblem(maxCredentials: number, batchSize: number): string 
     `${minBatchSizeFor(maxCredentials)} (docs/deploy.md, "Quotas")`
   );
 }
+
+/**
+ * DynamoDB: the most an item may hold, attribute names and values together (400 KB,
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html). The approval
+ * record is one item, and a decided approval holds the ticked plan item ids once in the decision and
+ * once per counted approval.
+ */
+export const DYNAMODB_ITEM_QUOTA_BYTES = 400 * 1024;
+
+/**
+ * What the approval record holds besides the ticked ids, at most: the approvers with their link
+ * hashes, the task token (at most 1,024 bytes), each approval's reason (at most 1,000 characters),
+ * address and browser, the accounts kept out.
+ */
+export const APPROVAL_RECORD_RESERVE_BYTES = 64 * 1024;
+
+/**
+ * The bytes the ticked ids take in a decided approval record if every item is approved, counted as
+ * DynamoDB counts them (CapacityUnitCalculations: a string is its UTF-8 bytes; a list 3 bytes plus
+ * 1 per element, plus its attribute name): the decision's list and one list per counted approval.
+ */
+export function approvalSelectionBytes(itemIds: readonly string[], approvalsRequired: number): number {
+  const list = 'selection'.length + 3 + itemIds.reduce((n, id) => n + Buffer.byteLength(id, 'utf8') + 1, 0);
+  return list * (approvalsRequired + 1);
+}
+
+/** Why the approval of these items could not be recorded in one DynamoDB item; undefined when it can. */
+export function approvalRecordProblem(
+  itemIds: readonly string[],
+  approvalsRequired: number,
+): string | undefined {
+  const bytes = approvalSelectionBytes(itemIds, approvalsRequired) + APPROVAL_RECORD_RESERVE_BYTES;
+  if (bytes <= DYNAMODB_ITEM_QUOTA_BYTES) return undefined;
+  return (
+    `the approval of ${itemIds.length} credentials by ${approvalsRequired} approver(s) would need about ` +
+    `${Math.ceil(bytes / 1024)} KB in the approval record, more than the ${DYNAMODB_ITEM_QUOTA_BYTES / 1024} KB DynamoDB holds in one item`
+  );
+}
