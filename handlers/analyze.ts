@@ -1,4 +1,4 @@
-import { accountsAdapter, blobsAdapter, iamAdapter, mailAdapter, storeAdapter } from './aws/adapters.js';
+import { blobsAdapter, iamAdapter, mailAdapter, memberIamAdapter, storeAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, readsAbsentKeys, use } from './aws/ports.js';
 import { inAccount } from './core/organization/account-scope.js';
 import { analyzeRun } from './core/plan/analyze-run.js';
@@ -26,7 +26,7 @@ export const AWS = {
   // Owners' warnings (read, mailed, recorded) and the delete stage's ledger look-up by key id.
   store: use(storeAdapter, 'getWarning', 'putWarning', 'listKeyLedger', 'listLedger'),
   blobs: readsAbsentKeys(use(blobsAdapter, 'get', 'put')),
-  accounts: use(accountsAdapter, 'iamFor'),
+  accounts: use(memberIamAdapter, 'iamFor'),
   mail: use(mailAdapter, 'send'),
 } satisfies FunctionAws;
 

@@ -1,4 +1,4 @@
-import { accountsAdapter, iamAdapter, secretsAdapter, storeAdapter } from './aws/adapters.js';
+import { iamAdapter, memberIamAdapter, secretsAdapter, storeAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { backoutRun } from './core/change/backout.js';
 import { inAccount } from './core/organization/account-scope.js';
@@ -40,7 +40,7 @@ export const AWS = {
   ),
   store: use(storeAdapter, 'listLedger', 'updateLedger', 'holdLock', 'getLastChange', 'setLastChange'),
   secrets: use(secretsAdapter, 'putSecret'),
-  accounts: use(accountsAdapter, 'iamFor'),
+  accounts: use(memberIamAdapter, 'iamFor'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => backout(event, awsPorts(AWS));

@@ -1,4 +1,4 @@
-import { accountsAdapter, blobsAdapter, iamAdapter, storeAdapter } from './aws/adapters.js';
+import { blobsAdapter, iamAdapter, memberIamAdapter, storeAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { deactivateAccessKeys } from './core/change/remediate.js';
 import { inAccount } from './core/organization/account-scope.js';
@@ -30,7 +30,7 @@ export const AWS = {
     'setLastChange',
   ),
   blobs: use(blobsAdapter, 'get'),
-  accounts: use(accountsAdapter, 'iamFor'),
+  accounts: use(memberIamAdapter, 'iamFor'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => deactivateKeys(event, awsPorts(AWS));

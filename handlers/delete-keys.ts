@@ -1,4 +1,4 @@
-import { accountsAdapter, blobsAdapter, iamAdapter, storeAdapter } from './aws/adapters.js';
+import { blobsAdapter, iamAdapter, memberIamAdapter, storeAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { deleteAccessKeys } from './core/change/delete-keys.js';
 import { inAccount } from './core/organization/account-scope.js';
@@ -35,7 +35,7 @@ export const AWS = {
     'listKeyLedger',
   ),
   blobs: use(blobsAdapter, 'get'),
-  accounts: use(accountsAdapter, 'iamFor'),
+  accounts: use(memberIamAdapter, 'iamFor'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => deleteKeys(event, awsPorts(AWS));

@@ -1,4 +1,4 @@
-import { accountsAdapter, blobsAdapter, iamAdapter, secretsAdapter, storeAdapter } from './aws/adapters.js';
+import { blobsAdapter, iamAdapter, memberIamAdapter, secretsAdapter, storeAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { disableConsoleAccess } from './core/change/remediate.js';
 import { inAccount } from './core/organization/account-scope.js';
@@ -41,7 +41,7 @@ export const AWS = {
     'setLastChange',
   ),
   blobs: use(blobsAdapter, 'get'),
-  accounts: use(accountsAdapter, 'iamFor'),
+  accounts: use(memberIamAdapter, 'iamFor'),
   secrets: use(secretsAdapter, 'putSecret'),
 } satisfies FunctionAws;
 

@@ -1,4 +1,4 @@
-import { accountsAdapter, iamAdapter } from './aws/adapters.js';
+import { iamAdapter, memberIamAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { accountPorts } from './core/organization/account-scope.js';
 import { generateReportEvent } from './core/run/events.js';
@@ -20,7 +20,7 @@ export async function generateReport(event: unknown, ports: Ports) {
  */
 export const AWS = {
   iam: use(iamAdapter, 'generateCredentialReport'),
-  accounts: use(accountsAdapter, 'iamFor'),
+  accounts: use(memberIamAdapter, 'iamFor'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => generateReport(event, awsPorts(AWS));

@@ -1,7 +1,7 @@
 import {
-  accountsAdapter,
   blobsAdapter,
   mailAdapter,
+  memberFindingsAdapter,
   securityHubAdapter,
   storeAdapter,
 } from './aws/adapters.js';
@@ -27,7 +27,7 @@ export const AWS = {
   mail: use(mailAdapter, 'send'),
   // The accounts no task reported (rejected, timed out, nothing to do...): their findings follow too.
   securityHub: use(securityHubAdapter, 'findCredentialFindings', 'updateFindings'),
-  accounts: use(accountsAdapter, 'securityHubFor'),
+  accounts: use(memberFindingsAdapter, 'securityHubFor'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => orgReport(event, awsPorts(AWS));

@@ -1,7 +1,7 @@
 import {
-  accountsAdapter,
   blobsAdapter,
   mailAdapter,
+  memberFindingsAdapter,
   securityHubAdapter,
   storeAdapter,
 } from './aws/adapters.js';
@@ -37,7 +37,7 @@ export const AWS = {
   blobs: readsAbsentKeys(use(blobsAdapter, 'get', 'put')),
   mail: use(mailAdapter, 'send'),
   securityHub: use(securityHubAdapter, 'findCredentialFindings', 'updateFindings'),
-  accounts: use(accountsAdapter, 'securityHubFor'),
+  accounts: use(memberFindingsAdapter, 'securityHubFor'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => report(event, awsPorts(AWS));

@@ -17,9 +17,9 @@
  */
 import * as z from 'zod';
 import {
-  accountsAdapter,
   blobsAdapter,
   mailAdapter,
+  memberFindingsAdapter,
   securityHubAdapter,
   storeAdapter,
 } from './aws/adapters.js';
@@ -178,7 +178,7 @@ export const AWS = {
   mail: use(mailAdapter, 'send'),
   securityHub: use(securityHubAdapter, 'findCredentialFindings', 'updateFindings'),
   // Organization runs: each account's findings (core/security-hub/account-hub.ts).
-  accounts: use(accountsAdapter, 'securityHubFor'),
+  accounts: use(memberFindingsAdapter, 'securityHubFor'),
 } satisfies FunctionAws;
 
 /** Lambda entry point. Logs ids and counts only: never the event (it holds the task token). */

@@ -1,4 +1,4 @@
-import { accountsAdapter, blobsAdapter, iamAdapter, storeAdapter } from './aws/adapters.js';
+import { blobsAdapter, iamAdapter, memberIamAdapter, storeAdapter } from './aws/adapters.js';
 import { awsPorts, type FunctionAws, use } from './aws/ports.js';
 import { verifyRun } from './core/change/verify.js';
 import { inAccount } from './core/organization/account-scope.js';
@@ -22,7 +22,7 @@ export const AWS = {
   iam: use(iamAdapter, 'getLoginProfile', 'listAccessKeys'),
   store: use(storeAdapter, 'listLedger'),
   blobs: use(blobsAdapter, 'put'),
-  accounts: use(accountsAdapter, 'iamFor'),
+  accounts: use(memberIamAdapter, 'iamFor'),
 } satisfies FunctionAws;
 
 export const handler = (event: unknown) => verify(event, awsPorts(AWS));

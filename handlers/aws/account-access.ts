@@ -5,19 +5,32 @@
  * One client per account, role and container; the SDK refreshes the credentials before they
  * expire. STS errors keep their names (AccessDenied when the role is missing or does not trust this
  * function's role, RegionDisabledException, ...).
+ *
+ * The clients come from the makers a function's adapter passes (member-iam.ts, member-findings.ts),
+ * so a function that only reads findings does not bundle the IAM client, and one that changes IAM
+ * does not bundle Security Hub's.
  */
-import { IAMClient } from '@aws-sdk/client-iam';
-import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { memberFindingsRoleName } from '../core/shared/defaults.js';
 import type { IamPort } from '../ports/iam.js';
 import type { AccountAccessPort } from '../ports/organizations.js';
 import type { SecurityHubPort } from '../ports/security-hub.js';
-import { AwsIam } from './iam.js';
 import type { PortPermissions } from './permission-types.js';
-import type { AwsEnv } from './ports.js';
-import { DEFAULT_RETRY, IAM_RETRY, memoize } from './retry.js';
-import { AwsSecurityHub } from './security-hub.js';
+import { DEFAULT_RETRY, memoize } from './retry.js';
+
+/** Refreshing credentials of an assumed role, as an SDK client takes them. */
+export type AssumedCredentials = () => Promise<{
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}>;
+
+/** How a client of the member account is made from the assumed role's credentials. */
+export interface MemberClients {
+  iam?: (credentials: AssumedCredentials) => IamPort;
+  securityHub?: (credentials: AssumedCredentials) => SecurityHubPort;
+}
 
 /** The member role's ARN in `accountId`, in the partition of the region the hub runs in. */
 export function memberRoleArn(
@@ -48,26 +61,28 @@ export class StsAccountAccess implements AccountAccessPort {
     private readonly sts: STSClient,
     private readonly roleName: string,
     /** The session name CloudTrail shows in the member account, e.g. the function's name. */
-    private readonly sessionName = 'credsweep',
+    private readonly sessionName: string,
+    private readonly make: MemberClients,
   ) {}
 
   iamFor(accountId: string): Promise<IamPort> {
-    return cached(this.clients, accountId, async () => {
-      const credentials = await this.assume(memberRoleArn(accountId, this.roleName));
-      return new AwsIam(new IAMClient({ ...IAM_RETRY, credentials }));
-    });
+    const make = this.make.iam;
+    if (!make) return Promise.reject(new Error("this function does not reach member accounts' IAM"));
+    return cached(this.clients, accountId, async () =>
+      make(await this.assume(memberRoleArn(accountId, this.roleName))),
+    );
   }
 
   securityHubFor(accountId: string): Promise<SecurityHubPort> {
-    return cached(this.hubs, accountId, async () => {
-      const roleArn = memberRoleArn(accountId, memberFindingsRoleName(this.roleName));
-      const credentials = await this.assume(roleArn);
-      return new AwsSecurityHub(new SecurityHubClient({ ...DEFAULT_RETRY, credentials }));
-    });
+    const make = this.make.securityHub;
+    if (!make) return Promise.reject(new Error("this function does not reach member accounts' Security Hub"));
+    return cached(this.hubs, accountId, async () =>
+      make(await this.assume(memberRoleArn(accountId, memberFindingsRoleName(this.roleName)))),
+    );
   }
 
   /** Refreshing credentials of `roleArn`; fails here (AccessDenied) when it cannot be assumed, before any call is made. */
-  private async assume(roleArn: string) {
+  private async assume(roleArn: string): Promise<AssumedCredentials> {
     let current = await this.credentials(roleArn);
     return async () => {
       if (current.expiration && current.expiration.getTime() - Date.now() < 60_000) {
@@ -106,10 +121,5 @@ function cached<T>(clients: Map<string, Promise<T>>, accountId: string, make: ()
 
 export const stsClient = memoize(() => new STSClient({ ...DEFAULT_RETRY }));
 
-/** The account-access port of a Lambda that uses it (the member role's name from the environment). */
-export const memberAccess = (env: AwsEnv): AccountAccessPort =>
-  new StsAccountAccess(
-    stsClient(),
-    env.MEMBER_ROLE_NAME,
-    process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'credsweep',
-  );
+/** The session name: the Lambda function's, so CloudTrail in the member account names it. */
+export const sessionName = () => process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'credsweep';

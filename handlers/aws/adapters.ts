@@ -36,6 +36,11 @@ export const runsAdapter: Adapter<import('../ports/runs.js').RunStarterPort> = {
 export const organizationsAdapter: Adapter<import('../ports/organizations.js').OrganizationsPort> = {
   load: async () => (await import('./organizations.js')).awsOrganizationsPort,
 };
-export const accountsAdapter: Adapter<import('../ports/organizations.js').AccountAccessPort> = {
-  load: async () => (await import('./account-access.js')).memberAccess,
+/** Member accounts' IAM through the member role (the functions that read or change IAM there). */
+export const memberIamAdapter: Adapter<import('../ports/organizations.js').AccountAccessPort> = {
+  load: async () => (await import('./member-iam.js')).memberIamAccess,
+};
+/** Member accounts' Security Hub through the member findings role (the functions that follow findings). */
+export const memberFindingsAdapter: Adapter<import('../ports/organizations.js').AccountAccessPort> = {
+  load: async () => (await import('./member-findings.js')).memberFindingsAccess,
 };

@@ -9,6 +9,7 @@ import { AssumeRoleCommand, STSClient, STSServiceException } from '@aws-sdk/clie
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memberRoleArn, StsAccountAccess } from '../../handlers/aws/account-access.js';
+import { memberIamClient } from '../../handlers/aws/member-iam.js';
 import { AwsOrganizations } from '../../handlers/aws/organizations.js';
 import { accountPorts } from '../../handlers/core/organization/account-scope.js';
 import { memoryPorts } from '../helpers/memory-ports.js';
@@ -98,6 +99,7 @@ describe('StsAccountAccess', () => {
       new STSClient({ region: 'us-east-1' }),
       'credsweep-member',
       'credsweep-analyze',
+      { iam: memberIamClient },
     );
     const iam = await access.iamFor('222222222222');
     await iam.getUser('alice');
@@ -123,7 +125,14 @@ describe('StsAccountAccess', () => {
     );
     const ports = {
       ...memoryPorts(),
-      accounts: new StsAccountAccess(new STSClient({ region: 'us-east-1' }), 'credsweep-member'),
+      accounts: new StsAccountAccess(
+        new STSClient({ region: 'us-east-1' }),
+        'credsweep-member',
+        'credsweep',
+        {
+          iam: memberIamClient,
+        },
+      ),
     };
     const err = await thrown(() => accountPorts(ports, '444444444444'));
     expect(err.name).toBe('AccountUnreachable');
