@@ -2,15 +2,18 @@
  * A lock file shared by the processes using one local home: `withFileLock(path, fn)` creates `path`
  * exclusively (holding this process's pid), runs `fn` and removes it. `fn` is synchronous, so
  * nothing else of this process runs while it holds the lock. A lock whose process has gone (killed
- * mid-change) is stale and taken over; a lock still held after LOCK_WAIT_MS is an error naming it.
+ * mid-change), or left empty by a process killed between creating and writing it, is stale and taken
+ * over; a lock still held after LOCK_WAIT_MS is an error naming it.
  */
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { CredsweepError } from '../../handlers/core/shared/errors.js';
 import { processAlive } from './processes.js';
 
 /** How long a process waits for another to finish its change (a change takes milliseconds). */
 export const LOCK_WAIT_MS = 10_000;
 const RETRY_MS = 2;
+/** A lock file still empty this long after it was made is a killed process's, never one being written. */
+const UNWRITTEN_STALE_MS = 1_000;
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
 export function withFileLock<T>(path: string, fn: () => T): T {
@@ -18,6 +21,11 @@ export function withFileLock<T>(path: string, fn: () => T): T {
   const mine = `${process.pid} ${Math.random().toString(36).slice(2)}`;
   while (!tryCreate(path, mine)) {
     const holder = readHolder(path);
+    if (holder === null && unwrittenFor(path) > UNWRITTEN_STALE_MS) {
+      // Created but never written: its process was killed between the two (a writer writes at once).
+      rmSync(path, { force: true });
+      continue;
+    }
     // Our own pid can only be a dead process's that the system gave us again: fn never re-enters.
     if (holder !== null && (!processAlive(holder.pid) || holder.pid === process.pid)) {
       // Taken over only if it is still the same stale lock (not one another process just made).
@@ -54,6 +62,17 @@ function tryCreate(path: string, content: string): boolean {
     closeSync(fd);
   }
   return true;
+}
+
+/** How long the lock file has existed without a holder written in it (0 when gone or written). */
+function unwrittenFor(path: string): number {
+  try {
+    const stat = statSync(path);
+    return stat.size === 0 ? Date.now() - stat.mtimeMs : 0;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw err;
+  }
 }
 
 /** The lock's holder, or null when it is gone or still being written (then it is tried again). */

@@ -126,10 +126,15 @@ describe('a run killed in the middle of its changes', () => {
     writeFileSync(seedFile, JSON.stringify(seed));
     const usersDir = join(home, 'sandbox', 'accounts', seed.accountId, 'users');
 
-    const child = spawn(process.execPath, [
-      ...[BIN, 'demo', '--seed', seedFile, '--home', home, '--now', then.toISOString()],
-      ...['--auto-approve', '--max-credentials', '5000', '--json'],
-    ]);
+    // Its output is not read: ignored, so a full pipe can never hold it up before the kill.
+    const child = spawn(
+      process.execPath,
+      [
+        ...[BIN, 'demo', '--seed', seedFile, '--home', home, '--now', then.toISOString()],
+        ...['--auto-approve', '--max-credentials', '5000', '--json'],
+      ],
+      { stdio: 'ignore' },
+    );
     const name = await killAfterFirstChanges(child, usersDir);
 
     // It died mid-run, and what it had changed by then is in the home (written through).

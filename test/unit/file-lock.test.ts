@@ -1,6 +1,6 @@
 /** The lock file of a local home: a lock left by a killed process is taken over, a live one is waited for. */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +19,18 @@ describe('withFileLock', () => {
 
     expect(withFileLock(path, () => 'changed')).toBe('changed');
     expect(existsSync(path)).toBe(false);
+  });
+
+  it('takes over a lock left empty by a process killed between creating and writing it', () => {
+    const path = lockPath();
+    writeFileSync(path, '');
+    const old = new Date(Date.now() - 5_000);
+    utimesSync(path, old, old);
+
+    const started = Date.now();
+    expect(withFileLock(path, () => 'changed')).toBe('changed');
+    // Not after waiting out the 10 s a live holder gets.
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('waits while a live process holds it, and goes on once it is released', async () => {
