@@ -5,8 +5,9 @@
  * mid-change), or left empty by a process killed between creating and writing it, is stale and taken
  * over; a lock still held after LOCK_WAIT_MS is an error naming it.
  */
-import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { CredsweepError } from '../../handlers/core/shared/errors.js';
+import { readTextIfPresent } from './files.js';
 import { processAlive } from './processes.js';
 
 /** How long a process waits for another to finish its change (a change takes milliseconds). */
@@ -77,13 +78,8 @@ function unwrittenFor(path: string): number {
 
 /** The lock's holder, or null when it is gone or still being written (then it is tried again). */
 function readHolder(path: string): { pid: number; text: string } | null {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
+  const text = readTextIfPresent(path);
+  if (text === null) return null;
   const pid = Number(text.split(' ')[0]);
   return Number.isInteger(pid) && pid > 0 ? { pid, text } : null;
 }

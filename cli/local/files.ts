@@ -13,15 +13,19 @@ export function writeFileAtomic(path: string, body: string, mode = 0o644): void 
   renameSync(tmp, path);
 }
 
-export function readJson<T>(path: string): T | null {
-  let text: string;
+/** A file's text, or null when there is no such file. */
+export function readTextIfPresent(path: string): string | null {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
-  return parseRecord<T>(text, path);
+}
+
+export function readJson<T>(path: string): T | null {
+  const text = readTextIfPresent(path);
+  return text === null ? null : parseRecord<T>(text, path);
 }
 
 /** A local record's JSON; a damaged file is one plain error naming it, not a stack trace. */
