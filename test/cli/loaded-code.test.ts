@@ -103,17 +103,25 @@ const PORT_CLIENTS: Record<PortName, string[]> = {
   securityHub: ['client-securityhub'],
   runs: ['client-sfn'],
   organizations: ['client-organizations'],
-  // One module for both member roles: the IAM client (iamFor) and the Security Hub client (securityHubFor).
-  accounts: ['client-sts', 'client-iam', 'client-securityhub'],
+  // Each member role has its own adapter (handlers/aws/member-iam.ts, member-findings.ts): see ACCOUNT_CLIENTS.
+  accounts: ['client-sts'],
+};
+
+/** The accounts port's clients by the method declared: iamFor the IAM client, securityHubFor Security Hub's. */
+const ACCOUNT_CLIENTS: Record<string, string> = {
+  iamFor: 'client-iam',
+  securityHubFor: 'client-securityhub',
 };
 
 describe('the Lambda bundles (dist/lambda)', () => {
   it('carry exactly the SDK clients of the ports their function declares', () => {
     for (const [id, { entry, aws }] of Object.entries(FUNCTIONS)) {
       // Prepare
-      const declared = new Set(
-        PORT_NAMES.filter((port) => aws[port as keyof typeof aws]).flatMap((port) => PORT_CLIENTS[port]),
-      );
+      const accountMethods = (aws as { accounts?: { methods: string[] } }).accounts?.methods ?? [];
+      const declared = new Set([
+        ...PORT_NAMES.filter((port) => aws[port as keyof typeof aws]).flatMap((port) => PORT_CLIENTS[port]),
+        ...accountMethods.map((method) => ACCOUNT_CLIENTS[method] ?? `unknown accounts method ${method}`),
+      ]);
 
       // Act
       const bundle = readFileSync(join(lambdaDir(entry), 'index.mjs'), 'utf8');
