@@ -54,6 +54,12 @@ export interface RequestApprovalResult {
   securityHub?: SecurityHubStep['status'];
 }
 
+const alreadyDecided = (approvalId: string) =>
+  new CredsweepError(
+    'ApprovalAlreadyDecided',
+    `Approval ${approvalId} of this execution was decided before this attempt; nothing was changed. Start a new run.`,
+  );
+
 /** The validation problems by field name only: the event holds the task token. */
 function invalidEvent(error: z.ZodError): InputError {
   const fields = [...new Set(error.issues.map((issue) => issue.path.join('.') || '(event)'))];
@@ -69,14 +75,12 @@ export async function requestApproval(event: unknown, ports: Ports): Promise<Req
   const now = ports.now();
 
   const existing = await ports.store.getApproval(approvalId);
-  if (existing && existing.status !== 'pending') {
-    throw new CredsweepError(
-      'ApprovalAlreadyDecided',
-      `Approval ${approvalId} of this execution was decided before this attempt; nothing was changed. Start a new run.`,
-    );
-  }
+  if (existing && existing.status !== 'pending') throw alreadyDecided(approvalId);
   if (existing?.mailedAt && Date.parse(existing.expiresAt) > now.getTime()) {
-    if (existing.taskToken !== taskToken) await ports.store.putApproval({ ...existing, taskToken });
+    // Only the token changes: an approval counted since the read above stays counted.
+    if (existing.taskToken !== taskToken && !(await ports.store.replaceTaskToken(approvalId, taskToken))) {
+      throw alreadyDecided(approvalId);
+    }
     return { approvalId, approvers: existing.approvers.length, created: false };
   }
 
@@ -173,7 +177,7 @@ async function notifySecurityHub(
  * method fails (PortNotAvailable).
  */
 export const AWS = {
-  store: use(storeAdapter, 'getApproval', 'putApproval', 'markMailed'),
+  store: use(storeAdapter, 'getApproval', 'putApproval', 'markMailed', 'replaceTaskToken'),
   blobs: use(blobsAdapter, 'get', 'put'),
   mail: use(mailAdapter, 'send'),
   securityHub: use(securityHubAdapter, 'findCredentialFindings', 'updateFindings'),

@@ -72,6 +72,17 @@ export class FileStore implements StorePort {
     );
   }
 
+  async replaceTaskToken(approvalId: string, taskToken: string): Promise<boolean> {
+    const approval = readJson<ApprovalRecord>(this.approvalPath(approvalId));
+    if (approval?.status !== 'pending') return false;
+    writeFileAtomic(
+      this.approvalPath(approvalId),
+      JSON.stringify({ ...approval, taskToken }, null, 2),
+      0o600,
+    );
+    return true;
+  }
+
   async markMailed(approvalId: string, mailedAt: string): Promise<void> {
     const approval = await this.getApproval(approvalId);
     if (approval?.status === 'pending') await this.putApproval({ ...approval, mailedAt });

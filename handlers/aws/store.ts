@@ -53,6 +53,7 @@ export const STORE_PERMISSIONS = {
   decideApproval: { 'dynamodb:UpdateItem': 'approval-item', 'dynamodb:GetItem': 'approval-item' },
   markDelivered: { 'dynamodb:UpdateItem': 'approval-item' },
   markMailed: { 'dynamodb:UpdateItem': 'approval-item' },
+  replaceTaskToken: { 'dynamodb:UpdateItem': 'approval-item' },
   // PutItem if absent; on a retry, the entry first recorded is read back (GetItem).
   recordIntent: { 'dynamodb:PutItem': 'ledger-item', 'dynamodb:GetItem': 'ledger-item' },
   updateLedger: { 'dynamodb:PutItem': 'ledger-item' },
@@ -219,6 +220,19 @@ export class DynamoStore implements StorePort {
         ConditionExpression: '#status = :pending',
         ExpressionAttributeNames: { '#status': 'status', '#mailedAt': 'mailedAt' },
         ExpressionAttributeValues: { ':mailedAt': mailedAt, ':pending': 'pending' },
+      }),
+    );
+  }
+
+  async replaceTaskToken(approvalId: string, taskToken: string): Promise<boolean> {
+    return this.written(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: approvalKey(approvalId),
+        UpdateExpression: 'SET #taskToken = :taskToken',
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status', '#taskToken': 'taskToken' },
+        ExpressionAttributeValues: { ':taskToken': taskToken, ':pending': 'pending' },
       }),
     );
   }

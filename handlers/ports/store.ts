@@ -27,6 +27,11 @@ export interface StorePort {
   markDelivered(approvalId: string, deliveredAt: string): Promise<void>;
   /** Records that every approver was mailed, only while the approval is pending (never undoes a decision). */
   markMailed(approvalId: string, mailedAt: string): Promise<void>;
+  /**
+   * Points the pending approval at a new task token (a retried RequestApproval), touching nothing
+   * else: an approval counted meanwhile stays counted. false when it is no longer pending.
+   */
+  replaceTaskToken(approvalId: string, taskToken: string): Promise<boolean>;
 
   /** Creates the entry unless one exists for (executionId, itemId); returns the stored entry. */
   recordIntent(entry: LedgerEntry): Promise<LedgerEntry>;

@@ -231,6 +231,26 @@ describe('DynamoStore', () => {
       expect(docMock).toHaveReceivedCommandTimes(UpdateCommand, 2);
     });
 
+    it('points a pending approval at a new task token, setting nothing else; false once decided', async () => {
+      // Prepare
+      docMock.on(UpdateCommand).resolvesOnce(meta).rejects(conditionFailed());
+
+      // Act
+      const pending = await store.replaceTaskToken('apr-1', 'NEW-TOKEN');
+      const decided = await store.replaceTaskToken('apr-1', 'NEWER-TOKEN');
+
+      // Assess
+      expect([pending, decided]).toEqual([true, false]);
+      expect(docMock).toHaveReceivedCommandWith(UpdateCommand, {
+        TableName: TABLE,
+        Key: { pk: 'APPROVAL#apr-1', sk: 'APPROVAL' },
+        UpdateExpression: 'SET #taskToken = :taskToken',
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status', '#taskToken': 'taskToken' },
+        ExpressionAttributeValues: { ':taskToken': 'NEW-TOKEN', ':pending': 'pending' },
+      });
+    });
+
     it('returns the earlier decision, not applied, when the approval was already decided', async () => {
       // Prepare
       const earlier: ApprovalRecord = {

@@ -27,7 +27,7 @@ describe('docs/deploy.md', () => {
   it('names, for each permission, the port method that needs it', () => {
     const table = renderPermissions();
     expect(table).toContain(
-      '| RequestApproval (`handlers/request-approval.ts`) | `dynamodb:UpdateItem` | approval records (`APPROVAL#*` items of the table) | `store.markMailed` |',
+      '| RequestApproval (`handlers/request-approval.ts`) | `dynamodb:UpdateItem` | approval records (`APPROVAL#*` items of the table) | `store.markMailed`, `store.replaceTaskToken` |',
     );
   });
 

@@ -80,6 +80,14 @@ export class MemoryStore implements StorePort {
     this.journal.push(`markMailed ${approvalId}`);
   }
 
+  async replaceTaskToken(approvalId: string, taskToken: string): Promise<boolean> {
+    const approval = this.approvals.get(approvalId);
+    if (approval?.status !== 'pending') return false;
+    this.approvals.set(approvalId, { ...approval, taskToken });
+    this.journal.push(`replaceTaskToken ${approvalId}`);
+    return true;
+  }
+
   async recordIntent(entry: LedgerEntry): Promise<LedgerEntry> {
     const key = `${entry.executionId}|${entry.itemId}`;
     const existing = this.ledger.get(key);

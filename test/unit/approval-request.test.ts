@@ -115,6 +115,33 @@ describe('requestApproval', () => {
     expect(page.statusCode).toBe(200);
   });
 
+  it('a retry with a new token keeps an approval counted between its read and its write', async () => {
+    await requestApproval(EVENT, ports);
+    const store = ports.store;
+    const read = store.getApproval.bind(store);
+    // An approver's approval is counted just after the retry read the record, before it writes.
+    store.getApproval = async (id) => {
+      const seen = await read(id);
+      store.getApproval = read;
+      const decision = {
+        decision: 'approved' as const,
+        approver: 'alice.sec@example.com',
+        decidedAt: '2025-06-01T12:10:00.000Z',
+        sourceIp: '203.0.113.7',
+        userAgent: 'UA',
+        selection: ['alice/console-password'],
+      };
+      await store.decideApproval(id, { status: 'pending', approvals: [decision] }, 0);
+      return seen;
+    };
+
+    await requestApproval({ ...EVENT, taskToken: 'NEW-TOKEN' }, ports);
+
+    const after = await store.getApproval(APPROVAL_ID);
+    expect(after?.taskToken).toBe('NEW-TOKEN');
+    expect(after?.approvals?.map((a) => a.approver)).toEqual(['alice.sec@example.com']);
+  });
+
   it('fails a retry that finds the approval already decided, without mailing or replaying it', async () => {
     await requestApproval(EVENT, ports);
     const record = await ports.store.getApproval(APPROVAL_ID);
