@@ -7,7 +7,11 @@
  * it, with what later runs changed without reading it: credentials a backout restored, and an
  * account a later run could not reach. Credentials that went stale after that run are not known.
  */
-import type { ExceptionEntry, OpenEntry } from '../../handlers/core/evidence/standing.js';
+import {
+  accountLevelOpen,
+  type ExceptionEntry,
+  type OpenEntry,
+} from '../../handlers/core/evidence/standing.js';
 import type { AccountFacts, RunFacts } from './facts.js';
 import { dayOf, type Period } from './gaps.js';
 
@@ -101,29 +105,17 @@ export function openAtEnd(runs: RunFacts[]): PeriodOpen[] {
     });
     const lastIndex = parts.findLastIndex(analysed);
     const last = parts[lastIndex];
-    if (last) out.push(...(last.account.open ?? [accountLevel('not-analyzed')]).map(stamp(last)));
+    if (last) out.push(...(last.account.open ?? [accountLevelOpen('not-analyzed')]).map(stamp(last)));
     let accountNote: PeriodOpen | null = null;
     for (const p of parts.slice(lastIndex + 1)) {
       if (p.run.mode === 'backout') {
         out.push(...(p.account.open ?? []).filter((o) => o.why === 'restored').map(stamp(p)));
         continue;
       }
-      const whole = p.account.open?.find((o) => o.userName === null) ?? accountLevel('not-analyzed');
+      const whole = p.account.open?.find((o) => o.userName === null) ?? accountLevelOpen('not-analyzed');
       accountNote = stamp(p)(whole);
     }
     if (accountNote) out.push(accountNote);
   }
   return out;
-}
-
-function accountLevel(why: OpenEntry['why']): OpenEntry {
-  return {
-    userName: null,
-    credential: null,
-    accessKeyId: null,
-    lastUsed: null,
-    daysUnused: null,
-    why,
-    until: null,
-  };
 }

@@ -156,7 +156,7 @@ function skippedWhy(reason: CredentialRecord['skipReason']): OpenWhy | null {
  */
 export function openOf(ev: Evidence): OpenEntry[] {
   if (ev.outcome === 'unreachable' || ev.outcome === 'suspended') {
-    return [account(ev.outcome === 'unreachable' ? 'account-unreachable' : 'account-suspended')];
+    return [accountLevelOpen(ev.outcome === 'unreachable' ? 'account-unreachable' : 'account-suspended')];
   }
   const out: OpenEntry[] = [];
   for (const r of [...ev.changes, ...ev.unchanged]) {
@@ -208,12 +208,13 @@ export function openOf(ev: Evidence): OpenEntry[] {
   for (const s of ev.skipped) {
     if (s.reason !== 'exempt-tag') continue;
     // The analysis lists a tagged user only when a credential of theirs is stale; which is not kept.
-    out.push({ ...account('exempt'), userName: s.userName, until: s.until ?? null });
+    out.push({ ...accountLevelOpen('exempt'), userName: s.userName, until: s.until ?? null });
   }
   return out;
 }
 
-function account(why: OpenWhy): OpenEntry {
+/** What stayed open for the whole account (no user): not analysed, unreachable, suspended… */
+export function accountLevelOpen(why: OpenWhy): OpenEntry {
   return {
     userName: null,
     credential: null,
