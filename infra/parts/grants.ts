@@ -74,6 +74,19 @@ export function addGrants(scope: Construct, config: CredsweepConfig, granted: Gr
   const mailIdentities = [
     ...new Set([config.senderEmail, ...config.approverEmails].flatMap((a) => [a, a.split('@')[1] ?? a])),
   ].map((identity) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }));
+  // A member role, named the same in every account (the StackSet deploys it): only roles of this
+  // organization may be assumed.
+  const memberRoleGrant = (sid: string, roleName: string, what: string): Scope => ({
+    sid,
+    resources: [
+      stack.formatArn({ service: 'iam', region: '', account: '*', resource: 'role', resourceName: roleName }),
+    ],
+    conditions: { StringEquals: { 'aws:ResourceOrgID': org?.organizationId ?? '' } },
+    nag: {
+      finding: `Resource::arn:<AWS::Partition>:iam::*:role/${roleName}`,
+      reason: `${what} has the same name in every account of the organization (the StackSet deploys it); aws:ResourceOrgID limits it to roles of ${org?.organizationId ?? 'the organization'}.`,
+    },
+  });
   const leadingKeys = (prefix: string) => ({
     'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [prefix] },
   });
@@ -141,43 +154,12 @@ export function addGrants(scope: Construct, config: CredsweepConfig, granted: Gr
       sid: 'StartOrganizationRuns',
       resources: organizationStateMachine ? [organizationStateMachine.stateMachineArn] : [],
     },
-    // The member role has the same name in every account (the StackSet deploys it); only roles
-    // of this organization may be assumed.
-    'member-role': {
-      sid: 'AssumeMemberRole',
-      resources: [
-        stack.formatArn({
-          service: 'iam',
-          region: '',
-          account: '*',
-          resource: 'role',
-          resourceName: MEMBER_ROLE_NAME,
-        }),
-      ],
-      conditions: { StringEquals: { 'aws:ResourceOrgID': org?.organizationId ?? '' } },
-      nag: {
-        finding: `Resource::arn:<AWS::Partition>:iam::*:role/${MEMBER_ROLE_NAME}`,
-        reason: `The member role has the same name in every account of the organization (the StackSet deploys it); aws:ResourceOrgID limits it to roles of ${org?.organizationId ?? 'the organization'}.`,
-      },
-    },
-    // The member findings role, named the same in every account (the StackSet deploys it).
-    'member-findings-role': {
-      sid: 'AssumeMemberFindingsRole',
-      resources: [
-        stack.formatArn({
-          service: 'iam',
-          region: '',
-          account: '*',
-          resource: 'role',
-          resourceName: MEMBER_FINDINGS_ROLE_NAME,
-        }),
-      ],
-      conditions: { StringEquals: { 'aws:ResourceOrgID': org?.organizationId ?? '' } },
-      nag: {
-        finding: `Resource::arn:<AWS::Partition>:iam::*:role/${MEMBER_FINDINGS_ROLE_NAME}`,
-        reason: `The member findings role has the same name in every account of the organization (the StackSet deploys it); aws:ResourceOrgID limits it to roles of ${org?.organizationId ?? 'the organization'}.`,
-      },
-    },
+    'member-role': memberRoleGrant('AssumeMemberRole', MEMBER_ROLE_NAME, 'The member role'),
+    'member-findings-role': memberRoleGrant(
+      'AssumeMemberFindingsRole',
+      MEMBER_FINDINGS_ROLE_NAME,
+      'The member findings role',
+    ),
     'security-hub': {
       sid: 'SecurityHubFindings',
       resources: [stack.formatArn({ service: 'securityhub', resource: 'hub', resourceName: 'default' })],
