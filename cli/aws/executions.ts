@@ -147,23 +147,31 @@ export class HistoryFollower {
   }
 }
 
-/** The newest executions first, following nextToken until `limit` (ListExecutions pages hold up to 1,000). */
-export async function listExecutions(stateMachineArn: string, limit: number): Promise<ExecutionListItem[]> {
-  const items: ExecutionListItem[] = [];
+/** ListExecutions page by page, newest first, asking each time for `pageSize()` (at most 1,000). */
+async function* executionPages(stateMachineArn: string, pageSize: () => number) {
   let nextToken: string | undefined;
   do {
     const page = await aws({ action: 'states:ListExecutions', stateMachineArn }, () =>
       sfnClient().send(
         new ListExecutionsCommand({
           stateMachineArn,
-          maxResults: Math.min(1000, limit - items.length),
+          maxResults: pageSize(),
           ...(nextToken ? { nextToken } : {}),
         }),
       ),
     );
-    items.push(...(page.executions ?? []));
+    yield page.executions ?? [];
     nextToken = page.nextToken;
-  } while (nextToken && items.length < limit);
+  } while (nextToken);
+}
+
+/** The newest executions first, following nextToken until `limit` (ListExecutions pages hold up to 1,000). */
+export async function listExecutions(stateMachineArn: string, limit: number): Promise<ExecutionListItem[]> {
+  const items: ExecutionListItem[] = [];
+  for await (const page of executionPages(stateMachineArn, () => Math.min(1000, limit - items.length))) {
+    items.push(...page);
+    if (items.length >= limit) break;
+  }
   return items.slice(0, limit);
 }
 
@@ -173,22 +181,10 @@ export async function listExecutions(stateMachineArn: string, limit: number): Pr
  */
 export async function listExecutionsSince(stateMachineArn: string, from: Date): Promise<ExecutionListItem[]> {
   const items: ExecutionListItem[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await aws({ action: 'states:ListExecutions', stateMachineArn }, () =>
-      sfnClient().send(
-        new ListExecutionsCommand({
-          stateMachineArn,
-          maxResults: 1000,
-          ...(nextToken ? { nextToken } : {}),
-        }),
-      ),
-    );
-    const executions = page.executions ?? [];
-    items.push(...executions.filter((e) => e.startDate !== undefined && e.startDate >= from));
-    const older = executions.some((e) => e.startDate !== undefined && e.startDate < from);
-    nextToken = older ? undefined : page.nextToken;
-  } while (nextToken);
+  for await (const page of executionPages(stateMachineArn, () => 1000)) {
+    items.push(...page.filter((e) => e.startDate !== undefined && e.startDate >= from));
+    if (page.some((e) => e.startDate !== undefined && e.startDate < from)) break;
+  }
   return items;
 }
 
