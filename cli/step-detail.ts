@@ -1,8 +1,7 @@
 /** What a step of a run produced, in a few words, read from its output: for `show` and live progress. */
 import { z } from 'zod';
+import { plural } from '../handlers/core/shared/words.js';
 import type { Step } from './timeline/steps.js';
-
-const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 const n = z.number();
 const stepOutput = z.looseObject({

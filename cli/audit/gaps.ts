@@ -8,6 +8,8 @@
  * and last day included: with a cadence of 7, runs on the 5th and the 12th leave no gap, and a period
  * ending on the 30th after a last decision on the 16th has one.
  */
+
+import { plural } from '../../handlers/core/shared/words.js';
 import type { RunFacts } from './facts.js';
 
 export interface Period {
@@ -37,8 +39,6 @@ export const dayNumber = (iso: string) => Math.floor(Date.parse(`${dayOf(iso)}T0
 
 /** An approver approved or rejected it, or it found nothing that needed a decision. */
 export const reachedDecision = (run: RunFacts) => run.decision !== null || run.outcome === 'nothing-to-do';
-
-const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /** Why a run is named among the gaps; null when it did what a run should. */
 export function runProblem(run: RunFacts): string | null {

@@ -6,6 +6,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { CSS, escapeHtml as e, facts, table, when } from '../../handlers/core/evidence/html.js';
+import { plural } from '../../handlers/core/shared/words.js';
 import { changeTimeSpec, type RunMark, renderSvg, timelineSpec, trendSpec } from './chart.js';
 import type { RunFacts } from './facts.js';
 import { reachedDecision } from './gaps.js';
@@ -30,7 +31,6 @@ code.id { white-space: nowrap; overflow-wrap: normal; }
 .reason { font-style: italic; }
 `;
 
-const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 const num = (n: number | null) => `<td class="n">${n === null ? '?' : e(n)}</td>`;
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '');
 

@@ -20,6 +20,7 @@ import type {
   SkipReason,
 } from '../../handlers/core/shared/types.js';
 import { visibleLines } from '../../handlers/core/shared/visible-text.js';
+import { plural } from '../../handlers/core/shared/words.js';
 import { printError, printJson } from '../output.js';
 import { readUserBytes } from './options.js';
 
@@ -231,8 +232,4 @@ function table(header: string[], rows: string[][], right: number[]): string[] {
 
 function indent(line: string): string {
   return `  ${line}`;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

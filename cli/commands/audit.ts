@@ -7,6 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { plural } from '../../handlers/core/shared/words.js';
 import { cadenceDays, DEFAULT_EVERY_DAYS } from '../audit/cadence.js';
 import { type AuditModel, auditJson, auditModel } from '../audit/model.js';
 import { readPeriod } from '../audit/read.js';
@@ -27,7 +28,6 @@ export interface AuditFlags extends SourceFlags {
 }
 
 const DAY_MS = 86_400_000;
-const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /** `usage` reports a bad combination of options as commander does (exit 2). */
 export async function audit(flags: AuditFlags, usage: (message: string) => never): Promise<void> {

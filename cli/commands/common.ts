@@ -10,6 +10,7 @@ import { changedText } from '../../handlers/core/evidence/summary.js';
 import { InputError } from '../../handlers/core/shared/errors.js';
 import { runRequestSchema } from '../../handlers/core/shared/request.js';
 import type { ApprovalProgress } from '../../handlers/core/shared/types.js';
+import { plural } from '../../handlers/core/shared/words.js';
 import { printJson, printLine } from '../output.js';
 import { localRuns, type RunSource } from '../runs.js';
 import type { CommandHint, SourceFlags } from '../source-options.js';
@@ -116,8 +117,6 @@ export function shortPrincipal(who: string | null): string {
   const m = /^arn:aws[\w-]*:(?:sts|iam)::\d{12}:(.+)$/.exec(who);
   return m?.[1] ?? who;
 }
-
-export const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /** Left-aligned columns, two spaces apart; `right` lists right-aligned columns. */
 export function table(header: string[], rows: string[][], right: number[] = []): string[] {

@@ -5,6 +5,7 @@
  */
 import type { CredentialRecord, Evidence } from '../../handlers/core/evidence/schema.js';
 import type { OrgEvidence } from '../../handlers/core/organization/org-evidence.js';
+import { plural } from '../../handlers/core/shared/words.js';
 import { type RunSource, readEvidence } from '../runs.js';
 import { commandHint } from '../source-options.js';
 import { iterationLabel, stepDetail } from '../step-detail.js';
@@ -16,7 +17,6 @@ import {
   clock,
   describeRun,
   duration,
-  plural,
   printJson,
   printLine,
   runJson,

@@ -6,6 +6,7 @@
 
 import { clean } from '../shared/html.js';
 import type { Plan, PlanItem } from '../shared/types.js';
+import { plural } from '../shared/words.js';
 import { type CredentialRow, credentialRows } from './rows.js';
 
 export interface AccountGroup {
@@ -15,8 +16,6 @@ export interface AccountGroup {
   accountId: string | null;
   rows: CredentialRow[];
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The plan's items by account, in plan order (one pass: linear in the items at any number of accounts). */
 function itemsByAccount(items: readonly PlanItem[]): Map<string, PlanItem[]> {

@@ -6,6 +6,7 @@
  */
 import { clean } from '../shared/html.js';
 import type { Plan } from '../shared/types.js';
+import { plural } from '../shared/words.js';
 
 export interface SummaryCounts {
   passwords: number;
@@ -35,8 +36,6 @@ export interface OrganizationSummary extends SummaryCounts {
   /** Accounts swept with nothing to list. */
   quiet: number;
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 const ZERO: SummaryCounts = { passwords: 0, keys: 0, deletions: 0, warned: 0, tagsToFix: 0 };
 

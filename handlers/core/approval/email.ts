@@ -8,6 +8,7 @@
 import { type LifecycleSection, lifecycleSections, sectionsAsText } from '../plan/lifecycle/sections.js';
 import { clean, escapeHtml } from '../shared/html.js';
 import type { ApprovalRecord, Plan } from '../shared/types.js';
+import { plural } from '../shared/words.js';
 import { accountGroups, accountsNotInRequest, scopeOf } from './account-groups.js';
 import { organizationSummary, summarySentence } from './account-summary.js';
 import { approvalLines, approvalsOf, neededSentence, progressNote, requiredOf } from './quorum.js';
@@ -40,8 +41,6 @@ const rowCells = (row: CredentialRow): string[] => [
   row.daysUnused,
   row.why,
 ];
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** `disabling 7 unused credentials and deleting 1 deactivated access key` */
 /** `disabling 7 unused credentials and deleting 1 deactivated access key` */

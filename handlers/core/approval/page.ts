@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { type LifecycleSection, lifecycleSections } from '../plan/lifecycle/sections.js';
 import { clean, escapeHtml as e } from '../shared/html.js';
 import type { ApprovalRecord, ApproverLink, DecisionRecord, Plan, PlanItem } from '../shared/types.js';
+import { plural } from '../shared/words.js';
 import { accountGroups, accountsNotInRequest, scopeOf } from './account-groups.js';
 import { organizationSummary } from './account-summary.js';
 import { approvalActions, approvalWhat, backoutCommand, TABLE_HEADINGS } from './email.js';
@@ -152,8 +153,6 @@ ${content}
 </html>
 `;
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export interface FormPageInput {
   plan: Plan;

@@ -17,6 +17,7 @@
  */
 import { clean } from '../shared/html.js';
 import type { ApprovalProgress, ApprovalRecord, ApprovalUpdate, DecisionRecord } from '../shared/types.js';
+import { plural } from '../shared/words.js';
 import { formatUtc } from './rows.js';
 
 /** The quorum of an approval; records written before the quorum existed need one approval. */
@@ -130,8 +131,6 @@ export function mayRedeliver(record: ApprovalRecord, approver: string): boolean 
     samePerson(record.decision.approver, approver)
   );
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** `alma@x approved 5 of 6 at 2025-06-01 10:02 UTC`, one line per counted approval (plain text). */
 export function approvalLines(record: Pick<ApprovalRecord, 'approvals'>, planItemCount: number): string[] {

@@ -4,6 +4,7 @@
  * the whole account out of the approval without any script. Every value is escaped here.
  */
 import { escapeHtml as e } from '../shared/html.js';
+import { plural } from '../shared/words.js';
 import {
   type AccountSummary,
   type OrganizationSummary,
@@ -11,8 +12,6 @@ import {
   summarySentence,
 } from './account-summary.js';
 import { KEEP_ACCOUNT_FIELD } from './decision.js';
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 const COLUMNS: [keyof SummaryCounts, string][] = [
   ['passwords', 'Console passwords'],

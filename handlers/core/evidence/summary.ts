@@ -1,5 +1,6 @@
 /** The one-paragraph summary of a run's evidence: what the mail, the page and `status` lead with. */
 import { laterChangeText } from '../change/last-change.js';
+import { plural } from '../shared/words.js';
 import type { Evidence } from './schema.js';
 
 const nameOf = (executionId: string) => executionId.split(':').pop() ?? executionId;
@@ -13,8 +14,6 @@ function lostText(e: Pick<Evidence, 'backout'>): string {
   );
   return ` (${lost.length} cannot be restored, approved as impossible to undo: ${named.join(', ')})`;
 }
-
-const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 const NOTHING_READ = /nothing was read or changed there\.?$/;
 

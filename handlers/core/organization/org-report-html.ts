@@ -15,6 +15,7 @@ import {
   when,
 } from '../evidence/html.js';
 import { changedText } from '../evidence/summary.js';
+import { plural } from '../shared/words.js';
 import { groupAccounts } from './account-order.js';
 import type { OrgAccountEvidence, OrgEvidence } from './org-evidence.js';
 
@@ -27,8 +28,6 @@ function folded(summary: string, body: string, rows: number): string {
   if (rows <= FOLD_ROWS) return body;
   return `<details><summary>${e(summary)}</summary>\n${body}\n</details>`;
 }
-
-const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 const accountCell = (a: OrgAccountEvidence) =>
   `<a href="accounts/${e(a.accountId)}/report.html">${e(a.name)}</a><br><code>${e(a.accountId)}</code>`;

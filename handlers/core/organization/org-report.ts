@@ -28,6 +28,7 @@ import type { Outcome } from '../shared/outcomes.js';
 import type { RunRequest } from '../shared/request.js';
 import { accountRunId } from '../shared/run-ids.js';
 import { evidenceKey, findingsCsvKey, planKey, reportHtmlKey } from '../shared/run-keys.js';
+import { plural } from '../shared/words.js';
 import { readAccounts } from './accounts.js';
 import type { OrgAccountEvidence, OrgEvidence } from './org-evidence.js';
 import { inBatches } from './org-plan.js';
@@ -104,8 +105,6 @@ function orgOutcome(task: OrgReportTask, accounts: OrgAccountEvidence[]): Outcom
   if (any('backed-out')) return 'backed-out';
   return 'remediated';
 }
-
-const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 function orgSummary(e: Omit<OrgEvidence, 'summary'>): string {
   const c = e.counts;

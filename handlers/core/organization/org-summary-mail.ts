@@ -9,10 +9,9 @@ import { escapeHtml } from '../evidence/html.js';
 import { changedText } from '../evidence/summary.js';
 import { credsweepCommand } from '../shared/commands.js';
 import { visible } from '../shared/visible-text.js';
+import { plural } from '../shared/words.js';
 import { groupAccounts } from './account-order.js';
 import type { OrgAccountEvidence, OrgEvidence } from './org-evidence.js';
-
-const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /** A mail lists at most this many lines of one kind; the report lists them all. */
 const MAX_LINES = 100;

@@ -12,6 +12,7 @@ import { RUN_NAME_REUSED } from '../plan/run-identity.js';
 import { followFindingsAtEnd } from '../security-hub/follow-run.js';
 import { credsweepCommand } from '../shared/commands.js';
 import { visible } from '../shared/visible-text.js';
+import { plural } from '../shared/words.js';
 
 export interface ReportResult {
   outcome: ReportTask['outcome'];
@@ -68,8 +69,6 @@ function nextCommands(e: Evidence, options: string): string[] {
   }
   return lines;
 }
-
-const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /** The subject's outcome and counts: a backout that cannot restore everything is called partial. */
 function mailOutcome(e: Evidence): string {
