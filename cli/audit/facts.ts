@@ -106,6 +106,19 @@ function decisionPart(approval: Evidence['approval']) {
   };
 }
 
+/** What an account run's and an organization run's facts share: the listing, who, how, the decision. */
+function runPart(listing: RunListing, ev: Pick<Evidence, 'execution' | 'outcome' | 'approval'>) {
+  const startedBy = ev.execution.startedBy ?? ev.execution.request?.startedBy ?? null;
+  return {
+    ...listingPart(listing),
+    kind: kindOf(ev.execution.mode, startedBy, listing.name),
+    startedBy,
+    mode: ev.execution.mode,
+    outcome: ev.outcome,
+    ...decisionPart(ev.approval),
+  };
+}
+
 const errorText = (e: { Error: string; Cause: string } | null) => (e ? `${e.Error}: ${e.Cause}` : null);
 
 /** What one account's evidence says: its counts, the time to each change, what stood at the end. */
@@ -138,14 +151,8 @@ export function accountFactsOf(
 
 export function accountRunFacts(listing: RunListing, ev: Evidence, evidence: string | null): RunFacts {
   const account = accountFactsOf(ev);
-  const startedBy = ev.execution.startedBy ?? ev.execution.request?.startedBy ?? null;
   return {
-    ...listingPart(listing),
-    kind: kindOf(ev.execution.mode, startedBy, listing.name),
-    startedBy,
-    mode: ev.execution.mode,
-    outcome: ev.outcome,
-    ...decisionPart(ev.approval),
+    ...runPart(listing, ev),
     counts: account.counts,
     evidence,
     evidenceProblem: null,
@@ -180,14 +187,8 @@ export function orgRunFacts(listing: RunListing, ev: OrgEvidence, evidence: stri
   }));
   const sum = (pick: (c: RunCounts) => number | null) =>
     accounts.reduce((n, a) => n + (pick(a.counts) ?? 0), 0);
-  const startedBy = ev.execution.startedBy ?? ev.execution.request?.startedBy ?? null;
   return {
-    ...listingPart(listing),
-    kind: kindOf(ev.execution.mode, startedBy, listing.name),
-    startedBy,
-    mode: ev.execution.mode,
-    outcome: ev.outcome,
-    ...decisionPart(ev.approval),
+    ...runPart(listing, ev),
     counts: {
       findings: sum((c) => c.findings),
       proposed: ev.counts.proposed,
