@@ -11,14 +11,8 @@ import { causeMessage } from '../evidence/collect.js';
 import { approvalEvidence } from '../evidence/credential-records.js';
 import { csvLine, FINDINGS_CSV_COLUMNS, renderFindingsCsv } from '../evidence/csv.js';
 import { OUTCOME_TEXT } from '../evidence/html.js';
-import type {
-  ApprovalEvidence,
-  CredentialRecord,
-  ErrorInfo,
-  Evidence,
-  FindingRecord,
-} from '../evidence/schema.js';
-import { type ExceptionEntry, exceptionsOf, type OpenEntry, openOf } from '../evidence/standing.js';
+import type { ErrorInfo, Evidence } from '../evidence/schema.js';
+import { exceptionsOf, openOf } from '../evidence/standing.js';
 import { changedText } from '../evidence/summary.js';
 import { readPlan } from '../plan/plan.js';
 import { RUN_NAME_REUSED } from '../plan/run-identity.js';
