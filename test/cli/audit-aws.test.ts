@@ -31,6 +31,7 @@ import {
   HISTORY_REQUEST,
   STATE_MACHINE_ARN,
 } from '../helpers/sfn-history.js';
+import { credsweepStack } from '../helpers/stack-outputs.js';
 
 const sfn = mockClient(SFNClient);
 const cfn = mockClient(CloudFormationClient);
@@ -143,22 +144,14 @@ beforeEach(() => {
   sfn.reset();
   cfn.reset();
   s3.reset();
-  cfn.on(DescribeStacksCommand).resolves({
-    ...meta,
-    Stacks: [
-      {
-        StackName: 'Credsweep',
-        CreationTime: new Date(),
-        StackStatus: 'CREATE_COMPLETE',
-        Outputs: [
-          { OutputKey: 'StateMachineArn', OutputValue: STATE_MACHINE_ARN },
-          { OutputKey: 'OrganizationStateMachineArn', OutputValue: ORG_ARN },
-          { OutputKey: 'BucketName', OutputValue: BUCKET },
-          { OutputKey: 'Schedule', OutputValue: 'cron(0 6 ? * MON *)' },
-        ],
-      },
-    ],
-  });
+  cfn.on(DescribeStacksCommand).resolves(
+    credsweepStack({
+      StateMachineArn: STATE_MACHINE_ARN,
+      OrganizationStateMachineArn: ORG_ARN,
+      BucketName: BUCKET,
+      Schedule: 'cron(0 6 ? * MON *)',
+    }),
+  );
   const [first, second] = accountRuns as [LocalExecution, LocalExecution];
   // Newest first, 1,000 a page: the second page reaches back before the period, so paging stops there.
   sfn.on(ListExecutionsCommand, { stateMachineArn: STATE_MACHINE_ARN }).callsFake((input) =>

@@ -53,6 +53,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deployedFunctionIds, ACCOUNT_FUNCTION_IDS as FUNCTION_IDS } from '../../handlers/aws/permissions.js';
 import { runCli } from '../helpers/cli.js';
+import { credsweepStack } from '../helpers/stack-outputs.js';
 
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';
@@ -126,22 +127,17 @@ const functionResources = (ids: readonly string[]) =>
   );
 
 function healthyAccount() {
-  cfn.on(DescribeStacksCommand).resolves({
-    ...meta,
-    Stacks: [
+  cfn.on(DescribeStacksCommand).resolves(
+    credsweepStack(
       {
-        StackName: 'Credsweep',
-        CreationTime: new Date(),
-        StackStatus: 'UPDATE_COMPLETE',
-        Outputs: [
-          { OutputKey: 'StateMachineArn', OutputValue: STATE_MACHINE_ARN },
-          { OutputKey: 'ApprovalApiUrl', OutputValue: apiUrl },
-          { OutputKey: 'BucketName', OutputValue: 'credsweep-databucket-abc' },
-          { OutputKey: 'TableName', OutputValue: 'Credsweep-Table-XYZ' },
-        ],
+        StateMachineArn: STATE_MACHINE_ARN,
+        ApprovalApiUrl: apiUrl,
+        BucketName: 'credsweep-databucket-abc',
+        TableName: 'Credsweep-Table-XYZ',
       },
-    ],
-  });
+      'UPDATE_COMPLETE',
+    ),
+  );
   cfn.on(ListStackResourcesCommand).resolves({
     ...meta,
     StackResourceSummaries: functionResources(FUNCTION_IDS),
@@ -364,20 +360,14 @@ describe('credsweep doctor: each problem, with its fix, and exit 1', () => {
   });
 
   it('the approval API cannot be reached', async () => {
-    cfn.on(DescribeStacksCommand).resolves({
-      ...meta,
-      Stacks: [
-        {
-          StackName: 'Credsweep',
-          CreationTime: new Date(),
-          StackStatus: 'UPDATE_COMPLETE',
-          Outputs: [
-            { OutputKey: 'StateMachineArn', OutputValue: STATE_MACHINE_ARN },
-            { OutputKey: 'ApprovalApiUrl', OutputValue: 'http://127.0.0.1:9/v1' },
-          ],
-        },
-      ],
-    });
+    cfn
+      .on(DescribeStacksCommand)
+      .resolves(
+        credsweepStack(
+          { StateMachineArn: STATE_MACHINE_ARN, ApprovalApiUrl: 'http://127.0.0.1:9/v1' },
+          'UPDATE_COMPLETE',
+        ),
+      );
     const { check } = await doctor();
     expect(check('approval-api')).toMatchObject({ ok: false, detail: expect.stringContaining('failed') });
   });
@@ -584,23 +574,18 @@ describe('credsweep doctor on an organization deployment', () => {
 
   /** An organization hub in ACCOUNT: the org outputs and functions, the StackSet, the OU tree. */
   function organizationHub(opts: { management?: string; hubInOu?: boolean } = {}) {
-    cfn.on(DescribeStacksCommand).resolves({
-      ...meta,
-      Stacks: [
+    cfn.on(DescribeStacksCommand).resolves(
+      credsweepStack(
         {
-          StackName: 'Credsweep',
-          CreationTime: new Date(),
-          StackStatus: 'UPDATE_COMPLETE',
-          Outputs: [
-            { OutputKey: 'StateMachineArn', OutputValue: STATE_MACHINE_ARN },
-            { OutputKey: 'OrganizationStateMachineArn', OutputValue: ORG_MACHINE },
-            { OutputKey: 'ApprovalApiUrl', OutputValue: apiUrl },
-            { OutputKey: 'BucketName', OutputValue: BUCKET },
-            { OutputKey: 'TableName', OutputValue: 'Credsweep-Table-XYZ' },
-          ],
+          StateMachineArn: STATE_MACHINE_ARN,
+          OrganizationStateMachineArn: ORG_MACHINE,
+          ApprovalApiUrl: apiUrl,
+          BucketName: BUCKET,
+          TableName: 'Credsweep-Table-XYZ',
         },
-      ],
-    });
+        'UPDATE_COMPLETE',
+      ),
+    );
     cfn.on(ListStackResourcesCommand).resolves({
       ...meta,
       StackResourceSummaries: [

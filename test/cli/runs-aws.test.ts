@@ -30,6 +30,7 @@ import {
   HISTORY_REQUEST,
   STATE_MACHINE_ARN,
 } from '../helpers/sfn-history.js';
+import { credsweepStack } from '../helpers/stack-outputs.js';
 
 const sfn = mockClient(SFNClient);
 const cfn = mockClient(CloudFormationClient);
@@ -53,21 +54,13 @@ beforeEach(() => {
   cfn.reset();
   sts.reset();
   s3.reset();
-  cfn.on(DescribeStacksCommand).resolves({
-    ...meta,
-    Stacks: [
-      {
-        StackName: 'Credsweep',
-        CreationTime: new Date(),
-        StackStatus: 'CREATE_COMPLETE',
-        Outputs: [
-          { OutputKey: 'StateMachineArn', OutputValue: STATE_MACHINE_ARN },
-          { OutputKey: 'BucketName', OutputValue: BUCKET },
-          { OutputKey: 'ApprovalApiUrl', OutputValue: 'https://x.execute-api.eu-west-1.amazonaws.com/prod/' },
-        ],
-      },
-    ],
-  });
+  cfn.on(DescribeStacksCommand).resolves(
+    credsweepStack({
+      StateMachineArn: STATE_MACHINE_ARN,
+      BucketName: BUCKET,
+      ApprovalApiUrl: 'https://x.execute-api.eu-west-1.amazonaws.com/prod/',
+    }),
+  );
   sts
     .on(GetCallerIdentityCommand)
     .resolves({ ...meta, Arn: CALLER, Account: '111122223333', UserId: 'AROA:alice' });
@@ -120,21 +113,13 @@ describe('credsweep start', () => {
       /:stateMachine:.*$/,
       ':stateMachine:credsweep-organization-abc',
     );
-    cfn.on(DescribeStacksCommand).resolves({
-      ...meta,
-      Stacks: [
-        {
-          StackName: 'Credsweep',
-          CreationTime: new Date(),
-          StackStatus: 'CREATE_COMPLETE',
-          Outputs: [
-            { OutputKey: 'StateMachineArn', OutputValue: STATE_MACHINE_ARN },
-            { OutputKey: 'OrganizationStateMachineArn', OutputValue: ORG_ARN },
-            { OutputKey: 'BucketName', OutputValue: BUCKET },
-          ],
-        },
-      ],
-    });
+    cfn.on(DescribeStacksCommand).resolves(
+      credsweepStack({
+        StateMachineArn: STATE_MACHINE_ARN,
+        OrganizationStateMachineArn: ORG_ARN,
+        BucketName: BUCKET,
+      }),
+    );
     sfn.on(StartExecutionCommand).callsFake((input) => ({
       ...meta,
       executionArn: `${ORG_ARN.replace(':stateMachine:', ':execution:')}:${input.name}`,

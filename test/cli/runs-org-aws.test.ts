@@ -31,6 +31,7 @@ import {
   HISTORY_REQUEST,
   STATE_MACHINE_ARN,
 } from '../helpers/sfn-history.js';
+import { credsweepStack } from '../helpers/stack-outputs.js';
 
 const A = SAMPLE_ORG_ACCOUNTS;
 const sfn = mockClient(SFNClient);
@@ -163,21 +164,13 @@ beforeEach(() => {
   cfn.reset();
   sts.reset();
   s3.reset();
-  cfn.on(DescribeStacksCommand).resolves({
-    ...meta,
-    Stacks: [
-      {
-        StackName: 'Credsweep',
-        CreationTime: new Date(),
-        StackStatus: 'CREATE_COMPLETE',
-        Outputs: [
-          { OutputKey: 'StateMachineArn', OutputValue: STATE_MACHINE_ARN },
-          { OutputKey: 'OrganizationStateMachineArn', OutputValue: orgArn },
-          { OutputKey: 'BucketName', OutputValue: BUCKET },
-        ],
-      },
-    ],
-  });
+  cfn.on(DescribeStacksCommand).resolves(
+    credsweepStack({
+      StateMachineArn: STATE_MACHINE_ARN,
+      OrganizationStateMachineArn: orgArn,
+      BucketName: BUCKET,
+    }),
+  );
   sts
     .on(GetCallerIdentityCommand)
     .resolves({ ...meta, Arn: CALLER, Account: '111111111111', UserId: 'AROA:alice' });
